@@ -1,0 +1,126 @@
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting odi reads, from flags first and ODI_* variables second.
+type Config struct {
+	Addr        string
+	DB          string
+	BaseURL     string
+	BodyLimit   int           // bytes
+	SubmitLimit int           // submissions per minute per client address; 0 disables
+	ShutdownMax time.Duration // how long in-flight requests may take to finish
+}
+
+// Defaults are what `go run ./cmd/odi` uses on a fresh clone.
+func Defaults() Config {
+	return Config{
+		Addr:        ":8080",
+		DB:          "odi.db",
+		BodyLimit:   32 << 20,
+		SubmitLimit: 600,
+		ShutdownMax: 15 * time.Second,
+	}
+}
+
+// ParseConfig fills a Config from command-line args and the environment (getenv),
+// and validates it; the error is one line fit to print before exiting.
+func ParseConfig(name string, args []string, getenv func(string) string) (Config, error) {
+	cfg := Defaults()
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "ODI_ADDR", cfg.Addr), "listen address (ODI_ADDR)")
+	fs.StringVar(&cfg.DB, "db", envOr(getenv, "ODI_DB", cfg.DB), "SQLite file path or postgres:// URL (ODI_DB)")
+	fs.StringVar(&cfg.BaseURL, "base-url", envOr(getenv, "ODI_BASE_URL", ""), "public URL used in links, e.g. https://odi.example.com (ODI_BASE_URL)")
+	bodyLimit := fs.String("body-limit", envOr(getenv, "ODI_BODY_LIMIT", "32MB"), "largest request body (ODI_BODY_LIMIT)")
+	submitLimit := fs.String("submit-limit", envOr(getenv, "ODI_SUBMIT_LIMIT", strconv.Itoa(cfg.SubmitLimit)), "survey submissions per minute per address, 0 = no limit (ODI_SUBMIT_LIMIT)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	var err error
+	if cfg.BodyLimit, err = parseSize(*bodyLimit); err != nil {
+		return cfg, fmt.Errorf("--body-limit %q: %w", *bodyLimit, err)
+	}
+	if cfg.SubmitLimit, err = strconv.Atoi(*submitLimit); err != nil || cfg.SubmitLimit < 0 {
+		return cfg, fmt.Errorf("--submit-limit %q: must be a whole number >= 0", *submitLimit)
+	}
+	return cfg, cfg.validate()
+}
+
+func (c *Config) validate() error {
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: want host:port such as :8080", c.Addr)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return fmt.Errorf("--addr %q: port must be 0-65535", c.Addr)
+	}
+	_ = host
+	if strings.TrimSpace(c.DB) == "" {
+		return errors.New("--db: must name a SQLite file or a postgres:// URL")
+	}
+	if strings.Contains(c.DB, "://") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		return fmt.Errorf("--db %q: only SQLite file paths and postgres:// URLs are supported", redact(c.DB))
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("--base-url %q: want an absolute http(s) URL such as https://odi.example.com", c.BaseURL)
+		}
+		c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	}
+	return nil
+}
+
+// Secure tells whether cookies must carry the Secure flag: odi is served over TLS
+// (behind a proxy) exactly when its public URL is https.
+func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func parseSize(s string) (int, error) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	mult := 1
+	for _, u := range []struct {
+		suffix string
+		mult   int
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		return 0, errors.New("want a size such as 32MB")
+	}
+	return n * mult, nil
+}
+
+// redact hides a password in a database URL before it reaches a log or an error.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

@@ -1,0 +1,46 @@
+package app
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseConfig(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		wantErr string
+		check   func(Config) bool
+	}{
+		{"defaults", nil, nil, "", func(c Config) bool { return c.Addr == ":8080" && c.DB == "odi.db" }},
+		{"env", nil, map[string]string{"ODI_ADDR": "127.0.0.1:9000", "ODI_DB": "/tmp/x.db"}, "", func(c Config) bool { return c.Addr == "127.0.0.1:9000" && c.DB == "/tmp/x.db" }},
+		{"flag beats env", []string{"--addr", ":7000"}, map[string]string{"ODI_ADDR": ":9000"}, "", func(c Config) bool { return c.Addr == ":7000" }},
+		{"postgres url", []string{"--db", "postgres://u:p@h/db"}, nil, "", func(c Config) bool { return c.DB == "postgres://u:p@h/db" }},
+		{"base url trailing slash", []string{"--base-url", "https://odi.example.com/"}, nil, "", func(c Config) bool { return c.BaseURL == "https://odi.example.com" && c.Secure() }},
+		{"bad addr", []string{"--addr", "8080"}, nil, "--addr", nil},
+		{"bad port", []string{"--addr", ":99999"}, nil, "port", nil},
+		{"mysql", []string{"--db", "mysql://u:secret@h/db"}, nil, "only SQLite", nil},
+		{"bad base url", []string{"--base-url", "odi.example.com"}, nil, "--base-url", nil},
+		{"bad body limit", []string{"--body-limit", "lots"}, nil, "--body-limit", nil},
+		{"stray argument", []string{"extra"}, nil, "unexpected argument", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := ParseConfig("odi", tt.args, env(tt.env))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("got %v, want error containing %q", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), "secret") {
+					t.Fatalf("error leaks a password: %v", err)
+				}
+				return
+			}
+			if err != nil || !tt.check(c) {
+				t.Fatalf("got %+v, %v", c, err)
+			}
+		})
+	}
+}

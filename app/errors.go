@@ -1,0 +1,85 @@
+package app
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"odi/surveys"
+)
+
+// apiError is the JSON body of every error answer.
+type apiError struct {
+	Error  string            `json:"error"`
+	Fields map[string]string `json:"fields,omitempty"`
+}
+
+// statusOf maps an error to its HTTP status and the message a client may see.
+// This is the only place that decides it.
+func statusOf(err error) (int, string, map[string]string) {
+	var fe *fiber.Error
+	var ve *surveys.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		return fiber.StatusUnprocessableEntity, "validation failed", ve.Fields
+	case errors.As(err, &fe):
+		return fe.Code, fe.Message, nil
+	case errors.Is(err, surveys.ErrNotFound):
+		return fiber.StatusNotFound, "not found", nil
+	case errors.Is(err, surveys.ErrLocked):
+		return fiber.StatusConflict, surveys.ErrLocked.Error(), nil
+	case errors.Is(err, surveys.ErrConflict):
+		return fiber.StatusConflict, err.Error(), nil
+	case errors.Is(err, surveys.ErrClosed):
+		return fiber.StatusGone, "this survey is closed", nil
+	case errors.Is(err, surveys.ErrUnauthorized):
+		return fiber.StatusUnauthorized, "authentication required", nil
+	}
+	return fiber.StatusInternalServerError, "", nil
+}
+
+// handleError is Fiber's error handler: JSON for the API, a plain page for people.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	code, msg, fields := statusOf(err)
+	rid := requestID(c)
+	if code >= 500 {
+		s.log.Error("request failed", "request_id", rid, "method", c.Method(), "path", c.Path(), "err", err)
+		msg = "internal error (request " + rid + ")"
+		if isUnavailable(err) {
+			code, msg = fiber.StatusServiceUnavailable, "the database is unavailable, try again shortly (request "+rid+")"
+		}
+	}
+	if wantsHTML(c) {
+		c.Status(code)
+		return s.render(c, "error", fiber.Map{"Title": "Error", "Status": code, "Message": msg, "Fields": fields})
+	}
+	return c.Status(code).JSON(apiError{Error: msg, Fields: fields})
+}
+
+// isUnavailable recognises a database that cannot be reached or written, which
+// is a 503 (try again) rather than a bug.
+func isUnavailable(err error) bool {
+	m := err.Error()
+	for _, s := range []string{"connection refused", "database or disk is full", "no such host", "disk I/O error", "too many clients", "database is locked"} {
+		if strings.Contains(m, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func wantsHTML(c *fiber.Ctx) bool {
+	p := c.Path()
+	if strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/metrics" {
+		return false
+	}
+	return strings.Contains(c.Get(fiber.HeaderAccept), "text/html") || c.Method() == fiber.MethodPost
+}
+
+func requestID(c *fiber.Ctx) string {
+	if v, ok := c.Locals("requestid").(string); ok {
+		return v
+	}
+	return ""
+}

@@ -1,0 +1,139 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"odi/surveys"
+	"odi/surveys/surveystest"
+)
+
+// newTestServer is the real router on a fresh SQLite file.
+func newTestServer(t testing.TB) *Server {
+	t.Helper()
+	cfg := Defaults()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.BaseURL = "http://odi.test"
+	return New(cfg, surveystest.SQLite(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+func mustUser(t testing.TB, s *Server, email, role string) *surveys.User {
+	t.Helper()
+	u, err := s.store.CreateUser(context.Background(), surveys.NewUser{Email: email, Password: "password123", Role: role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func mustToken(t testing.TB, s *Server, u *surveys.User) string {
+	t.Helper()
+	plain, _, err := s.store.CreateToken(context.Background(), u.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plain
+}
+
+// client is a browser-like caller: it keeps cookies between requests.
+type client struct {
+	t       testing.TB
+	s       *Server
+	cookies map[string]string
+	bearer  string
+}
+
+func newClient(t testing.TB, s *Server) *client {
+	return &client{t: t, s: s, cookies: map[string]string{}}
+}
+
+type reply struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (r reply) json(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(r.body), v); err != nil {
+		t.Fatalf("decode %q: %v", r.body, err)
+	}
+}
+
+func (c *client) do(method, path, contentType, body string, header ...string) reply {
+	c.t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	if c.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.bearer)
+	}
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	resp, err := c.s.App().Test(req, -1)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	for _, ck := range resp.Cookies() {
+		if ck.MaxAge < 0 || ck.Value == "" {
+			delete(c.cookies, ck.Name)
+		} else {
+			c.cookies[ck.Name] = ck.Value
+		}
+	}
+	return reply{status: resp.StatusCode, header: resp.Header, body: string(b)}
+}
+
+func (c *client) get(path string) reply { return c.do("GET", path, "", "", "Accept", "text/html") }
+
+// postForm submits a form the way the page does, with the CSRF token it was given.
+func (c *client) postForm(path string, v url.Values) reply {
+	return c.do("POST", path, "application/x-www-form-urlencoded", v.Encode())
+}
+
+func (c *client) postJSON(path string, body any) reply {
+	c.t.Helper()
+	b, _ := json.Marshal(body)
+	return c.do("POST", path, "application/json", string(b), "X-Csrf-Token", c.csrf())
+}
+
+var csrfMeta = regexp.MustCompile(`name="csrf-token" content="([^"]+)"`)
+
+// csrf is the token the server issued, as a page's meta tag carries it.
+func (c *client) csrf() string {
+	return c.cookies["odi_csrf"]
+}
+
+// login logs in through the real form.
+func (c *client) login(email string) {
+	c.t.Helper()
+	page := c.get("/login")
+	m := csrfMeta.FindStringSubmatch(page.body)
+	if m == nil {
+		c.t.Fatalf("login page has no CSRF token: %d %s", page.status, page.body)
+	}
+	r := c.postForm("/login", url.Values{"email": {email}, "password": {"password123"}, "_csrf": {m[1]}})
+	if r.status != http.StatusSeeOther {
+		c.t.Fatalf("login as %s: %d %s", email, r.status, r.body)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func hashForTest(s string) string { return surveys.HashSecret(s) }

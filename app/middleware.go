@@ -1,0 +1,169 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"odi/surveys"
+)
+
+const (
+	localUser = "user"
+	localCSRF = "csrf"
+	setupKey  = "setup_token"
+)
+
+// common is the middleware every request passes through, outermost first.
+func (s *Server) common() []fiber.Handler {
+	return []fiber.Handler{
+		requestid.New(),
+		s.accessLog,
+		recover.New(recover.Config{
+			EnableStackTrace: true,
+			StackTraceHandler: func(c *fiber.Ctx, e any) {
+				s.log.Error("panic", "request_id", requestID(c), "panic", fmt.Sprint(e), "stack", string(debug.Stack()))
+			},
+		}),
+		helmet.New(helmet.Config{
+			ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+				"form-action 'self'; base-uri 'self'; frame-ancestors 'none'",
+			XFrameOptions:             "DENY",
+			ReferrerPolicy:            "same-origin",
+			CrossOriginEmbedderPolicy: "unsafe-none",
+		}),
+	}
+}
+
+// accessLog writes one structured line per request and feeds the metrics, keyed
+// by route pattern so /studies/1 and /studies/2 share a series.
+func (s *Server) accessLog(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		// Let the error handler write the status before it is logged.
+		if herr := s.app.ErrorHandler(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+	}
+	d := time.Since(start)
+	status := c.Response().StatusCode()
+	route := c.Route().Path
+	s.metrics.observe(c.Method(), route, status, d)
+	s.log.Info("request", "method", c.Method(), "route", route, "path", c.Path(), "status", status,
+		"duration_ms", float64(d.Microseconds())/1000, "request_id", requestID(c))
+	return nil
+}
+
+// authenticate resolves the caller from a bearer token or the session cookie and
+// answers 401 (API) or redirects to the login page (pages) when there is none.
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	u, err := s.currentUser(c)
+	if err != nil {
+		return err
+	}
+	if u == nil {
+		if strings.HasPrefix(c.Path(), "/api/") {
+			return fiber.NewError(fiber.StatusUnauthorized, "authentication required: log in or send Authorization: Bearer <token>")
+		}
+		return c.Redirect("/login?next=" + urlQueryEscape(c.OriginalURL()))
+	}
+	c.Locals(localUser, u)
+	return c.Next()
+}
+
+func (s *Server) currentUser(c *fiber.Ctx) (*surveys.User, error) {
+	if tok, ok := bearer(c); ok {
+		u, err := s.store.UserByToken(c.UserContext(), tok)
+		if errors.Is(err, surveys.ErrUnauthorized) {
+			return nil, fiber.NewError(fiber.StatusUnauthorized, "invalid or revoked API token")
+		}
+		return u, err
+	}
+	if c.Cookies("odi_session") == "" {
+		return nil, nil
+	}
+	sess, err := s.sessions.Get(c)
+	if err != nil {
+		return nil, fmt.Errorf("load session: %w", err)
+	}
+	uid, ok := sess.Get("uid").(int64)
+	if !ok {
+		return nil, nil
+	}
+	u, err := s.store.UserByID(c.UserContext(), uid)
+	if errors.Is(err, surveys.ErrNotFound) {
+		return nil, nil
+	}
+	return u, err
+}
+
+func bearer(c *fiber.Ctx) (string, bool) {
+	h := c.Get(fiber.HeaderAuthorization)
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:]), true
+	}
+	return "", false
+}
+
+func (s *Server) requireAdmin(c *fiber.Ctx) error {
+	if u := userOf(c); u == nil || !u.IsAdmin() {
+		return surveys.ErrNotFound
+	}
+	return c.Next()
+}
+
+func userOf(c *fiber.Ctx) *surveys.User {
+	u, _ := c.Locals(localUser).(*surveys.User)
+	return u
+}
+
+// csrfProtect guards every cookie-authenticated change. Scripts using a bearer
+// token carry no ambient credential, so they are exempt.
+func (s *Server) csrfProtect() fiber.Handler {
+	return csrf.New(csrf.Config{
+		Next:           func(c *fiber.Ctx) bool { _, ok := bearer(c); return ok },
+		CookieName:     "odi_csrf",
+		CookieSameSite: "Lax",
+		CookieSecure:   s.cfg.Secure(),
+		CookieHTTPOnly: true,
+		Expiration:     12 * time.Hour,
+		Storage:        s.kv,
+		ContextKey:     localCSRF,
+		Extractor: func(c *fiber.Ctx) (string, error) {
+			if t := c.Get(csrf.HeaderName); t != "" {
+				return t, nil
+			}
+			if t := c.FormValue("_csrf"); t != "" {
+				return t, nil
+			}
+			return "", csrf.ErrTokenNotFound
+		},
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			return fiber.NewError(fiber.StatusForbidden, "missing or invalid CSRF token: reload the page and try again")
+		},
+	})
+}
+
+// loginThrottle limits failed logins per client address; successful ones don't count.
+func (s *Server) loginThrottle() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:                    10,
+		Expiration:             15 * time.Minute,
+		Storage:                s.kv,
+		SkipSuccessfulRequests: true,
+		KeyGenerator:           func(c *fiber.Ctx) string { return "login:" + c.IP() },
+		LimitReached: func(c *fiber.Ctx) error {
+			return fiber.NewError(fiber.StatusTooManyRequests, "too many failed logins from this address: wait 15 minutes")
+		},
+	})
+}

@@ -1,0 +1,138 @@
+// Package app is odi's web layer: the Fiber wiring, middleware, and thin handlers
+// that decode a request, call the surveys package and encode the answer.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/session"
+	"github.com/gofiber/template/html/v2"
+
+	"odi/static"
+	"odi/surveys"
+)
+
+// Server is one odi instance. It keeps no state another instance would need:
+// sessions, CSRF tokens and throttling counters live in the database.
+type Server struct {
+	cfg      Config
+	store    *surveys.Store
+	log      *slog.Logger
+	app      *fiber.App
+	kv       dbStorage
+	sessions *session.Store
+	metrics  *metrics
+}
+
+// New wires a server around an open store.
+func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
+	s := &Server{cfg: cfg, store: store, log: log, kv: dbStorage{db: store.DB()}}
+	s.metrics = newMetrics(store)
+	s.sessions = session.New(session.Config{
+		Storage:        s.kv,
+		Expiration:     7 * 24 * time.Hour,
+		KeyLookup:      "cookie:odi_session",
+		CookieHTTPOnly: true,
+		CookieSameSite: "Lax",
+		CookieSecure:   cfg.Secure(),
+		CookiePath:     "/",
+	})
+	views := html.NewFileSystem(http.FS(static.Templates), ".html")
+	views.AddFuncMap(templateFuncs)
+	s.app = fiber.New(fiber.Config{
+		AppName:               "odi",
+		Views:                 views,
+		ViewsLayout:           "layout",
+		PassLocalsToViews:     true,
+		BodyLimit:             cfg.BodyLimit,
+		ErrorHandler:          s.handleError,
+		DisableStartupMessage: true,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          120 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	s.routes()
+	return s
+}
+
+// App is the Fiber application, for tests that drive it with app.Test.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve answers requests on ln until ctx is cancelled, then lets in-flight
+// requests finish (up to cfg.ShutdownMax) before returning.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if err := s.announceSetup(ctx); err != nil {
+		return err
+	}
+	go s.sweepLoop(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- s.app.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "grace", s.cfg.ShutdownMax)
+	if err := s.app.ShutdownWithTimeout(s.cfg.ShutdownMax); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	return nil
+}
+
+// announceSetup prints the one-time setup link while no account exists, so the
+// person who started odi can create the first admin.
+func (s *Server) announceSetup(ctx context.Context) error {
+	n, err := s.store.CountUsers(ctx)
+	if err != nil {
+		return fmt.Errorf("count users: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	token := surveys.NewSecret("")
+	if err := s.kv.Set(setupKey, []byte(surveys.HashSecret(token)), 0); err != nil {
+		return fmt.Errorf("store setup token: %w", err)
+	}
+	fmt.Printf("No account yet. Create the first admin at %s/setup?token=%s\n", s.baseURL(), token)
+	return nil
+}
+
+func (s *Server) sweepLoop(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.kv.sweep(); err != nil {
+				s.log.Warn("sweep expired sessions", "err", err)
+			}
+		}
+	}
+}
+
+// baseURL is the public origin used in links shown to people.
+func (s *Server) baseURL() string {
+	if s.cfg.BaseURL != "" {
+		return s.cfg.BaseURL
+	}
+	host, port, err := net.SplitHostPort(s.cfg.Addr)
+	if err != nil {
+		return "http://localhost:8080"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}

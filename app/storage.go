@@ -1,0 +1,64 @@
+package app
+
+import (
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// kvRow is one entry of the kv table.
+type kvRow struct {
+	Key       string `gorm:"primaryKey"`
+	Value     []byte
+	ExpiresAt int64
+}
+
+func (kvRow) TableName() string { return "kv" }
+
+// dbStorage implements fiber.Storage on the kv table, so sessions, CSRF tokens and
+// login throttling survive restarts and are shared by every instance behind one
+// database.
+type dbStorage struct{ db *gorm.DB }
+
+func (s dbStorage) Get(key string) ([]byte, error) {
+	if key == "" {
+		return nil, nil
+	}
+	var row kvRow
+	err := s.db.Where("key = ? AND (expires_at = 0 OR expires_at > ?)", key, time.Now().Unix()).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	return row.Value, err
+}
+
+func (s dbStorage) Set(key string, val []byte, exp time.Duration) error {
+	if key == "" || len(val) == 0 {
+		return nil
+	}
+	var expires int64
+	if exp > 0 {
+		expires = time.Now().Add(exp).Unix()
+	}
+	return s.db.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "key"}},
+		DoUpdates: clause.AssignmentColumns([]string{"value", "expires_at"}),
+	}).Create(&kvRow{Key: key, Value: val, ExpiresAt: expires}).Error
+}
+
+func (s dbStorage) Delete(key string) error {
+	return s.db.Where("key = ?", key).Delete(&kvRow{}).Error
+}
+
+func (s dbStorage) Reset() error {
+	return s.db.Where("1 = 1").Delete(&kvRow{}).Error
+}
+
+func (s dbStorage) Close() error { return nil }
+
+// sweep drops expired entries; called periodically so the table stays small.
+func (s dbStorage) sweep() error {
+	return s.db.Where("expires_at > 0 AND expires_at <= ?", time.Now().Unix()).Delete(&kvRow{}).Error
+}

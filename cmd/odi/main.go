@@ -1,0 +1,164 @@
+// Command odi is the whole product in one binary: the web server and the admin chores.
+//
+//	odi [serve] [flags]         run the server (the default)
+//	odi user add --email E --role admin|researcher   (password on stdin)
+//	odi token create --email E [--name N]            (prints only the token)
+//	odi version
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"odi/app"
+	"odi/surveys"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(args, stderr)
+	case "user":
+		err = userCmd(args, stdin, stdout)
+	case "token":
+		err = tokenCmd(args, stdout)
+	case "version":
+		fmt.Fprintln(stdout, "odi", version)
+	default:
+		err = usageError{fmt.Errorf("unknown command %q (want serve, user, token, version)", cmd)}
+	}
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(stderr, "odi:", err)
+	var ue usageError
+	if errors.As(err, &ue) || errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	return 1
+}
+
+// usageError is a mistake on the command line: exit code 2, one line.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
+
+func serve(args []string, stderr io.Writer) error {
+	cfg, err := app.ParseConfig("odi serve", args, os.Getenv)
+	if err != nil {
+		return usageError{err}
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	start := time.Now()
+	store, err := surveys.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := app.New(cfg, store, log)
+	log.Info("odi serving", "addr", ln.Addr().String(), "db", store.Dialect(), "startup_ms", time.Since(start).Milliseconds(), "version", version)
+	if err := srv.Serve(ctx, ln); err != nil {
+		return err
+	}
+	log.Info("odi stopped")
+	return nil
+}
+
+// openStore opens the database named by --db/ODI_DB for an admin chore.
+func openStore(fs *flag.FlagSet, args []string) (*surveys.Store, error) {
+	db := fs.String("db", envOr("ODI_DB", app.Defaults().DB), "SQLite file path or postgres:// URL (ODI_DB)")
+	if err := fs.Parse(args); err != nil {
+		return nil, usageError{err}
+	}
+	return surveys.Open(context.Background(), *db)
+}
+
+func userCmd(args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		return usageError{errors.New("usage: odi user add --email E --role admin|researcher (password on stdin)")}
+	}
+	fs := flag.NewFlagSet("odi user add", flag.ContinueOnError)
+	email := fs.String("email", "", "email of the new account")
+	role := fs.String("role", surveys.RoleResearcher, "admin or researcher")
+	store, err := openStore(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	password, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read password from stdin: %w", err)
+	}
+	u, err := store.CreateUser(context.Background(), surveys.NewUser{
+		Email: *email, Password: strings.TrimRight(password, "\r\n"), Role: *role,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created %s %s\n", u.Role, u.Email)
+	return nil
+}
+
+func tokenCmd(args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return usageError{errors.New("usage: odi token create --email E [--name N]")}
+	}
+	fs := flag.NewFlagSet("odi token create", flag.ContinueOnError)
+	email := fs.String("email", "", "account the token acts for")
+	name := fs.String("name", "cli", "a name to recognise the token by")
+	store, err := openStore(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	u, err := store.UserByEmail(context.Background(), *email)
+	if errors.Is(err, surveys.ErrNotFound) {
+		return fmt.Errorf("no account with email %q", *email)
+	}
+	if err != nil {
+		return err
+	}
+	plain, _, err := store.CreateToken(context.Background(), u.ID, *name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, plain)
+	return nil
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

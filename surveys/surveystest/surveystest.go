@@ -1,0 +1,84 @@
+// Package surveystest opens real databases for tests: a fresh SQLite file every
+// time, and a fresh PostgreSQL database when ODI_TEST_POSTGRES names a server.
+package surveystest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"odi/surveys"
+)
+
+// Need skips a test that needs something this machine lacks (a browser, a
+// database server), or fails it when ODI_TEST_REQUIRE_ALL is set, as in CI, so
+// nothing is silently skipped there.
+func Need(t testing.TB, what string) {
+	t.Helper()
+	if os.Getenv("ODI_TEST_REQUIRE_ALL") != "" {
+		t.Fatalf("%s is required (ODI_TEST_REQUIRE_ALL is set)", what)
+	}
+	t.Skipf("skipped: %s is not available (set it up as .ci/run does, or ignore)", what)
+}
+
+// SQLite opens a new SQLite database in the test's temporary folder.
+func SQLite(t testing.TB) *surveys.Store {
+	t.Helper()
+	s, err := surveys.Open(context.Background(), filepath.Join(t.TempDir(), "odi.db"))
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// Postgres creates an empty database on the server named by ODI_TEST_POSTGRES
+// (a postgres:// URL of a user allowed to create databases), opens it and drops
+// it when the test ends.
+func Postgres(t testing.TB) *surveys.Store {
+	t.Helper()
+	base := os.Getenv("ODI_TEST_POSTGRES")
+	if base == "" {
+		Need(t, "PostgreSQL (ODI_TEST_POSTGRES)")
+	}
+	admin, err := gorm.Open(postgres.Open(base), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		t.Fatalf("connect to ODI_TEST_POSTGRES: %v", err)
+	}
+	adminDB, _ := admin.DB()
+	t.Cleanup(func() { adminDB.Close() })
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "odi_test_" + hex.EncodeToString(b)
+	if err := admin.Exec("CREATE DATABASE " + name).Error; err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("ODI_TEST_POSTGRES: %v", err)
+	}
+	u.Path = "/" + name
+	s, err := surveys.Open(context.Background(), u.String())
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() {
+		s.Close()
+		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	})
+	return s
+}
+
+// Each runs fn against SQLite and, when configured, PostgreSQL.
+func Each(t *testing.T, fn func(t *testing.T, s *surveys.Store)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+}

@@ -1,0 +1,231 @@
+package surveys
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+)
+
+// Roles a user can have.
+const (
+	RoleAdmin      = "admin"
+	RoleResearcher = "researcher"
+)
+
+// User is a researcher or admin account.
+type User struct {
+	ID           int64     `json:"id"`
+	Email        string    `json:"email"`
+	PasswordHash string    `json:"-"`
+	Role         string    `json:"role"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// IsAdmin tells whether the user manages accounts and sees every study.
+func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }
+
+// APIToken is a revocable bearer token; only its hash is stored.
+type APIToken struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"-"`
+	Name       string     `json:"name"`
+	TokenHash  string     `json:"-"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+// NewUser is what it takes to make an account.
+type NewUser struct {
+	Email    string `json:"email" validate:"required,email,max=254"`
+	Password string `json:"password" validate:"required,min=8,max=72"`
+	Role     string `json:"role" validate:"required,oneof=admin researcher"`
+}
+
+// CreateUser adds an account with a bcrypt-hashed password.
+func (s *Store) CreateUser(ctx context.Context, in NewUser) (*User, error) {
+	return s.createUser(ctx, in, false)
+}
+
+// CreateFirstAdmin adds the first account, and fails with ErrNotFound once any
+// account exists, so a setup link raced twice still makes one admin.
+func (s *Store) CreateFirstAdmin(ctx context.Context, in NewUser) (*User, error) {
+	in.Role = RoleAdmin
+	return s.createUser(ctx, in, true)
+}
+
+func (s *Store) createUser(ctx context.Context, in NewUser, onlyIfNone bool) (*User, error) {
+	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
+	if err := check(in); err != nil {
+		return nil, err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), bcrypt.DefaultCost)
+	if err != nil {
+		return nil, fmt.Errorf("hash password: %w", err)
+	}
+	u := &User{Email: in.Email, PasswordHash: string(hash), Role: in.Role}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if onlyIfNone && s.dialect == "postgres" {
+			if err := tx.Exec("LOCK TABLE users IN EXCLUSIVE MODE").Error; err != nil {
+				return err
+			}
+		}
+		var total, same int64
+		if err := tx.Model(&User{}).Count(&total).Error; err != nil {
+			return err
+		}
+		if onlyIfNone && total > 0 {
+			return ErrNotFound
+		}
+		if err := tx.Model(&User{}).Where("email = ?", u.Email).Count(&same).Error; err != nil {
+			return err
+		}
+		if same > 0 {
+			return Invalid("email", "is already registered")
+		}
+		return tx.Create(u).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create user %s: %w", in.Email, err)
+	}
+	return u, nil
+}
+
+// CountUsers tells whether first-run setup is still open (zero users).
+func (s *Store) CountUsers(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&User{}).Count(&n).Error
+	return n, err
+}
+
+// ListUsers returns every account, oldest first.
+func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
+	var users []User
+	err := s.db.WithContext(ctx).Order("id").Find(&users).Error
+	return users, err
+}
+
+// UserByID loads one account.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	var u User
+	if err := s.db.WithContext(ctx).First(&u, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &u, nil
+}
+
+// UserByEmail loads one account by its (case-insensitive) email.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).First(&u).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &u, nil
+}
+
+// dummyHash keeps a login for an unknown email as slow as one for a known email,
+// so response time does not reveal which emails have accounts.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("odi-timing-equaliser"), bcrypt.DefaultCost)
+
+// Authenticate checks an email and password.
+func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
+	u, err := s.UserByEmail(ctx, email)
+	if errors.Is(err, ErrNotFound) {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return nil, ErrUnauthorized
+	}
+	if err != nil {
+		return nil, fmt.Errorf("authenticate: %w", err)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		return nil, ErrUnauthorized
+	}
+	return u, nil
+}
+
+// NewSecret returns a random URL-safe token with the given prefix; 32 random bytes
+// make guessing pointless.
+func NewSecret(prefix string) string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return prefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// HashSecret is how tokens, share links and resume tokens are stored: a SHA-256
+// of a high-entropy secret needs no salt or slow hash, and a stolen database
+// yields no usable token.
+func HashSecret(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// CreateToken makes an API token for a user and returns the plain token, which is
+// shown once and never stored.
+func (s *Store) CreateToken(ctx context.Context, userID int64, name string) (string, *APIToken, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = "token"
+	}
+	if len(name) > 100 {
+		return "", nil, Invalid("name", "must be at most 100 characters")
+	}
+	plain := NewSecret("odi_")
+	t := &APIToken{UserID: userID, Name: name, TokenHash: HashSecret(plain)}
+	if err := s.db.WithContext(ctx).Create(t).Error; err != nil {
+		return "", nil, fmt.Errorf("create token for user %d: %w", userID, err)
+	}
+	return plain, t, nil
+}
+
+// ListTokens returns a user's tokens, newest first.
+func (s *Store) ListTokens(ctx context.Context, userID int64) ([]APIToken, error) {
+	var ts []APIToken
+	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("id DESC").Find(&ts).Error
+	return ts, err
+}
+
+// RevokeToken stops a token from working; only its owner can revoke it.
+func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) error {
+	res := s.db.WithContext(ctx).Model(&APIToken{}).
+		Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, userID).
+		Update("revoked_at", time.Now().UTC())
+	if res.Error != nil {
+		return fmt.Errorf("revoke token %d: %w", tokenID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// UserByToken resolves a bearer token to its user; revoked or unknown tokens are
+// ErrUnauthorized. The lookup is by hash, so no token is ever compared in the clear.
+func (s *Store) UserByToken(ctx context.Context, plain string) (*User, error) {
+	var t APIToken
+	err := s.db.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL", HashSecret(plain)).First(&t).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrUnauthorized
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up token: %w", err)
+	}
+	now := time.Now().UTC()
+	// Writing on every request would serialise readers behind SQLite's writer; a
+	// minute's precision is enough for "last used".
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
+		s.db.WithContext(ctx).Model(&APIToken{}).Where("id = ?", t.ID).Update("last_used_at", now)
+	}
+	return s.UserByID(ctx, t.UserID)
+}

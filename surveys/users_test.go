@@ -1,0 +1,98 @@
+package surveys_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"odi/surveys"
+	"odi/surveys/surveystest"
+)
+
+func TestUsersAndTokens(t *testing.T) {
+	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
+		ctx := context.Background()
+		u, err := s.CreateUser(ctx, surveys.NewUser{Email: " Ana@Example.com ", Password: "correct horse", Role: "researcher"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Email != "ana@example.com" || u.PasswordHash == "correct horse" {
+			t.Fatalf("email not normalised or password stored in clear: %+v", u)
+		}
+		if _, err := s.Authenticate(ctx, "ANA@example.com", "correct horse"); err != nil {
+			t.Fatalf("right password refused: %v", err)
+		}
+		if _, err := s.Authenticate(ctx, "ana@example.com", "wrong"); !errors.Is(err, surveys.ErrUnauthorized) {
+			t.Fatalf("wrong password: got %v", err)
+		}
+		if _, err := s.Authenticate(ctx, "nobody@example.com", "x"); !errors.Is(err, surveys.ErrUnauthorized) {
+			t.Fatalf("unknown email: got %v", err)
+		}
+
+		plain, tok, err := s.CreateToken(ctx, u.ID, "script")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tok.TokenHash == plain || tok.TokenHash != surveys.HashSecret(plain) {
+			t.Fatal("token must be stored hashed")
+		}
+		got, err := s.UserByToken(ctx, plain)
+		if err != nil || got.ID != u.ID {
+			t.Fatalf("token lookup: %v %v", got, err)
+		}
+		if err := s.RevokeToken(ctx, u.ID+1, tok.ID); !errors.Is(err, surveys.ErrNotFound) {
+			t.Fatalf("someone else revoking: got %v", err)
+		}
+		if err := s.RevokeToken(ctx, u.ID, tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UserByToken(ctx, plain); !errors.Is(err, surveys.ErrUnauthorized) {
+			t.Fatalf("revoked token still works: %v", err)
+		}
+	})
+}
+
+func TestCreateUserNamesEveryBadField(t *testing.T) {
+	s := surveystest.SQLite(t)
+	_, err := s.CreateUser(context.Background(), surveys.NewUser{Email: "not-an-email", Password: "short", Role: "boss"})
+	var ve *surveys.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("want ValidationError, got %v", err)
+	}
+	want := map[string]string{
+		"email":    "must be an email address",
+		"password": "must be at least 8 characters",
+		"role":     "must be one of: admin, researcher",
+	}
+	for f, msg := range want {
+		if ve.Fields[f] != msg {
+			t.Errorf("field %s: got %q, want %q", f, ve.Fields[f], msg)
+		}
+	}
+}
+
+func TestDuplicateEmailIsRefused(t *testing.T) {
+	s := surveystest.SQLite(t)
+	ctx := context.Background()
+	in := surveys.NewUser{Email: "a@example.com", Password: "12345678", Role: "admin"}
+	if _, err := s.CreateUser(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.CreateUser(ctx, in)
+	var ve *surveys.ValidationError
+	if !errors.As(err, &ve) || ve.Fields["email"] != "is already registered" {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestFirstAdminOnlyWhileNoAccountExists(t *testing.T) {
+	s := surveystest.SQLite(t)
+	ctx := context.Background()
+	if _, err := s.CreateFirstAdmin(ctx, surveys.NewUser{Email: "a@example.com", Password: "12345678"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.CreateFirstAdmin(ctx, surveys.NewUser{Email: "b@example.com", Password: "12345678"})
+	if !errors.Is(err, surveys.ErrNotFound) {
+		t.Fatalf("second first-admin: got %v", err)
+	}
+}

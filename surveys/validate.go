@@ -1,0 +1,90 @@
+package surveys
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/go-playground/validator/v10"
+)
+
+var validate = newValidator()
+
+func newValidator() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	// Report fields by their JSON names, the names a client sent.
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		if name == "" {
+			return f.Name
+		}
+		return name
+	})
+	return v
+}
+
+// check runs the struct's validate tags and turns failures into a ValidationError
+// keyed by the JSON path of each field ("job.when", "options[2]").
+func check(v any) error {
+	err := validate.Struct(v)
+	if err == nil {
+		return nil
+	}
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return fmt.Errorf("validate: %w", err)
+	}
+	fields := make(map[string]string, len(verrs))
+	for _, fe := range verrs {
+		ns := fe.Namespace()
+		if _, rest, ok := strings.Cut(ns, "."); ok {
+			ns = rest
+		}
+		fields[ns] = ruleMessage(fe)
+	}
+	return &ValidationError{Fields: fields}
+}
+
+func ruleMessage(fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required":
+		return "is required"
+	case "email":
+		return "must be an email address"
+	case "min":
+		if fe.Kind() == reflect.String {
+			return fmt.Sprintf("must be at least %s characters", fe.Param())
+		}
+		if fe.Kind() == reflect.Slice {
+			return fmt.Sprintf("must have at least %s items", fe.Param())
+		}
+		return "must be at least " + fe.Param()
+	case "max":
+		if fe.Kind() == reflect.String {
+			return fmt.Sprintf("must be at most %s characters", fe.Param())
+		}
+		if fe.Kind() == reflect.Slice {
+			return fmt.Sprintf("must have at most %s items", fe.Param())
+		}
+		return "must be at most " + fe.Param()
+	case "gte":
+		return "must be at least " + fe.Param()
+	case "lte":
+		return "must be at most " + fe.Param()
+	case "oneof":
+		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
+	case "url", "http_url":
+		return "must be an http(s) URL"
+	case "uuid", "uuid4":
+		return "must be a UUID"
+	case "unique":
+		return "must not repeat a value"
+	case "alphanumunicode", "key":
+		return "may hold only letters, digits and underscores"
+	}
+	return "is not valid (" + fe.Tag() + ")"
+}
