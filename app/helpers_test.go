@@ -134,6 +134,6 @@ func (c *client) login(email string) {
 	}
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+func itoa[T int64 | int](n T) string { return strconv.FormatInt(int64(n), 10) }
 
 func hashForTest(s string) string { return surveys.HashSecret(s) }

@@ -68,9 +68,6 @@ func (s *Server) App() *fiber.App { return s.app }
 // Serve answers requests on ln until ctx is cancelled, then lets in-flight
 // requests finish (up to cfg.ShutdownMax) before returning.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	if err := s.announceSetup(ctx); err != nil {
-		return err
-	}
 	go s.sweepLoop(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- s.app.Listener(ln) }()
@@ -89,22 +86,22 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// announceSetup prints the one-time setup link while no account exists, so the
-// person who started odi can create the first admin.
-func (s *Server) announceSetup(ctx context.Context) error {
+// SetupLink makes a fresh one-time link for creating the first admin while no
+// account exists, and returns "" once one does. Each call replaces the previous
+// link, so only the one printed last works.
+func (s *Server) SetupLink(ctx context.Context) (string, error) {
 	n, err := s.store.CountUsers(ctx)
 	if err != nil {
-		return fmt.Errorf("count users: %w", err)
+		return "", fmt.Errorf("count users: %w", err)
 	}
 	if n > 0 {
-		return nil
+		return "", nil
 	}
 	token := surveys.NewSecret("")
 	if err := s.kv.Set(setupKey, []byte(surveys.HashSecret(token)), 0); err != nil {
-		return fmt.Errorf("store setup token: %w", err)
+		return "", fmt.Errorf("store setup token: %w", err)
 	}
-	fmt.Printf("No account yet. Create the first admin at %s/setup?token=%s\n", s.baseURL(), token)
-	return nil
+	return s.baseURL() + "/setup?token=" + token, nil
 }
 
 func (s *Server) sweepLoop(ctx context.Context) {

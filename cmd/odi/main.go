@@ -86,6 +86,13 @@ func serve(args []string, stderr io.Writer) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	srv := app.New(cfg, store, log)
+	link, err := srv.SetupLink(ctx)
+	if err != nil {
+		return err
+	}
+	if link != "" {
+		fmt.Printf("No account yet. Create the first admin at %s\n", link)
+	}
 	log.Info("odi serving", "addr", ln.Addr().String(), "db", store.Dialect(), "startup_ms", time.Since(start).Milliseconds(), "version", version)
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err

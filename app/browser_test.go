@@ -1,0 +1,140 @@
+package app
+
+import (
+	"context"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"odi/surveys/surveystest"
+)
+
+// newBrowser starts headless Debian Chromium for one test.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		surveystest.Need(t, "Chromium (apt-get install chromium)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	// The first action starts the browser, which lives as long as ctx.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	ctx, cancelTimeout := context.WithTimeout(ctx, 45*time.Second)
+	t.Cleanup(cancelTimeout)
+	return ctx
+}
+
+// serve runs s on a loopback port for a browser and returns its base URL.
+func serve(t *testing.T, s *Server) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Serve(ctx, ln); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return "http://" + ln.Addr().String()
+}
+
+// screenshots saves the current page at a phone and a laptop width under
+// testout/, which CI keeps as artifacts and people look at.
+func screenshots(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := filepath.Join("..", "testout")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []int64{375, 1280} {
+		err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 800), chromedp.Sleep(100*time.Millisecond))
+		if err != nil {
+			t.Fatalf("resize to %d: %v", w, err)
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s at %d: %v", name, w, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+"-"+itoa(w)+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900))
+}
+
+func TestFirstRunInBrowser(t *testing.T) {
+	ctx := newBrowser(t)
+	s := newTestServer(t)
+	base := serve(t, s)
+	link, err := s.SetupLink(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	link = base + link[strings.Index(link, "/setup"):]
+
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(chromedp.CSS(`#email`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshots(t, ctx, "setup")
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS(`#email`), "admin@example.com"),
+		chromedp.SendKeys(chromedp.CSS(`#password`), "a good password"),
+		chromedp.Submit(chromedp.CSS(`#password`)),
+		chromedp.WaitVisible(chromedp.CSS(`.empty`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`main`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(body, "No studies yet") {
+		t.Fatalf("after setup: %q", body)
+	}
+	screenshots(t, ctx, "studies-empty")
+
+	// Log out and back in through the login form.
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`header form button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#password`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshots(t, ctx, "login")
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS(`#email`), "admin@example.com"),
+		chromedp.SendKeys(chromedp.CSS(`#password`), "a good password"),
+		chromedp.Submit(chromedp.CSS(`#password`)),
+		chromedp.WaitVisible(chromedp.CSS(`.empty`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+}

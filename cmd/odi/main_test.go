@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "odi-bin")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "odi")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		panic(string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// startODI runs the real binary on a fresh database and returns its base URL once it serves.
+func startODI(t *testing.T, db string) (*exec.Cmd, string, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(binary, "--addr", "127.0.0.1:0", "--db", db)
+	stdout := &bytes.Buffer{}
+	cmd.Stdout = stdout
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	addr := regexp.MustCompile(`msg="odi serving" addr=(\S+)`)
+	sc := bufio.NewScanner(stderr)
+	found := make(chan string, 1)
+	go func() {
+		for sc.Scan() {
+			if m := addr.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+	}()
+	select {
+	case a := <-found:
+		return cmd, "http://" + a, stdout
+	case <-time.After(10 * time.Second):
+		t.Fatal("odi did not start within 10s")
+	}
+	return nil, "", nil
+}
+
+func TestServeStopsGracefullyOnSIGTERM(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "odi.db")
+	cmd, base, stdout := startODI(t, db)
+	resp, err := http.Get(base + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if !strings.Contains(stdout.String(), "/setup?token=") {
+		t.Fatalf("first start printed no setup link: %q", stdout.String())
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("odi did not stop within 20s of SIGTERM")
+	}
+	// A clean close leaves no WAL behind to replay.
+	if fi, err := os.Stat(db + "-wal"); err == nil && fi.Size() > 0 {
+		t.Errorf("WAL left with %d bytes after a clean shutdown", fi.Size())
+	}
+}
+
+func TestBadConfigIsOneLineAndExitCode2(t *testing.T) {
+	for _, args := range [][]string{{"--addr", "nonsense"}, {"--db", "mysql://x"}, {"--base-url", "ftp://x"}, {"frobnicate"}} {
+		out, err := exec.Command(binary, args...).CombinedOutput()
+		ee, ok := err.(*exec.ExitError)
+		if !ok || ee.ExitCode() != 2 {
+			t.Errorf("%v: exit %v, want 2", args, err)
+		}
+		if lines := strings.Count(strings.TrimSpace(string(out)), "\n"); lines != 0 || strings.Contains(string(out), "goroutine") {
+			t.Errorf("%v: want one line, got %q", args, out)
+		}
+	}
+}
+
+func TestUserAddAndTokenCreate(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "odi.db")
+	add := exec.Command(binary, "user", "add", "--email", "ana@example.com", "--role", "researcher", "--db", db)
+	add.Stdin = strings.NewReader("long enough password\n")
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("user add: %v %s", err, out)
+	}
+	tok := exec.Command(binary, "token", "create", "--email", "ana@example.com", "--db", db)
+	tok.Stderr = io.Discard
+	out, err := tok.Output()
+	if err != nil {
+		t.Fatalf("token create: %v", err)
+	}
+	token := strings.TrimSpace(string(out))
+	if !regexp.MustCompile(`^odi_[A-Za-z0-9_-]{43}$`).MatchString(token) {
+		t.Fatalf("stdout must be only the token, got %q", out)
+	}
+
+	_, base, _ := startODI(t, db)
+	req, _ := http.NewRequest("GET", base+"/api/v1/studies", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("API with CLI token: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	short := exec.Command(binary, "user", "add", "--email", "bob@example.com", "--db", db)
+	short.Stdin = strings.NewReader("short\n")
+	if out, err := short.CombinedOutput(); err == nil || !strings.Contains(string(out), "password: must be at least 8 characters") {
+		t.Fatalf("short password: %v %s", err, out)
+	}
+}
