@@ -9,7 +9,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/sample"
 )
+
+// sampleRespondents is the size of the sample study offered at first run:
+// enough for every segment to pass the minimum n.
+const sampleRespondents = 1200
 
 func (s *Server) loginPage(c *fiber.Ctx) error {
 	if u, _ := s.currentUser(c); u != nil {
@@ -113,6 +118,12 @@ func (s *Server) setup(c *fiber.Ctx) error {
 	}
 	if err := s.kv.Delete(setupKey); err != nil {
 		return err
+	}
+	if c.FormValue("sample") == "1" {
+		ds := sample.Generate(sample.Config{Respondents: sampleRespondents, Seed: 1, Start: surveys.DemoStart()})
+		if _, err := s.store.LoadSample(c.UserContext(), u, ds); err != nil {
+			return err
+		}
 	}
 	if err := s.startSession(c, u); err != nil {
 		return err

@@ -101,7 +101,9 @@ func TestFirstRunInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshots(t, ctx, "setup")
+	// Untick the sample study: this is the path to an empty study list.
 	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`input[name=sample]`)),
 		chromedp.SendKeys(chromedp.CSS(`#email`), "admin@example.com"),
 		chromedp.SendKeys(chromedp.CSS(`#password`), "a good password"),
 		chromedp.Submit(chromedp.CSS(`#password`)),

@@ -137,3 +137,5 @@ func (c *client) login(email string) {
 func itoa[T int64 | int](n T) string { return strconv.FormatInt(int64(n), 10) }
 
 func hashForTest(s string) string { return surveys.HashSecret(s) }
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }

@@ -29,6 +29,8 @@ type Server struct {
 	kv       dbStorage
 	sessions *session.Store
 	metrics  *metrics
+
+	submitLimit fiber.Handler
 }
 
 // New wires a server around an open store.
@@ -58,6 +60,7 @@ func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
 		WriteTimeout:          120 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
+	s.submitLimit = s.submitThrottle()
 	s.routes()
 	return s
 }

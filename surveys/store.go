@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -20,6 +21,16 @@ import (
 type Store struct {
 	db      *gorm.DB
 	dialect string
+
+	writes    *writer
+	closeOnce sync.Once
+
+	// Per-instance caches, each checked against the database before use.
+	forms     formCache
+	medians   medianCache
+	responses responseCache
+	secretsMu sync.Mutex
+	secrets   map[string][]byte
 }
 
 // IsPostgres tells whether a --db value names a PostgreSQL server rather than a file.
@@ -67,7 +78,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		sqlDB.Close()
 		return nil, err
 	}
-	return &Store{db: db, dialect: dialect}, nil
+	return &Store{db: db, dialect: dialect, writes: newWriter(db)}, nil
 }
 
 // sqliteDSN turns a file path into a go-sqlite3 DSN with the settings odi relies
@@ -99,8 +110,10 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// Close closes the database; SQLite checkpoints its WAL on the last close.
+// Close finishes queued writes and closes the database; SQLite checkpoints
+// its WAL on the last close.
 func (s *Store) Close() error {
+	s.closeOnce.Do(s.writes.close)
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err

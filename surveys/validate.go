@@ -51,7 +51,7 @@ func check(v any) error {
 
 func ruleMessage(fe validator.FieldError) string {
 	switch fe.Tag() {
-	case "required":
+	case "required", "required_without", "required_if":
 		return "is required"
 	case "email":
 		return "must be an email address"

@@ -3,6 +3,7 @@
 //	odi [serve] [flags]         run the server (the default)
 //	odi user add --email E --role admin|researcher   (password on stdin)
 //	odi token create --email E [--name N]            (prints only the token)
+//	odi demo [--responses N] [--outcomes M] [--email E]   (loads the sample study)
 //	odi version
 package main
 
@@ -23,6 +24,7 @@ import (
 
 	"odi/app"
 	"odi/surveys"
+	"odi/surveys/sample"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -45,10 +47,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = userCmd(args, stdin, stdout)
 	case "token":
 		err = tokenCmd(args, stdout)
+	case "demo":
+		err = demoCmd(args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "odi", version)
 	default:
-		err = usageError{fmt.Errorf("unknown command %q (want serve, user, token, version)", cmd)}
+		err = usageError{fmt.Errorf("unknown command %q (want serve, user, token, demo, version)", cmd)}
 	}
 	if err == nil {
 		return 0
@@ -168,4 +172,53 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+func demoCmd(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("odi demo", flag.ContinueOnError)
+	responses := fs.Int("responses", 1500, "respondents to generate")
+	outcomes := fs.Int("outcomes", 0, "outcomes to generate (0 = the built-in 30)")
+	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same data")
+	email := fs.String("email", "", "owner of the study (default: the first admin)")
+	store, err := openStore(fs, args)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if *responses < 0 || *responses > 1_000_000 || *outcomes < 0 || *outcomes > 1000 {
+		return usageError{errors.New("--responses must be 0..1000000 and --outcomes 0..1000")}
+	}
+	ctx := context.Background()
+	owner, err := demoOwner(ctx, store, *email)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	ds := sample.Generate(sample.Config{Respondents: *responses, Outcomes: *outcomes, Seed: *seed, Start: surveys.DemoStart()})
+	st, err := store.LoadSample(ctx, owner, ds)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "loaded study %d %q: %d outcomes, %d responses in %s\n", st.ID, st.Name, len(ds.Outcomes), len(ds.Responses), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func demoOwner(ctx context.Context, store *surveys.Store, email string) (*surveys.User, error) {
+	if email != "" {
+		u, err := store.UserByEmail(ctx, email)
+		if errors.Is(err, surveys.ErrNotFound) {
+			return nil, fmt.Errorf("no account with email %q", email)
+		}
+		return u, err
+	}
+	users, err := store.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		if u.IsAdmin() {
+			return &u, nil
+		}
+	}
+	return nil, errors.New("no admin account yet: start odi and use the setup link, or pass --email")
 }

@@ -1,0 +1,72 @@
+package app
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"odi/surveys"
+)
+
+// opportunityQuery reads ?segment_by=KEY&filter=KEY:VALUE...&include_partial=1.
+func opportunityQuery(c *fiber.Ctx) (surveys.OpportunityQuery, error) {
+	q := surveys.OpportunityQuery{SegmentBy: c.Query("segment_by"), IncludePartial: c.QueryBool("include_partial")}
+	for _, raw := range c.Context().QueryArgs().PeekMulti("filter") {
+		key, value, ok := strings.Cut(string(raw), ":")
+		if !ok || key == "" || value == "" {
+			return q, surveys.Invalid("filter", "must be KEY:VALUE, e.g. company_size:10-49")
+		}
+		q.Filters = append(q.Filters, surveys.Filter{Key: key, Value: value})
+	}
+	return q, nil
+}
+
+func (s *Server) opportunities(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	q, err := opportunityQuery(c)
+	if err != nil {
+		return err
+	}
+	res, err := s.store.Opportunities(c.UserContext(), userOf(c), id, q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (s *Server) saveSegmentation(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in surveys.SegmentationInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	sg, err := s.store.SaveSegmentation(c.UserContext(), userOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(sg)
+}
+
+func (s *Server) discoverSegments(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in surveys.DiscoverInput
+	if len(c.Body()) > 0 {
+		if err := decode(c, &in); err != nil {
+			return err
+		}
+	}
+	res, err := s.store.Discover(c.UserContext(), userOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}

@@ -1,0 +1,241 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"odi/surveys"
+)
+
+// goldenStudy imports a study's outcomes and responses through the API.
+func goldenStudy(t *testing.T, c *client, questions []string, outcomesCSV, responsesCSV string) int64 {
+	t.Helper()
+	id := newStudy(t, c, "Golden")
+	base := fmt.Sprintf("/api/v1/studies/%d", id)
+	for _, q := range questions {
+		wantStatus(t, c.send("POST", base+"/questions", q), http.StatusCreated)
+	}
+	wantStatus(t, c.do("POST", base+"/outcomes/import", "text/csv", outcomesCSV), http.StatusCreated)
+	wantStatus(t, c.do("POST", base+"/responses/import", "text/csv", responsesCSV), http.StatusCreated)
+	return id
+}
+
+func readShared(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Skipf("shared data %s not found: %v", path, err)
+	}
+	return string(b)
+}
+
+func TestOpportunitiesMatchGoldenData(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	id := goldenStudy(t, c, []string{
+		`{"key": "company_size", "text": "Company size", "kind": "single", "options": ["1-9", "10-49", "50-249", "250+"], "segment": true}`,
+		`{"key": "region", "text": "Region", "kind": "single", "options": ["Americas", "Europe", "Asia-Pacific"], "segment": true}`,
+	}, readShared(t, "../../shared/golden/outcomes.csv"), readShared(t, "../../shared/golden/responses.csv"))
+
+	var want struct {
+		Groups map[string][]map[string]any `json:"groups"`
+	}
+	if err := json.Unmarshal([]byte(readShared(t, "../../shared/golden/expected-opportunities.json")), &want); err != nil {
+		t.Fatal(err)
+	}
+	r := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/opportunities?segment_by=company_size", id), nil)
+	wantStatus(t, r, http.StatusOK)
+	var got struct {
+		SegmentBy string `json:"segment_by"`
+		Groups    []struct {
+			Key      string           `json:"key"`
+			N        int              `json:"n"`
+			Outcomes []map[string]any `json:"outcomes"`
+		} `json:"groups"`
+	}
+	r.json(t, &got)
+	if got.SegmentBy != "company_size" || len(got.Groups) != 5 || got.Groups[0].Key != "all" {
+		t.Fatalf("groups: %s", r.body[:min(len(r.body), 300)])
+	}
+	order := []string{"all", "1-9", "10-49", "50-249", "250+"}
+	checked := 0
+	for gi, g := range got.Groups {
+		if g.Key != order[gi] {
+			t.Errorf("group %d is %s, want %s (option order)", gi, g.Key, order[gi])
+		}
+		exp := want.Groups[g.Key]
+		if len(exp) != len(g.Outcomes) {
+			t.Fatalf("group %s: %d outcomes, want %d", g.Key, len(g.Outcomes), len(exp))
+		}
+		for i, e := range exp {
+			o := g.Outcomes[i]
+			for field, ev := range e {
+				if !sameJSON(ev, o[field]) {
+					t.Errorf("group %s rank %d %s: %s = %v, want %v", g.Key, i+1, e["code"], field, o[field], ev)
+				}
+				checked++
+			}
+		}
+	}
+	t.Logf("checked %d values against the golden file", checked)
+}
+
+// sameJSON compares decoded JSON values, numbers to 1e-6.
+func sameJSON(a, b any) bool {
+	switch x := a.(type) {
+	case float64:
+		y, ok := b.(float64)
+		return ok && math.Abs(x-y) <= 1e-6
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !sameJSON(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return a == b
+}
+
+func TestWorkedExampleThroughTheAPI(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	outcomes := "statement,code\nMinimize the time to find a decision,O01\nMinimize the effort to onboard someone,O02\nMinimize the chance of losing a spec,O03\nReduce the cost of answering again,O04\n"
+	id := goldenStudy(t, c, []string{
+		`{"key": "team_size", "text": "Team size", "kind": "single", "options": ["small", "large"], "segment": true}`,
+	}, outcomes, readShared(t, "testdata/worked-example.csv"))
+	base := fmt.Sprintf("/api/v1/studies/%d/opportunities", id)
+
+	var res surveys.Opportunities
+	c.send("GET", base+"?segment_by=team_size", nil).json(t, &res)
+	type row struct {
+		group, code   string
+		rank, n       int
+		imp, sat, opp float64
+		class         string
+	}
+	want := []row{
+		{"all", "O04", 1, 9, 8.89, 0.00, 17.78, "extreme"},
+		{"all", "O02", 2, 8, 8.75, 3.75, 13.75, "high"},
+		{"all", "O01", 3, 9, 7.78, 3.33, 12.22, "high"},
+		{"all", "O03", 4, 9, 0.00, 8.89, 0.00, "overserved"},
+		{"small", "O01", 1, 4, 10, 0, 20, "extreme"},
+		{"small", "O04", 2, 4, 10, 0, 20, "extreme"},
+		{"small", "O02", 3, 4, 7.5, 7.5, 7.5, "served"},
+		{"large", "O02", 1, 4, 10, 0, 20, "extreme"},
+		{"large", "O01", 3, 5, 6, 6, 6, "served"},
+	}
+	find := func(group, code string) (surveys.Group, int) {
+		for _, g := range res.Groups {
+			if g.Key == group {
+				for i, o := range g.Outcomes {
+					if o.Code == code {
+						return g, i
+					}
+				}
+			}
+		}
+		t.Fatalf("no %s/%s in %+v", group, code, res)
+		return surveys.Group{}, 0
+	}
+	for _, w := range want {
+		g, i := find(w.group, w.code)
+		o := g.Outcomes[i]
+		if o.Rank != w.rank || o.N != w.n || math.Abs(o.Importance-w.imp) > 0.005 || math.Abs(o.Satisfaction-w.sat) > 0.005 ||
+			math.Abs(o.Opportunity-w.opp) > 0.005 || o.Class != w.class {
+			t.Errorf("%s %s: got rank %d n %d %.2f/%.2f/%.2f %s, want %+v", w.group, w.code, o.Rank, o.N, o.Importance, o.Satisfaction, o.Opportunity, o.Class, w)
+		}
+	}
+	g, i := find("all", "O04")
+	o := g.Outcomes[i]
+	if math.Abs(o.ImportanceCI[0]-5.65) > 0.005 || math.Abs(o.ImportanceCI[1]-9.80) > 0.005 ||
+		math.Abs(o.MeanImportance-4.333) > 0.0005 || math.Abs(o.MeanSatisfaction-2.0) > 1e-9 || math.Abs(o.Gap-2.333) > 0.0005 {
+		t.Errorf("all/O04 detail: %+v", o)
+	}
+	if g.N != 9 || !g.LowN {
+		t.Errorf("all: n %d low_n %v, want 9 and low (min 30)", g.N, g.LowN)
+	}
+
+	// Partial responses count on request; filters narrow the sample.
+	c.send("GET", base+"?include_partial=1", nil).json(t, &res)
+	if res.Groups[0].N != 10 {
+		t.Errorf("with partial: n %d, want 10", res.Groups[0].N)
+	}
+	c.send("GET", base+"?filter=team_size:small", nil).json(t, &res)
+	if res.Groups[0].N != 4 {
+		t.Errorf("filtered to small: n %d, want 4", res.Groups[0].N)
+	}
+	wantField(t, c.send("GET", base+"?filter=team_size:medium", nil), "filter", `"medium" is not a group`)
+	wantField(t, c.send("GET", base+"?segment_by=nothing", nil), "segment_by", "not a profile question")
+	wantField(t, c.send("GET", base+"?filter=oops", nil), "filter", "KEY:VALUE")
+}
+
+func TestResponsesCSVRoundTripsExactly(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	golden := readShared(t, "../../shared/golden/responses.csv")
+	id := goldenStudy(t, c, []string{
+		`{"key": "company_size", "text": "Company size", "kind": "single", "options": ["1-9", "10-49", "50-249", "250+"], "segment": true}`,
+		`{"key": "region", "text": "Region", "kind": "single", "options": ["Americas", "Europe", "Asia-Pacific"]}`,
+	}, readShared(t, "../../shared/golden/outcomes.csv"), golden)
+	r := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", id), nil)
+	wantStatus(t, r, http.StatusOK)
+	if strings.ReplaceAll(r.body, "\r\n", "\n") != strings.ReplaceAll(golden, "\r\n", "\n") {
+		gl, bl := strings.Split(golden, "\n"), strings.Split(r.body, "\n")
+		for i := range min(len(gl), len(bl)) {
+			if strings.TrimRight(gl[i], "\r") != strings.TrimRight(bl[i], "\r") {
+				t.Fatalf("line %d differs:\n got  %q\n want %q", i+1, bl[i], gl[i])
+			}
+		}
+		t.Fatalf("export has %d lines, the imported file %d", len(bl), len(gl))
+	}
+}
+
+func TestResponsesImportReportsEveryBadCellAndStoresNothing(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	id := goldenStudy(t, c, []string{
+		`{"key": "team_size", "text": "Team size", "kind": "single", "options": ["small", "large"], "segment": true}`,
+	}, "statement\nMinimize a\nMinimize b\n", "respondent_id,status,O01_imp,O01_sat\nok1,complete,5,4\n")
+	path := fmt.Sprintf("/api/v1/studies/%d/responses/import", id)
+	bad := "respondent_id,status,team_size,O01_imp,O01_sat,O02_imp,O02_sat\n" +
+		"a,complete,small,5,4,3,2\n" +
+		"b,done,small,6,4,3,2\n" +
+		"a,complete,medium,5,x,3,2\n" +
+		"ok1,complete,large,1,1,1,1\n"
+	r := c.do("POST", path, "text/csv", bad)
+	var e apiError
+	r.json(t, &e)
+	want := map[string]string{
+		"row 3, status":        "must be complete, in_progress or screened_out",
+		"row 3, O01_imp":       "1 to 5",
+		"row 4, respondent_id": "repeats row 2",
+		"row 4, team_size":     `"medium" is not one of the options`,
+		"row 4, O01_sat":       "1 to 5",
+	}
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	for k, v := range want {
+		if !strings.Contains(e.Fields[k], v) {
+			t.Errorf("%s: got %q, want %q (all: %v)", k, e.Fields[k], v, e.Fields)
+		}
+	}
+	// A respondent already in the study is refused too.
+	r = c.do("POST", path, "text/csv", "respondent_id,status,O01_imp\nnew,complete,5\nok1,complete,4\n")
+	wantField(t, r, "respondent_id ok1", "already in this study")
+	wantField(t, c.do("POST", path, "text/csv", "respondent_id,status,O09_imp\nz,complete,5\n"), "column O09_imp", "not a question")
+	body := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", id), nil).body
+	if strings.Count(body, "\n") != 2 {
+		t.Fatalf("rejected imports stored rows:\n%s", body)
+	}
+}

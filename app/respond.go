@@ -1,0 +1,102 @@
+package app
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"odi/surveys"
+)
+
+// The public respondent API: anyone with the link may answer, nobody may read
+// anything but the survey itself and their own response.
+
+func (s *Server) surveyDefinition(c *fiber.Ctx) error {
+	d, err := s.store.PublicDesign(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(d.Survey())
+}
+
+func (s *Server) submit(c *fiber.Ctx) error {
+	var in surveys.Submission
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if c.QueryBool("dry_run") {
+		if err := s.store.Check(c.UserContext(), c.Params("slug"), in); err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"valid": true})
+	}
+	res, created, err := s.store.Submit(c.UserContext(), c.Params("slug"), in)
+	if err != nil {
+		return err
+	}
+	status := fiber.StatusOK
+	if created {
+		status = fiber.StatusCreated
+	}
+	return c.Status(status).JSON(res)
+}
+
+func (s *Server) autosave(c *fiber.Ctx) error {
+	var in surveys.Submission
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	res, err := s.store.Update(c.UserContext(), c.Params("slug"), c.Params("token"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (s *Server) createInvitations(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in surveys.InvitationsInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	invs, err := s.store.CreateInvitations(c.UserContext(), userOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	st, err := s.store.Study(c.UserContext(), userOf(c), id)
+	if err != nil {
+		return err
+	}
+	type link struct {
+		surveys.NewInvitation
+		URL string `json:"url,omitempty"`
+	}
+	out := make([]link, len(invs))
+	for i, inv := range invs {
+		out[i].NewInvitation = inv
+		if st.Slug != nil {
+			out[i].URL = s.baseURL() + "/s/" + *st.Slug + "?i=" + inv.Token
+		}
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"invitations": out})
+}
+
+// submitThrottle caps submissions per client address. It counts in this
+// instance's memory: a flood is stopped wherever it lands, and sharing the
+// counter through the database would cost more than the submission itself.
+func (s *Server) submitThrottle() fiber.Handler {
+	if s.cfg.SubmitLimit == 0 {
+		return func(c *fiber.Ctx) error { return c.Next() }
+	}
+	return limiter.New(limiter.Config{
+		Max:        s.cfg.SubmitLimit,
+		Expiration: time.Minute,
+		LimitReached: func(c *fiber.Ctx) error {
+			return fiber.NewError(fiber.StatusTooManyRequests, "too many submissions from this address: wait a minute")
+		},
+	})
+}

@@ -1,0 +1,188 @@
+package surveys
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"odi/surveys/score"
+)
+
+// Filter keeps respondents whose answer to Key puts them in group Value.
+type Filter struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// OpportunityQuery is what the results are asked for.
+type OpportunityQuery struct {
+	SegmentBy      string
+	Filters        []Filter
+	IncludePartial bool
+}
+
+// Group is one slice of respondents with every outcome scored.
+type Group struct {
+	Key      string              `json:"key"`
+	Label    string              `json:"label"`
+	N        int                 `json:"n"`
+	LowN     bool                `json:"low_n"`
+	Priority float64             `json:"priority"`
+	Forces   *score.ForceSummary `json:"forces,omitempty"`
+	Outcomes []score.Row         `json:"outcomes"`
+}
+
+// Opportunities is the ranked result of a study: all respondents first, then
+// one group per answer of the segment_by question.
+type Opportunities struct {
+	StudyID   int64   `json:"study_id"`
+	SegmentBy string  `json:"segment_by"`
+	Groups    []Group `json:"groups"`
+}
+
+// splitter puts a respondent into the groups of one segmentation.
+type splitter struct {
+	keys, labels []string
+	of           func(r *scored) []string // group keys of a respondent
+}
+
+// splitterFor finds the question (or saved segmentation) named key.
+func (s *Store) splitterFor(ctx context.Context, d *Design, key string) (*splitter, error) {
+	for _, q := range d.Questions {
+		if q.Key == key {
+			if q.Kind == KindText {
+				return nil, fmt.Errorf("%s is free text and cannot split results", key)
+			}
+			groups := q.Groups()
+			return &splitter{keys: groups, labels: groups, of: func(r *scored) []string { return q.Group(r.Answers[q.Key]) }}, nil
+		}
+	}
+	seg, err := s.segmentation(ctx, d.Study.ID, key)
+	if err != nil {
+		return nil, err
+	}
+	if seg != nil {
+		return seg.splitter(), nil
+	}
+	return nil, fmt.Errorf("%s is not a profile question or saved segmentation of this study", key)
+}
+
+// Opportunities scores a study for all respondents and per group.
+func (s *Store) Opportunities(ctx context.Context, u *User, studyID int64, q OpportunityQuery) (*Opportunities, error) {
+	d, err := s.Design(ctx, u, studyID)
+	if err != nil {
+		return nil, err
+	}
+	return s.opportunities(ctx, d, q)
+}
+
+func (s *Store) opportunities(ctx context.Context, d *Design, q OpportunityQuery) (*Opportunities, error) {
+	var split *splitter
+	if q.SegmentBy != "" {
+		var err error
+		if split, err = s.splitterFor(ctx, d, q.SegmentBy); err != nil {
+			return nil, Invalid("segment_by", err.Error())
+		}
+	}
+	filters := make([]*splitter, len(q.Filters))
+	for i, f := range q.Filters {
+		sp, err := s.splitterFor(ctx, d, f.Key)
+		if err != nil {
+			return nil, Invalid("filter", err.Error())
+		}
+		if !slices.Contains(sp.keys, f.Value) {
+			return nil, Invalid("filter", fmt.Sprintf("%q is not a group of %s (groups: %s)", f.Value, f.Key, strings.Join(sp.keys, ", ")))
+		}
+		filters[i] = sp
+	}
+	rows, err := s.scoredResponses(ctx, d.Study.ID)
+	if err != nil {
+		return nil, err
+	}
+
+	outcomes := make([]score.Outcome, len(d.Outcomes))
+	slots := 0
+	for i, o := range d.Outcomes {
+		outcomes[i] = score.Outcome{Code: o.Code, Statement: o.Statement, Step: o.Step, Slot: o.Slot}
+		slots = max(slots, o.Slot+1)
+	}
+	newAcc := func() *groupTally { return &groupTally{t: score.NewTallies(slots)} }
+	all := newAcc()
+	var groups []*groupTally
+	index := map[string]int{}
+	if split != nil {
+		groups = make([]*groupTally, len(split.keys))
+		for i, k := range split.keys {
+			groups[i] = newAcc()
+			index[k] = i
+		}
+	}
+	for _, r := range rows {
+		if !counts(r, q.IncludePartial) || !passes(r, q.Filters, filters) {
+			continue
+		}
+		all.add(r)
+		if split != nil {
+			for _, k := range split.of(r) {
+				if i, ok := index[k]; ok {
+					groups[i].add(r)
+				}
+			}
+		}
+	}
+	res := &Opportunities{StudyID: d.Study.ID, SegmentBy: q.SegmentBy}
+	market := 1.0
+	if d.Study.MarketSize != nil {
+		market = *d.Study.MarketSize
+	}
+	build := func(key, label string, a *groupTally) Group {
+		g := Group{Key: key, Label: label, N: a.n, LowN: a.n < d.Study.MinN, Outcomes: score.Rank(outcomes, a.t)}
+		g.Priority = score.Priority(g.Outcomes, a.n, all.n, market)
+		if d.Study.FourForces {
+			f := a.forces.Summary()
+			g.Forces = &f
+		}
+		return g
+	}
+	res.Groups = append(res.Groups, build("all", "All respondents", all))
+	if split != nil {
+		for i, k := range split.keys {
+			res.Groups = append(res.Groups, build(k, split.labels[i], groups[i]))
+		}
+	}
+	return res, nil
+}
+
+// groupTally accumulates one group's ratings and forces.
+type groupTally struct {
+	t      score.Tallies
+	forces score.ForceTally
+	n      int
+}
+
+func (g *groupTally) add(r *scored) {
+	g.n++
+	g.t.Add(r.Ratings)
+	if len(r.Forces) == 4 {
+		g.forces.Add(int(r.Forces[0]), int(r.Forces[1]), int(r.Forces[2]), int(r.Forces[3]))
+	}
+}
+
+// counts tells whether a response is part of the results: complete and not
+// excluded, or also in progress when partial responses are asked for.
+func counts(r *scored, includePartial bool) bool {
+	if r.Excluded {
+		return false
+	}
+	return r.Status == Complete || (includePartial && r.Status == InProgress)
+}
+
+func passes(r *scored, fs []Filter, sp []*splitter) bool {
+	for i, f := range fs {
+		if !slices.Contains(sp[i].of(r), f.Value) {
+			return false
+		}
+	}
+	return true
+}

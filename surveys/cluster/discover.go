@@ -1,0 +1,200 @@
+// Package cluster discovers needs-based segments from importance and
+// satisfaction ratings, exactly as scoring.md ("Needs-based segment discovery")
+// fixes it: one opportunity value per respondent and outcome, standardised,
+// k-means with k-means++ seeding and restarts, k chosen by mean silhouette,
+// segments numbered by size. It also cross-checks a segmentation against
+// profile questions (lift, Cramér's V) and compares two segmentations
+// (adjusted Rand index).
+//
+// Everything is deterministic: the same ratings and seed give the same result,
+// byte for byte, however many goroutines do the work.
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Input is what Discover clusters.
+type Input struct {
+	Ratings [][]byte // counted respondents only; r[2*slot] = importance, r[2*slot+1] = satisfaction, 0 = missing
+	Slots   int      // outcomes per vector
+	K       int      // 0 -> choose 2..6 by mean silhouette
+	Seed    uint64   // 0 -> a fixed default
+}
+
+// Result is a segmentation of the input rows.
+type Result struct {
+	K          int
+	Silhouette float64 // mean silhouette of the chosen k on the sample (0 when k = 1)
+	Assign     []int   // segment index per input row; segments numbered by size, largest first (0 = largest)
+	Sizes      []int
+}
+
+// Members lists the input rows of each segment, in input order: what a caller
+// needs to tally each segment's ratings for its distinctive outcomes.
+func (r Result) Members() [][]int {
+	out := make([][]int, r.K)
+	for s := range out {
+		if s < len(r.Sizes) {
+			out[s] = make([]int, 0, r.Sizes[s])
+		}
+	}
+	for i, s := range r.Assign {
+		if s >= 0 && s < r.K {
+			out[s] = append(out[s], i)
+		}
+	}
+	return out
+}
+
+// Errors Discover returns, wrapped with the numbers involved.
+var (
+	ErrNoSlots  = errors.New("no outcomes to cluster on")
+	ErrTooFew   = errors.New("too few respondents")
+	ErrInvalidK = errors.New("k must be 0 (automatic) or positive")
+)
+
+// The method's fixed settings (scoring.md steps 2 and 3).
+const (
+	defaultSeed   = 0x6f6469 // "odi"
+	minAutoK      = 2
+	maxAutoK      = 6
+	restarts      = 10
+	maxIterations = 100
+)
+
+// Discover segments the respondents by their needs (scoring.md steps 1-4; the
+// distinctive outcomes of step 4 are the caller's, with package score).
+//
+// Ratings outside 1..5, and slots past the end of a short vector, count as
+// missing. With K = 0 every k of 2..6 that has at least two respondents per
+// segment is tried and the one with the highest mean silhouette wins (the
+// smaller k on a tie). Silhouettes are computed on a systematic sample of at
+// most 2,000 rows (see sampleRows); segment sizes and assignments always
+// cover every row.
+func Discover(in Input) (Result, error) {
+	n, m := len(in.Ratings), in.Slots
+	if m <= 0 {
+		return Result{}, fmt.Errorf("discover segments: %w (slots = %d)", ErrNoSlots, m)
+	}
+	if in.K < 0 {
+		return Result{}, fmt.Errorf("discover segments: %w (k = %d)", ErrInvalidK, in.K)
+	}
+	ks := []int{in.K}
+	if in.K == 0 {
+		ks = ks[:0]
+		for k := minAutoK; k <= maxAutoK && 2*k <= n; k++ {
+			ks = append(ks, k)
+		}
+		if len(ks) == 0 {
+			return Result{}, fmt.Errorf("discover segments: %w: %d respondents, need at least %d for k = %d", ErrTooFew, n, 2*minAutoK, minAutoK)
+		}
+	} else if in.K > n/2 {
+		return Result{}, fmt.Errorf("discover segments: %w: %d respondents, need at least %d for k = %d", ErrTooFew, n, 2*in.K, in.K)
+	}
+	seed := in.Seed
+	if seed == 0 {
+		seed = defaultSeed
+	}
+
+	x := needsMatrix(in.Ratings, m)
+	best := bestRuns(x, n, m, ks, seed)
+	sil := silhouettes(x, n, m, ks, best)
+	pick := 0
+	for i := range ks {
+		if sil[i] > sil[pick] {
+			pick = i
+		}
+	}
+	assign, sizes := renumber(best[pick], ks[pick])
+	return Result{K: ks[pick], Silhouette: sil[pick], Assign: assign, Sizes: sizes}, nil
+}
+
+// needsMatrix is step 1: a row-major n×m matrix of each respondent's
+// importance + max(importance − satisfaction, 0), missing values replaced by
+// the outcome's mean over the respondents who have it, then every column
+// standardised with its population standard deviation. A constant column, or
+// one nobody rated, becomes all zeros.
+func needsMatrix(ratings [][]byte, m int) []float64 {
+	n := len(ratings)
+	x := make([]float64, n*m)
+	sum := make([]float64, m)
+	have := make([]int, m)
+	for i, r := range ratings {
+		row := x[i*m : (i+1)*m]
+		for j := range row {
+			row[j] = math.NaN()
+			if 2*j+1 >= len(r) {
+				continue
+			}
+			imp, sat := int(r[2*j]), int(r[2*j+1])
+			if imp < 1 || imp > 5 || sat < 1 || sat > 5 {
+				continue
+			}
+			v := float64(imp + max(imp-sat, 0))
+			row[j] = v
+			sum[j] += v
+			have[j]++
+		}
+	}
+	mean := sum // reused: sum becomes the mean
+	for j := range mean {
+		if have[j] > 0 {
+			mean[j] /= float64(have[j])
+		}
+	}
+	sd := make([]float64, m)
+	for i := range n {
+		row := x[i*m : (i+1)*m]
+		for j, v := range row {
+			if math.IsNaN(v) {
+				row[j] = mean[j]
+				continue
+			}
+			d := v - mean[j]
+			sd[j] += d * d
+		}
+	}
+	for j := range sd {
+		sd[j] = math.Sqrt(sd[j] / float64(n))
+	}
+	for i := range n {
+		row := x[i*m : (i+1)*m]
+		for j, v := range row {
+			if sd[j] < 1e-12 {
+				row[j] = 0
+			} else {
+				row[j] = (v - mean[j]) / sd[j]
+			}
+		}
+	}
+	return x
+}
+
+// renumber maps k-means cluster indices to segments numbered by size,
+// largest first; equal sizes keep their k-means order.
+func renumber(assign []int32, k int) ([]int, []int) {
+	count := make([]int, k)
+	for _, c := range assign {
+		count[c]++
+	}
+	order := make([]int, k)
+	for c := range order {
+		order[c] = c
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return count[b] - count[a] })
+	to := make([]int, k)
+	sizes := make([]int, k)
+	for s, c := range order {
+		to[c] = s
+		sizes[s] = count[c]
+	}
+	out := make([]int, len(assign))
+	for i, c := range assign {
+		out[i] = to[c]
+	}
+	return out, sizes
+}

@@ -1,0 +1,102 @@
+package surveys
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"odi/surveys/sample"
+)
+
+// LoadSample stores a generated dataset as an open study owned by u, with
+// its responses, so a new user sees real results at once.
+func (s *Store) LoadSample(ctx context.Context, u *User, ds *sample.Dataset) (*Study, error) {
+	name := ds.Name + " (sample)"
+	role, forces, minN := ds.RespondentRole, true, 30
+	st, err := s.CreateStudy(ctx, u, StudyInput{
+		Name: &name, Job: &Job{When: ds.When, Want: ds.Want, SoThat: ds.SoThat},
+		RespondentRole: &role, FourForces: &forces, MinN: &minN,
+		Intro: ptr("We are learning how growing teams keep their shared knowledge in order. It takes a few minutes."),
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range ds.Questions {
+		if _, err := s.AddQuestion(ctx, u, st.ID, QuestionInput{Key: q.Key, Text: q.Text, Kind: q.Kind, Options: q.Options,
+			Segment: q.Segment, ScreenOut: q.ScreenOut, Required: true}); err != nil {
+			return nil, fmt.Errorf("sample question %s: %w", q.Key, err)
+		}
+	}
+	d, err := s.Design(ctx, u, st.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, step := range ds.Steps {
+		if !slices.ContainsFunc(d.Steps, func(sp Step) bool { return strings.EqualFold(sp.Name, step) }) {
+			if _, err := s.AddStep(ctx, u, st.ID, StepInput{Name: &step}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	rows := make([]OutcomeInput, len(ds.Outcomes))
+	for i, o := range ds.Outcomes {
+		rows[i] = OutcomeInput{Statement: &o.Statement, Code: &o.Code, Step: &o.Step}
+	}
+	// Outcomes get slots 0..M-1 in file order, the order of the sample's ratings.
+	if _, err := s.ImportOutcomes(ctx, u, st.ID, rows); err != nil {
+		return nil, fmt.Errorf("sample outcomes: %w", err)
+	}
+	if st, err = s.Publish(ctx, u, st.ID); err != nil {
+		return nil, err
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		seq, err := nextSeq(tx, st.ID)
+		if err != nil {
+			return err
+		}
+		batch := make([]Response, 0, 400)
+		for i := range ds.Responses {
+			batch = append(batch, sampleResponse(st.ID, seq, &ds.Responses[i]))
+			if len(batch) == cap(batch) || i == len(ds.Responses)-1 {
+				if err := tx.Create(&batch).Error; err != nil {
+					return err
+				}
+				batch = batch[:0]
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sample responses: %w", err)
+	}
+	return st, nil
+}
+
+func sampleResponse(studyID, seq int64, r *sample.Response) Response {
+	out := Response{StudyID: studyID, RespondentID: r.ID, Status: r.Status, Source: SourceLink, Answers: r.Answers,
+		Ratings: r.Ratings, Flags: r.Flags, ItemOrder: []string{}, StartedAt: r.Started, UpdatedAt: r.Started, Seq: seq}
+	if out.Ratings == nil {
+		out.Ratings = []byte{}
+	}
+	if out.Flags == nil {
+		out.Flags = []string{}
+	}
+	if r.Forces[0] != 0 {
+		out.Forces = r.Forces[:]
+	}
+	if !r.Finished.IsZero() {
+		f := r.Finished
+		out.FinishedAt, out.UpdatedAt = &f, f
+	}
+	return out
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// DemoStart is when generated fieldwork begins: two weeks ago, so the sample
+// looks like a study in the field now.
+func DemoStart() time.Time { return time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -14) }

@@ -1,0 +1,148 @@
+package surveys
+
+import (
+	"context"
+	"slices"
+
+	"odi/surveys/cluster"
+	"odi/surveys/score"
+)
+
+// DiscoverInput asks for K needs-based segments, or for the best k when 0.
+type DiscoverInput struct {
+	K int `json:"k" validate:"omitempty,gte=2,lte=10"`
+}
+
+// Distinctive is an outcome that sets a segment apart: far more underserved
+// in the segment than overall.
+type Distinctive struct {
+	Code               string  `json:"code"`
+	Statement          string  `json:"statement"`
+	Opportunity        float64 `json:"opportunity"`
+	OverallOpportunity float64 `json:"overall_opportunity"`
+	Difference         float64 `json:"difference"`
+}
+
+// SegmentProfile is one profile question seen from one segment.
+type SegmentProfile struct {
+	CramersV float64        `json:"cramers_v"`
+	Lifts    []cluster.Lift `json:"lifts"`
+}
+
+// Segment is one discovered needs-based segment.
+type Segment struct {
+	ID          string                    `json:"id"`
+	Size        int                       `json:"size"`
+	Members     []string                  `json:"members"`
+	Distinctive []Distinctive             `json:"distinctive"`
+	Profile     map[string]SegmentProfile `json:"profile"`
+}
+
+// Discovery is the result of needs-based segment discovery.
+type Discovery struct {
+	K          int       `json:"k"`
+	Silhouette float64   `json:"silhouette"`
+	Segments   []Segment `json:"segments"`
+	Flags      []string  `json:"flags"`
+}
+
+// distinctiveMax is how many distinctive outcomes a segment shows.
+const distinctiveMax = 5
+
+// Discover clusters a study's counted respondents on their outcome ratings
+// (scoring.md, "Needs-based segment discovery") and cross-checks the segments
+// against the profile questions.
+func (s *Store) Discover(ctx context.Context, u *User, studyID int64, in DiscoverInput) (*Discovery, error) {
+	if err := check(in); err != nil {
+		return nil, err
+	}
+	d, err := s.Design(ctx, u, studyID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.scoredResponses(ctx, studyID)
+	if err != nil {
+		return nil, err
+	}
+	var counted []*scored
+	for _, r := range rows {
+		if counts(r, false) {
+			counted = append(counted, r)
+		}
+	}
+	slots := 0
+	outcomes := make([]score.Outcome, len(d.Outcomes))
+	for i, o := range d.Outcomes {
+		outcomes[i] = score.Outcome{Code: o.Code, Statement: o.Statement, Step: o.Step, Slot: o.Slot}
+		slots = max(slots, o.Slot+1)
+	}
+	ratings := make([][]byte, len(counted))
+	for i, r := range counted {
+		ratings[i] = r.Ratings
+	}
+	res, err := cluster.Discover(cluster.Input{Ratings: ratings, Slots: slots, K: in.K})
+	if err != nil {
+		return nil, Invalid("k", err.Error())
+	}
+
+	allT := score.NewTallies(slots)
+	segT := make([]score.Tallies, res.K)
+	for i := range segT {
+		segT[i] = score.NewTallies(slots)
+	}
+	for i, r := range counted {
+		allT.Add(r.Ratings)
+		segT[res.Assign[i]].Add(r.Ratings)
+	}
+	overall := map[string]float64{}
+	for _, row := range score.Rank(outcomes, allT) {
+		overall[row.Code] = row.Opportunity
+	}
+
+	var qs []cluster.Question
+	for _, q := range d.Questions {
+		if q.Kind == KindText {
+			continue
+		}
+		cq := cluster.Question{Key: q.Key, Options: q.Groups(), Answers: make([][]string, len(counted))}
+		for i, r := range counted {
+			cq.Answers[i] = q.Group(r.Answers[q.Key])
+		}
+		qs = append(qs, cq)
+	}
+	profiles := cluster.Profile(res.Assign, res.K, qs)
+
+	out := &Discovery{K: res.K, Silhouette: res.Silhouette, Flags: cluster.Verdict(profiles)}
+	if out.Flags == nil {
+		out.Flags = []string{}
+	}
+	for seg, members := range res.Members() {
+		sg := Segment{ID: SegmentID(seg), Size: len(members), Profile: map[string]SegmentProfile{}, Distinctive: []Distinctive{}}
+		for _, i := range members {
+			sg.Members = append(sg.Members, counted[i].RespondentID)
+		}
+		for _, row := range score.Rank(outcomes, segT[seg]) {
+			if row.Opportunity >= 10 {
+				sg.Distinctive = append(sg.Distinctive, Distinctive{Code: row.Code, Statement: row.Statement, Opportunity: row.Opportunity,
+					OverallOpportunity: overall[row.Code], Difference: row.Opportunity - overall[row.Code]})
+			}
+		}
+		slices.SortStableFunc(sg.Distinctive, func(a, b Distinctive) int {
+			switch {
+			case a.Difference > b.Difference:
+				return -1
+			case a.Difference < b.Difference:
+				return 1
+			}
+			return CompareCodes(a.Code, b.Code)
+		})
+		sg.Distinctive = sg.Distinctive[:min(len(sg.Distinctive), distinctiveMax)]
+		for _, p := range profiles {
+			if seg < len(p.Segments) {
+				sg.Profile[p.Key] = SegmentProfile{CramersV: p.CramersV, Lifts: p.Segments[seg]}
+			}
+		}
+		out.Segments = append(out.Segments, sg)
+	}
+	return out, nil
+}

@@ -1,0 +1,185 @@
+package surveys
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Fieldwork is how data collection is going.
+type Fieldwork struct {
+	Counts         map[string]int `json:"counts"` // by status, plus "excluded"
+	Started        int            `json:"started"`
+	CompletionRate float64        `json:"completion_rate"` // complete / (complete + in_progress)
+	MedianSeconds  float64        `json:"median_seconds"`
+	PerDay         []DayCount     `json:"per_day"`
+	Quotas         []QuotaStatus  `json:"quotas"`
+	Flagged        int            `json:"flagged"`
+	LastResponse   *time.Time     `json:"last_response_at"`
+}
+
+// DayCount is the number of responses started on one day (UTC).
+type DayCount struct {
+	Day   string `json:"day"`
+	Count int    `json:"count"`
+}
+
+// QuotaStatus is the progress of one quota of a segment question.
+type QuotaStatus struct {
+	Key    string `json:"key"`
+	Option string `json:"option"`
+	Target int    `json:"target"`
+	Count  int    `json:"count"`
+}
+
+type fieldRow struct {
+	Status     string
+	Excluded   bool
+	Answers    map[string]string `gorm:"serializer:json"`
+	Flags      []string          `gorm:"serializer:json"`
+	Source     string
+	StartedAt  time.Time
+	FinishedAt *time.Time
+}
+
+// Fieldwork summarises a study's responses for the researcher.
+func (s *Store) Fieldwork(ctx context.Context, u *User, studyID int64) (*Fieldwork, error) {
+	d, err := s.Design(ctx, u, studyID)
+	if err != nil {
+		return nil, err
+	}
+	var rows []fieldRow
+	if err := s.db.WithContext(ctx).Model(&Response{}).Select("status, excluded, answers, flags, source, started_at, finished_at").
+		Where("study_id = ?", studyID).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("fieldwork of study %d: %w", studyID, err)
+	}
+	fw := &Fieldwork{Counts: map[string]int{Complete: 0, InProgress: 0, ScreenedOut: 0, "excluded": 0}}
+	perDay := map[string]int{}
+	var durations []float64
+	for _, r := range rows {
+		fw.Counts[r.Status]++
+		if r.Excluded {
+			fw.Counts["excluded"]++
+		}
+		if len(r.Flags) > 0 {
+			fw.Flagged++
+		}
+		perDay[r.StartedAt.UTC().Format("2006-01-02")]++
+		last := r.StartedAt
+		if r.FinishedAt != nil {
+			last = *r.FinishedAt
+		}
+		if fw.LastResponse == nil || last.After(*fw.LastResponse) {
+			l := last
+			fw.LastResponse = &l
+		}
+		if r.Status == Complete && r.FinishedAt != nil && r.Source != SourceImport {
+			durations = append(durations, r.FinishedAt.Sub(r.StartedAt).Seconds())
+		}
+	}
+	fw.Started = len(rows)
+	if n := fw.Counts[Complete] + fw.Counts[InProgress]; n > 0 {
+		fw.CompletionRate = float64(fw.Counts[Complete]) / float64(n)
+	}
+	if len(durations) > 0 {
+		slices.Sort(durations)
+		fw.MedianSeconds = durations[len(durations)/2]
+		if len(durations)%2 == 0 {
+			fw.MedianSeconds = (durations[len(durations)/2-1] + durations[len(durations)/2]) / 2
+		}
+	}
+	for day, n := range perDay {
+		fw.PerDay = append(fw.PerDay, DayCount{day, n})
+	}
+	slices.SortFunc(fw.PerDay, func(a, b DayCount) int { return compareStrings(a.Day, b.Day) })
+	for _, q := range d.Questions {
+		for _, opt := range q.Groups() {
+			target, ok := q.Quotas[opt]
+			if !ok {
+				continue
+			}
+			qs := QuotaStatus{Key: q.Key, Option: opt, Target: target}
+			for _, r := range rows {
+				if r.Status == Complete && !r.Excluded && slices.Contains(q.Group(r.Answers[q.Key]), opt) {
+					qs.Count++
+				}
+			}
+			fw.Quotas = append(fw.Quotas, qs)
+		}
+	}
+	return fw, nil
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// ResponseList is one page of a study's responses for the fieldwork table.
+type ResponseList struct {
+	Total     int        `json:"total"`
+	Responses []Response `json:"responses"`
+}
+
+// Responses lists a study's responses, newest first.
+func (s *Store) Responses(ctx context.Context, u *User, studyID int64, offset, limit int) (*ResponseList, error) {
+	if _, err := s.Study(ctx, u, studyID); err != nil {
+		return nil, err
+	}
+	limit = max(1, min(limit, 500))
+	var total int64
+	db := s.db.WithContext(ctx).Model(&Response{}).Where("study_id = ?", studyID)
+	if err := db.Count(&total).Error; err != nil {
+		return nil, err
+	}
+	out := &ResponseList{Total: int(total)}
+	if err := db.Order("id DESC").Offset(max(0, offset)).Limit(limit).Find(&out.Responses).Error; err != nil {
+		return nil, fmt.Errorf("list responses of study %d: %w", studyID, err)
+	}
+	return out, nil
+}
+
+// SetExcluded excludes a response from the results or restores it.
+func (s *Store) SetExcluded(ctx context.Context, u *User, studyID int64, respondentID string, excluded bool) error {
+	if _, err := s.Study(ctx, u, studyID); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		seq, err := nextSeq(tx, studyID)
+		if err != nil {
+			return err
+		}
+		res := tx.Model(&Response{}).Where("study_id = ? AND respondent_id = ?", studyID, respondentID).
+			Updates(map[string]any{"excluded": excluded, "seq": seq})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+}
+
+// DeleteResponse forgets one respondent entirely (a request to be forgotten).
+func (s *Store) DeleteResponse(ctx context.Context, u *User, studyID int64, respondentID string) error {
+	if _, err := s.Study(ctx, u, studyID); err != nil {
+		return err
+	}
+	res := s.db.WithContext(ctx).Where("study_id = ? AND respondent_id = ?", studyID, respondentID).Delete(&Response{})
+	if res.Error != nil {
+		return fmt.Errorf("delete response %s: %w", respondentID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

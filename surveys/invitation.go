@@ -1,0 +1,79 @@
+package surveys
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Invitation is a single-use survey link, optionally tied to a panel's id for
+// the respondent.
+type Invitation struct {
+	ID         int64      `json:"-"`
+	StudyID    int64      `json:"-"`
+	TokenHash  string     `json:"-"`
+	ExternalID string     `json:"external_id"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UsedAt     *time.Time `json:"used_at"`
+}
+
+// InvitationsInput asks for Count anonymous links or one per external id.
+type InvitationsInput struct {
+	Count       int      `json:"count" validate:"gte=0,lte=100000"`
+	ExternalIDs []string `json:"external_ids" validate:"max=100000,dive,required,max=200"`
+}
+
+// NewInvitation is a link as handed out; the token is shown once.
+type NewInvitation struct {
+	Token      string `json:"token"`
+	ExternalID string `json:"external_id,omitempty"`
+}
+
+// CreateInvitations makes single-use links for a study u may see.
+func (s *Store) CreateInvitations(ctx context.Context, u *User, studyID int64, in InvitationsInput) ([]NewInvitation, error) {
+	if err := check(in); err != nil {
+		return nil, err
+	}
+	if (in.Count > 0) == (len(in.ExternalIDs) > 0) {
+		return nil, Invalid("count", "give either count or external_ids")
+	}
+	if _, err := s.Study(ctx, u, studyID); err != nil {
+		return nil, err
+	}
+	n := max(in.Count, len(in.ExternalIDs))
+	out := make([]NewInvitation, n)
+	rows := make([]Invitation, n)
+	now := time.Now().UTC()
+	for i := range n {
+		out[i].Token = NewSecret("")
+		if i < len(in.ExternalIDs) {
+			out[i].ExternalID = strings.TrimSpace(in.ExternalIDs[i])
+		}
+		rows[i] = Invitation{StudyID: studyID, TokenHash: HashSecret(out[i].Token), ExternalID: out[i].ExternalID, CreatedAt: now}
+	}
+	if err := s.db.WithContext(ctx).CreateInBatches(rows, 500).Error; err != nil {
+		return nil, fmt.Errorf("create invitations for study %d: %w", studyID, err)
+	}
+	return out, nil
+}
+
+// claimInvitation marks an invitation used by r, inside r's transaction; a used
+// or unknown invitation is a conflict or not found.
+func claimInvitation(tx *gorm.DB, studyID int64, token string, r *Response) error {
+	var inv Invitation
+	if err := tx.Where("study_id = ? AND token_hash = ?", studyID, HashSecret(token)).Take(&inv).Error; err != nil {
+		return Invalid("invitation", "is not a valid invitation for this survey")
+	}
+	res := tx.Model(&Invitation{}).Where("id = ? AND used_at IS NULL", inv.ID).Update("used_at", time.Now().UTC())
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("%w: this invitation has already been used", ErrConflict)
+	}
+	r.InvitationID, r.ExternalID, r.Source = &inv.ID, inv.ExternalID, SourceInvite
+	return nil
+}

@@ -1,0 +1,181 @@
+package surveys
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"slices"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Quality flags a completed response can carry; flagged responses stay in the
+// data until the researcher excludes them.
+const (
+	FlagStraightLining = "straight_lining"
+	FlagSpeeding       = "speeding"
+	FlagAttention      = "failed_attention_check"
+)
+
+// speedingMinimum is how many completes a study needs before "faster than a
+// third of the median" means anything.
+const speedingMinimum = 20
+
+// qualityFlags marks straight-lining (the same importance and the same
+// satisfaction for every outcome) and speeding.
+func (s *Store) qualityFlags(tx *gorm.DB, f *form, r *Response) ([]string, error) {
+	var flags []string
+	var imp, sat byte
+	rated, same := 0, true
+	for _, slot := range f.slots {
+		i, sa := r.Rating(slot)
+		if i == 0 || sa == 0 {
+			continue
+		}
+		if rated == 0 {
+			imp, sat = i, sa
+		} else if i != imp || sa != sat {
+			same = false
+		}
+		rated++
+	}
+	if same && rated >= 3 {
+		flags = append(flags, FlagStraightLining)
+	}
+	median, err := s.medians.get(tx, f.studyID)
+	if err != nil {
+		return nil, err
+	}
+	if median > 0 && r.FinishedAt != nil && r.FinishedAt.Sub(r.StartedAt) < median/3 {
+		flags = append(flags, FlagSpeeding)
+	}
+	return flags, nil
+}
+
+// medianCache keeps each study's median completion time for a short while:
+// recomputing it on every submission would scan all completes each time.
+type medianCache struct {
+	mu      sync.Mutex
+	entries map[int64]medianEntry
+}
+
+type medianEntry struct {
+	median time.Duration
+	at     time.Time
+}
+
+func (c *medianCache) get(tx *gorm.DB, studyID int64) (time.Duration, error) {
+	c.mu.Lock()
+	e, ok := c.entries[studyID]
+	c.mu.Unlock()
+	if ok && time.Since(e.at) < 30*time.Second {
+		return e.median, nil
+	}
+	var rows []struct {
+		StartedAt  time.Time
+		FinishedAt time.Time
+	}
+	// The latest 1,001 completes are plenty for a median and keep this cheap.
+	err := tx.Model(&Response{}).Select("started_at, finished_at").
+		Where("study_id = ? AND status = ? AND source <> ?", studyID, Complete, SourceImport).
+		Order("id DESC").Limit(1001).Find(&rows).Error
+	if err != nil {
+		return 0, err
+	}
+	var median time.Duration
+	if len(rows) >= speedingMinimum {
+		ds := make([]time.Duration, len(rows))
+		for i, r := range rows {
+			ds[i] = r.FinishedAt.Sub(r.StartedAt)
+		}
+		slices.Sort(ds)
+		median = ds[len(ds)/2]
+	}
+	c.mu.Lock()
+	if c.entries == nil {
+		c.entries = map[int64]medianEntry{}
+	}
+	c.entries[studyID] = medianEntry{median, time.Now()}
+	c.mu.Unlock()
+	return median, nil
+}
+
+// quotaFull tells whether r's answer to a segment question with a quota falls
+// in a group that already has its target of complete responses.
+func (s *Store) quotaFull(tx *gorm.DB, f *form, r *Response) (bool, error) {
+	for _, q := range f.ordered {
+		if len(q.Quotas) == 0 {
+			continue
+		}
+		for _, g := range q.Group(r.Answers[q.Key]) {
+			target, ok := q.Quotas[g]
+			if !ok || target <= 0 {
+				continue
+			}
+			n, err := s.countInGroup(tx, f.studyID, q, g)
+			if err != nil {
+				return false, err
+			}
+			if n >= target {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// countInGroup counts complete, counted responses whose answer to q puts them in group g.
+func (s *Store) countInGroup(tx *gorm.DB, studyID int64, q Question, g string) (int, error) {
+	var rows []Response
+	if err := tx.Select("answers").Where("study_id = ? AND status = ? AND excluded = ?", studyID, Complete, false).Find(&rows).Error; err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range rows {
+		if slices.Contains(q.Group(r.Answers[q.Key]), g) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+type secretRow struct {
+	Key       string `gorm:"primaryKey"`
+	Value     []byte
+	ExpiresAt int64
+}
+
+func (secretRow) TableName() string { return "kv" }
+
+// secret returns a server-wide random secret, made on first use and shared by
+// every instance through the database.
+func (s *Store) secret(ctx context.Context, name string) ([]byte, error) {
+	s.secretsMu.Lock()
+	defer s.secretsMu.Unlock()
+	if v, ok := s.secrets[name]; ok {
+		return v, nil
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	db := s.db.WithContext(ctx)
+	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&secretRow{Key: "secret:" + name, Value: b}).Error; err != nil {
+		return nil, err
+	}
+	var row secretRow
+	if err := db.Where("key = ?", "secret:"+name).Take(&row).Error; err != nil {
+		return nil, err
+	}
+	if len(row.Value) == 0 {
+		return nil, errors.New("empty secret " + name)
+	}
+	if s.secrets == nil {
+		s.secrets = map[string][]byte{}
+	}
+	s.secrets[name] = row.Value
+	return row.Value, nil
+}

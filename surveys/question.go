@@ -1,0 +1,271 @@
+package surveys
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// Question kinds.
+const (
+	KindSingle = "single"
+	KindMulti  = "multi"
+	KindNumber = "number"
+	KindText   = "text"
+	KindNPS    = "nps"
+)
+
+// Band is a labelled range of a number question, used to split results.
+type Band struct {
+	Label string  `json:"label" validate:"required,max=100"`
+	Min   float64 `json:"min"`
+	Max   float64 `json:"max"`
+}
+
+// Question is a profile question asked before the outcomes.
+type Question struct {
+	ID        int64          `json:"-"`
+	StudyID   int64          `json:"-"`
+	Key       string         `json:"key"`
+	Text      string         `json:"text"`
+	Kind      string         `json:"kind"`
+	Options   []string       `json:"options" gorm:"serializer:json"`
+	Required  bool           `json:"required"`
+	Segment   bool           `json:"segment"`
+	ScreenOut []string       `json:"screen_out" gorm:"serializer:json"`
+	MinValue  *float64       `json:"min"`
+	MaxValue  *float64       `json:"max"`
+	Bands     []Band         `json:"bands" gorm:"serializer:json"`
+	Quotas    map[string]int `json:"quotas" gorm:"serializer:json"`
+	Position  int            `json:"position"`
+}
+
+// Groups are the values results can be split by: the options of a choice
+// question, the band labels of a number question, 0–10 for NPS.
+func (q Question) Groups() []string {
+	switch q.Kind {
+	case KindSingle, KindMulti:
+		return q.Options
+	case KindNumber:
+		labels := make([]string, len(q.Bands))
+		for i, b := range q.Bands {
+			labels[i] = b.Label
+		}
+		return labels
+	case KindNPS:
+		return []string{"detractor", "passive", "promoter"}
+	}
+	return nil
+}
+
+// QuestionInput is a profile question as a client sends it; Template fills
+// everything else from one of QuestionTemplates.
+type QuestionInput struct {
+	Template  string         `json:"template" validate:"omitempty,oneof=role company_size job_frequency"`
+	Key       string         `json:"key" validate:"required_without=Template,omitempty,max=40"`
+	Text      string         `json:"text" validate:"required_without=Template,max=500"`
+	Kind      string         `json:"kind" validate:"required_without=Template,omitempty,oneof=single multi number text nps"`
+	Options   []string       `json:"options" validate:"max=50,dive,required,max=200"`
+	Required  bool           `json:"required"`
+	Segment   bool           `json:"segment"`
+	ScreenOut []string       `json:"screen_out" validate:"dive,required"`
+	Min       *float64       `json:"min"`
+	Max       *float64       `json:"max"`
+	Bands     []Band         `json:"bands" validate:"max=20,dive"`
+	Quotas    map[string]int `json:"quotas" validate:"dive,gte=0"`
+}
+
+// QuestionTemplates are the profile questions one click away.
+var QuestionTemplates = map[string]QuestionInput{
+	"role": {Key: "role", Text: "Which best describes your part in this?", Kind: KindSingle, Required: true, Segment: true,
+		Options: []string{"I do the job myself (job executor)", "I benefit from the job being done (job beneficiary)",
+			"I install, maintain or support the product (product lifecycle support)", "I decide what to buy (purchase decision-maker)"}},
+	"company_size": {Key: "company_size", Text: "How many people work at your company?", Kind: KindSingle, Required: true, Segment: true,
+		Options: []string{"1-9", "10-49", "50-249", "250+"}},
+	"job_frequency": {Key: "job_frequency", Text: "How often do you do this?", Kind: KindSingle, Required: true, Segment: true,
+		Options: []string{"Daily", "Weekly", "Monthly", "Less often"}},
+}
+
+var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+
+// reservedKeys would collide with columns of the wide CSV.
+var reservedKeys = map[string]bool{"respondent_id": true, "status": true, "push": true, "pull": true, "anxiety": true, "habit": true}
+
+// normalise checks a question beyond its tags and returns it ready to store.
+func (in QuestionInput) normalise() (Question, error) {
+	if t, ok := QuestionTemplates[in.Template]; ok {
+		t.Template = in.Template
+		if in.Key != "" {
+			t.Key = in.Key
+		}
+		in = t
+	}
+	if err := check(in); err != nil {
+		return Question{}, err
+	}
+	q := Question{Key: strings.TrimSpace(in.Key), Text: strings.TrimSpace(in.Text), Kind: in.Kind,
+		Required: in.Required, Segment: in.Segment, MinValue: in.Min, MaxValue: in.Max, Quotas: in.Quotas}
+	fields := map[string]string{}
+	if !keyPattern.MatchString(q.Key) {
+		fields["key"] = "must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)"
+	} else if reservedKeys[q.Key] || strings.HasSuffix(q.Key, "_imp") || strings.HasSuffix(q.Key, "_sat") {
+		fields["key"] = q.Key + " is reserved for the responses file"
+	}
+	if q.Text == "" {
+		fields["text"] = "is required"
+	}
+	seen := map[string]bool{}
+	for i, o := range in.Options {
+		o = strings.TrimSpace(o)
+		if seen[strings.ToLower(o)] {
+			fields[fmt.Sprintf("options[%d]", i)] = fmt.Sprintf("repeats %q", o)
+		}
+		if strings.Contains(o, ";") {
+			fields[fmt.Sprintf("options[%d]", i)] = "may not contain ; (it separates choices in the responses file)"
+		}
+		seen[strings.ToLower(o)] = true
+		q.Options = append(q.Options, o)
+	}
+	choice := q.Kind == KindSingle || q.Kind == KindMulti
+	if choice && len(q.Options) < 2 {
+		fields["options"] = "a choice question needs at least 2 options"
+	}
+	if !choice && len(q.Options) > 0 {
+		fields["options"] = "only single and multi questions have options"
+	}
+	for i, o := range in.ScreenOut {
+		if q.Kind != KindSingle {
+			fields["screen_out"] = "only a single-choice question can screen respondents out"
+			break
+		}
+		if !slices.Contains(q.Options, strings.TrimSpace(o)) {
+			fields[fmt.Sprintf("screen_out[%d]", i)] = fmt.Sprintf("%q is not one of the options", o)
+		}
+		q.ScreenOut = append(q.ScreenOut, strings.TrimSpace(o))
+	}
+	if len(q.ScreenOut) > 0 && len(q.ScreenOut) == len(q.Options) {
+		fields["screen_out"] = "would screen out every respondent"
+	}
+	if q.Kind == KindNumber {
+		if q.MinValue != nil && q.MaxValue != nil && *q.MinValue > *q.MaxValue {
+			fields["max"] = "must not be below min"
+		}
+		for i, b := range in.Bands {
+			if b.Min > b.Max {
+				fields[fmt.Sprintf("bands[%d].max", i)] = "must not be below min"
+			}
+			q.Bands = append(q.Bands, Band{Label: strings.TrimSpace(b.Label), Min: b.Min, Max: b.Max})
+		}
+		if q.Segment && len(q.Bands) == 0 {
+			fields["bands"] = "a number question used as a segment needs bands to split it"
+		}
+	} else {
+		if in.Min != nil || in.Max != nil {
+			fields["min"] = "only number questions have min and max"
+		}
+		if len(in.Bands) > 0 {
+			fields["bands"] = "only number questions have bands"
+		}
+	}
+	if q.Kind == KindText && q.Segment {
+		fields["segment"] = "free text cannot split results"
+	}
+	for opt := range q.Quotas {
+		if !slices.Contains(q.Groups(), opt) {
+			fields["quotas"] = fmt.Sprintf("%q is not an option of this question", opt)
+		}
+	}
+	if len(q.Quotas) > 0 && !q.Segment {
+		fields["quotas"] = "only segment questions have quotas"
+	}
+	if len(fields) > 0 {
+		return Question{}, &ValidationError{Fields: fields}
+	}
+	if q.Options == nil {
+		q.Options = []string{}
+	}
+	if q.ScreenOut == nil {
+		q.ScreenOut = []string{}
+	}
+	if q.Bands == nil {
+		q.Bands = []Band{}
+	}
+	if q.Quotas == nil {
+		q.Quotas = map[string]int{}
+	}
+	return q, nil
+}
+
+// AddQuestion appends a profile question to a draft study.
+func (s *Store) AddQuestion(ctx context.Context, u *User, studyID int64, in QuestionInput) (*Question, error) {
+	q, err := in.normalise()
+	if err != nil {
+		return nil, err
+	}
+	err = s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
+		var n int64
+		if err := tx.Model(&Question{}).Where("study_id = ? AND key = ?", st.ID, q.Key).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return Invalid("key", q.Key+" is already used by another question")
+		}
+		var count int64
+		if err := tx.Model(&Question{}).Where("study_id = ?", st.ID).Count(&count).Error; err != nil {
+			return err
+		}
+		q.StudyID, q.Position = st.ID, int(count)
+		return tx.Create(&q).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("add question to study %d: %w", studyID, err)
+	}
+	return &q, nil
+}
+
+// UpdateQuestion replaces a question (found by key) in a draft study.
+func (s *Store) UpdateQuestion(ctx context.Context, u *User, studyID int64, key string, in QuestionInput) (*Question, error) {
+	q, err := in.normalise()
+	if err != nil {
+		return nil, err
+	}
+	err = s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
+		var old Question
+		if err := tx.Where("study_id = ? AND key = ?", st.ID, key).First(&old).Error; err != nil {
+			return notFound(err)
+		}
+		if q.Key != key {
+			var n int64
+			if err := tx.Model(&Question{}).Where("study_id = ? AND key = ?", st.ID, q.Key).Count(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				return Invalid("key", q.Key+" is already used by another question")
+			}
+		}
+		q.ID, q.StudyID, q.Position = old.ID, st.ID, old.Position
+		return tx.Save(&q).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update question %s: %w", key, err)
+	}
+	return &q, nil
+}
+
+// DeleteQuestion removes a question from a draft study.
+func (s *Store) DeleteQuestion(ctx context.Context, u *User, studyID int64, key string) error {
+	return s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
+		res := tx.Where("study_id = ? AND key = ?", st.ID, key).Delete(&Question{})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+}

@@ -1,0 +1,643 @@
+package surveys
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Response statuses and sources.
+const (
+	InProgress  = "in_progress"
+	Complete    = "complete"
+	ScreenedOut = "screened_out"
+
+	SourceLink   = "link"
+	SourceInvite = "invite"
+	SourceImport = "import"
+)
+
+// Response is one respondent's answers to one study.
+type Response struct {
+	ID           int64             `json:"-"`
+	StudyID      int64             `json:"-"`
+	RespondentID string            `json:"respondent_id"`
+	SubmissionID *string           `json:"-"`
+	ResumeHash   *string           `json:"-"`
+	InvitationID *int64            `json:"-"`
+	ExternalID   string            `json:"external_id"`
+	Status       string            `json:"status"`
+	Excluded     bool              `json:"excluded"`
+	Source       string            `json:"source"`
+	Answers      map[string]string `json:"answers" gorm:"serializer:json"`
+	Ratings      []byte            `json:"-"` // 2 per outcome slot: importance, satisfaction; 0 = none
+	Forces       []byte            `json:"-"` // push, pull, anxiety, habit; empty = none
+	ItemOrder    []string          `json:"item_order" gorm:"serializer:json"`
+	Flags        []string          `json:"flags" gorm:"serializer:json"`
+	StartedAt    time.Time         `json:"started_at"`
+	UpdatedAt    time.Time         `json:"updated_at"`
+	FinishedAt   *time.Time        `json:"finished_at"`
+	Seq          int64             `json:"-"`
+}
+
+// nextSeq numbers a write of one of a study's responses, so caches can load
+// just what changed since they last looked.
+func nextSeq(tx *gorm.DB, studyID int64) (int64, error) {
+	var seq int64
+	var err error
+	if tx.Dialector.Name() == "postgres" {
+		err = tx.Raw("SELECT nextval('response_seq')").Scan(&seq).Error
+	} else {
+		err = tx.Raw("SELECT COALESCE(MAX(seq), 0) + 1 FROM responses WHERE study_id = ?", studyID).Scan(&seq).Error
+	}
+	return seq, err
+}
+
+// Rating returns the importance and satisfaction given for an outcome slot (0 = none).
+func (r *Response) Rating(slot int) (imp, sat byte) {
+	if 2*slot+1 < len(r.Ratings) {
+		return r.Ratings[2*slot], r.Ratings[2*slot+1]
+	}
+	return 0, 0
+}
+
+// Submission is what a respondent's browser (or a script) sends. Values are
+// decoded loosely and checked here so every bad field is named.
+type Submission struct {
+	SubmissionID string         `json:"submission_id"`
+	Invitation   string         `json:"invitation"`
+	Answers      map[string]any `json:"answers"`
+	Ratings      map[string]any `json:"ratings"`
+	Forces       map[string]any `json:"forces"`
+	Order        []string       `json:"order"`
+	Complete     bool           `json:"complete"`
+}
+
+// SubmitResult answers a submission.
+type SubmitResult struct {
+	RespondentID string `json:"respondent_id"`
+	Status       string `json:"status"`
+	ResumeToken  string `json:"resume_token"`
+	Redirect     string `json:"redirect,omitempty"`
+}
+
+// form is a published study compiled for checking submissions quickly. A
+// published study's structure is locked, so it only changes with updated_at.
+type form struct {
+	studyID   int64
+	updatedAt time.Time
+	status    string
+	slots     map[string]int // outcome code -> slot
+	codes     []string       // in survey order
+	nSlots    int
+	questions map[string]Question
+	ordered   []Question
+	forces    bool
+	redirect  string
+	design    *Design
+}
+
+type formCache struct {
+	mu    sync.Mutex
+	forms map[string]*form
+}
+
+// form returns the compiled published study behind slug. Its status is read
+// from the database on every call, so closing a study takes effect at once on
+// every instance.
+func (s *Store) form(ctx context.Context, slug string) (*form, error) {
+	var row struct {
+		ID        int64
+		Status    string
+		UpdatedAt time.Time
+	}
+	err := s.db.WithContext(ctx).Model(&Study{}).Select("id, status, updated_at").Where("slug = ?", slug).Take(&row).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	s.forms.mu.Lock()
+	f := s.forms.forms[slug]
+	s.forms.mu.Unlock()
+	if f != nil && f.updatedAt.Equal(row.UpdatedAt) {
+		if f.status == row.Status {
+			return f, nil
+		}
+		cp := *f
+		cp.status = row.Status
+		return &cp, nil
+	}
+	var st Study
+	if err := s.db.WithContext(ctx).First(&st, row.ID).Error; err != nil {
+		return nil, notFound(err)
+	}
+	d, err := s.design(s.db.WithContext(ctx), &st)
+	if err != nil {
+		return nil, err
+	}
+	f = &form{studyID: st.ID, updatedAt: st.UpdatedAt, status: st.Status, slots: map[string]int{},
+		questions: map[string]Question{}, ordered: d.Questions, forces: st.FourForces, redirect: st.RedirectURL, design: d}
+	for _, o := range d.Outcomes {
+		f.slots[o.Code] = o.Slot
+		f.codes = append(f.codes, o.Code)
+		f.nSlots = max(f.nSlots, o.Slot+1)
+	}
+	for _, q := range d.Questions {
+		f.questions[q.Key] = q
+	}
+	s.forms.mu.Lock()
+	if s.forms.forms == nil {
+		s.forms.forms = map[string]*form{}
+	}
+	s.forms.forms[slug] = f
+	s.forms.mu.Unlock()
+	return f, nil
+}
+
+// PublicDesign is the published study behind a survey link, for rendering the
+// respondent page; a closed study answers ErrClosed.
+func (s *Store) PublicDesign(ctx context.Context, slug string) (*Design, error) {
+	f, err := s.form(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	switch f.status {
+	case StatusOpen:
+		return f.design, nil
+	case StatusClosed:
+		return f.design, ErrClosed
+	}
+	return nil, ErrNotFound
+}
+
+var forceNames = [4]string{"push", "pull", "anxiety", "habit"}
+
+// apply checks a submission against the study and merges it into r. Every bad
+// field is reported at once.
+func (f *form) apply(in *Submission, r *Response) error {
+	fields := map[string]string{}
+	if r.Answers == nil {
+		r.Answers = map[string]string{}
+	}
+	for key, v := range in.Answers {
+		q, ok := f.questions[key]
+		if !ok {
+			fields["answers."+key] = "is not a question of this survey"
+			continue
+		}
+		val, msg := q.answer(v)
+		if msg != "" {
+			fields["answers."+key] = msg
+			continue
+		}
+		if val == "" {
+			delete(r.Answers, key)
+		} else {
+			r.Answers[key] = val
+		}
+	}
+	if len(r.Ratings) < 2*f.nSlots {
+		r.Ratings = append(r.Ratings, make([]byte, 2*f.nSlots-len(r.Ratings))...)
+	}
+	for code, v := range in.Ratings {
+		slot, ok := f.slots[code]
+		if !ok {
+			fields["ratings."+code] = "is not an outcome of this survey"
+			continue
+		}
+		pair, ok := v.(map[string]any)
+		if !ok {
+			fields["ratings."+code] = "must be an object with importance and satisfaction"
+			continue
+		}
+		for part, v := range pair {
+			var at int
+			switch part {
+			case "importance":
+				at = 2 * slot
+			case "satisfaction":
+				at = 2*slot + 1
+			default:
+				fields["ratings."+code+"."+part] = "is not a rating: use importance and satisfaction"
+				continue
+			}
+			n, ok := wholeNumber(v, 1, 5)
+			if !ok && v != nil {
+				fields["ratings."+code+"."+part] = "must be a whole number from 1 to 5"
+				continue
+			}
+			r.Ratings[at] = byte(n)
+		}
+	}
+	if len(in.Forces) > 0 {
+		if !f.forces {
+			fields["forces"] = "this survey does not ask the four forces"
+		} else {
+			if len(r.Forces) != 4 {
+				r.Forces = make([]byte, 4)
+			}
+			for name, v := range in.Forces {
+				i := slices.Index(forceNames[:], name)
+				if i < 0 {
+					fields["forces."+name] = "is not a force: use push, pull, anxiety and habit"
+					continue
+				}
+				n, ok := wholeNumber(v, 1, 10)
+				if !ok && v != nil {
+					fields["forces."+name] = "must be a whole number from 1 to 10"
+					continue
+				}
+				r.Forces[i] = byte(n)
+			}
+		}
+	}
+	if len(in.Order) > 0 {
+		for i, code := range in.Order {
+			if _, ok := f.slots[code]; !ok {
+				fields[fmt.Sprintf("order[%d]", i)] = "is not an outcome of this survey"
+			}
+		}
+		r.ItemOrder = in.Order
+	}
+	if in.Complete {
+		for _, q := range f.ordered {
+			if q.Required && r.Answers[q.Key] == "" && !r.screenedBy(f) {
+				if _, bad := fields["answers."+q.Key]; !bad {
+					fields["answers."+q.Key] = "is required"
+				}
+			}
+		}
+	}
+	if len(fields) > 0 {
+		return &ValidationError{Fields: fields}
+	}
+	return nil
+}
+
+// screenedBy tells whether an answer so far ends the survey.
+func (r *Response) screenedBy(f *form) bool {
+	for _, q := range f.ordered {
+		if a, ok := r.Answers[q.Key]; ok && slices.Contains(q.ScreenOut, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// wholeNumber accepts a JSON number (or numeric string) that is an integer in [lo, hi].
+func wholeNumber(v any, lo, hi int) (int, bool) {
+	var f float64
+	switch x := v.(type) {
+	case float64:
+		f = x
+	case string:
+		var err error
+		if f, err = strconv.ParseFloat(strings.TrimSpace(x), 64); err != nil {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	if f != math.Trunc(f) || f < float64(lo) || f > float64(hi) {
+		return 0, false
+	}
+	return int(f), true
+}
+
+// answer turns a submitted value into the stored text, or says what is wrong.
+// An empty value clears the answer.
+func (q Question) answer(v any) (string, string) {
+	if v == nil {
+		return "", ""
+	}
+	switch q.Kind {
+	case KindSingle:
+		s, ok := v.(string)
+		if !ok {
+			return "", "must be one of the options"
+		}
+		if s == "" {
+			return "", ""
+		}
+		if !slices.Contains(q.Options, s) {
+			return "", fmt.Sprintf("%q is not one of the options", s)
+		}
+		return s, ""
+	case KindMulti:
+		var picked []string
+		switch x := v.(type) {
+		case []any:
+			for _, e := range x {
+				s, ok := e.(string)
+				if !ok {
+					return "", "must be a list of options"
+				}
+				picked = append(picked, s)
+			}
+		case string:
+			if x != "" {
+				picked = strings.Split(x, ";")
+			}
+		default:
+			return "", "must be a list of options"
+		}
+		var out []string
+		for _, p := range picked {
+			if !slices.Contains(q.Options, p) {
+				return "", fmt.Sprintf("%q is not one of the options", p)
+			}
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+		// Keep the question's option order so exports are stable.
+		slices.SortFunc(out, func(a, b string) int { return slices.Index(q.Options, a) - slices.Index(q.Options, b) })
+		return strings.Join(out, ";"), ""
+	case KindNumber:
+		var f float64
+		switch x := v.(type) {
+		case float64:
+			f = x
+		case string:
+			if strings.TrimSpace(x) == "" {
+				return "", ""
+			}
+			var err error
+			if f, err = strconv.ParseFloat(strings.TrimSpace(x), 64); err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+				return "", "must be a number"
+			}
+		default:
+			return "", "must be a number"
+		}
+		if q.MinValue != nil && f < *q.MinValue {
+			return "", "must be at least " + strconv.FormatFloat(*q.MinValue, 'f', -1, 64)
+		}
+		if q.MaxValue != nil && f > *q.MaxValue {
+			return "", "must be at most " + strconv.FormatFloat(*q.MaxValue, 'f', -1, 64)
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), ""
+	case KindNPS:
+		if s, ok := v.(string); ok && s == "" {
+			return "", ""
+		}
+		n, ok := wholeNumber(v, 0, 10)
+		if !ok {
+			return "", "must be a whole number from 0 to 10"
+		}
+		return strconv.Itoa(n), ""
+	default: // text
+		s, ok := v.(string)
+		if !ok {
+			return "", "must be text"
+		}
+		s = strings.TrimSpace(s)
+		if len(s) > 5000 {
+			return "", "must be at most 5000 characters"
+		}
+		return s, ""
+	}
+}
+
+// Group is which result group a stored answer puts a respondent in (the band
+// of a number, the NPS category); "" = none.
+func (q Question) Group(answer string) []string {
+	if answer == "" {
+		return nil
+	}
+	switch q.Kind {
+	case KindMulti:
+		return strings.Split(answer, ";")
+	case KindNumber:
+		f, err := strconv.ParseFloat(answer, 64)
+		if err != nil {
+			return nil
+		}
+		for _, b := range q.Bands {
+			if f >= b.Min && f <= b.Max {
+				return []string{b.Label}
+			}
+		}
+		return nil
+	case KindNPS:
+		n, _ := strconv.Atoi(answer)
+		switch {
+		case n <= 6:
+			return []string{"detractor"}
+		case n <= 8:
+			return []string{"passive"}
+		}
+		return []string{"promoter"}
+	}
+	return []string{answer}
+}
+
+// resumeToken derives a response's resume token from a server-wide secret, so
+// a repeated submission can be answered with the same token although only its
+// hash is stored.
+func (s *Store) resumeToken(ctx context.Context, studyID int64, respondentID string) (string, error) {
+	secret, err := s.secret(ctx, "resume_secret")
+	if err != nil {
+		return "", err
+	}
+	m := hmac.New(sha256.New, secret)
+	fmt.Fprintf(m, "%d/%s", studyID, respondentID)
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
+}
+
+// Submit stores a new response (201) or, for a submission_id already seen,
+// answers the first result again (created = false). It returns only after the
+// response is committed.
+func (s *Store) Submit(ctx context.Context, slug string, in Submission) (*SubmitResult, bool, error) {
+	f, err := s.form(ctx, slug)
+	if err != nil {
+		return nil, false, err
+	}
+	if f.status == StatusClosed {
+		return nil, false, ErrClosed
+	}
+	if f.status != StatusOpen {
+		return nil, false, ErrNotFound
+	}
+	if in.SubmissionID == "" {
+		return nil, false, Invalid("submission_id", "is required (a UUID made by the client)")
+	}
+	if _, err := uuid.Parse(in.SubmissionID); err != nil {
+		return nil, false, Invalid("submission_id", "must be a UUID")
+	}
+	now := time.Now().UTC()
+	r := &Response{StudyID: f.studyID, RespondentID: uuid.NewString(), SubmissionID: &in.SubmissionID,
+		Status: InProgress, Source: SourceLink, StartedAt: now, UpdatedAt: now, Flags: []string{}, ItemOrder: []string{}}
+	if err := f.apply(&in, r); err != nil {
+		return nil, false, err
+	}
+	token, err := s.resumeToken(ctx, f.studyID, r.RespondentID)
+	if err != nil {
+		return nil, false, err
+	}
+	hash := HashSecret(token)
+	r.ResumeHash = &hash
+	var prev *Response
+	err = s.writes.do(ctx, func(tx *gorm.DB) error {
+		// A repeated submission_id answers the first result, even when it
+		// carried an invitation that the first one used.
+		var first Response
+		err := tx.Where("study_id = ? AND submission_id = ?", f.studyID, in.SubmissionID).Take(&first).Error
+		if err == nil {
+			prev = &first
+			return nil
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		if in.Invitation != "" {
+			if err := claimInvitation(tx, f.studyID, in.Invitation, r); err != nil {
+				return err
+			}
+		}
+		if err := s.settle(tx, f, r, in.Complete); err != nil {
+			return err
+		}
+		if r.Seq, err = nextSeq(tx, f.studyID); err != nil {
+			return err
+		}
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(r)
+		if res.Error == nil && res.RowsAffected == 0 {
+			// Another instance stored the same submission_id a moment ago.
+			prev = &Response{}
+			return tx.Where("study_id = ? AND submission_id = ?", f.studyID, in.SubmissionID).Take(prev).Error
+		}
+		return res.Error
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("submit to %s: %w", slug, err)
+	}
+	if prev != nil {
+		res, err := s.result(ctx, f, prev)
+		return res, false, err
+	}
+	res, err := s.result(ctx, f, r)
+	return res, true, err
+}
+
+// Check validates a submission against the published study without storing
+// anything: a client's dry run, and the ceiling a load test compares
+// submissions against.
+func (s *Store) Check(ctx context.Context, slug string, in Submission) error {
+	f, err := s.form(ctx, slug)
+	if err != nil {
+		return err
+	}
+	if f.status == StatusClosed {
+		return ErrClosed
+	}
+	if f.status != StatusOpen {
+		return ErrNotFound
+	}
+	return f.apply(&in, &Response{})
+}
+
+// Update merges an autosave or the final page into the response behind a resume token.
+func (s *Store) Update(ctx context.Context, slug, token string, in Submission) (*SubmitResult, error) {
+	f, err := s.form(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if f.status == StatusClosed {
+		return nil, ErrClosed
+	}
+	var r Response
+	err = s.writes.do(ctx, func(tx *gorm.DB) error {
+		r = Response{}
+		if err := tx.Where("study_id = ? AND resume_hash = ?", f.studyID, HashSecret(token)).Take(&r).Error; err != nil {
+			return notFound(err)
+		}
+		if r.Status != InProgress {
+			return fmt.Errorf("%w: this response is already %s", ErrConflict, strings.ReplaceAll(r.Status, "_", " "))
+		}
+		if err := f.apply(&in, &r); err != nil {
+			return err
+		}
+		r.UpdatedAt = time.Now().UTC()
+		if err := s.settle(tx, f, &r, in.Complete); err != nil {
+			return err
+		}
+		var err error
+		if r.Seq, err = nextSeq(tx, f.studyID); err != nil {
+			return err
+		}
+		return tx.Save(&r).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update response: %w", err)
+	}
+	return s.result(ctx, f, &r)
+}
+
+// Resume loads the response behind a resume token, to continue where the
+// respondent left off.
+func (s *Store) Resume(ctx context.Context, slug, token string) (*Response, error) {
+	f, err := s.form(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	var r Response
+	if err := s.db.WithContext(ctx).Where("study_id = ? AND resume_hash = ?", f.studyID, HashSecret(token)).Take(&r).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &r, nil
+}
+
+// settle decides a response's status: a screener answer or a full quota ends
+// it as screened out; a finished one becomes complete with its quality flags.
+func (s *Store) settle(tx *gorm.DB, f *form, r *Response, complete bool) error {
+	if r.screenedBy(f) {
+		r.Status = ScreenedOut
+	} else if full, err := s.quotaFull(tx, f, r); err != nil {
+		return err
+	} else if full {
+		r.Status = ScreenedOut
+		r.Flags = append(r.Flags, "quota_full")
+	} else if complete {
+		r.Status = Complete
+	}
+	if r.Status != InProgress {
+		now := time.Now().UTC()
+		r.FinishedAt = &now
+	}
+	if r.Status == Complete {
+		flags, err := s.qualityFlags(tx, f, r)
+		if err != nil {
+			return err
+		}
+		r.Flags = append(r.Flags, flags...)
+	}
+	return nil
+}
+
+func (s *Store) result(ctx context.Context, f *form, r *Response) (*SubmitResult, error) {
+	token, err := s.resumeToken(ctx, f.studyID, r.RespondentID)
+	if err != nil {
+		return nil, err
+	}
+	res := &SubmitResult{RespondentID: r.RespondentID, Status: r.Status, ResumeToken: token}
+	if r.Status != InProgress && f.redirect != "" {
+		res.Redirect = strings.ReplaceAll(f.redirect, "{panel_id}", urlEscape(r.ExternalID))
+		res.Redirect = strings.ReplaceAll(res.Redirect, "{status}", r.Status)
+	}
+	return res, nil
+}
+
+func urlEscape(s string) string { return url.QueryEscape(s) }

@@ -1,0 +1,119 @@
+package surveys
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"gorm.io/gorm"
+)
+
+// scored is what analysis needs of one response, kept in memory per study.
+// Values are never modified after load: a changed response is a new value.
+type scored struct {
+	ID           int64
+	RespondentID string
+	Status       string
+	Excluded     bool
+	Answers      map[string]string `gorm:"serializer:json"`
+	Ratings      []byte
+	Forces       []byte
+	Seq          int64
+}
+
+func (scored) TableName() string { return "responses" }
+
+// studyResponses is one study's cached responses and the fingerprint of the
+// rows they were read from.
+type studyResponses struct {
+	byID        map[int64]*scored
+	list        []*scored // by id
+	count       int64
+	sumSeq      int64
+	maxSeq      int64
+	loadedCount int64
+}
+
+type responseCache struct {
+	mu      sync.Mutex
+	studies map[int64]*studyResponses
+}
+
+// fingerprint identifies the set of a study's response rows and their
+// versions. It catches rows that a cache has not seen even when another
+// instance committed them out of seq order.
+type fingerprint struct {
+	Count  int64
+	SumSeq int64
+	MaxSeq int64
+}
+
+// scoredResponses returns a study's responses for analysis. The cache is
+// checked against the database on every call and only rows written since are
+// loaded, so several instances behind one database always agree.
+func (s *Store) scoredResponses(ctx context.Context, studyID int64) ([]*scored, error) {
+	db := s.db.WithContext(ctx)
+	var fp fingerprint
+	if err := db.Model(&Response{}).Select("COUNT(*) AS count, COALESCE(SUM(seq), 0) AS sum_seq, COALESCE(MAX(seq), 0) AS max_seq").
+		Where("study_id = ?", studyID).Scan(&fp).Error; err != nil {
+		return nil, fmt.Errorf("fingerprint responses of study %d: %w", studyID, err)
+	}
+	s.responses.mu.Lock()
+	defer s.responses.mu.Unlock()
+	if s.responses.studies == nil {
+		s.responses.studies = map[int64]*studyResponses{}
+	}
+	c := s.responses.studies[studyID]
+	if c != nil && c.count == fp.Count && c.sumSeq == fp.SumSeq {
+		return c.list, nil
+	}
+	if c != nil {
+		if err := c.loadSince(db, studyID, c.maxSeq); err != nil {
+			return nil, err
+		}
+		if c.count == fp.Count && c.sumSeq == fp.SumSeq {
+			return c.list, nil
+		}
+	}
+	// Deleted rows or writes committed out of order: start again.
+	c = &studyResponses{byID: map[int64]*scored{}}
+	if err := c.loadSince(db, studyID, -1); err != nil {
+		return nil, err
+	}
+	s.responses.studies[studyID] = c
+	return c.list, nil
+}
+
+func (c *studyResponses) loadSince(db *gorm.DB, studyID, seq int64) error {
+	var batch []*scored
+	changed := false
+	err := db.Select("id, respondent_id, status, excluded, answers, ratings, forces, seq").
+		Where("study_id = ? AND seq > ?", studyID, seq).Order("id").
+		FindInBatches(&batch, 5000, func(*gorm.DB, int) error {
+			for _, r := range batch {
+				if old, ok := c.byID[r.ID]; ok {
+					c.sumSeq -= old.Seq
+				} else {
+					c.count++
+				}
+				c.byID[r.ID] = r
+				c.sumSeq += r.Seq
+				c.maxSeq = max(c.maxSeq, r.Seq)
+				changed = true
+			}
+			return nil
+		}).Error
+	if err != nil {
+		return fmt.Errorf("load responses of study %d: %w", studyID, err)
+	}
+	if changed {
+		list := make([]*scored, 0, len(c.byID))
+		for _, r := range c.byID {
+			list = append(list, r)
+		}
+		slices.SortFunc(list, func(a, b *scored) int { return int(a.ID - b.ID) })
+		c.list = list
+	}
+	return nil
+}

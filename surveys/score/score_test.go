@@ -1,0 +1,326 @@
+package score
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// vec builds a ratings vector from importance/satisfaction pairs (0 = none).
+func vec(pairs ...int) []byte {
+	b := make([]byte, len(pairs))
+	for i, p := range pairs {
+		b[i] = byte(p)
+	}
+	return b
+}
+
+func tally(slots int, rows ...[]byte) Tallies {
+	t := NewTallies(slots)
+	for _, r := range rows {
+		t.Add(r)
+	}
+	return t
+}
+
+func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
+
+// workedExample is ../shared/worked-example.csv: O01..O04 ratings of r01..r09
+// (complete) and the team_size of each.
+var workedExample = []struct {
+	team    string
+	ratings []byte
+}{
+	{"small", vec(5, 2, 4, 4, 2, 5, 5, 1)},
+	{"small", vec(5, 1, 5, 3, 3, 4, 4, 2)},
+	{"small", vec(4, 2, 3, 4, 2, 5, 5, 2)},
+	{"small", vec(5, 3, 4, 5, 1, 4, 4, 3)},
+	{"large", vec(4, 4, 5, 1, 3, 5, 5, 2)},
+	{"large", vec(3, 4, 5, 2, 2, 4, 4, 1)},
+	{"large", vec(5, 5, 4, 2, 1, 5, 3, 3)},
+	{"large", vec(2, 3, 5, 1, 2, 3, 5, 2)},
+	{"large", vec(4, 3, 0, 0, 3, 4, 4, 2)},
+}
+
+var fourOutcomes = []Outcome{{Code: "O01", Slot: 0}, {Code: "O02", Slot: 1}, {Code: "O03", Slot: 2}, {Code: "O04", Slot: 3}}
+
+func TestWorkedExampleFromScoringMD(t *testing.T) {
+	groups := map[string]Tallies{"all": NewTallies(4), "small": NewTallies(4), "large": NewTallies(4)}
+	for _, r := range workedExample {
+		groups["all"].Add(r.ratings)
+		groups[r.team].Add(r.ratings)
+	}
+	tests := []struct {
+		group, code   string
+		rank, n       int
+		imp, sat, opp float64
+		class         string
+	}{
+		{"all", "O04", 1, 9, 8.89, 0.00, 17.78, "extreme"},
+		{"all", "O02", 2, 8, 8.75, 3.75, 13.75, "high"},
+		{"all", "O01", 3, 9, 7.78, 3.33, 12.22, "high"},
+		{"all", "O03", 4, 9, 0.00, 8.89, 0.00, "overserved"},
+		{"small", "O01", 1, 4, 10, 0, 20, "extreme"},
+		{"small", "O04", 2, 4, 10, 0, 20, "extreme"},
+		{"small", "O02", 3, 4, 7.5, 7.5, 7.5, "served"},
+		{"large", "O02", 1, 4, 10, 0, 20, "extreme"},
+		{"large", "O01", 3, 5, 6, 6, 6, "served"},
+	}
+	for _, tt := range tests {
+		var got *Row
+		for _, r := range Rank(fourOutcomes, groups[tt.group]) {
+			if r.Code == tt.code {
+				got = &r
+			}
+		}
+		if got == nil || got.Rank != tt.rank || got.N != tt.n || !near(got.Importance, tt.imp, .005) ||
+			!near(got.Satisfaction, tt.sat, .005) || !near(got.Opportunity, tt.opp, .005) || got.Class != tt.class {
+			t.Errorf("%s %s: got %+v, want %+v", tt.group, tt.code, got, tt)
+		}
+	}
+	o4 := Rank(fourOutcomes, groups["all"])[0]
+	if !near(o4.ImportanceCI[0], 5.65, .005) || !near(o4.ImportanceCI[1], 9.80, .005) || !near(o4.MeanImportance, 4.333, .0005) ||
+		!near(o4.MeanSatisfaction, 2, 1e-12) || !near(o4.Gap, 2.333, .0005) {
+		t.Errorf("all/O04 detail: %+v", o4)
+	}
+}
+
+func TestGoldenData(t *testing.T) {
+	f, err := os.Open("../../../shared/golden/responses.csv")
+	if err != nil {
+		t.Skipf("golden data not found: %v", err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := rows[0]
+	var outcomes []Outcome
+	for i := 4; i < len(header); i += 2 {
+		outcomes = append(outcomes, Outcome{Code: strings.TrimSuffix(header[i], "_imp"), Slot: (i - 4) / 2})
+	}
+	groups := map[string]Tallies{}
+	for _, g := range []string{"all", "1-9", "10-49", "50-249", "250+"} {
+		groups[g] = NewTallies(len(outcomes))
+	}
+	for _, r := range rows[1:] {
+		if r[1] != "complete" {
+			continue
+		}
+		v := make([]byte, 2*len(outcomes))
+		for i := range v {
+			if r[4+i] != "" {
+				n, _ := strconv.Atoi(r[4+i])
+				v[i] = byte(n)
+			}
+		}
+		groups["all"].Add(v)
+		groups[r[2]].Add(v)
+	}
+	b, err := os.ReadFile("../../../shared/golden/expected-opportunities.json")
+	if err != nil {
+		t.Skipf("golden data not found: %v", err)
+	}
+	var want struct {
+		Groups map[string][]Row `json:"groups"`
+	}
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	for g, exp := range want.Groups {
+		got := Rank(outcomes, groups[g])
+		for i, e := range exp {
+			r := got[i]
+			floats := [][2]float64{{r.Importance, e.Importance}, {r.Satisfaction, e.Satisfaction}, {r.Opportunity, e.Opportunity},
+				{r.ImportanceCI[0], e.ImportanceCI[0]}, {r.ImportanceCI[1], e.ImportanceCI[1]}, {r.SatisfactionCI[0], e.SatisfactionCI[0]},
+				{r.SatisfactionCI[1], e.SatisfactionCI[1]}, {r.MeanImportance, e.MeanImportance}, {r.MeanSatisfaction, e.MeanSatisfaction}, {r.Gap, e.Gap}}
+			ok := r.Code == e.Code && r.Rank == e.Rank && r.N == e.N && r.Class == e.Class
+			for _, f := range floats {
+				ok = ok && near(f[0], f[1], 1e-6)
+			}
+			if !ok {
+				t.Errorf("group %s position %d: got %+v, want %+v", g, i+1, r, e)
+			}
+		}
+	}
+}
+
+func TestTiesRankByImportanceThenCode(t *testing.T) {
+	// O03 and O02 tie on opportunity 10 (imp 10 sat 10 vs imp 5 sat 0);
+	// O01 and O02 tie on both: the code decides.
+	outcomes := []Outcome{{Code: "O03", Slot: 0}, {Code: "O02", Slot: 1}, {Code: "O01", Slot: 2}, {Code: "O10", Slot: 3}}
+	rows := Rank(outcomes, tally(4,
+		vec(5, 5, 5, 1, 5, 1, 0, 0),
+		vec(5, 5, 1, 1, 1, 1, 0, 0),
+	))
+	got := []string{}
+	for _, r := range rows {
+		got = append(got, r.Code+":"+strconv.FormatFloat(r.Opportunity, 'f', 1, 64))
+	}
+	if strings.Join(got, " ") != "O03:10.0 O01:10.0 O02:10.0 O10:0.0" {
+		t.Fatalf("ranking %v", got)
+	}
+}
+
+func TestEdgeCases(t *testing.T) {
+	outcomes := []Outcome{{Code: "A", Slot: 0}, {Code: "B", Slot: 1}}
+	tests := []struct {
+		name string
+		rows [][]byte
+		want map[string][3]float64 // code -> imp, sat, opp
+		n    map[string]int
+	}{
+		{"nobody rated", nil, map[string][3]float64{"A": {0, 0, 0}, "B": {0, 0, 0}}, map[string]int{"A": 0, "B": 0}},
+		{"one respondent", [][]byte{vec(5, 1, 3, 0)}, map[string][3]float64{"A": {10, 0, 20}, "B": {0, 0, 0}}, map[string]int{"A": 1, "B": 1}},
+		{"all five", [][]byte{vec(5, 5, 5, 5), vec(5, 5, 5, 5)}, map[string][3]float64{"A": {10, 10, 10}, "B": {10, 10, 10}}, map[string]int{"A": 2, "B": 2}},
+		{"all one", [][]byte{vec(1, 1, 1, 1), vec(1, 1, 1, 1)}, map[string][3]float64{"A": {0, 0, 0}, "B": {0, 0, 0}}, map[string]int{"A": 2, "B": 2}},
+		{"short and bad values", [][]byte{vec(4, 9), vec(7)}, map[string][3]float64{"A": {10, 0, 20}, "B": {0, 0, 0}}, map[string]int{"A": 1, "B": 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, r := range Rank(outcomes, tally(2, tt.rows...)) {
+				w := tt.want[r.Code]
+				if !near(r.Importance, w[0], 1e-9) || !near(r.Satisfaction, w[1], 1e-9) || !near(r.Opportunity, w[2], 1e-9) || r.N != tt.n[r.Code] {
+					t.Errorf("%s: got %+v, want %v n=%d", r.Code, r, w, tt.n[r.Code])
+				}
+			}
+		})
+	}
+	// One rating of 1: p = 0, Wilson upper bound z²/(1+z²) = 0.793454.
+	if r := Rank(outcomes, tally(2, vec(1, 1, 1, 1)))[0]; r.Class != "served" || r.ImportanceCI[0] != 0 || !near(r.ImportanceCI[1], 7.93454, 1e-4) {
+		t.Errorf("all-one class and CI: %+v", r)
+	}
+}
+
+func TestClassBoundaries(t *testing.T) {
+	tests := []struct {
+		imp, sat, opp float64
+		want          string
+	}{
+		{10, 5, 15, "extreme"},
+		{9, 4.05, 14.95, "extreme"}, // displayed as 15.0
+		{9, 4.06, 14.94, "high"},
+		{8, 4, 12, "high"},
+		{7, 4.05, 11.95, "high"},
+		{6, 2, 10, "solid"},
+		{6, 2.05, 9.95, "solid"},
+		{5, 5.1, 5, "overserved"},
+		{4.71, 4.74, 4.71, "overserved"}, // both show 4.7: unrounded values decide
+		{5, 5, 5, "served"},
+		{0, 0, 0, "served"},
+	}
+	for _, tt := range tests {
+		if got := Class(tt.imp, tt.sat, tt.opp); got != tt.want {
+			t.Errorf("Class(%v, %v, %v) = %s, want %s", tt.imp, tt.sat, tt.opp, got, tt.want)
+		}
+	}
+	// 14.95 as the sum the formula actually produces.
+	if got := Class(8.9, 2.85, 8.9+(8.9-2.85)); got != "extreme" {
+		t.Errorf("8.9 + 6.05 = %v classed %s", 8.9+(8.9-2.85), got)
+	}
+}
+
+func TestScoresStayInRangeAndSegmentsMergeToAll(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const slots = 12
+	outcomes := make([]Outcome, slots)
+	for i := range outcomes {
+		outcomes[i] = Outcome{Code: "O" + strconv.Itoa(i+10), Slot: i}
+	}
+	for trial := range 200 {
+		all := NewTallies(slots)
+		segs := []Tallies{NewTallies(slots), NewTallies(slots), NewTallies(slots)}
+		for range rng.IntN(60) {
+			v := make([]byte, 2*slots)
+			for i := range v {
+				v[i] = byte(rng.IntN(6))
+			}
+			all.Add(v)
+			segs[rng.IntN(3)].Add(v)
+		}
+		merged := NewTallies(slots)
+		for _, s := range segs {
+			merged.Merge(s)
+		}
+		for i := range all {
+			if all[i] != merged[i] {
+				t.Fatalf("trial %d: merged segments %v differ from all %v", trial, merged[i], all[i])
+			}
+		}
+		for _, r := range Rank(outcomes, all) {
+			if r.Importance < 0 || r.Importance > 10 || r.Satisfaction < 0 || r.Satisfaction > 10 || r.Opportunity < 0 || r.Opportunity > 20 ||
+				r.ImportanceCI[0] > r.Importance+1e-9 || r.ImportanceCI[1] < r.Importance-1e-9 {
+				t.Fatalf("trial %d: out of range %+v", trial, r)
+			}
+		}
+	}
+}
+
+func TestPriority(t *testing.T) {
+	rows := []Row{{Importance: 8, Satisfaction: 2}, {Importance: 6, Satisfaction: 4}, {Importance: 10, Satisfaction: 0},
+		{Importance: 4, Satisfaction: 6}, {Importance: 2, Satisfaction: 8}, {Importance: 10, Satisfaction: 10}}
+	// Top five: mean importance 6 -> 0.6, mean satisfaction 4 -> 0.4.
+	if got := Priority(rows, 50, 200, 0); !near(got, 0.6*0.6*0.25, 1e-12) {
+		t.Errorf("priority = %v, want %v", got, 0.6*0.6*0.25)
+	}
+	if got := Priority(rows, 50, 200, 1000); !near(got, 90, 1e-9) {
+		t.Errorf("with market size 1000: %v, want 90", got)
+	}
+	if Priority(nil, 0, 0, 1) != 0 {
+		t.Error("empty group must have priority 0")
+	}
+}
+
+func TestForces(t *testing.T) {
+	var f ForceTally
+	f.Add(8, 7, 3, 2) // net 10
+	f.Add(2, 3, 6, 5) // net -6
+	f.Add(5, 5, 5, 5) // net 0
+	f.Add(9, 9, 0, 1) // incomplete: skipped
+	s := f.Summary()
+	want := ForceSummary{N: 3, Push: 5, Pull: 5, Anxiety: 14.0 / 3, Habit: 4, Net: 4.0 / 3, PositiveShare: 1.0 / 3}
+	if s.N != want.N || !near(s.Push, want.Push, 1e-12) || !near(s.Anxiety, want.Anxiety, 1e-12) || !near(s.Net, want.Net, 1e-12) || !near(s.PositiveShare, want.PositiveShare, 1e-12) {
+		t.Fatalf("forces %+v, want %+v", s, want)
+	}
+}
+
+func BenchmarkTalliesAdd(b *testing.B) {
+	const n, slots = 100_000, 100
+	rng := rand.New(rand.NewPCG(3, 4))
+	rows := make([][]byte, n)
+	for i := range rows {
+		rows[i] = make([]byte, 2*slots)
+		for j := range rows[i] {
+			rows[i][j] = byte(1 + rng.IntN(5))
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		t := NewTallies(slots)
+		for _, r := range rows {
+			t.Add(r)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/respondent")
+}
+
+func BenchmarkRank(b *testing.B) {
+	const slots = 100
+	outcomes := make([]Outcome, slots)
+	t := NewTallies(slots)
+	for i := range outcomes {
+		outcomes[i] = Outcome{Code: "O" + strconv.Itoa(100+i), Slot: i}
+		t[i] = Tally{Imp: [6]int32{0, 10, 20, 30, 40, 50 + int32(i)}, Sat: [6]int32{0, 50, 40, 30, 20, 10}}
+	}
+	b.ReportAllocs()
+	for range b.N {
+		Rank(outcomes, t)
+	}
+}

@@ -1,0 +1,114 @@
+package surveys
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Segmentation is a saved needs-based segmentation: each member respondent is
+// in one segment, and each segment has a label named after its job.
+type Segmentation struct {
+	ID         int64          `json:"-"`
+	StudyID    int64          `json:"-"`
+	Key        string         `json:"key"`
+	Labels     []string       `json:"labels" gorm:"serializer:json"`
+	Members    map[string]int `json:"members" gorm:"serializer:json"` // respondent id -> segment index
+	Silhouette float64        `json:"silhouette"`
+	CreatedAt  time.Time      `json:"created_at"`
+}
+
+// SegmentID is the group key of segment i, as results and exports name it.
+func SegmentID(i int) string { return "s" + strconv.Itoa(i+1) }
+
+func (sg *Segmentation) splitter() *splitter {
+	keys := make([]string, len(sg.Labels))
+	for i := range sg.Labels {
+		keys[i] = SegmentID(i)
+	}
+	return &splitter{keys: keys, labels: sg.Labels, of: func(r *scored) []string {
+		if i, ok := sg.Members[r.RespondentID]; ok && i >= 0 && i < len(keys) {
+			return keys[i : i+1]
+		}
+		return nil
+	}}
+}
+
+func (s *Store) segmentation(ctx context.Context, studyID int64, key string) (*Segmentation, error) {
+	var sg Segmentation
+	err := s.db.WithContext(ctx).Where("study_id = ? AND key = ?", studyID, key).Take(&sg).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load segmentation %s: %w", key, err)
+	}
+	return &sg, nil
+}
+
+// Segmentations lists a study's saved segmentations.
+func (s *Store) Segmentations(ctx context.Context, u *User, studyID int64) ([]Segmentation, error) {
+	if _, err := s.Study(ctx, u, studyID); err != nil {
+		return nil, err
+	}
+	var out []Segmentation
+	err := s.db.WithContext(ctx).Where("study_id = ?", studyID).Order("id").Find(&out).Error
+	return out, err
+}
+
+// SegmentationInput saves a discovered segmentation under a key.
+type SegmentationInput struct {
+	Key        string         `json:"key" validate:"required,max=40"`
+	Labels     []string       `json:"labels" validate:"required,min=2,max=20,dive,required,max=100"`
+	Members    map[string]int `json:"members" validate:"required"`
+	Silhouette float64        `json:"silhouette"`
+}
+
+// SaveSegmentation stores a segmentation; its key must not clash with a
+// profile question, since both name a way to split results.
+func (s *Store) SaveSegmentation(ctx context.Context, u *User, studyID int64, in SegmentationInput) (*Segmentation, error) {
+	if err := check(in); err != nil {
+		return nil, err
+	}
+	if !keyPattern.MatchString(in.Key) {
+		return nil, Invalid("key", "must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)")
+	}
+	for id, seg := range in.Members {
+		if seg < 0 || seg >= len(in.Labels) {
+			return nil, Invalid("members", fmt.Sprintf("%s is in segment %d, but there are %d labels", id, seg, len(in.Labels)))
+		}
+	}
+	d, err := s.Design(ctx, u, studyID)
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range d.Questions {
+		if q.Key == in.Key {
+			return nil, Invalid("key", in.Key+" is already a profile question")
+		}
+	}
+	labels := make([]string, len(in.Labels))
+	for i, l := range in.Labels {
+		labels[i] = strings.TrimSpace(l)
+	}
+	sg := &Segmentation{StudyID: studyID, Key: in.Key, Labels: labels, Members: in.Members, Silhouette: in.Silhouette}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&Segmentation{}).Where("study_id = ? AND key = ?", studyID, in.Key).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return Invalid("key", in.Key+" is already a saved segmentation")
+		}
+		return tx.Create(sg).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("save segmentation %s: %w", in.Key, err)
+	}
+	return sg, nil
+}

@@ -1,0 +1,109 @@
+package surveys
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Share is a read-only link to one study's results for stakeholders.
+type Share struct {
+	ID               int64      `json:"id"`
+	StudyID          int64      `json:"-"`
+	TokenHash        string     `json:"-"`
+	SegmentBy        string     `json:"segment_by"`
+	IncludeResponses bool       `json:"include_responses"`
+	ExpiresAt        *time.Time `json:"expires_at"`
+	RevokedAt        *time.Time `json:"revoked_at"`
+	LastAccessAt     *time.Time `json:"last_access_at"`
+	CreatedAt        time.Time  `json:"created_at"`
+}
+
+// ShareInput is what a share link shows: results only by default; raw
+// responses only when the researcher ticks it.
+type ShareInput struct {
+	SegmentBy        string     `json:"segment_by" validate:"max=40"`
+	IncludeResponses bool       `json:"include_responses"`
+	ExpiresAt        *time.Time `json:"expires_at"`
+}
+
+// CreateShare makes a share link and returns its token, shown once.
+func (s *Store) CreateShare(ctx context.Context, u *User, studyID int64, in ShareInput) (string, *Share, error) {
+	if err := check(in); err != nil {
+		return "", nil, err
+	}
+	d, err := s.Design(ctx, u, studyID)
+	if err != nil {
+		return "", nil, err
+	}
+	if in.SegmentBy != "" {
+		if _, err := s.splitterFor(ctx, d, in.SegmentBy); err != nil {
+			return "", nil, Invalid("segment_by", err.Error())
+		}
+	}
+	if in.ExpiresAt != nil && !in.ExpiresAt.After(time.Now()) {
+		return "", nil, Invalid("expires_at", "must be in the future")
+	}
+	token := NewSecret("")
+	sh := &Share{StudyID: studyID, TokenHash: HashSecret(token), SegmentBy: in.SegmentBy, IncludeResponses: in.IncludeResponses, ExpiresAt: in.ExpiresAt}
+	if err := s.db.WithContext(ctx).Create(sh).Error; err != nil {
+		return "", nil, fmt.Errorf("create share for study %d: %w", studyID, err)
+	}
+	return token, sh, nil
+}
+
+// Shares lists a study's share links, newest first.
+func (s *Store) Shares(ctx context.Context, u *User, studyID int64) ([]Share, error) {
+	if _, err := s.Study(ctx, u, studyID); err != nil {
+		return nil, err
+	}
+	var out []Share
+	err := s.db.WithContext(ctx).Where("study_id = ?", studyID).Order("id DESC").Find(&out).Error
+	return out, err
+}
+
+// RevokeShare stops a share link from working.
+func (s *Store) RevokeShare(ctx context.Context, u *User, studyID, shareID int64) error {
+	if _, err := s.Study(ctx, u, studyID); err != nil {
+		return err
+	}
+	res := s.db.WithContext(ctx).Model(&Share{}).Where("id = ? AND study_id = ? AND revoked_at IS NULL", shareID, studyID).
+		Update("revoked_at", time.Now().UTC())
+	if res.Error != nil {
+		return fmt.Errorf("revoke share %d: %w", shareID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// SharedStudy resolves a share token to its link and the study's design; an
+// unknown, revoked or expired token is ErrNotFound and reveals nothing. The
+// token is looked up by its hash, never compared in the clear.
+func (s *Store) SharedStudy(ctx context.Context, token string) (*Share, *Design, error) {
+	var sh Share
+	now := time.Now().UTC()
+	err := s.db.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)", HashSecret(token), now).
+		Take(&sh).Error
+	if err != nil {
+		return nil, nil, notFound(err)
+	}
+	if sh.LastAccessAt == nil || now.Sub(*sh.LastAccessAt) > time.Minute {
+		s.db.WithContext(ctx).Model(&Share{}).Where("id = ?", sh.ID).Update("last_access_at", now)
+	}
+	var st Study
+	if err := s.db.WithContext(ctx).First(&st, sh.StudyID).Error; err != nil {
+		return nil, nil, notFound(err)
+	}
+	d, err := s.design(s.db.WithContext(ctx), &st)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &sh, d, nil
+}
+
+// SharedOpportunities scores a shared study with the link's fixed segmentation.
+func (s *Store) SharedOpportunities(ctx context.Context, sh *Share, d *Design) (*Opportunities, error) {
+	return s.opportunities(ctx, d, OpportunityQuery{SegmentBy: sh.SegmentBy})
+}

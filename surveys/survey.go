@@ -1,0 +1,117 @@
+package surveys
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Survey is what a respondent is asked, generated from a study's design: the
+// intro, screeners first, then profile questions, one page of paired ratings
+// per job step, the four forces when on, and the thank-you text.
+type Survey struct {
+	Slug      string         `json:"slug"`
+	Title     string         `json:"title"`
+	Language  string         `json:"language"`
+	Intro     string         `json:"intro"`
+	Thanks    string         `json:"thanks"`
+	Minutes   int            `json:"minutes"`
+	Screeners []Question     `json:"screeners"`
+	Profile   []Question     `json:"profile"`
+	Pages     []Page         `json:"pages"`
+	Forces    *ForcesWording `json:"forces,omitempty"`
+	Scale     Scale          `json:"scale"`
+}
+
+// Page is one job step's outcomes.
+type Page struct {
+	Step  string `json:"step"`
+	Items []Item `json:"items"`
+}
+
+// Item is one outcome worded as its two rating questions.
+type Item struct {
+	Code         string `json:"code"`
+	Statement    string `json:"statement"`
+	Importance   string `json:"importance"`
+	Satisfaction string `json:"satisfaction"`
+}
+
+// Scale holds the words of ratings 1..5, from scoring.md.
+type Scale struct {
+	Importance   [5]string `json:"importance"`
+	Satisfaction [5]string `json:"satisfaction"`
+}
+
+// secondsPerPair is how long a respondent takes to rate one outcome twice.
+const secondsPerPair = 7
+
+// Survey generates the respondent's survey from the design.
+func (d *Design) Survey() *Survey {
+	st := d.Study
+	lang := st.Language
+	sv := &Survey{Title: st.Name, Language: lang, Intro: st.Intro, Thanks: st.Thanks}
+	if st.Slug != nil {
+		sv.Slug = *st.Slug
+	}
+	for i := range 5 {
+		sv.Scale.Importance[i] = Msg(lang, fmt.Sprintf("imp%d", i+1))
+		sv.Scale.Satisfaction[i] = Msg(lang, fmt.Sprintf("sat%d", i+1))
+	}
+	for _, q := range d.Questions {
+		if len(q.ScreenOut) > 0 {
+			sv.Screeners = append(sv.Screeners, q)
+		} else {
+			sv.Profile = append(sv.Profile, q)
+		}
+	}
+	for _, o := range d.Outcomes {
+		step := o.Step
+		if n := len(sv.Pages); n == 0 || sv.Pages[n-1].Step != step {
+			sv.Pages = append(sv.Pages, Page{Step: step})
+		}
+		p := &sv.Pages[len(sv.Pages)-1]
+		p.Items = append(p.Items, Item{
+			Code:         o.Code,
+			Statement:    o.Statement,
+			Importance:   importanceQuestion(lang, st.Job.Want, o.Statement),
+			Satisfaction: Msg(lang, "sat_q"),
+		})
+	}
+	if st.FourForces {
+		w := st.ForcesWording
+		sv.Forces = &w
+	}
+	seconds := len(d.Outcomes)*secondsPerPair + len(d.Questions)*8
+	if st.FourForces {
+		seconds += 4 * 6
+	}
+	sv.Minutes = max(1, int(math.Ceil(float64(seconds)/60)))
+	return sv
+}
+
+// importanceQuestion words an outcome from the job: "When you <want>, how
+// important is it to you that you are able to <outcome>?".
+func importanceQuestion(lang, want, stmt string) string {
+	outcome := strings.TrimRight(strings.TrimSpace(stmt), ".?! ")
+	outcome = lowerFirst(outcome)
+	want = strings.TrimRight(strings.TrimSpace(want), ".,;: ")
+	if want == "" {
+		return fmt.Sprintf(Msg(lang, "imp_q_bare"), outcome)
+	}
+	return fmt.Sprintf(Msg(lang, "imp_q"), lowerFirst(want), outcome)
+}
+
+// lowerFirst lower-cases a leading capital unless the word is an acronym ("API").
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || !unicode.IsUpper(r) {
+		return s
+	}
+	if r2, _ := utf8.DecodeRuneInString(s[n:]); unicode.IsUpper(r2) {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
+}
