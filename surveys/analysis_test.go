@@ -117,5 +117,4 @@ func TestOpportunitiesOnEveryBackend(t *testing.T) {
 	})
 }
 
-
 func ptr[T any](v T) *T { return &v }
