@@ -70,3 +70,15 @@ func (s *Server) discoverSegments(c *fiber.Ctx) error {
 	}
 	return c.JSON(res)
 }
+
+func (s *Server) listSegmentations(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	segs, err := s.store.Segmentations(c.UserContext(), userOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(segs)
+}

@@ -84,6 +84,7 @@ func (s *Server) routeTable() []route {
 		r("GET", "/api/v1/studies/:id/opportunities", researcher, s.opportunities),
 		r("POST", "/api/v1/studies/:id/segments/discover", researcher, s.discoverSegments),
 		r("POST", "/api/v1/studies/:id/segmentations", researcher, s.saveSegmentation),
+		r("GET", "/api/v1/studies/:id/segmentations", researcher, s.listSegmentations),
 		r("POST", "/api/v1/studies/:id/shares", researcher, s.createShare),
 		r("GET", "/api/v1/studies/:id/shares", researcher, s.listShares),
 		r("DELETE", "/api/v1/studies/:id/shares/:share_id", researcher, s.revokeShare),
