@@ -37,22 +37,6 @@ func (s *Server) opportunities(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
-func (s *Server) saveSegmentation(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	var in surveys.SegmentationInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	sg, err := s.store.SaveSegmentation(c.UserContext(), userOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(sg)
-}
-
 func (s *Server) discoverSegments(c *fiber.Ctx) error {
 	id, err := idParam(c, "id")
 	if err != nil {
@@ -69,16 +53,4 @@ func (s *Server) discoverSegments(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(res)
-}
-
-func (s *Server) listSegmentations(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	segs, err := s.store.Segmentations(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(segs)
 }

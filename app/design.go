@@ -10,22 +10,6 @@ import (
 
 // The handlers of a study's structure: job steps, outcomes, profile questions.
 
-func (s *Server) addStep(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	var in surveys.StepInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	step, err := s.store.AddStep(c.UserContext(), userOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(step)
-}
-
 func (s *Server) updateStep(c *fiber.Ctx) error {
 	id, stepID, err := twoIDs(c, "step_id")
 	if err != nil {
@@ -59,34 +43,6 @@ func twoIDs(c *fiber.Ctx, second string) (int64, int64, error) {
 	}
 	other, err := idParam(c, second)
 	return id, other, err
-}
-
-func (s *Server) listOutcomes(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	d, err := s.store.Design(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(d.Outcomes)
-}
-
-func (s *Server) addOutcome(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	var in surveys.OutcomeInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	o, err := s.store.AddOutcome(c.UserContext(), userOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(o)
 }
 
 func (s *Server) updateOutcome(c *fiber.Ctx) error {
@@ -162,34 +118,6 @@ func (s *Server) importOutcomes(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"imported": n})
-}
-
-func (s *Server) listQuestions(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	d, err := s.store.Design(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(d.Questions)
-}
-
-func (s *Server) addQuestion(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	var in surveys.QuestionInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	q, err := s.store.AddQuestion(c.UserContext(), userOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(q)
 }
 
 func (s *Server) updateQuestion(c *fiber.Ctx) error {

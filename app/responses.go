@@ -48,18 +48,6 @@ func (s *Server) importResponses(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"imported": n})
 }
 
-func (s *Server) fieldwork(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	fw, err := s.store.Fieldwork(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fw)
-}
-
 func (s *Server) listResponses(c *fiber.Ctx) error {
 	id, err := idParam(c, "id")
 	if err != nil {

@@ -28,18 +28,6 @@ func (s *Server) createShare(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(shareLink{Share: *sh, Token: token, URL: s.baseURL() + "/r/" + token})
 }
 
-func (s *Server) listShares(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	shares, err := s.store.Shares(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(shares)
-}
-
 func (s *Server) revokeShare(c *fiber.Ctx) error {
 	id, shareID, err := twoIDs(c, "share_id")
 	if err != nil {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -51,6 +52,41 @@ func idParam(c *fiber.Ctx, name string) (int64, error) {
 		return 0, surveys.ErrNotFound
 	}
 	return id, nil
+}
+
+// create serves the POST routes that add one thing to a study: decode the
+// body, let the store make it, answer 201 with what was made.
+func create[In, Out any](fn func(context.Context, *surveys.User, int64, In) (Out, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		var in In
+		if err := decode(c, &in); err != nil {
+			return err
+		}
+		out, err := fn(c.UserContext(), userOf(c), id, in)
+		if err != nil {
+			return err
+		}
+		return c.Status(fiber.StatusCreated).JSON(out)
+	}
+}
+
+// list serves the GET routes that read one collection of a study.
+func list[Out any](fn func(context.Context, *surveys.User, int64) (Out, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		out, err := fn(c.UserContext(), userOf(c), id)
+		if err != nil {
+			return err
+		}
+		return c.JSON(out)
+	}
 }
 
 func (s *Server) listStudies(c *fiber.Ctx) error {
