@@ -1,238 +1,170 @@
 // Package statement parses desired-outcome statements into the ODI parts —
-// direction, metric, object of control, contextual clarifier — and lints them
-// for the mistakes that make a survey item unanswerable or ambiguous.
+// direction, metric, object of control, contextual clarifier — so a researcher
+// sees how each statement reads, and lints them for the mistakes that make a
+// survey item hard to rate: no direction, two objects, a solution instead of
+// an outcome, too many words, a near-duplicate. Lint only warns; whether to
+// keep a statement is the researcher's call.
+//
+// "Minimize the time it takes to onboard a new team member, regardless of
+// their prior tooling" reads as direction "minimize", metric "time", object
+// "onboard a new team member" and clarifier "regardless of their prior
+// tooling". Parsing is a handful of deliberate word lists (see words.go), not
+// a grammar: it is right for statements written the ODI way and harmless for
+// anything else.
 package statement
 
 import (
-	"fmt"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
 // Parsed is a statement split into its ODI parts; a part not found is "".
+// Object and Clarifier are pieces of the statement as written; Direction and
+// Metric are lower-cased.
 type Parsed struct {
-	Direction string `json:"direction"`
-	Metric    string `json:"metric"`
-	Object    string `json:"object"`
-	Clarifier string `json:"clarifier"`
+	Direction string `json:"direction"` // e.g. "minimize"
+	Metric    string `json:"metric"`    // e.g. "time", "likelihood", "number of steps"
+	Object    string `json:"object"`    // e.g. "find a past decision"
+	Clarifier string `json:"clarifier"` // e.g. "when the team has grown past ten people"
 }
 
-// Issue is one lint warning.
-type Issue struct {
-	Rule    string `json:"rule"`
-	Message string `json:"message"`
+// Parse splits a statement into its ODI parts. A statement without a
+// direction still gets its metric, object and clarifier where they are
+// recognisable.
+func Parse(s string) Parsed { return parse(s).Parsed }
+
+// parts is Parsed plus what Lint needs to know of how it was found.
+type parts struct {
+	Parsed
+	text        string // the statement without leading punctuation or trailing full stop
+	firstWord   string // "" if the statement has no word at all
+	connector   string // lower-case words between metric and object, e.g. "it takes to"
+	objectStart int    // byte offset of the object in text
 }
 
-// Lint rules.
-const (
-	RuleNoDirection = "no_direction"
-	RuleTwoObjects  = "two_objects"
-	RuleSolution    = "solution"
-	RuleTooLong     = "too_long"
-	RuleDuplicate   = "duplicate"
-)
-
-// maxWords is the longest statement a respondent reads comfortably.
-const maxWords = 25
-
-// duplicateSimilarity is the word-set overlap (Jaccard) from which two
-// statements read as the same outcome.
-const duplicateSimilarity = 0.8
-
-// directions are the verbs that open a well-formed outcome statement.
-var directions = []string{
-	"minimize", "minimise", "maximize", "maximise", "increase", "decrease", "reduce", "lower", "raise",
-	"improve", "eliminate", "prevent", "avoid", "shorten", "lessen", "limit", "boost", "speed up", "cut",
-}
-
-// metricPhrases open the unit of measure, longest first so "number of steps"
-// wins over "number".
-var metricPhrases = []string{
-	"the time it takes to", "the time spent", "the time needed to", "the amount of time it takes to", "the amount of time",
-	"the number of steps needed to", "the number of steps it takes to", "the number of steps", "the number of times",
-	"the number of", "the likelihood that", "the likelihood of", "the chance that", "the chance of", "the probability that",
-	"the probability of", "the risk that", "the risk of", "the frequency with which", "the frequency of",
-	"the amount of effort it takes to", "the amount of effort", "the effort it takes to", "the effort needed to", "the effort",
-	"the amount of", "the cost of", "the accuracy of", "the speed of", "the time", "the likelihood", "the number", "the cost",
-	"the frequency", "the amount", "the chance", "the risk", "the accuracy", "the speed",
-}
-
-// clarifierStarts begin the contextual clarifier after the object.
-var clarifierStarts = []string{
-	" when ", " while ", " during ", " before ", " after ", " regardless ", " without ", " across ", " given ",
-	" if ", " as ", " once ", " whenever ", " in case ", " for the first time",
-}
-
-// solutionWords name a product or feature rather than an outcome.
-var solutionWords = []string{
-	"app", "application", "button", "dashboard", "feature", "tool", "software", "ai", "integration", "plugin",
-	"plug-in", "slack", "notification", "notifications", "template", "templates", "widget", "screen", "menu", "api",
-	"chatbot", "bot", "website", "portal", "spreadsheet", "excel", "email", "sms", "popup", "pop-up", "checkbox",
-	"dropdown", "sidebar", "toolbar", "extension", "platform", "saas", "jira", "notion", "wiki", "algorithm",
-}
-
-// Parse splits a statement into its ODI parts.
-func Parse(s string) Parsed {
-	s = strings.TrimSpace(s)
-	lower := strings.ToLower(s)
-	var p Parsed
-	rest := 0
-	for _, d := range directions {
-		if hasWordPrefix(lower, d) {
-			p.Direction = lower[:len(d)]
-			rest = len(d)
-			break
-		}
-	}
-	if p.Direction == "" {
+func parse(s string) parts {
+	// Leading bullets, quotes and blanks go, and so does the closing full
+	// stop, so "- Minimize …." parses like "Minimize …".
+	t := strings.TrimLeftFunc(s, func(r rune) bool { return !isWordRune(r) })
+	t = strings.TrimRightFunc(t, func(r rune) bool { return isBlank(r) || strings.ContainsRune(".!?;:,…", r) })
+	p := parts{text: t}
+	ws, we := nextWord(t, 0)
+	if ws < 0 {
 		return p
 	}
-	rest = skipSpace(s, rest)
-	for _, m := range metricPhrases {
-		if hasWordPrefix(lower[rest:], m) {
-			p.Metric = metricName(m)
-			rest = skipSpace(s, rest+len(m))
-			break
-		}
+	p.firstWord = t[ws:we]
+
+	i := 0
+	if end, _ := matchAny(t, 0, directions); end > 0 {
+		p.Direction = asciiLower(t[:end])
+		i = skipBlank(t, end)
 	}
-	body := strings.TrimRight(s[rest:], ".!? ")
-	cut := len(body)
-	lb := strings.ToLower(body)
-	if i := strings.Index(body, ","); i >= 0 {
-		cut = i
-	}
-	for _, c := range clarifierStarts {
-		if i := strings.Index(lb, c); i >= 0 && i < cut {
-			cut = i
-		}
-	}
-	p.Object = strings.TrimSpace(body[:cut])
-	p.Clarifier = strings.TrimSpace(strings.TrimLeft(body[cut:], ", "))
+	i = p.parseMetric(t, i)
+	p.objectStart = i
+	body := t[i:]
+	cut := clarifierStart(body)
+	p.Object = strings.TrimRightFunc(body[:cut], isBlankOrComma)
+	p.Clarifier = strings.TrimLeftFunc(body[cut:], isBlankOrComma)
 	return p
 }
 
-// metricName is the unit a metric phrase measures ("the number of steps needed
-// to" measures "number of steps").
-func metricName(phrase string) string {
-	m := strings.TrimPrefix(phrase, "the ")
-	for _, tail := range []string{" it takes to", " needed to", " spent", " that", " of", " with which", " to"} {
-		if strings.HasSuffix(m, tail) && m != "number of" {
-			m = strings.TrimSuffix(m, tail)
-			break
-		}
-	}
-	m = strings.TrimPrefix(m, "amount of ")
-	if m == "number of" {
-		return "number"
-	}
-	return m
-}
+func isBlankOrComma(r rune) bool { return r == ',' || isBlank(r) }
 
-func hasWordPrefix(s, prefix string) bool {
-	if !strings.HasPrefix(s, prefix) {
-		return false
+// parseMetric reads "[the] metric [connector]" at byte i of t, records the
+// metric and connector, and returns where the object starts (i if there is
+// no metric).
+func (p *parts) parseMetric(t string, i int) int {
+	j := i
+	if e := matchPhrase(t, j, "the"); e >= 0 {
+		j = skipBlank(t, e)
 	}
-	if len(s) == len(prefix) {
-		return true
+	start := j
+	end, _ := matchAny(t, j, metrics)
+	if end < 0 {
+		return i
 	}
-	r, _ := utf8.DecodeRuneInString(s[len(prefix):])
-	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-}
-
-func skipSpace(s string, i int) int {
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
-		i++
-	}
-	return i
-}
-
-// Lint returns the warnings for s; others are the study's other statements,
-// for the near-duplicate check. Lint warns and never blocks.
-func Lint(s string, others []string) []Issue {
-	var issues []Issue
-	p := Parse(s)
-	words := strings.Fields(s)
-	if len(words) > 0 && p.Direction == "" {
-		issues = append(issues, Issue{RuleNoDirection, fmt.Sprintf("Start with a direction of improvement such as Minimize or Increase, not %q.", clip(words[0], 30))})
-	}
-	if obj := " " + strings.ToLower(p.Object) + " "; p.Object != "" {
-		for _, j := range []string{" and/or ", " and ", " or "} {
-			if strings.Contains(obj, j) {
-				issues = append(issues, Issue{RuleTwoObjects, fmt.Sprintf("The object joins two things with %q; rate one outcome per statement.", strings.TrimSpace(j))})
-				break
+	metricEnd := end
+	body := skipBlank(t, end)
+	if ce, c := matchAny(t, body, connectors); ce >= 0 {
+		p.connector = c
+		body = skipBlank(t, ce)
+		if c == "of" && unitMetrics[asciiLower(t[start:end])] {
+			// "the number of meetings needed to …": the unit is the word
+			// between "of" and the verb phrase.
+			if ws, we := nextWord(t, body); ws == body {
+				k := skipBlank(t, we)
+				if ue, uc := matchAny(t, k, unitConnectors); ue >= 0 && k > we {
+					metricEnd, p.connector, body = we, uc, skipBlank(t, ue)
+				}
 			}
 		}
 	}
-	if w := solutionWord(s); w != "" {
-		issues = append(issues, Issue{RuleSolution, fmt.Sprintf("%q names a solution or feature; describe the outcome the customer wants instead.", w)})
-	}
-	if len(words) > maxWords {
-		issues = append(issues, Issue{RuleTooLong, fmt.Sprintf("%d words is long for a survey item; keep it to %d or fewer.", len(words), maxWords)})
-	}
-	if dup := nearDuplicate(s, others); dup != "" {
-		issues = append(issues, Issue{RuleDuplicate, fmt.Sprintf("Nearly the same as %q.", clip(dup, 60))})
-	}
-	return issues
+	p.Metric = asciiLower(t[start:metricEnd])
+	return body
 }
 
-func solutionWord(s string) string {
-	for _, w := range tokens(s) {
-		for _, sw := range solutionWords {
-			if w == sw {
-				return w
+// clarifierStart returns the byte offset in body (object and clarifier) at
+// which the clarifier starts: a comma, or a clarifier word after at least one
+// word of the object, unless that word is the particle of the verb before it
+// ("search for", "log in"). It returns len(body) if there is no clarifier.
+func clarifierStart(body string) int {
+	prev := ""
+	words := 0
+	for i := 0; i < len(body); {
+		r, n := utf8.DecodeRuneInString(body[i:])
+		switch {
+		case r == ',':
+			// ", and" and ", or" continue a list inside the object.
+			if w := wordAt(body, skipBlank(body, i+1)); w != "and" && w != "or" {
+				return i
 			}
+			i += n
+		case isWordRune(r):
+			_, we := nextWord(body, i)
+			w := asciiLower(body[i:we])
+			if words > 0 && opensClarifier(body, i, w, prev) {
+				return i
+			}
+			words++
+			prev, i = w, we
+		default:
+			i += n
 		}
 	}
-	return ""
+	return len(body)
 }
 
-// tokens are the lower-case words of s, punctuation dropped.
-func tokens(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
-	})
-}
-
-var stopwords = map[string]bool{"the": true, "a": true, "an": true, "to": true, "of": true, "it": true, "that": true, "is": true, "in": true, "for": true, "on": true}
-
-func wordSet(s string) map[string]bool {
-	set := map[string]bool{}
-	for _, w := range tokens(s) {
-		if !stopwords[w] {
-			set[w] = true
-		}
-	}
-	return set
-}
-
-// nearDuplicate returns the first other statement whose word set overlaps s's
-// by at least duplicateSimilarity.
-func nearDuplicate(s string, others []string) string {
-	a := wordSet(s)
-	if len(a) == 0 {
+// wordAt returns the word starting at byte i of s, lower-cased, or "".
+func wordAt(s string, i int) string {
+	if i >= len(s) {
 		return ""
 	}
-	for _, o := range others {
-		b := wordSet(o)
-		inter := 0
-		for w := range a {
-			if b[w] {
-				inter++
-			}
-		}
-		union := len(a) + len(b) - inter
-		if union > 0 && float64(inter)/float64(union) >= duplicateSimilarity {
-			return o
-		}
+	if r, _ := utf8.DecodeRuneInString(s[i:]); !isWordRune(r) {
+		return ""
 	}
-	return ""
+	_, we := nextWord(s, i)
+	return asciiLower(s[i:we])
 }
 
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
+// opensClarifier reports whether the word w at byte ws of body, after the
+// word prev, starts the clarifier.
+func opensClarifier(body string, ws int, w, prev string) bool {
+	phrases, ok := clarifierIndex[w]
+	if !ok {
+		return false
 	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
+	for _, n := range notClarifiers {
+		if matchPhrase(body, ws, n) >= 0 {
+			return false
+		}
+	}
+	if verbs := particleVerbs[w]; verbs != nil && isVerbForm(prev, verbs) {
+		return false
+	}
+	for _, ph := range phrases {
+		if matchPhrase(body, ws, ph) >= 0 {
+			return true
+		}
+	}
+	return false
 }

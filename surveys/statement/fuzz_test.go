@@ -1,0 +1,23 @@
+package statement
+
+import "testing"
+
+// FuzzParseLint checks that any text parses into pieces of itself and lints
+// without panicking, with known rules and readable messages only.
+func FuzzParseLint(f *testing.F) {
+	for _, s := range []string{
+		"Minimize the time it takes to onboard a new team member, regardless of their prior tooling.",
+		"Minimize the number of meetings needed to know what everyone is doing",
+		"Find past decisions in Slack and/or Jira",
+		"", ",,,", "<script>alert(1)</script>", "Reduce \u202ethe cost\u200b of x", "\xff\xfe",
+		"Minimize the number of", "Speed  up the time and effort it takes to log in, or out",
+	} {
+		f.Add(s, "Minimize the time it takes to find a decision")
+	}
+	f.Fuzz(func(t *testing.T, s, other string) {
+		checkParsed(t, s, Parse(s))
+		for _, i := range Lint(s, []string{other, s}) {
+			checkIssue(t, s, i)
+		}
+	})
+}

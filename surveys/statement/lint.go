@@ -1,0 +1,199 @@
+package statement
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Issue is one lint warning on a statement.
+type Issue struct {
+	Rule    string `json:"rule"`    // one of the Rule* constants
+	Message string `json:"message"` // one sentence naming what was found
+}
+
+// Lint rules, in the order Lint reports them.
+const (
+	RuleNoDirection = "no_direction" // the first word is not a direction verb
+	RuleTwoObjects  = "two_objects"  // the object of control joins two things
+	RuleSolution    = "solution"     // a product or feature is named instead of an outcome
+	RuleTooLong     = "too_long"     // more than maxWords words
+	RuleDuplicate   = "duplicate"    // nearly the same words as another statement
+)
+
+// maxWords is the longest statement a respondent takes in at a glance.
+const maxWords = 25
+
+// Lint returns the warnings for s; others are the study's other statements,
+// for the near-duplicate check. Issues come in the order of the Rule
+// constants, at most one per rule. A statement with no word at all gets no
+// warnings: that it is empty is for the form to say.
+func Lint(s string, others []string) []Issue {
+	p := parse(s)
+	if p.firstWord == "" {
+		return nil
+	}
+	var issues []Issue
+	add := func(rule, format string, args ...any) {
+		issues = append(issues, Issue{Rule: rule, Message: fmt.Sprintf(format, args...)})
+	}
+	if p.Direction == "" {
+		add(RuleNoDirection, "It starts with %s instead of a direction of improvement such as Minimize, Reduce or Increase.",
+			quote(p.firstWord, 30))
+	}
+	if j := joiner(p.Object, p.connector); j != "" {
+		add(RuleTwoObjects, "The object of control %s joins two things with %q; rate each in a statement of its own.",
+			quote(p.Object, 60), j)
+	}
+	if words := solutionWords(p.text, p.objectStart); len(words) > 0 {
+		verb := "names a solution or feature"
+		if len(words) > 1 {
+			verb = "name solutions or features"
+		}
+		add(RuleSolution, "%s %s; say what the customer wants to get done instead.", listQuoted(words), verb)
+	}
+	if n := countWords(p.text); n > maxWords {
+		add(RuleTooLong, "It has %d words; keep it to %d or fewer so respondents can take it in at a glance.", n, maxWords)
+	}
+	if other, pct, ok := nearDuplicate(s, others); ok {
+		if pct == 100 {
+			add(RuleDuplicate, "It uses the same words as %s.", quote(other, 60))
+		} else {
+			add(RuleDuplicate, "It is nearly the same as %s (%d%% of the words in common).", quote(other, 60), pct)
+		}
+	}
+	return issues
+}
+
+// joiner returns the word that joins two things in the object of control,
+// or "" if it names one thing.
+func joiner(object, connector string) string {
+	if connector == "between" {
+		return "" // "the time between a request and its answer" is one span
+	}
+	prev := ""
+	for i := 0; ; {
+		ws, we := nextWord(object, i)
+		if ws < 0 {
+			return ""
+		}
+		if gap := object[i:ws]; prev != "" && len(gap) > 1 && strings.TrimFunc(gap, isBlank) == "&" {
+			return "&" // "decisions & specs", but not "R&D"
+		}
+		w := asciiLower(object[ws:we])
+		switch {
+		case w == "between":
+			return ""
+		case prev == "":
+		case w == "and" || w == "or":
+			phrase, after := w, we
+			if w == "and" && strings.HasPrefix(object[we:], "/or") && wordEndsAt(object, we+3) {
+				phrase, after = "and/or", we+3
+			}
+			if ns, ne := nextWord(object, after); ns >= 0 && !fixedPairs[prev+" "+w+" "+asciiLower(object[ns:ne])] {
+				return phrase
+			}
+		case w == "as":
+			if e := matchPhrase(object, ws, "as well as"); e >= 0 {
+				if ns, _ := nextWord(object, e); ns >= 0 {
+					return "as well as"
+				}
+			}
+		}
+		prev, i = w, we
+	}
+}
+
+// solutionWords returns the solution words in text as written, each once,
+// in order. objectStart is where the object of control begins: a word that
+// is also a verb ("screen") names no solution there.
+func solutionWords(text string, objectStart int) []string {
+	var found []string
+	seen := map[string]bool{}
+	note := func(written string) {
+		if k := asciiLower(written); !seen[k] {
+			seen[k] = true
+			found = append(found, written)
+		}
+	}
+	prev, prevStart := "", 0
+	for i := 0; ; {
+		ws, we := nextWord(text, i)
+		if ws < 0 {
+			break
+		}
+		written := text[ws:we]
+		w := asciiLower(written)
+		switch {
+		case solutionPairsFirst[prev] && solutionPairs[prev+" "+singular(w)]:
+			note(text[prevStart:we])
+		case verbSolutions[singular(w)] && (ws == objectStart || verbLead[prev]):
+			// a verb here: "screen a candidate"
+		case solutions[singular(w)]:
+			note(written)
+		case strings.ContainsAny(w, "-'"):
+			for part := range strings.FieldsFuncSeq(written, func(r rune) bool { return r == '-' || r == '\'' }) {
+				if solutions[singular(asciiLower(part))] {
+					note(part)
+				}
+			}
+		}
+		prev, prevStart, i = w, ws, we
+	}
+	return found
+}
+
+// singular drops a plural ending: "apps" → "app", "APIs" → "api",
+// "boxes" → "box". Words the lists do not hold come out as nonsense, which
+// does no harm.
+func singular(w string) string {
+	if solutions[w] || solutionPairsSecond[w] || verbSolutions[w] {
+		return w
+	}
+	if s, ok := strings.CutSuffix(w, "es"); ok && (solutions[s] || solutionPairsSecond[s]) {
+		return s
+	}
+	if s, ok := strings.CutSuffix(w, "s"); ok {
+		return s
+	}
+	return w
+}
+
+// solutionPairsFirst and solutionPairsSecond hold the first and second
+// words of solutionPairs.
+var solutionPairsFirst, solutionPairsSecond = func() (first, second map[string]bool) {
+	first, second = map[string]bool{}, map[string]bool{}
+	for p := range solutionPairs {
+		a, b, _ := strings.Cut(p, " ")
+		first[a], second[b] = true, true
+	}
+	return first, second
+}()
+
+// countWords counts the words of s; a hyphenated word counts once.
+func countWords(s string) int {
+	n := 0
+	for i := 0; ; n++ {
+		ws, we := nextWord(s, i)
+		if ws < 0 {
+			return n
+		}
+		i = we
+	}
+}
+
+// listQuoted writes "a", "a" and "b", "a", "b" and "c", or "a", "b", "c"
+// and 2 more.
+func listQuoted(words []string) string {
+	const shown = 3
+	q := make([]string, 0, shown)
+	for _, w := range words[:min(len(words), shown)] {
+		q = append(q, quote(w, 30))
+	}
+	switch {
+	case len(words) > shown:
+		return fmt.Sprintf("%s and %d more", strings.Join(q, ", "), len(words)-shown)
+	case len(q) == 1:
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}

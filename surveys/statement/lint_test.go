@@ -1,0 +1,261 @@
+package statement
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+func rules(issues []Issue) []string {
+	var r []string
+	for _, i := range issues {
+		r = append(r, i.Rule)
+	}
+	return r
+}
+
+func TestLintRules(t *testing.T) {
+	words := func(n int) string { // a well-formed statement of n words
+		return "Minimize the time it takes to find" + strings.Repeat(" spec", n-8) + " quickly"
+	}
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"well formed", "Minimize the time it takes to find a past decision", nil},
+		{"empty", "", nil},
+		{"punctuation only", " ?!… ", nil},
+
+		{"no direction", "Find a past decision", []string{RuleNoDirection}},
+		{"direction later", "I want to minimize the time it takes to find a decision", []string{RuleNoDirection}},
+		{"direction inflected", "Minimized time to find a decision", []string{RuleNoDirection}},
+		{"direction lower case", "reduce the cost of rework", nil},
+		{"direction two words", "Speed up the hand-over of a shift", nil},
+		{"direction after a bullet", "• Increase the likelihood that a spec is current", nil},
+
+		{"two objects and", "Minimize the time it takes to find and share a decision", []string{RuleTwoObjects}},
+		{"two objects or", "Minimize the time it takes to find a decision or a spec", []string{RuleTwoObjects}},
+		{"two objects and/or", "Minimize the time it takes to find a decision and/or a spec", []string{RuleTwoObjects}},
+		{"two objects ampersand", "Minimize the time it takes to find decisions & specs", []string{RuleTwoObjects}},
+		{"two objects as well as", "Minimize the time it takes to find decisions as well as specs", []string{RuleTwoObjects}},
+		{"two objects before a clarifier", "Minimize the time it takes to find and share a decision when busy", []string{RuleTwoObjects}},
+		{"and in the clarifier", "Minimize the time it takes to find a decision, for designers and engineers", nil},
+		{"and after when", "Minimize the time it takes to find a decision when the team is remote and busy", nil},
+		{"fixed pair", "Minimize the time lost to going back and forth on a decision", nil},
+		{"between", "Minimize the time between a request and its answer", nil},
+		{"ampersand inside a word", "Minimize the time it takes to brief R&D on a decision", nil},
+		{"and as a word part", "Minimize the effort it takes to hand over a brand guide", nil},
+		{"ordinary", "Minimize the likelihood that an order is lost", nil},
+
+		{"solution", "Minimize the time it takes to find a decision in the dashboard", []string{RuleSolution}},
+		{"solution brand", "Minimize the time it takes to find a decision with Slack", []string{RuleSolution}},
+		{"solution plural", "Minimize the number of apps needed to find a decision", []string{RuleSolution}},
+		{"solution case", "Minimize the time it takes to ask the AI for a summary", []string{RuleSolution}},
+		{"solution hyphen part", "Minimize the time it takes to read an AI-generated summary", []string{RuleSolution}},
+		{"solution pair", "Minimize the time it takes to find a decision with a search engine", []string{RuleSolution}},
+		{"solution noun", "Minimize the time it takes to read the screen", []string{RuleSolution}},
+		{"solution inside a word", "Minimize the time it takes to apply a decision", nil},
+		{"solution word as a verb", "Minimize the time it takes to screen a candidate", nil},
+		{"solution prefix", "Minimize the time it takes to find the appendix of a spec, regardless of their prior tooling", nil},
+
+		{"25 words", words(25), nil},
+		{"26 words", words(26), []string{RuleTooLong}},
+		{"hyphenated words count once", "Minimize the time it takes to find" + strings.Repeat(" up-to-date", 17) + " specs", nil},
+
+		{"every rule but duplicate", "Use the app and the dashboard to find" + strings.Repeat(" more", 20),
+			[]string{RuleNoDirection, RuleTwoObjects, RuleSolution, RuleTooLong}},
+	}
+	for _, tt := range tests {
+		if got := rules(Lint(tt.in, nil)); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: Lint(%q) rules %v, want %v", tt.name, tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestLintNearDuplicateThreshold(t *testing.T) {
+	// Content words after stopwords go: minimize, time, takes, find,
+	// decision (and whatever each case adds).
+	const base = "Minimize the time it takes to find a decision"
+	tests := []struct {
+		name   string
+		in     string
+		others []string
+		want   bool
+	}{
+		{"exact", base, []string{base}, true},
+		{"case, punctuation, stopwords, plural", base, []string{"  minimize time it takes to find the DECISIONS!"}, true},
+		{"4 of 5 words (0.80)", base, []string{"Minimize the time to find a decision"}, true},
+		{"5 of 6 words (0.83)", base, []string{"Minimize the time it takes to find a past decision"}, true},
+		{"5 of 7 words (0.71), one word different each", base + " quickly", []string{base + " in a team"}, false},
+		{"3 of 4 words (0.75)", "Minimize the time to find", []string{"Minimize the time to find specs"}, false},
+		{"5 of 7 words (0.71), two words more", base, []string{"Minimize the time it takes to find a past team decision"}, false},
+		{"12 of 15 words (0.80)",
+			"Minimize the time it takes to find a past decision when the team has grown past ten people quickly",
+			[]string{"Minimize the time it takes to find a past decision when the team has grown past ten people in busy sprints"}, true},
+		{"12 of 16 words (0.75)",
+			"Minimize the time it takes to find a past decision when the team has grown past ten people quickly",
+			[]string{"Minimize the time it takes to find a past decision when the team has grown past ten people in busy weekly sprints"}, false},
+		{"unrelated", base, []string{"Reduce the cost of rework"}, false},
+		{"no others", base, nil, false},
+		{"empty other", base, []string{"", "!!!"}, false},
+		{"stopwords only", "The", []string{"the."}, true},
+	}
+	for _, tt := range tests {
+		got := slices.Contains(rules(Lint(tt.in, tt.others)), RuleDuplicate)
+		if got != tt.want {
+			t.Errorf("%s: Lint(%q, %q) duplicate = %v, want %v", tt.name, tt.in, tt.others, got, tt.want)
+		}
+	}
+}
+
+func TestLintDuplicateQuotesTheClosestStatement(t *testing.T) {
+	others := []string{
+		"Minimize the time it takes to find a past decision", // 5 of 6
+		"Minimize the time it takes to find a decision.",     // the same words
+	}
+	issues := Lint("Minimize the time it takes to find a decision", others)
+	if len(issues) != 1 || issues[0].Message != `It uses the same words as "Minimize the time it takes to find a decision.".` {
+		t.Fatalf("issues %v", issues)
+	}
+	issues = Lint("Minimize the time it takes to find a decision", others[:1])
+	if len(issues) != 1 || !strings.Contains(issues[0].Message, `"Minimize the time it takes to find a past decision" (83% of the words in common)`) {
+		t.Fatalf("issues %v", issues)
+	}
+	long := "Minimize the time it takes to find a decision " + strings.Repeat("again ", 20)
+	issues = Lint(long, []string{long})
+	if len(issues) != 2 || !strings.Contains(issues[1].Message, `"Minimize the time it takes to find a decision again again again again aga…"`) {
+		t.Fatalf("the start of a long statement should be quoted: %v", issues)
+	}
+}
+
+func TestLintMessagesNameWhatWasFound(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"Find a past decision", `It starts with "Find" instead of a direction of improvement such as Minimize, Reduce or Increase.`},
+		{"Minimize the time it takes to find and share a decision",
+			`The object of control "find and share a decision" joins two things with "and"; rate each in a statement of its own.`},
+		{"Minimize the time it takes to find a decision and/or a spec", `joins two things with "and/or"`},
+		{"Minimize the time it takes to find a decision in the Dashboard",
+			`"Dashboard" names a solution or feature; say what the customer wants to get done instead.`},
+		{"Minimize the time it takes to find a decision with the Slack app, on the dashboard",
+			`"Slack", "app" and "dashboard" name solutions or features`},
+		{"Minimize the time it takes to find a decision with the Slack app, on the dashboard, in the AI wiki",
+			`"Slack", "app", "dashboard" and 2 more name solutions or features`},
+		{"Minimize the time it takes to find" + strings.Repeat(" a", 24), `It has 31 words; keep it to 25 or fewer`},
+		{"\u202eFind\u200b\xff a decision", `It starts with "Find" instead`},
+	}
+	for _, tt := range tests {
+		var msgs []string
+		for _, i := range Lint(tt.in, nil) {
+			msgs = append(msgs, i.Message)
+		}
+		if got := strings.Join(msgs, "\n"); !strings.Contains(got, tt.want) {
+			t.Errorf("Lint(%q) messages\n%s\nwant one containing %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestLintHandlesOddInput(t *testing.T) {
+	inputs := oddInputs()
+	for _, s := range inputs {
+		for _, i := range Lint(s, inputs) {
+			checkIssue(t, s, i)
+		}
+	}
+}
+
+// TestLintHugeInputTakesLinearTime guards against scans that restart at
+// every comma or word: on 100 KB those take seconds, not milliseconds.
+func TestLintHugeInputTakesLinearTime(t *testing.T) {
+	inputs := oddInputs()
+	for _, s := range inputs {
+		if len(s) < 50_000 {
+			continue
+		}
+		start := time.Now()
+		Parse(s)
+		Lint(s, inputs)
+		if d := time.Since(start); d > 500*time.Millisecond {
+			t.Errorf("Lint(%.40q…) of %d bytes took %v", s, len(s), d)
+		}
+	}
+}
+
+var knownRules = []string{RuleNoDirection, RuleTwoObjects, RuleSolution, RuleTooLong, RuleDuplicate}
+
+// checkIssue fails unless i has a known rule and a readable message.
+func checkIssue(t *testing.T, s string, i Issue) {
+	t.Helper()
+	if !slices.Contains(knownRules, i.Rule) {
+		t.Fatalf("Lint(%.80q): unknown rule %q", s, i.Rule)
+	}
+	if i.Message == "" || !utf8.ValidString(i.Message) || strings.ContainsAny(i.Message, "\u200b\u202e\ufeff\x00\n") {
+		t.Fatalf("Lint(%.80q): message %q", s, i.Message)
+	}
+	if n := utf8.RuneCountInString(i.Message); n > 300 {
+		t.Fatalf("Lint(%.80q): message of %d characters", s, n)
+	}
+}
+
+// study makes n distinct, realistic statements.
+func study(n int) []string {
+	verbs := []string{"find", "share", "confirm", "archive", "summarise", "locate", "verify", "explain"}
+	things := []string{"a past decision", "the latest spec", "meeting notes", "a roadmap change", "who owns a task"}
+	when := []string{"when the team has grown past ten people", "during a busy sprint", "before a board meeting"}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("Minimize the time it takes to %s %s %s (%d)",
+			verbs[i%len(verbs)], things[i/len(verbs)%len(things)], when[i%len(when)], i)
+	}
+	return out
+}
+
+// TestLintStudyIsFast lints a 100-statement study the way the design page
+// does. The budget is 10 ms; the bound here is loose so a busy machine or
+// the race detector does not fail it.
+func TestLintStudyIsFast(t *testing.T) {
+	stmts := study(100)
+	others := make([][]string, len(stmts))
+	for i := range stmts {
+		others[i] = slices.Delete(slices.Clone(stmts), i, i+1)
+	}
+	r := testing.Benchmark(func(b *testing.B) {
+		for b.Loop() {
+			for i, s := range stmts {
+				Lint(s, others[i])
+			}
+		}
+	})
+	per := r.T / time.Duration(r.N)
+	t.Logf("100 statements × 99 others: %v per study", per)
+	if per > 100*time.Millisecond {
+		t.Errorf("linting a study takes %v", per)
+	}
+}
+
+func BenchmarkLintStudy(b *testing.B) {
+	stmts := study(100)
+	others := make([][]string, len(stmts))
+	for i := range stmts {
+		others[i] = slices.Delete(slices.Clone(stmts), i, i+1)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, s := range stmts {
+			Lint(s, others[i])
+		}
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	s := "Minimize the number of steps needed to find a past decision when the team has grown past ten people"
+	b.ReportAllocs()
+	for b.Loop() {
+		Parse(s)
+	}
+}
