@@ -44,7 +44,7 @@ func ReadOutcomesFile(data []byte, isXLSX bool) ([]OutcomeInput, error) {
 		return nil, Invalid("file", "needs a header row with a statement column (and optionally code and step)")
 	}
 	if len(rows)-1 > maxOutcomeRows {
-		return nil, Invalid("file", fmt.Sprintf("has %d rows; at most %d outcomes fit in one study", len(rows)-1, maxOutcomeRows))
+		return nil, Invalid("file", fmt.Sprintf("has more than %d rows; at most %d outcomes fit in one study", maxOutcomeRows, maxOutcomeRows))
 	}
 	cell := func(row []string, name string) *string {
 		i := col[name]
@@ -86,9 +86,20 @@ func csvRows(data []byte) ([][]string, error) {
 	}
 }
 
+// maxXLSXUnzipped bounds what an uploaded workbook may unpack to. A thousand
+// outcomes take well under a megabyte; without a bound, excelize would inflate
+// a small zip bomb to gigabytes in memory or in the temporary folder.
+const maxXLSXUnzipped = 64 << 20
+
+// maxXLSXColumns bounds how wide an outcomes sheet may be.
+const maxXLSXColumns = 200
+
 func xlsxRows(data []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxXLSXUnzipped, UnzipXMLSizeLimit: maxXLSXUnzipped})
 	if err != nil {
+		if strings.Contains(err.Error(), "unzip size") {
+			return nil, Invalid("file", fmt.Sprintf("unpacks to more than %d MB; an outcomes workbook is far smaller", maxXLSXUnzipped>>20))
+		}
 		return nil, Invalid("file", "is not a readable XLSX workbook")
 	}
 	defer f.Close()
@@ -96,8 +107,29 @@ func xlsxRows(data []byte) ([][]string, error) {
 	if len(sheets) == 0 {
 		return nil, Invalid("file", "has no sheet")
 	}
-	rows, err := f.GetRows(sheets[0])
+	// Stream the rows and stop once the file is clearly too long: GetRows would
+	// pad every row out to its last cell, and a 100 KB sheet with one cell in
+	// column XFD on each of 20,000 rows then costs 20 GB.
+	it, err := f.Rows(sheets[0])
 	if err != nil {
+		return nil, Invalid("file", "first sheet cannot be read: "+err.Error())
+	}
+	defer it.Close()
+	var rows [][]string
+	for it.Next() {
+		if len(rows) > maxOutcomeRows+1 {
+			break // header + one row too many: ReadOutcomesFile says so
+		}
+		row, err := it.Columns()
+		if err != nil {
+			return nil, Invalid("file", "first sheet cannot be read: "+err.Error())
+		}
+		if len(row) > maxXLSXColumns {
+			return nil, Invalid("file", fmt.Sprintf("has cells beyond column %d of the first sheet; keep statement, code and step in the first columns", maxXLSXColumns))
+		}
+		rows = append(rows, row)
+	}
+	if err := it.Error(); err != nil {
 		return nil, Invalid("file", "first sheet cannot be read: "+err.Error())
 	}
 	return rows, nil

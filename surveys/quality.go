@@ -30,7 +30,7 @@ func (s *Store) qualityFlags(tx *gorm.DB, f *form, r *Response) ([]string, error
 	var flags []string
 	var imp, sat byte
 	rated, same := 0, true
-	for _, slot := range f.slots {
+	for _, slot := range f.slotList {
 		i, sa := r.Rating(slot)
 		if i == 0 || sa == 0 {
 			continue
@@ -104,8 +104,10 @@ func (c *medianCache) get(tx *gorm.DB, studyID int64) (time.Duration, error) {
 }
 
 // quotaFull tells whether r's answer to a segment question with a quota falls
-// in a group that already has its target of complete responses.
-func (s *Store) quotaFull(tx *gorm.DB, f *form, r *Response) (bool, error) {
+// in a group that already has its target of complete responses: those
+// committed, counted from the study's response cache, and those written
+// earlier in r's own batch.
+func (s *Store) quotaFull(ctx context.Context, b *batch, f *form, r *Response) (bool, error) {
 	for _, q := range f.ordered {
 		if len(q.Quotas) == 0 {
 			continue
@@ -115,9 +117,16 @@ func (s *Store) quotaFull(tx *gorm.DB, f *form, r *Response) (bool, error) {
 			if !ok || target <= 0 {
 				continue
 			}
-			n, err := s.countInGroup(tx, f.studyID, q, g)
+			n, err := s.committedInGroup(ctx, f.studyID, q, g)
 			if err != nil {
 				return false, err
+			}
+			if st := b.studies[f.studyID]; st != nil {
+				for _, o := range st.stored {
+					if o.RespondentID != r.RespondentID && slices.Contains(q.Group(o.Answers[q.Key]), g) {
+						n++
+					}
+				}
 			}
 			if n >= target {
 				return true, nil
@@ -125,21 +134,6 @@ func (s *Store) quotaFull(tx *gorm.DB, f *form, r *Response) (bool, error) {
 		}
 	}
 	return false, nil
-}
-
-// countInGroup counts complete, counted responses whose answer to q puts them in group g.
-func (s *Store) countInGroup(tx *gorm.DB, studyID int64, q Question, g string) (int, error) {
-	var rows []Response
-	if err := tx.Select("answers").Where("study_id = ? AND status = ? AND excluded = ?", studyID, Complete, false).Find(&rows).Error; err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, r := range rows {
-		if slices.Contains(q.Group(r.Answers[q.Key]), g) {
-			n++
-		}
-	}
-	return n, nil
 }
 
 type secretRow struct {

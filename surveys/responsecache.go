@@ -33,6 +33,7 @@ type studyResponses struct {
 	sumSeq      int64
 	maxSeq      int64
 	loadedCount int64
+	groups      map[string]int // quota counts by question key and group, for this list
 }
 
 type responseCache struct {
@@ -114,6 +115,38 @@ func (c *studyResponses) loadSince(db *gorm.DB, studyID, seq int64) error {
 		}
 		slices.SortFunc(list, func(a, b *scored) int { return int(a.ID - b.ID) })
 		c.list = list
+		c.groups = nil
 	}
 	return nil
+}
+
+// committedInGroup counts a study's committed complete, counted responses
+// whose answer to q puts them in group g, for quotas. It reads the cached
+// responses, so a submission costs the rows written since the last one rather
+// than a scan of the study; the count itself is kept until the rows change.
+func (s *Store) committedInGroup(ctx context.Context, studyID int64, q Question, g string) (int, error) {
+	if _, err := s.scoredResponses(ctx, studyID); err != nil {
+		return 0, err
+	}
+	s.responses.mu.Lock()
+	defer s.responses.mu.Unlock()
+	c := s.responses.studies[studyID]
+	if c == nil {
+		return 0, nil
+	}
+	key := q.Key + "\x00" + g
+	if n, ok := c.groups[key]; ok {
+		return n, nil
+	}
+	n := 0
+	for _, r := range c.list {
+		if r.Status == Complete && !r.Excluded && slices.Contains(q.Group(r.Answers[q.Key]), g) {
+			n++
+		}
+	}
+	if c.groups == nil {
+		c.groups = map[string]int{}
+	}
+	c.groups[key] = n
+	return n, nil
 }

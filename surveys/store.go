@@ -78,7 +78,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		sqlDB.Close()
 		return nil, err
 	}
-	return &Store{db: db, dialect: dialect, writes: newWriter(db)}, nil
+	return &Store{db: db, dialect: dialect, writes: newWriter(db, dialect)}, nil
 }
 
 // sqliteDSN turns a file path into a go-sqlite3 DSN with the settings odi relies

@@ -2,7 +2,12 @@ package surveys
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -13,24 +18,36 @@ const maxBatch = 256
 // errStoreClosed answers writes queued after Close.
 var errStoreClosed = errors.New("store is closed")
 
+// errFormChanged tells a write that the study changed after its submission
+// was checked: the caller checks it again against the study as it is now.
+var errFormChanged = errors.New("the study changed while the response was checked")
+
 // writer funnels response writes into as few transactions as the load allows.
 // SQLite takes one writer at a time and a commit costs about the same for one
 // response as for a hundred, so under load many respondents share a commit;
 // alone, a write commits at once. Every caller still waits for its own commit.
+//
+// What every write of a batch would otherwise ask the database again — is the
+// study still open, what seq comes next — is asked once per batch (see batch).
 type writer struct {
-	db   *gorm.DB
-	jobs chan *writeJob
-	quit chan struct{}
-	done chan struct{}
+	db      *gorm.DB
+	dialect string
+	jobs    chan *writeJob
+	quit    chan struct{}
+	done    chan struct{}
+
+	prepOnce sync.Once
+	insert   *sql.Stmt // the INSERT of one response, prepared once for the writer's connections
+	prepErr  error
 }
 
 type writeJob struct {
-	fn  func(tx *gorm.DB) error
+	fn  func(b *batch) error
 	err chan error
 }
 
-func newWriter(db *gorm.DB) *writer {
-	w := &writer{db: db, jobs: make(chan *writeJob, maxBatch), quit: make(chan struct{}), done: make(chan struct{})}
+func newWriter(db *gorm.DB, dialect string) *writer {
+	w := &writer{db: db, dialect: dialect, jobs: make(chan *writeJob, maxBatch), quit: make(chan struct{}), done: make(chan struct{})}
 	go w.run()
 	return w
 }
@@ -38,7 +55,7 @@ func newWriter(db *gorm.DB) *writer {
 // do runs fn in a shared transaction and returns once that transaction has
 // committed (nil) or fn or the commit failed. fn runs inside a savepoint, so
 // its failure undoes only its own writes.
-func (w *writer) do(ctx context.Context, fn func(tx *gorm.DB) error) error {
+func (w *writer) do(ctx context.Context, fn func(b *batch) error) error {
 	j := &writeJob{fn: fn, err: make(chan error, 1)}
 	select {
 	case w.jobs <- j:
@@ -88,19 +105,28 @@ func (w *writer) drain() {
 	}
 }
 
-func (w *writer) flush(batch []*writeJob) {
-	errs := make([]error, len(batch))
-	err := w.db.Transaction(func(tx *gorm.DB) error {
-		if len(batch) == 1 {
-			errs[0] = batch[0].fn(tx)
-			return errs[0]
+func (w *writer) flush(jobs []*writeJob) {
+	errs := make([]error, len(jobs))
+	b, err := w.begin()
+	if err == nil {
+		for i, j := range jobs {
+			if errs[i] = b.run(j.fn, len(jobs) > 1); b.broken != nil {
+				err = b.broken
+				break
+			}
 		}
-		for i, j := range batch {
-			errs[i] = tx.Transaction(j.fn) // a savepoint
+		if err == nil && len(jobs) == 1 && errs[0] != nil {
+			err = errs[0] // alone, a failed write rolls back its transaction
 		}
-		return nil
-	})
-	for i, j := range batch {
+	}
+	if b != nil {
+		if err == nil {
+			err = b.tx.Commit().Error
+		} else {
+			b.tx.Rollback()
+		}
+	}
+	for i, j := range jobs {
 		if errs[i] == nil && err != nil {
 			errs[i] = err // the commit itself failed: nothing of the batch is stored
 		}
@@ -108,7 +134,209 @@ func (w *writer) flush(batch []*writeJob) {
 	}
 }
 
+func (w *writer) begin() (*batch, error) {
+	w.prepOnce.Do(w.prepare)
+	tx := w.db.Begin()
+	if tx.Error != nil {
+		return nil, tx.Error
+	}
+	b := &batch{w: w, tx: tx}
+	b.sqlTx, _ = tx.Statement.ConnPool.(*sql.Tx)
+	return b, nil
+}
+
+func (w *writer) prepare() {
+	sqlDB, err := w.db.DB()
+	if err != nil {
+		w.prepErr = err
+		return
+	}
+	w.insert, w.prepErr = sqlDB.Prepare(insertResponsesSQL(w.dialect, 1))
+}
+
 func (w *writer) close() {
 	close(w.quit)
 	<-w.done
+	if w.insert != nil {
+		w.insert.Close()
+	}
+}
+
+// batch is one transaction of the writer. It remembers, for the batch, what
+// every write in it would otherwise read again: each study's status and seq.
+type batch struct {
+	w      *writer
+	tx     *gorm.DB
+	sqlTx  *sql.Tx // the same transaction, for the prepared INSERT
+	broken error   // a savepoint failed: the transaction can't be trusted
+
+	pending *Response // what the current write stored, for quotas
+
+	studies map[int64]*batchStudy
+}
+
+type batchStudy struct {
+	status    string
+	updatedAt time.Time
+	seq       int64
+	stored    []*Response // complete responses written so far in this batch, for quotas
+}
+
+// run runs fn in its own savepoint when the batch holds other writes too.
+func (b *batch) run(fn func(*batch) error, savepoint bool) error {
+	b.pending = nil
+	if !savepoint {
+		err := fn(b)
+		b.keepPending(err)
+		return err
+	}
+	if err := b.exec("SAVEPOINT w"); err != nil {
+		b.broken = err
+		return err
+	}
+	err := fn(b)
+	if err != nil {
+		if rerr := b.exec("ROLLBACK TO SAVEPOINT w"); rerr != nil {
+			b.broken = rerr
+			return err
+		}
+	}
+	if rerr := b.exec("RELEASE SAVEPOINT w"); rerr != nil {
+		b.broken = rerr
+	}
+	b.keepPending(err)
+	return err
+}
+
+func (b *batch) exec(stmt string) error {
+	if b.sqlTx != nil {
+		_, err := b.sqlTx.Exec(stmt)
+		return err
+	}
+	return b.tx.Exec(stmt).Error
+}
+
+func (b *batch) study(id int64) (*batchStudy, error) {
+	if st, ok := b.studies[id]; ok {
+		return st, nil
+	}
+	st := &batchStudy{}
+	var row struct {
+		Status    string
+		UpdatedAt time.Time
+	}
+	if err := b.tx.Table("studies").Select("status, updated_at").Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, notFound(err)
+	}
+	st.status, st.updatedAt = row.Status, row.UpdatedAt
+	if b.studies == nil {
+		b.studies = map[int64]*batchStudy{}
+	}
+	b.studies[id] = st
+	return st, nil
+}
+
+// open checks, inside the transaction, that the study behind f is still open
+// and unchanged since f was compiled; so closing a study stops every
+// submission committed after the close, on every instance.
+func (b *batch) open(f *form) error {
+	st, err := b.study(f.studyID)
+	if err != nil {
+		return err
+	}
+	if !st.updatedAt.Equal(f.updatedAt) {
+		return errFormChanged
+	}
+	switch st.status {
+	case StatusOpen:
+		return nil
+	case StatusClosed:
+		return ErrClosed
+	}
+	return ErrNotFound
+}
+
+// seq numbers the batch's writes of a study's responses. They commit
+// together, so they share one number, as an import's rows do.
+func (b *batch) seq(studyID int64) (int64, error) {
+	st, err := b.study(studyID)
+	if err != nil {
+		return 0, err
+	}
+	if st.seq == 0 {
+		if st.seq, err = nextSeq(b.tx, studyID); err != nil {
+			return 0, err
+		}
+	}
+	return st.seq, nil
+}
+
+// insert stores a new response unless its study already has its
+// submission_id (or respondent_id): it reports whether a row was added.
+func (b *batch) insert(r *Response) (bool, error) {
+	if b.w.prepErr != nil || b.sqlTx == nil {
+		res := b.tx.Exec(insertResponsesSQL(b.w.dialect, 1), r.insertArgs(nil)...)
+		return res.RowsAffected > 0, res.Error
+	}
+	res, err := b.sqlTx.Stmt(b.w.insert).Exec(r.insertArgs(nil)...)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// stored records a complete response written by the current write, so a
+// quota counts it before the batch commits; it counts once the write's
+// savepoint is released.
+func (b *batch) stored(r *Response) {
+	if r.Status == Complete && !r.Excluded {
+		b.pending = r
+	}
+}
+
+func (b *batch) keepPending(err error) {
+	if err != nil || b.pending == nil || b.broken != nil {
+		return
+	}
+	if st, ok := b.studies[b.pending.StudyID]; ok {
+		st.stored = append(st.stored, b.pending)
+	}
+	b.pending = nil
+}
+
+// responseColumns are the columns of a new response, in insertArgs order.
+const responseColumns = "study_id, respondent_id, submission_id, resume_hash, invitation_id, external_id, status, excluded, source, answers, ratings, forces, item_order, flags, started_at, updated_at, finished_at, seq"
+
+const nResponseColumns = 18
+
+// insertResponsesSQL is an INSERT of rows responses. The writer's single-row
+// form skips a response whose submission_id or respondent_id the study
+// already has; an import checks those first and inserts many rows at once.
+func insertResponsesSQL(dialect string, rows int) string {
+	var sb strings.Builder
+	sb.WriteString("INSERT INTO responses (" + responseColumns + ") VALUES ")
+	n := 0
+	for i := range rows {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteByte('(')
+		for c := range nResponseColumns {
+			if c > 0 {
+				sb.WriteByte(',')
+			}
+			n++
+			if dialect == "postgres" {
+				fmt.Fprintf(&sb, "$%d", n)
+			} else {
+				sb.WriteByte('?')
+			}
+		}
+		sb.WriteByte(')')
+	}
+	if rows == 1 {
+		sb.WriteString(" ON CONFLICT DO NOTHING")
+	}
+	return sb.String()
 }

@@ -1,0 +1,49 @@
+package export
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"io"
+	"strconv"
+
+	"odi/surveys"
+)
+
+// RankedCSV writes every group's ranked table as one long CSV: a Group column
+// (the label people read) first, then the workbook's ranked columns. It is
+// UTF-8 with a byte order mark so Excel reads accents and non-Latin scripts
+// right; numbers are unrounded; text that came from people cannot run as a
+// formula (see safe.go).
+func RankedCSV(w io.Writer, opps *surveys.Opportunities) error {
+	if opps == nil {
+		return errors.New("ranked csv: no opportunities")
+	}
+	bw := bufio.NewWriter(w)
+	if _, err := bw.WriteString("\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(bw)
+	if err := cw.Write(append([]string{"Group"}, RankedHeader...)); err != nil {
+		return err
+	}
+	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	rec := make([]string, 0, len(RankedHeader)+1)
+	for _, g := range opps.Groups {
+		label := csvSafe(oneLine(g.Label))
+		for _, o := range g.Outcomes {
+			rec = append(rec[:0], label, strconv.Itoa(o.Rank), csvSafe(o.Code), csvSafe(o.Step), csvSafe(o.Statement),
+				num(o.Importance), num(o.Satisfaction), num(o.Opportunity), csvSafe(o.Class), strconv.Itoa(o.N),
+				num(o.ImportanceCI[0]), num(o.ImportanceCI[1]), num(o.SatisfactionCI[0]), num(o.SatisfactionCI[1]),
+				num(o.MeanImportance), num(o.MeanSatisfaction), num(o.Gap))
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}

@@ -1,0 +1,132 @@
+package export_test
+
+import (
+	"context"
+	"encoding/csv"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"odi/surveys"
+	"odi/surveys/export"
+	"odi/surveys/surveystest"
+)
+
+// The CSV filter options of LibreOffice (see "CSV Filter Options" in its
+// help): comma, double quote, UTF-8, from line 1, default cell format,
+// language 0, quoted fields as text off, detect special numbers on, save cell
+// contents as shown OFF (raw values, not the one-decimal display), formulas
+// off, remove spaces off, and sheet -1: every sheet to its own file named
+// <name>-<Sheet>.csv (LibreOffice 7.2 and later).
+const sofficeCSV = `csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1`
+
+// libreOfficeSheets converts a workbook with LibreOffice and reads every sheet back.
+func libreOfficeSheets(t *testing.T, data []byte) map[string][][]string {
+	t.Helper()
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		surveystest.Need(t, "LibreOffice (apt-get install libreoffice-calc-nogui)")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "book.xlsx")
+	if err := os.WriteFile(in, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, soffice, "--headless", "--norestore",
+		"-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+		"--convert-to", sofficeCSV, "--outdir", dir, in)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "book-*.csv"))
+	sheets := map[string][][]string{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff")))
+		cr.FieldsPerRecord = -1
+		recs, err := cr.ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		sheets[strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "book-"), ".csv")] = recs
+	}
+	if len(sheets) == 0 {
+		t.Fatalf("soffice wrote no CSV files in %s", dir)
+	}
+	return sheets
+}
+
+func TestWorkbookRoundTripsThroughLibreOffice(t *testing.T) {
+	s := worked(t)
+	// Hostile answers ride along in a text question.
+	s.design.Questions = append(s.design.Questions, surveys.Question{Key: "comment", Text: "Anything else?", Kind: surveys.KindText})
+	for i := range s.responses {
+		s.responses[i].Answers["comment"] = hostile[i%len(hostile)]
+	}
+	s.design.Outcomes[1].Statement = "=1+1 " + s.design.Outcomes[1].Statement
+	s.design.Outcomes[2].Statement = "-2+3 " + s.design.Outcomes[2].Statement
+	in := s.input("team_size", true)
+	_, data := workbook(t, in)
+	sheets := libreOfficeSheets(t, data)
+
+	for _, name := range []string{"Summary", "Opportunities", "small", "large", "Segment comparison", "Landscape", "Outcomes", "Responses", "Quality"} {
+		if _, ok := sheets[name]; !ok {
+			t.Errorf("LibreOffice did not export sheet %q (got %d sheets)", name, len(sheets))
+		}
+	}
+
+	// Opportunities: the same values, numbers to full precision.
+	opp := sheets["Opportunities"]
+	for i, h := range export.RankedHeader {
+		if opp[0][i] != h {
+			t.Errorf("header %d: %q, want %q", i, opp[0][i], h)
+		}
+	}
+	for i, o := range in.Opportunities.Groups[0].Outcomes {
+		r := opp[i+1]
+		if r[0] != strconv.Itoa(o.Rank) || r[1] != o.Code || r[2] != o.Step || r[3] != o.Statement || r[7] != o.Class || r[8] != strconv.Itoa(o.N) {
+			t.Errorf("row %d: %q", i+2, r[:9])
+		}
+		for col, v := range map[int]float64{4: o.Importance, 5: o.Satisfaction, 6: o.Opportunity, 9: o.ImportanceCI[0],
+			10: o.ImportanceCI[1], 13: o.MeanImportance, 15: o.Gap} {
+			got, err := strconv.ParseFloat(r[col], 64)
+			if err != nil || math.Abs(got-v) > 1e-9*math.Max(1, math.Abs(v)) {
+				t.Errorf("row %d %s: %q, want %v", i+2, export.RankedHeader[col], r[col], v)
+			}
+		}
+	}
+
+	// Responses: every cell as written, hostile text shown as text, not run.
+	var want [][]string
+	s.rows()(func(r []string) error { want = append(want, append([]string(nil), r...)); return nil })
+	resp := sheets["Responses"]
+	if strings.Join(resp[0], ",") != strings.Join(s.design.WideHeader(), ",") {
+		t.Errorf("Responses header %q", resp[0])
+	}
+	if len(resp)-1 != len(want) {
+		t.Fatalf("Responses: %d rows, want %d", len(resp)-1, len(want))
+	}
+	for i, w := range want {
+		got := append(resp[i+1], make([]string, len(w))...)[:len(w)]
+		for j := range w {
+			wv := w[j]
+			if len(wv) > 32767 {
+				wv = wv[:len(got[j])]
+			}
+			// LibreOffice writes line breaks in cells as LF.
+			if strings.ReplaceAll(got[j], "\r\n", "\n") != strings.ReplaceAll(wv, "\r", "\n") && got[j] != wv {
+				t.Errorf("Responses row %d col %s: %.40q, want %.40q", i+2, resp[0][j], got[j], wv)
+			}
+		}
+	}
+}

