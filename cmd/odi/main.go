@@ -4,6 +4,7 @@
 //	odi user add --email E --role admin|researcher   (password on stdin)
 //	odi token create --email E [--name N]            (prints only the token)
 //	odi demo [--responses N] [--outcomes M] [--email E]   (loads the sample study)
+//	odi backup [--db D] PATH                         (a consistent copy of a live SQLite database)
 //	odi version
 package main
 
@@ -49,10 +50,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = tokenCmd(args, stdout)
 	case "demo":
 		err = demoCmd(args, stdout)
+	case "backup":
+		err = backupCmd(args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "odi", version)
 	default:
-		err = usageError{fmt.Errorf("unknown command %q (want serve, user, token, demo, version)", cmd)}
+		err = usageError{fmt.Errorf("unknown command %q (want serve, user, token, demo, backup, version)", cmd)}
 	}
 	if err == nil {
 		return 0
@@ -221,4 +224,45 @@ func demoOwner(ctx context.Context, store *surveys.Store, email string) (*survey
 		}
 	}
 	return nil, errors.New("no admin account yet: start odi and use the setup link, or pass --email")
+}
+
+// backupCmd copies a SQLite database, live or not, to a new file. The server
+// may keep running; see "Backup and restore" in README.md.
+func backupCmd(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("odi backup", flag.ContinueOnError)
+	db := fs.String("db", envOr("ODI_DB", app.Defaults().DB), "SQLite file path (ODI_DB)")
+	// Accept the path before or after the flags: odi backup out.db --db odi.db.
+	var path string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		path, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if path == "" && fs.NArg() == 1 {
+		path = fs.Arg(0)
+	} else if fs.NArg() > 0 || path == "" {
+		return usageError{errors.New("usage: odi backup [--db D] PATH (PATH must not exist yet)")}
+	}
+	if surveys.IsPostgres(*db) {
+		return surveys.ErrBackupPostgres
+	}
+	if _, err := os.Stat(*db); err != nil {
+		return fmt.Errorf("no SQLite database at %s: %w", *db, err)
+	}
+	store, err := surveys.Open(context.Background(), *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	start := time.Now()
+	if err := store.Backup(context.Background(), path); err != nil {
+		return err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backed up %s to %s (%d bytes) in %s\n", *db, path, fi.Size(), time.Since(start).Round(time.Millisecond))
+	return nil
 }
