@@ -122,6 +122,25 @@ func (s *Server) requireAdmin(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// namesStudy tells whether a route acts on one study named by :id.
+func namesStudy(path string) bool {
+	return strings.HasPrefix(path, "/api/v1/studies/:id") || strings.HasPrefix(path, "/studies/:id")
+}
+
+// studyAccess answers 404 for a study the caller may not see before the
+// handler reads anything else, so that a stranger learns nothing about a study
+// that is not theirs from validation messages or lock conflicts.
+func (s *Server) studyAccess(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.Study(c.UserContext(), userOf(c), id); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
 func userOf(c *fiber.Ctx) *surveys.User {
 	u, _ := c.Locals(localUser).(*surveys.User)
 	return u

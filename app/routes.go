@@ -56,6 +56,11 @@ func (s *Server) routeTable() []route {
 		r("POST", "/api/v1/s/:slug/responses", public, s.submitLimit, s.submit),
 		r("PATCH", "/api/v1/s/:slug/responses/:token", public, s.submitLimit, s.autosave),
 
+		// Respondent pages
+		r("GET", "/s/:slug", public, s.surveyPage),
+		r("POST", "/s/:slug", public, s.submitLimit, s.surveyStep),
+		r("GET", "/studies/:id/preview", researcher, s.surveyPreview),
+
 		r("GET", "/api/v1/studies", researcher, s.listStudies),
 		r("POST", "/api/v1/studies", researcher, s.createStudy),
 		r("GET", "/api/v1/studies/:id", researcher, s.getStudy),
@@ -92,6 +97,52 @@ func (s *Server) routeTable() []route {
 		r("POST", "/api/v1/studies/:id/questions", researcher, create(s.store.AddQuestion)),
 		r("PATCH", "/api/v1/studies/:id/questions/:key", researcher, s.updateQuestion),
 		r("DELETE", "/api/v1/studies/:id/questions/:key", researcher, s.deleteQuestion),
+
+		// Exports and share pages
+		r("GET", "/api/v1/studies/:id/export.xlsx", researcher, s.exportWorkbook),
+		r("GET", "/api/v1/studies/:id/opportunities.csv", researcher, s.exportRankedCSV),
+		r("GET", "/r/:token", public, s.reportPage),
+		r("GET", "/r/:token/export.xlsx", public, s.sharedWorkbook),
+
+		// Study editor pages
+		r("GET", "/studies/new", researcher, s.newStudyPage),
+		r("POST", "/studies", researcher, s.createStudyPage),
+		r("GET", "/studies/:id", researcher, s.studyPage),
+		r("GET", "/studies/:id/job", researcher, s.tabPage("job")),
+		r("POST", "/studies/:id/job", researcher, s.saveJob),
+		r("POST", "/studies/:id/publish", researcher, s.studyAction("publish")),
+		r("POST", "/studies/:id/close", researcher, s.studyAction("close")),
+		r("POST", "/studies/:id/reopen", researcher, s.studyAction("reopen")),
+		r("POST", "/studies/:id/duplicate", researcher, s.studyAction("duplicate")),
+		r("GET", "/studies/:id/delete", researcher, s.deleteStudyPage),
+		r("POST", "/studies/:id/delete", researcher, s.studyAction("delete")),
+		r("GET", "/studies/:id/outcomes", researcher, s.tabPage("outcomes")),
+		r("POST", "/studies/:id/outcomes", researcher, s.addOutcomePage),
+		r("POST", "/studies/:id/outcomes/import", researcher, s.importOutcomesPage),
+		r("POST", "/studies/:id/outcomes/:outcome_id", researcher, s.saveOutcomePage),
+		r("POST", "/studies/:id/outcomes/:outcome_id/delete", researcher, s.deleteOutcomePage),
+		r("POST", "/studies/:id/steps", researcher, s.addStepPage),
+		r("POST", "/studies/:id/steps/:step_id", researcher, s.saveStepPage),
+		r("POST", "/studies/:id/steps/:step_id/delete", researcher, s.deleteStepPage),
+		r("GET", "/studies/:id/questions", researcher, s.tabPage("questions")),
+		r("POST", "/studies/:id/questions", researcher, s.addQuestionPage),
+		r("GET", "/studies/:id/questions/:key", researcher, s.editQuestionPage),
+		r("POST", "/studies/:id/questions/:key", researcher, s.saveQuestionPage),
+		r("POST", "/studies/:id/questions/:key/delete", researcher, s.deleteQuestionPage),
+		r("POST", "/api/v1/studies/:id/outcomes/lint", researcher, s.lintOutcome),
+
+		// Analysis pages
+		r("GET", "/studies/:id/fieldwork", researcher, s.fieldworkPage),
+		r("POST", "/studies/:id/invitations", researcher, s.createInvitationsPage),
+		r("POST", "/studies/:id/responses/:respondent_id/exclude", researcher, s.excludePage),
+		r("GET", "/studies/:id/results", researcher, s.resultsPage),
+		r("GET", "/studies/:id/segments", researcher, s.segmentsPage),
+		r("POST", "/studies/:id/segments", researcher, s.discoverPage),
+		r("POST", "/studies/:id/segmentations", researcher, s.saveSegmentationPage),
+		r("GET", "/studies/:id/canvas", researcher, s.canvasPage),
+		r("GET", "/studies/:id/share", researcher, s.sharePage),
+		r("POST", "/studies/:id/shares", researcher, s.createSharePage),
+		r("POST", "/studies/:id/shares/:share_id/revoke", researcher, s.revokeSharePage),
 	}
 }
 
@@ -109,6 +160,9 @@ func (s *Server) routes() {
 			chain = append(chain, s.authenticate, csrf)
 		case admin:
 			chain = append(chain, s.authenticate, s.requireAdmin, csrf)
+		}
+		if rt.access >= researcher && namesStudy(rt.path) {
+			chain = append(chain, s.studyAccess)
 		}
 		s.app.Add(rt.method, rt.path, append(chain, rt.handlers...)...)
 	}

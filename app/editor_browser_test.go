@@ -1,0 +1,237 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// seedOutcomes is the seed's "Stop losing context" study mapped onto five job
+// steps: the first twelve go in through the add boxes, the rest by CSV. One
+// names a solution, as a first draft often does, so the lint shows.
+var seedOutcomes = []struct{ step, statement string }{
+	{"Define", "Minimize the time it takes to start a new conversation thread"},
+	{"Define", "Minimize the effort it takes to decide where new work should be written down"},
+	{"Define", "Minimize the time it takes to agree what the team needs to keep on record"},
+	{"Locate", "Minimize the time it takes to see who owns a task"},
+	{"Locate", "Minimize the time it takes to find a past decision in Slack or email"}, // lints: names solutions
+	{"Locate", "Minimize the time it takes to trace why a trade-off was made"},
+	{"Locate", "Minimize the time it takes to verify the source of a metric"},
+	{"Prepare", "Minimize the time it takes to bring a new teammate up to speed"},
+	{"Prepare", "Minimize the time it takes to prepare a board update"},
+	{"Prepare", "Minimize the effort it takes to plan the work of a sprint"},
+	{"Prepare", "Minimize the likelihood of working from an outdated spec"},
+	{"Prepare", "Minimize the likelihood that an investor sees conflicting numbers"},
+	{"Prepare", "Minimize the likelihood that two people work on the same task"},
+	{"Execute", "Minimize the number of times you answer the same question in a week"},
+	{"Execute", "Minimize the effort it takes to send a quick message to a teammate"},
+	{"Execute", "Minimize the effort it takes to show the current state of key metrics"},
+	{"Execute", "Minimize the time it takes to explain the roadmap to an outsider"},
+	{"Execute", "Minimize the time it takes to link a task to the change that completes it"},
+	{"Execute", "Minimize the effort it takes to share a file with a teammate"},
+	{"Execute", "Minimize the effort it takes to hand over context to a teammate"},
+	{"Execute", "Minimize the effort it takes to summarise progress for an investor update"},
+	{"Execute", "Minimize the likelihood of missing a deadline without warning"},
+	{"Execute", "Minimize the effort it takes to archive a finished project"},
+	{"Monitor", "Minimize the likelihood that context is lost when a conversation moves to private messages"},
+	{"Monitor", "Minimize the time it takes to spot a blocked teammate"},
+	{"Monitor", "Minimize the number of meetings needed to know what everyone is doing"},
+	{"Monitor", "Minimize the time spent setting context at the start of a board meeting"},
+	{"Monitor", "Minimize the effort it takes to update a decision the team relies on"},
+	{"Monitor", "Minimize the effort it takes to change priorities in the middle of a sprint"},
+	{"Monitor", "Minimize the likelihood that the board questions how a decision was reached"},
+}
+
+// typedByHand is how many of seedOutcomes go in through the add boxes.
+const typedByHand = 12
+
+func TestStudyEditorInBrowser(t *testing.T) {
+	ctx := newBrowser(t)
+	s := newTestServer(t)
+	mustUser(t, s, "r@example.com", "researcher")
+	base := serve(t, s)
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
+		must("read "+sel, err)
+		return v
+	}
+	// load runs steps that end in a navigation (a form post and its
+	// redirect, a link) and waits for the next page to load.
+	load := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		resp, err := chromedp.RunResponse(ctx, steps...)
+		must(what, err)
+		if resp.Status >= 400 && !strings.HasSuffix(resp.URL, "/preview") {
+			b, _ := chromedp.Run(ctx, chromedp.Text(css("main")))
+			t.Fatalf("%s: %s answered %d: %s", what, resp.URL, resp.Status, b)
+		}
+	}
+	count := func(sel string) int {
+		t.Helper()
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
+		must("count "+sel, err)
+		return n
+	}
+
+	load("log in", chromedp.Navigate(base+"/login"))
+	load("log in",
+		chromedp.SendKeys(css(`#email`), "r@example.com"),
+		chromedp.SendKeys(css(`#password`), "password123"),
+		chromedp.Submit(css(`#password`)))
+	load("new study", chromedp.Click(css(`a[href="/studies/new"]`)))
+	must("new study", chromedp.Do(ctx,
+		chromedp.SendKeys(css(`#name`), "Stop losing context"),
+		chromedp.SendKeys(css(`#when`), "the team grows past 10 people and Slack starts losing context"),
+		chromedp.SendKeys(css(`#want`), "put our work into a shared workspace"),
+		chromedp.SendKeys(css(`#so_that`), "stop being the person who answers the same question three times a week"),
+	))
+	want := "When the team grows past 10 people and Slack starts losing context, I want to put our work into a shared workspace, so I can stop being the person who answers the same question three times a week."
+	if got := text(`#job-sentence`); got != want {
+		t.Fatalf("live sentence: %q", got)
+	}
+	load("create study", chromedp.Submit(css(`#so_that`)))
+
+	// Job tab: who is asked and the four forces, saved with the form.
+	must("job tab", chromedp.Do(ctx,
+		chromedp.Click(css(`input[name=role][value="job executor"]`)),
+		chromedp.SendKeys(css(`#market_size`), "250,000"),
+		chromedp.Click(css(`#four_forces`)),
+		chromedp.WaitVisible(css(`#push`)),
+	))
+	load("save job", chromedp.Submit(css(`#market_size`)))
+	if count(`#four_forces:checked`) != 1 || count(`input[value="job executor"]:checked`) != 1 {
+		t.Fatal("job tab did not keep four forces and the role")
+	}
+	if got := text(`.sentence`); !strings.Contains(got, want) {
+		t.Fatalf("saved sentence: %q", got)
+	}
+	screenshots(t, ctx, "editor-job")
+
+	// Outcomes: keep five steps, type twelve outcomes, import the rest.
+	load("outcomes tab", chromedp.Click(css(`nav.tabs a[href$="/outcomes"]`)))
+	for _, step := range []string{"Confirm", "Modify", "Conclude"} {
+		sel := `section.step:has(input[name=step][value="` + step + `"]) details.step-edit`
+		must("open step "+step, chromedp.Do(ctx, chromedp.Click(css(sel+` summary`))))
+		load("delete step "+step, chromedp.Click(css(sel+` button.danger`)))
+	}
+	if n := count(`section.step`); n != 5 {
+		t.Fatalf("%d steps, want 5", n)
+	}
+	box := func(step string) string {
+		return `form.add-box:has(input[name=step][value="` + step + `"]) textarea`
+	}
+	// The add box lints as you type; the draft is dropped when the next
+	// outcome is added and the page loads again.
+	must("lint as you type", chromedp.Do(ctx,
+		chromedp.SendKeys(css(box("Monitor")), "Find past decisions in Slack"),
+		chromedp.WaitVisible(css(`.add-box .lint-live ul.lint li`)),
+	))
+	if got := text(`.add-box .lint-live ul.lint`); !strings.Contains(got, "no_direction") || !strings.Contains(got, "solution") {
+		t.Fatalf("lint while typing: %q", got)
+	}
+	// Pasted rather than typed key by key, which would cost a second each.
+	for _, o := range seedOutcomes[:typedByHand] {
+		load("add "+o.statement, chromedp.SetValue(css(box(o.step)), o.statement), chromedp.Submit(css(box(o.step))))
+	}
+	if n := count(`li.outcome`); n != typedByHand {
+		t.Fatalf("%d outcomes after typing, want %d", n, typedByHand)
+	}
+	csv := "statement,step\n"
+	for _, o := range seedOutcomes[typedByHand:] {
+		csv += fmt.Sprintf("%q,%s\n", o.statement, o.step)
+	}
+	file := filepath.Join(t.TempDir(), "outcomes.csv")
+	if err := os.WriteFile(file, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	must("choose file", chromedp.Do(ctx, chromedp.SetUploadFiles(css(`#file`), []string{file})))
+	load("import", chromedp.Submit(css(`#file`)))
+	if n := count(`li.outcome`); n != len(seedOutcomes) {
+		t.Fatalf("%d outcomes after the import, want %d", n, len(seedOutcomes))
+	}
+	if got := text(`.foot`); !strings.Contains(got, "30 outcomes") {
+		t.Fatalf("footer: %q", got)
+	}
+	if got := text(`#o-5 ul.lint`); !strings.Contains(got, "solution") {
+		t.Fatalf("lint of O05: %q", got)
+	}
+	// Up/down buttons reorder without JavaScript's help.
+	load("move O02 up", chromedp.Click(css(`#o-2 button[title="Move up"]`)))
+	if got := text(`li.outcome .code`); got != "O02" {
+		t.Fatalf("first outcome after moving O02 up: %s", got)
+	}
+	// Drag O03 by its grip onto the top of Locate: the drop saves through the
+	// API and the page loads again with it there.
+	load("drag O03 into Locate", chromedp.DragAndDrop(css(`#o-3 .grip`),
+		css(`section.step:has(input[name=step][value="Locate"]) li.outcome .code`)))
+	if got := text(`section.step:has(input[name=step][value="Locate"]) li.outcome .code`); got != "O03" {
+		t.Fatalf("first outcome of Locate after the drag: %s", got)
+	}
+	must("draft", chromedp.Do(ctx,
+		chromedp.SendKeys(css(box("Monitor")), "Minimize the time it takes to notice a stale decision"),
+		chromedp.WaitVisible(css(`.add-box .lint-live .parts`)),
+	))
+	screenshots(t, ctx, "editor-outcomes")
+
+	// Questions: a screener, a segment from the template, and a banded number.
+	load("questions tab", chromedp.Click(css(`nav.tabs a[href$="/questions"]`)))
+	must("screener", chromedp.Do(ctx,
+		chromedp.SendKeys(css(`#q-key`), "uses_slack"),
+		chromedp.SendKeys(css(`#q-text`), "Does your team use Slack today?"),
+		chromedp.SendKeys(css(`#q-options`), "Yes\nNo"),
+		chromedp.SendKeys(css(`#q-screen`), "No"),
+		chromedp.Click(css(`input[name=required]`)),
+	))
+	load("add screener", chromedp.Submit(css(`#q-key`)))
+	load("company size template", chromedp.Click(css(`button[name=template][value=company_size]`)))
+	must("number question", chromedp.Do(ctx,
+		chromedp.SendKeys(css(`#q-key`), "team_size"),
+		chromedp.SendKeys(css(`#q-text`), "How many people are on your team?"),
+		chromedp.SendKeys(css(`#q-kind`), "Number"),
+		chromedp.SendKeys(css(`#q-min`), "1"),
+		chromedp.SendKeys(css(`#q-max`), "10000"),
+		chromedp.SendKeys(css(`#q-bands`), "small: 1-9\nmid: 10-49\nlarge: 50-10000"),
+		chromedp.Click(css(`input[name=segment]`)),
+	))
+	load("add number question", chromedp.Submit(css(`#q-key`)))
+	if got := text(`#q-uses_slack`); !strings.Contains(got, "screener") || !strings.Contains(got, "Screens out: No") {
+		t.Fatalf("screener row: %q", got)
+	}
+	if got := text(`#q-company_size`); !strings.Contains(got, "segment") {
+		t.Fatalf("segment row: %q", got)
+	}
+	if got := text(`#q-team_size`); !strings.Contains(got, "large: 50–10000") {
+		t.Fatalf("number row: %q", got)
+	}
+	screenshots(t, ctx, "editor-questions")
+
+	// The Preview tab links to the respondent page's preview.
+	load("preview", chromedp.Click(css(`nav.tabs a[href$="/preview"]`)))
+	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || !strings.HasSuffix(loc, "/studies/1/preview") {
+		t.Fatalf("preview link went to %q (%v)", loc, err)
+	}
+
+	load("back to the study", chromedp.Navigate(base+"/studies/1"))
+	load("publish", chromedp.Click(css(`.lifecycle button.primary`)))
+	must("copy button", chromedp.Do(ctx, chromedp.WaitVisible(css(`button[data-copy]`))))
+	link, err := chromedp.Run(ctx, chromedp.Value(css(`#public-url`)))
+	must("public link", err)
+	if !strings.HasPrefix(link, "http://odi.test/s/") || text(`.study-head .chip`) != "open" {
+		t.Fatalf("after publish: link %q, status %q", link, text(`.study-head .chip`))
+	}
+	if n := count(`#when:disabled`); n != 1 {
+		t.Fatal("the job statement is still editable after publishing")
+	}
+}

@@ -1,0 +1,510 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"odi/surveys"
+)
+
+// loggedIn logs a new researcher in through the login form, as a browser does.
+func loggedIn(t *testing.T, s *Server, email string) *client {
+	t.Helper()
+	mustUser(t, s, email, "researcher")
+	c := newClient(t, s)
+	c.login(email)
+	return c
+}
+
+// submit posts a page's form with the CSRF token the page carries.
+func (c *client) submit(path string, v url.Values) reply {
+	c.t.Helper()
+	if v == nil {
+		v = url.Values{}
+	}
+	v.Set("_csrf", c.csrf())
+	return c.postForm(path, v)
+}
+
+// upload posts a file through a multipart form, as the import form does.
+func (c *client) upload(path, name, data string) reply {
+	c.t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	w.WriteField("_csrf", c.csrf())
+	fw, _ := w.CreateFormFile("file", name)
+	fw.Write([]byte(data))
+	w.Close()
+	return c.do("POST", path, w.FormDataContentType(), buf.String())
+}
+
+func wantRedirect(t *testing.T, r reply, location string) {
+	t.Helper()
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != location {
+		t.Fatalf("got %d to %q, want 303 to %q: %s", r.status, r.header.Get("Location"), location, r.body)
+	}
+}
+
+// wantMarked checks a 422 page marks the input with id as invalid and shows,
+// right after it, the error that aria-describedby points to.
+func wantMarked(t *testing.T, r reply, id, msgPart string) {
+	t.Helper()
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422: %s", r.status, r.body)
+	}
+	tag := regexp.MustCompile(`<(?:input|textarea|select)\b[^>]*\sid="` + regexp.QuoteMeta(id) + `"[^>]*>`).FindString(r.body)
+	if !strings.Contains(tag, `aria-invalid="true"`) || !regexp.MustCompile(`aria-describedby="[^"]*\b`+regexp.QuoteMeta(id)+`-err"`).MatchString(tag) {
+		t.Errorf("input #%s is not marked invalid and pointed at its error: %s", id, tag)
+	}
+	msg := regexp.MustCompile(`<p class="field-error" id="` + regexp.QuoteMeta(id) + `-err">([^<]*)</p>`).FindStringSubmatch(r.body)
+	if msg == nil || !strings.Contains(msg[1], msgPart) {
+		t.Errorf("error of #%s: %v, want it to contain %q", id, msg, msgPart)
+	}
+}
+
+func wantBody(t *testing.T, r reply, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(r.body, p) {
+			t.Errorf("page (%d) lacks %q", r.status, p)
+		}
+	}
+}
+
+func (c *client) design(s *Server, id int64) *surveys.Design {
+	c.t.Helper()
+	u, err := s.store.UserByEmail(c.t.Context(), "r@example.com")
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	d, err := s.store.Design(c.t.Context(), u, id)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return d
+}
+
+// newDraft creates a study through the new-study form.
+func newDraft(t *testing.T, c *client) (int64, string) {
+	t.Helper()
+	r := c.submit("/studies", url.Values{"name": {"Stop losing context"},
+		"when": {"the team grows past 10 people"}, "want": {"put our work into a shared workspace"}, "so_that": {"stop answering the same question"}})
+	var id int64
+	if _, err := fmt.Sscanf(r.header.Get("Location"), "/studies/%d/job", &id); err != nil || r.status != http.StatusSeeOther {
+		t.Fatalf("create study: %d %q", r.status, r.header.Get("Location"))
+	}
+	return id, fmt.Sprintf("/studies/%d", id)
+}
+
+func TestNewStudyFormCreatesADraftOrMarksTheName(t *testing.T) {
+	s := newTestServer(t)
+	c := loggedIn(t, s, "r@example.com")
+	wantBody(t, c.get("/studies/new"), `action="/studies"`, `name="_csrf"`, `id="job-sentence"`)
+	wantBody(t, c.get("/studies"), `href="/studies/new"`)
+
+	r := c.submit("/studies", url.Values{"name": {"  "}, "when": {"the team grows"}})
+	wantMarked(t, r, "name", "Name is required")
+	wantBody(t, r, `value="the team grows"`) // what was typed stays
+	if d, _ := s.store.ListStudies(t.Context(), ownerOf(t, s)); len(d) != 0 {
+		t.Fatalf("an invalid form stored %d studies", len(d))
+	}
+
+	id, base := newDraft(t, c)
+	page := c.get(base)
+	if page.status != http.StatusFound || page.header.Get("Location") != base+"/job" {
+		t.Fatalf("study page: %d to %q", page.status, page.header.Get("Location"))
+	}
+	job := c.get(base + "/job")
+	wantBody(t, job, "When the team grows past 10 people, I want to put our work into a shared workspace, so I can stop answering the same question.",
+		`<span class="chip draft">draft</span>`, `action="`+base+`/publish"`, `href="`+base+`/delete"`, `href="`+base+`/preview"`)
+	if d := c.design(s, id); d.Study.Status != surveys.StatusDraft || len(d.Steps) != 8 {
+		t.Fatalf("new study: %s with %d steps", d.Study.Status, len(d.Steps))
+	}
+	wantBody(t, c.get("/studies"), `action="`+base+`/duplicate"`)
+}
+
+func ownerOf(t *testing.T, s *Server) *surveys.User {
+	u, err := s.store.UserByEmail(t.Context(), "r@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func fullJobForm() url.Values {
+	return url.Values{
+		"name": {"Stop losing context"}, "when": {"the team grows past 10 people"}, "want": {"put our work into a shared workspace"},
+		"so_that": {"stop answering the same question"}, "role": {"custom"}, "role_custom": {"team lead"},
+		"market_size": {"1,200,000"}, "min_n": {"50"}, "language": {"fr"}, "intro": {"Merci"}, "thanks": {"Merci beaucoup"},
+		"redirect_url": {"https://panel.example/done?id={panel_id}"}, "four_forces": {"on"},
+		"push": {"Push?"}, "pull": {"Pull?"}, "anxiety": {"Anxiety?"}, "habit": {"Habit?"},
+	}
+}
+
+func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
+	s := newTestServer(t)
+	c := loggedIn(t, s, "r@example.com")
+	id, base := newDraft(t, c)
+
+	tests := []struct {
+		name, field, value, input, msg string
+	}{
+		{"blank name", "name", "", "name", "is required"},
+		{"long when", "when", strings.Repeat("w", 501), "when", "at most 500"},
+		{"market size", "market_size", "lots", "market_size", "must be a number"},
+		{"min n", "min_n", "0", "min_n", "at least 1"},
+		{"min n text", "min_n", "thirty", "min_n", "whole number"},
+		{"language", "language", "de", "language", "one of: en, fr"},
+		{"redirect", "redirect_url", "javascript:alert(1)", "redirect_url", "http(s) URL"},
+		{"push wording", "push", strings.Repeat("p", 301), "push", "at most 300"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := fullJobForm()
+			v.Set(tt.field, tt.value)
+			wantMarked(t, c.submit(base+"/job", v), tt.input, tt.msg)
+			if st := c.design(s, id).Study; st.Language != "en" || st.MinN != 30 || st.FourForces {
+				t.Fatalf("a rejected form changed the study: %+v", st)
+			}
+		})
+	}
+
+	wantRedirect(t, c.submit(base+"/job", fullJobForm()), base+"/job")
+	st := c.design(s, id).Study
+	if st.RespondentRole != "team lead" || st.MarketSize == nil || *st.MarketSize != 1.2e6 || st.MinN != 50 || st.Language != "fr" ||
+		!st.FourForces || st.ForcesWording.Habit != "Habit?" || st.RedirectURL != "https://panel.example/done?id={panel_id}" || st.Thanks != "Merci beaucoup" {
+		t.Fatalf("saved study: %+v", st)
+	}
+	page := c.get(base + "/job")
+	wantBody(t, page, `value="custom" id="role-custom" checked`, `value="team lead"`, `value="1200000"`, `<option value="fr" selected>`)
+
+	// An avatar is stored as itself; switching four forces off sticks.
+	v := fullJobForm()
+	v.Set("role", "job executor")
+	v.Del("four_forces")
+	v.Set("market_size", "")
+	wantRedirect(t, c.submit(base+"/job", v), base+"/job")
+	if st := c.design(s, id).Study; st.RespondentRole != "job executor" || st.FourForces || st.MarketSize != nil {
+		t.Fatalf("after the second save: %+v", st)
+	}
+}
+
+func TestPublishedJobFormLocksTheStructure(t *testing.T) {
+	s := newTestServer(t)
+	c := loggedIn(t, s, "r@example.com")
+	id, base := newDraft(t, c)
+	wantRedirect(t, c.submit(base+"/outcomes", url.Values{"statement": {"Minimize the time it takes to find a decision"}, "step": {"Define"}}), base+"/outcomes")
+	wantRedirect(t, c.submit(base+"/publish", url.Values{"tab": {"job"}}), base+"/job")
+
+	page := c.get(base + "/job")
+	for _, input := range []string{"when", "want", "so_that", "language", "four_forces", "push"} {
+		if !regexp.MustCompile(`id="` + input + `"[^>]*disabled`).MatchString(page.body) {
+			t.Errorf("#%s is not disabled once published", input)
+		}
+	}
+	wantBody(t, page, "Locked since publishing", `class="chip open"`, `value="http://odi.test/s/`)
+
+	// The browser leaves the disabled inputs out; the rest saves.
+	v := fullJobForm()
+	for _, k := range []string{"when", "want", "so_that", "language", "four_forces", "push", "pull", "anxiety", "habit"} {
+		v.Del(k)
+	}
+	v.Set("name", "Renamed")
+	wantRedirect(t, c.submit(base+"/job", v), base+"/job")
+	if st := c.design(s, id).Study; st.Name != "Renamed" || st.Job.When != "the team grows past 10 people" || st.Language != "en" {
+		t.Fatalf("after saving a published study: %+v", st)
+	}
+	// A stale form that still carries the job is refused, and says why.
+	r := c.submit(base+"/job", fullJobForm())
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "duplicate it to edit") {
+		t.Fatalf("stale form: %d", r.status)
+	}
+}
+
+func TestOutcomeFormsAddEditReorderAndDelete(t *testing.T) {
+	s := newTestServer(t)
+	c := loggedIn(t, s, "r@example.com")
+	id, base := newDraft(t, c)
+	d := c.design(s, id)
+	define := d.Steps[0]
+	add := func(statement, code, step string) reply {
+		return c.submit(base+"/outcomes", url.Values{"statement": {statement}, "code": {code}, "step": {step}, "at": {fmt.Sprintf("add-%d", define.ID)}})
+	}
+
+	wantRedirect(t, add("Minimize the time it takes to find a past decision", "", "Define"), fmt.Sprintf("%s/outcomes#add-%d", base, define.ID))
+	wantRedirect(t, add("Minimize the likelihood of working from an outdated spec", "", "Define"), fmt.Sprintf("%s/outcomes#add-%d", base, define.ID))
+	wantRedirect(t, add("Minimize the time it takes to find a past decision in Slack", "", "Define"), fmt.Sprintf("%s/outcomes#add-%d", base, define.ID))
+
+	r := add("Reduce the cost of onboarding", "o01", "Define")
+	wantMarked(t, r, fmt.Sprintf("add-%d-code", define.ID), "already used")
+	wantBody(t, r, ">Reduce the cost of onboarding</textarea>")
+	wantMarked(t, add("  ", "", "Define"), fmt.Sprintf("add-%d-statement", define.ID), "is required")
+	if n := len(c.design(s, id).Outcomes); n != 3 {
+		t.Fatalf("%d outcomes after rejected adds, want 3", n)
+	}
+
+	page := c.get(base + "/outcomes")
+	wantBody(t, page,
+		`<span class="k">direction</span> minimize`, `<span class="k">metric</span> time`,
+		`<span class="rule">solution</span>`, `<span class="rule">duplicate</span>`,
+		"3 outcomes · about 1 minute to complete", `enctype="multipart/form-data"`)
+
+	d = c.design(s, id)
+	o1, o2 := d.Outcomes[0], d.Outcomes[1]
+	// Edit: a bad code is marked inside that row's open edit form.
+	r = c.submit(fmt.Sprintf("%s/outcomes/%d", base, o1.ID), url.Values{"statement": {"Minimize the time it takes to find a decision"}, "code": {"1x"}, "step": {"Define"}})
+	wantMarked(t, r, fmt.Sprintf("o-%d-code", o1.ID), "start with a letter")
+	wantBody(t, r, `<details class="o-edit" open>`, ">Minimize the time it takes to find a decision</textarea>")
+	wantRedirect(t, c.submit(fmt.Sprintf("%s/outcomes/%d", base, o1.ID), url.Values{"statement": {"Minimize the time it takes to find a decision"}, "code": {"D1"}, "step": {"Locate"}}),
+		fmt.Sprintf("%s/outcomes#o-%d", base, o1.ID))
+	d = c.design(s, id)
+	if got := d.Outcomes[len(d.Outcomes)-1]; got.Code != "D1" || got.Step != "Locate" || got.Statement != "Minimize the time it takes to find a decision" {
+		t.Fatalf("edited outcome: %+v", got)
+	}
+
+	// Down moves O02 below O03 within Define; up moves it back.
+	wantRedirect(t, c.submit(fmt.Sprintf("%s/outcomes/%d", base, o2.ID), url.Values{"position": {"1"}}), fmt.Sprintf("%s/outcomes#o-%d", base, o2.ID))
+	if got := outcomeCodes(c.design(s, id)); got != "O03 O02 D1" {
+		t.Fatalf("after moving O02 down: %s", got)
+	}
+	wantRedirect(t, c.submit(fmt.Sprintf("%s/outcomes/%d", base, o2.ID), url.Values{"position": {"0"}}), fmt.Sprintf("%s/outcomes#o-%d", base, o2.ID))
+	if got := outcomeCodes(c.design(s, id)); got != "O02 O03 D1" {
+		t.Fatalf("after moving O02 up: %s", got)
+	}
+
+	wantRedirect(t, c.submit(fmt.Sprintf("%s/outcomes/%d/delete", base, o2.ID), url.Values{"at": {fmt.Sprintf("step-%d", define.ID)}}), fmt.Sprintf("%s/outcomes#step-%d", base, define.ID))
+	if got := outcomeCodes(c.design(s, id)); got != "O03 D1" {
+		t.Fatalf("after delete: %s", got)
+	}
+	// A redirect anchor is an element id or nothing.
+	wantRedirect(t, c.submit(base+"/outcomes", url.Values{"statement": {"Minimize the effort it takes to plan a sprint"}, "step": {"Locate"}, "at": {"x\r\nLocation: //evil"}}), base+"/outcomes")
+
+	// The lint endpoint checks a draft against the other statements.
+	var res surveys.Linted
+	r = c.postJSON(fmt.Sprintf("/api/v1/studies/%d/outcomes/lint", id), map[string]any{"statement": "Minimize the time it takes to find a decision"})
+	wantStatus(t, r, http.StatusOK)
+	r.json(t, &res)
+	if res.Parsed.Direction != "minimize" || len(res.Lint) != 1 || res.Lint[0].Rule != "duplicate" {
+		t.Fatalf("lint of a duplicate: %+v", res)
+	}
+	c.postJSON(fmt.Sprintf("/api/v1/studies/%d/outcomes/lint", id), map[string]any{"statement": "Minimize the time it takes to find a decision", "outcome_id": o1.ID}).json(t, &res)
+	if len(res.Lint) != 0 {
+		t.Fatalf("an outcome is its own duplicate: %+v", res.Lint)
+	}
+}
+
+func outcomeCodes(d *surveys.Design) string {
+	var cs []string
+	for _, o := range d.Outcomes {
+		cs = append(cs, o.Code)
+	}
+	return strings.Join(cs, " ")
+}
+
+func TestStepFormsAddRenameReorderAndDelete(t *testing.T) {
+	s := newTestServer(t)
+	c := loggedIn(t, s, "r@example.com")
+	id, base := newDraft(t, c)
+	steps := c.design(s, id).Steps
+
+	wantRedirect(t, c.submit(base+"/steps", url.Values{"name": {"Hand over"}}), base+"/outcomes#add-step")
+	wantMarked(t, c.submit(base+"/steps", url.Values{"name": {"hand over"}}), "new-step", "already has this name")
+	r := c.submit(fmt.Sprintf("%s/steps/%d", base, steps[1].ID), url.Values{"name": {"define"}})
+	wantMarked(t, r, fmt.Sprintf("step-%d-name", steps[1].ID), "already has this name")
+	wantBody(t, r, `<details class="step-edit" open>`)
+	wantRedirect(t, c.submit(fmt.Sprintf("%s/steps/%d", base, steps[1].ID), url.Values{"name": {"Find"}}), fmt.Sprintf("%s/outcomes#step-%d", base, steps[1].ID))
+	wantRedirect(t, c.submit(fmt.Sprintf("%s/steps/%d", base, steps[1].ID), url.Values{"position": {"0"}}), fmt.Sprintf("%s/outcomes#step-%d", base, steps[1].ID))
+	wantRedirect(t, c.submit(fmt.Sprintf("%s/steps/%d/delete", base, steps[2].ID), nil), base+"/outcomes")
+
+	var names []string
+	for _, sp := range c.design(s, id).Steps {
+		names = append(names, sp.Name)
+	}
+	if got := strings.Join(names, ","); got != "Find,Define,Confirm,Execute,Monitor,Modify,Conclude,Hand over" {
+		t.Fatalf("steps: %s", got)
+	}
+}
+
+func TestOutcomeUploadReportsEveryBadRowOrAddsThemAll(t *testing.T) {
+	s := newTestServer(t)
+	c := loggedIn(t, s, "r@example.com")
+	id, base := newDraft(t, c)
+
+	bad := "statement,code,step\nMinimize the time to find a file,A1,Define\n,A2,Locate\nReduce the cost of x,A1,Nowhere\n"
+	r := c.upload(base+"/outcomes/import", "outcomes.csv", bad)
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad file: %d", r.status)
+	}
+	wantBody(t, r, `aria-invalid="true"`, "Nothing was imported",
+		"<li>row 3: statement: is required</li>", "<li>row 4: code: A1 is already used by row 2: code</li>", `<li>row 4: step: no step named &#34;Nowhere&#34; in this study</li>`)
+	wantBody(t, c.upload(base+"/outcomes/import", "notes.csv", "title\nx\n"), "file: needs a header row")
+	if n := len(c.design(s, id).Outcomes); n != 0 {
+		t.Fatalf("a rejected file stored %d outcomes", n)
+	}
+
+	wantRedirect(t, c.upload(base+"/outcomes/import", "outcomes.csv", "statement,step\nMinimize the time to find a file,Define\nMinimize the effort to onboard someone,Prepare\n"), base+"/outcomes#import")
+	if got := outcomeCodes(c.design(s, id)); got != "O01 O02" {
+		t.Fatalf("imported: %s", got)
+	}
+}
+
+func TestQuestionFormsReadListsBandsAndQuotas(t *testing.T) {
+	s := newTestServer(t)
+	c := loggedIn(t, s, "r@example.com")
+	id, base := newDraft(t, c)
+
+	wantRedirect(t, c.submit(base+"/questions", url.Values{"template": {"company_size"}}), base+"/questions")
+	r := c.submit(base+"/questions", url.Values{"template": {"company_size"}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "company_size is already used by another question") {
+		t.Fatalf("template twice: %d", r.status)
+	}
+
+	tests := []struct {
+		name   string
+		form   url.Values
+		input  string
+		msg    string
+		retain string
+	}{
+		{"key", url.Values{"key": {"Uses Slack"}, "text": {"x"}, "kind": {"text"}}, "q-key", "lower-case", `value="Uses Slack"`},
+		{"options", url.Values{"key": {"a"}, "text": {"x"}, "kind": {"single"}, "options": {"Yes\nyes"}}, "q-options", "line 2: repeats", ">Yes\nyes</textarea>"},
+		{"screen out", url.Values{"key": {"a"}, "text": {"x"}, "kind": {"single"}, "options": {"Yes\nNo"}, "screen_out": {"Maybe"}}, "q-screen", `line 1: &#34;Maybe&#34; is not one of the options`, ""},
+		{"band line", url.Values{"key": {"a"}, "text": {"x"}, "kind": {"number"}, "bands": {"small: 1-9\nbig"}}, "q-bands", "line 2: write label: min-max", ""},
+		{"band order", url.Values{"key": {"a"}, "text": {"x"}, "kind": {"number"}, "bands": {"small: 9-1"}}, "q-bands", "line 1: max must not be below min", ""},
+		{"min", url.Values{"key": {"a"}, "text": {"x"}, "kind": {"number"}, "min": {"one"}}, "q-min", "must be a number", ""},
+		{"quota line", url.Values{"key": {"a"}, "text": {"x"}, "kind": {"single"}, "options": {"A\nB"}, "segment": {"on"}, "quotas": {"A 5"}}, "q-quotas", "line 1: write option: number", ""},
+		{"quota option", url.Values{"key": {"a"}, "text": {"x"}, "kind": {"single"}, "options": {"A\nB"}, "segment": {"on"}, "quotas": {"C: 5"}}, "q-quotas", "not an option", ""},
+		{"text segment", url.Values{"key": {"a"}, "text": {"x"}, "kind": {"text"}, "segment": {"on"}}, "q-segment", "free text", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := c.submit(base+"/questions", tt.form)
+			wantMarked(t, r, tt.input, tt.msg)
+			if tt.retain != "" {
+				wantBody(t, r, tt.retain)
+			}
+		})
+	}
+
+	wantRedirect(t, c.submit(base+"/questions", url.Values{"key": {"uses_slack"}, "text": {"Does your team use Slack?"}, "kind": {"single"},
+		"options": {"Yes\r\nNo\r\n"}, "screen_out": {"No"}, "required": {"on"}}), base+"/questions")
+	wantRedirect(t, c.submit(base+"/questions", url.Values{"key": {"team_size"}, "text": {"How many people are on your team?"}, "kind": {"number"},
+		"min": {"1"}, "max": {"10000"}, "segment": {"on"}, "bands": {"small: 1-9\nlarge: 10-10000"}, "quotas": {"small: 40\nlarge: 60"}}), base+"/questions")
+	qs := c.design(s, id).Questions
+	if len(qs) != 3 || qs[1].Key != "uses_slack" || strings.Join(qs[1].Options, "|") != "Yes|No" || qs[1].ScreenOut[0] != "No" || !qs[1].Required ||
+		len(qs[2].Bands) != 2 || qs[2].Bands[1] != (surveys.Band{Label: "large", Min: 10, Max: 10000}) || qs[2].Quotas["large"] != 60 || *qs[2].MaxValue != 10000 {
+		t.Fatalf("questions: %+v", qs)
+	}
+	list := c.get(base + "/questions")
+	wantBody(t, list, `<span class="chip mark screener">screener</span>`, `<span class="chip mark segment">segment</span>`,
+		"Screens out: No", `<span class="quota">large: 60</span>`, `href="`+base+`/questions/team_size"`)
+
+	// The edit page holds the question as the form writes it.
+	edit := c.get(base + "/questions/team_size")
+	wantBody(t, edit, "Edit question <code>team_size</code>", ">small: 1-9\nlarge: 10-10000</textarea>", ">large: 60\nsmall: 40</textarea>", `value="10000"`)
+	if r := c.get(base + "/questions/nope"); r.status != http.StatusNotFound {
+		t.Fatalf("edit page of a missing question: %d", r.status)
+	}
+	wantMarked(t, c.submit(base+"/questions/team_size", url.Values{"key": {"uses_slack"}, "text": {"x"}, "kind": {"text"}}), "q-key", "already used")
+	wantRedirect(t, c.submit(base+"/questions/team_size", url.Values{"key": {"team"}, "text": {"Team size?"}, "kind": {"number"}}), base+"/questions")
+	wantRedirect(t, c.submit(base+"/questions/uses_slack/delete", nil), base+"/questions")
+	if qs := c.design(s, id).Questions; len(qs) != 2 || qs[1].Key != "team" || qs[1].Text != "Team size?" {
+		t.Fatalf("after edit and delete: %+v", qs)
+	}
+}
+
+func TestLifecycleButtonsPublishCloseReopenDuplicateDelete(t *testing.T) {
+	s := newTestServer(t)
+	c := loggedIn(t, s, "r@example.com")
+	id, base := newDraft(t, c)
+
+	r := c.submit(base+"/publish", url.Values{"tab": {"outcomes"}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "add at least one outcome before publishing") || !strings.Contains(r.body, `id="import"`) {
+		t.Fatalf("publish without outcomes: %d", r.status)
+	}
+	wantRedirect(t, c.submit(base+"/outcomes", url.Values{"statement": {"Minimize the time it takes to find a decision"}, "step": {"Define"}}), base+"/outcomes")
+	wantRedirect(t, c.submit(base+"/publish", url.Values{"tab": {"outcomes"}}), base+"/outcomes")
+
+	page := c.get(base + "/outcomes")
+	slug := *c.design(s, id).Study.Slug
+	wantBody(t, page, `value="http://odi.test/s/`+slug+`"`, `data-copy="public-url"`, "structure is locked", `action="`+base+`/close"`)
+	for _, gone := range []string{`class="add-box"`, `id="import"`, `draggable="true"`, `/delete"><input`} {
+		if strings.Contains(page.body, gone) {
+			t.Errorf("published outcomes page still has %s", gone)
+		}
+	}
+	if r := c.submit(base+"/outcomes", url.Values{"statement": {"Minimize x"}}); r.status != http.StatusConflict {
+		t.Fatalf("adding to a published study: %d, want 409", r.status)
+	}
+	q := c.get(base + "/questions")
+	if strings.Contains(q.body, `id="question-form"`) || !strings.Contains(q.body, "Duplicate to edit") {
+		t.Fatal("published questions page still offers the form")
+	}
+
+	wantRedirect(t, c.submit(base+"/close", url.Values{"tab": {"questions"}}), base+"/questions")
+	wantBody(t, c.get(base+"/job"), `class="chip closed"`, `action="`+base+`/reopen"`)
+	wantRedirect(t, c.submit(base+"/reopen", nil), base+"/job")
+	if st := c.design(s, id).Study; st.Status != surveys.StatusOpen || *st.Slug != slug {
+		t.Fatalf("reopen: %s %v", st.Status, st.Slug)
+	}
+
+	r = c.submit(base+"/duplicate", nil)
+	var copyID int64
+	fmt.Sscanf(r.header.Get("Location"), "/studies/%d/job", &copyID)
+	if r.status != http.StatusSeeOther || copyID == id || copyID == 0 {
+		t.Fatalf("duplicate: %d %q", r.status, r.header.Get("Location"))
+	}
+	wantBody(t, c.get(fmt.Sprintf("/studies/%d/outcomes", copyID)), `class="add-box"`, "Copy of Stop losing context")
+
+	wantBody(t, c.get(base+"/delete"), "Delete “Stop losing context”?", `action="`+base+`/delete"`)
+	wantRedirect(t, c.submit(base+"/delete", nil), "/studies")
+	if r := c.get(base + "/job"); r.status != http.StatusNotFound {
+		t.Fatalf("deleted study: %d", r.status)
+	}
+}
+
+func TestEditorPagesAreNotFoundForOtherResearchers(t *testing.T) {
+	s := newTestServer(t)
+	owner := loggedIn(t, s, "r@example.com")
+	id, base := newDraft(t, owner)
+	owner.submit(base+"/outcomes", url.Values{"statement": {"Minimize the time it takes to find a decision"}, "step": {"Define"}})
+	owner.submit(base+"/questions", url.Values{"template": {"role"}})
+	d := owner.design(s, id)
+	o, step := d.Outcomes[0].ID, d.Steps[0].ID
+
+	other := loggedIn(t, s, "other@example.com")
+	for _, path := range []string{base, base + "/job", base + "/outcomes", base + "/questions", base + "/questions/role", base + "/delete"} {
+		if r := other.get(path); r.status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", path, r.status)
+		}
+	}
+	for _, path := range []string{
+		base + "/job", base + "/publish", base + "/close", base + "/reopen", base + "/duplicate", base + "/delete",
+		base + "/outcomes", fmt.Sprintf("%s/outcomes/%d", base, o), fmt.Sprintf("%s/outcomes/%d/delete", base, o),
+		base + "/steps", fmt.Sprintf("%s/steps/%d", base, step), fmt.Sprintf("%s/steps/%d/delete", base, step),
+		base + "/questions", base + "/questions/role", base + "/questions/role/delete",
+	} {
+		v := fullJobForm()
+		v.Set("statement", "Minimize x")
+		v.Set("key", "k")
+		v.Set("kind", "text")
+		if r := other.submit(path, v); r.status != http.StatusNotFound {
+			t.Errorf("POST %s: %d, want 404", path, r.status)
+		}
+	}
+	if r := other.upload(base+"/outcomes/import", "o.csv", "statement\nMinimize x\n"); r.status != http.StatusNotFound {
+		t.Errorf("import: %d, want 404", r.status)
+	}
+	if r := other.postJSON(fmt.Sprintf("/api/v1/studies/%d/outcomes/lint", id), map[string]string{"statement": "x"}); r.status != http.StatusNotFound {
+		t.Errorf("lint: %d, want 404", r.status)
+	}
+	if after := owner.design(s, id); after.Study.Name != d.Study.Name || len(after.Outcomes) != 1 || len(after.Questions) != 1 || after.Study.Status != surveys.StatusDraft {
+		t.Fatalf("a stranger changed the study: %+v", after.Study)
+	}
+}

@@ -1,0 +1,345 @@
+package app
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"odi/surveys"
+)
+
+var exportTeamSize = `{"key": "team_size", "text": "Team size", "kind": "single", "options": ["small", "large"], "segment": true}`
+
+const exportWorkedOutcomes = "statement,code\nMinimize the time to find a decision,O01\nMinimize the effort to onboard someone,O02\nMinimize the chance of losing a spec,O03\nReduce the cost of answering again,O04\n"
+
+// workedStudy is the worked example of scoring.md imported through the API.
+func exportWorkedStudy(t *testing.T, c *client) int64 {
+	t.Helper()
+	return goldenStudy(t, c, []string{exportTeamSize}, exportWorkedOutcomes, readShared(t, "testdata/worked-example.csv"))
+}
+
+func readXLSX(t *testing.T, r reply) *excelize.File {
+	t.Helper()
+	wantStatus(t, r, http.StatusOK)
+	if ct := r.header.Get("Content-Type"); ct != xlsxType {
+		t.Fatalf("content type %q", ct)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatalf("open workbook: %v", err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func TestWorkbookExportMatchesTheOpportunitiesAPI(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	id := exportWorkedStudy(t, c)
+	base := fmt.Sprintf("/api/v1/studies/%d", id)
+
+	var opps surveys.Opportunities
+	c.send("GET", base+"/opportunities?segment_by=team_size", nil).json(t, &opps)
+	r := c.send("GET", base+"/export.xlsx?segment_by=team_size", nil)
+	f := readXLSX(t, r)
+	if cd := r.header.Get("Content-Disposition"); cd != `attachment; filename="golden-opportunities.xlsx"` {
+		t.Errorf("content disposition %q", cd)
+	}
+	want := []string{"Summary", "Opportunities", "small", "large", "Segment comparison", "Landscape", "Outcomes", "Responses", "Quality"}
+	if got := f.GetSheetList(); !slices.Equal(got, want) {
+		t.Fatalf("sheets %q, want %q", got, want)
+	}
+	for i, sheet := range []string{"Opportunities", "small", "large"} {
+		g := opps.Groups[i]
+		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(rows[0][:9], []string{"Rank", "Code", "Step", "Outcome", "Importance", "Satisfaction", "Opportunity", "Class", "n"}) {
+			t.Errorf("%s header %q", sheet, rows[0])
+		}
+		if len(g.Outcomes) != 4 {
+			t.Fatalf("%s: %d outcomes from the API", sheet, len(g.Outcomes))
+		}
+		for j, o := range g.Outcomes {
+			row := rows[j+1]
+			got := []string{row[0], row[1], row[3], row[7], row[8]}
+			if w := []string{strconv.Itoa(o.Rank), o.Code, o.Statement, o.Class, strconv.Itoa(o.N)}; !slices.Equal(got, w) {
+				t.Errorf("%s row %d: %q, want %q", sheet, j+2, got, w)
+			}
+			for col, v := range map[int]float64{4: o.Importance, 5: o.Satisfaction, 6: o.Opportunity, 13: o.MeanImportance, 15: o.Gap} {
+				if x, _ := strconv.ParseFloat(row[col], 64); x != v {
+					t.Errorf("%s row %d col %d: %s, want %v", sheet, j+2, col+1, row[col], v)
+				}
+			}
+		}
+	}
+	// Hand-computed in scoring.md: all respondents, O04 first at 17.78.
+	if v, _ := f.GetCellValue("Opportunities", "G2"); v != "17.8" {
+		t.Errorf("O04 opportunity shows %q, want 17.8", v)
+	}
+	if v, _ := f.GetCellValue("Opportunities", "B2"); v != "O04" {
+		t.Errorf("rank 1 is %q, want O04", v)
+	}
+	resp, _ := f.GetRows("Responses")
+	if len(resp) != 11 || resp[1][0] != "r01" || resp[10][1] != "in_progress" {
+		t.Errorf("Responses sheet: %d rows, %q", len(resp), resp[:2])
+	}
+
+	// Errors come before any byte of the file.
+	wantField(t, c.send("GET", base+"/export.xlsx?segment_by=nothing", nil), "segment_by", "not a profile question")
+	wantStatus(t, c.send("GET", "/api/v1/studies/9999/export.xlsx", nil), http.StatusNotFound)
+	other := api(t, s, "other@example.com", "researcher")
+	wantStatus(t, other.send("GET", base+"/export.xlsx", nil), http.StatusNotFound)
+	wantStatus(t, newClient(t, s).send("GET", base+"/export.xlsx", nil), http.StatusUnauthorized)
+}
+
+func TestRankedCSVExport(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	id := exportWorkedStudy(t, c)
+	r := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/opportunities.csv?segment_by=team_size", id), nil)
+	wantStatus(t, r, http.StatusOK)
+	if ct := r.header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+		t.Errorf("content type %q", ct)
+	}
+	if !strings.HasPrefix(r.body, "\ufeff") {
+		t.Fatal("no byte order mark")
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 13 || recs[0][0] != "Group" || recs[0][1] != "Rank" {
+		t.Fatalf("%d rows, header %q", len(recs), recs[0])
+	}
+	if recs[1][0] != "All respondents" || recs[1][2] != "O04" || recs[5][0] != "small" || recs[9][0] != "large" {
+		t.Errorf("rows %q", recs[1:])
+	}
+	if v, _ := strconv.ParseFloat(recs[1][7], 64); v < 17.77 || v > 17.78 {
+		t.Errorf("O04 opportunity %s", recs[1][7])
+	}
+}
+
+// share makes a share link through the API and returns its token.
+func newShareLink(t *testing.T, c *client, studyID int64, body string) (string, int64) {
+	t.Helper()
+	r := c.send("POST", fmt.Sprintf("/api/v1/studies/%d/shares", studyID), body)
+	wantStatus(t, r, http.StatusCreated)
+	var out struct {
+		ID    int64  `json:"id"`
+		Token string `json:"token"`
+		URL   string `json:"url"`
+	}
+	r.json(t, &out)
+	if out.Token == "" || !strings.HasSuffix(out.URL, "/r/"+out.Token) {
+		t.Fatalf("share answer %s", r.body)
+	}
+	return out.Token, out.ID
+}
+
+// reportEditControls finds anything on a page that could change something.
+var reportEditControls = regexp.MustCompile(`(?i)<(form|button|input|select|textarea)\b|contenteditable|method="post"`)
+
+func TestShareLinkShowsAReadOnlyReport(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	id := exportWorkedStudy(t, c)
+	token, shareID := newShareLink(t, c, id, `{"segment_by": "team_size"}`)
+	visitor := newClient(t, s)
+
+	page := visitor.get("/r/" + token)
+	wantStatus(t, page, http.StatusOK)
+	for _, want := range []string{
+		`<h1 dir="auto">Golden</h1>`, "When the team grows past 10 people, I want to put our work into a shared workspace, so I can stop answering the same question.",
+		"n = 9", `class="ranked"`, `<span class="chip extreme">extreme</span>`, `<span class="chip overserved">overserved</span>`,
+		"<svg", "<title>O04 Reduce the cost of answering again — importance 8.9, satisfaction 0.0, opportunity 17.8 (extreme), n 9</title>",
+		`class="heat"`, "Segment comparison", `href="/r/` + token + `/export.xlsx"`, "Download workbook",
+	} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	// The ranked table is in rank order.
+	first := strings.Index(page.body, `class="ranked"`)
+	order := []int{}
+	for _, code := range []string{"O04", "O02", "O01", "O03"} {
+		order = append(order, strings.Index(page.body[first:], `<span class="code">`+code+`</span>`))
+	}
+	if !slices.IsSorted(order) || order[0] < 0 {
+		t.Errorf("ranked order positions %v", order)
+	}
+	if m := reportEditControls.FindString(page.body); m != "" {
+		t.Errorf("report has an edit control: %q", m)
+	}
+	if strings.Contains(page.body, "style=") || strings.Contains(page.body, "<script") {
+		t.Error("report has inline style or script (CSP)")
+	}
+	if page.header.Get("X-Robots-Tag") == "" || !strings.Contains(page.header.Get("Cache-Control"), "no-store") {
+		t.Errorf("headers %v", page.header)
+	}
+	css := visitor.get("/static/report.css")
+	wantStatus(t, css, http.StatusOK)
+
+	// The workbook from the link: results only.
+	f := readXLSX(t, visitor.do("GET", "/r/"+token+"/export.xlsx", "", ""))
+	want := []string{"Summary", "Opportunities", "small", "large", "Segment comparison", "Landscape", "Outcomes", "Quality"}
+	if got := f.GetSheetList(); !slices.Equal(got, want) {
+		t.Errorf("shared workbook sheets %q, want %q", got, want)
+	}
+	if v, _ := f.GetCellValue("Opportunities", "B2"); v != "O04" {
+		t.Errorf("shared workbook rank 1 %q", v)
+	}
+
+	// With responses when the link says so.
+	withResp, _ := newShareLink(t, c, id, `{"include_responses": true}`)
+	f = readXLSX(t, visitor.do("GET", "/r/"+withResp+"/export.xlsx", "", ""))
+	if !slices.Contains(f.GetSheetList(), "Responses") {
+		t.Errorf("include_responses: sheets %q", f.GetSheetList())
+	}
+
+	// Revoked: gone, and nothing about the study shows.
+	wantStatus(t, c.send("DELETE", fmt.Sprintf("/api/v1/studies/%d/shares/%d", id, shareID), nil), http.StatusNoContent)
+	for _, path := range []string{"/r/" + token, "/r/" + token + "/export.xlsx"} {
+		r := visitor.get(path)
+		wantStatus(t, r, http.StatusNotFound)
+		if strings.Contains(r.body, "Golden") || strings.Contains(r.body, "O04") {
+			t.Errorf("revoked %s reveals the study: %s", path, r.body)
+		}
+	}
+}
+
+func TestExpiredAndUnknownShareLinksAreNotFound(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	id := exportWorkedStudy(t, c)
+	soon := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	token, shareID := newShareLink(t, c, id, `{"expires_at": "`+soon+`"}`)
+	visitor := newClient(t, s)
+	wantStatus(t, visitor.get("/r/"+token), http.StatusOK)
+
+	past := time.Now().Add(-time.Minute).UTC()
+	if err := s.store.DB().Model(&surveys.Share{}).Where("id = ?", shareID).Update("expires_at", past).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/r/" + token, "/r/" + token + "/export.xlsx", "/r/not-a-token", "/r/not-a-token/export.xlsx", "/r/" + token[:len(token)-1]} {
+		r := visitor.get(path)
+		wantStatus(t, r, http.StatusNotFound)
+		if strings.Contains(r.body, "Golden") || strings.Contains(strings.ToLower(r.body), "expired") || strings.Contains(strings.ToLower(r.body), "revoked") {
+			t.Errorf("%s says too much: %s", path, r.body)
+		}
+	}
+}
+
+func TestShareTokenOpensNoAPI(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	id := exportWorkedStudy(t, c)
+	token, _ := newShareLink(t, c, id, `{"segment_by": "team_size", "include_responses": true}`)
+	visitor := newClient(t, s)
+	visitor.bearer = token
+	for _, path := range []string{
+		"/api/v1/studies",
+		fmt.Sprintf("/api/v1/studies/%d", id),
+		fmt.Sprintf("/api/v1/studies/%d/opportunities", id),
+		fmt.Sprintf("/api/v1/studies/%d/export.xlsx", id),
+		fmt.Sprintf("/api/v1/studies/%d/opportunities.csv", id),
+		fmt.Sprintf("/api/v1/studies/%d/responses.csv", id),
+		fmt.Sprintf("/api/v1/studies/%d/shares", id),
+	} {
+		wantStatus(t, visitor.send("GET", path, nil), http.StatusUnauthorized)
+	}
+	// Nor as a cookie or a query parameter.
+	wantStatus(t, visitor.do("GET", fmt.Sprintf("/api/v1/studies/%d?token=%s", id, token), "", "", "Cookie", "odi_session="+token), http.StatusUnauthorized)
+}
+
+func TestHostileTextIsEscapedOnTheReportAndInertInTheWorkbook(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	name := `<script>alert("name")</script> =1+1`
+	r := c.send("POST", "/api/v1/studies", map[string]any{"name": name,
+		"job": map[string]string{"when": `<img src=x onerror=alert(1)>`, "want": "=HYPERLINK(\"http://evil.test\")", "so_that": "\u202Ereversed"}})
+	wantStatus(t, r, http.StatusCreated)
+	var st surveys.Study
+	r.json(t, &st)
+	base := fmt.Sprintf("/api/v1/studies/%d", st.ID)
+	wantStatus(t, c.send("POST", base+"/questions", `{"key": "seg", "text": "Seg", "kind": "single", "options": ["<b>bold</b>", "=1+1", "@home"], "segment": true}`), http.StatusCreated)
+	outcomes := "statement,code\n" +
+		`"<script>alert('o')</script> Minimize the time to find it",O01` + "\n" +
+		`"=HYPERLINK(""http://evil.test"",""x"") Minimize the risk",O02` + "\n" +
+		`"+44 20 7946 0000 Minimize the calls",O03` + "\n" +
+		`"-1+1 Minimize the errors",O04` + "\n" +
+		`"@SUM(1) Minimize the sums",O05` + "\n" +
+		"\"\u200B=1+1 Minimize the invisible\",O06\n" +
+		"\"خفض الوقت اللازم للعثور على قرار\",O07\n" +
+		"\"" + strings.Repeat("Minimize the time it takes to find the thing ", 20) + "\",O08\n"
+	wantStatus(t, c.do("POST", base+"/outcomes/import", "text/csv", outcomes), http.StatusCreated)
+	var rows strings.Builder
+	rows.WriteString("respondent_id,status,seg")
+	for i := 1; i <= 8; i++ {
+		fmt.Fprintf(&rows, ",O%02d_imp,O%02d_sat", i, i)
+	}
+	rows.WriteString("\n")
+	for i, seg := range []string{"<b>bold</b>", "=1+1", "@home", "<b>bold</b>", "=1+1", "@home"} {
+		fmt.Fprintf(&rows, "r%d,complete,%s", i, seg)
+		for j := range 8 {
+			fmt.Fprintf(&rows, ",%d,%d", 1+(i+j)%5, 1+(i*j)%5)
+		}
+		rows.WriteString("\n")
+	}
+	wantStatus(t, c.do("POST", base+"/responses/import", "text/csv", rows.String()), http.StatusCreated)
+	token, _ := newShareLink(t, c, st.ID, `{"segment_by": "seg"}`)
+
+	page := newClient(t, s).get("/r/" + token)
+	wantStatus(t, page, http.StatusOK)
+	for _, bad := range []string{"<script>alert", "<img src=x", "<b>bold</b>"} {
+		if strings.Contains(page.body, bad) {
+			t.Errorf("report holds raw %q", bad)
+		}
+	}
+	for _, good := range []string{"&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt; =1&#43;1", "&lt;b&gt;bold&lt;/b&gt;", "&lt;img src=x onerror=alert(1)&gt;",
+		"=HYPERLINK(", "خفض الوقت", "\u202Ereversed"} {
+		if !strings.Contains(page.body, good) {
+			t.Errorf("report lacks escaped %q in %.300s", good, page.body[strings.Index(page.body, "<h1>"):])
+		}
+	}
+	if m := reportEditControls.FindString(page.body); m != "" {
+		t.Errorf("report has an edit control: %q", m)
+	}
+
+	f := readXLSX(t, newClient(t, s).do("GET", "/r/"+token+"/export.xlsx", "", ""))
+	sheets := f.GetSheetList()
+	if !slices.Equal(sheets[2:5], []string{"<b>bold<_b>", "=1+1", "@home"}) {
+		t.Errorf("segment sheets %q", sheets)
+	}
+	if v, _ := f.GetCellValue("Summary", "B3"); v != name {
+		t.Errorf("study name %q", v)
+	}
+	all, _ := f.GetRows("Opportunities")
+	for i, row := range all[1:] {
+		ref := fmt.Sprintf("D%d", i+2)
+		if fx, _ := f.GetCellFormula("Opportunities", ref); fx != "" {
+			t.Errorf("%s is a formula %q", ref, fx)
+		}
+		id, _ := f.GetCellStyle("Opportunities", ref)
+		f.GetStyle(id)
+		xf := f.Styles.CellXfs.Xf[id]
+		lead := strings.ContainsAny(row[3][:1], "=+-@")
+		if quoted := xf.QuotePrefix != nil && *xf.QuotePrefix; quoted != lead {
+			t.Errorf("%s %.20q quotePrefix %v", ref, row[3], quoted)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+}

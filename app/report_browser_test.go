@@ -1,0 +1,95 @@
+package app
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"odi/surveys"
+	"odi/surveys/sample"
+)
+
+// TestReportInBrowser opens a stakeholder share link of the sample study in
+// Chromium, at phone and laptop widths, and downloads the workbook through
+// the page's own link.
+func TestReportInBrowser(t *testing.T) {
+	ctx := newBrowser(t)
+	s := newTestServer(t)
+	base := serve(t, s)
+	u := mustUser(t, s, "r@example.com", "researcher")
+	st, err := s.store.LoadSample(t.Context(), u, sample.Generate(sample.Config{Respondents: 400, Seed: 1, Start: surveys.DemoStart()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, s)
+	c.bearer = mustToken(t, s, u)
+	token, _ := newShareLink(t, c, st.ID, `{"segment_by": "company_size"}`)
+	var opps surveys.Opportunities
+	r := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/opportunities?segment_by=company_size", st.ID), nil)
+	wantStatus(t, r, http.StatusOK)
+	r.json(t, &opps)
+
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(base+"/r/"+token),
+		chromedp.WaitVisible(chromedp.CSS(`table.ranked`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`h1`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h1 != st.Name {
+		t.Errorf("heading %q, want %q", h1, st.Name)
+	}
+	firstCode, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`table.ranked tbody tr:first-child .code`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := opps.Groups[0].Outcomes[0].Code; firstCode != want {
+		t.Errorf("first ranked outcome %q, want %q", firstCode, want)
+	}
+	counts, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]int](`({
+		points: document.querySelectorAll('svg .pt').length,
+		controls: document.querySelectorAll('form, button, input, select, textarea, [contenteditable]').length,
+		heatRows: document.querySelectorAll('table.heat tbody tr').length,
+		heatCols: document.querySelectorAll('table.heat thead th.group').length,
+	})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcomes := len(opps.Groups[0].Outcomes)
+	if counts["points"] != outcomes || counts["controls"] != 0 || counts["heatRows"] != outcomes || counts["heatCols"] != len(opps.Groups) {
+		t.Errorf("page has %v; want %d points and heat rows, %d groups, no controls", counts, outcomes, len(opps.Groups))
+	}
+	// The stylesheet applies under the CSP: chips carry their class colour.
+	bg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector('.chip.extreme')).backgroundColor`))
+	if err != nil || bg != "rgb(155, 28, 28)" {
+		t.Errorf("extreme chip background %q (%v)", bg, err)
+	}
+	// Nothing overflows the phone width but the scrolling tables.
+	err = chromedp.Do(ctx, chromedp.EmulateViewport(375, 800))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil || wide > 375 {
+		t.Errorf("page is %d px wide at 375 (%v)", wide, err)
+	}
+	screenshots(t, ctx, "report")
+
+	// Download the workbook the way a stakeholder's browser does: the page's link.
+	dl, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]any](`fetch(document.querySelector('a[download]').href)
+		.then(r => r.arrayBuffer().then(b => ({status: r.status, type: r.headers.get('content-type'), size: b.byteLength,
+			magic: String.fromCharCode(...new Uint8Array(b.slice(0, 2)))})))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dl["status"] != float64(200) || dl["magic"] != "PK" || dl["size"].(float64) < 10000 || !strings.Contains(fmt.Sprint(dl["type"]), "spreadsheetml") {
+		t.Errorf("workbook download: %v", dl)
+	}
+}

@@ -1,0 +1,273 @@
+package app
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"odi/surveys"
+	"odi/surveys/sample"
+)
+
+// analysisWorld is an owner with the 600-respondent sample study and a
+// stranger, both logged in through the real form.
+type analysisWorld struct {
+	s               *Server
+	owner, stranger *client
+	id              int64
+}
+
+func newAnalysisWorld(t *testing.T) *analysisWorld {
+	t.Helper()
+	s := newTestServer(t)
+	u := mustUser(t, s, "owner@example.com", surveys.RoleResearcher)
+	mustUser(t, s, "stranger@example.com", surveys.RoleResearcher)
+	st, err := s.store.LoadSample(t.Context(), u, sample.Generate(sample.Config{Respondents: 600, Seed: 3}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &analysisWorld{s: s, owner: newClient(t, s), stranger: newClient(t, s), id: st.ID}
+	w.owner.login("owner@example.com")
+	w.stranger.login("stranger@example.com")
+	return w
+}
+
+func (w *analysisWorld) path(tab string) string { return studyPath(w.id, tab) }
+
+func (w *analysisWorld) form(v url.Values) url.Values {
+	v.Set("_csrf", w.owner.csrf())
+	return v
+}
+
+// apiOpportunities is what the JSON API answers for the same query.
+func (w *analysisWorld) apiOpportunities(t *testing.T, query string) surveys.Opportunities {
+	t.Helper()
+	r := w.owner.do("GET", "/api/v1/studies/"+itoa(w.id)+"/opportunities"+query, "", "")
+	if r.status != http.StatusOK {
+		t.Fatalf("opportunities API: %d %s", r.status, r.body)
+	}
+	var o surveys.Opportunities
+	r.json(t, &o)
+	return o
+}
+
+func analysisStatus(t *testing.T, r reply, status int) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status %d, want %d: %.2000s", r.status, status, r.body)
+	}
+}
+
+func TestAnalysisTabsAreTheOwnersOnly(t *testing.T) {
+	w := newAnalysisWorld(t)
+	for _, tab := range []string{"fieldwork", "results", "segments", "share", "results?segment_by=company_size"} {
+		r := w.owner.get(w.path(tab))
+		analysisStatus(t, r, http.StatusOK)
+		if !strings.Contains(r.body, `aria-current="page">`+tabTitle(strings.Split(tab, "?")[0])) {
+			t.Errorf("%s: the tab bar does not mark the tab as current", tab)
+		}
+		analysisStatus(t, w.stranger.get(w.path(tab)), http.StatusNotFound)
+	}
+}
+
+func TestResultsShowTheRankedNumbersOfTheAPI(t *testing.T) {
+	w := newAnalysisWorld(t)
+	o := w.apiOpportunities(t, "?segment_by=company_size")
+	top := o.Groups[0].Outcomes[0]
+	r := w.owner.get(w.path("results?segment_by=company_size"))
+	analysisStatus(t, r, http.StatusOK)
+	row := regexp.MustCompile(`(?s)<td class="num" data-label="Rank">1</td>\s*<td data-label="Code"><strong>([^<]+)</strong>.*?<span class="oppnum">([0-9.]+)</span>`)
+	m := row.FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatal("no ranked row 1 on the results page")
+	}
+	if m[1] != top.Code || m[2] != one(top.Opportunity) {
+		t.Errorf("rank 1 shows %s %s, the API says %s %.4f", m[1], m[2], top.Code, top.Opportunity)
+	}
+	for _, g := range o.Groups {
+		if !strings.Contains(r.body, strings.ReplaceAll(g.Label, "+", "&#43;")+` <span class="muted">n = `+itoa(g.N)+"</span>") {
+			t.Errorf("group %s (n = %d) missing", g.Key, g.N)
+		}
+	}
+	for _, want := range []string{
+		`<span class="chip ` + top.Class + `">` + top.Class + `</span>`, // class in text, not colour alone
+		"Segment comparison", "Opportunity landscape", `tabindex="0"`, "Four forces",
+		`href="/api/v1/studies/` + itoa(w.id) + `/export.xlsx?segment_by=company_size"`,
+		"95% interval " + one(top.ImportanceCI[0]) + "–" + one(top.ImportanceCI[1]),
+	} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("results page lacks %q", want)
+		}
+	}
+	if strings.Contains(r.body, "style=") || strings.Contains(r.body, "<script>") {
+		t.Error("inline style or script on the results page (the CSP forbids them)")
+	}
+}
+
+func TestResultsFilterAndBadFilterShownBesideTheField(t *testing.T) {
+	w := newAnalysisWorld(t)
+	o := w.apiOpportunities(t, "?filter=company_size:1-9")
+	r := w.owner.get(w.path("results?filter=company_size:1-9"))
+	analysisStatus(t, r, http.StatusOK)
+	if !strings.Contains(r.body, "n = "+itoa(o.Groups[0].N)) || !strings.Contains(r.body, `Remove filter company_size: 1-9`) {
+		t.Errorf("filtered page lacks n = %d or the filter chip", o.Groups[0].N)
+	}
+	for q, id := range map[string]string{"filter=company_size:lots": `id="filter-err"`, "segment_by=nope": `id="segment_by-err"`} {
+		r = w.owner.get(w.path("results?" + q))
+		analysisStatus(t, r, http.StatusUnprocessableEntity)
+		if !strings.Contains(r.body, id) {
+			t.Errorf("%s: no error %s beside its field", q, id)
+		}
+	}
+}
+
+func TestExcludeAndRestoreChangeNOnResults(t *testing.T) {
+	w := newAnalysisWorld(t)
+	n0 := w.apiOpportunities(t, "").Groups[0].N
+	list, err := w.s.store.Responses(t.Context(), analysisOwner(t, w), w.id, 0, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rid string
+	for _, r := range list.Responses {
+		if r.Status == surveys.Complete && !r.Excluded {
+			rid = r.RespondentID
+			break
+		}
+	}
+	fw := w.owner.get(w.path("fieldwork"))
+	analysisStatus(t, fw, http.StatusOK)
+	if !strings.Contains(fw.body, rid) {
+		t.Fatalf("fieldwork table lacks respondent %s", rid)
+	}
+	exclude := w.path("responses/" + rid + "/exclude")
+	analysisStatus(t, w.owner.postForm(exclude, w.form(url.Values{"excluded": {"1"}})), http.StatusSeeOther)
+	if !strings.Contains(w.owner.get(w.path("results")).body, "All respondents <span class=\"muted\">n = "+itoa(n0-1)) {
+		t.Errorf("after exclude, results do not show n = %d", n0-1)
+	}
+	analysisStatus(t, w.owner.postForm(exclude, w.form(url.Values{"excluded": {"0"}})), http.StatusSeeOther)
+	if !strings.Contains(w.owner.get(w.path("results")).body, "All respondents <span class=\"muted\">n = "+itoa(n0)) {
+		t.Errorf("after restore, results do not show n = %d", n0)
+	}
+	analysisStatus(t, w.stranger.postForm(exclude, url.Values{"excluded": {"1"}, "_csrf": {w.stranger.csrf()}}), http.StatusNotFound)
+}
+
+func analysisOwner(t *testing.T, w *analysisWorld) *surveys.User {
+	t.Helper()
+	u, err := w.s.store.UserByEmail(t.Context(), "owner@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestFieldworkShowsCountsAndMakesInvitations(t *testing.T) {
+	w := newAnalysisWorld(t)
+	fw, err := w.s.store.Fieldwork(t.Context(), analysisOwner(t, w), w.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := w.owner.get(w.path("fieldwork"))
+	analysisStatus(t, r, http.StatusOK)
+	for _, want := range []string{"<dt>complete</dt><dd>" + itoa(fw.Counts["complete"]) + "</dd>", "Responses per day", "Page 1 of"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("fieldwork lacks %q", want)
+		}
+	}
+	bad := w.owner.postForm(w.path("invitations"), w.form(url.Values{"count": {"none"}}))
+	analysisStatus(t, bad, http.StatusUnprocessableEntity)
+	if !strings.Contains(bad.body, `id="count-err"`) {
+		t.Error("a bad count is not shown beside its field")
+	}
+	ok := w.owner.postForm(w.path("invitations"), w.form(url.Values{"count": {"3"}}))
+	analysisStatus(t, ok, http.StatusOK)
+	if !strings.HasPrefix(ok.header.Get("Content-Type"), "text/csv") || strings.Count(strings.TrimSpace(ok.body), "\n") != 3 {
+		t.Errorf("invitations CSV: %s %q", ok.header.Get("Content-Type"), ok.body)
+	}
+}
+
+func TestSegmentsDiscoverSaveAndSplitResults(t *testing.T) {
+	w := newAnalysisWorld(t)
+	bad := w.owner.postForm(w.path("segments"), w.form(url.Values{"k": {"9"}}))
+	analysisStatus(t, bad, http.StatusUnprocessableEntity)
+	if !strings.Contains(bad.body, `id="k-err"`) {
+		t.Error("a bad k is not shown beside its field")
+	}
+	r := w.owner.postForm(w.path("segments"), w.form(url.Values{"k": {"3"}}))
+	analysisStatus(t, r, http.StatusOK)
+	for _, want := range []string{"3 segments", "Segment s1", "Cramér", `name="label_2"`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("discovery lacks %q", want)
+		}
+	}
+	// Unnamed segments are marked beside their inputs; nothing is saved.
+	r = w.owner.postForm(w.path("segmentations"), w.form(url.Values{"k": {"3"}, "key": {"needs"}, "label_0": {"Stop losing context"}}))
+	analysisStatus(t, r, http.StatusUnprocessableEntity)
+	if !strings.Contains(r.body, `id="label_1-err"`) {
+		t.Error("an unnamed segment is not marked")
+	}
+	r = w.owner.postForm(w.path("segmentations"), w.form(url.Values{"k": {"3"}, "key": {"needs"},
+		"label_0": {"Stop losing context"}, "label_1": {"Look organised"}, "label_2": {"Ship faster"}}))
+	analysisStatus(t, r, http.StatusSeeOther)
+	res := w.owner.get(w.path("results"))
+	if !strings.Contains(res.body, `<option value="needs">`) {
+		t.Error("the saved segmentation is not in the group-by selector")
+	}
+	split := w.owner.get(w.path("results?segment_by=needs"))
+	analysisStatus(t, split, http.StatusOK)
+	if !strings.Contains(split.body, "Stop losing context <span class=\"muted\">n = ") {
+		t.Error("results split by the saved segmentation lack its named group")
+	}
+	seg := w.owner.get(w.path("segments"))
+	if !strings.Contains(seg.body, "canvas?segmentation=needs&amp;segment=s1") {
+		t.Error("no canvas link for the saved segment")
+	}
+	canvas := w.owner.get(w.path("canvas?segmentation=needs&segment=s2"))
+	analysisStatus(t, canvas, http.StatusOK)
+	for _, want := range []string{"Segment canvas: Look organised", "Job statement", "Profile overlap", "Push (current pain)"} {
+		if !strings.Contains(canvas.body, want) {
+			t.Errorf("canvas lacks %q", want)
+		}
+	}
+	analysisStatus(t, w.owner.get(w.path("canvas?segmentation=needs&segment=s9")), http.StatusNotFound)
+	analysisStatus(t, w.stranger.get(w.path("canvas?segmentation=needs&segment=s1")), http.StatusNotFound)
+	// Saving the same key twice is an error beside the key.
+	r = w.owner.postForm(w.path("segmentations"), w.form(url.Values{"k": {"3"}, "key": {"needs"},
+		"label_0": {"a"}, "label_1": {"b"}, "label_2": {"c"}}))
+	analysisStatus(t, r, http.StatusUnprocessableEntity)
+	if !strings.Contains(r.body, `id="key-err"`) {
+		t.Error("a taken key is not shown beside its field")
+	}
+}
+
+func TestShareLinkShownOnceThenRevoked(t *testing.T) {
+	w := newAnalysisWorld(t)
+	bad := w.owner.postForm(w.path("shares"), w.form(url.Values{"expires": {"2001-01-01"}}))
+	analysisStatus(t, bad, http.StatusUnprocessableEntity)
+	if !strings.Contains(bad.body, `id="expires-err"`) {
+		t.Error("a past expiry is not shown beside its field")
+	}
+	r := w.owner.postForm(w.path("shares"), w.form(url.Values{"segment_by": {"company_size"}, "include_responses": {"1"}}))
+	analysisStatus(t, r, http.StatusCreated)
+	m := regexp.MustCompile(`value="http://odi.test(/r/[^"]+)"`).FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatal("the new link is not shown")
+	}
+	visitor := newClient(t, w.s)
+	analysisStatus(t, visitor.get(m[1]), http.StatusOK)
+	page := w.owner.get(w.path("share"))
+	if strings.Contains(page.body, m[1]) {
+		t.Error("the link is shown again after creation")
+	}
+	rm := regexp.MustCompile(`action="(/studies/\d+/shares/\d+/revoke)"`).FindStringSubmatch(page.body)
+	if rm == nil || !strings.Contains(page.body, "company_size") {
+		t.Fatal("share list lacks the link or its revoke button")
+	}
+	analysisStatus(t, w.owner.postForm(rm[1], w.form(url.Values{})), http.StatusSeeOther)
+	analysisStatus(t, visitor.get(m[1]), http.StatusNotFound)
+	if !strings.Contains(w.owner.get(w.path("share")).body, `<span class="chip revoked">revoked</span>`) {
+		t.Error("the revoked link is not marked revoked")
+	}
+}

@@ -1,0 +1,357 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/storage"
+	"github.com/chromedp/chromedp"
+
+	"odi/surveys"
+)
+
+// surveyAnswer is what the browser tests answer for an outcome: varied, so
+// the response is not straight-lined, and checkable afterwards.
+func surveyAnswer(code string) (imp, sat int) {
+	n, _ := strconv.Atoi(code[1:])
+	return n%5 + 1, (n*3+1)%5 + 1
+}
+
+// surveyTab drives one respondent's tab.
+type surveyTab struct {
+	t     *testing.T
+	ctx   context.Context
+	width int64
+}
+
+func (b *surveyTab) must(what string, err error) {
+	b.t.Helper()
+	if err != nil {
+		b.t.Fatalf("%s (%d px): %v", what, b.width, err)
+	}
+}
+
+// load runs steps that end in a navigation and waits for the new page.
+func (b *surveyTab) load(what string, steps ...chromedp.Action[chromedp.Void]) *network.Response {
+	b.t.Helper()
+	resp, err := chromedp.RunResponse(b.ctx, steps...)
+	b.must(what, err)
+	return resp
+}
+
+func (b *surveyTab) text(sel string) string {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	b.must("read "+sel, err)
+	return strings.TrimSpace(v)
+}
+
+func (b *surveyTab) click(sel string) {
+	b.t.Helper()
+	b.must("click "+sel, chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(sel))))
+}
+
+func (b *surveyTab) next() *network.Response {
+	b.t.Helper()
+	return b.load("next", chromedp.Click(chromedp.CSS(`button[value=next]`)))
+}
+
+// shown lists the outcome codes on the page, in the order shown.
+func (b *surveyTab) shown() []string {
+	b.t.Helper()
+	attrs, err := chromedp.Run(b.ctx, chromedp.AttributesAll(chromedp.CSSAll(`input[name^="i."][value="1"]`)))
+	b.must("list outcomes", err)
+	out := make([]string, len(attrs))
+	for i, a := range attrs {
+		out[i] = strings.TrimPrefix(a["name"], "i.")
+	}
+	return out
+}
+
+// rate answers the given outcomes on the page with real mouse clicks. The
+// radios are looked up once per page: a lookup per click would double the
+// time the test takes.
+func (b *surveyTab) rate(codes []string) {
+	b.t.Helper()
+	nodes, err := chromedp.Run(b.ctx, chromedp.Nodes(chromedp.CSSAll(`.it input[type=radio]`)))
+	b.must("list radios", err)
+	radio := map[string]*chromedp.Node{}
+	for _, n := range nodes {
+		radio[n.AttributeValue("name")+"="+n.AttributeValue("value")] = n
+	}
+	for _, code := range codes {
+		imp, sat := surveyAnswer(code)
+		for _, key := range []string{fmt.Sprintf("i.%s=%d", code, imp), fmt.Sprintf("s.%s=%d", code, sat)} {
+			n := radio[key]
+			if n == nil {
+				b.t.Fatalf("no radio %s on the page", key)
+			}
+			b.must("click "+key, chromedp.Do(b.ctx, chromedp.MouseClickNode(n)))
+		}
+	}
+}
+
+// fits fails when the page scrolls sideways at the tab's width.
+func (b *surveyTab) fits(what string) {
+	b.t.Helper()
+	w, err := chromedp.Run(b.ctx, chromedp.Evaluate[int64](`document.documentElement.scrollWidth`))
+	b.must("measure "+what, err)
+	if w > b.width {
+		b.t.Errorf("%s is %d px wide at %d px", what, w, b.width)
+	}
+}
+
+func (b *surveyTab) checked() int {
+	b.t.Helper()
+	nodes, err := chromedp.Run(b.ctx, chromedp.Nodes(chromedp.CSSAll(`.it input:checked`), chromedp.AtLeast(0)))
+	b.must("count checked", err)
+	return len(nodes)
+}
+
+// surveyBrowserStudy publishes 30 outcomes over five steps after one profile
+// page, and serves it.
+func surveyBrowserStudy(t *testing.T) (*Server, string, string) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	_, slug := surveyStudy(t, c, 30, 5, `{"intro": "Thank you for helping us understand how teams keep track of their work.\nIt takes a few minutes."}`,
+		`{"template": "company_size"}`,
+		`{"key": "nps", "text": "How likely are you to recommend your current tool to a colleague?", "kind": "nps"}`)
+	return s, serve(t, s), slug
+}
+
+// wantStoredComplete checks the response behind token is complete with
+// every outcome rated as surveyAnswer says.
+func wantStoredComplete(t *testing.T, s *Server, slug, token string) {
+	t.Helper()
+	d, err := s.store.PublicDesign(t.Context(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := s.store.Resume(t.Context(), slug, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Status != surveys.Complete || resp.Answers["company_size"] != "10-49" || resp.Answers["nps"] != "8" {
+		t.Fatalf("stored %s with answers %v", resp.Status, resp.Answers)
+	}
+	for _, o := range d.Outcomes {
+		imp, sat := resp.Rating(o.Slot)
+		if wi, ws := surveyAnswer(o.Code); int(imp) != wi || int(sat) != ws {
+			t.Errorf("%s stored %d/%d, want %d/%d", o.Code, imp, sat, wi, ws)
+		}
+	}
+	if len(resp.ItemOrder) != 30 {
+		t.Errorf("stored order %v", resp.ItemOrder)
+	}
+}
+
+// respondInBrowser answers the survey at one width with JavaScript on:
+// half of it, then the tab closes; the link reopened in a new tab continues
+// where the respondent left off, and they finish. withoutCookie clears the
+// resume cookie before reopening, so only localStorage can bring them back.
+func respondInBrowser(t *testing.T, browser context.Context, s *Server, base, slug string, width int64, withoutCookie bool) {
+	profile := newProfile(t, browser)
+	link := base + "/s/" + slug
+
+	tabCtx, closeTab := chromedp.NewContext(profile)
+	b := &surveyTab{t: t, ctx: tabCtx, width: width}
+	b.must("open", chromedp.Do(tabCtx, chromedp.EmulateViewport(width, 800)))
+	b.load("open link", chromedp.Navigate(link))
+	if got := b.text("h1"); got != "Team knowledge" {
+		t.Fatalf("welcome says %q", got)
+	}
+	if width == 375 {
+		screenshots(t, tabCtx, "survey-welcome")
+		b.must("viewport", chromedp.Do(tabCtx, chromedp.EmulateViewport(width, 800)))
+	}
+	b.next()
+	b.click(`input[name="q.company_size"][value="10-49"]`)
+	b.click(`input[name="q.nps"][value="8"]`)
+	b.fits("the profile step")
+	if width == 375 {
+		screenshots(t, tabCtx, "survey-profile")
+		b.must("viewport", chromedp.Do(tabCtx, chromedp.EmulateViewport(width, 800)))
+	}
+	b.next()
+	for _, step := range []string{"Define", "Locate"} {
+		if got := b.text("h1"); got != step {
+			t.Fatalf("step %q, want %s", got, step)
+		}
+		b.rate(b.shown())
+		b.next()
+	}
+	if got := b.text("h1"); got != "Prepare" {
+		t.Fatalf("after Locate: %q", got)
+	}
+	b.fits("an outcome step")
+	if width == 375 {
+		// The smallest phones: the options stack rather than squeeze.
+		narrow := &surveyTab{t: t, ctx: tabCtx, width: 320}
+		narrow.must("viewport", chromedp.Do(tabCtx, chromedp.EmulateViewport(320, 800)))
+		narrow.fits("an outcome step")
+		b.must("viewport", chromedp.Do(tabCtx, chromedp.EmulateViewport(width, 800)))
+	}
+	half := b.shown()[:3]
+	b.rate(half)
+	token, err := chromedp.Run(tabCtx, chromedp.AttributeValue(chromedp.CSS("#survey"), "data-token"))
+	b.must("token", err)
+	// Autosave: the three outcomes reach the database without pressing Next.
+	waitFor(t, "autosave of "+strings.Join(half, ","), func() bool {
+		r, err := s.store.Resume(t.Context(), slug, token.Value)
+		if err != nil {
+			return false
+		}
+		for _, code := range half {
+			d, _ := s.store.PublicDesign(t.Context(), slug)
+			for _, o := range d.Outcomes {
+				if o.Code == code {
+					if imp, sat := r.Rating(o.Slot); imp == 0 || sat == 0 {
+						return false
+					}
+				}
+			}
+		}
+		return true
+	})
+	if saved := b.text("#saved"); saved != "Saved" {
+		t.Errorf("saved indicator says %q", saved)
+	}
+	if width == 1280 {
+		// Half of the step answered, with the saved indicator showing.
+		screenshots(t, tabCtx, "survey-outcomes")
+	}
+	closeTab()
+
+	if withoutCookie {
+		id := chromedp.FromContext(profile).BrowserContextID
+		_, err := chromedp.CallBrowser(profile, storage.ClearCookies, storage.ClearCookiesParams{BrowserContextID: id})
+		b.must("clear cookies", err)
+	}
+	tabCtx, closeTab = chromedp.NewContext(profile)
+	defer closeTab()
+	b = &surveyTab{t: t, ctx: tabCtx, width: width}
+	b.must("reopen", chromedp.Do(tabCtx, chromedp.EmulateViewport(width, 800)))
+	b.load("reopen link", chromedp.Navigate(link))
+	b.must("resumed", chromedp.Do(tabCtx, chromedp.WaitVisible(chromedp.CSS(".it"))))
+	if got := b.text("h1"); got != "Prepare" {
+		t.Fatalf("reopened at %q, want Prepare", got)
+	}
+	if n := b.checked(); n != 6 {
+		t.Fatalf("reopened with %d ratings checked, want 6", n)
+	}
+	b.rate(b.shown()[3:])
+	b.next()
+	for _, step := range []string{"Execute", "Monitor"} {
+		if got := b.text("h1"); got != step {
+			t.Fatalf("step %q, want %s", got, step)
+		}
+		b.rate(b.shown())
+		b.next()
+	}
+	if got := b.text("h1"); got != "Team knowledge" || !strings.Contains(b.text("main"), "Thank you") {
+		t.Fatalf("end page: %q / %q", got, b.text("main"))
+	}
+	wantStoredComplete(t, s, slug, token.Value)
+}
+
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// newProfile opens a browser context of its own, as a separate person's
+// browser would be: cookies and storage start empty.
+func newProfile(t *testing.T, browser context.Context) context.Context {
+	t.Helper()
+	profile, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(profile); err != nil {
+		t.Fatalf("open a browser context: %v", err)
+	}
+	return profile
+}
+
+// TestSurveyInBrowser fills the 30-outcome survey three times at once in
+// one Chromium: on a phone (resumed from localStorage), on a laptop (resumed
+// by cookie) and with JavaScript off.
+func TestSurveyInBrowser(t *testing.T) {
+	s, base, slug := surveyBrowserStudy(t)
+	browser := newBrowser(t)
+	t.Run("phone resumes from localStorage", func(t *testing.T) {
+		t.Parallel()
+		respondInBrowser(t, browser, s, base, slug, 375, true)
+	})
+	t.Run("laptop resumes by cookie", func(t *testing.T) {
+		t.Parallel()
+		respondInBrowser(t, browser, s, base, slug, 1280, false)
+	})
+	t.Run("without JavaScript", func(t *testing.T) {
+		t.Parallel()
+		respondWithoutJavaScript(t, browser, s, base, slug)
+	})
+}
+
+func respondWithoutJavaScript(t *testing.T, browser context.Context, s *Server, base, slug string) {
+	tab, closeTab := chromedp.NewContext(newProfile(t, browser))
+	defer closeTab()
+	b := &surveyTab{t: t, ctx: tab, width: 1280}
+	_, err := chromedp.Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+	b.must("disable JavaScript", err)
+	b.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(1280, 800)))
+	b.load("open link", chromedp.Navigate(base+"/s/"+slug))
+	b.next()
+	// Next with nothing answered: the errors are shown and announced.
+	if resp := b.next(); resp.Status != 422 {
+		t.Fatalf("empty profile answered %d", resp.Status)
+	}
+	if role, err := chromedp.Run(tab, chromedp.AttributeValue(chromedp.CSS(".errors"), "role")); err != nil || role.Value != "alert" {
+		t.Fatalf("error summary role %q (%v)", role.Value, err)
+	}
+	if msg := b.text("#q-company_size-e"); msg != "Please answer this question." {
+		t.Fatalf("field error %q", msg)
+	}
+	screenshots(t, tab, "survey-errors")
+	b.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(1280, 800)))
+	b.click(`input[name="q.company_size"][value="10-49"]`)
+	b.click(`input[name="q.nps"][value="8"]`)
+	b.next()
+	for _, step := range surveySteps {
+		if got := b.text("h1"); got != step {
+			t.Fatalf("step %q, want %s: %s", got, step, b.text("main"))
+		}
+		b.rate(b.shown())
+		b.next()
+	}
+	if !strings.Contains(b.text("main"), "Thank you") {
+		t.Fatalf("end page: %q", b.text("main"))
+	}
+	var token string
+	for _, ck := range mustCookies(t, tab) {
+		if ck.Name == resumeCookie {
+			token = ck.Value
+		}
+	}
+	if token == "" {
+		t.Fatal("no resume cookie")
+	}
+	wantStoredComplete(t, s, slug, token)
+}
+
+func mustCookies(t *testing.T, ctx context.Context) []*network.Cookie {
+	t.Helper()
+	res, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Cookies
+}
