@@ -49,7 +49,7 @@ func (s *Server) designOf(c *fiber.Ctx) (*surveys.Design, error) {
 // one formats a score to one decimal, rounding half up like the class does,
 // so the number shown and its class agree.
 func one(v float64) string {
-	return strconv.FormatFloat(math.Floor(v*10+0.5)/10, 'f', 1, 64)
+	return strconv.FormatFloat(score.Round1(v), 'f', 1, 64)
 }
 
 func two(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }

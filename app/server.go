@@ -49,7 +49,11 @@ func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
 	views := html.NewFileSystem(http.FS(static.Templates), ".html")
 	views.AddFuncMap(templateFuncs)
 	s.app = fiber.New(fiber.Config{
-		AppName:               "odi",
+		AppName: "odi",
+		// Fiber's strings (method, params, headers) otherwise point into
+		// buffers it reuses for the next request; odi keeps some of them,
+		// as metric labels and cache keys.
+		Immutable:             true,
 		Views:                 views,
 		ViewsLayout:           "layout",
 		PassLocalsToViews:     true,

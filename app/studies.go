@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,7 +25,9 @@ func decode(c *fiber.Ctx, v any) error {
 		}
 		return fiber.NewError(fiber.StatusBadRequest, "malformed JSON: "+err.Error())
 	}
-	if dec.More() {
+	// More is false before a stray '}' or ']', so ask for the next token:
+	// only the end of the body may follow the value.
+	if _, err := dec.Token(); err != io.EOF {
 		return fiber.NewError(fiber.StatusBadRequest, "malformed JSON: more than one value in the body")
 	}
 	return nil

@@ -121,6 +121,26 @@ func (s side) wilson() [2]float64 {
 	return [2]float64{10 * max(0, centre-half), 10 * min(1, centre+half)}
 }
 
+// opportunity is importance + max(importance − satisfaction, 0), computed
+// from the counts in one division. Adding the two shares in floating point
+// makes exact ties differ in the last bit (69/14 + 1/14 is 5.000000000000001),
+// which would rank them by that bit rather than by importance and code; one
+// division of exact integers rounds equal values to the same float.
+func opportunity(imp, sat side) float64 {
+	if imp.top == 0 {
+		return 0
+	}
+	ti, ni := int64(imp.top), int64(imp.n)
+	ts, ns := int64(sat.top), int64(sat.n)
+	if ns == 0 {
+		ns = 1 // no satisfaction rating: its share is 0
+	}
+	if ti*ns <= ts*ni { // importance ≤ satisfaction: no gap to add
+		return 10 * float64(ti) / float64(ni)
+	}
+	return float64(20*ti*ns-10*ts*ni) / float64(ni*ns)
+}
+
 // Rank scores every outcome and returns the rows by rank: opportunity
 // descending, then importance descending, then code ascending.
 func Rank(outcomes []Outcome, t Tallies) []Row {
@@ -135,7 +155,7 @@ func Rank(outcomes []Outcome, t Tallies) []Row {
 			Importance: imp.share(), Satisfaction: sat.share(),
 			ImportanceCI: imp.wilson(), SatisfactionCI: sat.wilson(),
 			MeanImportance: imp.mean(), MeanSatisfaction: sat.mean()}
-		r.Opportunity = r.Importance + max(r.Importance-r.Satisfaction, 0)
+		r.Opportunity = opportunity(imp, sat)
 		r.Gap = r.MeanImportance - r.MeanSatisfaction
 		r.Class = Class(r.Importance, r.Satisfaction, r.Opportunity)
 		rows[i] = r
@@ -159,16 +179,20 @@ func Rank(outcomes []Outcome, t Tallies) []Row {
 	return rows
 }
 
+// Round1 rounds a score half up to one decimal, as people read it; every page
+// and export shows scores through it so the number and its class agree. The
+// small epsilon keeps 14.95, stored as 14.9499999…, on the side a reader
+// expects.
+func Round1(v float64) float64 { return math.Floor(v*10+0.5+1e-9) / 10 }
+
 // Class names an outcome's class from its opportunity rounded half-up to one
-// decimal, so the number people read and the class always agree. The small
-// epsilon keeps 14.95, stored as 14.9499999…, on the side a reader expects.
+// decimal (Round1), so the number people read and the class always agree.
 // Overserved compares the unrounded satisfaction and importance: scoring.md
 // rounds only the opportunity, and the golden data cannot tell the two apart
 // (its one row whose shares round alike, all/O01 4.74 vs 4.69, is served
 // either way), so we follow the text.
 func Class(importance, satisfaction, opportunity float64) string {
-	rounded := math.Floor(opportunity*10+0.5+1e-9) / 10
-	switch {
+	switch rounded := Round1(opportunity); {
 	case rounded >= 15:
 		return "extreme"
 	case rounded >= 12:
@@ -246,7 +270,7 @@ func (f ForceTally) Summary() ForceSummary {
 	n := float64(f.n)
 	s := ForceSummary{N: f.n, Push: float64(f.push) / n, Pull: float64(f.pull) / n,
 		Anxiety: float64(f.anxiety) / n, Habit: float64(f.habit) / n, PositiveShare: float64(f.positive) / n}
-	s.Net = s.Push + s.Pull - s.Anxiety - s.Habit
+	s.Net = float64(f.push+f.pull-f.anxiety-f.habit) / n // from the sums, so a balanced net is exactly 0
 	return s
 }
 

@@ -168,6 +168,41 @@ func TestTiesRankByImportanceThenCode(t *testing.T) {
 	}
 }
 
+// Opportunities that are equal as fractions must tie in floating point too,
+// so importance decides: O01 is 10·5/11 + (10·5/11 − 10·9/22) = 5, which
+// adding the shares makes 5.000000000000001; O02 is exactly 5 with the higher
+// importance and ranks first.
+func TestExactTiesSurviveFloatingPoint(t *testing.T) {
+	var rows [][]byte
+	for i := range 22 {
+		imp, sat := 0, 1
+		switch {
+		case i < 5:
+			imp = 5
+		case i < 11:
+			imp = 1
+		}
+		if i < 9 {
+			sat = 5
+		}
+		var imp2, sat2 int
+		switch i {
+		case 0:
+			imp2, sat2 = 5, 5
+		case 1:
+			imp2 = 1
+		}
+		rows = append(rows, vec(imp, sat, imp2, sat2))
+	}
+	got := Rank([]Outcome{{Code: "O01", Slot: 0}, {Code: "O02", Slot: 1}}, tally(2, rows...))
+	if got[0].Code != "O02" || got[0].Opportunity != 5 || got[1].Opportunity != 5 {
+		t.Fatalf("ranking %+v", got)
+	}
+	if got[1].Importance != 10*5.0/11 || got[1].Satisfaction != 10*9.0/22 {
+		t.Fatalf("O01 shares %v %v", got[1].Importance, got[1].Satisfaction)
+	}
+}
+
 func TestEdgeCases(t *testing.T) {
 	outcomes := []Outcome{{Code: "A", Slot: 0}, {Code: "B", Slot: 1}}
 	tests := []struct {
