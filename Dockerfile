@@ -19,6 +19,7 @@ WORKDIR /data
 VOLUME /data
 ENV ODI_ADDR=:8080 ODI_DB=/data/odi.db
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=3s --start-period=5s CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
+# The port is the one ODI_ADDR listens on, whatever it is set to.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=5s CMD curl -fsS "http://127.0.0.1:${ODI_ADDR##*:}/healthz" || exit 1
 ENTRYPOINT ["odi"]
 CMD ["serve"]

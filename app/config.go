@@ -16,7 +16,9 @@ type Config struct {
 	Addr        string
 	DB          string
 	BaseURL     string
-	BodyLimit   int           // bytes
+	BodyLimit   int           // bytes, for every request but imports
+	ImportLimit int           // bytes, for the file of an import
+	Proxies     []string      // addresses of reverse proxies whose X-Forwarded-For is believed
 	SubmitLimit int           // submissions per minute per client address; 0 disables
 	ShutdownMax time.Duration // how long in-flight requests may take to finish
 }
@@ -26,7 +28,8 @@ func Defaults() Config {
 	return Config{
 		Addr:        ":8080",
 		DB:          "odi.db",
-		BodyLimit:   32 << 20,
+		BodyLimit:   1 << 20,
+		ImportLimit: 256 << 20,
 		SubmitLimit: 600,
 		ShutdownMax: 15 * time.Second,
 	}
@@ -40,7 +43,9 @@ func ParseConfig(name string, args []string, getenv func(string) string) (Config
 	fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "ODI_ADDR", cfg.Addr), "listen address (ODI_ADDR)")
 	fs.StringVar(&cfg.DB, "db", envOr(getenv, "ODI_DB", cfg.DB), "SQLite file path or postgres:// URL (ODI_DB)")
 	fs.StringVar(&cfg.BaseURL, "base-url", envOr(getenv, "ODI_BASE_URL", ""), "public URL used in links, e.g. https://odi.example.com (ODI_BASE_URL)")
-	bodyLimit := fs.String("body-limit", envOr(getenv, "ODI_BODY_LIMIT", "32MB"), "largest request body (ODI_BODY_LIMIT)")
+	bodyLimit := fs.String("body-limit", envOr(getenv, "ODI_BODY_LIMIT", "1MB"), "largest request body but imports (ODI_BODY_LIMIT)")
+	importLimit := fs.String("import-limit", envOr(getenv, "ODI_IMPORT_LIMIT", "256MB"), "largest file an import takes (ODI_IMPORT_LIMIT)")
+	proxies := fs.String("trusted-proxies", envOr(getenv, "ODI_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For names the client (ODI_TRUSTED_PROXIES)")
 	submitLimit := fs.String("submit-limit", envOr(getenv, "ODI_SUBMIT_LIMIT", strconv.Itoa(cfg.SubmitLimit)), "survey submissions per minute per address, 0 = no limit (ODI_SUBMIT_LIMIT)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -52,6 +57,14 @@ func ParseConfig(name string, args []string, getenv func(string) string) (Config
 	if cfg.BodyLimit, err = parseSize(*bodyLimit); err != nil {
 		return cfg, fmt.Errorf("--body-limit %q: %w", *bodyLimit, err)
 	}
+	if cfg.ImportLimit, err = parseSize(*importLimit); err != nil {
+		return cfg, fmt.Errorf("--import-limit %q: %w", *importLimit, err)
+	}
+	for _, p := range strings.Split(*proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			cfg.Proxies = append(cfg.Proxies, p)
+		}
+	}
 	if cfg.SubmitLimit, err = strconv.Atoi(*submitLimit); err != nil || cfg.SubmitLimit < 0 {
 		return cfg, fmt.Errorf("--submit-limit %q: must be a whole number >= 0", *submitLimit)
 	}
@@ -59,14 +72,20 @@ func ParseConfig(name string, args []string, getenv func(string) string) (Config
 }
 
 func (c *Config) validate() error {
-	host, port, err := net.SplitHostPort(c.Addr)
+	_, port, err := net.SplitHostPort(c.Addr)
 	if err != nil {
 		return fmt.Errorf("--addr %q: want host:port such as :8080", c.Addr)
 	}
 	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
 		return fmt.Errorf("--addr %q: port must be 0-65535", c.Addr)
 	}
-	_ = host
+	for _, p := range c.Proxies {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return fmt.Errorf("--trusted-proxies %q: want IP addresses or CIDRs such as 10.0.0.0/8", p)
+			}
+		}
+	}
 	if strings.TrimSpace(c.DB) == "" {
 		return errors.New("--db: must name a SQLite file or a postgres:// URL")
 	}
@@ -94,6 +113,10 @@ func envOr(getenv func(string) string, key, def string) string {
 	return def
 }
 
+// maxSize is the largest body limit: fasthttp counts body sizes in an int,
+// and no survey file comes near it.
+const maxSize = 4 << 30
+
 func parseSize(s string) (int, error) {
 	s = strings.ToUpper(strings.TrimSpace(s))
 	mult := 1
@@ -109,6 +132,9 @@ func parseSize(s string) (int, error) {
 	n, err := strconv.Atoi(s)
 	if err != nil || n <= 0 {
 		return 0, errors.New("want a size such as 32MB")
+	}
+	if n > maxSize/mult {
+		return 0, errors.New("must be at most 4GB")
 	}
 	return n * mult, nil
 }

@@ -30,7 +30,7 @@ func statusOf(err error) (int, string, map[string]string) {
 	case errors.Is(err, surveys.ErrLocked):
 		return fiber.StatusConflict, surveys.ErrLocked.Error(), nil
 	case errors.Is(err, surveys.ErrConflict):
-		return fiber.StatusConflict, err.Error(), nil
+		return fiber.StatusConflict, reason(err, surveys.ErrConflict), nil
 	case errors.Is(err, surveys.ErrClosed):
 		return fiber.StatusGone, "this survey is closed", nil
 	case errors.Is(err, surveys.ErrUnauthorized):
@@ -43,12 +43,15 @@ func statusOf(err error) (int, string, map[string]string) {
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	code, msg, fields := statusOf(err)
 	rid := requestID(c)
-	if code >= 500 {
+	switch {
+	case code < 500:
+	case surveys.Unavailable(err):
+		s.log.Error("database unavailable", "request_id", rid, "method", c.Method(), "path", c.Path(), "err", err)
+		code, msg = fiber.StatusServiceUnavailable, "the database is unavailable, try again shortly (request "+rid+")"
+		c.Set(fiber.HeaderRetryAfter, "5")
+	default:
 		s.log.Error("request failed", "request_id", rid, "method", c.Method(), "path", c.Path(), "err", err)
 		msg = "internal error (request " + rid + ")"
-		if isUnavailable(err) {
-			code, msg = fiber.StatusServiceUnavailable, "the database is unavailable, try again shortly (request "+rid+")"
-		}
 	}
 	if wantsHTML(c) {
 		c.Status(code)
@@ -57,16 +60,16 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	return c.Status(code).JSON(apiError{Error: msg, Fields: fields})
 }
 
-// isUnavailable recognises a database that cannot be reached or written, which
-// is a 503 (try again) rather than a bug.
-func isUnavailable(err error) bool {
-	m := err.Error()
-	for _, s := range []string{"connection refused", "database or disk is full", "no such host", "disk I/O error", "too many clients", "database is locked"} {
-		if strings.Contains(m, s) {
-			return true
+// reason is what a client may read of an error that wraps sentinel: the
+// message added where the sentinel was wrapped, without the operations that
+// wrapped it further on the way up ("close study 2: ...").
+func reason(err, sentinel error) string {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if errors.Unwrap(e) == sentinel {
+			return strings.TrimPrefix(e.Error(), sentinel.Error()+": ")
 		}
 	}
-	return false
+	return sentinel.Error()
 }
 
 func wantsHTML(c *fiber.Ctx) bool {

@@ -3,6 +3,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
 	"github.com/gofiber/template/html/v2"
+	"github.com/valyala/fasthttp"
 
 	"odi/static"
 	"odi/surveys"
@@ -53,20 +55,46 @@ func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
 		// Fiber's strings (method, params, headers) otherwise point into
 		// buffers it reuses for the next request; odi keeps some of them,
 		// as metric labels and cache keys.
-		Immutable:             true,
-		Views:                 views,
-		ViewsLayout:           "layout",
-		PassLocalsToViews:     true,
-		BodyLimit:             cfg.BodyLimit,
-		ErrorHandler:          s.handleError,
-		DisableStartupMessage: true,
-		ReadTimeout:           60 * time.Second,
-		WriteTimeout:          120 * time.Second,
-		IdleTimeout:           120 * time.Second,
+		Immutable:         true,
+		Views:             views,
+		ViewsLayout:       "layout",
+		PassLocalsToViews: true,
+		BodyLimit:         cfg.BodyLimit,
+		// Behind the proxies named in --trusted-proxies, the client is the
+		// first address of X-Forwarded-For; from anyone else the header is
+		// ignored, so a client cannot pick its own address for throttling.
+		EnableTrustedProxyCheck: len(cfg.Proxies) > 0,
+		TrustedProxies:          cfg.Proxies,
+		ProxyHeader:             proxyHeader(cfg.Proxies),
+		EnableIPValidation:      true,
+		ErrorHandler:            s.handleError,
+		DisableStartupMessage:   true,
+		ReadTimeout:             60 * time.Second,
+		WriteTimeout:            120 * time.Second,
+		IdleTimeout:             120 * time.Second,
 	})
 	s.submitLimit = s.submitThrottle()
 	s.routes()
+	s.app.Server().HeaderReceived = s.requestLimits
 	return s
+}
+
+func proxyHeader(proxies []string) string {
+	if len(proxies) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
+}
+
+// requestLimits lets an import's file be larger than any other body. It runs
+// on the headers, before the body is read, so a body over its route's limit
+// is refused with 413 without being read into memory.
+func (s *Server) requestLimits(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	path, _, _ := bytes.Cut(h.RequestURI(), []byte("?"))
+	if bytes.HasSuffix(path, []byte("/import")) && s.cfg.ImportLimit > 0 {
+		return fasthttp.RequestConfig{MaxRequestBodySize: s.cfg.ImportLimit}
+	}
+	return fasthttp.RequestConfig{}
 }
 
 // App is the Fiber application, for tests that drive it with app.Test.

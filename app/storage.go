@@ -6,6 +6,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"odi/surveys"
 )
 
 // kvRow is one entry of the kv table.
@@ -19,15 +21,18 @@ func (kvRow) TableName() string { return "kv" }
 
 // dbStorage implements fiber.Storage on the kv table, so sessions, CSRF tokens and
 // login throttling survive restarts and are shared by every instance behind one
-// database.
+// database. Keys are stored hashed: a session id is a key, and a copy of the
+// database (a backup, say) must not hand out logged-in sessions.
 type dbStorage struct{ db *gorm.DB }
+
+func storedKey(key string) string { return "h:" + surveys.HashSecret(key) }
 
 func (s dbStorage) Get(key string) ([]byte, error) {
 	if key == "" {
 		return nil, nil
 	}
 	var row kvRow
-	err := s.db.Where("key = ? AND (expires_at = 0 OR expires_at > ?)", key, time.Now().Unix()).Take(&row).Error
+	err := s.db.Where("key = ? AND (expires_at = 0 OR expires_at > ?)", storedKey(key), time.Now().Unix()).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}
@@ -45,15 +50,16 @@ func (s dbStorage) Set(key string, val []byte, exp time.Duration) error {
 	return s.db.Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "key"}},
 		DoUpdates: clause.AssignmentColumns([]string{"value", "expires_at"}),
-	}).Create(&kvRow{Key: key, Value: val, ExpiresAt: expires}).Error
+	}).Create(&kvRow{Key: storedKey(key), Value: val, ExpiresAt: expires}).Error
 }
 
 func (s dbStorage) Delete(key string) error {
-	return s.db.Where("key = ?", key).Delete(&kvRow{}).Error
+	return s.db.Where("key = ?", storedKey(key)).Delete(&kvRow{}).Error
 }
 
+// Reset drops what this storage holds, and not the server secrets beside it.
 func (s dbStorage) Reset() error {
-	return s.db.Where("1 = 1").Delete(&kvRow{}).Error
+	return s.db.Where("key LIKE ?", "h:%").Delete(&kvRow{}).Error
 }
 
 func (s dbStorage) Close() error { return nil }
