@@ -83,14 +83,17 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 
 // sqliteDSN turns a file path into a go-sqlite3 DSN with the settings odi relies
 // on: WAL so readers never wait for the writer, a busy timeout instead of
-// "database is locked", foreign keys on, and immediate transactions so two
-// writers never deadlock upgrading a read lock.
+// "database is locked", foreign keys on, immediate transactions so two
+// writers never deadlock upgrading a read lock, and synchronous FULL so a
+// commit is on disk before a respondent is told it is stored, power cut or
+// not. (NORMAL would lose the last commits on power loss; since responses
+// share commits under load, the extra fsync costs no measurable throughput.)
 func sqliteDSN(path string) string {
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_busy_timeout", "10000")
 	q.Set("_foreign_keys", "on")
-	q.Set("_synchronous", "NORMAL")
+	q.Set("_synchronous", "FULL")
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()
 }

@@ -1,0 +1,52 @@
+package surveys_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"odi/surveys"
+	"odi/surveys/sample"
+	"odi/surveys/surveystest"
+)
+
+// BenchmarkImportResponses100kx100 imports a wide CSV of 100,000 complete or
+// partial responses to 100 outcomes into an empty copy of the study, as
+// POST .../responses/import does: parse, check every cell, insert in one
+// transaction. The target is under 20 s. Run it once:
+//
+//	go test -run '^$' -bench ImportResponses100k -benchtime 1x ./surveys/
+func BenchmarkImportResponses100kx100(b *testing.B) {
+	if testing.Short() {
+		b.Skip("skipped with -short: builds a 100,000-response study first")
+	}
+	ctx := context.Background()
+	s := surveystest.SQLite(b)
+	u, err := s.CreateUser(ctx, surveys.NewUser{Email: "bench@example.com", Password: "password123", Role: "admin"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := s.LoadSample(ctx, u, sample.Generate(sample.Config{Respondents: 100000, Outcomes: 100, Seed: 1, Start: surveys.DemoStart()}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var csv bytes.Buffer
+	if err := s.ExportResponses(ctx, u, st.ID, &csv); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(csv.Len()))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		draft, err := s.Duplicate(ctx, u, st.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		n, err := s.ImportResponses(ctx, u, draft.ID, bytes.NewReader(csv.Bytes()))
+		if err != nil || n != 100000 {
+			b.Fatalf("imported %d: %v", n, err)
+		}
+	}
+}
