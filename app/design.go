@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fmt"
+	"io"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -8,32 +10,31 @@ import (
 	"odi/surveys"
 )
 
-// The handlers of a study's structure: job steps, outcomes, profile questions.
+// The handlers of a study's structure: job steps, outcomes, profile
+// questions. Each edit and delete has the one shape of update and remove.
 
 func (s *Server) updateStep(c *fiber.Ctx) error {
-	id, stepID, err := twoIDs(c, "step_id")
-	if err != nil {
-		return err
-	}
-	var in surveys.StepInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	if err := s.store.UpdateStep(c.UserContext(), userOf(c), id, stepID, in); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return update(idOf("step_id"), s.store.UpdateStep)(c)
 }
 
 func (s *Server) deleteStep(c *fiber.Ctx) error {
-	id, stepID, err := twoIDs(c, "step_id")
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteStep(c.UserContext(), userOf(c), id, stepID); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return remove(idOf("step_id"), s.store.DeleteStep)(c)
+}
+
+func (s *Server) updateOutcome(c *fiber.Ctx) error {
+	return update(idOf("outcome_id"), s.store.UpdateOutcome)(c)
+}
+
+func (s *Server) deleteOutcome(c *fiber.Ctx) error {
+	return remove(idOf("outcome_id"), s.store.DeleteOutcome)(c)
+}
+
+func (s *Server) updateQuestion(c *fiber.Ctx) error {
+	return update(keyOf("key"), s.store.UpdateQuestion)(c)
+}
+
+func (s *Server) deleteQuestion(c *fiber.Ctx) error {
+	return remove(keyOf("key"), s.store.DeleteQuestion)(c)
 }
 
 func twoIDs(c *fiber.Ctx, second string) (int64, int64, error) {
@@ -43,33 +44,6 @@ func twoIDs(c *fiber.Ctx, second string) (int64, int64, error) {
 	}
 	other, err := idParam(c, second)
 	return id, other, err
-}
-
-func (s *Server) updateOutcome(c *fiber.Ctx) error {
-	id, oid, err := twoIDs(c, "outcome_id")
-	if err != nil {
-		return err
-	}
-	var in surveys.OutcomeInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	o, err := s.store.UpdateOutcome(c.UserContext(), userOf(c), id, oid, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(o)
-}
-
-func (s *Server) deleteOutcome(c *fiber.Ctx) error {
-	id, oid, err := twoIDs(c, "outcome_id")
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteOutcome(c.UserContext(), userOf(c), id, oid); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
 }
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -85,13 +59,15 @@ func uploadedFile(c *fiber.Ctx) ([]byte, bool, error) {
 		}
 		f, err := fh.Open()
 		if err != nil {
-			return nil, false, err
+			return nil, false, fmt.Errorf("open uploaded file: %w", err)
 		}
 		defer f.Close()
-		data := make([]byte, fh.Size)
-		if _, err := f.Read(data); err != nil && fh.Size > 0 {
-			return nil, false, err
+		data, err := io.ReadAll(f)
+		if err != nil {
+			return nil, false, fmt.Errorf("read uploaded file: %w", err)
 		}
+		// A workbook sent under another name or type is still recognised by
+		// its bytes, in ReadOutcomesFile.
 		return data, strings.HasSuffix(strings.ToLower(fh.Filename), ".xlsx") || fh.Header.Get("Content-Type") == xlsxType, nil
 	}
 	if len(c.Body()) == 0 {
@@ -118,31 +94,4 @@ func (s *Server) importOutcomes(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"imported": n})
-}
-
-func (s *Server) updateQuestion(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	var in surveys.QuestionInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	q, err := s.store.UpdateQuestion(c.UserContext(), userOf(c), id, c.Params("key"), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(q)
-}
-
-func (s *Server) deleteQuestion(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteQuestion(c.UserContext(), userOf(c), id, c.Params("key")); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -102,8 +102,27 @@ func (s *Server) saveJob(c *fiber.Ctx) error {
 	in, err := f.input(c.Request().PostArgs().Has("when"))
 	if err == nil {
 		_, err = s.store.UpdateStudy(c.UserContext(), userOf(c), id, in)
+	} else {
+		err = alsoInvalid(err, s.store.CheckStudyEdit(c.UserContext(), userOf(c), id, in))
 	}
 	return s.formDone(c, err, id, "job", fiber.Map{"Form": f})
+}
+
+// alsoInvalid joins the errors of a form's inputs that could not be read
+// with what the store says of the others, so that one submit names every bad
+// field. An error other than a ValidationError from the store wins: a locked
+// or missing study is the first thing to hear about.
+func alsoInvalid(form, store error) error {
+	fe, se := validation(form), validation(store)
+	switch {
+	case store != nil && se == nil:
+		return store
+	case se == nil || fe == nil:
+		return form
+	}
+	fields := maps.Clone(se.Fields)
+	maps.Copy(fields, fe.Fields)
+	return &surveys.ValidationError{Fields: fields}
 }
 
 // studyAction serves the lifecycle buttons. Each goes back to the tab it was
@@ -114,34 +133,52 @@ func (s *Server) studyAction(action string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		ctx, u := c.UserContext(), userOf(c)
 		tab := c.FormValue("tab")
 		if !slices.Contains(editorTabs, tab) {
 			tab = "job"
 		}
 		next := studyPath(id, tab)
-		switch action {
-		case "publish", "reopen":
-			_, err = s.store.Publish(ctx, u, id)
-		case "close":
-			_, err = s.store.CloseStudy(ctx, u, id)
-		case "duplicate":
-			var cp *surveys.Study
-			if cp, err = s.store.Duplicate(ctx, u, id); err == nil {
-				next = studyPath(cp.ID, "job")
+		if action == "delete" {
+			err, next = s.store.DeleteStudy(c.UserContext(), userOf(c), id), "/studies"
+		} else {
+			var st *surveys.Study
+			if st, err = s.runLifecycle(c, action, id); err == nil && action == "duplicate" {
+				next = studyPath(st.ID, "job")
 			}
-		case "delete":
-			err, next = s.store.DeleteStudy(ctx, u, id), "/studies"
 		}
 		if ve := validation(err); ve != nil {
 			c.Status(fiber.StatusUnprocessableEntity)
 			return s.editorPage(c, id, tab, fiber.Map{"Alert": slices.Sorted(maps.Values(ve.Fields))})
+		}
+		if msg, ok := refusal(err); ok {
+			c.Status(fiber.StatusConflict)
+			return s.editorPage(c, id, tab, fiber.Map{"Alert": []string{msg}})
 		}
 		if err != nil {
 			return err
 		}
 		return c.Redirect(next, fiber.StatusSeeOther)
 	}
+}
+
+// addMemberPage serves the Job tab's collaborators form.
+func (s *Server) addMemberPage(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	email := c.FormValue("email")
+	_, err = s.store.AddMember(c.UserContext(), userOf(c), id, surveys.MemberInput{Email: email})
+	return s.formDone(c, err, id, "job#collaborators", fiber.Map{"MemberEmail": email})
+}
+
+func (s *Server) removeMemberPage(c *fiber.Ctx) error {
+	id, userID, err := twoIDs(c, "user_id")
+	if err != nil {
+		return err
+	}
+	err = s.store.RemoveMember(c.UserContext(), userOf(c), id, userID)
+	return s.formDone(c, err, id, "job#collaborators", fiber.Map{})
 }
 
 func (s *Server) addOutcomePage(c *fiber.Ctx) error {
@@ -216,7 +253,7 @@ func (s *Server) saveStepPage(c *fiber.Ctx) error {
 	in := surveys.StepInput{Name: optional(c, "name")}
 	in.Position, err = optionalInt(c, "position")
 	if err == nil {
-		err = s.store.UpdateStep(c.UserContext(), userOf(c), id, stepID, in)
+		_, err = s.store.UpdateStep(c.UserContext(), userOf(c), id, stepID, in)
 	}
 	data := fiber.Map{}
 	if in.Name != nil {
@@ -243,6 +280,8 @@ func (s *Server) addQuestionPage(c *fiber.Ctx) error {
 	in, err := f.input()
 	if err == nil {
 		_, err = s.store.AddQuestion(c.UserContext(), userOf(c), id, in)
+	} else {
+		err = alsoInvalid(err, surveys.CheckQuestion(in))
 	}
 	return s.formDone(c, err, id, "questions", fiber.Map{"Form": f})
 }
@@ -256,6 +295,8 @@ func (s *Server) saveQuestionPage(c *fiber.Ctx) error {
 	in, err := f.input()
 	if err == nil {
 		_, err = s.store.UpdateQuestion(c.UserContext(), userOf(c), id, c.Params("key"), in)
+	} else {
+		err = alsoInvalid(err, surveys.CheckQuestion(in))
 	}
 	return s.formDone(c, err, id, "questions", fiber.Map{"Form": f, "EditKey": c.Params("key")})
 }
@@ -292,18 +333,40 @@ func (s *Server) lintOutcome(c *fiber.Ctx) error {
 
 // formDone answers a form post: back to where the form was (a tab and an
 // anchor) when it worked; the tab again with the submitted values and every
-// bad field marked (422) when the input was wrong.
+// bad field marked (422) when the input was wrong, or with the reason (409)
+// when the study's state refuses the change.
 func (s *Server) formDone(c *fiber.Ctx, err error, id int64, to string, data fiber.Map) error {
+	tab, _, _ := strings.Cut(to, "#")
 	if ve := validation(err); ve != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
 		data["Fields"] = byInput(ve.Fields)
-		tab, _, _ := strings.Cut(to, "#")
+		return s.editorPage(c, id, tab, data)
+	}
+	if msg, ok := refusal(err); ok {
+		c.Status(fiber.StatusConflict)
+		data["Alert"] = []string{msg}
 		return s.editorPage(c, id, tab, data)
 	}
 	if err != nil {
 		return err
 	}
 	return c.Redirect(studyPath(id, to), fiber.StatusSeeOther)
+}
+
+// refusal is what a page says when the study's state refuses a change (409).
+func refusal(err error) (string, bool) {
+	switch {
+	case errors.Is(err, surveys.ErrLocked):
+		return "This study is published, so its structure is locked: every respondent answers the same survey. " +
+			"Duplicate it to change the job, language, four forces, outcomes or questions.", true
+	case errors.Is(err, surveys.ErrConflict):
+		_, why, _ := strings.Cut(err.Error(), surveys.ErrConflict.Error()+": ")
+		if why == "" {
+			why = "the study changed meanwhile: reload the page and try again"
+		}
+		return strings.ToUpper(why[:1]) + why[1:] + ".", true
+	}
+	return "", false
 }
 
 // editorPage shows a tab of a study. data holds what the handler adds: the form
@@ -332,6 +395,16 @@ func (s *Server) editorPage(c *fiber.Ctx, id int64, tab string, data fiber.Map) 
 			f.keepStructure(d.Study)
 		}
 		data["Form"], data["Avatars"] = f, surveys.Avatars
+		members, err := s.store.Members(c.UserContext(), userOf(c), id)
+		if err != nil {
+			return err
+		}
+		data["Members"], data["ManageMembers"] = members, surveys.CanManageMembers(userOf(c), &d.Study)
+		// The collaborators form's errors belong beside it, not the job form.
+		data["MemberFields"] = map[string]string{}
+		if _, ok := data["MemberEmail"]; ok {
+			data["MemberFields"], data["Fields"] = fields, map[string]string{}
+		}
 	case "outcomes":
 		data["View"] = outcomesView(d, data["Form"], fields)
 		data["Minutes"] = d.Survey().Minutes
@@ -430,7 +503,7 @@ type jobForm struct {
 	Role, CustomRole           string // Role is an avatar, or "custom" for CustomRole
 	MarketSize, MinN, Language string
 	Intro, Thanks, RedirectURL string
-	FourForces                 bool
+	FourForces, AttentionCheck bool
 	Push, Pull, Anxiety, Habit string
 }
 
@@ -440,8 +513,8 @@ func readJobForm(c *fiber.Ctx) jobForm {
 		Role: c.FormValue("role"), CustomRole: c.FormValue("role_custom"),
 		MarketSize: c.FormValue("market_size"), MinN: c.FormValue("min_n"), Language: c.FormValue("language"),
 		Intro: c.FormValue("intro"), Thanks: c.FormValue("thanks"), RedirectURL: c.FormValue("redirect_url"),
-		FourForces: c.FormValue("four_forces") != "",
-		Push:       c.FormValue("push"), Pull: c.FormValue("pull"), Anxiety: c.FormValue("anxiety"), Habit: c.FormValue("habit"),
+		FourForces: c.FormValue("four_forces") != "", AttentionCheck: c.FormValue("attention_check") != "",
+		Push: c.FormValue("push"), Pull: c.FormValue("pull"), Anxiety: c.FormValue("anxiety"), Habit: c.FormValue("habit"),
 	}
 }
 
@@ -462,7 +535,7 @@ func jobFormOf(st surveys.Study) jobForm {
 // form cannot change.
 func (f *jobForm) keepStructure(st surveys.Study) {
 	f.When, f.Want, f.SoThat = st.Job.When, st.Job.Want, st.Job.SoThat
-	f.Language, f.FourForces = st.Language, st.FourForces
+	f.Language, f.FourForces, f.AttentionCheck = st.Language, st.FourForces, st.AttentionCheck
 	w := st.ForcesWording
 	f.Push, f.Pull, f.Anxiety, f.Habit = w.Push, w.Pull, w.Anxiety, w.Habit
 }
@@ -481,12 +554,8 @@ func (f jobForm) input(structural bool) (surveys.StudyInput, error) {
 	if role == "custom" {
 		role = f.CustomRole
 	}
-	in := surveys.StudyInput{Name: &f.Name, RespondentRole: &role, Intro: &f.Intro, Thanks: &f.Thanks}
-	// StudyInput validates a set redirect URL even when it is "", so an empty
-	// box must mean "no change" for the form to save at all.
-	if strings.TrimSpace(f.RedirectURL) != "" {
-		in.RedirectURL = &f.RedirectURL
-	}
+	// An empty redirect box clears the panel's redirect.
+	in := surveys.StudyInput{Name: &f.Name, RespondentRole: &role, Intro: &f.Intro, Thanks: &f.Thanks, RedirectURL: &f.RedirectURL}
 	fields := map[string]string{}
 	// People write market sizes the way they read them: "1,200,000".
 	size := strings.NewReplacer(",", "", " ", "", "_", "").Replace(f.MarketSize)
@@ -503,8 +572,8 @@ func (f jobForm) input(structural bool) (surveys.StudyInput, error) {
 		fields["min_n"] = "must be a whole number"
 	}
 	if structural {
-		in.Job, in.Language, in.FourForces = f.job(), &f.Language, &f.FourForces
-		in.ForcesWording = &surveys.ForcesWording{Push: f.Push, Pull: f.Pull, Anxiety: f.Anxiety, Habit: f.Habit}
+		in.Job, in.Language, in.FourForces, in.AttentionCheck = f.job(), &f.Language, &f.FourForces, &f.AttentionCheck
+		in.ForcesWording = &surveys.ForcesWordingInput{Push: &f.Push, Pull: &f.Pull, Anxiety: &f.Anxiety, Habit: &f.Habit}
 	}
 	if len(fields) > 0 {
 		return in, &surveys.ValidationError{Fields: fields}

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"odi/surveys"
 )
 
 // seedOutcomes is the seed's "Stop losing context" study mapped onto five job
@@ -68,12 +71,13 @@ func TestStudyEditorInBrowser(t *testing.T) {
 		return v
 	}
 	// load runs steps that end in a navigation (a form post and its
-	// redirect, a link) and waits for the next page to load.
+	// redirect, a link) and waits for the next page to load, which must not
+	// be an error.
 	load := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		resp, err := chromedp.RunResponse(ctx, steps...)
 		must(what, err)
-		if resp.Status >= 400 && !strings.HasSuffix(resp.URL, "/preview") {
+		if resp.Status >= 400 {
 			b, _ := chromedp.Run(ctx, chromedp.Text(css("main")))
 			t.Fatalf("%s: %s answered %d: %s", what, resp.URL, resp.Status, b)
 		}
@@ -217,10 +221,40 @@ func TestStudyEditorInBrowser(t *testing.T) {
 	}
 	screenshots(t, ctx, "editor-questions")
 
-	// The Preview tab links to the respondent page's preview.
+	// The Preview tab shows the respondent's pages under a banner, and keeps
+	// nothing of what is clicked through.
 	load("preview", chromedp.Click(css(`nav.tabs a[href$="/preview"]`)))
 	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || !strings.HasSuffix(loc, "/studies/1/preview") {
 		t.Fatalf("preview link went to %q (%v)", loc, err)
+	}
+	if got := text(`.banner`); !strings.Contains(got, "Preview — nothing you enter here is stored.") {
+		t.Fatalf("preview banner: %q", got)
+	}
+	if got := text(`.welcome h1`); got != "Stop losing context" {
+		t.Fatalf("preview welcome title: %q", got)
+	}
+	for page := 0; count(`#survey .grid`) == 0; page++ {
+		if page == 5 {
+			t.Fatal("no page of outcomes after 5 pages of the preview")
+		}
+		load("preview: next page", chromedp.Click(css(`#survey button[name=go][value=next]`)))
+	}
+	// Outcomes come in an order shuffled within the step; whichever is first
+	// is asked about in the job's words.
+	stmt := text(`#survey .it .st`)
+	if !slices.ContainsFunc(seedOutcomes[:2], func(o struct{ step, statement string }) bool { return o.statement == stmt }) {
+		t.Fatalf("first outcome of the preview %q is not one of Define's (O01, O02)", stmt)
+	}
+	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#survey .it legend .vh").textContent`))
+	must("first outcome question", err)
+	if want := "When you put our work into a shared workspace, how important is it to you that you are able to m" + stmt[1:] + "?"; first != want {
+		t.Fatalf("first outcome question in the preview:\n%q\nwant\n%q", first, want)
+	}
+	must("rate in the preview", chromedp.Do(ctx, chromedp.Click(css(`#survey .it .sc label`))))
+	load("preview: next page", chromedp.Click(css(`#survey button[name=go][value=next]`)))
+	var stored int64
+	if err := s.store.DB().Model(&surveys.Response{}).Count(&stored).Error; err != nil || stored != 0 {
+		t.Fatalf("the preview stored %d responses (%v)", stored, err)
 	}
 
 	load("back to the study", chromedp.Navigate(base+"/studies/1"))

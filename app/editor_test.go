@@ -175,6 +175,23 @@ func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
 		})
 	}
 
+	// Inputs the form cannot read and inputs the store refuses are marked
+	// together, on the first submit.
+	v := fullJobForm()
+	v.Set("name", " ")
+	v.Set("market_size", "lots")
+	v.Set("min_n", "0")
+	v.Set("push", "")
+	r := c.submit(base+"/job", v)
+	wantMarked(t, r, "name", "is required")
+	wantMarked(t, r, "market_size", "must be a number")
+	wantMarked(t, r, "min_n", "at least 1")
+	wantMarked(t, r, "push", "is required when four forces is on")
+	wantBody(t, r, "Nothing was saved")
+	if st := c.design(s, id).Study; st.Name != "Stop losing context" || st.FourForces {
+		t.Fatalf("a rejected form changed the study: %+v", st)
+	}
+
 	wantRedirect(t, c.submit(base+"/job", fullJobForm()), base+"/job")
 	st := c.design(s, id).Study
 	if st.RespondentRole != "team lead" || st.MarketSize == nil || *st.MarketSize != 1.2e6 || st.MinN != 50 || st.Language != "fr" ||
@@ -185,7 +202,7 @@ func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
 	wantBody(t, page, `value="custom" id="role-custom" checked`, `value="team lead"`, `value="1200000"`, `<option value="fr" selected>`)
 
 	// An avatar is stored as itself; switching four forces off sticks.
-	v := fullJobForm()
+	v = fullJobForm()
 	v.Set("role", "job executor")
 	v.Del("four_forces")
 	v.Set("market_size", "")
@@ -220,10 +237,13 @@ func TestPublishedJobFormLocksTheStructure(t *testing.T) {
 	if st := c.design(s, id).Study; st.Name != "Renamed" || st.Job.When != "the team grows past 10 people" || st.Language != "en" {
 		t.Fatalf("after saving a published study: %+v", st)
 	}
-	// A stale form that still carries the job is refused, and says why.
+	// A stale form that still carries a changed job is refused, and says why.
 	r := c.submit(base+"/job", fullJobForm())
-	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "duplicate it to edit") {
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "structure is locked") || !strings.Contains(r.body, "Duplicate it to change the job") {
 		t.Fatalf("stale form: %d", r.status)
+	}
+	if st := c.design(s, id).Study; st.Language != "en" || st.FourForces || st.Name != "Renamed" {
+		t.Fatalf("a refused stale form changed the study: %+v", st)
 	}
 }
 
@@ -381,6 +401,8 @@ func TestQuestionFormsReadListsBandsAndQuotas(t *testing.T) {
 		{"quota line", url.Values{"key": {"a"}, "text": {"x"}, "kind": {"single"}, "options": {"A\nB"}, "segment": {"on"}, "quotas": {"A 5"}}, "q-quotas", "line 1: write option: number", ""},
 		{"quota option", url.Values{"key": {"a"}, "text": {"x"}, "kind": {"single"}, "options": {"A\nB"}, "segment": {"on"}, "quotas": {"C: 5"}}, "q-quotas", "not an option", ""},
 		{"text segment", url.Values{"key": {"a"}, "text": {"x"}, "kind": {"text"}, "segment": {"on"}}, "q-segment", "free text", ""},
+		{"unreadable min beside a bad key", url.Values{"key": {"Team Size"}, "text": {"x"}, "kind": {"number"}, "min": {"one"}}, "q-key", "lower-case", `value="one"`},
+		{"bad key beside an unreadable min", url.Values{"key": {"Team Size"}, "text": {"x"}, "kind": {"number"}, "min": {"one"}}, "q-min", "must be a number", `value="Team Size"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -461,6 +483,14 @@ func TestLifecycleButtonsPublishCloseReopenDuplicateDelete(t *testing.T) {
 		t.Fatalf("duplicate: %d %q", r.status, r.header.Get("Location"))
 	}
 	wantBody(t, c.get(fmt.Sprintf("/studies/%d/outcomes", copyID)), `class="add-box"`, "Copy of Stop losing context")
+	// A draft is published, not reopened: the button is refused and says so.
+	r = c.submit(fmt.Sprintf("/studies/%d/reopen", copyID), url.Values{"tab": {"outcomes"}})
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "Only a closed study can be reopened, and this one is draft.") {
+		t.Fatalf("reopening a draft: %d", r.status)
+	}
+	if st := c.design(s, copyID).Study; st.Status != surveys.StatusDraft || st.Slug != nil {
+		t.Fatalf("a draft after reopen: %s %v", st.Status, st.Slug)
+	}
 
 	wantBody(t, c.get(base+"/delete"), "Delete “Stop losing context”?", `action="`+base+`/delete"`)
 	wantRedirect(t, c.submit(base+"/delete", nil), "/studies")
@@ -507,4 +537,54 @@ func TestEditorPagesAreNotFoundForOtherResearchers(t *testing.T) {
 	if after := owner.design(s, id); after.Study.Name != d.Study.Name || len(after.Outcomes) != 1 || len(after.Questions) != 1 || after.Study.Status != surveys.StatusDraft {
 		t.Fatalf("a stranger changed the study: %+v", after.Study)
 	}
+}
+
+func TestCollaboratorsSectionOnTheJobTab(t *testing.T) {
+	s := newTestServer(t)
+	needRoute(t, s, "POST", "/studies/:id/members")
+	needRoute(t, s, "POST", "/studies/:id/members/:user_id/delete")
+	c := loggedIn(t, s, "r@example.com")
+	ana := loggedIn(t, s, "ana@example.com")
+	_, base := newDraft(t, c)
+
+	page := c.get(base + "/job")
+	wantBody(t, page, `id="collaborators"`, "No collaborators yet.", `action="`+base+`/members"`)
+	r := c.submit(base+"/members", url.Values{"email": {""}})
+	wantMarked(t, r, "member-email", "is required")
+	if strings.Contains(r.body, "Nothing was saved: please correct the fields marked below.") {
+		t.Error("a collaborators error is reported as the job form's")
+	}
+	r = c.submit(base+"/members", url.Values{"email": {"nobody@example.com"}})
+	wantMarked(t, r, "member-email", "no account with this email")
+	wantBody(t, r, `value="nobody@example.com"`)
+
+	wantRedirect(t, c.submit(base+"/members", url.Values{"email": {"ana@example.com"}}), base+"/job#collaborators")
+	page = c.get(base + "/job")
+	anaID := mustUserID(t, s, "ana@example.com")
+	wantBody(t, page, "<span class=\"grow\">ana@example.com</span>", fmt.Sprintf(`action="%s/members/%d/delete"`, base, anaID))
+
+	// The collaborator sees the study and who else works on it, not the controls.
+	page = ana.get(base + "/job")
+	wantBody(t, page, "ana@example.com")
+	if strings.Contains(page.body, `action="`+base+`/members"`) || strings.Contains(page.body, "/delete\" class=\"inline\"") {
+		t.Error("a collaborator is offered the collaborators controls")
+	}
+	if r := ana.submit(fmt.Sprintf("%s/members/%d/delete", base, anaID), nil); r.status != http.StatusNotFound {
+		t.Errorf("a collaborator removing a collaborator: %d, want 404", r.status)
+	}
+
+	wantRedirect(t, c.submit(fmt.Sprintf("%s/members/%d/delete", base, anaID), nil), base+"/job#collaborators")
+	wantBody(t, c.get(base+"/job"), "No collaborators yet.")
+	if r := ana.get(base + "/job"); r.status != http.StatusNotFound {
+		t.Fatalf("a removed collaborator: %d, want 404", r.status)
+	}
+}
+
+func mustUserID(t *testing.T, s *Server, email string) int64 {
+	t.Helper()
+	u, err := s.store.UserByEmail(t.Context(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 
@@ -92,6 +93,58 @@ func list[Out any](fn func(context.Context, *surveys.User, int64) (Out, error)) 
 	}
 }
 
+// idOf and keyOf read the path parameter that names one thing of a study.
+func idOf(name string) func(*fiber.Ctx) (int64, error) {
+	return func(c *fiber.Ctx) (int64, error) { return idParam(c, name) }
+}
+
+func keyOf(name string) func(*fiber.Ctx) (string, error) {
+	return func(c *fiber.Ctx) (string, error) { return c.Params(name), nil }
+}
+
+// update serves the PATCH routes that edit one thing of a study, named by the
+// path parameter key reads: decode the body, let the store change it, answer
+// 200 with the thing as it now is.
+func update[K, In, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Context, *surveys.User, int64, K, In) (Out, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		k, err := key(c)
+		if err != nil {
+			return err
+		}
+		var in In
+		if err := decode(c, &in); err != nil {
+			return err
+		}
+		out, err := fn(c.UserContext(), userOf(c), id, k, in)
+		if err != nil {
+			return err
+		}
+		return c.JSON(out)
+	}
+}
+
+// remove serves the DELETE routes that take one thing out of a study: 204.
+func remove[K any](key func(*fiber.Ctx) (K, error), fn func(context.Context, *surveys.User, int64, K) error) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		k, err := key(c)
+		if err != nil {
+			return err
+		}
+		if err := fn(c.UserContext(), userOf(c), id, k); err != nil {
+			return err
+		}
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+}
+
 func (s *Server) listStudies(c *fiber.Ctx) error {
 	studies, err := s.store.ListStudies(c.UserContext(), userOf(c))
 	if err != nil {
@@ -151,59 +204,49 @@ func (s *Server) deleteStudy(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// lifecycle serves publish, reopen, close and duplicate, which share a shape:
-// a study id in, the study's new state out.
+// lifecycleActions are the steps of a study's life, one place for the API and
+// the editor's buttons alike.
+var lifecycleActions = map[string]func(*surveys.Store, context.Context, *surveys.User, int64) (*surveys.Study, error){
+	"publish":   (*surveys.Store).Publish,
+	"reopen":    (*surveys.Store).Reopen,
+	"close":     (*surveys.Store).CloseStudy,
+	"duplicate": (*surveys.Store).Duplicate,
+}
+
+// runLifecycle takes one of lifecycleActions on study id.
+func (s *Server) runLifecycle(c *fiber.Ctx, action string, id int64) (*surveys.Study, error) {
+	fn, ok := lifecycleActions[action]
+	if !ok {
+		return nil, fmt.Errorf("lifecycle action %q: %w", action, surveys.ErrNotFound)
+	}
+	return fn(s.store, c.UserContext(), userOf(c), id)
+}
+
+// lifecycle serves publish, reopen, close and duplicate: a study id in, the
+// study's new state out; publishing and reopening answer the public link.
 func (s *Server) lifecycle(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := idParam(c, "id")
 		if err != nil {
 			return err
 		}
-		return s.runLifecycle(c, action, id)
-	}
-}
-
-func (s *Server) runLifecycle(c *fiber.Ctx, action string, id int64) error {
-	u := userOf(c)
-	switch action {
-	case "publish", "reopen":
-		st, err := s.store.Publish(c.UserContext(), u, id)
+		st, err := s.runLifecycle(c, action, id)
 		if err != nil {
 			return err
 		}
-		return c.JSON(fiber.Map{"slug": st.Slug, "url": s.baseURL() + "/s/" + *st.Slug, "status": st.Status})
-	case "close":
-		st, err := s.store.CloseStudy(c.UserContext(), u, id)
-		if err != nil {
-			return err
+		switch action {
+		case "publish", "reopen":
+			return c.JSON(fiber.Map{"slug": st.Slug, "url": s.baseURL() + "/s/" + *st.Slug, "status": st.Status})
+		case "duplicate":
+			return c.Status(fiber.StatusCreated).JSON(st)
 		}
 		return c.JSON(st)
-	case "duplicate":
-		st, err := s.store.Duplicate(c.UserContext(), u, id)
-		if err != nil {
-			return err
-		}
-		return c.Status(fiber.StatusCreated).JSON(st)
 	}
-	return surveys.ErrNotFound
 }
 
-func (s *Server) addMember(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Email string `json:"email"`
-	}
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	if err := s.store.AddMember(c.UserContext(), userOf(c), id, in.Email); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+// addMember serves POST /api/v1/studies/:id/members {"email"}: 201 with the
+// collaborator.
+func (s *Server) addMember(c *fiber.Ctx) error { return create(s.store.AddMember)(c) }
 
 func (s *Server) studiesPage(c *fiber.Ctx) error {
 	studies, err := s.store.ListStudies(c.UserContext(), userOf(c))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -100,26 +101,52 @@ func (s *Store) design(tx *gorm.DB, st *Study) (*Design, error) {
 		others := append(append([]string{}, statements[:i]...), statements[i+1:]...)
 		o.Parsed = statement.Parse(o.Statement)
 		o.Lint = statement.Lint(o.Statement, others)
+		if o.Lint == nil {
+			o.Lint = []statement.Issue{} // a client reads an empty list, not null
+		}
 	}
 	return d, nil
 }
 
 // editDesign runs fn in a transaction on a draft study that u may see; a
-// published study's structure answers ErrLocked.
+// published study's structure answers ErrLocked. The study row stays locked
+// until the transaction ends, so edits of one study take turns: two outcomes
+// added at once get different codes. Should a unique index still refuse a
+// write (a code typed at the same moment by someone else), that is a conflict
+// to try again, not a failure.
 func (s *Store) editDesign(ctx context.Context, u *User, studyID int64, fn func(tx *gorm.DB, st *Study) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var st Study
-		if err := visible(tx, u).First(&st, studyID).Error; err != nil {
-			return notFound(err)
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		st, err := lockStudy(tx, u, studyID)
+		if err != nil {
+			return err
 		}
 		if st.Status != StatusDraft {
 			return ErrLocked
 		}
-		if err := fn(tx, &st); err != nil {
+		if err := fn(tx, st); err != nil {
 			return err
 		}
 		return tx.Model(&Study{}).Where("id = ?", st.ID).Update("updated_at", s.db.NowFunc()).Error
 	})
+	if s.isDuplicate(err) {
+		return fmt.Errorf("%w: someone else saved the same code, name or key in this study at the same moment; reload and try again", ErrConflict)
+	}
+	return err
+}
+
+// isDuplicate tells whether err, or an error it wraps, is a unique index
+// refusing a write, in either database's words.
+func (s *Store) isDuplicate(err error) bool {
+	t, ok := s.db.Dialector.(gorm.ErrorTranslator)
+	if !ok {
+		return false
+	}
+	for ; err != nil; err = errors.Unwrap(err) {
+		if errors.Is(t.Translate(err), gorm.ErrDuplicatedKey) {
+			return true
+		}
+	}
+	return false
 }
 
 // StepInput adds or renames a step, or moves it to a position (0-based).
@@ -128,13 +155,32 @@ type StepInput struct {
 	Position *int    `json:"position" validate:"omitempty,gte=0"`
 }
 
+// check trims a step's name and reports every bad field; a new step needs
+// a name.
+func (in *StepInput) check(adding bool) error {
+	fields := map[string]string{}
+	if err := check(*in); err != nil {
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			return err
+		}
+		maps.Copy(fields, ve.Fields)
+	}
+	if in.Name != nil {
+		*in.Name = strings.TrimSpace(*in.Name)
+	}
+	if (in.Name == nil && adding) || (in.Name != nil && *in.Name == "") {
+		fields["name"] = "is required"
+	}
+	if len(fields) > 0 {
+		return &ValidationError{Fields: fields}
+	}
+	return nil
+}
+
 // AddStep appends a job step.
 func (s *Store) AddStep(ctx context.Context, u *User, studyID int64, in StepInput) (*Step, error) {
-	if in.Name == nil || strings.TrimSpace(*in.Name) == "" {
-		return nil, Invalid("name", "is required")
-	}
-	*in.Name = strings.TrimSpace(*in.Name)
-	if err := check(in); err != nil {
+	if err := in.check(true); err != nil {
 		return nil, err
 	}
 	var step Step
@@ -158,17 +204,12 @@ func (s *Store) AddStep(ctx context.Context, u *User, studyID int64, in StepInpu
 }
 
 // UpdateStep renames a step and/or moves it.
-func (s *Store) UpdateStep(ctx context.Context, u *User, studyID, stepID int64, in StepInput) error {
-	if in.Name != nil {
-		*in.Name = strings.TrimSpace(*in.Name)
-		if *in.Name == "" {
-			return Invalid("name", "is required")
-		}
+func (s *Store) UpdateStep(ctx context.Context, u *User, studyID, stepID int64, in StepInput) (*Step, error) {
+	if err := in.check(false); err != nil {
+		return nil, err
 	}
-	if err := check(in); err != nil {
-		return err
-	}
-	return s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
+	var step Step
+	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
 		var steps []Step
 		if err := tx.Where("study_id = ?", st.ID).Order("position, id").Find(&steps).Error; err != nil {
 			return err
@@ -194,14 +235,21 @@ func (s *Store) UpdateStep(ctx context.Context, u *User, studyID, stepID int64, 
 				Updates(map[string]any{"name": steps[i].Name, "position": i}).Error; err != nil {
 				return err
 			}
+			if steps[i].ID == stepID {
+				step = steps[i]
+			}
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, fmt.Errorf("update step %d: %w", stepID, err)
+	}
+	return &step, nil
 }
 
 // DeleteStep removes a step; its outcomes stay, without a step.
 func (s *Store) DeleteStep(ctx context.Context, u *User, studyID, stepID int64) error {
-	return s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
+	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
 		if err := tx.Model(&Outcome{}).Where("study_id = ? AND step_id = ?", st.ID, stepID).Update("step_id", nil).Error; err != nil {
 			return err
 		}
@@ -214,6 +262,10 @@ func (s *Store) DeleteStep(ctx context.Context, u *User, studyID, stepID int64) 
 		}
 		return nil
 	})
+	if err != nil {
+		return fmt.Errorf("delete step %d: %w", stepID, err)
+	}
+	return nil
 }
 
 // move returns xs with the element at from moved to index to (clamped).
@@ -232,6 +284,9 @@ type OutcomeInput struct {
 	Code      *string `json:"code" validate:"omitempty,max=16"`
 	Step      *string `json:"step" validate:"omitempty,max=100"`
 	Position  *int    `json:"position" validate:"omitempty,gte=0"`
+	// Line is the row of the file an imported outcome came from, so that an
+	// error names the row a person sees in their spreadsheet.
+	Line int `json:"-"`
 }
 
 // AddOutcome adds one outcome statement at the end of its step.
@@ -289,19 +344,23 @@ func addOutcomes(tx *gorm.DB, st *Study, ins []OutcomeInput, name func(i int, fi
 	fields := map[string]string{}
 	rows := make([]Outcome, len(ins))
 	for i, in := range ins {
+		set := func(field, msg string) {
+			if _, ok := fields[name(i, field)]; !ok {
+				fields[name(i, field)] = msg
+			}
+		}
 		if err := check(in); err != nil {
 			var ve *ValidationError
-			if errors.As(err, &ve) {
-				for f, m := range ve.Fields {
-					fields[name(i, f)] = m
-				}
-				continue
+			if !errors.As(err, &ve) {
+				return nil, err
 			}
-			return nil, err
+			for f, m := range ve.Fields {
+				set(f, m)
+			}
 		}
 		o := Outcome{StudyID: st.ID}
 		if in.Statement == nil || strings.TrimSpace(*in.Statement) == "" {
-			fields[name(i, "statement")] = "is required"
+			set("statement", "is required")
 		} else {
 			o.Statement = normaliseSpace(*in.Statement)
 		}
@@ -309,9 +368,9 @@ func addOutcomes(tx *gorm.DB, st *Study, ins []OutcomeInput, name func(i int, fi
 			o.Code = strings.TrimSpace(*in.Code)
 			switch {
 			case !codePattern.MatchString(o.Code):
-				fields[name(i, "code")] = "must start with a letter and hold only letters, digits and underscores (at most 16)"
+				set("code", "must start with a letter and hold only letters, digits and underscores (at most 16)")
 			case codes[strings.ToLower(o.Code)] != "":
-				fields[name(i, "code")] = fmt.Sprintf("%s is already used by %s", o.Code, codes[strings.ToLower(o.Code)])
+				set("code", fmt.Sprintf("%s is already used by %s", o.Code, codes[strings.ToLower(o.Code)]))
 			default:
 				codes[strings.ToLower(o.Code)] = name(i, "code")
 				maxNum = max(maxNum, codeNumber(o.Code))
@@ -320,7 +379,7 @@ func addOutcomes(tx *gorm.DB, st *Study, ins []OutcomeInput, name func(i int, fi
 		if in.Step != nil && strings.TrimSpace(*in.Step) != "" {
 			at := slices.IndexFunc(steps, func(sp Step) bool { return strings.EqualFold(sp.Name, strings.TrimSpace(*in.Step)) })
 			if at < 0 {
-				fields[name(i, "step")] = fmt.Sprintf("no step named %q in this study", strings.TrimSpace(*in.Step))
+				set("step", fmt.Sprintf("no step named %q in this study", strings.TrimSpace(*in.Step)))
 			} else {
 				o.StepID = &steps[at].ID
 			}
@@ -377,10 +436,20 @@ func codeNumber(code string) int {
 func normaliseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // UpdateOutcome edits an outcome's statement or code, moves it to another step
-// or to a position within its step.
+// or to a position within its step. Every bad field is reported at once.
 func (s *Store) UpdateOutcome(ctx context.Context, u *User, studyID, outcomeID int64, in OutcomeInput) (*Outcome, error) {
+	fields := map[string]string{}
 	if err := check(in); err != nil {
-		return nil, err
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			return nil, err
+		}
+		maps.Copy(fields, ve.Fields)
+	}
+	set := func(field, msg string) {
+		if _, ok := fields[field]; !ok {
+			fields[field] = msg
+		}
 	}
 	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
 		var o Outcome
@@ -389,36 +458,39 @@ func (s *Store) UpdateOutcome(ctx context.Context, u *User, studyID, outcomeID i
 		}
 		if in.Statement != nil {
 			if strings.TrimSpace(*in.Statement) == "" {
-				return Invalid("statement", "is required")
+				set("statement", "is required")
 			}
 			o.Statement = normaliseSpace(*in.Statement)
 		}
 		if in.Code != nil {
 			code := strings.TrimSpace(*in.Code)
-			if !codePattern.MatchString(code) {
-				return Invalid("code", "must start with a letter and hold only letters, digits and underscores (at most 16)")
-			}
 			var n int64
 			if err := tx.Model(&Outcome{}).Where("study_id = ? AND LOWER(code) = LOWER(?) AND id <> ?", st.ID, code, o.ID).Count(&n).Error; err != nil {
 				return err
 			}
-			if n > 0 {
-				return Invalid("code", code+" is already used by another outcome")
+			switch {
+			case !codePattern.MatchString(code):
+				set("code", "must start with a letter and hold only letters, digits and underscores (at most 16)")
+			case n > 0:
+				set("code", code+" is already used by another outcome")
 			}
 			o.Code = code
 		}
 		if in.Step != nil {
 			var step Step
-			if err := tx.Where("study_id = ? AND LOWER(name) = LOWER(?)", st.ID, strings.TrimSpace(*in.Step)).First(&step).Error; err != nil {
-				if errors.Is(err, gorm.ErrRecordNotFound) {
-					return Invalid("step", fmt.Sprintf("no step named %q in this study", *in.Step))
-				}
+			err := tx.Where("study_id = ? AND LOWER(name) = LOWER(?)", st.ID, strings.TrimSpace(*in.Step)).First(&step).Error
+			switch {
+			case errors.Is(err, gorm.ErrRecordNotFound):
+				set("step", fmt.Sprintf("no step named %q in this study", strings.TrimSpace(*in.Step)))
+			case err != nil:
 				return err
-			}
-			if o.StepID == nil || *o.StepID != step.ID {
+			case o.StepID == nil || *o.StepID != step.ID:
 				o.StepID = &step.ID
 				o.Position = 1 << 30 // the end of its new step; renumbered below
 			}
+		}
+		if len(fields) > 0 {
+			return &ValidationError{Fields: fields}
 		}
 		if err := tx.Model(&Outcome{}).Where("id = ?", o.ID).
 			Updates(map[string]any{"statement": o.Statement, "code": o.Code, "step_id": o.StepID, "position": o.Position}).Error; err != nil {
@@ -461,7 +533,7 @@ func renumber(tx *gorm.DB, studyID int64, stepID *int64, moved int64, pos *int) 
 
 // DeleteOutcome removes an outcome from a draft study.
 func (s *Store) DeleteOutcome(ctx context.Context, u *User, studyID, outcomeID int64) error {
-	return s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
+	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
 		res := tx.Where("study_id = ? AND id = ?", st.ID, outcomeID).Delete(&Outcome{})
 		if res.Error != nil {
 			return res.Error
@@ -471,6 +543,10 @@ func (s *Store) DeleteOutcome(ctx context.Context, u *User, studyID, outcomeID i
 		}
 		return nil
 	})
+	if err != nil {
+		return fmt.Errorf("delete outcome %d: %w", outcomeID, err)
+	}
+	return nil
 }
 
 // ImportOutcomes adds every row of an outcomes file, or none: one bad row
@@ -480,7 +556,13 @@ func (s *Store) ImportOutcomes(ctx context.Context, u *User, studyID int64, rows
 		return 0, Invalid("file", "has no outcome rows")
 	}
 	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
-		_, err := addOutcomes(tx, st, rows, func(i int, f string) string { return fmt.Sprintf("row %d: %s", i+2, f) })
+		_, err := addOutcomes(tx, st, rows, func(i int, f string) string {
+			line := rows[i].Line
+			if line == 0 {
+				line = i + 2 // not from a file: as if under a header row
+			}
+			return fmt.Sprintf("row %d: %s", line, f)
+		})
 		return err
 	})
 	if err != nil {

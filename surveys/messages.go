@@ -30,7 +30,7 @@ var Messages = map[string]map[string]string{
 		"choose_many":        "Choose any that apply",
 		"nps_low":            "Not at all likely",
 		"nps_high":           "Extremely likely",
-		"attention":          "To show you are reading carefully, please choose %q for this item.",
+		"attention":          "To show you are reading carefully, please choose “%s” for this item.",
 		"errors_banner":      "Some answers need your attention.",
 		"page_of":            "Page %d of %d",
 		"optional":           "(optional)",
@@ -49,6 +49,12 @@ var Messages = map[string]map[string]string{
 		"resume_link":        "Link to continue later",
 		"continue":           "Continue",
 		"preview_back":       "Back to the study",
+		"error":              "Sorry",
+		"error_400":          "Your answers could not be read. Please go back to the survey and try again.",
+		"error_429":          "You have sent a lot of answers in a short time. Please wait a minute, then go back to the survey and try again.",
+		"error_500":          "Something went wrong on our side. Your answers so far are kept: please try again in a few minutes.",
+		"error_ref":          "Reference: %s",
+		"back_to_survey":     "Back to the survey",
 	},
 	"fr": {
 		"start": "Commencer", "next": "Suivant", "back": "Retour", "finish": "Terminer", "saved": "Enregistré",
@@ -76,7 +82,7 @@ var Messages = map[string]map[string]string{
 		"choose_many":        "Choisissez toutes les réponses qui conviennent",
 		"nps_low":            "Pas du tout probable",
 		"nps_high":           "Extrêmement probable",
-		"attention":          "Pour montrer que vous lisez attentivement, choisissez %q pour cette ligne.",
+		"attention":          "Pour montrer que vous lisez attentivement, choisissez «\u00a0%s\u00a0» pour cette ligne.",
 		"errors_banner":      "Certaines réponses demandent votre attention.",
 		"page_of":            "Page %d sur %d",
 		"optional":           "(facultatif)",
@@ -95,7 +101,43 @@ var Messages = map[string]map[string]string{
 		"resume_link":        "Lien pour reprendre plus tard",
 		"continue":           "Continuer",
 		"preview_back":       "Retour à l'étude",
+		"error":              "Désolé",
+		"error_400":          "Vos réponses n'ont pas pu être lues. Revenez à l'enquête et réessayez.",
+		"error_429":          "Vous avez envoyé beaucoup de réponses en peu de temps. Patientez une minute, puis revenez à l'enquête et réessayez.",
+		"error_500":          "Un problème est survenu de notre côté. Vos réponses sont conservées\u00a0: réessayez dans quelques minutes.",
+		"error_ref":          "Référence\u00a0: %s",
+		"back_to_survey":     "Revenir à l'enquête",
 	},
+}
+
+// defaults translates the texts odi fills in for a new study — the job step
+// names and the four forces wording, which are stored with the study in
+// English — keyed by the English text.
+var defaults = map[string]map[string]string{
+	"fr": {
+		"Define": "Définir", "Locate": "Localiser", "Prepare": "Préparer", "Confirm": "Confirmer",
+		"Execute": "Exécuter", "Monitor": "Surveiller", "Modify": "Modifier", "Conclude": "Conclure",
+		DefaultForces.Push:    "Dans quelle mesure votre façon actuelle de faire vous frustre-t-elle\u00a0?",
+		DefaultForces.Pull:    "Dans quelle mesure une nouvelle façon de faire vous attire-t-elle\u00a0?",
+		DefaultForces.Anxiety: "À quel point craignez-vous ce qui pourrait mal tourner si vous changiez\u00a0?",
+		DefaultForces.Habit:   "À quel point serait-il difficile d'abandonner votre façon actuelle de faire\u00a0?",
+	},
+}
+
+// Default returns text in lang when it is one of odi's English defaults (a
+// default job step name or four forces question), and text itself otherwise:
+// what a researcher wrote is theirs.
+func Default(lang, text string) string {
+	if t, ok := defaults[lang][text]; ok {
+		return t
+	}
+	return text
+}
+
+// DefaultForcesIn is the default wording of the four forces in lang.
+func DefaultForcesIn(lang string) ForcesWording {
+	w := DefaultForces
+	return ForcesWording{Push: Default(lang, w.Push), Pull: Default(lang, w.Pull), Anxiety: Default(lang, w.Anxiety), Habit: Default(lang, w.Habit)}
 }
 
 // Msg looks a string up in a language's catalogue, falling back to English.

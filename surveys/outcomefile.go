@@ -15,14 +15,28 @@ import (
 // could not be answered by anyone.
 const maxOutcomeRows = 1000
 
-// ReadOutcomesFile reads an outcomes file (CSV, or XLSX when isXLSX) with a
-// header row naming the columns statement, code and step in any order.
+// zipMagic opens every XLSX file, which is a zip archive. A CSV file never
+// starts with it, so a workbook is recognised even when its upload came
+// without a name or type saying so.
+var zipMagic = []byte("PK\x03\x04")
+
+// row is one line of an outcomes file and the number it has in the file
+// (1 for the header), as a spreadsheet shows it.
+type row struct {
+	line  int
+	cells []string
+}
+
+// ReadOutcomesFile reads an outcomes file (CSV, or XLSX when isXLSX or when
+// the bytes are a zip archive) with a header row naming the columns
+// statement, code and step in any order. Blank rows are skipped; each
+// outcome keeps its row number for error messages.
 func ReadOutcomesFile(data []byte, isXLSX bool) ([]OutcomeInput, error) {
 	var (
-		rows [][]string
+		rows []row
 		err  error
 	)
-	if isXLSX {
+	if isXLSX || bytes.HasPrefix(data, zipMagic) {
 		rows, err = xlsxRows(data)
 	} else {
 		rows, err = csvRows(data)
@@ -34,7 +48,7 @@ func ReadOutcomesFile(data []byte, isXLSX bool) ([]OutcomeInput, error) {
 		return nil, Invalid("file", "is empty")
 	}
 	col := map[string]int{"statement": -1, "code": -1, "step": -1}
-	for i, h := range rows[0] {
+	for i, h := range rows[0].cells {
 		h = strings.ToLower(strings.TrimSpace(h))
 		if _, ok := col[h]; ok {
 			col[h] = i
@@ -46,44 +60,65 @@ func ReadOutcomesFile(data []byte, isXLSX bool) ([]OutcomeInput, error) {
 	if len(rows)-1 > maxOutcomeRows {
 		return nil, Invalid("file", fmt.Sprintf("has more than %d rows; at most %d outcomes fit in one study", maxOutcomeRows, maxOutcomeRows))
 	}
-	cell := func(row []string, name string) *string {
+	cell := func(r row, name string) *string {
 		i := col[name]
-		if i < 0 || i >= len(row) {
+		if i < 0 || i >= len(r.cells) {
 			return nil
 		}
-		v := strings.TrimSpace(row[i])
+		v := strings.TrimSpace(r.cells[i])
 		return &v
 	}
-	var out []OutcomeInput
-	for _, row := range rows[1:] {
-		if strings.TrimSpace(strings.Join(row, "")) == "" {
-			continue // blank lines are not rows
-		}
-		out = append(out, OutcomeInput{Statement: cell(row, "statement"), Code: cell(row, "code"), Step: cell(row, "step")})
+	out := make([]OutcomeInput, 0, len(rows)-1)
+	for _, r := range rows[1:] {
+		out = append(out, OutcomeInput{Statement: cell(r, "statement"), Code: cell(r, "code"), Step: cell(r, "step"), Line: r.line})
 	}
 	return out, nil
 }
 
-func csvRows(data []byte) ([][]string, error) {
+// blank tells whether a row holds nothing but spaces.
+func blank(cells []string) bool {
+	return strings.TrimSpace(strings.Join(cells, "")) == ""
+}
+
+// csvRows reads CSV strictly: a quote left open would otherwise swallow every
+// row after it into one cell and import the file short, without a word.
+func csvRows(data []byte) ([]row, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // Excel's UTF-8 BOM
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
-	var rows [][]string
+	var rows []row
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			return rows, nil
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, Invalid("file", fmt.Sprintf("is not valid CSV at line %d: %v", pe.Line, pe.Err))
-			}
-			return nil, Invalid("file", "is not valid CSV")
+			return nil, csvError(err)
 		}
-		rows = append(rows, rec)
+		if blank(rec) {
+			continue // csv skips empty lines itself; lines of spaces and commas go too
+		}
+		line, _ := r.FieldPos(0)
+		if len(rows) > maxOutcomeRows {
+			return append(rows, row{line: line}), nil // header + one row too many: ReadOutcomesFile says so
+		}
+		rows = append(rows, row{line: line, cells: rec})
 	}
+}
+
+// csvError names the row a CSV mistake is on and how to mend it.
+func csvError(err error) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return Invalid("file", "is not valid CSV")
+	}
+	switch {
+	case errors.Is(pe.Err, csv.ErrQuote):
+		return Invalid("file", fmt.Sprintf("row %d: a quoted cell is never closed, or has text after its closing quote; end the cell with \" and write a quote inside it as \"\"", pe.StartLine))
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		return Invalid("file", fmt.Sprintf("row %d: a cell holds a quote (\") but does not start with one; put the whole cell in quotes and double the quote inside (\"\")", pe.Line))
+	}
+	return Invalid("file", fmt.Sprintf("row %d: is not valid CSV: %v", pe.Line, pe.Err))
 }
 
 // maxXLSXUnzipped bounds what an uploaded workbook may unpack to. A thousand
@@ -94,7 +129,7 @@ const maxXLSXUnzipped = 64 << 20
 // maxXLSXColumns bounds how wide an outcomes sheet may be.
 const maxXLSXColumns = 200
 
-func xlsxRows(data []byte) ([][]string, error) {
+func xlsxRows(data []byte) ([]row, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxXLSXUnzipped, UnzipXMLSizeLimit: maxXLSXUnzipped})
 	if err != nil {
 		if strings.Contains(err.Error(), "unzip size") {
@@ -115,19 +150,22 @@ func xlsxRows(data []byte) ([][]string, error) {
 		return nil, Invalid("file", "first sheet cannot be read: "+err.Error())
 	}
 	defer it.Close()
-	var rows [][]string
-	for it.Next() {
-		if len(rows) > maxOutcomeRows+1 {
-			break // header + one row too many: ReadOutcomesFile says so
-		}
-		row, err := it.Columns()
+	var rows []row
+	for line := 1; it.Next(); line++ {
+		cells, err := it.Columns()
 		if err != nil {
 			return nil, Invalid("file", "first sheet cannot be read: "+err.Error())
 		}
-		if len(row) > maxXLSXColumns {
+		if len(cells) > maxXLSXColumns {
 			return nil, Invalid("file", fmt.Sprintf("has cells beyond column %d of the first sheet; keep statement, code and step in the first columns", maxXLSXColumns))
 		}
-		rows = append(rows, row)
+		if blank(cells) {
+			continue // the iterator gives missing rows as empty ones, so line stays the sheet's row number
+		}
+		if len(rows) > maxOutcomeRows {
+			return append(rows, row{line: line}), nil // header + one row too many: ReadOutcomesFile says so
+		}
+		rows = append(rows, row{line: line, cells: cells})
 	}
 	if err := it.Error(); err != nil {
 		return nil, Invalid("file", "first sheet cannot be read: "+err.Error())

@@ -2,7 +2,9 @@ package surveys
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -18,6 +20,9 @@ const (
 	KindText   = "text"
 	KindNPS    = "nps"
 )
+
+// kinds are the question kinds, in the order a form offers them.
+var kinds = []string{KindSingle, KindMulti, KindNumber, KindText, KindNPS}
 
 // Band is a labelled range of a number question, used to split results.
 type Band struct {
@@ -95,7 +100,16 @@ var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 // reservedKeys would collide with columns of the wide CSV.
 var reservedKeys = map[string]bool{"respondent_id": true, "status": true, "push": true, "pull": true, "anxiety": true, "habit": true}
 
-// normalise checks a question beyond its tags and returns it ready to store.
+// CheckQuestion tells what AddQuestion would refuse in, short of a key that
+// another question of the study already has.
+func CheckQuestion(in QuestionInput) error {
+	_, err := in.normalise()
+	return err
+}
+
+// normalise checks a question, its tags and its own rules alike, reporting
+// every bad field at once, and returns it ready to store. The rules that
+// depend on the kind wait for a kind that exists.
 func (in QuestionInput) normalise() (Question, error) {
 	if t, ok := QuestionTemplates[in.Template]; ok {
 		t.Template = in.Template
@@ -104,83 +118,96 @@ func (in QuestionInput) normalise() (Question, error) {
 		}
 		in = t
 	}
+	fields := map[string]string{}
 	if err := check(in); err != nil {
-		return Question{}, err
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			return Question{}, err
+		}
+		maps.Copy(fields, ve.Fields)
+	}
+	set := func(field, msg string) {
+		if _, ok := fields[field]; !ok {
+			fields[field] = msg
+		}
 	}
 	q := Question{Key: strings.TrimSpace(in.Key), Text: strings.TrimSpace(in.Text), Kind: in.Kind,
 		Required: in.Required, Segment: in.Segment, MinValue: in.Min, MaxValue: in.Max, Quotas: in.Quotas}
-	fields := map[string]string{}
 	if !keyPattern.MatchString(q.Key) {
-		fields["key"] = "must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)"
+		set("key", "must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)")
 	} else if reservedKeys[q.Key] || strings.HasSuffix(q.Key, "_imp") || strings.HasSuffix(q.Key, "_sat") {
-		fields["key"] = q.Key + " is reserved for the responses file"
+		set("key", q.Key+" is reserved for the responses file")
 	}
 	if q.Text == "" {
-		fields["text"] = "is required"
+		set("text", "is required")
 	}
 	seen := map[string]bool{}
 	for i, o := range in.Options {
 		o = strings.TrimSpace(o)
 		if seen[strings.ToLower(o)] {
-			fields[fmt.Sprintf("options[%d]", i)] = fmt.Sprintf("repeats %q", o)
+			set(fmt.Sprintf("options[%d]", i), fmt.Sprintf("repeats %q", o))
 		}
 		if strings.Contains(o, ";") {
-			fields[fmt.Sprintf("options[%d]", i)] = "may not contain ; (it separates choices in the responses file)"
+			set(fmt.Sprintf("options[%d]", i), "may not contain ; (it separates choices in the responses file)")
 		}
 		seen[strings.ToLower(o)] = true
 		q.Options = append(q.Options, o)
 	}
+	if !slices.Contains(kinds, q.Kind) {
+		set("kind", "must be one of: "+strings.Join(kinds, ", "))
+		return Question{}, &ValidationError{Fields: fields}
+	}
 	choice := q.Kind == KindSingle || q.Kind == KindMulti
 	if choice && len(q.Options) < 2 {
-		fields["options"] = "a choice question needs at least 2 options"
+		set("options", "a choice question needs at least 2 options")
 	}
 	if !choice && len(q.Options) > 0 {
-		fields["options"] = "only single and multi questions have options"
+		set("options", "only single and multi questions have options")
 	}
 	for i, o := range in.ScreenOut {
 		if q.Kind != KindSingle {
-			fields["screen_out"] = "only a single-choice question can screen respondents out"
+			set("screen_out", "only a single-choice question can screen respondents out")
 			break
 		}
 		if !slices.Contains(q.Options, strings.TrimSpace(o)) {
-			fields[fmt.Sprintf("screen_out[%d]", i)] = fmt.Sprintf("%q is not one of the options", o)
+			set(fmt.Sprintf("screen_out[%d]", i), fmt.Sprintf("%q is not one of the options", o))
 		}
 		q.ScreenOut = append(q.ScreenOut, strings.TrimSpace(o))
 	}
 	if len(q.ScreenOut) > 0 && len(q.ScreenOut) == len(q.Options) {
-		fields["screen_out"] = "would screen out every respondent"
+		set("screen_out", "would screen out every respondent")
 	}
 	if q.Kind == KindNumber {
 		if q.MinValue != nil && q.MaxValue != nil && *q.MinValue > *q.MaxValue {
-			fields["max"] = "must not be below min"
+			set("max", "must not be below min")
 		}
 		for i, b := range in.Bands {
 			if b.Min > b.Max {
-				fields[fmt.Sprintf("bands[%d].max", i)] = "must not be below min"
+				set(fmt.Sprintf("bands[%d].max", i), "must not be below min")
 			}
 			q.Bands = append(q.Bands, Band{Label: strings.TrimSpace(b.Label), Min: b.Min, Max: b.Max})
 		}
 		if q.Segment && len(q.Bands) == 0 {
-			fields["bands"] = "a number question used as a segment needs bands to split it"
+			set("bands", "a number question used as a segment needs bands to split it")
 		}
 	} else {
 		if in.Min != nil || in.Max != nil {
-			fields["min"] = "only number questions have min and max"
+			set("min", "only number questions have min and max")
 		}
 		if len(in.Bands) > 0 {
-			fields["bands"] = "only number questions have bands"
+			set("bands", "only number questions have bands")
 		}
 	}
 	if q.Kind == KindText && q.Segment {
-		fields["segment"] = "free text cannot split results"
+		set("segment", "free text cannot split results")
 	}
 	for opt := range q.Quotas {
 		if !slices.Contains(q.Groups(), opt) {
-			fields["quotas"] = fmt.Sprintf("%q is not an option of this question", opt)
+			set("quotas", fmt.Sprintf("%q is not an option of this question", opt))
 		}
 	}
 	if len(q.Quotas) > 0 && !q.Segment {
-		fields["quotas"] = "only segment questions have quotas"
+		set("quotas", "only segment questions have quotas")
 	}
 	if len(fields) > 0 {
 		return Question{}, &ValidationError{Fields: fields}
@@ -258,7 +285,7 @@ func (s *Store) UpdateQuestion(ctx context.Context, u *User, studyID int64, key 
 
 // DeleteQuestion removes a question from a draft study.
 func (s *Store) DeleteQuestion(ctx context.Context, u *User, studyID int64, key string) error {
-	return s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
+	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
 		res := tx.Where("study_id = ? AND key = ?", st.ID, key).Delete(&Question{})
 		if res.Error != nil {
 			return res.Error
@@ -268,4 +295,8 @@ func (s *Store) DeleteQuestion(ctx context.Context, u *User, studyID int64, key 
 		}
 		return nil
 	})
+	if err != nil {
+		return fmt.Errorf("delete question %s: %w", key, err)
+	}
+	return nil
 }

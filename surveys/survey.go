@@ -12,17 +12,19 @@ import (
 // intro, screeners first, then profile questions, one page of paired ratings
 // per job step, the four forces when on, and the thank-you text.
 type Survey struct {
-	Slug      string         `json:"slug"`
-	Title     string         `json:"title"`
-	Language  string         `json:"language"`
-	Intro     string         `json:"intro"`
-	Thanks    string         `json:"thanks"`
-	Minutes   int            `json:"minutes"`
-	Screeners []Question     `json:"screeners"`
-	Profile   []Question     `json:"profile"`
-	Pages     []Page         `json:"pages"`
-	Forces    *ForcesWording `json:"forces,omitempty"`
-	Scale     Scale          `json:"scale"`
+	Slug      string          `json:"slug"`
+	Title     string          `json:"title"`
+	Language  string          `json:"language"`
+	Intro     string          `json:"intro"`
+	Thanks    string          `json:"thanks"`
+	Minutes   int             `json:"minutes"`
+	Screeners []Question      `json:"screeners"`
+	Profile   []Question      `json:"profile"`
+	Lead      string          `json:"lead"` // the sentence above every page of ratings
+	Pages     []Page          `json:"pages"`
+	Attention *AttentionCheck `json:"attention,omitempty"`
+	Forces    *ForcesWording  `json:"forces,omitempty"`
+	Scale     Scale           `json:"scale"`
 }
 
 // Page is one job step's outcomes.
@@ -31,12 +33,15 @@ type Page struct {
 	Items []Item `json:"items"`
 }
 
-// Item is one outcome worded as its two rating questions.
+// Item is one outcome worded as its two rating questions, or, in a
+// respondent's stages only, the attention check item.
 type Item struct {
 	Code         string `json:"code"`
 	Statement    string `json:"statement"`
 	Importance   string `json:"importance"`
 	Satisfaction string `json:"satisfaction"`
+	Slot         int    `json:"-"` // the outcome's place in Response.Ratings
+	Attention    bool   `json:"-"` // the instructed-response item, not an outcome
 }
 
 // Scale holds the words of ratings 1..5, from scoring.md.
@@ -48,8 +53,15 @@ type Scale struct {
 // secondsPerPair is how long a respondent takes to rate one outcome twice.
 const secondsPerPair = 7
 
-// Survey generates the respondent's survey from the design.
-func (d *Design) Survey() *Survey {
+// Survey generates the respondent's survey from the design, without the
+// attention check, which is a setting kept beside the design (see
+// Store.PublicSurvey).
+func (d *Design) Survey() *Survey { return d.survey(false) }
+
+// survey generates the respondent's survey; attention adds the attention
+// check. Step names and four forces questions that are odi's English
+// defaults are shown in the survey's language.
+func (d *Design) survey(attention bool) *Survey {
 	st := d.Study
 	lang := st.Language
 	sv := &Survey{Title: st.Name, Language: lang, Intro: st.Intro, Thanks: st.Thanks}
@@ -67,8 +79,13 @@ func (d *Design) Survey() *Survey {
 			sv.Profile = append(sv.Profile, q)
 		}
 	}
+	want := strings.TrimRight(strings.TrimSpace(st.Job.Want), ".,;: ")
+	sv.Lead = Msg(lang, "rate_lead_bare")
+	if want != "" {
+		sv.Lead = fmt.Sprintf(Msg(lang, "rate_lead"), want)
+	}
 	for _, o := range d.Outcomes {
-		step := o.Step
+		step := Default(lang, o.Step)
 		if n := len(sv.Pages); n == 0 || sv.Pages[n-1].Step != step {
 			sv.Pages = append(sv.Pages, Page{Step: step})
 		}
@@ -78,13 +95,19 @@ func (d *Design) Survey() *Survey {
 			Statement:    o.Statement,
 			Importance:   importanceQuestion(lang, st.Job.Want, o.Statement),
 			Satisfaction: Msg(lang, "sat_q"),
+			Slot:         o.Slot,
 		})
 	}
+	if attention && len(sv.Pages) > 0 {
+		sv.Attention = newAttentionCheck(lang, sv.Scale)
+	}
 	if st.FourForces {
-		w := st.ForcesWording
-		sv.Forces = &w
+		sv.Forces = forcesIn(lang, st.ForcesWording)
 	}
 	seconds := len(d.Outcomes)*secondsPerPair + len(d.Questions)*8
+	if sv.Attention != nil {
+		seconds += secondsPerPair
+	}
 	if st.FourForces {
 		seconds += 4 * 6
 	}
@@ -92,9 +115,32 @@ func (d *Design) Survey() *Survey {
 	return sv
 }
 
+// forcesIn is the four forces wording a respondent reads: a question left
+// empty, or left as odi's English default, is the default in lang.
+func forcesIn(lang string, w ForcesWording) *ForcesWording {
+	def := DefaultForcesIn(lang)
+	out := ForcesWording{}
+	for _, f := range []struct {
+		text, def string
+		to        *string
+	}{
+		{w.Push, def.Push, &out.Push}, {w.Pull, def.Pull, &out.Pull},
+		{w.Anxiety, def.Anxiety, &out.Anxiety}, {w.Habit, def.Habit, &out.Habit},
+	} {
+		*f.to = Default(lang, strings.TrimSpace(f.text))
+		if *f.to == "" {
+			*f.to = f.def
+		}
+	}
+	return &out
+}
+
 // importanceQuestion words an outcome from the job: "When you <want>, how
 // important is it to you that you are able to <outcome>?".
 func importanceQuestion(lang, want, stmt string) string {
+	if lang == "en" {
+		want, stmt = SecondPerson(want), SecondPerson(stmt)
+	}
 	outcome := strings.TrimRight(strings.TrimSpace(stmt), ".?! ")
 	outcome = lowerFirst(outcome)
 	want = strings.TrimRight(strings.TrimSpace(want), ".,;: ")

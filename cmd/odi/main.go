@@ -3,6 +3,8 @@
 //	odi [serve] [flags]         run the server (the default)
 //	odi user add --email E --role admin|researcher   (password on stdin)
 //	odi token create --email E [--name N]            (prints only the token)
+//	odi token list --email E                         (an account's tokens, newest first)
+//	odi token revoke --id N | --email E --name N     (stops a token working)
 //	odi demo [--responses N] [--outcomes M] [--email E]   (loads the sample study)
 //	odi backup [--db D] PATH                         (a consistent copy of a live SQLite database)
 //	odi version
@@ -21,6 +23,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"odi/app"
@@ -92,6 +95,7 @@ func serve(args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	cfg.Addr = ln.Addr().String() // the real port when --addr asked for :0, for links
 	srv := app.New(cfg, store, log)
 	link, err := srv.SetupLink(ctx)
 	if err != nil {
@@ -143,22 +147,35 @@ func userCmd(args []string, stdin io.Reader, stdout io.Writer) error {
 	return nil
 }
 
+const tokenUsage = "usage: odi token create --email E [--name N] | odi token list --email E | odi token revoke --id N | odi token revoke --email E --name N"
+
+// tokenCmd serves the admin's token chores: make one for a script, see an
+// account's tokens, revoke one that leaked, without the web UI.
 func tokenCmd(args []string, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		return usageError{errors.New("usage: odi token create --email E [--name N]")}
+	if len(args) == 0 {
+		return usageError{errors.New(tokenUsage)}
 	}
+	switch args[0] {
+	case "create":
+		return tokenCreate(args[1:], stdout)
+	case "list":
+		return tokenList(args[1:], stdout)
+	case "revoke":
+		return tokenRevoke(args[1:], stdout)
+	}
+	return usageError{errors.New(tokenUsage)}
+}
+
+func tokenCreate(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("odi token create", flag.ContinueOnError)
 	email := fs.String("email", "", "account the token acts for")
 	name := fs.String("name", "cli", "a name to recognise the token by")
-	store, err := openStore(fs, args[1:])
+	store, err := openStore(fs, args)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	u, err := store.UserByEmail(context.Background(), *email)
-	if errors.Is(err, surveys.ErrNotFound) {
-		return fmt.Errorf("no account with email %q", *email)
-	}
+	u, err := account(context.Background(), store, *email)
 	if err != nil {
 		return err
 	}
@@ -168,6 +185,114 @@ func tokenCmd(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintln(stdout, plain)
 	return nil
+}
+
+func tokenList(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("odi token list", flag.ContinueOnError)
+	email := fs.String("email", "", "account whose tokens to list")
+	store, err := openStore(fs, args)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if *email == "" {
+		return usageError{errors.New("odi token list: --email is required")}
+	}
+	ctx := context.Background()
+	u, err := account(ctx, store, *email)
+	if err != nil {
+		return err
+	}
+	tokens, err := store.ListTokens(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tNAME\tCREATED\tLAST USED\tSTATUS")
+	for _, t := range tokens {
+		used, status := "never", "active"
+		if t.LastUsedAt != nil {
+			used = t.LastUsedAt.Format(cliTime)
+		}
+		if t.RevokedAt != nil {
+			status = "revoked " + t.RevokedAt.Format(cliTime)
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.CreatedAt.Format(cliTime), used, status)
+	}
+	return w.Flush()
+}
+
+// cliTime is how the command line shows a time: to the minute, in UTC.
+const cliTime = "2006-01-02 15:04 UTC"
+
+func tokenRevoke(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("odi token revoke", flag.ContinueOnError)
+	id := fs.Int64("id", 0, "id of the token, as odi token list shows it")
+	email := fs.String("email", "", "account of the token, with --name")
+	name := fs.String("name", "", "name of the token, with --email: revokes every active token of that name")
+	store, err := openStore(fs, args)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ctx := context.Background()
+	switch {
+	case *id > 0 && *email == "" && *name == "":
+		t, err := store.Token(ctx, *id)
+		if errors.Is(err, surveys.ErrNotFound) {
+			return fmt.Errorf("no token with id %d", *id)
+		}
+		if err != nil {
+			return err
+		}
+		u, err := store.UserByID(ctx, t.UserID)
+		if err != nil {
+			return err
+		}
+		if t.RevokedAt != nil {
+			fmt.Fprintf(stdout, "token %d %q of %s was already revoked\n", t.ID, t.Name, u.Email)
+			return nil
+		}
+		if err := store.RevokeToken(ctx, t.UserID, t.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "revoked token %d %q of %s\n", t.ID, t.Name, u.Email)
+		return nil
+	case *id == 0 && *email != "" && *name != "":
+		u, err := account(ctx, store, *email)
+		if err != nil {
+			return err
+		}
+		tokens, err := store.ListTokens(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		revoked := 0
+		for _, t := range tokens {
+			if t.Name != *name || t.RevokedAt != nil {
+				continue
+			}
+			if err := store.RevokeToken(ctx, u.ID, t.ID); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "revoked token %d %q of %s\n", t.ID, t.Name, u.Email)
+			revoked++
+		}
+		if revoked == 0 {
+			return fmt.Errorf("%s has no active token named %q (odi token list --email %s shows them)", u.Email, *name, u.Email)
+		}
+		return nil
+	}
+	return usageError{errors.New("usage: odi token revoke --id N | odi token revoke --email E --name N")}
+}
+
+// account loads the account with an email, or says there is none.
+func account(ctx context.Context, store *surveys.Store, email string) (*surveys.User, error) {
+	u, err := store.UserByEmail(ctx, email)
+	if errors.Is(err, surveys.ErrNotFound) {
+		return nil, fmt.Errorf("no account with email %q", email)
+	}
+	return u, err
 }
 
 func envOr(key, def string) string {
@@ -208,11 +333,7 @@ func demoCmd(args []string, stdout io.Writer) error {
 
 func demoOwner(ctx context.Context, store *surveys.Store, email string) (*surveys.User, error) {
 	if email != "" {
-		u, err := store.UserByEmail(ctx, email)
-		if errors.Is(err, surveys.ErrNotFound) {
-			return nil, fmt.Errorf("no account with email %q", email)
-		}
-		return u, err
+		return account(ctx, store, email)
 	}
 	users, err := store.ListUsers(ctx)
 	if err != nil {

@@ -135,3 +135,80 @@ func TestUserAddAndTokenCreate(t *testing.T) {
 		t.Fatalf("short password: %v %s", err, out)
 	}
 }
+
+func TestTokenListAndRevoke(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "odi.db")
+	odi := func(stdin string, args ...string) (string, int) {
+		t.Helper()
+		cmd := exec.Command(binary, append(args, "--db", db)...)
+		cmd.Stdin = strings.NewReader(stdin)
+		out, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return string(out), code
+	}
+	if out, code := odi("long enough password\n", "user", "add", "--email", "ana@example.com"); code != 0 {
+		t.Fatalf("user add: %d %s", code, out)
+	}
+	laptop, _ := odi("", "token", "create", "--email", "ana@example.com", "--name", "laptop")
+	odi("", "token", "create", "--email", "ana@example.com", "--name", "ci")
+	odi("", "token", "create", "--email", "ana@example.com", "--name", "ci")
+
+	out, code := odi("", "token", "list", "--email", "ana@example.com")
+	rows := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(rows) != 4 || !regexp.MustCompile(`^ID\s+NAME\s+CREATED\s+LAST USED\s+STATUS$`).MatchString(rows[0]) ||
+		!regexp.MustCompile(`^3\s+ci\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC\s+never\s+active$`).MatchString(rows[1]) ||
+		!regexp.MustCompile(`^1\s+laptop\s.*active$`).MatchString(rows[3]) || strings.Contains(out, "odi_") {
+		t.Fatalf("token list: %d\n%s", code, out)
+	}
+
+	if out, code := odi("", "token", "revoke", "--id", "1"); code != 0 || out != "revoked token 1 \"laptop\" of ana@example.com\n" {
+		t.Fatalf("revoke --id: %d %q", code, out)
+	}
+	if out, code := odi("", "token", "revoke", "--id", "1"); code != 0 || !strings.Contains(out, "already revoked") {
+		t.Fatalf("revoke --id twice: %d %q", code, out)
+	}
+	if out, code := odi("", "token", "revoke", "--email", "ana@example.com", "--name", "ci"); code != 0 || strings.Count(out, "revoked token") != 2 {
+		t.Fatalf("revoke --email --name: %d %q", code, out)
+	}
+	out, _ = odi("", "token", "list", "--email", "ana@example.com")
+	if strings.Count(out, "revoked 20") != 3 || strings.Contains(out, "active") {
+		t.Fatalf("token list after revoking all three:\n%s", out)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"token", "revoke", "--id", "99"}, 1, "no token with id 99"},
+		{[]string{"token", "revoke", "--email", "ana@example.com", "--name", "ci"}, 1, `has no active token named "ci"`},
+		{[]string{"token", "revoke", "--name", "ci"}, 2, "usage: odi token revoke"},
+		{[]string{"token", "revoke", "--id", "2", "--email", "ana@example.com"}, 2, "usage: odi token revoke"},
+		{[]string{"token", "list"}, 2, "--email is required"},
+		{[]string{"token", "list", "--email", "bob@example.com"}, 1, `no account with email "bob@example.com"`},
+		{[]string{"token", "forget"}, 2, "usage: odi token create"},
+	} {
+		out, code := odi("", tc.args...)
+		if code != tc.code || !strings.Contains(out, tc.msg) || strings.Count(strings.TrimSpace(out), "\n") != 0 {
+			t.Errorf("%v: exit %d %q, want %d and one line with %q", tc.args, code, out, tc.code, tc.msg)
+		}
+	}
+
+	// The revoked token no longer opens the API.
+	_, base, _ := startODI(t, db)
+	req, _ := http.NewRequest("GET", base+"/api/v1/studies", nil)
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(laptop))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("API with a revoked token: %d, want 401", resp.StatusCode)
+	}
+}

@@ -14,6 +14,7 @@ type Issue struct {
 // Lint rules, in the order Lint reports them.
 const (
 	RuleNoDirection = "no_direction" // the first word is not a direction verb
+	RuleNoObject    = "no_object"    // nothing follows the direction and metric
 	RuleTwoObjects  = "two_objects"  // the object of control joins two things
 	RuleSolution    = "solution"     // a product or feature is named instead of an outcome
 	RuleTooLong     = "too_long"     // more than maxWords words
@@ -39,6 +40,10 @@ func Lint(s string, others []string) []Issue {
 	if p.Direction == "" {
 		add(RuleNoDirection, "It starts with %s instead of a direction of improvement such as Minimize, Reduce or Increase.",
 			quote(p.firstWord, 30))
+	}
+	if p.Object == "" {
+		add(RuleNoObject, "It names no object of control: say what the customer is trying to get done, as in %q.",
+			"Minimize the time it takes to find a past decision")
 	}
 	if j := joiner(p.Object, p.connector); j != "" {
 		add(RuleTwoObjects, "The object of control %s joins two things with %q; rate each in a statement of its own.",

@@ -37,6 +37,12 @@ func TestLintRules(t *testing.T) {
 		{"direction two words", "Speed up the hand-over of a shift", nil},
 		{"direction after a bullet", "• Increase the likelihood that a spec is current", nil},
 
+		{"no object", "Minimize the time", []string{RuleNoObject}},
+		{"no object after a connector", "Minimize the time it takes to", []string{RuleNoObject}},
+		{"no object before a clarifier", "Reduce the likelihood, when the team is busy", []string{RuleNoObject}},
+		{"direction only", "Increase", []string{RuleNoObject}},
+		{"no direction and no object", "Time it takes to", []string{RuleNoDirection, RuleNoObject}},
+
 		{"two objects and", "Minimize the time it takes to find and share a decision", []string{RuleTwoObjects}},
 		{"two objects or", "Minimize the time it takes to find a decision or a spec", []string{RuleTwoObjects}},
 		{"two objects and/or", "Minimize the time it takes to find a decision and/or a spec", []string{RuleTwoObjects}},
@@ -137,6 +143,7 @@ func TestLintMessagesNameWhatWasFound(t *testing.T) {
 		in, want string
 	}{
 		{"Find a past decision", `It starts with "Find" instead of a direction of improvement such as Minimize, Reduce or Increase.`},
+		{"Minimize the time", `It names no object of control: say what the customer is trying to get done, as in "Minimize the time it takes to find a past decision".`},
 		{"Minimize the time it takes to find and share a decision",
 			`The object of control "find and share a decision" joins two things with "and"; rate each in a statement of its own.`},
 		{"Minimize the time it takes to find a decision and/or a spec", `joins two things with "and/or"`},
@@ -186,7 +193,7 @@ func TestLintHugeInputTakesLinearTime(t *testing.T) {
 	}
 }
 
-var knownRules = []string{RuleNoDirection, RuleTwoObjects, RuleSolution, RuleTooLong, RuleDuplicate}
+var knownRules = []string{RuleNoDirection, RuleNoObject, RuleTwoObjects, RuleSolution, RuleTooLong, RuleDuplicate}
 
 // checkIssue fails unless i has a known rule and a readable message.
 func checkIssue(t *testing.T, s string, i Issue) {

@@ -1,8 +1,8 @@
 // Package statement parses desired-outcome statements into the ODI parts —
 // direction, metric, object of control, contextual clarifier — so a researcher
 // sees how each statement reads, and lints them for the mistakes that make a
-// survey item hard to rate: no direction, two objects, a solution instead of
-// an outcome, too many words, a near-duplicate. Lint only warns; whether to
+// survey item hard to rate: no direction, no object of control, two objects,
+// a solution instead of an outcome, too many words, a near-duplicate. Lint only warns; whether to
 // keep a statement is the researcher's call.
 //
 // "Minimize the time it takes to onboard a new team member, regardless of

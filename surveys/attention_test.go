@@ -1,0 +1,82 @@
+package surveys_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"odi/surveys"
+	"odi/surveys/surveystest"
+)
+
+func TestAttentionCheckOnEveryBackend(t *testing.T) {
+	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
+		ctx := context.Background()
+		u, err := s.CreateUser(ctx, surveys.NewUser{Email: "r@example.com", Password: "password123", Role: "researcher"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "Attention"
+		st, err := s.CreateStudy(ctx, u, surveys.StudyInput{Name: &name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, stmt := range []string{"Minimize the time it takes to find a decision", "Minimize the likelihood of losing a spec", "Minimize the time it takes to plan"} {
+			if _, err := s.AddOutcome(ctx, u, st.ID, surveys.OutcomeInput{Statement: &stmt}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if sv, err := s.PreviewSurvey(ctx, u, st.ID); err != nil || sv.Attention != nil {
+			t.Fatalf("before it is set: %+v %v", sv, err)
+		}
+		on := true
+		if _, err := s.UpdateStudy(ctx, u, st.ID, surveys.StudyInput{AttentionCheck: &on}); err != nil {
+			t.Fatal(err)
+		}
+		sv, err := s.PreviewSurvey(ctx, u, st.ID)
+		if err != nil || sv.Attention == nil {
+			t.Fatalf("preview: %+v %v", sv, err)
+		}
+		// One item per respondent, not an outcome, in the same place each time.
+		stages := sv.Stages(sv.Order("r1"), "r1")
+		var checks []surveys.Item
+		for _, stg := range stages {
+			for _, it := range stg.Items {
+				if it.Attention {
+					checks = append(checks, it)
+				}
+			}
+		}
+		if len(checks) != 1 || checks[0].Code != "" || checks[0].Statement != sv.Attention.Text {
+			t.Fatalf("attention items %+v", checks)
+		}
+		if again := sv.Stages(sv.Order("r1"), "r1"); !slices.EqualFunc(again, stages, func(a, b surveys.Stage) bool { return slices.Equal(a.Items, b.Items) }) {
+			t.Fatal("the same respondent's stages differ")
+		}
+
+		pub, err := s.Publish(ctx, u, st.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ratings := map[string]any{"O01": map[string]any{"importance": 5.0, "satisfaction": 1.0},
+			"O02": map[string]any{"importance": 4.0, "satisfaction": 2.0}, "O03": map[string]any{"importance": 3.0, "satisfaction": 3.0}}
+		for _, tc := range []struct {
+			attention any
+			flags     []string
+		}{{2.0, nil}, {3.0, []string{surveys.FlagAttention}}} {
+			res, _, err := s.Submit(ctx, *pub.Slug, surveys.Submission{SubmissionID: uuid.NewString(), Ratings: ratings, Attention: tc.attention, Complete: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := s.Resume(ctx, *pub.Slug, res.ResumeToken)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(r.QualityFlags(), tc.flags) {
+				t.Errorf("attention %v: flags %v, want %v", tc.attention, r.Flags, tc.flags)
+			}
+		}
+	})
+}
