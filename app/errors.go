@@ -54,6 +54,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		msg = "internal error (request " + rid + ")"
 	}
 	if wantsHTML(c) {
+		if ok, err := s.respondentError(c, code, rid); ok {
+			return err
+		}
 		c.Status(code)
 		return s.render(c, "error", fiber.Map{"Title": "Error", "Status": code, "Message": msg, "Fields": fields})
 	}

@@ -13,28 +13,16 @@ import (
 // anything but the survey itself and their own response.
 
 func (s *Server) surveyDefinition(c *fiber.Ctx) error {
-	d, err := s.store.PublicDesign(c.UserContext(), c.Params("slug"))
+	sv, err := s.store.PublicSurvey(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(d.Survey())
-}
-
-// decodeSubmission reads a respondent's submission. Nearly every body is
-// read in one pass by surveys.DecodeSubmission; what that refuses goes
-// through decode, so odd and broken bodies get the same result and the same
-// error as anywhere else in the API.
-func decodeSubmission(c *fiber.Ctx, in *surveys.Submission) error {
-	if surveys.DecodeSubmission(c.Body(), in) == nil {
-		return nil
-	}
-	*in = surveys.Submission{}
-	return decode(c, in)
+	return c.JSON(sv)
 }
 
 func (s *Server) submit(c *fiber.Ctx) error {
 	var in surveys.Submission
-	if err := decodeSubmission(c, &in); err != nil {
+	if err := decode(c, &in); err != nil {
 		return err
 	}
 	if c.QueryBool("dry_run") {
@@ -56,7 +44,7 @@ func (s *Server) submit(c *fiber.Ctx) error {
 
 func (s *Server) autosave(c *fiber.Ctx) error {
 	var in surveys.Submission
-	if err := decodeSubmission(c, &in); err != nil {
+	if err := decode(c, &in); err != nil {
 		return err
 	}
 	res, err := s.store.Update(c.UserContext(), c.Params("slug"), c.Params("token"), in)

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,11 +85,19 @@ func TestSubmissionValidationNamesEveryField(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", k, e.Fields[k], v)
 		}
 	}
-	if _, ok := e.Fields["ratings.O02.importance"]; ok {
-		t.Errorf(`"5" as a string is a valid rating, got %q`, e.Fields["ratings.O02.importance"])
+	// A rating sent as text is not a number: the API takes numbers only.
+	if msg := e.Fields["ratings.O02.importance"]; msg != "must be a whole number from 1 to 5" {
+		t.Errorf(`"5" as a string: got %q`, msg)
 	}
 	wantField(t, anon.send("POST", path, map[string]any{"answers": map[string]any{}}), "submission_id", "is required")
-	wantField(t, anon.send("POST", path, map[string]any{"submission_id": "abc"}), "submission_id", "UUID")
+	// A bad submission_id does not hide what else is wrong.
+	r = anon.send("POST", path, map[string]any{"submission_id": "abc", "ratings": map[string]any{"O01": map[string]any{"importance": "3"}}})
+	e = apiError{}
+	r.json(t, &e)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(e.Fields["submission_id"], "UUID") ||
+		e.Fields["ratings.O01.importance"] != "must be a whole number from 1 to 5" {
+		t.Fatalf("bad id and bad rating: %d %s", r.status, r.body)
+	}
 }
 
 func TestSubmissionIsIdempotentAndResumable(t *testing.T) {
@@ -208,5 +217,216 @@ func TestSubmissionFloodIs429(t *testing.T) {
 	}
 	if last != http.StatusTooManyRequests {
 		t.Fatalf("6th submission in a minute with a limit of 5: %d", last)
+	}
+}
+
+// TestRepeatedSubmissionAnswersTheFirstResult: a browser that retries must
+// learn its answers are kept, even when its repeat differs, is invalid, or
+// arrives after the study has closed.
+func TestRepeatedSubmissionAnswersTheFirstResult(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	id, slug := publishedStudy(t, s, c)
+	anon := newClient(t, s)
+	path := "/api/v1/s/" + slug + "/responses"
+
+	first := sub(false, map[string]any{"uses_slack": "Yes"}, map[string]any{"O01": map[string]any{"importance": 5}})
+	var want surveys.SubmitResult
+	r := anon.send("POST", path, first)
+	wantStatus(t, r, http.StatusCreated)
+	r.json(t, &want)
+	same := func(what string, body map[string]any) {
+		t.Helper()
+		r := anon.send("POST", path, body)
+		var got surveys.SubmitResult
+		r.json(t, &got)
+		if r.status != http.StatusOK || got != want {
+			t.Fatalf("%s: %d %s, want 200 with %+v", what, r.status, r.body, want)
+		}
+	}
+	same("a repeat with other answers", map[string]any{"submission_id": first["submission_id"], "answers": map[string]any{"uses_slack": "No"}})
+	same("a repeat that is invalid", map[string]any{"submission_id": first["submission_id"],
+		"ratings": map[string]any{"O01": map[string]any{"importance": 9}}, "answers": map[string]any{"nope": 1}})
+	wantStatus(t, c.send("POST", fmt.Sprintf("/api/v1/studies/%d/close", id), nil), http.StatusOK)
+	same("a repeat after the study closed", first)
+	// A submission never stored is refused as before.
+	wantStatus(t, anon.send("POST", path, sub(false, nil, nil)), http.StatusGone)
+
+	resp, err := s.store.Resume(t.Context(), slug, want.ResumeToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Answers["uses_slack"] != "Yes" {
+		t.Errorf("a repeat changed the stored answer to %q", resp.Answers["uses_slack"])
+	}
+	var n int64
+	s.store.DB().Model(&surveys.Response{}).Count(&n)
+	if n != 1 {
+		t.Fatalf("%d responses stored, want 1", n)
+	}
+}
+
+// TestQuotaFullIsNoQualityFlag: a response screened out by a full quota says
+// why, but is not counted as flagged for its quality.
+func TestQuotaFullIsNoQualityFlag(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	id, slug := publishedStudy(t, s, c)
+	anon := newClient(t, s)
+	path := "/api/v1/s/" + slug + "/responses"
+	same := map[string]any{"O01": map[string]any{"importance": 3, "satisfaction": 3}, "O02": map[string]any{"importance": 3, "satisfaction": 3}}
+	var res surveys.SubmitResult
+	anon.send("POST", path, sub(true, map[string]any{"uses_slack": "Yes", "company_size": "large"}, same)).json(t, &res)
+	anon.send("POST", path, sub(true, map[string]any{"uses_slack": "Yes", "company_size": "large"}, same)).json(t, &res)
+	if res.Status != surveys.ScreenedOut {
+		t.Fatalf("second large: %+v", res)
+	}
+	var fw surveys.Fieldwork
+	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/fieldwork", id), nil).json(t, &fw)
+	// Only two outcomes: too few to call the same ratings straight-lining.
+	if fw.Flagged != 0 || fw.Counts["screened_out"] != 1 {
+		t.Fatalf("fieldwork counts %d flagged (%v), %v", fw.Flagged, fw.Flags, fw.Counts)
+	}
+	page := c.get(fmt.Sprintf("/studies/%d/fieldwork", id))
+	wantPage(t, page, "(quota full)")
+	if strings.Contains(page.body, `<span class="chip flag">quota_full`) {
+		t.Fatal("the responses table shows quota_full as a quality flag")
+	}
+}
+
+// attentionStudy publishes a study of n outcomes over steps job steps that
+// asks the attention check.
+func attentionStudy(t *testing.T, s *Server, c *client, n, steps int) (int64, string) {
+	t.Helper()
+	id := newStudy(t, c, "Attention")
+	base := fmt.Sprintf("/api/v1/studies/%d", id)
+	for i := range n {
+		st := fmt.Sprintf("Minimize the time it takes to find decision number %d made by the team", i+1)
+		wantStatus(t, c.send("POST", base+"/outcomes", map[string]string{"statement": st, "step": surveySteps[i*steps/n]}), http.StatusCreated)
+	}
+	wantStatus(t, c.send("PATCH", base, `{"attention_check": true}`), http.StatusOK)
+	var pub struct{ Slug string }
+	c.send("POST", base+"/publish", nil).json(t, &pub)
+	return id, pub.Slug
+}
+
+func TestAttentionCheckThroughTheAPI(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	id, slug := attentionStudy(t, s, c, 3, 1)
+	anon := newClient(t, s)
+	path := "/api/v1/s/" + slug + "/responses"
+
+	var sv surveys.Survey
+	anon.send("GET", "/api/v1/s/"+slug, nil).json(t, &sv)
+	if sv.Attention == nil || sv.Attention.Choose != 2 || !strings.Contains(sv.Attention.Text, `“Somewhat important”`) {
+		t.Fatalf("survey definition attention: %+v", sv.Attention)
+	}
+	ratings := map[string]any{}
+	for i, code := range []string{"O01", "O02", "O03"} {
+		ratings[code] = map[string]any{"importance": i + 2, "satisfaction": 4 - i}
+	}
+	submit := func(attention any) surveys.SubmitResult {
+		body := sub(true, nil, ratings)
+		if attention != nil {
+			body["attention"] = attention
+		}
+		var res surveys.SubmitResult
+		r := anon.send("POST", path, body)
+		wantStatus(t, r, http.StatusCreated)
+		r.json(t, &res)
+		return res
+	}
+	passed, wrong, none := submit(2), submit(5), submit(nil)
+	wantField(t, anon.send("POST", path, map[string]any{"submission_id": uuid.NewString(), "attention": "2"}), "attention", "whole number from 1 to 5")
+
+	var list surveys.ResponseList
+	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses", id), nil).json(t, &list)
+	flags := map[string][]string{}
+	for _, r := range list.Responses {
+		flags[r.RespondentID] = r.Flags
+	}
+	if len(flags[passed.RespondentID]) != 0 || !slices.Equal(flags[wrong.RespondentID], []string{"failed_attention"}) ||
+		!slices.Equal(flags[none.RespondentID], []string{"failed_attention"}) {
+		t.Fatalf("flags: passed %v, wrong %v, none %v", flags[passed.RespondentID], flags[wrong.RespondentID], flags[none.RespondentID])
+	}
+	var fw surveys.Fieldwork
+	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/fieldwork", id), nil).json(t, &fw)
+	if fw.Flagged != 2 || fw.Flags["failed_attention"] != 2 {
+		t.Fatalf("fieldwork flagged %d, %v", fw.Flagged, fw.Flags)
+	}
+	// The check is no outcome: not in the ratings columns, not scored.
+	csv := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", id), nil)
+	if header, _, _ := strings.Cut(csv.body, "\n"); header != "respondent_id,status,O01_imp,O01_sat,O02_imp,O02_sat,O03_imp,O03_sat" {
+		t.Fatalf("responses header %q", header)
+	}
+	var opp surveys.Opportunities
+	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/opportunities", id), nil).json(t, &opp)
+	if n := len(opp.Groups[0].Outcomes); n != 3 {
+		t.Fatalf("%d outcomes scored, want 3", n)
+	}
+
+	// A survey without the check refuses an answer to it.
+	_, other := publishedStudy(t, s, c)
+	wantField(t, anon.send("POST", "/api/v1/s/"+other+"/responses", map[string]any{"submission_id": uuid.NewString(), "attention": 2}),
+		"attention", "does not ask an attention check")
+}
+
+// A panel's redirect URL can be set, refused when it is no http(s) URL, and
+// cleared with an empty value, after which finished respondents stay on the
+// thank-you page.
+func TestRedirectURLCanBeCleared(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	id := newStudy(t, c, "Panel")
+	base := "/api/v1/studies/" + itoa(id)
+	wantStatus(t, c.send("PATCH", base, `{"redirect_url": "https://panel.example/done?pid={panel_id}"}`), http.StatusOK)
+	wantField(t, c.send("PATCH", base, `{"redirect_url": "javascript:alert(1)"}`), "redirect_url", "http(s) URL")
+	wantStatus(t, c.send("PATCH", base, `{"redirect_url": ""}`), http.StatusOK)
+	wantStatus(t, c.send("POST", base+"/outcomes", map[string]string{"statement": "Minimize the time it takes to find a decision"}), http.StatusCreated)
+	var pub struct{ Slug string }
+	c.send("POST", base+"/publish", nil).json(t, &pub)
+	var res surveys.SubmitResult
+	r := newClient(t, s).send("POST", "/api/v1/s/"+pub.Slug+"/responses", sub(true, nil,
+		map[string]any{"O01": map[string]int{"importance": 4, "satisfaction": 2}}))
+	wantStatus(t, r, http.StatusCreated)
+	r.json(t, &res)
+	if res.Redirect != "" {
+		t.Fatalf("cleared redirect still sends respondents to %q", res.Redirect)
+	}
+}
+
+// The attention check is part of the survey's structure: set on a draft,
+// locked once published, and carried into a duplicate.
+func TestAttentionCheckSettingLocksAtPublish(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	id, _ := attentionStudy(t, s, c, 2, 1)
+	base := "/api/v1/studies/" + itoa(id)
+	wantStatus(t, c.send("PATCH", base, `{"attention_check": false}`), http.StatusConflict)
+	wantStatus(t, c.send("PATCH", base, `{"attention_check": true}`), http.StatusOK)
+	var dup surveys.Study
+	c.send("POST", base+"/duplicate", nil).json(t, &dup)
+	if !dup.AttentionCheck || dup.Status != surveys.StatusDraft {
+		t.Fatalf("duplicate: %+v", dup)
+	}
+}
+
+// A study written in French offers its default job steps and four-forces
+// questions in French.
+func TestFrenchStudyGetsFrenchDefaults(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	var st surveys.Study
+	r := c.send("POST", "/api/v1/studies", `{"name": "Étude", "language": "fr", "four_forces": true}`)
+	wantStatus(t, r, http.StatusCreated)
+	r.json(t, &st)
+	if st.ForcesWording == surveys.DefaultForces || st.ForcesWording.Push == "" {
+		t.Fatalf("French study got the English forces wording: %+v", st.ForcesWording)
+	}
+	var d surveys.Design
+	c.send("GET", "/api/v1/studies/"+itoa(st.ID), nil).json(t, &d)
+	if len(d.Steps) != 8 || d.Steps[0].Name == "Define" {
+		t.Fatalf("French study steps: %+v", d.Steps)
 	}
 }

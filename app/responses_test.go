@@ -3,7 +3,9 @@ package app
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"testing"
+	"time"
 
 	"odi/surveys"
 )
@@ -52,4 +54,54 @@ func TestExcludeRestoreAndForgetAResponse(t *testing.T) {
 	other := api(t, s, "o@example.com", "researcher")
 	wantStatus(t, other.send("PATCH", base+"/responses/r2", `{"excluded": true}`), http.StatusNotFound)
 	wantStatus(t, other.send("GET", base+"/fieldwork", nil), http.StatusNotFound)
+}
+
+// TestFieldworkShowsPanelIDsQuietDaysAndQuotaQuestions: the panel id an
+// invitation carried is in the responses table and list; the chart of
+// responses per day keeps its quiet days; quotas are named by their question.
+func TestFieldworkShowsPanelIDsQuietDaysAndQuotaQuestions(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	id, slug := publishedStudy(t, s, c)
+	base := fmt.Sprintf("/api/v1/studies/%d", id)
+	var invs struct {
+		Invitations []struct{ Token string } `json:"invitations"`
+	}
+	c.send("POST", base+"/invitations", map[string]any{"external_ids": []string{"panel-77"}}).json(t, &invs)
+	anon := newClient(t, s)
+	path := "/api/v1/s/" + slug + "/responses"
+	invited := sub(false, map[string]any{"uses_slack": "Yes"}, nil)
+	invited["invitation"] = invs.Invitations[0].Token
+	var res surveys.SubmitResult
+	anon.send("POST", path, invited).json(t, &res)
+	anon.send("POST", path, sub(false, nil, nil))
+	anon.send("POST", path, sub(false, nil, nil))
+	// Started on the 1st, the 1st and the 4th of March.
+	for i, day := range []string{"2026-03-01 10:00:00", "2026-03-01 11:00:00", "2026-03-04 09:00:00"} {
+		started, _ := time.Parse(time.DateTime, day)
+		if err := s.store.DB().Exec("UPDATE responses SET started_at = ? WHERE id = ?", started, i+1).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	var list surveys.ResponseList
+	c.send("GET", base+"/responses", nil).json(t, &list)
+	var external string
+	for _, r := range list.Responses {
+		if r.RespondentID == res.RespondentID {
+			external = r.ExternalID
+		}
+	}
+	if external != "panel-77" {
+		t.Fatalf("the response list gives panel id %q", external)
+	}
+	var fw surveys.Fieldwork
+	c.send("GET", base+"/fieldwork", nil).json(t, &fw)
+	want := []surveys.DayCount{{Day: "2026-03-01", Count: 2}, {Day: "2026-03-02"}, {Day: "2026-03-03"}, {Day: "2026-03-04", Count: 1}}
+	if !slices.Equal(fw.PerDay, want) {
+		t.Fatalf("per day %v, want %v", fw.PerDay, want)
+	}
+	page := c.get(fmt.Sprintf("/studies/%d/fieldwork", id))
+	wantPage(t, page, `<th scope="col">Panel id</th>`, `<td data-label="Panel id"><code class="panel-id">panel-77</code></td>`,
+		"<title>2026-03-02: 0</title>", "Size?: large — 0 of 1")
 }

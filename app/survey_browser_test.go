@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -59,7 +60,7 @@ func (b *surveyTab) click(sel string) {
 
 func (b *surveyTab) next() *network.Response {
 	b.t.Helper()
-	return b.load("next", chromedp.Click(chromedp.CSS(`button[value=next]`)))
+	return b.load("next", chromedp.Click(chromedp.CSS(`.nav button[value=next]`)))
 }
 
 // shown lists the outcome codes on the page, in the order shown.
@@ -129,10 +130,6 @@ func surveyBrowserStudy(t *testing.T) (*Server, string, string) {
 // every outcome rated as surveyAnswer says.
 func wantStoredComplete(t *testing.T, s *Server, slug, token string) {
 	t.Helper()
-	d, err := s.store.PublicDesign(t.Context(), slug)
-	if err != nil {
-		t.Fatal(err)
-	}
 	resp, err := s.store.Resume(t.Context(), slug, token)
 	if err != nil {
 		t.Fatal(err)
@@ -140,10 +137,10 @@ func wantStoredComplete(t *testing.T, s *Server, slug, token string) {
 	if resp.Status != surveys.Complete || resp.Answers["company_size"] != "10-49" || resp.Answers["nps"] != "8" {
 		t.Fatalf("stored %s with answers %v", resp.Status, resp.Answers)
 	}
-	for _, o := range d.Outcomes {
-		imp, sat := resp.Rating(o.Slot)
-		if wi, ws := surveyAnswer(o.Code); int(imp) != wi || int(sat) != ws {
-			t.Errorf("%s stored %d/%d, want %d/%d", o.Code, imp, sat, wi, ws)
+	for _, it := range surveyItems(t, s, slug) {
+		imp, sat := resp.Rating(it.Slot)
+		if wi, ws := surveyAnswer(it.Code); int(imp) != wi || int(sat) != ws {
+			t.Errorf("%s stored %d/%d, want %d/%d", it.Code, imp, sat, wi, ws)
 		}
 	}
 	if len(resp.ItemOrder) != 30 {
@@ -207,14 +204,9 @@ func respondInBrowser(t *testing.T, browser context.Context, s *Server, base, sl
 		if err != nil {
 			return false
 		}
-		for _, code := range half {
-			d, _ := s.store.PublicDesign(t.Context(), slug)
-			for _, o := range d.Outcomes {
-				if o.Code == code {
-					if imp, sat := r.Rating(o.Slot); imp == 0 || sat == 0 {
-						return false
-					}
-				}
+		for _, it := range surveyItems(t, s, slug) {
+			if imp, sat := r.Rating(it.Slot); slices.Contains(half, it.Code) && (imp == 0 || sat == 0) {
+				return false
 			}
 		}
 		return true
@@ -258,6 +250,31 @@ func respondInBrowser(t *testing.T, browser context.Context, s *Server, base, sl
 		t.Fatalf("end page: %q / %q", got, b.text("main"))
 	}
 	wantStoredComplete(t, s, slug, token.Value)
+	// The device forgets the finished response: the link opened again, by
+	// the next person at this computer, starts afresh.
+	kept, err := chromedp.Run(tabCtx, chromedp.Evaluate[*string](`localStorage.getItem(`+strconv.Quote("odi:"+slug)+`)`))
+	b.must("read localStorage", err)
+	if kept != nil {
+		t.Fatalf("localStorage still holds the token %q", *kept)
+	}
+	b.load("open link again", chromedp.Navigate(link))
+	if got := b.text("main"); !strings.Contains(got, "Start") || strings.Contains(got, surveys.Messages["en"]["thanks"]) {
+		t.Fatalf("the link opened after finishing shows %q", got)
+	}
+}
+
+// surveyItems are the outcomes of a published survey, page by page.
+func surveyItems(t *testing.T, s *Server, slug string) []surveys.Item {
+	t.Helper()
+	sv, err := s.store.PublicSurvey(t.Context(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []surveys.Item
+	for _, pg := range sv.Pages {
+		out = append(out, pg.Items...)
+	}
+	return out
 }
 
 func waitFor(t *testing.T, what string, ok func() bool) {
@@ -325,6 +342,15 @@ func respondWithoutJavaScript(t *testing.T, browser context.Context, s *Server, 
 	b.click(`input[name="q.company_size"][value="10-49"]`)
 	b.click(`input[name="q.nps"][value="8"]`)
 	b.next()
+	var token string
+	for _, ck := range mustCookies(t, tab) {
+		if ck.Name == resumeCookie {
+			token = ck.Value
+		}
+	}
+	if token == "" {
+		t.Fatal("no resume cookie")
+	}
 	for _, step := range surveySteps {
 		if got := b.text("h1"); got != step {
 			t.Fatalf("step %q, want %s: %s", got, step, b.text("main"))
@@ -335,16 +361,17 @@ func respondWithoutJavaScript(t *testing.T, browser context.Context, s *Server, 
 	if !strings.Contains(b.text("main"), "Thank you") {
 		t.Fatalf("end page: %q", b.text("main"))
 	}
-	var token string
+	wantStoredComplete(t, s, slug, token)
+	// A shared computer: the next person to open the link starts afresh.
 	for _, ck := range mustCookies(t, tab) {
 		if ck.Name == resumeCookie {
-			token = ck.Value
+			t.Fatal("the resume cookie outlived the finished response")
 		}
 	}
-	if token == "" {
-		t.Fatal("no resume cookie")
+	b.load("open link again", chromedp.Navigate(base+"/s/"+slug))
+	if got := b.text("h1"); got != "Team knowledge" || !strings.Contains(b.text("main"), "Start") {
+		t.Fatalf("the link opened after finishing shows %q / %q", got, b.text("main"))
 	}
-	wantStoredComplete(t, s, slug, token)
 }
 
 func mustCookies(t *testing.T, ctx context.Context) []*network.Cookie {

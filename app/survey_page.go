@@ -3,8 +3,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"hash/fnv"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,83 +18,43 @@ import (
 // works with JavaScript off: every step posts to /s/:slug, the server stores
 // the progress (Store.Submit on Start, Store.Update after each step), keeps
 // the resume token in a cookie scoped to the survey and redirects to the next
-// step. survey.js only adds autosave and same-device resume on top.
+// step. survey.js only adds autosave and same-device resume on top. Once a
+// response is finished the device forgets it, so whoever opens the link next
+// on a shared computer starts afresh.
 
 const (
 	resumeCookie = "odi_resume"
 	resumeMaxAge = 60 * 24 * 60 * 60 // seconds: long enough to come back to a paused survey
 
-	stepWelcome   = "welcome"
-	stepQuestions = "questions"
-	stepOutcomes  = "outcomes"
-	stepForces    = "forces"
+	attentionField = "attention" // the form field of the attention check
+	attentionID    = "attention-check"
 )
 
-var forceNames = [4]string{"push", "pull", "anxiety", "habit"}
-
-// surveyFlow is a study's survey cut into the steps a respondent pages
-// through; steps[0] is the welcome.
+// surveyFlow is a survey laid out for one respondent; stages[0] is the welcome.
 type surveyFlow struct {
-	design *surveys.Design
 	sv     *surveys.Survey
 	lang   string
-	steps  []flowStep
+	stages []surveys.Stage
 	order  []string
 	kinds  map[string]surveys.Question
 }
 
-type flowStep struct {
-	kind      string
-	title     string
-	questions []surveys.Question
-	items     []surveys.Item // in this respondent's order
-}
-
 // newFlow lays out the survey for one respondent: the outcomes in the order
 // stored with r, or shuffled from r's respondent id when it has none yet, or
-// from seed when there is no response ("" keeps the design's order).
-func newFlow(d *surveys.Design, r *surveys.Response, seed string) *surveyFlow {
-	sv := d.Survey()
+// from seed when there is no response ("" keeps the design's order). The
+// attention check, when asked, is placed from the same id or seed.
+func newFlow(sv *surveys.Survey, r *surveys.Response, seed string) *surveyFlow {
 	var order []string
-	switch {
-	case r != nil && len(r.ItemOrder) > 0:
+	if r != nil {
+		seed = r.RespondentID
 		order = r.ItemOrder
-	case r != nil:
-		order = outcomeOrder(sv, r.RespondentID)
-	case seed != "":
-		order = outcomeOrder(sv, seed)
 	}
-	f := &surveyFlow{design: d, sv: sv, lang: sv.Language, order: order, kinds: map[string]surveys.Question{}}
-	f.steps = append(f.steps, flowStep{kind: stepWelcome, title: sv.Title})
-	for _, qs := range [][]surveys.Question{sv.Screeners, sv.Profile} {
-		if len(qs) > 0 {
-			f.steps = append(f.steps, flowStep{kind: stepQuestions, title: f.msg("about_you"), questions: qs})
-		}
-		for _, q := range qs {
-			f.kinds[q.Key] = q
-		}
+	if len(order) == 0 && seed != "" {
+		order = sv.Order(seed)
 	}
-	rank := make(map[string]int, len(order))
-	for i, code := range order {
-		rank[code] = i
-	}
-	at := func(code string) int {
-		if i, ok := rank[code]; ok {
-			return i
-		}
-		return len(order)
-	}
-	for _, pg := range sv.Pages {
-		items := slices.Clone(pg.Items)
-		slices.SortStableFunc(items, func(a, b surveys.Item) int { return at(a.Code) - at(b.Code) })
-		title := pg.Step
-		if title == "" {
-			title = sv.Title
-		}
-		f.steps = append(f.steps, flowStep{kind: stepOutcomes, title: title, items: items})
-	}
-	if sv.Forces != nil {
-		f.steps = append(f.steps, flowStep{kind: stepForces, title: f.msg("forces")})
+	f := &surveyFlow{sv: sv, lang: sv.Language, stages: sv.Stages(order, seed), order: order, kinds: map[string]surveys.Question{}}
+	for _, q := range slices.Concat(sv.Screeners, sv.Profile) {
+		f.kinds[q.Key] = q
 	}
 	return f
 }
@@ -104,70 +62,31 @@ func newFlow(d *surveys.Design, r *surveys.Response, seed string) *surveyFlow {
 func (f *surveyFlow) msg(key string) string { return surveys.Msg(f.lang, key) }
 
 // last is the index of the final step.
-func (f *surveyFlow) last() int { return len(f.steps) - 1 }
+func (f *surveyFlow) last() int { return len(f.stages) - 1 }
 
-// outcomeOrder shuffles the outcomes within each job step with a generator
-// seeded from seed: each respondent gets their own order, and the same one
-// every time the page is drawn. The order is stored with the response.
-func outcomeOrder(sv *surveys.Survey, seed string) []string {
-	h := fnv.New64a()
-	h.Write([]byte(seed))
-	rng := rand.New(rand.NewPCG(h.Sum64(), 0x6f6469))
-	var out []string
-	for _, pg := range sv.Pages {
-		codes := make([]string, len(pg.Items))
-		for i, it := range pg.Items {
-			codes[i] = it.Code
-		}
-		rng.Shuffle(len(codes), func(i, j int) { codes[i], codes[j] = codes[j], codes[i] })
-		out = append(out, codes...)
+// formRating is a rating as the form sent it: a number for the store to
+// check, the text itself when it is not one (the store names it), nil when
+// the field was left empty.
+func formRating(v string) any {
+	if v == "" {
+		return nil
 	}
-	return out
-}
-
-// answers is what a respondent has given so far, keyed as the form names
-// its fields.
-type answers struct {
-	q      map[string]string // question key -> stored answer (multi joined with ;)
-	imp    map[string]int    // outcome code -> 1..5, 0 = none
-	sat    map[string]int
-	forces map[string]int
-}
-
-func newAnswers() *answers {
-	return &answers{q: map[string]string{}, imp: map[string]int{}, sat: map[string]int{}, forces: map[string]int{}}
-}
-
-func answersOf(d *surveys.Design, r *surveys.Response) *answers {
-	a := newAnswers()
-	if r == nil {
-		return a
+	if n, err := strconv.Atoi(v); err == nil {
+		return float64(n)
 	}
-	for k, v := range r.Answers {
-		a.q[k] = v
-	}
-	for _, o := range d.Outcomes {
-		i, s := r.Rating(o.Slot)
-		a.imp[o.Code], a.sat[o.Code] = int(i), int(s)
-	}
-	for i, name := range forceNames {
-		if i < len(r.Forces) {
-			a.forces[name] = int(r.Forces[i])
-		}
-	}
-	return a
+	return v
 }
 
 // read takes step p's fields from a posted form into a and returns them as
 // a submission. A field left empty clears its answer: the page shows the
 // whole state of its questions.
-func (f *surveyFlow) read(p int, c *fiber.Ctx, a *answers) surveys.Submission {
+func (f *surveyFlow) read(p int, c *fiber.Ctx, a *surveys.Answers) surveys.Submission {
 	var in surveys.Submission
-	step := f.steps[p]
-	switch step.kind {
-	case stepQuestions:
+	st := f.stages[p]
+	switch st.Kind {
+	case surveys.StageQuestions:
 		in.Answers = map[string]any{}
-		for _, q := range step.questions {
+		for _, q := range st.Questions {
 			var v string
 			if q.Kind == surveys.KindMulti {
 				var picked []string
@@ -179,94 +98,85 @@ func (f *surveyFlow) read(p int, c *fiber.Ctx, a *answers) surveys.Submission {
 				v = c.FormValue("q." + q.Key)
 			}
 			in.Answers[q.Key] = v
-			a.q[q.Key] = v
+			a.Questions[q.Key] = v
 		}
-	case stepOutcomes:
+	case surveys.StageOutcomes:
 		in.Ratings = map[string]any{}
-		for _, it := range step.items {
-			pair := map[string]any{"importance": nil, "satisfaction": nil}
-			if v := c.FormValue("i." + it.Code); v != "" {
-				pair["importance"] = v
+		for _, it := range st.Items {
+			if it.Attention {
+				in.Attention = formRating(c.FormValue(attentionField))
+				a.Attention, _ = strconv.Atoi(c.FormValue(attentionField))
+				continue
 			}
-			if v := c.FormValue("s." + it.Code); v != "" {
-				pair["satisfaction"] = v
-			}
-			in.Ratings[it.Code] = pair
-			a.imp[it.Code], _ = strconv.Atoi(c.FormValue("i." + it.Code))
-			a.sat[it.Code], _ = strconv.Atoi(c.FormValue("s." + it.Code))
+			imp, sat := c.FormValue("i."+it.Code), c.FormValue("s."+it.Code)
+			in.Ratings[it.Code] = map[string]any{"importance": formRating(imp), "satisfaction": formRating(sat)}
+			var r [2]int
+			r[0], _ = strconv.Atoi(imp)
+			r[1], _ = strconv.Atoi(sat)
+			a.Ratings[it.Code] = r
 		}
-	case stepForces:
+	case surveys.StageForces:
 		in.Forces = map[string]any{}
-		for _, name := range forceNames {
-			var v any
-			if s := c.FormValue("f." + name); s != "" {
-				v = s
-			}
-			in.Forces[name] = v
-			a.forces[name], _ = strconv.Atoi(c.FormValue("f." + name))
+		for _, name := range surveys.ForceNames {
+			v := c.FormValue("f." + name)
+			in.Forces[name] = formRating(v)
+			a.Forces[name], _ = strconv.Atoi(v)
 		}
 	}
 	return in
 }
 
-// missing names the unanswered fields of step p: required questions, both
-// ratings of every outcome, all four forces.
-func (f *surveyFlow) missing(p int, a *answers) map[string]string {
+// formField is the form field of a submission's field name
+// ("ratings.O01.satisfaction" is s.O01), "" for one the page does not show.
+func formField(field string) string {
+	parts := strings.SplitN(field, ".", 3)
+	switch {
+	case field == "attention":
+		return attentionField
+	case parts[0] == "answers" && len(parts) == 2:
+		return "q." + parts[1]
+	case parts[0] == "ratings" && len(parts) == 3 && parts[2] == "satisfaction":
+		return "s." + parts[1]
+	case parts[0] == "ratings" && len(parts) > 1:
+		return "i." + parts[1]
+	case parts[0] == "forces" && len(parts) == 2:
+		return "f." + parts[1]
+	}
+	return ""
+}
+
+// missing names the unanswered fields of step p, keyed by form field, in the
+// respondent's language.
+func (f *surveyFlow) missing(p int, a *surveys.Answers) map[string]string {
 	errs := map[string]string{}
-	step := f.steps[p]
-	for _, q := range step.questions {
-		if q.Required && strings.TrimSpace(a.q[q.Key]) == "" {
-			errs["q."+q.Key] = f.msg("required")
-		}
-	}
-	for _, it := range step.items {
-		if a.imp[it.Code] == 0 {
-			errs["i."+it.Code] = f.msg("rating")
-		}
-		if a.sat[it.Code] == 0 {
-			errs["s."+it.Code] = f.msg("rating")
-		}
-	}
-	if step.kind == stepForces {
-		for _, name := range forceNames {
-			if a.forces[name] == 0 {
-				errs["f."+name] = f.msg("force")
-			}
+	for _, field := range f.stages[p].Missing(a) {
+		name := formField(field)
+		switch name[0] {
+		case 'q':
+			errs[name] = f.msg("required")
+		case 'f':
+			errs[name] = f.msg("force")
+		default:
+			errs[name] = f.msg("rating")
 		}
 	}
 	return errs
-}
-
-// resumeAt is where a returning respondent continues: the first step with
-// something unanswered, or the last one.
-func (f *surveyFlow) resumeAt(a *answers) int {
-	for p := 1; p < f.last(); p++ {
-		if len(f.missing(p, a)) > 0 {
-			return p
-		}
-	}
-	return f.last()
 }
 
 // fieldErrors turns the store's validation messages into the respondent's
 // language, keyed by form field; anything not on the page goes under "".
 func (f *surveyFlow) fieldErrors(ve *surveys.ValidationError, errs map[string]string) {
 	for field, msg := range ve.Fields {
-		parts := strings.SplitN(field, ".", 3)
+		name := formField(field)
 		switch {
-		case parts[0] == "answers" && len(parts) > 1:
-			q := f.kinds[parts[1]]
-			errs["q."+parts[1]] = f.answerError(q, msg)
-		case parts[0] == "ratings" && len(parts) > 1:
-			name := "i." + parts[1]
-			if len(parts) > 2 && parts[2] == "satisfaction" {
-				name = "s." + parts[1]
-			}
-			errs[name] = f.msg("rating")
-		case parts[0] == "forces" && len(parts) > 1:
-			errs["f."+parts[1]] = f.msg("force")
-		default:
+		case name == "":
 			errs[""] = msg
+		case name[0] == 'q':
+			errs[name] = f.answerError(f.kinds[name[2:]], msg)
+		case name[0] == 'f':
+			errs[name] = f.msg("force")
+		default:
+			errs[name] = f.msg("rating")
 		}
 	}
 }
@@ -316,9 +226,10 @@ type scaleView struct {
 }
 
 type itemView struct {
-	Code, Statement string
-	Scales          [2]scaleView
-	Bad             bool
+	ID, Statement string
+	Scales        []scaleView // importance and satisfaction; importance alone for the attention check
+	Check         bool        // the attention check
+	Bad           bool
 }
 
 type errorLink struct{ ID, Text string }
@@ -331,20 +242,20 @@ type stepView struct {
 	Lead        string
 }
 
-func (f *surveyFlow) view(p int, a *answers, errs map[string]string) (stepView, []errorLink) {
-	step := f.steps[p]
-	v := stepView{Kind: step.kind, Title: step.title}
+func (f *surveyFlow) view(p int, a *surveys.Answers, errs map[string]string) (stepView, []errorLink) {
+	st := f.stages[p]
+	v := stepView{Kind: st.Kind, Title: st.Title}
 	var links []errorLink
-	for _, q := range step.questions {
+	for _, q := range st.Questions {
 		qv := questionView{ID: "q-" + q.Key, Name: "q." + q.Key, Kind: q.Kind, Text: q.Text, Error: errs["q."+q.Key],
-			Optional: !q.Required, Value: a.q[q.Key]}
+			Optional: !q.Required, Value: a.Questions[q.Key]}
 		switch q.Kind {
 		case surveys.KindSingle, surveys.KindMulti:
 			qv.Input = "radio"
-			picked := []string{a.q[q.Key]}
+			picked := []string{a.Questions[q.Key]}
 			if q.Kind == surveys.KindMulti {
 				qv.Input = "checkbox"
-				picked = strings.Split(a.q[q.Key], ";")
+				picked = strings.Split(a.Questions[q.Key], ";")
 			}
 			for _, o := range q.Options {
 				qv.Choices = append(qv.Choices, choiceView{Value: o, Label: o, Checked: slices.Contains(picked, o)})
@@ -353,7 +264,7 @@ func (f *surveyFlow) view(p int, a *answers, errs map[string]string) (stepView, 
 			qv.Input = "radio"
 			for n := range 11 {
 				s := strconv.Itoa(n)
-				qv.Choices = append(qv.Choices, choiceView{Value: s, Label: s, Checked: a.q[q.Key] == s})
+				qv.Choices = append(qv.Choices, choiceView{Value: s, Label: s, Checked: a.Questions[q.Key] == s})
 			}
 			qv.Low, qv.High = f.msg("nps_low"), f.msg("nps_high")
 		case surveys.KindNumber:
@@ -369,39 +280,39 @@ func (f *surveyFlow) view(p int, a *answers, errs map[string]string) (stepView, 
 		}
 		v.Questions = append(v.Questions, qv)
 	}
-	if step.kind == stepOutcomes {
-		want := strings.TrimRight(strings.TrimSpace(f.design.Study.Job.Want), ".,;: ")
-		if want != "" {
-			v.Lead = fmt.Sprintf(f.msg("rate_lead"), want)
-		} else {
-			v.Lead = f.msg("rate_lead_bare")
-		}
+	if st.Kind == surveys.StageOutcomes {
+		v.Lead = f.sv.Lead
 	}
-	for _, it := range step.items {
-		iv := itemView{Code: it.Code, Statement: it.Statement}
-		iv.Scales[0] = scaleView{ID: "i-" + it.Code, Name: "i." + it.Code, Legend: it.Importance,
-			Short: f.msg("importance"), Error: errs["i."+it.Code], Choices: ratingChoices(f.sv.Scale.Importance, a.imp[it.Code])}
-		iv.Scales[1] = scaleView{ID: "s-" + it.Code, Name: "s." + it.Code, Legend: it.Statement + " — " + it.Satisfaction,
-			Short: f.msg("satisfaction"), Error: errs["s."+it.Code], Choices: ratingChoices(f.sv.Scale.Satisfaction, a.sat[it.Code])}
-		iv.Bad = iv.Scales[0].Error != "" || iv.Scales[1].Error != ""
+	for _, it := range st.Items {
+		var iv itemView
+		if it.Attention {
+			iv = itemView{ID: attentionID, Statement: it.Statement, Check: true, Scales: []scaleView{{
+				ID: attentionField, Name: attentionField, Legend: it.Statement, Short: f.msg("importance"),
+				Error: errs[attentionField], Choices: ratingChoices(f.sv.Scale.Importance, a.Attention)}}}
+		} else {
+			r := a.Ratings[it.Code]
+			iv = itemView{ID: "o-" + it.Code, Statement: it.Statement, Scales: []scaleView{
+				{ID: "i-" + it.Code, Name: "i." + it.Code, Legend: it.Importance, Short: f.msg("importance"),
+					Error: errs["i."+it.Code], Choices: ratingChoices(f.sv.Scale.Importance, r[0])},
+				{ID: "s-" + it.Code, Name: "s." + it.Code, Legend: it.Statement + " — " + it.Satisfaction, Short: f.msg("satisfaction"),
+					Error: errs["s."+it.Code], Choices: ratingChoices(f.sv.Scale.Satisfaction, r[1])},
+			}}
+		}
+		for _, sc := range iv.Scales {
+			iv.Bad = iv.Bad || sc.Error != ""
+		}
 		if iv.Bad {
-			links = append(links, errorLink{"o-" + it.Code, it.Statement})
+			links = append(links, errorLink{iv.ID, it.Statement})
 		}
 		v.Items = append(v.Items, iv)
 	}
-	if step.kind == stepForces {
+	if st.Kind == surveys.StageForces {
 		w := f.sv.Forces
-		texts := [4]string{w.Push, w.Pull, w.Anxiety, w.Habit}
-		defaults := [4]string{surveys.DefaultForces.Push, surveys.DefaultForces.Pull, surveys.DefaultForces.Anxiety, surveys.DefaultForces.Habit}
-		for i, name := range forceNames {
-			text := texts[i]
-			if strings.TrimSpace(text) == "" {
-				text = defaults[i]
-			}
+		for i, text := range [4]string{w.Push, w.Pull, w.Anxiety, w.Habit} {
+			name := surveys.ForceNames[i]
 			sc := scaleView{ID: "f-" + name, Name: "f." + name, Legend: text, Short: text, Error: errs["f."+name]}
 			for n := 1; n <= 10; n++ {
-				s := strconv.Itoa(n)
-				sc.Choices = append(sc.Choices, choiceView{Value: s, Checked: a.forces[name] == n})
+				sc.Choices = append(sc.Choices, choiceView{Value: strconv.Itoa(n), Checked: a.Forces[name] == n})
 			}
 			if sc.Error != "" {
 				links = append(links, errorLink{sc.ID, text})
@@ -436,11 +347,12 @@ func messages(lang string) map[string]string {
 type surveyPageData struct {
 	flow     *surveyFlow
 	p        int
-	a        *answers
+	a        *surveys.Answers
 	errs     map[string]string
 	action   string // where the form goes
 	token    string // resume token, "" before Start and in the preview
-	stale    bool   // a resume token was given but is unknown
+	answered bool   // the response holds an answer, so "Saved" means something
+	stale    bool   // a resume token was given but leads to nothing to continue
 	preview  int64  // the study id when previewing
 	sid      string // the submission id Start will use
 	invite   string
@@ -474,8 +386,8 @@ func (s *Server) drawSurvey(c *fiber.Ctx, d surveyPageData) error {
 		"P": d.p, "N": n, "Done": d.p - 1, "PageOf": fmt.Sprintf(f.msg("page_of"), d.p, n),
 		"Minutes": minutes, "Next": next,
 		"Action": d.action, "Method": "post", "Slug": f.sv.Slug, "Token": d.token, "Stale": d.stale,
-		"Saved": d.token != "" && d.p > 0 && len(links) == 0, "ResumeURL": d.resumeAt,
-		"Errors": links, "Wide": step.Kind == stepOutcomes, "SID": d.sid, "Invitation": d.invite, "Notice": d.notice,
+		"Saved": d.token != "" && d.answered && d.p > 0 && len(links) == 0, "ResumeURL": d.resumeAt,
+		"Errors": links, "Wide": step.Kind == surveys.StageOutcomes, "SID": d.sid, "Invitation": d.invite, "Notice": d.notice,
 	}
 	if d.preview != 0 {
 		data["Method"] = "get"
@@ -488,45 +400,48 @@ func (s *Server) drawSurvey(c *fiber.Ctx, d surveyPageData) error {
 }
 
 // drawEnd shows a page with nothing left to answer: thanks, screened out,
-// closed, not found. redirect sends the respondent on to a panel; preview is
-// the study id when a researcher previews.
-func (s *Server) drawEnd(c *fiber.Ctx, d *surveys.Design, key, redirect string, preview int64) error {
-	lang, title := "en", ""
-	if d != nil {
-		lang, title = d.Study.Language, d.Study.Name
+// closed, not found. sv is nil for a survey that does not exist; redirect
+// sends the respondent on to a panel; preview is the study id when a
+// researcher previews. Shown for a real survey, it tells survey.js to forget
+// the response on this device.
+func (s *Server) drawEnd(c *fiber.Ctx, sv *surveys.Survey, key, redirect string, preview int64) error {
+	lang, title, slug := "en", "", ""
+	if sv != nil {
+		lang, title, slug = sv.Language, sv.Title, sv.Slug
 	}
 	msg := surveys.Msg(lang, key)
-	if key == "thanks" && d != nil && strings.TrimSpace(d.Study.Thanks) != "" {
-		msg = d.Study.Thanks
+	if key == "thanks" && sv != nil && strings.TrimSpace(sv.Thanks) != "" {
+		msg = sv.Thanks
 	}
 	if title == "" {
 		title = msg
 	}
 	data := fiber.Map{"Lang": lang, "Title": title, "Heading": title, "Message": msg,
-		"Kind": key, "Redirect": redirect, "M": messages(lang)}
+		"Kind": key, "Redirect": redirect, "M": messages(lang), "Slug": slug}
 	if preview != 0 {
 		data["Preview"] = surveys.Msg(lang, "preview")
 		data["StudyID"] = preview
+		data["Slug"] = ""
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Render("survey_end", data, "survey_layout")
 }
 
-// surveyDesign loads the open study behind the link. A closed study (410) or
-// an unknown link (404) gets its polite page here, and ok is false.
-func (s *Server) surveyDesign(c *fiber.Ctx) (d *surveys.Design, ok bool, err error) {
-	d, err = s.store.PublicDesign(c.UserContext(), c.Params("slug"))
+// surveyOf loads the open survey behind the link. A closed study (410) or an
+// unknown link (404) gets its polite page here, and ok is false.
+func (s *Server) surveyOf(c *fiber.Ctx) (sv *surveys.Survey, ok bool, err error) {
+	sv, err = s.store.PublicSurvey(c.UserContext(), c.Params("slug"))
 	switch {
 	case errors.Is(err, surveys.ErrClosed):
 		c.Status(fiber.StatusGone)
-		return nil, false, s.drawEnd(c, d, "closed", "", 0)
+		return nil, false, s.drawEnd(c, sv, "closed", "", 0)
 	case errors.Is(err, surveys.ErrNotFound):
 		c.Status(fiber.StatusNotFound)
 		return nil, false, s.drawEnd(c, nil, "not_found", "", 0)
 	case err != nil:
 		return nil, false, err
 	}
-	return d, true, nil
+	return sv, true, nil
 }
 
 func (s *Server) setResume(c *fiber.Ctx, slug, token string) {
@@ -551,58 +466,8 @@ func (s *Server) resumed(c *fiber.Ctx, token string) (*surveys.Response, error) 
 	return r, err
 }
 
-// surveyPage draws the step a respondent is on: the welcome for a new one,
-// where they left off for one who comes back (by cookie or ?r= link).
-func (s *Server) surveyPage(c *fiber.Ctx) error {
-	d, ok, err := s.surveyDesign(c)
-	if !ok {
-		return err
-	}
-	slug := c.Params("slug")
-	// A resume link wins over the cookie; a link that leads nowhere is
-	// marked stale so survey.js forgets it, and the cookie still counts.
-	var r *surveys.Response
-	token, stale := c.Query("r"), false
-	if token != "" {
-		if r, err = s.resumed(c, token); err != nil {
-			return err
-		}
-		if r != nil {
-			s.setResume(c, slug, token)
-		} else {
-			stale = true
-		}
-	}
-	if r == nil && c.Cookies(resumeCookie) != "" {
-		token = c.Cookies(resumeCookie)
-		if r, err = s.resumed(c, token); err != nil {
-			return err
-		}
-		if r == nil {
-			s.clearResume(c, slug)
-		}
-	}
-	if r == nil {
-		token = ""
-	}
-	if r != nil && r.Status != surveys.InProgress {
-		return s.drawEnd(c, d, endKey(r.Status), "", 0)
-	}
-	f := newFlow(d, r, "")
-	a := answersOf(d, r)
-	p := 0
-	if r != nil {
-		p = f.resumeAt(a)
-		if q := c.Query("p"); q != "" {
-			// Any earlier step may be revisited, none skipped.
-			n, _ := strconv.Atoi(q)
-			p = min(max(n, 0), p)
-		}
-	}
-	return s.drawSurvey(c, surveyPageData{flow: f, p: p, a: a, action: "/s/" + slug, token: token, stale: stale,
-		sid: uuid.NewString(), invite: c.Query("i"), resumeAt: s.baseURL() + "/s/" + slug + "?r=" + token})
-}
-
+// endKey is the end page of a finished response; endURL shows it. The end
+// page is drawn from the address alone: the device has forgotten the response.
 func endKey(status string) string {
 	if status == surveys.ScreenedOut {
 		return "screened_out"
@@ -610,18 +475,99 @@ func endKey(status string) string {
 	return "thanks"
 }
 
+func endURL(slug, status string) string { return "/s/" + slug + "?end=" + endKey(status) }
+
+// surveyPage draws the step a respondent is on: the welcome for a new one,
+// where they left off for one who comes back (by cookie or ?r= link).
+func (s *Server) surveyPage(c *fiber.Ctx) error {
+	sv, ok, err := s.surveyOf(c)
+	if !ok {
+		return err
+	}
+	ctx, slug := c.UserContext(), c.Params("slug")
+	if end := c.Query("end"); end == "thanks" || end == "screened_out" {
+		return s.drawEnd(c, sv, end, "", 0)
+	}
+	// A resume link wins over the cookie. An invitation link is for the
+	// person it was sent to: a response this device holds is theirs only if
+	// it came from the same invitation. A link that leads to nothing of
+	// theirs is marked stale, so survey.js forgets it.
+	invite := c.Query("i")
+	var r *surveys.Response
+	var token string
+	stale, byCookie := false, false
+	for i, cand := range [2]string{c.Query("r"), c.Cookies(resumeCookie)} {
+		if cand == "" || r != nil {
+			continue
+		}
+		got, err := s.resumed(c, cand)
+		if err != nil {
+			return err
+		}
+		if got == nil && i == 1 {
+			s.clearResume(c, slug)
+		}
+		if got != nil && invite != "" {
+			same, err := s.store.FromInvitation(ctx, got, invite)
+			if err != nil {
+				return err
+			}
+			if !same {
+				got = nil
+			}
+		}
+		if got == nil {
+			stale = stale || i == 0
+			continue
+		}
+		r, token, byCookie = got, cand, i == 1
+	}
+	if r != nil && r.Status != surveys.InProgress {
+		// Finished: this device forgets it, so the next person starts afresh.
+		if c.Cookies(resumeCookie) == token {
+			s.clearResume(c, slug)
+		}
+		if !byCookie {
+			return s.drawEnd(c, sv, endKey(r.Status), "", 0)
+		}
+		r, stale = nil, true
+	}
+	if r == nil {
+		token = ""
+	} else if !byCookie {
+		s.setResume(c, slug, token)
+	}
+	f := newFlow(sv, r, "")
+	a := sv.AnswersOf(r)
+	p := 0
+	if r != nil {
+		p = surveys.ResumeAt(f.stages, a)
+		if q := c.Query("p"); q != "" {
+			// Any earlier step may be revisited, none skipped.
+			n, _ := strconv.Atoi(q)
+			p = min(max(n, 0), p)
+		}
+	}
+	return s.drawSurvey(c, surveyPageData{flow: f, p: p, a: a, action: "/s/" + slug, token: token, stale: stale,
+		answered: r != nil && r.Answered(), sid: uuid.NewString(), invite: invite,
+		resumeAt: s.baseURL() + "/s/" + slug + "?r=" + token})
+}
+
 // surveyStep takes one posted step: Start makes the response, every later
 // step saves its answers and moves on, or draws the step again with what
 // needs attention.
 func (s *Server) surveyStep(c *fiber.Ctx) error {
-	d, ok, err := s.surveyDesign(c)
+	sv, ok, err := s.surveyOf(c)
 	if !ok {
 		return err
 	}
 	ctx, slug := c.UserContext(), c.Params("slug")
 	stepURL := func(p int) string { return fmt.Sprintf("/s/%s?p=%d", slug, p) }
+	p, _ := strconv.Atoi(c.FormValue("p"))
+	// A welcome page without a resume token was drawn for someone new: their
+	// Start is theirs, whatever response the cookie holds.
 	token := c.FormValue("r")
-	if token == "" {
+	if token == "" && p != 0 {
 		token = c.Cookies(resumeCookie)
 	}
 	r, err := s.resumed(c, token)
@@ -629,20 +575,20 @@ func (s *Server) surveyStep(c *fiber.Ctx) error {
 		return err
 	}
 	if r != nil && r.Status != surveys.InProgress {
-		return c.Redirect("/s/"+slug, fiber.StatusSeeOther)
+		s.clearResume(c, slug)
+		return c.Redirect(endURL(slug, r.Status), fiber.StatusSeeOther)
 	}
-	p, _ := strconv.Atoi(c.FormValue("p"))
 	if r == nil {
 		if p != 0 {
 			// The progress is not ours to find (cookie gone): start again.
 			return c.Redirect("/s/"+slug, fiber.StatusSeeOther)
 		}
-		return s.startSurvey(c, d)
+		return s.startSurvey(c, sv)
 	}
-	f := newFlow(d, r, "")
-	a := answersOf(d, r)
+	f := newFlow(sv, r, "")
+	a := sv.AnswersOf(r)
 	if p <= 0 || p > f.last() {
-		return c.Redirect(stepURL(f.resumeAt(a)), fiber.StatusSeeOther)
+		return c.Redirect(stepURL(surveys.ResumeAt(f.stages, a)), fiber.StatusSeeOther)
 	}
 	in := f.read(p, c, a)
 	if len(r.ItemOrder) == 0 {
@@ -670,7 +616,7 @@ func (s *Server) surveyStep(c *fiber.Ctx) error {
 	if !back && p == f.last() {
 		// Finishing needs every earlier step answered, even if a step was
 		// skipped by editing the address.
-		if at := f.resumeAt(a); at < p {
+		if at := surveys.ResumeAt(f.stages, a); at < p {
 			return c.Redirect(stepURL(at), fiber.StatusSeeOther)
 		}
 		in.Complete = true
@@ -686,49 +632,51 @@ func (s *Server) surveyStep(c *fiber.Ctx) error {
 	if back {
 		return c.Redirect(stepURL(p-1), fiber.StatusSeeOther)
 	}
-	return s.afterSave(c, d, res, stepURL(p+1))
+	return s.afterSave(c, sv, res, stepURL(p+1))
 }
 
 // startSurvey makes the response when a respondent presses Start. The
 // submission id comes from the welcome page, so pressing Start twice stores
 // one response.
-func (s *Server) startSurvey(c *fiber.Ctx, d *surveys.Design) error {
+func (s *Server) startSurvey(c *fiber.Ctx, sv *surveys.Survey) error {
 	slug := c.Params("slug")
 	sid := c.FormValue("sid")
 	if _, err := uuid.Parse(sid); err != nil {
 		sid = uuid.NewString()
 	}
-	f := newFlow(d, nil, sid)
+	f := newFlow(sv, nil, sid)
 	invite := c.FormValue("i")
 	res, _, err := s.store.Submit(c.UserContext(), slug, surveys.Submission{SubmissionID: sid, Invitation: invite, Order: f.order})
 	var ve *surveys.ValidationError
 	switch {
 	case errors.As(err, &ve) && ve.Fields["invitation"] != "":
 		c.Status(fiber.StatusUnprocessableEntity)
-		return s.drawSurvey(c, surveyPageData{flow: f, a: newAnswers(), action: "/s/" + slug,
+		return s.drawSurvey(c, surveyPageData{flow: f, a: surveys.NewAnswers(), action: "/s/" + slug,
 			sid: uuid.NewString(), notice: f.msg("invitation_invalid")})
 	case errors.Is(err, surveys.ErrConflict) && invite != "":
 		c.Status(fiber.StatusConflict)
-		return s.drawSurvey(c, surveyPageData{flow: f, a: newAnswers(), action: "/s/" + slug,
+		return s.drawSurvey(c, surveyPageData{flow: f, a: surveys.NewAnswers(), action: "/s/" + slug,
 			sid: uuid.NewString(), notice: f.msg("invitation_used")})
 	case err != nil:
 		return err
 	}
 	s.setResume(c, slug, res.ResumeToken)
-	return s.afterSave(c, d, res, fmt.Sprintf("/s/%s?p=1", slug))
+	return s.afterSave(c, sv, res, fmt.Sprintf("/s/%s?p=1", slug))
 }
 
 // afterSave moves on: to the next step, or to the end page once the response
-// is complete or screened out. A panel's redirect is drawn as a page that
-// forwards, since the form-action policy would refuse a redirect off-site.
-func (s *Server) afterSave(c *fiber.Ctx, d *surveys.Design, res *surveys.SubmitResult, next string) error {
+// is complete or screened out, which the device then forgets. A panel's
+// redirect is drawn as a page that forwards, since the form-action policy
+// would refuse a redirect off-site.
+func (s *Server) afterSave(c *fiber.Ctx, sv *surveys.Survey, res *surveys.SubmitResult, next string) error {
 	if res.Status == surveys.InProgress {
 		return c.Redirect(next, fiber.StatusSeeOther)
 	}
+	s.clearResume(c, sv.Slug)
 	if res.Redirect != "" {
-		return s.drawEnd(c, d, endKey(res.Status), res.Redirect, 0)
+		return s.drawEnd(c, sv, endKey(res.Status), res.Redirect, 0)
 	}
-	return c.Redirect("/s/"+c.Params("slug"), fiber.StatusSeeOther)
+	return c.Redirect(endURL(sv.Slug, res.Status), fiber.StatusSeeOther)
 }
 
 // surveyPreview draws the respondent page of a study for its researcher.
@@ -738,11 +686,11 @@ func (s *Server) surveyPreview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.store.Design(c.UserContext(), userOf(c), id)
+	sv, err := s.store.PreviewSurvey(c.UserContext(), userOf(c), id)
 	if err != nil {
 		return err
 	}
-	f := newFlow(d, nil, "preview")
+	f := newFlow(sv, nil, "preview")
 	p := c.QueryInt("p")
 	switch c.Query("go") {
 	case "next":
@@ -751,8 +699,8 @@ func (s *Server) surveyPreview(c *fiber.Ctx) error {
 		p--
 	}
 	if p > f.last() {
-		return s.drawEnd(c, d, "thanks", "", id)
+		return s.drawEnd(c, sv, "thanks", "", id)
 	}
 	p = min(max(p, 0), f.last())
-	return s.drawSurvey(c, surveyPageData{flow: f, p: p, a: newAnswers(), action: fmt.Sprintf("/studies/%d/preview", id), preview: id})
+	return s.drawSurvey(c, surveyPageData{flow: f, p: p, a: surveys.NewAnswers(), action: fmt.Sprintf("/studies/%d/preview", id), preview: id})
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -9,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/valyala/fasthttp"
 
 	"odi/surveys"
 )
@@ -151,12 +154,13 @@ func TestSurveyPageCompletesWithoutJavaScript(t *testing.T) {
 	}
 	forces := r.step(3, url.Values{"i.O01": {"5"}, "s.O01": {"2"}, "i.O02": {"4"}, "s.O02": {"1"}})
 	wantPage(t, forces, surveys.DefaultForces.Push, en["forces_hint"], ">Finish<")
-	done := r.step(4, url.Values{"f.push": {"8"}, "f.pull": {"7"}, "f.anxiety": {"3"}, "f.habit": {"2"}})
+	token := r.token()
+	done := r.step(4, url.Values{"f.push": {"8"}, "f.pull": {"7"}, "f.anxiety": {"3"}, "f.habit": {"2"}, "r": {token}})
 	// The study sends respondents back to their panel.
 	wantStatus(t, done, http.StatusOK)
 	wantPage(t, done, en["thanks"], `http-equiv="refresh"`, "https://panel.example/done?pid=&amp;s=complete")
 
-	resp, err := s.store.Resume(t.Context(), slug, r.token())
+	resp, err := s.store.Resume(t.Context(), slug, token)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,11 +176,19 @@ func TestSurveyPageCompletesWithoutJavaScript(t *testing.T) {
 	if string(resp.Forces) != "\x08\x07\x03\x02" || !slices.Equal(resp.ItemOrder, shown) {
 		t.Errorf("forces %v, order %v (shown %v)", resp.Forces, resp.ItemOrder, shown)
 	}
-	// Coming back shows the thanks; a repeated last post changes nothing.
-	wantPage(t, r.get("/s/"+slug), en["thanks"])
-	again := r.postForm("/s/"+slug, url.Values{"p": {"4"}, "go": {"next"}, "f.push": {"1"}})
-	if again.status != http.StatusSeeOther || again.header.Get("Location") != "/s/"+slug {
+	// The device forgets the finished response, so the next person to open
+	// the link starts afresh; a repeated last post changes nothing.
+	if r.token() != "" {
+		t.Fatal("the resume cookie outlived the finished response")
+	}
+	wantPage(t, r.get("/s/"+slug), ">Start<")
+	again := r.postForm("/s/"+slug, url.Values{"p": {"4"}, "go": {"next"}, "f.push": {"1"}, "r": {token}})
+	if again.status != http.StatusSeeOther || again.header.Get("Location") != "/s/"+slug+"?end=thanks" {
 		t.Fatalf("post after finishing: %d %s", again.status, again.header.Get("Location"))
+	}
+	wantPage(t, r.follow(again), en["thanks"], `data-slug="`+slug+`"`)
+	if resp, _ := s.store.Resume(t.Context(), slug, token); resp.Forces[0] != 8 {
+		t.Errorf("the repeated post changed push to %d", resp.Forces[0])
 	}
 }
 
@@ -227,13 +239,14 @@ func TestSurveyPageScreenedOutEndsPolitely(t *testing.T) {
 	en := surveys.Messages["en"]
 	r := newSurveyRespondent(t, s, slug)
 	r.start("")
+	token := r.token()
 	end := r.step(1, url.Values{"q.uses_slack": {"No"}})
 	wantStatus(t, end, http.StatusOK)
 	wantPage(t, end, en["screened_out"])
 	if strings.Contains(end.body, "<form") {
 		t.Fatal("the screened-out page still asks something")
 	}
-	resp, _ := s.store.Resume(t.Context(), slug, r.token())
+	resp, _ := s.store.Resume(t.Context(), slug, token)
 	if resp.Status != surveys.ScreenedOut {
 		t.Fatalf("status %s", resp.Status)
 	}
@@ -452,5 +465,206 @@ func TestSurveyPageWeighsUnder100KB(t *testing.T) {
 		if first >= 100_000 || step >= 100_000 {
 			t.Fatalf("page weight over 100 KB: first load %d, heaviest step %d", first, step)
 		}
+	}
+}
+
+var attentionRadios = regexp.MustCompile(`name="attention" value="(\d)"`)
+
+// TestSurveyPageAttentionCheck: the instructed-response item sits on one
+// outcome page, at a place of the respondent's own that stays put; choosing
+// other than asked flags the finished response, and the item is asked like
+// any rating.
+func TestSurveyPageAttentionCheck(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	_, slug := attentionStudy(t, s, c, 8, 2)
+	en := surveys.Messages["en"]
+	instruction := fmt.Sprintf(en["attention"], en["imp2"])
+
+	// finish answers every outcome as surveyAnswer says and the check with choose.
+	finish := func(choose string) (places []string, flags []string) {
+		r := newSurveyRespondent(t, s, slug)
+		page := r.start("")
+		token := r.token()
+		for p := 1; !strings.Contains(page.body, `class="end`); p++ {
+			v := rateShown(page.body, func(code string) int { imp, _ := surveyAnswer(code); return imp })
+			if strings.Contains(page.body, `id="attention-check"`) {
+				wantPage(t, page, instruction, `<legend><span class="vh">`+instruction)
+				if n := len(attentionRadios.FindAllString(page.body, -1)); n != 5 {
+					t.Fatalf("the check offers %d choices", n)
+				}
+				// Where it sits: the page, and the outcome before it.
+				before := shownCodes(page.body[:strings.Index(page.body, `id="attention-check"`)])
+				places = append(places, fmt.Sprintf("page %d after %v", p, before))
+				if again := r.get(fmt.Sprintf("/s/%s?p=%d", slug, p)); !strings.Contains(again.body, `id="attention-check"`) {
+					t.Fatal("the check moved when the page was drawn again")
+				}
+				// Left unanswered, it is named like a rating.
+				res := r.step(p, v)
+				wantStatus(t, res, http.StatusUnprocessableEntity)
+				wantPage(t, res, `id="attention-e"`, en["rating"], `href="#attention-check"`)
+				v.Set("attention", choose)
+			}
+			page = r.step(p, v)
+		}
+		resp, err := s.store.Resume(t.Context(), slug, token)
+		if err != nil || resp.Status != surveys.Complete {
+			t.Fatalf("response %+v: %v", resp, err)
+		}
+		return places, resp.Flags
+	}
+	seen := map[string]bool{}
+	for range 6 {
+		places, flags := finish("2")
+		if len(places) != 1 {
+			t.Fatalf("the check was asked %d times: %v", len(places), places)
+		}
+		if len(flags) != 0 {
+			t.Fatalf("the right answer flagged %v", flags)
+		}
+		seen[places[0]] = true
+	}
+	if len(seen) < 2 {
+		t.Errorf("six respondents all had the check at %v", seen)
+	}
+	if _, flags := finish("4"); !slices.Equal(flags, []string{surveys.FlagAttention}) {
+		t.Fatalf("the wrong answer flagged %v", flags)
+	}
+}
+
+// TestSurveyPageInvitationWinsOverTheDevice: on a shared computer, an
+// invitation link starts its own person's survey rather than continuing the
+// response this browser holds; the invited person's own link continues theirs.
+func TestSurveyPageInvitationWinsOverTheDevice(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	id, slug := surveyStudy(t, c, 2, 1, "",
+		`{"key": "role", "text": "Your role?", "kind": "single", "options": ["Dev", "Ops"], "required": true}`)
+	var invs struct {
+		Invitations []struct{ Token string } `json:"invitations"`
+	}
+	c.send("POST", fmt.Sprintf("/api/v1/studies/%d/invitations", id), map[string]any{"external_ids": []string{"panel-1", "panel-2"}}).json(t, &invs)
+	device := newSurveyRespondent(t, s, slug)
+	device.start("")
+	first := device.token()
+
+	// Someone else's invitation on this device: a fresh welcome, and Start
+	// makes their response, not a step of the one the cookie holds.
+	welcome := device.get("/s/" + slug + "?i=" + invs.Invitations[0].Token)
+	wantPage(t, welcome, ">Start<", `name="i" value="`+invs.Invitations[0].Token+`"`)
+	if strings.Contains(welcome.body, `data-token=`) {
+		t.Fatal("the invitation's welcome carries the other response's token")
+	}
+	// A resume token that is not the invitation's is forgotten by survey.js.
+	wantPage(t, device.get("/s/"+slug+"?i="+invs.Invitations[0].Token+"&r="+url.QueryEscape(first)), ">Start<", `data-stale="1"`)
+	page := device.start("?i=" + invs.Invitations[0].Token)
+	wantPage(t, page, "Your role?")
+	invited := device.token()
+	resp, err := s.store.Resume(t.Context(), slug, invited)
+	if err != nil || invited == first || resp.ExternalID != "panel-1" {
+		t.Fatalf("invited response %+v (%v), token %q after %q", resp, err, invited, first)
+	}
+	// The same invitation opened again continues its response.
+	wantPage(t, device.get("/s/"+slug+"?i="+invs.Invitations[0].Token), "Your role?", `data-token="`+invited+`"`)
+	wantPage(t, device.get("/s/"+slug+"?i="+invs.Invitations[1].Token), ">Start<")
+}
+
+// TestSurveyPageInFrench: odi's own default texts — job step names, the
+// four forces — are French in a French survey; the researcher's own stay.
+func TestSurveyPageInFrench(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	id := newStudy(t, c, "Équipe")
+	base := fmt.Sprintf("/api/v1/studies/%d", id)
+	wantStatus(t, c.send("PATCH", base, `{"language": "fr", "four_forces": true, "forces_wording": {"habit": "Mon habitude ?"}}`), http.StatusOK)
+	for _, step := range []string{"Define", "Locate"} {
+		wantStatus(t, c.send("POST", base+"/outcomes", map[string]string{"statement": "Minimize the time it takes to " + step, "step": step}), http.StatusCreated)
+	}
+	var pub struct{ Slug string }
+	c.send("POST", base+"/publish", nil).json(t, &pub)
+	r := newSurveyRespondent(t, s, pub.Slug)
+	wantPage(t, r.start(""), "<h1>Définir</h1>", ">Suivant<", ">Retour<")
+	r.step(1, rateShown(r.get("/s/"+pub.Slug+"?p=1").body, func(string) int { return 3 }))
+	forces := r.step(2, rateShown(r.get("/s/"+pub.Slug+"?p=2").body, func(string) int { return 3 }))
+	wantPage(t, forces, "Dans quelle mesure votre façon actuelle de faire vous frustre-t-elle", "Mon habitude ?", ">Terminer<")
+	if strings.Contains(forces.body, surveys.DefaultForces.Push) {
+		t.Fatal("the French survey shows the English default of push")
+	}
+	for _, step := range surveys.DefaultSteps {
+		if surveys.Default("fr", step) == step {
+			t.Errorf("no French for the default step %q", step)
+		}
+	}
+}
+
+// TestSurveyPageKeyboardOrderAndSavedIndicator: Back comes before Next in
+// the page as on the screen, Enter still means Next, and "Saved" is not
+// claimed before anything is answered.
+func TestSurveyPageKeyboardOrderAndSavedIndicator(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	_, slug := surveyStudy(t, c, 2, 1, "",
+		`{"key": "role", "text": "Your role?", "kind": "single", "options": ["Dev", "Ops"], "required": true}`)
+	r := newSurveyRespondent(t, s, slug)
+	first := r.start("")
+	nav := first.body[strings.Index(first.body, `<div class="nav">`):]
+	if b, n := strings.Index(nav, `value="back"`), strings.Index(nav, `value="next"`); b < 0 || n < 0 || b > n {
+		t.Fatalf("Back at %d, Next at %d in %s", b, n, nav)
+	}
+	// The form's first submit button, which Enter presses, is a hidden Next.
+	form := first.body[strings.Index(first.body, "<form"):]
+	if strings.Index(form, "<button") != strings.Index(form, `<button class="vh" tabindex="-1" aria-hidden="true">`) {
+		t.Fatal("the form's first button is not the hidden Next")
+	}
+	if strings.Contains(first.body, `role="status" data-msg="Saved">Saved<`) {
+		t.Fatal(`"Saved" shows before anything is answered`)
+	}
+	// A form posted by Enter carries no go=: it moves on.
+	next := r.follow(r.postForm("/s/"+slug, url.Values{"p": {"1"}, "q.role": {"Dev"}}))
+	wantPage(t, next, "Minimize the time it takes to find decision number 1")
+	wantPage(t, r.get("/s/"+slug+"?p=1"), `role="status" data-msg="Saved">Saved<`)
+}
+
+// TestRespondentErrorPage: an error on a respondent's page is drawn in the
+// survey's layout and language, with a way back to the survey.
+func TestRespondentErrorPage(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	_, slug := surveyStudy(t, c, 2, 1, `{"language": "fr"}`)
+	fr := surveys.Messages["fr"]
+	draw := func(path string, code int) (bool, int, string) {
+		fctx := &fasthttp.RequestCtx{}
+		fctx.Request.SetRequestURI(path)
+		ctx := s.App().AcquireCtx(fctx)
+		defer s.App().ReleaseCtx(ctx)
+		ok, err := s.respondentError(ctx, code, "req-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok, fctx.Response.StatusCode(), string(fctx.Response.Body())
+	}
+	for _, tc := range []struct {
+		code int
+		want []string
+	}{
+		{http.StatusTooManyRequests, []string{template.HTMLEscapeString(fr["error_429"])}},
+		{http.StatusBadRequest, []string{template.HTMLEscapeString(fr["error_400"])}},
+		{http.StatusInternalServerError, []string{template.HTMLEscapeString(fr["error_500"]), "Référence\u00a0: req-1"}},
+	} {
+		ok, status, body := draw("/s/"+slug, tc.code)
+		if !ok || status != tc.code {
+			t.Fatalf("%d: drawn %v with status %d", tc.code, ok, status)
+		}
+		wantPage(t, reply{status: status, body: body}, append(tc.want, `lang="fr"`, "<h1>Team knowledge</h1>",
+			`href="/s/`+slug+`"`, template.HTMLEscapeString(fr["back_to_survey"]), "/static/survey.css")...)
+		if strings.Contains(body, "data-slug") || strings.Contains(body, "Back to odi") {
+			t.Fatalf("%d: %s", tc.code, body)
+		}
+	}
+	if ok, _, body := draw("/s/no-such-survey", http.StatusTooManyRequests); !ok || !strings.Contains(body, surveys.Messages["en"]["error_429"]) {
+		t.Fatalf("an unknown survey's error in English: %v %s", ok, body)
+	}
+	if ok, _, _ := draw("/studies/1", http.StatusInternalServerError); ok {
+		t.Fatal("a researcher's page got the respondent's error page")
 	}
 }

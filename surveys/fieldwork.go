@@ -15,9 +15,10 @@ type Fieldwork struct {
 	Started        int            `json:"started"`
 	CompletionRate float64        `json:"completion_rate"` // complete / (complete + in_progress)
 	MedianSeconds  float64        `json:"median_seconds"`
-	PerDay         []DayCount     `json:"per_day"`
+	PerDay         []DayCount     `json:"per_day"` // every day from the first response to the last, none left out
 	Quotas         []QuotaStatus  `json:"quotas"`
-	Flagged        int            `json:"flagged"`
+	Flagged        int            `json:"flagged"` // responses with any quality flag
+	Flags          map[string]int `json:"flags"`   // responses with each quality flag`
 	LastResponse   *time.Time     `json:"last_response_at"`
 }
 
@@ -30,6 +31,7 @@ type DayCount struct {
 // QuotaStatus is the progress of one quota of a segment question.
 type QuotaStatus struct {
 	Key    string `json:"key"`
+	Text   string `json:"text"` // the question, as respondents read it
 	Option string `json:"option"`
 	Target int    `json:"target"`
 	Count  int    `json:"count"`
@@ -56,7 +58,8 @@ func (s *Store) Fieldwork(ctx context.Context, u *User, studyID int64) (*Fieldwo
 		Where("study_id = ?", studyID).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("fieldwork of study %d: %w", studyID, err)
 	}
-	fw := &Fieldwork{Counts: map[string]int{Complete: 0, InProgress: 0, ScreenedOut: 0, "excluded": 0}}
+	fw := &Fieldwork{Counts: map[string]int{Complete: 0, InProgress: 0, ScreenedOut: 0, "excluded": 0},
+		Flags: map[string]int{FlagStraightLining: 0, FlagSpeeding: 0, FlagAttention: 0}}
 	perDay := map[string]int{}
 	var durations []float64
 	for _, r := range rows {
@@ -64,10 +67,17 @@ func (s *Store) Fieldwork(ctx context.Context, u *User, studyID int64) (*Fieldwo
 		if r.Excluded {
 			fw.Counts["excluded"]++
 		}
-		if len(r.Flags) > 0 {
+		flagged := false
+		for _, f := range r.Flags {
+			if IsQualityFlag(f) {
+				fw.Flags[f]++
+				flagged = true
+			}
+		}
+		if flagged {
 			fw.Flagged++
 		}
-		perDay[r.StartedAt.UTC().Format("2006-01-02")]++
+		perDay[r.StartedAt.UTC().Format(dayLayout)]++
 		last := r.StartedAt
 		if r.FinishedAt != nil {
 			last = *r.FinishedAt
@@ -91,17 +101,14 @@ func (s *Store) Fieldwork(ctx context.Context, u *User, studyID int64) (*Fieldwo
 			fw.MedianSeconds = (durations[len(durations)/2-1] + durations[len(durations)/2]) / 2
 		}
 	}
-	for day, n := range perDay {
-		fw.PerDay = append(fw.PerDay, DayCount{day, n})
-	}
-	slices.SortFunc(fw.PerDay, func(a, b DayCount) int { return compareStrings(a.Day, b.Day) })
+	fw.PerDay = everyDay(perDay)
 	for _, q := range d.Questions {
 		for _, opt := range q.Groups() {
 			target, ok := q.Quotas[opt]
 			if !ok {
 				continue
 			}
-			qs := QuotaStatus{Key: q.Key, Option: opt, Target: target}
+			qs := QuotaStatus{Key: q.Key, Text: q.Text, Option: opt, Target: target}
 			for _, r := range rows {
 				if r.Status == Complete && !r.Excluded && slices.Contains(q.Group(r.Answers[q.Key]), opt) {
 					qs.Count++
@@ -113,14 +120,31 @@ func (s *Store) Fieldwork(ctx context.Context, u *User, studyID int64) (*Fieldwo
 	return fw, nil
 }
 
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
+// dayLayout is how a DayCount names its day.
+const dayLayout = "2006-01-02"
+
+// everyDay lists the days from the first to the last of counts, those without
+// a response as 0, so that a chart of them shows the quiet days too.
+func everyDay(counts map[string]int) []DayCount {
+	if len(counts) == 0 {
+		return nil
 	}
-	return 0
+	var first, last time.Time
+	for day := range counts {
+		t, _ := time.Parse(dayLayout, day) // made with dayLayout above
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	var out []DayCount
+	for t := first; !t.After(last); t = t.AddDate(0, 0, 1) {
+		day := t.Format(dayLayout)
+		out = append(out, DayCount{day, counts[day]})
+	}
+	return out
 }
 
 // ResponseList is one page of a study's responses for the fieldwork table.

@@ -77,3 +77,17 @@ func claimInvitation(tx *gorm.DB, studyID int64, token string, r *Response) erro
 	r.InvitationID, r.ExternalID, r.Source = &inv.ID, inv.ExternalID, SourceInvite
 	return nil
 }
+
+// FromInvitation tells whether r was started from the invitation whose link
+// token is given: the one person an invitation is for.
+func (s *Store) FromInvitation(ctx context.Context, r *Response, token string) (bool, error) {
+	if r.InvitationID == nil {
+		return false, nil
+	}
+	var n int64
+	err := s.db.WithContext(ctx).Model(&Invitation{}).Where("id = ? AND token_hash = ?", *r.InvitationID, HashSecret(token)).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("check invitation of response %s: %w", r.RespondentID, err)
+	}
+	return n > 0, nil
+}

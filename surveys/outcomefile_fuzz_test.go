@@ -35,7 +35,7 @@ func xlsxOf(t testing.TB, rows [][]string, col string) []byte {
 
 // FuzzReadOutcomesFile feeds arbitrary CSV and XLSX files to the outcomes
 // import. It must never panic, refuse only with a ValidationError (a 422),
-// and return at most maxOutcomeRows rows, each with a statement cell.
+// and return at most maxOutcomeRows rows, every cell trimmed.
 func FuzzReadOutcomesFile(f *testing.F) {
 	for _, seed := range []string{
 		"statement,code,step\nMinimize the time it takes to find a decision,O01,Locate\n",
@@ -64,10 +64,10 @@ func FuzzReadOutcomesFile(f *testing.F) {
 		if len(rows) > maxOutcomeRows {
 			t.Fatalf("%d rows, more than %d", len(rows), maxOutcomeRows)
 		}
+		// A row may have no statement cell at all (a short row, or text only in
+		// columns nobody named): the import then refuses it as "row N:
+		// statement: is required", which names the row.
 		for i, r := range rows {
-			if r.Statement == nil && r.Code == nil && r.Step == nil {
-				t.Fatalf("row %d has no cells", i)
-			}
 			for _, c := range []*string{r.Statement, r.Code, r.Step} {
 				if c != nil && strings.TrimSpace(*c) != *c {
 					t.Fatalf("row %d: untrimmed cell %q", i, *c)

@@ -17,15 +17,41 @@ import (
 const (
 	FlagStraightLining = "straight_lining"
 	FlagSpeeding       = "speeding"
-	FlagAttention      = "failed_attention_check"
+	FlagAttention      = "failed_attention"
 )
+
+// FlagQuotaFull says why a response was screened out: its segment's quota was
+// full. It is kept with the flags but says nothing of the response's quality.
+const FlagQuotaFull = "quota_full"
+
+// QualityFlagNames are the quality flags, in the order pages and the
+// workbook list them.
+var QualityFlagNames = []string{FlagStraightLining, FlagSpeeding, FlagAttention}
+
+// IsQualityFlag tells a quality flag from a note such as FlagQuotaFull.
+func IsQualityFlag(flag string) bool { return slices.Contains(QualityFlagNames, flag) }
+
+// QuotaFull tells whether r was screened out because its quota was full.
+func (r *Response) QuotaFull() bool { return slices.Contains(r.Flags, FlagQuotaFull) }
+
+// QualityFlags are r's flags that question its quality.
+func (r *Response) QualityFlags() []string {
+	var out []string
+	for _, f := range r.Flags {
+		if IsQualityFlag(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
 
 // speedingMinimum is how many completes a study needs before "faster than a
 // third of the median" means anything.
 const speedingMinimum = 20
 
 // qualityFlags marks straight-lining (the same importance and the same
-// satisfaction for every outcome) and speeding.
+// satisfaction for every outcome), speeding, and a wrong or missing answer to
+// the attention check when the survey asks it.
 func (s *Store) qualityFlags(tx *gorm.DB, f *form, r *Response) ([]string, error) {
 	var flags []string
 	var imp, sat byte
@@ -51,6 +77,9 @@ func (s *Store) qualityFlags(tx *gorm.DB, f *form, r *Response) ([]string, error
 	}
 	if median > 0 && r.FinishedAt != nil && r.FinishedAt.Sub(r.StartedAt) < median/3 {
 		flags = append(flags, FlagSpeeding)
+	}
+	if f.attention && !r.passedAttention() {
+		flags = append(flags, FlagAttention)
 	}
 	return flags, nil
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -75,39 +76,38 @@ func (r *Response) Rating(slot int) (imp, sat byte) {
 	return 0, 0
 }
 
-// Submission is what a respondent's browser (or a script) sends. Values are
-// decoded loosely and checked here so every bad field is named.
-//
-// Decoded by DecodeSubmission, ratings that are plain numbers skip
-// Ratings and land in a typed list: a complete submission is a hundred of
-// them, and boxing each in a map[string]any cost more than storing the
-// response. Code that builds a Submission sets Ratings as before.
+// Answered tells whether r holds any answer yet: a question, a rating, the
+// attention check or a force.
+func (r *Response) Answered() bool {
+	if len(r.Answers) > 0 {
+		return true
+	}
+	for _, v := range r.Ratings {
+		if v != 0 {
+			return true
+		}
+	}
+	for _, v := range r.Forces {
+		if v != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Submission is what a respondent's browser (or a script) sends. It is
+// decoded by encoding/json; values are kept as decoded and checked by
+// form.apply, so that every bad field is named in one answer. Ratings are
+// {"O01": {"importance": 5, "satisfaction": 2}}: JSON numbers, null to clear.
 type Submission struct {
 	SubmissionID string         `json:"submission_id"`
 	Invitation   string         `json:"invitation"`
 	Answers      map[string]any `json:"answers"`
 	Ratings      map[string]any `json:"ratings"`
 	Forces       map[string]any `json:"forces"`
+	Attention    any            `json:"attention"` // the attention check's importance rating, when the survey asks it
 	Order        []string       `json:"order"`
 	Complete     bool           `json:"complete"`
-
-	rated []ratingIn // ratings decoded from JSON, in the order sent
-}
-
-// ratingIn is one outcome's rating as decoded. A pair of numbers (or nulls)
-// is kept typed; any other value is kept as decoded for apply to judge.
-type ratingIn struct {
-	code     string
-	imp, sat ratingPart
-	other    any
-	typed    bool
-}
-
-// ratingPart is importance or satisfaction as sent: absent, null (clears
-// it) or a number still to be checked.
-type ratingPart struct {
-	given, null bool
-	v           float64
 }
 
 // SubmitResult answers a submission.
@@ -131,8 +131,9 @@ type form struct {
 	questions map[string]Question
 	ordered   []Question
 	forces    bool
+	attention bool // the survey asks the attention check
 	redirect  string
-	design    *Design
+	survey    *Survey
 }
 
 type formCache struct {
@@ -198,8 +199,10 @@ func (s *Store) form(ctx context.Context, slug string) (*form, error) {
 	if err != nil {
 		return nil, err
 	}
+	attention := st.AttentionCheck
 	f = &form{studyID: st.ID, updatedAt: st.UpdatedAt, status: st.Status, slots: map[string]int{},
-		questions: map[string]Question{}, ordered: d.Questions, forces: st.FourForces, redirect: st.RedirectURL, design: d}
+		questions: map[string]Question{}, ordered: d.Questions, forces: st.FourForces, attention: attention,
+		redirect: st.RedirectURL, survey: d.survey(attention)}
 	for _, o := range d.Outcomes {
 		f.slots[o.Code] = o.Slot
 		f.codes = append(f.codes, o.Code)
@@ -231,27 +234,54 @@ func (c *formCache) forget(slug string) {
 	c.mu.Unlock()
 }
 
-// PublicDesign is the published study behind a survey link, for rendering the
-// respondent page; a closed study answers ErrClosed.
-func (s *Store) PublicDesign(ctx context.Context, slug string) (*Design, error) {
+// PublicSurvey is the published study behind a survey link as its
+// respondents see it; a closed study answers ErrClosed, with the survey for
+// its closed page.
+func (s *Store) PublicSurvey(ctx context.Context, slug string) (*Survey, error) {
 	f, err := s.form(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
+	return f.public()
+}
+
+// CachedSurvey is PublicSurvey for a page that may be a moment out of date
+// (an error page): an open study comes from memory when it can.
+func (s *Store) CachedSurvey(ctx context.Context, slug string) (*Survey, error) {
+	f, err := s.cachedForm(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	return f.public()
+}
+
+func (f *form) public() (*Survey, error) {
 	switch f.status {
 	case StatusOpen:
-		return f.design, nil
+		return f.survey, nil
 	case StatusClosed:
-		return f.design, ErrClosed
+		return f.survey, ErrClosed
 	}
 	return nil, ErrNotFound
 }
 
-var forceNames = [4]string{"push", "pull", "anxiety", "habit"}
+// PreviewSurvey is the survey of a study u may see, published or not, as its
+// respondents will see it.
+func (s *Store) PreviewSurvey(ctx context.Context, u *User, studyID int64) (*Survey, error) {
+	d, err := s.Design(ctx, u, studyID)
+	if err != nil {
+		return nil, err
+	}
+	return d.survey(d.Study.AttentionCheck), nil
+}
+
+// ForceNames are the four forces, in the order Response.Forces and the wide
+// CSV keep them.
+var ForceNames = [4]string{"push", "pull", "anxiety", "habit"}
 
 // apply checks a submission against the study and merges it into r. Every bad
 // field is reported at once.
-func (f *form) apply(in *Submission, r *Response) error {
+func (f *form) apply(in *Submission, r *Response) problems {
 	var fields problems
 	if r.Answers == nil {
 		r.Answers = make(map[string]string, len(in.Answers))
@@ -279,37 +309,16 @@ func (f *form) apply(in *Submission, r *Response) error {
 	for code, v := range in.Ratings {
 		f.rate(code, v, r, &fields)
 	}
-	// A code given twice counts once, as its last value, as it would in a
-	// map: so walk back and skip slots already seen.
-	var seen [16]uint64
-	var seenMore map[int]bool
-	for i := len(in.rated) - 1; i >= 0; i-- {
-		ri := &in.rated[i]
-		slot, ok := f.slots[ri.code]
-		if !ok {
-			fields.add("ratings."+ri.code, "is not an outcome of this survey")
-			continue
+	if in.Attention != nil {
+		n, ok := wholeNumber(in.Attention, 1, 5)
+		switch {
+		case !f.attention:
+			fields.add("attention", "this survey does not ask an attention check")
+		case !ok:
+			fields.add("attention", "must be a whole number from 1 to 5")
+		default:
+			r.Answers[AttentionKey] = strconv.Itoa(n)
 		}
-		if slot < 64*len(seen) {
-			if seen[slot/64]&(1<<(slot%64)) != 0 {
-				continue
-			}
-			seen[slot/64] |= 1 << (slot % 64)
-		} else {
-			if seenMore[slot] {
-				continue
-			}
-			if seenMore == nil {
-				seenMore = map[int]bool{}
-			}
-			seenMore[slot] = true
-		}
-		if !ri.typed {
-			f.rate(ri.code, ri.other, r, &fields)
-			continue
-		}
-		ratePart(ri.code, "importance", ri.imp, r.Ratings[2*slot:], &fields)
-		ratePart(ri.code, "satisfaction", ri.sat, r.Ratings[2*slot+1:], &fields)
 	}
 	if len(in.Forces) > 0 {
 		if !f.forces {
@@ -319,7 +328,7 @@ func (f *form) apply(in *Submission, r *Response) error {
 				r.Forces = make([]byte, 4)
 			}
 			for name, v := range in.Forces {
-				i := slices.Index(forceNames[:], name)
+				i := slices.Index(ForceNames[:], name)
 				if i < 0 {
 					fields.add("forces."+name, "is not a force: use push, pull, anxiety and habit")
 					continue
@@ -350,10 +359,7 @@ func (f *form) apply(in *Submission, r *Response) error {
 			}
 		}
 	}
-	if len(fields) > 0 {
-		return &ValidationError{Fields: fields}
-	}
-	return nil
+	return fields
 }
 
 // problems collects bad fields; most submissions have none, so the map is
@@ -367,7 +373,16 @@ func (p *problems) add(field, msg string) {
 	(*p)[field] = msg
 }
 
-// rate merges one outcome's rating given as a loosely typed value.
+// err is the ValidationError of what was collected, nil for nothing.
+func (p problems) err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: p}
+}
+
+// rate merges one outcome's rating, {"importance": n, "satisfaction": n} as
+// decoded; a part left out stays as it was and null clears it.
 func (f *form) rate(code string, v any, r *Response, fields *problems) {
 	slot, ok := f.slots[code]
 	if !ok {
@@ -399,19 +414,6 @@ func (f *form) rate(code string, v any, r *Response, fields *problems) {
 	}
 }
 
-// ratePart merges importance or satisfaction decoded as a number into dst[0].
-func ratePart(code, part string, p ratingPart, dst []byte, fields *problems) {
-	switch {
-	case !p.given:
-	case p.null:
-		dst[0] = 0
-	case p.v != math.Trunc(p.v) || p.v < 1 || p.v > 5:
-		fields.add("ratings."+code+"."+part, "must be a whole number from 1 to 5")
-	default:
-		dst[0] = byte(p.v)
-	}
-}
-
 // screenedBy tells whether an answer so far ends the survey.
 func (r *Response) screenedBy(f *form) bool {
 	for _, q := range f.ordered {
@@ -422,25 +424,19 @@ func (r *Response) screenedBy(f *form) bool {
 	return false
 }
 
-// wholeNumber accepts a JSON number (or numeric string) that is an integer in [lo, hi].
+// wholeNumber accepts a JSON number that is an integer in [lo, hi]. Ratings
+// and forces must be numbers; a form's text is turned into one before it gets
+// here.
 func wholeNumber(v any, lo, hi int) (int, bool) {
-	var f float64
-	switch x := v.(type) {
-	case float64:
-		f = x
-	case string:
-		var err error
-		if f, err = strconv.ParseFloat(strings.TrimSpace(x), 64); err != nil {
-			return 0, false
-		}
-	default:
-		return 0, false
-	}
-	if f != math.Trunc(f) || f < float64(lo) || f > float64(hi) {
+	f, ok := v.(float64)
+	if !ok || f != math.Trunc(f) || f < float64(lo) || f > float64(hi) {
 		return 0, false
 	}
 	return int(f), true
 }
+
+// maxText is the most characters (not bytes) a text answer may hold.
+const maxText = 5000
 
 // answer turns a submitted value into the stored text, or says what is wrong.
 // An empty value clears the answer.
@@ -515,8 +511,16 @@ func (q Question) answer(v any) (string, string) {
 		}
 		return strconv.FormatFloat(f, 'f', -1, 64), ""
 	case KindNPS:
-		if s, ok := v.(string); ok && s == "" {
-			return "", ""
+		if s, ok := v.(string); ok {
+			// A form sends text; a script may send either.
+			if strings.TrimSpace(s) == "" {
+				return "", ""
+			}
+			f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+			if err != nil {
+				return "", "must be a whole number from 0 to 10"
+			}
+			v = f
 		}
 		n, ok := wholeNumber(v, 0, 10)
 		if !ok {
@@ -529,8 +533,8 @@ func (q Question) answer(v any) (string, string) {
 			return "", "must be text"
 		}
 		s = strings.TrimSpace(s)
-		if len(s) > 5000 {
-			return "", "must be at most 5000 characters"
+		if utf8.RuneCountInString(s) > maxText {
+			return "", fmt.Sprintf("must be at most %d characters", maxText)
 		}
 		return s, ""
 	}
@@ -586,45 +590,35 @@ func (s *Store) resumeToken(ctx context.Context, studyID int64, respondentID str
 // answers the first result again (created = false). It returns only after the
 // response is committed.
 func (s *Store) Submit(ctx context.Context, slug string, in Submission) (*SubmitResult, bool, error) {
-	for try := 0; ; try++ {
-		res, created, err := s.submit(ctx, slug, &in, try > 0)
-		if errors.Is(err, errFormChanged) && try < 3 {
-			s.forms.forget(slug)
-			continue
-		}
-		return res, created, err
-	}
+	return s.submit(ctx, slug, &in)
 }
 
 // errRepeated rolls back what a repeated submission claimed before its
 // submission_id turned out to be stored already.
 var errRepeated = errors.New("repeated submission")
 
-func (s *Store) submit(ctx context.Context, slug string, in *Submission, fresh bool) (*SubmitResult, bool, error) {
+func (s *Store) submit(ctx context.Context, slug string, in *Submission) (*SubmitResult, bool, error) {
 	f, err := s.cachedForm(ctx, slug)
-	if fresh {
-		f, err = s.form(ctx, slug)
-	}
 	if err != nil {
 		return nil, false, err
 	}
-	if f.status == StatusClosed {
-		return nil, false, ErrClosed
-	}
-	if f.status != StatusOpen {
+	if f.status != StatusOpen && f.status != StatusClosed {
 		return nil, false, ErrNotFound
-	}
-	if in.SubmissionID == "" {
-		return nil, false, Invalid("submission_id", "is required (a UUID made by the client)")
-	}
-	if _, err := uuid.Parse(in.SubmissionID); err != nil {
-		return nil, false, Invalid("submission_id", "must be a UUID")
 	}
 	now := time.Now().UTC()
 	r := &Response{StudyID: f.studyID, RespondentID: uuid.NewString(), SubmissionID: &in.SubmissionID,
 		Status: InProgress, Source: SourceLink, StartedAt: now, UpdatedAt: now, Flags: []string{}, ItemOrder: []string{}}
-	if err := f.apply(in, r); err != nil {
-		return nil, false, err
+	fields := f.apply(in, r)
+	if in.SubmissionID == "" {
+		fields.add("submission_id", "is required (a UUID made by the client)")
+	} else if _, err := uuid.Parse(in.SubmissionID); err != nil {
+		fields.add("submission_id", "must be a UUID")
+	}
+	switch {
+	case f.status == StatusClosed:
+		return s.repeatOr(ctx, f, in.SubmissionID, ErrClosed)
+	case len(fields) > 0:
+		return s.repeatOr(ctx, f, in.SubmissionID, fields.err())
 	}
 	token, err := s.resumeToken(ctx, f.studyID, r.RespondentID)
 	if err != nil {
@@ -682,10 +676,10 @@ func (s *Store) submit(ctx context.Context, slug string, in *Submission, fresh b
 	if errors.Is(err, errRepeated) && prev != nil {
 		err = nil
 	}
+	if errors.Is(err, ErrClosed) {
+		return s.repeatOr(ctx, f, in.SubmissionID, ErrClosed) // closed while the write waited
+	}
 	if err != nil {
-		if errors.Is(err, errFormChanged) {
-			return nil, false, err
-		}
 		return nil, false, fmt.Errorf("submit to %s: %w", slug, err)
 	}
 	if prev != nil {
@@ -694,6 +688,26 @@ func (s *Store) submit(ctx context.Context, slug string, in *Submission, fresh b
 	}
 	res, err := s.result(ctx, f, r, token)
 	return res, true, err
+}
+
+// repeatOr answers a submission that cannot be stored. When its
+// submission_id was stored before, the answer is that first result, however
+// this body differs and even once the study has closed: a browser retrying
+// must learn that its answers are kept. Otherwise it is refusal.
+func (s *Store) repeatOr(ctx context.Context, f *form, submissionID string, refusal error) (*SubmitResult, bool, error) {
+	if _, err := uuid.Parse(submissionID); err != nil {
+		return nil, false, refusal // never stored: every stored one is a UUID
+	}
+	var first Response
+	err := s.db.WithContext(ctx).Where("study_id = ? AND submission_id = ?", f.studyID, submissionID).Take(&first).Error
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return nil, false, refusal
+	case err != nil:
+		return nil, false, fmt.Errorf("look up submission %s: %w", submissionID, err)
+	}
+	res, err := s.result(ctx, f, &first, "")
+	return res, false, err
 }
 
 // Check validates a submission against the published study without storing
@@ -710,26 +724,12 @@ func (s *Store) Check(ctx context.Context, slug string, in Submission) error {
 	if f.status != StatusOpen {
 		return ErrNotFound
 	}
-	return f.apply(&in, &Response{})
+	return f.apply(&in, &Response{}).err()
 }
 
 // Update merges an autosave or the final page into the response behind a resume token.
 func (s *Store) Update(ctx context.Context, slug, token string, in Submission) (*SubmitResult, error) {
-	for try := 0; ; try++ {
-		res, err := s.update(ctx, slug, token, &in, try > 0)
-		if errors.Is(err, errFormChanged) && try < 3 {
-			s.forms.forget(slug)
-			continue
-		}
-		return res, err
-	}
-}
-
-func (s *Store) update(ctx context.Context, slug, token string, in *Submission, fresh bool) (*SubmitResult, error) {
 	f, err := s.cachedForm(ctx, slug)
-	if fresh {
-		f, err = s.form(ctx, slug)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -748,7 +748,7 @@ func (s *Store) update(ctx context.Context, slug, token string, in *Submission, 
 		if r.Status != InProgress {
 			return fmt.Errorf("%w: this response is already %s", ErrConflict, strings.ReplaceAll(r.Status, "_", " "))
 		}
-		if err := f.apply(in, &r); err != nil {
+		if err := f.apply(&in, &r).err(); err != nil {
 			return err
 		}
 		r.UpdatedAt = time.Now().UTC()
@@ -766,9 +766,6 @@ func (s *Store) update(ctx context.Context, slug, token string, in *Submission, 
 		return nil
 	})
 	if err != nil {
-		if errors.Is(err, errFormChanged) {
-			return nil, err
-		}
 		return nil, fmt.Errorf("update response: %w", err)
 	}
 	return s.result(ctx, f, &r, token)
@@ -797,7 +794,7 @@ func (s *Store) settle(ctx context.Context, b *batch, f *form, r *Response, comp
 		return err
 	} else if full {
 		r.Status = ScreenedOut
-		r.Flags = append(r.Flags, "quota_full")
+		r.Flags = append(r.Flags, FlagQuotaFull)
 	} else if complete {
 		r.Status = Complete
 	}
@@ -856,446 +853,4 @@ func (r *Response) insertArgs(args []any) []any {
 	return append(args, r.StudyID, r.RespondentID, submissionID, resumeHash, invitationID, r.ExternalID,
 		r.Status, r.Excluded, r.Source, string(answers), r.Ratings, r.Forces, string(order), string(flags),
 		r.StartedAt, r.UpdatedAt, finishedAt, r.Seq)
-}
-
-// errNotPlain tells DecodeSubmission's caller to decode the body the general
-// way, which also words any error as for every other request.
-var errNotPlain = errors.New("not a plain submission")
-
-// DecodeSubmission reads a submission body in one pass, without reflection:
-// ratings that are numbers go to a typed list, other values are decoded as
-// encoding/json decodes them into `any` and judged by apply as before. It
-// accepts only well-formed JSON with the submission's own field names and
-// value types, and returns an error for anything else — malformed JSON, a
-// wrong type, an unknown field — without saying more: the caller then
-// decodes the body with encoding/json, whose result or error is the answer.
-// On every body both accept, both give the same submission.
-func DecodeSubmission(data []byte, in *Submission) error {
-	p := &jsonReader{b: data}
-	if err := p.submission(in); err != nil {
-		return err
-	}
-	if p.peek() != 0 || p.i != len(p.b) {
-		return errNotPlain
-	}
-	return nil
-}
-
-// jsonReader reads the JSON of a submission. It checks every index and the
-// grammar of what it reads itself, so bad input is an error, never a panic
-// nor a silently different value.
-type jsonReader struct {
-	b []byte
-	i int
-}
-
-func (p *jsonReader) submission(in *Submission) error {
-	if p.literal("null") {
-		return nil
-	}
-	if !p.consume('{') {
-		return errNotPlain
-	}
-	if p.consume('}') {
-		return nil
-	}
-	for {
-		key, err := p.str()
-		if err != nil {
-			return err
-		}
-		if !p.consume(':') {
-			return errNotPlain
-		}
-		switch key {
-		case "submission_id":
-			err = p.optString(&in.SubmissionID)
-		case "invitation":
-			err = p.optString(&in.Invitation)
-		case "answers":
-			err = p.objectOfAny(&in.Answers)
-		case "forces":
-			err = p.objectOfAny(&in.Forces)
-		case "ratings":
-			err = p.ratings(in)
-		case "order":
-			err = p.strings(&in.Order)
-		case "complete":
-			switch {
-			case p.literal("true"):
-				in.Complete = true
-			case p.literal("false"):
-				in.Complete = false
-			case p.literal("null"):
-			default:
-				err = errNotPlain
-			}
-		default:
-			return errNotPlain
-		}
-		if err != nil {
-			return err
-		}
-		if p.consume(',') {
-			continue
-		}
-		if p.consume('}') {
-			return nil
-		}
-		return errNotPlain
-	}
-}
-
-// peek skips whitespace and returns the next byte, 0 at the end.
-func (p *jsonReader) peek() byte {
-	for p.i < len(p.b) {
-		switch c := p.b[p.i]; c {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
-			return c
-		}
-	}
-	return 0
-}
-
-func (p *jsonReader) consume(c byte) bool {
-	if p.peek() == c {
-		p.i++
-		return true
-	}
-	return false
-}
-
-// literal consumes true, false or null; what follows is checked by the caller.
-func (p *jsonReader) literal(word string) bool {
-	if p.peek() == word[0] && len(p.b)-p.i >= len(word) && string(p.b[p.i:p.i+len(word)]) == word {
-		p.i += len(word)
-		return true
-	}
-	return false
-}
-
-// str reads a string. Printable ASCII without escapes, the usual case, is
-// copied as is; anything else is decoded by encoding/json, which also checks
-// its escapes and replaces bad UTF-8 as it always does.
-func (p *jsonReader) str() (string, error) {
-	if p.peek() != '"' {
-		return "", errNotPlain
-	}
-	start := p.i
-	plain := true
-	for j := start + 1; j < len(p.b); j++ {
-		switch c := p.b[j]; {
-		case c == '\\':
-			plain = false
-			j++
-		case c == '"':
-			p.i = j + 1
-			if plain {
-				return string(p.b[start+1 : j]), nil
-			}
-			var s string
-			if err := json.Unmarshal(p.b[start:j+1], &s); err != nil {
-				return "", errNotPlain
-			}
-			return s, nil
-		case c < 0x20:
-			return "", errNotPlain
-		case c >= 0x80:
-			plain = false
-		}
-	}
-	return "", errNotPlain
-}
-
-// number reads a JSON number as float64, as encoding/json does for `any`.
-func (p *jsonReader) number() (float64, error) {
-	p.peek()
-	start := p.i
-	for p.i < len(p.b) {
-		c := p.b[p.i]
-		if (c < '0' || c > '9') && c != '-' && c != '+' && c != '.' && c != 'e' && c != 'E' {
-			break
-		}
-		p.i++
-	}
-	lit := p.b[start:p.i]
-	if len(lit) == 1 && lit[0] >= '0' && lit[0] <= '9' {
-		return float64(lit[0] - '0'), nil
-	}
-	if !jsonNumber(lit) {
-		return 0, errNotPlain
-	}
-	f, err := strconv.ParseFloat(string(lit), 64)
-	if err != nil {
-		return 0, errNotPlain
-	}
-	return f, nil
-}
-
-// jsonNumber checks the JSON number grammar, which is stricter than
-// strconv's: no leading zeros, no "+", no "1." or ".5".
-func jsonNumber(b []byte) bool {
-	i := 0
-	digits := func() int {
-		n := 0
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-			n++
-		}
-		return n
-	}
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	if i < len(b) && b[i] == '0' {
-		i++
-	} else if digits() == 0 {
-		return false
-	}
-	if i < len(b) && b[i] == '.' {
-		i++
-		if digits() == 0 {
-			return false
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if digits() == 0 {
-			return false
-		}
-	}
-	return i == len(b)
-}
-
-// compound passes over an object or array and returns it, for
-// encoding/json to decode (and check).
-func (p *jsonReader) compound() ([]byte, error) {
-	start := p.i
-	depth := 0
-	for j := p.i; j < len(p.b); j++ {
-		switch p.b[j] {
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-			if depth == 0 {
-				p.i = j + 1
-				return p.b[start:p.i], nil
-			}
-		case '"':
-			for j++; j < len(p.b) && p.b[j] != '"'; j++ {
-				if p.b[j] == '\\' {
-					j++
-				}
-			}
-		}
-	}
-	return nil, errNotPlain
-}
-
-// anyValue decodes one value as encoding/json decodes it into `any`.
-func (p *jsonReader) anyValue() (any, error) {
-	switch c := p.peek(); {
-	case c == '"':
-		return p.str()
-	case c == 'n' && p.literal("null"):
-		return nil, nil
-	case c == 't' && p.literal("true"):
-		return true, nil
-	case c == 'f' && p.literal("false"):
-		return false, nil
-	case c == '{' || c == '[':
-		raw, err := p.compound()
-		if err != nil {
-			return nil, err
-		}
-		var v any
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return nil, errNotPlain
-		}
-		return v, nil
-	case c == '-' || (c >= '0' && c <= '9'):
-		return p.number()
-	}
-	return nil, errNotPlain
-}
-
-func (p *jsonReader) optString(dst *string) error {
-	if p.literal("null") {
-		return nil
-	}
-	s, err := p.str()
-	if err == nil {
-		*dst = s
-	}
-	return err
-}
-
-// objectOfAny decodes an object into a map[string]any as encoding/json does:
-// null empties it, an existing map is added to.
-func (p *jsonReader) objectOfAny(dst *map[string]any) error {
-	if p.literal("null") {
-		*dst = nil
-		return nil
-	}
-	if !p.consume('{') {
-		return errNotPlain
-	}
-	if *dst == nil {
-		*dst = map[string]any{}
-	}
-	if p.consume('}') {
-		return nil
-	}
-	for {
-		key, err := p.str()
-		if err != nil {
-			return err
-		}
-		if !p.consume(':') {
-			return errNotPlain
-		}
-		v, err := p.anyValue()
-		if err != nil {
-			return err
-		}
-		(*dst)[key] = v
-		if p.consume(',') {
-			continue
-		}
-		if p.consume('}') {
-			return nil
-		}
-		return errNotPlain
-	}
-}
-
-// strings decodes a list of strings as encoding/json does: null empties it,
-// a null element is "".
-func (p *jsonReader) strings(dst *[]string) error {
-	if p.literal("null") {
-		*dst = nil
-		return nil
-	}
-	if !p.consume('[') {
-		return errNotPlain
-	}
-	out := (*dst)[:0]
-	if p.consume(']') {
-		if out == nil {
-			out = []string{}
-		}
-		*dst = out
-		return nil
-	}
-	for {
-		var s string
-		if !p.literal("null") {
-			var err error
-			if s, err = p.str(); err != nil {
-				return err
-			}
-		}
-		out = append(out, s)
-		if p.consume(',') {
-			continue
-		}
-		if p.consume(']') {
-			*dst = out
-			return nil
-		}
-		return errNotPlain
-	}
-}
-
-// ratings decodes the ratings object into in.rated.
-func (p *jsonReader) ratings(in *Submission) error {
-	if p.literal("null") {
-		in.Ratings, in.rated = nil, nil
-		return nil
-	}
-	if !p.consume('{') {
-		return errNotPlain
-	}
-	if in.rated == nil {
-		in.rated = make([]ratingIn, 0, 64)
-	}
-	if p.consume('}') {
-		return nil
-	}
-	for {
-		code, err := p.str()
-		if err != nil {
-			return err
-		}
-		if !p.consume(':') {
-			return errNotPlain
-		}
-		start := p.i
-		ri, ok := p.ratingPair(code)
-		if !ok {
-			// Not a pair of numbers: decode it as it is, for apply to judge.
-			p.i = start
-			v, err := p.anyValue()
-			if err != nil {
-				return err
-			}
-			ri = ratingIn{code: code, other: v}
-		}
-		in.rated = append(in.rated, ri)
-		if p.consume(',') {
-			continue
-		}
-		if p.consume('}') {
-			return nil
-		}
-		return errNotPlain
-	}
-}
-
-// ratingPair reads {"importance": n, "satisfaction": n} with numbers or nulls
-// in any order; anything else reports false.
-func (p *jsonReader) ratingPair(code string) (ratingIn, bool) {
-	ri := ratingIn{code: code, typed: true}
-	if !p.consume('{') {
-		return ri, false
-	}
-	if p.consume('}') {
-		return ri, true
-	}
-	for {
-		var part *ratingPart
-		switch {
-		case p.literal(`"importance"`):
-			part = &ri.imp
-		case p.literal(`"satisfaction"`):
-			part = &ri.sat
-		default:
-			return ri, false
-		}
-		if !p.consume(':') {
-			return ri, false
-		}
-		switch c := p.peek(); {
-		case c == 'n' && p.literal("null"):
-			*part = ratingPart{given: true, null: true}
-		case c == '-' || (c >= '0' && c <= '9'):
-			v, err := p.number()
-			if err != nil {
-				return ri, false
-			}
-			*part = ratingPart{given: true, v: v}
-		default:
-			return ri, false
-		}
-		if p.consume(',') {
-			continue
-		}
-		return ri, p.consume('}')
-	}
 }

@@ -3,79 +3,26 @@ package surveys
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"reflect"
+	"strings"
 	"testing"
 )
 
-// The fast submission decoder must agree with encoding/json on every body it
-// accepts; what it refuses goes to encoding/json anyway. These tests sit with
-// its benchmark.
+// A submission is decoded by encoding/json and checked by form.apply, the one
+// place that judges its values. These tests sit with the decode benchmarks.
 
-// viaEncodingJSON decodes as app.decode does.
-func viaEncodingJSON(body []byte) (Submission, error) {
+// decodeSubmission decodes a body as app.decode does.
+func decodeSubmission(body []byte) (Submission, error) {
 	var in Submission
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return in, err
-	}
-	if dec.More() {
-		return in, errNotPlain
-	}
-	return in, nil
+	err := dec.Decode(&in)
+	return in, err
 }
 
-// asDecodedByEncodingJSON turns the typed rating list back into the
-// map[string]any encoding/json would have made.
-func asDecodedByEncodingJSON(in Submission) Submission {
-	if in.rated == nil {
-		return in
-	}
-	m := map[string]any{}
-	for _, ri := range in.rated {
-		if !ri.typed {
-			m[ri.code] = ri.other
-			continue
-		}
-		pair := map[string]any{}
-		for name, p := range map[string]ratingPart{"importance": ri.imp, "satisfaction": ri.sat} {
-			switch {
-			case !p.given:
-			case p.null:
-				pair[name] = nil
-			default:
-				pair[name] = p.v
-			}
-		}
-		m[ri.code] = pair
-	}
-	in.Ratings, in.rated = m, nil
-	return in
-}
-
-func checkDecodersAgree(t *testing.T, body []byte) {
-	t.Helper()
-	var fast Submission
-	if err := DecodeSubmission(body, &fast); err != nil {
-		return // the handler falls back to encoding/json
-	}
-	slow, err := viaEncodingJSON(body)
-	if err != nil {
-		t.Fatalf("DecodeSubmission accepted %q, encoding/json refused it: %v", body, err)
-	}
-	if got := asDecodedByEncodingJSON(fast); !reflect.DeepEqual(got, slow) {
-		t.Fatalf("decoders disagree on %q:\nfast %#v\nslow %#v", body, got, slow)
-	}
-	// And apply makes the same response of either.
-	f := testForm()
-	var rf, rs Response
-	ef, es := f.apply(&fast, &rf), f.apply(&slow, &rs)
-	if !reflect.DeepEqual(rf, rs) || !reflect.DeepEqual(ef, es) {
-		t.Fatalf("apply differs on %q:\nfast %+v %v\nslow %+v %v", body, rf, ef, rs, es)
-	}
-}
-
-// testForm is a study with three outcomes and one question of each kind.
+// testForm is a study with three outcomes, one question of each kind, the
+// four forces and the attention check.
 func testForm() *form {
 	lo, hi := 1.0, 500.0
 	qs := []Question{
@@ -86,7 +33,7 @@ func testForm() *form {
 		{Key: "note", Kind: KindText},
 	}
 	f := &form{slots: map[string]int{"O01": 0, "O02": 1, "O1": 2}, nSlots: 3, slotList: []int{0, 1, 2},
-		questions: map[string]Question{}, ordered: qs, forces: true}
+		questions: map[string]Question{}, ordered: qs, forces: true, attention: true}
 	for _, q := range qs {
 		f.questions[q.Key] = q
 	}
@@ -94,74 +41,125 @@ func testForm() *form {
 }
 
 var submissionBodies = []string{
-	`{"submission_id":"5a4a9f4e-6d33-4d2c-9d0e-1a3b5c7d9e0f","answers":{"company_size":"10-49","seats":12,"nps":9,"tools":["Slack","Jira"],"note":"caf\u00e9 \"x\"","gone":null,"ok":true},"ratings":{"O01":{"importance":5,"satisfaction":2},"O02":{"satisfaction":null,"importance":4.0},"O03":{"importance":"5"},"O04":3,"O05":{"importance":1e0,"other":2},"O06":{}},"forces":{"push":8,"pull":7},"order":["O02","O01",null],"complete":true}`,
+	`{"submission_id":"5a4a9f4e-6d33-4d2c-9d0e-1a3b5c7d9e0f","answers":{"company_size":"10-49","seats":12,"nps":9,"tools":["Slack","Jira"],"note":"caf\u00e9 \"x\""},"ratings":{"O01":{"importance":5,"satisfaction":2},"O02":{"satisfaction":null,"importance":4.0},"O1":{"importance":1e0}},"forces":{"push":8,"pull":7},"attention":2,"order":["O02","O01"],"complete":true}`,
+	`{"answers":{"company_size":"huge","gone":null},"ratings":{"O01":{"importance":"5"},"O02":3,"O03":{},"O1":{"importance":2.5,"other":2}},"forces":{"push":"8","greed":1},"attention":"2"}`,
 	` { "complete" : false , "ratings" : { } , "order" : [ ] } `,
 	`null`,
 	`{}`,
-	`{"ratings":null,"answers":null,"forces":null,"order":null,"complete":null,"submission_id":null}`,
-	`{"ratings":{"O1":{"importance":2}},"ratings":{"O1":{"satisfaction":3},"O2":[1,2]}}`,
-	`{"ratings":{"O01":{"importance":2},"O02":{"importance":9},"O01":{"satisfaction":3},"O02":{"importance":4},"O01":7}}`,
-	`{"ratings":{"O01":{"importance":5,"satisfaction":4},"O02":{"importance":3,"satisfaction":3},"O1":{"importance":2,"satisfaction":1}},"answers":{"company_size":"1-9","seats":"12","nps":"10","tools":"Jira;Slack","note":"  hi  "},"forces":{"push":3,"pull":"4","habit":null},"complete":true}`,
-	`{"answers":{"a":1},"answers":{"b":"2"}}`,
-	`{"answers":{"a":-0.5e-3,"b":100000000000000000000000,"c":{"x":[1,{"y":"}"}]}}}`,
-	`{"ratings":{"O\u0031":{"importance":-1,"satisfaction":10}}}`,
-	`{"answers":{"t":"tab\there"}}`,
-	"{\"answers\":{\"t\":\"bad \xff utf8\"}}",
-	// Refused by the fast decoder, for encoding/json to answer:
-	`{"Submission_ID":"x"}`,
+	`{"ratings":null,"answers":null,"forces":null,"order":null,"complete":null,"submission_id":null,"attention":null}`,
+	`{"ratings":{"O01":{"importance":-1,"satisfaction":10}},"answers":{"note":"` + strings.Repeat("é", 5001) + `"}}`,
 	`{"nope":1}`,
-	`{"answers":[]}`,
-	`{"ratings":{"O1":{"importance":01}}}`,
-	`{"ratings":{"O1":{"importance":1.}}}`,
-	`{"ratings":{"O1":{"importance":+1}}}`,
 	`{"complete":"yes"}`,
-	`{"order":[1]}`,
 	`{} {}`,
-	`{"a":}`,
-	`{"answers":{"x":1e999}}`,
-	``,
-	`{"answers":{"x":"unterminated}}`,
-	"{\"answers\":{\"x\":\"ctl\x01\"}}",
 }
 
-func TestDecodeSubmissionAgreesWithEncodingJSON(t *testing.T) {
-	for _, body := range submissionBodies {
-		checkDecodersAgree(t, []byte(body))
+// TestApplyNamesEveryBadField: the values a respondent could get wrong are
+// all named in one answer, each with what to do.
+func TestApplyNamesEveryBadField(t *testing.T) {
+	in, err := decodeSubmission([]byte(submissionBodies[1]))
+	if err != nil {
+		t.Fatal(err)
 	}
-	var in Submission
-	if err := DecodeSubmission([]byte(submissionBodies[0]), &in); err != nil {
-		t.Fatalf("the usual submission took the slow path: %v", err)
+	fields := testForm().apply(&in, &Response{})
+	want := map[string]string{
+		"answers.company_size":     `"huge" is not one of the options`,
+		"answers.gone":             "is not a question of this survey",
+		"ratings.O01.importance":   "must be a whole number from 1 to 5",
+		"ratings.O02":              "must be an object with importance and satisfaction",
+		"ratings.O03":              "is not an outcome of this survey",
+		"ratings.O1.importance":    "must be a whole number from 1 to 5",
+		"ratings.O1.other":         "is not a rating: use importance and satisfaction",
+		"forces.push":              "must be a whole number from 1 to 10",
+		"forces.greed":             "is not a force: use push, pull, anxiety and habit",
+		"attention":                "must be a whole number from 1 to 5",
+		"ratings.O01.satisfaction": "",
 	}
-	if len(in.rated) != 6 || !in.rated[0].typed || in.rated[2].typed {
-		t.Fatalf("ratings decoded as %+v", in.rated)
+	for k, msg := range want {
+		if fields[k] != msg {
+			t.Errorf("%s: %q, want %q", k, fields[k], msg)
+		}
+	}
+	if len(fields) != 10 {
+		t.Errorf("%d fields named, want 10: %v", len(fields), fields)
+	}
+	// Text is limited in characters, not bytes: 5,000 é are 10,000 bytes.
+	note := func(s string) string {
+		in := Submission{Answers: map[string]any{"note": s}}
+		return testForm().apply(&in, &Response{})["answers.note"]
+	}
+	if msg := note(strings.Repeat("é", 5000)); msg != "" {
+		t.Errorf("5,000 characters refused: %s", msg)
+	}
+	if msg := note(strings.Repeat("é", 5001)); msg != "must be at most 5000 characters" {
+		t.Errorf("5,001 characters: %q", msg)
 	}
 }
 
-func FuzzDecodeSubmission(f *testing.F) {
+func TestApplyMergesAGoodSubmission(t *testing.T) {
+	in, err := decodeSubmission([]byte(submissionBodies[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Response{Ratings: []byte{0, 0, 0, 3, 0, 0}}
+	if fields := testForm().apply(&in, r); fields != nil {
+		t.Fatalf("refused: %v", fields)
+	}
+	wantAnswers := map[string]string{"company_size": "10-49", "seats": "12", "nps": "9", "tools": "Slack;Jira", "note": `café "x"`, AttentionKey: "2"}
+	if !maps.Equal(r.Answers, wantAnswers) || string(r.Ratings) != "\x05\x02\x04\x00\x01\x00" ||
+		string(r.Forces) != "\x08\x07\x00\x00" || !reflect.DeepEqual(r.ItemOrder, []string{"O02", "O01"}) || !r.passedAttention() {
+		t.Fatalf("merged %+v", r)
+	}
+}
+
+// FuzzApplySubmission decodes arbitrary bodies as the handler does and
+// checks them. It never panics; a refusal names fields; what is accepted is
+// stored within the scales; and the same body applied again changes nothing.
+func FuzzApplySubmission(f *testing.F) {
 	for _, body := range submissionBodies {
 		f.Add([]byte(body))
 	}
-	f.Fuzz(func(t *testing.T, body []byte) { checkDecodersAgree(t, body) })
-}
-
-func BenchmarkDecodeSubmissionEncodingJSON(b *testing.B) {
-	body := []byte(submissionBodies[0])
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := viaEncodingJSON(body); err != nil {
-			b.Fatal(err)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		in, err := decodeSubmission(body)
+		if err != nil {
+			return // the handler answers 400 or names the field
 		}
-	}
+		fm := testForm()
+		var r Response
+		fields := fm.apply(&in, &r)
+		for k, msg := range fields {
+			if k == "" || msg == "" {
+				t.Fatalf("unnamed problem %q: %q", k, msg)
+			}
+		}
+		if fields != nil {
+			return
+		}
+		for i, v := range r.Ratings {
+			if v > 5 {
+				t.Fatalf("rating %d stored as %d from %q", i, v, body)
+			}
+		}
+		for i, v := range r.Forces {
+			if v > 10 {
+				t.Fatalf("force %d stored as %d from %q", i, v, body)
+			}
+		}
+		again := r
+		again.Answers = maps.Clone(r.Answers)
+		again.Ratings = bytes.Clone(r.Ratings)
+		again.Forces = bytes.Clone(r.Forces)
+		if fields := fm.apply(&in, &again); fields != nil || !reflect.DeepEqual(again, r) {
+			t.Fatalf("applying %q twice: %v\n%+v\n%+v", body, fields, again, r)
+		}
+	})
 }
 
-func BenchmarkDecodeSubmissionFast(b *testing.B) {
+func BenchmarkDecodeSubmissionSmall(b *testing.B) {
 	body := []byte(submissionBodies[0])
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		var in Submission
-		if err := DecodeSubmission(body, &in); err != nil {
+		if _, err := decodeSubmission(body); err != nil {
 			b.Fatal(err)
 		}
 	}

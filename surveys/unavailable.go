@@ -16,8 +16,7 @@ import (
 // written just now — a full disk, a dropped connection, a server shutting
 // down — rather than a bug in odi or in the request. The web layer answers
 // 503 for these, so clients know to try again, and nothing was stored. A
-// study that kept changing under every retry of a write (errFormChanged) and
-// a store shutting down are as passing.
+// store shutting down is as passing.
 func Unavailable(err error) bool {
 	if err == nil {
 		return false
@@ -44,5 +43,5 @@ func Unavailable(err error) bool {
 		errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ENOSPC) ||
-		errors.Is(err, errStoreClosed) || errors.Is(err, errFormChanged)
+		errors.Is(err, errStoreClosed)
 }

@@ -73,7 +73,7 @@ func (d *Design) WideHeader() []string {
 		h = append(h, o.Code+"_imp", o.Code+"_sat")
 	}
 	if d.Study.FourForces {
-		h = append(h, forceNames[:]...)
+		h = append(h, ForceNames[:]...)
 	}
 	return h
 }
@@ -109,8 +109,9 @@ func ratingCell(v byte) string {
 	return ""
 }
 
-// ExportResponses writes every response of a study as the wide CSV, streaming
-// rows from the database in batches so memory stays flat.
+// ExportResponses writes every response of a study as the wide CSV, rows
+// coming from the database in batches (WideRows) as they are written, so
+// memory stays flat whatever the number of responses.
 func (s *Store) ExportResponses(ctx context.Context, u *User, studyID int64, w io.Writer) error {
 	d, err := s.Design(ctx, u, studyID)
 	if err != nil {
@@ -120,24 +121,47 @@ func (s *Store) ExportResponses(ctx context.Context, u *User, studyID int64, w i
 	if err := cw.Write(d.WideHeader()); err != nil {
 		return err
 	}
+	if err := s.wideRows(ctx, d, cw.Write); err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WideRows yields every response of a study in the wide layout, aligned
+// with Design.WideHeader and without it, in the order they came in. Rows
+// are read from the database in batches; row is reused once yield returns,
+// and an error from yield stops the rows and is returned.
+func (s *Store) WideRows(ctx context.Context, u *User, studyID int64, yield func(row []string) error) error {
+	d, err := s.Design(ctx, u, studyID)
+	if err != nil {
+		return err
+	}
+	return s.wideRows(ctx, d, yield)
+}
+
+// wideBatch is how many responses one query of WideRows reads: big enough
+// that the queries cost little, small enough that memory stays flat.
+const wideBatch = 2000
+
+func (s *Store) wideRows(ctx context.Context, d *Design, yield func(row []string) error) error {
 	byCode := ByCode(d.Outcomes)
 	var row []string
 	var batch []Response
-	err = s.db.WithContext(ctx).Where("study_id = ?", studyID).Order("id").
-		FindInBatches(&batch, 2000, func(tx *gorm.DB, _ int) error {
+	err := s.db.WithContext(ctx).Where("study_id = ?", d.Study.ID).Order("id").
+		FindInBatches(&batch, wideBatch, func(tx *gorm.DB, _ int) error {
 			for i := range batch {
 				row = d.WideRow(&batch[i], byCode, row)
-				if err := cw.Write(row); err != nil {
+				if err := yield(row); err != nil {
 					return err
 				}
 			}
 			return nil
 		}).Error
 	if err != nil {
-		return fmt.Errorf("export responses of study %d: %w", studyID, err)
+		return fmt.Errorf("responses of study %d: %w", d.Study.ID, err)
 	}
-	cw.Flush()
-	return cw.Error()
+	return nil
 }
 
 // maxImportErrors bounds the list of bad cells an import reports; past it the
@@ -289,8 +313,8 @@ func (d *Design) parseWide(data io.Reader) ([]Response, error) {
 			cols[i] = column{kind: 's', valid: true}
 		case questions[h].Key != "":
 			cols[i] = column{kind: 'q', q: questions[h], valid: true}
-		case slices.Contains(forceNames[:], h) && d.Study.FourForces:
-			cols[i] = column{kind: 'f', at: slices.Index(forceNames[:], h), valid: true}
+		case slices.Contains(ForceNames[:], h) && d.Study.FourForces:
+			cols[i] = column{kind: 'f', at: slices.Index(ForceNames[:], h), valid: true}
 		default:
 			code, part := h, ""
 			if idx := strings.LastIndex(h, "_"); idx > 0 {

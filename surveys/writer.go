@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -17,10 +16,6 @@ const maxBatch = 256
 
 // errStoreClosed answers writes queued after Close.
 var errStoreClosed = errors.New("store is closed")
-
-// errFormChanged tells a write that the study changed after its submission
-// was checked: the caller checks it again against the study as it is now.
-var errFormChanged = errors.New("the study changed while the response was checked")
 
 // writer funnels response writes into as few transactions as the load allows.
 // SQLite takes one writer at a time and a commit costs about the same for one
@@ -176,10 +171,9 @@ type batch struct {
 }
 
 type batchStudy struct {
-	status    string
-	updatedAt time.Time
-	seq       int64
-	stored    []*Response // complete responses written so far in this batch, for quotas
+	status string
+	seq    int64
+	stored []*Response // complete responses written so far in this batch, for quotas
 }
 
 // run runs fn in its own savepoint when the batch holds other writes too.
@@ -221,14 +215,9 @@ func (b *batch) study(id int64) (*batchStudy, error) {
 		return st, nil
 	}
 	st := &batchStudy{}
-	var row struct {
-		Status    string
-		UpdatedAt time.Time
-	}
-	if err := b.tx.Table("studies").Select("status, updated_at").Where("id = ?", id).Take(&row).Error; err != nil {
+	if err := b.tx.Table("studies").Select("status").Where("id = ?", id).Take(&st.status).Error; err != nil {
 		return nil, notFound(err)
 	}
-	st.status, st.updatedAt = row.Status, row.UpdatedAt
 	if b.studies == nil {
 		b.studies = map[int64]*batchStudy{}
 	}
@@ -236,16 +225,15 @@ func (b *batch) study(id int64) (*batchStudy, error) {
 	return st, nil
 }
 
-// open checks, inside the transaction, that the study behind f is still open
-// and unchanged since f was compiled; so closing a study stops every
-// submission committed after the close, on every instance.
+// open checks, inside the transaction, that the study behind f is still
+// open; so closing a study stops every submission committed after the close,
+// on every instance. Nothing else of the study need be checked: an open
+// study's structure is locked, so f, compiled from it, still holds, however
+// often the researcher edits its name or intro meanwhile.
 func (b *batch) open(f *form) error {
 	st, err := b.study(f.studyID)
 	if err != nil {
 		return err
-	}
-	if !st.updatedAt.Equal(f.updatedAt) {
-		return errFormChanged
 	}
 	switch st.status {
 	case StatusOpen:

@@ -1,23 +1,32 @@
 // survey.js: the respondent page works without it. With it, each answer is
 // saved as it is given (PATCH with the resume token the page carries), and
 // the token is kept in localStorage so reopening the link on this device
-// continues where the respondent left off.
+// continues where the respondent left off. A finished survey's end page
+// forgets the token, so the next person on a shared device starts afresh.
 (function () {
   "use strict";
+  var store = null;
+  try { store = window.localStorage; } catch (e) { /* storage blocked */ }
+  var end = document.querySelector(".end[data-slug]");
+  if (end) {
+    if (store) store.removeItem("odi:" + end.dataset.slug);
+    return;
+  }
   var form = document.getElementById("survey");
   if (!form || form.dataset.preview) return;
   var slug = form.dataset.slug, token = form.dataset.token;
-  var key = "odi:" + slug, store = null;
-  try { store = window.localStorage; } catch (e) { /* storage blocked */ }
+  var key = "odi:" + slug;
   if (store) {
     if (token) {
       store.setItem(key, token);
     } else if (form.dataset.stale) {
       store.removeItem(key);
     } else {
+      // The server decides whether the token is this visitor's: an
+      // invitation link (?i=) only continues its own response.
       var kept = store.getItem(key);
       if (kept && !/[?&]r=/.test(location.search)) {
-        location.replace(location.pathname + "?r=" + encodeURIComponent(kept));
+        location.replace(location.pathname + (location.search ? location.search + "&" : "?") + "r=" + encodeURIComponent(kept));
         return;
       }
     }
@@ -28,9 +37,14 @@
   var saved = document.getElementById("saved");
   var pending = {}, dirty = false, timer = 0, busy = false, wait = 1500;
 
-  // merge copies b into a, two levels deep (ratings: code -> part -> value).
+  // merge copies b into a, two levels deep (ratings: code -> part -> value);
+  // a plain value (attention) is copied as it is.
   function merge(a, b) {
     Object.keys(b).forEach(function (group) {
+      if (typeof b[group] !== "object") {
+        if (!(group in a)) a[group] = b[group];
+        return;
+      }
       a[group] = a[group] || {};
       Object.keys(b[group]).forEach(function (k) {
         var v = b[group][k];
@@ -45,6 +59,10 @@
   }
 
   function record(el) {
+    if (el.name === "attention") {
+      pending = merge({ attention: Number(el.value) }, pending);
+      return true;
+    }
     var dot = el.name.indexOf(".");
     if (dot < 0) return false;
     var kind = el.name.slice(0, dot), k = el.name.slice(dot + 1), change = {};
@@ -94,7 +112,8 @@
         return res.json().then(function (e) {
           Object.keys(e.fields || {}).forEach(function (f) {
             var p = f.split(".");
-            if (body[p[0]]) {
+            if (p.length === 1) delete body[p[0]];
+            else if (body[p[0]]) {
               if (p.length > 2 && body[p[0]][p[1]]) delete body[p[0]][p[1]][p[2]];
               else delete body[p[0]][p[1]];
             }
@@ -111,7 +130,7 @@
 
   function retry(body) {
     wait = Math.min(wait * 2, 30000);
-    var left = Object.keys(body).some(function (g) { return Object.keys(body[g]).length > 0; });
+    var left = Object.keys(body).some(function (g) { return typeof body[g] !== "object" || Object.keys(body[g]).length > 0; });
     if (!left) return;
     pending = merge(pending, body);
     dirty = true;
