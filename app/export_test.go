@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"html"
 	"net/http"
 	"regexp"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"odi/surveys"
+	"odi/surveys/surveystest"
 )
 
 var exportTeamSize = `{"key": "team_size", "text": "Team size", "kind": "single", "options": ["small", "large"], "segment": true}`
@@ -147,8 +149,18 @@ func newShareLink(t *testing.T, c *client, studyID int64, body string) (string, 
 	return out.Token, out.ID
 }
 
-// reportEditControls finds anything on a page that could change something.
-var reportEditControls = regexp.MustCompile(`(?i)<(form|button|input|select|textarea)\b|contenteditable|method="post"`)
+// reportEditControls finds anything on a page that could change something:
+// a report may hold at most the group-by selector, a form that only reads.
+var reportEditControls = regexp.MustCompile(`(?i)<(input|textarea)\b|contenteditable|method="post"|<form\b[^>]*action="[^"]*/(shares|revoke|studies)`)
+
+// reportControls finds any control at all, for links that fix the grouping.
+var reportControls = regexp.MustCompile(`(?i)<(form|button|input|select|textarea)\b|contenteditable`)
+
+// noInlineScript says whether every script on a page is a file of odi's own,
+// as the CSP requires.
+func noInlineScript(body string) bool {
+	return !strings.Contains(body, "style=") && strings.Count(body, "<script") == strings.Count(body, `<script src="/static/`)
+}
 
 func TestShareLinkShowsAReadOnlyReport(t *testing.T) {
 	s := newTestServer(t)
@@ -178,10 +190,10 @@ func TestShareLinkShowsAReadOnlyReport(t *testing.T) {
 	if !slices.IsSorted(order) || order[0] < 0 {
 		t.Errorf("ranked order positions %v", order)
 	}
-	if m := reportEditControls.FindString(page.body); m != "" {
-		t.Errorf("report has an edit control: %q", m)
+	if m := reportControls.FindString(page.body); m != "" {
+		t.Errorf("report of a link fixed to team_size has a control: %q", m)
 	}
-	if strings.Contains(page.body, "style=") || strings.Contains(page.body, "<script") {
+	if !noInlineScript(page.body) {
 		t.Error("report has inline style or script (CSP)")
 	}
 	if page.header.Get("X-Robots-Tag") == "" || !strings.Contains(page.header.Get("Cache-Control"), "no-store") {
@@ -224,6 +236,8 @@ func TestExpiredAndUnknownShareLinksAreNotFound(t *testing.T) {
 	id := exportWorkedStudy(t, c)
 	soon := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
 	token, shareID := newShareLink(t, c, id, `{"expires_at": "`+soon+`"}`)
+	revoked, revokedID := newShareLink(t, c, id, `{}`)
+	wantStatus(t, c.send("DELETE", fmt.Sprintf("/api/v1/studies/%d/shares/%d", id, revokedID), nil), http.StatusNoContent)
 	visitor := newClient(t, s)
 	wantStatus(t, visitor.get("/r/"+token), http.StatusOK)
 
@@ -231,13 +245,160 @@ func TestExpiredAndUnknownShareLinksAreNotFound(t *testing.T) {
 	if err := s.store.DB().Model(&surveys.Share{}).Where("id = ?", shareID).Update("expires_at", past).Error; err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{"/r/" + token, "/r/" + token + "/export.xlsx", "/r/not-a-token", "/r/not-a-token/export.xlsx", "/r/" + token[:len(token)-1]} {
-		r := visitor.get(path)
+	const chromium = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+	for _, path := range []string{"/r/" + token, "/r/" + token + "/export.xlsx", "/r/" + revoked, "/r/not-a-token", "/r/not-a-token/export.xlsx", "/r/" + token[:len(token)-1]} {
+		// A browser, and a client that names no type, get a plain page.
+		for _, accept := range []string{chromium, "*/*", ""} {
+			r := visitor.do("GET", path, "", "", "Accept", accept)
+			wantStatus(t, r, http.StatusNotFound)
+			if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") || !strings.Contains(r.body, "This link does not work") {
+				t.Errorf("%s (Accept %q): %s %.200s, want the plain HTML page", path, accept, r.header.Get("Content-Type"), r.body)
+			}
+			low := strings.ToLower(r.body)
+			for _, secret := range []string{"golden", "expired", "revoked", "/login", "/studies"} {
+				if strings.Contains(low, secret) {
+					t.Errorf("%s says too much (%q): %s", path, secret, r.body)
+				}
+			}
+		}
+		// A script asking for JSON gets the API's answer.
+		r := visitor.do("GET", path, "", "", "Accept", "application/json")
 		wantStatus(t, r, http.StatusNotFound)
-		if strings.Contains(r.body, "Golden") || strings.Contains(strings.ToLower(r.body), "expired") || strings.Contains(strings.ToLower(r.body), "revoked") {
-			t.Errorf("%s says too much: %s", path, r.body)
+		if strings.TrimSpace(r.body) != `{"error":"not found"}` {
+			t.Errorf("%s as JSON: %s", path, r.body)
 		}
 	}
+}
+
+// savedNeeds saves a two-segment needs segmentation of the worked example.
+func savedNeeds(t *testing.T, c *client, id int64) {
+	t.Helper()
+	members := map[string]int{}
+	for i := 1; i <= 10; i++ {
+		members[fmt.Sprintf("r%02d", i)] = (i - 1) / 5
+	}
+	wantStatus(t, c.send("POST", fmt.Sprintf("/api/v1/studies/%d/segmentations", id),
+		map[string]any{"key": "needs", "labels": []string{"Find decisions fast", "Onboard without help"}, "members": members}), http.StatusCreated)
+}
+
+func TestReportOffersTheGroupByOnlyWhenTheLinkLeavesItOpen(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	id := exportWorkedStudy(t, c)
+	savedNeeds(t, c, id)
+	open, _ := newShareLink(t, c, id, `{}`)
+	fixed, _ := newShareLink(t, c, id, `{"segment_by": "team_size"}`)
+	visitor := newClient(t, s)
+
+	page := visitor.get("/r/" + open)
+	wantStatus(t, page, http.StatusOK)
+	for _, want := range []string{`<form method="get" action="/r/` + open + `"`, `<select id="segment_by" name="segment_by">`,
+		`<option value="team_size">Team size</option>`, `<option value="needs">Saved segmentation needs</option>`} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("open link's report lacks %q", want)
+		}
+	}
+	if strings.Contains(page.body, `class="heat"`) {
+		t.Error("a report of all respondents shows a segment comparison")
+	}
+	if m := reportEditControls.FindString(page.body); m != "" {
+		t.Errorf("report has an edit control: %q", m)
+	}
+
+	split := visitor.get("/r/" + open + "?segment_by=needs")
+	wantStatus(t, split, http.StatusOK)
+	for _, want := range []string{`<option value="needs" selected>`, `class="heat"`, "<bdi>Find decisions fast</bdi>", "<bdi>Onboard without help</bdi>",
+		`href="/r/` + open + `/export.xlsx?segment_by=needs"`} {
+		if !strings.Contains(split.body, want) {
+			t.Errorf("report grouped by needs lacks %q", want)
+		}
+	}
+	f := readXLSX(t, visitor.do("GET", "/r/"+open+"/export.xlsx?segment_by=needs", "", ""))
+	if got := f.GetSheetList(); !slices.Contains(got, "Find decisions fast") {
+		t.Errorf("workbook of the grouped report: sheets %q", got)
+	}
+
+	bad := visitor.get("/r/" + open + "?segment_by=nothing")
+	wantStatus(t, bad, http.StatusUnprocessableEntity)
+	if !strings.Contains(bad.body, `id="segment_by-err"`) || !strings.Contains(bad.body, `class="ranked"`) {
+		t.Error("a bad group-by is not shown beside the selector above the report of all respondents")
+	}
+
+	// A fixed link shows its own grouping whatever the address asks for.
+	page = visitor.get("/r/" + fixed + "?segment_by=needs")
+	wantStatus(t, page, http.StatusOK)
+	if m := reportControls.FindString(page.body); m != "" {
+		t.Errorf("fixed link's report has a control: %q", m)
+	}
+	if strings.Contains(page.body, "Find decisions fast") || !strings.Contains(page.body, "<bdi>small</bdi>") {
+		t.Error("a link fixed to team_size shows another grouping")
+	}
+	f = readXLSX(t, visitor.do("GET", "/r/"+fixed+"/export.xlsx?segment_by=needs", "", ""))
+	if got := f.GetSheetList(); !slices.Contains(got, "small") || slices.Contains(got, "Find decisions fast") {
+		t.Errorf("fixed link's workbook: sheets %q", got)
+	}
+}
+
+func TestReportLinksTheCanvasOfEachSavedSegment(t *testing.T) {
+	s := newTestServer(t)
+	needRoute(t, s, "GET", "/r/:token/canvas")
+	c := api(t, s, "r@example.com", "researcher")
+	id := exportWorkedStudy(t, c)
+	savedNeeds(t, c, id)
+	open, _ := newShareLink(t, c, id, `{}`)
+	fixed, _ := newShareLink(t, c, id, `{"segment_by": "team_size"}`)
+	visitor := newClient(t, s)
+
+	page := visitor.get("/r/" + open)
+	wantStatus(t, page, http.StatusOK)
+	link := "/r/" + open + "/canvas?segment=s2&amp;segmentation=needs"
+	if !strings.Contains(page.body, `<a href="`+link+`"><bdi>Onboard without help</bdi></a>`) {
+		t.Fatalf("report lacks the canvas link %s", link)
+	}
+	canvas := visitor.get(html.UnescapeString(link))
+	wantStatus(t, canvas, http.StatusOK)
+	for _, want := range []string{"Segment canvas: <bdi>Onboard without help</bdi>", "4 respondents, 44% of 9", "Top outcomes",
+		"Profile overlap", "team_size — Team size", `<a href="/r/` + open + `">`} {
+		if !strings.Contains(canvas.body, want) {
+			t.Errorf("canvas lacks %q", want)
+		}
+	}
+	if m := reportControls.FindString(canvas.body); m != "" {
+		t.Errorf("canvas has a control: %q", m)
+	}
+	if strings.Contains(canvas.body, "/studies/") {
+		t.Error("the stakeholder's canvas links into the researcher's pages")
+	}
+	index := visitor.get("/r/" + open + "/canvas")
+	wantStatus(t, index, http.StatusOK)
+	if !strings.Contains(index.body, "Find decisions fast") || !strings.Contains(index.body, "Onboard without help") {
+		t.Error("the canvas list lacks a saved segment")
+	}
+
+	// A link fixed to a question shows no needs segments.
+	if page := visitor.get("/r/" + fixed); strings.Contains(page.body, "Segment canvases") {
+		t.Error("a link fixed to team_size lists needs canvases")
+	}
+	for _, path := range []string{"/r/" + fixed + "/canvas?segmentation=needs&segment=s1", "/r/" + open + "/canvas?segmentation=needs&segment=s9",
+		"/r/" + open + "/canvas?segmentation=team_size&segment=small", "/r/nope/canvas"} {
+		r := visitor.get(path)
+		wantStatus(t, r, http.StatusNotFound)
+		if !strings.Contains(r.body, "This link does not work") {
+			t.Errorf("%s: %.200s", path, r.body)
+		}
+	}
+}
+
+// needRoute skips a test of a route that routes.go does not list yet (or
+// fails it where every test must run).
+func needRoute(t *testing.T, s *Server, method, path string) {
+	t.Helper()
+	for _, rt := range s.routeTable() {
+		if rt.method == method && rt.path == path {
+			return
+		}
+	}
+	surveystest.Need(t, "the route "+method+" "+path+" in app/routes.go")
 }
 
 func TestShareTokenOpensNoAPI(t *testing.T) {
@@ -312,8 +473,8 @@ func TestHostileTextIsEscapedOnTheReportAndInertInTheWorkbook(t *testing.T) {
 			t.Errorf("report lacks escaped %q in %.300s", good, page.body[strings.Index(page.body, "<h1>"):])
 		}
 	}
-	if m := reportEditControls.FindString(page.body); m != "" {
-		t.Errorf("report has an edit control: %q", m)
+	if m := reportControls.FindString(page.body); m != "" {
+		t.Errorf("report has a control: %q", m)
 	}
 
 	f := readXLSX(t, newClient(t, s).do("GET", "/r/"+token+"/export.xlsx", "", ""))

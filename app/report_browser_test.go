@@ -1,8 +1,11 @@
 package app
 
 import (
+	"cmp"
+	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,6 +13,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/sample"
+	"odi/surveys/score"
 )
 
 // TestReportInBrowser opens a stakeholder share link of the sample study in
@@ -55,7 +59,9 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	counts, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]int](`({
 		points: document.querySelectorAll('svg .pt').length,
-		controls: document.querySelectorAll('form, button, input, select, textarea, [contenteditable]').length,
+		controls: document.querySelectorAll('form, input, select, textarea, [contenteditable], button:not(.sort)').length,
+		sorts: document.querySelectorAll('table.ranked th[data-sort] > button.sort').length,
+		tables: document.querySelectorAll('table.ranked').length,
 		heatRows: document.querySelectorAll('table.heat tbody tr').length,
 		heatCols: document.querySelectorAll('table.heat thead th.group').length,
 	})`))
@@ -63,9 +69,11 @@ func TestReportInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	outcomes := len(opps.Groups[0].Outcomes)
-	if counts["points"] != outcomes || counts["controls"] != 0 || counts["heatRows"] != outcomes || counts["heatCols"] != len(opps.Groups) {
-		t.Errorf("page has %v; want %d points and heat rows, %d groups, no controls", counts, outcomes, len(opps.Groups))
+	if counts["points"] != outcomes || counts["controls"] != 0 || counts["heatRows"] != outcomes || counts["heatCols"] != len(opps.Groups) ||
+		counts["sorts"] != 6*counts["tables"] {
+		t.Errorf("page has %v; want %d points and heat rows, %d groups, 6 sort buttons a table and no other control", counts, outcomes, len(opps.Groups))
 	}
+	checkSorting(t, ctx, opps.Groups[0].Outcomes)
 	// The stylesheet applies under the CSP: chips carry their class colour.
 	bg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector('.chip.extreme')).backgroundColor`))
 	if err != nil || bg != "rgb(155, 28, 28)" {
@@ -91,5 +99,69 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	if dl["status"] != float64(200) || dl["magic"] != "PK" || dl["size"].(float64) < 10000 || !strings.Contains(fmt.Sprint(dl["type"]), "spreadsheetml") {
 		t.Errorf("workbook download: %v", dl)
+	}
+}
+
+// checkSorting sorts the first ranked table on the page by its headers, with
+// the mouse and with the keyboard, and checks the order and aria-sort.
+func checkSorting(t *testing.T, ctx context.Context, rows []score.Row) {
+	t.Helper()
+	order := func() ([]string, map[string]string) {
+		t.Helper()
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+			Codes []string
+			Sort  map[string]string
+		}](`(() => { const t = document.querySelector('table.ranked'); const sort = {};
+			t.querySelectorAll('th[aria-sort]').forEach(th => sort[th.dataset.sort] = th.getAttribute('aria-sort'));
+			return {codes: [...t.tBodies[0].rows].map(r => r.querySelector('.code').textContent), sort}; })()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Codes, got.Sort
+	}
+	codes := func(less func(a, b score.Row) int) []string {
+		s := slices.Clone(rows)
+		slices.SortStableFunc(s, less)
+		out := make([]string, len(s))
+		for i, r := range s {
+			out[i] = r.Code
+		}
+		return out
+	}
+	byRank := codes(func(a, b score.Row) int { return a.Rank - b.Rank })
+	if got, sort := order(); !slices.Equal(got, byRank) || sort["rank"] != "ascending" || len(sort) != 1 {
+		t.Fatalf("before sorting: %v %v, want rank order %v", got, sort, byRank)
+	}
+	button := func(key string) string { return `table.ranked th[data-sort=` + key + `] button` }
+	// The mouse: importance, largest first; ties stay in rank order.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(button("importance")))); err != nil {
+		t.Fatal(err)
+	}
+	want := codes(func(a, b score.Row) int { return cmp.Or(cmp.Compare(b.Importance, a.Importance), a.Rank-b.Rank) })
+	if got, sort := order(); !slices.Equal(got, want) || sort["importance"] != "descending" || len(sort) != 1 {
+		t.Errorf("by importance: %v %v, want %v descending", got, sort, want)
+	}
+	// The keyboard: focus the code header, Enter sorts A→Z, Space again Z→A.
+	err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS(button("code"))), chromedp.KeyEvent("\r"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = codes(func(a, b score.Row) int { return surveys.CompareCodes(a.Code, b.Code) })
+	if got, sort := order(); !slices.Equal(got, want) || sort["code"] != "ascending" || len(sort) != 1 {
+		t.Errorf("by code: %v %v, want %v ascending", got, sort, want)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(" ")); err != nil {
+		t.Fatal(err)
+	}
+	slices.Reverse(want)
+	if got, sort := order(); !slices.Equal(got, want) || sort["code"] != "descending" {
+		t.Errorf("by code again: %v %v, want %v descending", got, sort, want)
+	}
+	// Back to rank order, as the server sent it.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(button("rank")))); err != nil {
+		t.Fatal(err)
+	}
+	if got, sort := order(); !slices.Equal(got, byRank) || sort["rank"] != "ascending" {
+		t.Errorf("by rank again: %v %v, want %v", got, sort, byRank)
 	}
 }

@@ -14,18 +14,19 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
-	"odi/surveys/score"
 )
 
 // The analysis pages: Fieldwork, Results, Segments and Share, the tabs a
 // researcher reads a study with once responses come in. Every number comes
-// from one store method; this file only lays those numbers out (formatting,
-// SVG coordinates) so the templates need no arithmetic and no inline style.
+// from one store method; the handlers only lay those numbers out
+// (formatting, SVG coordinates; see results_view.go) so the templates need no
+// arithmetic and no inline style. This file holds the Results and Fieldwork
+// tabs; segments_page.go and share_page.go the other two.
 
 // analysisPage shows one analysis tab under the study head.
 func (s *Server) analysisPage(c *fiber.Ctx, d *surveys.Design, tab string, data fiber.Map) error {
 	data["Title"], data["D"], data["Tab"] = tabTitle(tab)+" · "+d.Study.Name, d, tab
-	data["Styles"], data["Scripts"] = []string{"editor.css", "results.css"}, []string{"editor.js"}
+	data["Styles"], data["Scripts"] = []string{"editor.css", "results.css"}, []string{"editor.js", "results.js"}
 	if d.Study.Slug != nil {
 		data["PublicURL"] = s.baseURL() + "/s/" + *d.Study.Slug
 	}
@@ -46,77 +47,7 @@ func (s *Server) designOf(c *fiber.Ctx) (*surveys.Design, error) {
 	return s.store.Design(c.UserContext(), userOf(c), id)
 }
 
-// one formats a score to one decimal, rounding half up like the class does,
-// so the number shown and its class agree.
-func one(v float64) string {
-	return strconv.FormatFloat(score.Round1(v), 'f', 1, 64)
-}
-
-func two(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
-
 // ---- Results ----
-
-// groupChoice is an entry of the group-by selector or the filter list.
-type groupChoice struct {
-	Key, Label string
-	Groups     []string
-	Saved      bool
-}
-
-// choices are the ways results can be split: segment questions, then saved
-// segmentations.
-func (s *Server) choices(c *fiber.Ctx, d *surveys.Design) ([]groupChoice, error) {
-	var out []groupChoice
-	for _, q := range d.Questions {
-		if q.Segment && q.Kind != surveys.KindText {
-			out = append(out, groupChoice{Key: q.Key, Label: q.Text, Groups: q.Groups()})
-		}
-	}
-	segs, err := s.store.Segmentations(c.UserContext(), userOf(c), d.Study.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, sg := range segs {
-		keys := make([]string, len(sg.Labels))
-		for i := range sg.Labels {
-			keys[i] = surveys.SegmentID(i)
-		}
-		out = append(out, groupChoice{Key: sg.Key, Label: "Saved segmentation " + sg.Key, Groups: keys, Saved: true})
-	}
-	return out, nil
-}
-
-// resultRow is one outcome of one group, ready to print.
-type resultRow struct {
-	score.Row
-	Imp, Sat, Opp string
-	ImpCI, SatCI  string
-	Bar           string // width of the opportunity bar, 0–100
-}
-
-type resultGroup struct {
-	surveys.Group
-	Rows     []resultRow
-	Priority string
-	Forces   *forcesView
-}
-
-type forcesView struct {
-	N                               int
-	Push, Pull, Anxiety, Habit, Net string
-	Positive                        string
-}
-
-// cmpRow is one outcome across the groups.
-type cmpRow struct {
-	Code, Statement string
-	Cells           []cmpCell
-}
-
-type cmpCell struct {
-	Opp, Class string
-	N          int
-}
 
 type filterChip struct {
 	Key, Value, Label string
@@ -128,19 +59,52 @@ func (s *Server) resultsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	choices, err := s.choices(c, d)
+	return s.showResults(c, d, fiber.Map{})
+}
+
+// showResults is the Results tab; data may carry the outcome of a
+// responses import made from it.
+func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
+	ctx, u := c.UserContext(), userOf(c)
+	splits, err := s.store.Splits(ctx, u, d.Study.ID)
 	if err != nil {
 		return err
 	}
-	q := surveys.OpportunityQuery{SegmentBy: c.Query("segment_by"), IncludePartial: c.Query("include_partial") == "1"}
-	var raw []string
-	for _, v := range c.Request().URI().QueryArgs().PeekMulti("filter") {
-		raw = append(raw, string(v))
+	q, fields := resultsQuery(c)
+	res, err := s.store.Opportunities(ctx, u, d.Study.ID, q)
+	if ve := validation(err); ve != nil {
+		for k, v := range ve.Fields {
+			fields[k] = v
+		}
+		q = surveys.OpportunityQuery{IncludePartial: q.IncludePartial}
+		res, err = s.store.Opportunities(ctx, u, d.Study.ID, q)
 	}
+	if err != nil {
+		return err
+	}
+	if len(fields) > 0 && c.Response().StatusCode() == fiber.StatusOK {
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
+	data["Choices"], data["Query"], data["Fields"] = splits, q, fields
+	data["Chips"] = filterChips(d.Study.ID, q)
+	data["Results"] = newResultsView(res)
+	data["Workbook"] = fmt.Sprintf("/api/v1/studies/%d/export.xlsx", d.Study.ID) + queryString(q)
+	if n, err := strconv.Atoi(c.Query("imported")); err == nil && n > 0 {
+		data["Imported"] = n
+	}
+	return s.analysisPage(c, d, "results", data)
+}
+
+// resultsQuery reads the Results tab's query. A blank filter is the "add a
+// filter" select left at its blank choice; a malformed one is reported
+// beside that select and left out.
+func resultsQuery(c *fiber.Ctx) (surveys.OpportunityQuery, map[string]string) {
+	q := surveys.OpportunityQuery{SegmentBy: c.Query("segment_by"), IncludePartial: c.Query("include_partial") == "1"}
 	fields := map[string]string{}
-	for _, f := range raw {
+	for _, raw := range c.Request().URI().QueryArgs().PeekMulti("filter") {
+		f := string(raw)
 		if f == "" {
-			continue // the "add a filter" select left at its blank choice
+			continue
 		}
 		k, v, ok := strings.Cut(f, ":")
 		if !ok || k == "" || v == "" {
@@ -149,150 +113,41 @@ func (s *Server) resultsPage(c *fiber.Ctx) error {
 		}
 		q.Filters = append(q.Filters, surveys.Filter{Key: k, Value: v})
 	}
-	status := fiber.StatusOK
-	res, err := s.store.Opportunities(c.UserContext(), userOf(c), d.Study.ID, q)
-	if ve := validation(err); ve != nil {
-		for k, v := range ve.Fields {
-			fields[k] = v
-		}
-		q = surveys.OpportunityQuery{IncludePartial: q.IncludePartial}
-		res, err = s.store.Opportunities(c.UserContext(), userOf(c), d.Study.ID, q)
-	}
-	if err != nil {
-		return err
-	}
-	if len(fields) > 0 {
-		status = fiber.StatusUnprocessableEntity
-	}
+	return q, fields
+}
 
-	groups := make([]resultGroup, len(res.Groups))
-	for i, g := range res.Groups {
-		groups[i] = resultGroupOf(g)
+// queryString is "?segment_by=…&filter=…&include_partial=1" for q, or ""
+// when q asks for nothing: links that carry the view along.
+func queryString(q surveys.OpportunityQuery) string {
+	v := url.Values{}
+	if q.SegmentBy != "" {
+		v.Set("segment_by", q.SegmentBy)
 	}
-	var heat []cmpRow
-	if q.SegmentBy != "" && len(groups) > 0 {
-		at := make([]map[string]score.Row, len(groups))
-		for i, g := range groups {
-			at[i] = map[string]score.Row{}
-			for _, r := range g.Outcomes {
-				at[i][r.Code] = r
-			}
-		}
-		for _, r := range groups[0].Outcomes {
-			h := cmpRow{Code: r.Code, Statement: r.Statement}
-			for i := range groups {
-				x := at[i][r.Code]
-				h.Cells = append(h.Cells, cmpCell{Opp: one(x.Opportunity), Class: x.Class, N: x.N})
-			}
-			heat = append(heat, h)
-		}
+	for _, f := range q.Filters {
+		v.Add("filter", f.Key+":"+f.Value)
 	}
+	if q.IncludePartial {
+		v.Set("include_partial", "1")
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
+}
+
+func filterChips(studyID int64, q surveys.OpportunityQuery) []filterChip {
 	var chips []filterChip
 	for i, f := range q.Filters {
-		rest := url.Values{}
-		if q.SegmentBy != "" {
-			rest.Set("segment_by", q.SegmentBy)
-		}
-		if q.IncludePartial {
-			rest.Set("include_partial", "1")
-		}
-		for j, g := range q.Filters {
-			if j != i {
-				rest.Add("filter", g.Key+":"+g.Value)
-			}
-		}
+		rest := q
+		rest.Filters = slices.Delete(slices.Clone(q.Filters), i, i+1)
 		chips = append(chips, filterChip{Key: f.Key, Value: f.Value, Label: f.Key + ": " + f.Value,
-			Remove: studyPath(d.Study.ID, "results") + "?" + rest.Encode()})
+			Remove: studyPath(studyID, "results") + queryString(rest)})
 	}
-	workbook := fmt.Sprintf("/api/v1/studies/%d/export.xlsx", d.Study.ID)
-	if q.SegmentBy != "" {
-		workbook += "?segment_by=" + url.QueryEscape(q.SegmentBy)
-	}
-	var land *landView
-	if len(groups) > 0 {
-		land = landViewOf(groups[0].Outcomes)
-	}
-	c.Status(status)
-	return s.analysisPage(c, d, "results", fiber.Map{
-		"Choices": choices, "Query": q, "Chips": chips, "Groups": groups, "Heat": heat,
-		"Landscape": land, "Workbook": workbook, "Fields": fields,
-	})
+	return chips
 }
 
-func resultGroupOf(g surveys.Group) resultGroup {
-	rg := resultGroup{Group: g, Priority: strconv.FormatFloat(g.Priority, 'g', 4, 64)}
-	for _, r := range g.Outcomes {
-		rg.Rows = append(rg.Rows, resultRow{Row: r, Imp: one(r.Importance), Sat: one(r.Satisfaction), Opp: one(r.Opportunity),
-			ImpCI: one(r.ImportanceCI[0]) + "–" + one(r.ImportanceCI[1]),
-			SatCI: one(r.SatisfactionCI[0]) + "–" + one(r.SatisfactionCI[1]),
-			Bar:   strconv.FormatFloat(math.Min(100, r.Opportunity*5), 'f', 1, 64)})
-	}
-	if f := g.Forces; f != nil {
-		rg.Forces = &forcesView{N: f.N, Push: two(f.Push), Pull: two(f.Pull), Anxiety: two(f.Anxiety), Habit: two(f.Habit),
-			Net: two(f.Net), Positive: strconv.FormatFloat(f.PositiveShare*100, 'f', 0, 64) + "%"}
-	}
-	return rg
-}
-
-// landView is the opportunity landscape: importance across, satisfaction up,
-// both 0–10, drawn on a 0–10 grid of side plotSide pixels.
-type landView struct {
-	Ticks  []landTick
-	Guides []landGuide
-	Points []landPoint
-}
-
-type landTick struct {
-	Label     string
-	Pos       string // pixel position along the axis
-	X, Y      string // for x ticks X is Pos; for y ticks Y is Pos
-	Base, End string
-}
-
-type landGuide struct {
-	X1, Y1, X2, Y2 string
-	LX, LY         string
-	Label          string
-}
-
-type landPoint struct {
-	X, Y, LX, LY string
-	Code, Class  string
-	Title        string
-}
-
-const (
-	plotLeft = 44.0
-	plotTop  = 16.0
-	plotSide = 320.0
-)
-
-func px(v float64) string    { return strconv.FormatFloat(v, 'f', 1, 64) }
-func lx(imp float64) float64 { return plotLeft + imp/10*plotSide }
-func ly(sat float64) float64 { return plotTop + (10-sat)/10*plotSide }
-
-func landViewOf(rows []score.Row) *landView {
-	l := &landView{}
-	for v := 0; v <= 10; v += 2 {
-		f := float64(v)
-		l.Ticks = append(l.Ticks, landTick{Label: strconv.Itoa(v), X: px(lx(f)), Y: px(ly(f))})
-	}
-	// opportunity = imp + (imp − sat) for sat < imp, so the line of equal
-	// opportunity o is sat = 2·imp − o, from (o/2, 0) up to imp = 10.
-	for _, o := range []float64{10, 12, 15} {
-		x1, y1 := o/2, 0.0
-		x2, y2 := 10.0, 20-o
-		l.Guides = append(l.Guides, landGuide{X1: px(lx(x1)), Y1: px(ly(y1)), X2: px(lx(x2)), Y2: px(ly(y2)),
-			LX: px(lx(x2) + 3), LY: px(ly(y2) + 4), Label: strconv.Itoa(int(o))})
-	}
-	for _, r := range rows {
-		x, y := lx(r.Importance), ly(r.Satisfaction)
-		l.Points = append(l.Points, landPoint{X: px(x), Y: px(y), LX: px(x + 6), LY: px(y - 5), Code: r.Code, Class: r.Class,
-			Title: fmt.Sprintf("%s %s: importance %s, satisfaction %s, opportunity %s (%s)", r.Code, r.Statement,
-				one(r.Importance), one(r.Satisfaction), one(r.Opportunity), r.Class)})
-	}
-	return l
-}
+// px formats a pixel coordinate of a chart.
+func px(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 
 // ---- Fieldwork ----
 
@@ -445,321 +300,4 @@ func (s *Server) excludePage(c *fiber.Ctx) error {
 		to += "?page=" + strconv.Itoa(p)
 	}
 	return c.Redirect(to+"#responses", fiber.StatusSeeOther)
-}
-
-// ---- Segments ----
-
-type segmentView struct {
-	surveys.Segment
-	Index    int
-	Share    string
-	Profiles []profileView
-}
-
-type profileView struct {
-	Key, Text string
-	V         string
-	Strong    bool
-	Lifts     []liftView
-}
-
-type liftView struct {
-	Option, Seg, All, Lift string
-	High                   bool
-}
-
-func (s *Server) segmentsPage(c *fiber.Ctx) error {
-	d, err := s.designOf(c)
-	if err != nil {
-		return err
-	}
-	return s.showSegments(c, d, fiber.Map{})
-}
-
-func (s *Server) showSegments(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
-	segs, err := s.store.Segmentations(c.UserContext(), userOf(c), d.Study.ID)
-	if err != nil {
-		return err
-	}
-	saved := make([]savedView, len(segs))
-	for i, sg := range segs {
-		saved[i] = savedView{Segmentation: sg}
-		for j, l := range sg.Labels {
-			saved[i].Segs = append(saved[i].Segs, savedSeg{ID: surveys.SegmentID(j), Label: l})
-		}
-	}
-	data["Saved"] = saved
-	data["Ks"] = []int{2, 3, 4, 5, 6}
-	return s.analysisPage(c, d, "segments", data)
-}
-
-type savedView struct {
-	surveys.Segmentation
-	Segs []savedSeg
-}
-
-type savedSeg struct{ ID, Label string }
-
-func discoverK(c *fiber.Ctx) (int, error) {
-	v := strings.TrimSpace(c.FormValue("k"))
-	if v == "" || v == "auto" {
-		return 0, nil
-	}
-	k, err := strconv.Atoi(v)
-	if err != nil || k < 2 || k > 6 {
-		return 0, surveys.Invalid("k", "choose automatic or 2 to 6 segments")
-	}
-	return k, nil
-}
-
-func (s *Server) discoverPage(c *fiber.Ctx) error {
-	d, err := s.designOf(c)
-	if err != nil {
-		return err
-	}
-	k, err := discoverK(c)
-	var res *surveys.Discovery
-	if err == nil {
-		res, err = s.store.Discover(c.UserContext(), userOf(c), d.Study.ID, surveys.DiscoverInput{K: k})
-	}
-	if ve := validation(err); ve != nil {
-		c.Status(fiber.StatusUnprocessableEntity)
-		return s.showSegments(c, d, fiber.Map{"Fields": ve.Fields, "K": c.FormValue("k")})
-	}
-	if err != nil {
-		return err
-	}
-	return s.showSegments(c, d, discoveryData(d, res, c.FormValue("k"), nil, nil))
-}
-
-func discoveryData(d *surveys.Design, res *surveys.Discovery, k string, labels []string, fields map[string]string) fiber.Map {
-	total := 0
-	for _, sg := range res.Segments {
-		total += sg.Size
-	}
-	text := map[string]string{}
-	for _, q := range d.Questions {
-		text[q.Key] = q.Text
-	}
-	var views []segmentView
-	for i, sg := range res.Segments {
-		v := segmentView{Segment: sg, Index: i, Share: strconv.FormatFloat(float64(sg.Size)/float64(max(1, total))*100, 'f', 0, 64) + "%"}
-		for _, q := range d.Questions {
-			p, ok := sg.Profile[q.Key]
-			if !ok {
-				continue
-			}
-			pv := profileView{Key: q.Key, Text: text[q.Key], V: two(p.CramersV), Strong: p.CramersV >= 0.3}
-			for _, l := range p.Lifts {
-				pv.Lifts = append(pv.Lifts, liftView{Option: l.Option, Seg: pct(l.SegmentShare), All: pct(l.AllShare),
-					Lift: two(l.Lift), High: l.Lift >= 1.25})
-			}
-			v.Profiles = append(v.Profiles, pv)
-		}
-		views = append(views, v)
-	}
-	if labels == nil {
-		labels = make([]string, len(res.Segments))
-	}
-	return fiber.Map{"Discovery": res, "Segments": views, "K": k, "Labels": labels, "Silhouette": two(res.Silhouette), "Fields": fields}
-}
-
-func pct(v float64) string { return strconv.FormatFloat(v*100, 'f', 0, 64) + "%" }
-
-// saveSegmentationPage re-runs discovery with the same k (it is deterministic
-// for the same data) and saves its members under the researcher's names, so
-// the page carries no member list.
-func (s *Server) saveSegmentationPage(c *fiber.Ctx) error {
-	d, err := s.designOf(c)
-	if err != nil {
-		return err
-	}
-	k, err := discoverK(c)
-	var res *surveys.Discovery
-	if err == nil {
-		res, err = s.store.Discover(c.UserContext(), userOf(c), d.Study.ID, surveys.DiscoverInput{K: k})
-	}
-	if ve := validation(err); ve != nil {
-		c.Status(fiber.StatusUnprocessableEntity)
-		return s.showSegments(c, d, fiber.Map{"Fields": ve.Fields, "K": c.FormValue("k")})
-	}
-	if err != nil {
-		return err
-	}
-	labels := make([]string, len(res.Segments))
-	members := map[string]int{}
-	for i, sg := range res.Segments {
-		labels[i] = strings.TrimSpace(c.FormValue("label_" + strconv.Itoa(i)))
-		for _, m := range sg.Members {
-			members[m] = i
-		}
-	}
-	fields := map[string]string{}
-	for i, l := range labels {
-		if l == "" {
-			fields["label_"+strconv.Itoa(i)] = "name this segment after its job"
-		}
-	}
-	key := strings.TrimSpace(c.FormValue("key"))
-	if len(fields) == 0 {
-		_, err = s.store.SaveSegmentation(c.UserContext(), userOf(c), d.Study.ID,
-			surveys.SegmentationInput{Key: key, Labels: labels, Members: members, Silhouette: res.Silhouette})
-		if ve := validation(err); ve != nil {
-			fields = ve.Fields
-		} else if err != nil {
-			return err
-		}
-	}
-	if len(fields) > 0 {
-		c.Status(fiber.StatusUnprocessableEntity)
-		data := discoveryData(d, res, c.FormValue("k"), labels, fields)
-		data["Key"] = key
-		return s.showSegments(c, d, data)
-	}
-	return c.Redirect(studyPath(d.Study.ID, "segments")+"#saved", fiber.StatusSeeOther)
-}
-
-// canvasPage is the printable needs-based segment canvas of one saved segment.
-func (s *Server) canvasPage(c *fiber.Ctx) error {
-	d, err := s.designOf(c)
-	if err != nil {
-		return err
-	}
-	key, seg := c.Query("segmentation"), c.Query("segment")
-	if key == "" || seg == "" {
-		return c.Redirect(studyPath(d.Study.ID, "segments"), fiber.StatusSeeOther)
-	}
-	ctx, u := c.UserContext(), userOf(c)
-	res, err := s.store.Opportunities(ctx, u, d.Study.ID, surveys.OpportunityQuery{SegmentBy: key})
-	if validation(err) != nil {
-		return surveys.ErrNotFound
-	}
-	if err != nil {
-		return err
-	}
-	at := slices.IndexFunc(res.Groups, func(g surveys.Group) bool { return g.Key == seg && g.Key != "all" })
-	if at < 0 {
-		return surveys.ErrNotFound
-	}
-	g := resultGroupOf(res.Groups[at])
-	all := resultGroupOf(res.Groups[0])
-	top := g.Rows[:min(5, len(g.Rows))]
-	// Profile overlap: each segment question's answers inside the segment
-	// against everyone, scored by the same store method as the results.
-	var overlap []profileView
-	for _, q := range d.Questions {
-		if !q.Segment || q.Kind == surveys.KindText {
-			continue
-		}
-		in, err := s.store.Opportunities(ctx, u, d.Study.ID, surveys.OpportunityQuery{SegmentBy: q.Key, Filters: []surveys.Filter{{Key: key, Value: seg}}})
-		if err != nil {
-			return err
-		}
-		out, err := s.store.Opportunities(ctx, u, d.Study.ID, surveys.OpportunityQuery{SegmentBy: q.Key})
-		if err != nil {
-			return err
-		}
-		pv := profileView{Key: q.Key, Text: q.Text}
-		for i := 1; i < len(in.Groups) && i < len(out.Groups); i++ {
-			sh := float64(in.Groups[i].N) / float64(max(1, in.Groups[0].N))
-			ah := float64(out.Groups[i].N) / float64(max(1, out.Groups[0].N))
-			lift := 0.0
-			if ah > 0 {
-				lift = sh / ah
-			}
-			pv.Lifts = append(pv.Lifts, liftView{Option: in.Groups[i].Label, Seg: pct(sh), All: pct(ah), Lift: two(lift), High: lift >= 1.25})
-		}
-		overlap = append(overlap, pv)
-	}
-	share := pct(float64(g.N) / float64(max(1, all.N)))
-	return s.analysisPage(c, d, "segments", fiber.Map{"Canvas": true, "Group": g, "Top": top, "Overlap": overlap, "Key": key, "Share": share, "AllN": all.N})
-}
-
-// ---- Share ----
-
-type shareView struct {
-	surveys.Share
-	State string
-}
-
-func (s *Server) sharePage(c *fiber.Ctx) error {
-	d, err := s.designOf(c)
-	if err != nil {
-		return err
-	}
-	return s.showShares(c, d, fiber.Map{})
-}
-
-func (s *Server) showShares(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
-	shares, err := s.store.Shares(c.UserContext(), userOf(c), d.Study.ID)
-	if err != nil {
-		return err
-	}
-	choices, err := s.choices(c, d)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	views := make([]shareView, len(shares))
-	for i, sh := range shares {
-		views[i] = shareView{Share: sh, State: "active"}
-		switch {
-		case sh.RevokedAt != nil:
-			views[i].State = "revoked"
-		case sh.ExpiresAt != nil && !sh.ExpiresAt.After(now):
-			views[i].State = "expired"
-		}
-	}
-	data["Shares"], data["Choices"] = views, choices
-	if _, ok := data["Form"]; !ok {
-		data["Form"] = shareForm{}
-	}
-	return s.analysisPage(c, d, "share", data)
-}
-
-type shareForm struct {
-	Expires, SegmentBy string
-	Raw                bool
-}
-
-func (s *Server) createSharePage(c *fiber.Ctx) error {
-	d, err := s.designOf(c)
-	if err != nil {
-		return err
-	}
-	f := shareForm{Expires: strings.TrimSpace(c.FormValue("expires")), SegmentBy: c.FormValue("segment_by"), Raw: c.FormValue("include_responses") != ""}
-	in := surveys.ShareInput{SegmentBy: f.SegmentBy, IncludeResponses: f.Raw}
-	if f.Expires != "" {
-		t, perr := time.Parse("2006-01-02", f.Expires)
-		if perr != nil {
-			err = surveys.Invalid("expires_at", "must be a date like 2027-01-31")
-		} else {
-			end := t.Add(24*time.Hour - time.Second) // the link works through the whole day
-			in.ExpiresAt = &end
-		}
-	}
-	var token string
-	if err == nil {
-		token, _, err = s.store.CreateShare(c.UserContext(), userOf(c), d.Study.ID, in)
-	}
-	if ve := validation(err); ve != nil {
-		c.Status(fiber.StatusUnprocessableEntity)
-		return s.showShares(c, d, fiber.Map{"Fields": ve.Fields, "Form": f})
-	}
-	if err != nil {
-		return err
-	}
-	c.Status(fiber.StatusCreated)
-	return s.showShares(c, d, fiber.Map{"NewURL": s.baseURL() + "/r/" + token})
-}
-
-func (s *Server) revokeSharePage(c *fiber.Ctx) error {
-	id, sid, err := twoIDs(c, "share_id")
-	if err != nil {
-		return err
-	}
-	if err := s.store.RevokeShare(c.UserContext(), userOf(c), id, sid); err != nil {
-		return err
-	}
-	return c.Redirect(studyPath(id, "share"), fiber.StatusSeeOther)
 }

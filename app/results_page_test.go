@@ -1,6 +1,7 @@
 package app
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -78,8 +79,7 @@ func TestResultsShowTheRankedNumbersOfTheAPI(t *testing.T) {
 	top := o.Groups[0].Outcomes[0]
 	r := w.owner.get(w.path("results?segment_by=company_size"))
 	analysisStatus(t, r, http.StatusOK)
-	row := regexp.MustCompile(`(?s)<td class="num" data-label="Rank">1</td>\s*<td data-label="Code"><strong>([^<]+)</strong>.*?<span class="oppnum">([0-9.]+)</span>`)
-	m := row.FindStringSubmatch(r.body)
+	m := rankOne.FindStringSubmatch(r.body)
 	if m == nil {
 		t.Fatal("no ranked row 1 on the results page")
 	}
@@ -87,7 +87,7 @@ func TestResultsShowTheRankedNumbersOfTheAPI(t *testing.T) {
 		t.Errorf("rank 1 shows %s %s, the API says %s %.4f", m[1], m[2], top.Code, top.Opportunity)
 	}
 	for _, g := range o.Groups {
-		if !strings.Contains(r.body, strings.ReplaceAll(g.Label, "+", "&#43;")+` <span class="muted">n = `+itoa(g.N)+"</span>") {
+		if !strings.Contains(r.body, groupHeading(g.Label, g.N)) {
 			t.Errorf("group %s (n = %d) missing", g.Key, g.N)
 		}
 	}
@@ -95,7 +95,9 @@ func TestResultsShowTheRankedNumbersOfTheAPI(t *testing.T) {
 		`<span class="chip ` + top.Class + `">` + top.Class + `</span>`, // class in text, not colour alone
 		"Segment comparison", "Opportunity landscape", `tabindex="0"`, "Four forces",
 		`href="/api/v1/studies/` + itoa(w.id) + `/export.xlsx?segment_by=company_size"`,
-		"95% interval " + one(top.ImportanceCI[0]) + "–" + one(top.ImportanceCI[1]),
+		`<span class="sr-only">95% interval </span>` + one(top.ImportanceCI[0]) + "–" + one(top.ImportanceCI[1]),
+		`<th scope="col" class="num" data-sort="rank" aria-sort="ascending">Rank</th>`, // sorted by rank until a header is clicked
+		`<script src="/static/results.js" defer></script>`,
 	} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("results page lacks %q", want)
@@ -103,6 +105,42 @@ func TestResultsShowTheRankedNumbersOfTheAPI(t *testing.T) {
 	}
 	if strings.Contains(r.body, "style=") || strings.Contains(r.body, "<script>") {
 		t.Error("inline style or script on the results page (the CSP forbids them)")
+	}
+}
+
+// rankOne finds rank 1 of a ranked table: its code and opportunity.
+var rankOne = regexp.MustCompile(`(?s)<td class="num" data-label="Rank">1</td>\s*<td data-label="Code"><span class="code">([^<]+)</span>.*?<span class="num oppnum">([0-9.]+)</span>`)
+
+// groupHeading is how the Results tab heads a group's table.
+func groupHeading(label string, n int) string {
+	return "<bdi>" + strings.ReplaceAll(label, "+", "&#43;") + `</bdi> <span class="muted">n = ` + itoa(n) + "</span>"
+}
+
+func TestWorkbookLinkKeepsTheViewOfTheResults(t *testing.T) {
+	w := newAnalysisWorld(t)
+	query := "?segment_by=company_size&filter=role:Job+executor&include_partial=1"
+	api := w.apiOpportunities(t, query)
+	r := w.owner.get(w.path("results" + query))
+	analysisStatus(t, r, http.StatusOK)
+	m := regexp.MustCompile(`<a class="button" href="([^"]+)">Download workbook</a>`).FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatal("no workbook link")
+	}
+	link := html.UnescapeString(m[1]) // as the browser reads the attribute
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := u.Query(); q.Get("segment_by") != "company_size" || q.Get("filter") != "role:Job executor" || q.Get("include_partial") != "1" {
+		t.Errorf("workbook link %s drops part of the view", link)
+	}
+	f := readXLSX(t, w.owner.do("GET", link, "", ""))
+	n, _ := f.GetCellValue("Opportunities", "S2") // "Respondents (n)" beside the table
+	if n != itoa(api.Groups[0].N) {
+		t.Errorf("workbook counts n = %s, the filtered view with partials %d", n, api.Groups[0].N)
+	}
+	if got := f.GetSheetList(); len(got) < 3 || got[2] != api.Groups[1].Label {
+		t.Errorf("workbook sheets %q, want the company_size groups after Opportunities", got)
 	}
 }
 
@@ -144,11 +182,11 @@ func TestExcludeAndRestoreChangeNOnResults(t *testing.T) {
 	}
 	exclude := w.path("responses/" + rid + "/exclude")
 	analysisStatus(t, w.owner.postForm(exclude, w.form(url.Values{"excluded": {"1"}})), http.StatusSeeOther)
-	if !strings.Contains(w.owner.get(w.path("results")).body, "All respondents <span class=\"muted\">n = "+itoa(n0-1)) {
+	if !strings.Contains(w.owner.get(w.path("results")).body, groupHeading("All respondents", n0-1)) {
 		t.Errorf("after exclude, results do not show n = %d", n0-1)
 	}
 	analysisStatus(t, w.owner.postForm(exclude, w.form(url.Values{"excluded": {"0"}})), http.StatusSeeOther)
-	if !strings.Contains(w.owner.get(w.path("results")).body, "All respondents <span class=\"muted\">n = "+itoa(n0)) {
+	if !strings.Contains(w.owner.get(w.path("results")).body, groupHeading("All respondents", n0)) {
 		t.Errorf("after restore, results do not show n = %d", n0)
 	}
 	analysisStatus(t, w.stranger.postForm(exclude, url.Values{"excluded": {"1"}, "_csrf": {w.stranger.csrf()}}), http.StatusNotFound)
@@ -217,7 +255,7 @@ func TestSegmentsDiscoverSaveAndSplitResults(t *testing.T) {
 	}
 	split := w.owner.get(w.path("results?segment_by=needs"))
 	analysisStatus(t, split, http.StatusOK)
-	if !strings.Contains(split.body, "Stop losing context <span class=\"muted\">n = ") {
+	if !strings.Contains(split.body, "<bdi>Stop losing context</bdi> <span class=\"muted\">n = ") {
 		t.Error("results split by the saved segmentation lack its named group")
 	}
 	seg := w.owner.get(w.path("segments"))
@@ -226,7 +264,7 @@ func TestSegmentsDiscoverSaveAndSplitResults(t *testing.T) {
 	}
 	canvas := w.owner.get(w.path("canvas?segmentation=needs&segment=s2"))
 	analysisStatus(t, canvas, http.StatusOK)
-	for _, want := range []string{"Segment canvas: Look organised", "Job statement", "Profile overlap", "Push (current pain)"} {
+	for _, want := range []string{"Segment canvas: <bdi>Look organised</bdi>", "Job statement", "Profile overlap", "Push (current pain)"} {
 		if !strings.Contains(canvas.body, want) {
 			t.Errorf("canvas lacks %q", want)
 		}

@@ -71,6 +71,8 @@ func (s *Server) routeTable() []route {
 		r("POST", "/api/v1/studies/:id/reopen", researcher, s.lifecycle("reopen")),
 		r("POST", "/api/v1/studies/:id/duplicate", researcher, s.lifecycle("duplicate")),
 		r("POST", "/api/v1/studies/:id/members", researcher, s.addMember),
+		r("GET", "/api/v1/studies/:id/members", researcher, list(s.store.Members)),
+		r("DELETE", "/api/v1/studies/:id/members/:user_id", researcher, remove(idOf("user_id"), s.store.RemoveMember)),
 		r("POST", "/api/v1/studies/:id/steps", researcher, create(s.store.AddStep)),
 		r("PATCH", "/api/v1/studies/:id/steps/:step_id", researcher, s.updateStep),
 		r("DELETE", "/api/v1/studies/:id/steps/:step_id", researcher, s.deleteStep),
@@ -103,6 +105,7 @@ func (s *Server) routeTable() []route {
 		r("GET", "/api/v1/studies/:id/opportunities.csv", researcher, s.exportRankedCSV),
 		r("GET", "/r/:token", public, s.reportPage),
 		r("GET", "/r/:token/export.xlsx", public, s.sharedWorkbook),
+		r("GET", "/r/:token/canvas", public, s.sharedCanvasPage),
 
 		// Study editor pages
 		r("GET", "/studies/new", researcher, s.newStudyPage),
@@ -114,6 +117,8 @@ func (s *Server) routeTable() []route {
 		r("POST", "/studies/:id/close", researcher, s.studyAction("close")),
 		r("POST", "/studies/:id/reopen", researcher, s.studyAction("reopen")),
 		r("POST", "/studies/:id/duplicate", researcher, s.studyAction("duplicate")),
+		r("POST", "/studies/:id/members", researcher, s.addMemberPage),
+		r("POST", "/studies/:id/members/:user_id/delete", researcher, s.removeMemberPage),
 		r("GET", "/studies/:id/delete", researcher, s.deleteStudyPage),
 		r("POST", "/studies/:id/delete", researcher, s.studyAction("delete")),
 		r("GET", "/studies/:id/outcomes", researcher, s.tabPage("outcomes")),
@@ -136,6 +141,7 @@ func (s *Server) routeTable() []route {
 		r("POST", "/studies/:id/invitations", researcher, s.createInvitationsPage),
 		r("POST", "/studies/:id/responses/:respondent_id/exclude", researcher, s.excludePage),
 		r("GET", "/studies/:id/results", researcher, s.resultsPage),
+		r("POST", "/studies/:id/responses/import", researcher, s.importResponsesPage),
 		r("GET", "/studies/:id/segments", researcher, s.segmentsPage),
 		r("POST", "/studies/:id/segments", researcher, s.discoverPage),
 		r("POST", "/studies/:id/segmentations", researcher, s.saveSegmentationPage),

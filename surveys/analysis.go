@@ -186,3 +186,77 @@ func passes(r *scored, fs []Filter, sp []*splitter) bool {
 	}
 	return true
 }
+
+// ComparisonRow is one outcome across every group of a result: a row of the
+// segment comparison heat map.
+type ComparisonRow struct {
+	Rank      int // in all respondents
+	Code      string
+	Statement string
+	Cells     []score.Row // Cells[i] is the outcome in Groups[i]; N is 0 where that group has no rating of it
+}
+
+// Comparison lays the groups side by side outcome by outcome, in the rank
+// order of all respondents, so every page and the workbook compare segments
+// from the same matrix.
+func (o *Opportunities) Comparison() []ComparisonRow {
+	if len(o.Groups) == 0 {
+		return nil
+	}
+	at := make([]map[string]int, len(o.Groups))
+	for i, g := range o.Groups {
+		at[i] = make(map[string]int, len(g.Outcomes))
+		for j, r := range g.Outcomes {
+			at[i][r.Code] = j
+		}
+	}
+	rows := make([]ComparisonRow, len(o.Groups[0].Outcomes))
+	for k, r := range o.Groups[0].Outcomes {
+		row := ComparisonRow{Rank: r.Rank, Code: r.Code, Statement: r.Statement, Cells: make([]score.Row, len(o.Groups))}
+		for i, g := range o.Groups {
+			if j, ok := at[i][r.Code]; ok {
+				row.Cells[i] = g.Outcomes[j]
+			}
+		}
+		rows[k] = row
+	}
+	return rows
+}
+
+// Split is one way results can be grouped: a segment question or a saved
+// needs-based segmentation, with its groups' keys and the labels people read.
+type Split struct {
+	Key, Label string
+	Saved      bool     // a saved segmentation rather than a question
+	Groups     []string // group keys, as segment_by and filters name them
+	Labels     []string // the same groups as people read them
+}
+
+// Splits lists the ways a study's results can be grouped: its segment
+// questions in question order, then its saved segmentations.
+func (s *Store) Splits(ctx context.Context, u *User, studyID int64) ([]Split, error) {
+	d, err := s.Design(ctx, u, studyID)
+	if err != nil {
+		return nil, err
+	}
+	return s.splits(ctx, d)
+}
+
+func (s *Store) splits(ctx context.Context, d *Design) ([]Split, error) {
+	var out []Split
+	for _, q := range d.Questions {
+		if q.Segment && q.Kind != KindText {
+			g := q.Groups()
+			out = append(out, Split{Key: q.Key, Label: q.Text, Groups: g, Labels: g})
+		}
+	}
+	var segs []Segmentation
+	if err := s.db.WithContext(ctx).Where("study_id = ?", d.Study.ID).Order("id").Find(&segs).Error; err != nil {
+		return nil, fmt.Errorf("segmentations of study %d: %w", d.Study.ID, err)
+	}
+	for _, sg := range segs {
+		sp := sg.splitter()
+		out = append(out, Split{Key: sg.Key, Label: "Saved segmentation " + sg.Key, Saved: true, Groups: sp.keys, Labels: sp.labels})
+	}
+	return out, nil
+}

@@ -2,10 +2,12 @@ package surveys_test
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -118,3 +120,138 @@ func TestOpportunitiesOnEveryBackend(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestComparisonLinesUpEveryGroupInTheOrderOfAll(t *testing.T) {
+	s := surveystest.SQLite(t)
+	u, id := goldenDesign(t, s)
+	res, err := s.Opportunities(context.Background(), u, id, surveys.OpportunityQuery{SegmentBy: "company_size"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := res.Comparison()
+	if len(rows) != 20 {
+		t.Fatalf("%d rows, want one per outcome", len(rows))
+	}
+	for i, r := range rows {
+		if all := res.Groups[0].Outcomes[i]; r.Code != all.Code || r.Rank != i+1 {
+			t.Errorf("row %d is %s rank %d, want %s in the order of all respondents", i, r.Code, r.Rank, all.Code)
+		}
+		for gi, g := range res.Groups {
+			for _, o := range g.Outcomes {
+				if o.Code == r.Code && (r.Cells[gi].Opportunity != o.Opportunity || r.Cells[gi].N != o.N || r.Cells[gi].Class != o.Class) {
+					t.Errorf("%s in %s: cell %+v, group says %+v", r.Code, g.Key, r.Cells[gi], o)
+				}
+			}
+		}
+	}
+}
+
+func TestShareLinksGroupOnlyAsTheyAllow(t *testing.T) {
+	s := surveystest.SQLite(t)
+	ctx := context.Background()
+	u, id := goldenDesign(t, s)
+	_, fixed, err := s.CreateShare(ctx, u, id, surveys.ShareInput{SegmentBy: "company_size"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, open, err := s.CreateShare(ctx, u, id, surveys.ShareInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.Design(ctx, u, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sp, err := s.SharedSplits(ctx, fixed, d); err != nil || sp != nil {
+		t.Errorf("a fixed link offers %v (%v), want no choice", sp, err)
+	}
+	sp, err := s.SharedSplits(ctx, open, d)
+	if err != nil || len(sp) != 1 || sp[0].Key != "company_size" || len(sp[0].Groups) != 4 {
+		t.Errorf("an open link offers %+v (%v), want the one segment question", sp, err)
+	}
+	res, err := s.SharedOpportunities(ctx, fixed, d, "region")
+	if err != nil || res.SegmentBy != "company_size" || len(res.Groups) != 5 {
+		t.Errorf("a fixed link asked for region: %v groups by %q (%v)", len(res.Groups), res.SegmentBy, err)
+	}
+	res, err = s.SharedOpportunities(ctx, open, d, "company_size")
+	if err != nil || res.SegmentBy != "company_size" {
+		t.Errorf("an open link grouped by company_size: %v", err)
+	}
+	// region is a profile question but not a segment one: not on offer.
+	var ve *surveys.ValidationError
+	if _, err := s.SharedOpportunities(ctx, open, d, "region"); !errors.As(err, &ve) || ve.Fields["segment_by"] == "" {
+		t.Errorf("an open link grouped by region: %v, want a segment_by error", err)
+	}
+}
+
+func TestCanvasProfileIsTheDiscoveryProfile(t *testing.T) {
+	s := surveystest.SQLite(t)
+	ctx := context.Background()
+	u, id := goldenDesign(t, s)
+	disc, err := s.Discover(ctx, u, id, surveys.DiscoverInput{K: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := map[string]int{}
+	for i, sg := range disc.Segments {
+		for _, m := range sg.Members {
+			members[m] = i
+		}
+	}
+	if _, err := s.SaveSegmentation(ctx, u, id, surveys.SegmentationInput{Key: "needs", Labels: []string{"a", "b", "c"}, Members: members}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Canvas(ctx, u, id, "needs", "s2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Group.Label != "b" || c.Group.N != disc.Segments[1].Size || c.AllN != len(members) {
+		t.Errorf("canvas of s2: %s n %d of %d, want b n %d of %d", c.Group.Label, c.Group.N, c.AllN, disc.Segments[1].Size, len(members))
+	}
+	// Only segment questions, with the lifts discovery found for them.
+	if len(c.Profiles) != 1 || c.Profiles[0].Key != "company_size" {
+		t.Fatalf("profiles %+v, want company_size only", c.Profiles)
+	}
+	want := disc.Segments[1].Profile["company_size"]
+	if got := c.Profiles[0]; got.CramersV != want.CramersV || fmt.Sprint(got.Lifts) != fmt.Sprint(want.Lifts) {
+		t.Errorf("canvas profile %+v, discovery %+v", got, want)
+	}
+	for _, bad := range [][2]string{{"needs", "s4"}, {"company_size", "1-9"}, {"nothing", "s1"}} {
+		if _, err := s.Canvas(ctx, u, id, bad[0], bad[1]); !errors.Is(err, surveys.ErrNotFound) {
+			t.Errorf("canvas %v: %v, want not found", bad, err)
+		}
+	}
+}
+
+func TestWideRowsAreTheRowsOfTheCSV(t *testing.T) {
+	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
+		ctx := context.Background()
+		u, id := goldenDesign(t, s)
+		var buf strings.Builder
+		if err := s.ExportResponses(ctx, u, id, &buf); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(strings.NewReader(buf.String())).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows [][]string
+		if err := s.WideRows(ctx, u, id, func(r []string) error { rows = append(rows, slices.Clone(r)); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 500 || !slices.EqualFunc(rows, recs[1:], slices.Equal) {
+			t.Fatalf("%d rows, want the CSV's %d", len(rows), len(recs)-1)
+		}
+		stop := errors.New("stop")
+		n := 0
+		err = s.WideRows(ctx, u, id, func([]string) error {
+			if n++; n == 10 {
+				return stop
+			}
+			return nil
+		})
+		if !errors.Is(err, stop) || n != 10 {
+			t.Errorf("stopping at row 10: %d rows, %v", n, err)
+		}
+	})
+}

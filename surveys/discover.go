@@ -64,12 +64,7 @@ func (s *Store) Discover(ctx context.Context, u *User, studyID int64, in Discove
 	if err != nil {
 		return nil, err
 	}
-	var counted []*scored
-	for _, r := range rows {
-		if counts(r, false) {
-			counted = append(counted, r)
-		}
-	}
+	counted := countedOf(rows)
 	slots := 0
 	outcomes := make([]score.Outcome, len(d.Outcomes))
 	for i, o := range d.Outcomes {
@@ -99,18 +94,7 @@ func (s *Store) Discover(ctx context.Context, u *User, studyID int64, in Discove
 		overall[row.Code] = row.Opportunity
 	}
 
-	var qs []cluster.Question
-	for _, q := range d.Questions {
-		if q.Kind == KindText {
-			continue
-		}
-		cq := cluster.Question{Key: q.Key, Options: q.Groups(), Answers: make([][]string, len(counted))}
-		for i, r := range counted {
-			cq.Answers[i] = q.Group(r.Answers[q.Key])
-		}
-		qs = append(qs, cq)
-	}
-	profiles := cluster.Profile(res.Assign, res.K, qs)
+	profiles := cluster.Profile(res.Assign, res.K, profileQuestions(d.Questions, counted, func(Question) bool { return true }))
 
 	out := &Discovery{K: res.K, Silhouette: res.Silhouette, Flags: cluster.Verdict(profiles)}
 	if out.Flags == nil {
@@ -145,4 +129,32 @@ func (s *Store) Discover(ctx context.Context, u *User, studyID int64, in Discove
 		out.Segments = append(out.Segments, sg)
 	}
 	return out, nil
+}
+
+// profileQuestions are the non-text questions that keep accepts, with each
+// counted respondent's groups, as the profile cross-check reads them.
+func profileQuestions(questions []Question, counted []*scored, keep func(Question) bool) []cluster.Question {
+	var qs []cluster.Question
+	for _, q := range questions {
+		if q.Kind == KindText || !keep(q) {
+			continue
+		}
+		cq := cluster.Question{Key: q.Key, Options: q.Groups(), Answers: make([][]string, len(counted))}
+		for i, r := range counted {
+			cq.Answers[i] = q.Group(r.Answers[q.Key])
+		}
+		qs = append(qs, cq)
+	}
+	return qs
+}
+
+// countedOf keeps the responses that count towards results by default.
+func countedOf(rows []*scored) []*scored {
+	var counted []*scored
+	for _, r := range rows {
+		if counts(r, false) {
+			counted = append(counted, r)
+		}
+	}
+	return counted
 }

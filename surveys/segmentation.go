@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
+
+	"odi/surveys/cluster"
 )
 
 // Segmentation is a saved needs-based segmentation: each member respondent is
@@ -111,4 +114,72 @@ func (s *Store) SaveSegmentation(ctx context.Context, u *User, studyID int64, in
 		return nil, fmt.Errorf("save segmentation %s: %w", in.Key, err)
 	}
 	return sg, nil
+}
+
+// Canvas is the needs-based segment canvas of one saved segment: the
+// segment scored, and how its profile differs from everyone's.
+type Canvas struct {
+	Key      string          // the saved segmentation
+	Group    Group           // the segment, scored like any group of results
+	AllN     int             // respondents counted in all
+	Profiles []CanvasProfile // one per segment question, in question order
+}
+
+// CanvasProfile is one segment question seen from the segment: Cramér's V
+// of the whole segmentation against it, and each answer's lift.
+type CanvasProfile struct {
+	Key, Text string
+	CramersV  float64
+	Lifts     []cluster.Lift
+}
+
+// Canvas is the canvas of segment (a group key such as "s2") of the saved
+// segmentation key; an unknown segmentation or segment is ErrNotFound.
+func (s *Store) Canvas(ctx context.Context, u *User, studyID int64, key, segment string) (*Canvas, error) {
+	d, err := s.Design(ctx, u, studyID)
+	if err != nil {
+		return nil, err
+	}
+	return s.canvas(ctx, d, key, segment)
+}
+
+func (s *Store) canvas(ctx context.Context, d *Design, key, segment string) (*Canvas, error) {
+	sg, err := s.segmentation(ctx, d.Study.ID, key)
+	if err != nil {
+		return nil, err
+	}
+	if sg == nil {
+		return nil, ErrNotFound
+	}
+	sp := sg.splitter()
+	at := slices.Index(sp.keys, segment)
+	if at < 0 {
+		return nil, ErrNotFound
+	}
+	opps, err := s.opportunities(ctx, d, OpportunityQuery{SegmentBy: key})
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.scoredResponses(ctx, d.Study.ID)
+	if err != nil {
+		return nil, err
+	}
+	counted := countedOf(rows)
+	assign := make([]int, len(counted))
+	for i, r := range counted {
+		assign[i] = -1
+		if k := sp.of(r); len(k) == 1 {
+			assign[i] = slices.Index(sp.keys, k[0])
+		}
+	}
+	text := map[string]string{}
+	for _, q := range d.Questions {
+		text[q.Key] = q.Text
+	}
+	qs := profileQuestions(d.Questions, counted, func(q Question) bool { return q.Segment })
+	c := &Canvas{Key: key, Group: opps.Groups[at+1], AllN: opps.Groups[0].N}
+	for _, p := range cluster.Profile(assign, len(sp.keys), qs) {
+		c.Profiles = append(c.Profiles, CanvasProfile{Key: p.Key, Text: text[p.Key], CramersV: p.CramersV, Lifts: p.Segments[at]})
+	}
+	return c, nil
 }

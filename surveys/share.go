@@ -3,6 +3,7 @@ package surveys
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -103,7 +104,53 @@ func (s *Store) SharedStudy(ctx context.Context, token string) (*Share, *Design,
 	return &sh, d, nil
 }
 
-// SharedOpportunities scores a shared study with the link's fixed segmentation.
-func (s *Store) SharedOpportunities(ctx context.Context, sh *Share, d *Design) (*Opportunities, error) {
-	return s.opportunities(ctx, d, OpportunityQuery{SegmentBy: sh.SegmentBy})
+// SharedOpportunities scores a shared study for a stakeholder: split the way
+// the link fixes, or, when it fixes nothing, by segmentBy ("" for all
+// respondents only), which must be one of SharedSplits.
+func (s *Store) SharedOpportunities(ctx context.Context, sh *Share, d *Design, segmentBy string) (*Opportunities, error) {
+	if sh.SegmentBy != "" {
+		segmentBy = sh.SegmentBy
+	} else if segmentBy != "" {
+		splits, err := s.splits(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.ContainsFunc(splits, func(sp Split) bool { return sp.Key == segmentBy }) {
+			return nil, Invalid("segment_by", segmentBy+" is not a segment question or saved segmentation of this study")
+		}
+	}
+	return s.opportunities(ctx, d, OpportunityQuery{SegmentBy: segmentBy})
+}
+
+// SharedSplits are the ways a stakeholder may group a shared study: none
+// when the link fixes its segmentation (there is nothing to choose), else
+// every split the researcher has.
+func (s *Store) SharedSplits(ctx context.Context, sh *Share, d *Design) ([]Split, error) {
+	if sh.SegmentBy != "" {
+		return nil, nil
+	}
+	return s.splits(ctx, d)
+}
+
+// SharedSegmentations are the saved segmentations whose segment canvases a
+// link shows: the one it is fixed to, or all of them when it fixes nothing.
+func (s *Store) SharedSegmentations(ctx context.Context, sh *Share, d *Design) ([]Segmentation, error) {
+	q := s.db.WithContext(ctx).Where("study_id = ?", d.Study.ID)
+	if sh.SegmentBy != "" {
+		q = q.Where("key = ?", sh.SegmentBy)
+	}
+	var out []Segmentation
+	if err := q.Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("segmentations of shared study %d: %w", d.Study.ID, err)
+	}
+	return out, nil
+}
+
+// SharedCanvas is the canvas of one saved segment for a stakeholder, when
+// the link shows that segmentation; anything else is ErrNotFound.
+func (s *Store) SharedCanvas(ctx context.Context, sh *Share, d *Design, key, segment string) (*Canvas, error) {
+	if sh.SegmentBy != "" && sh.SegmentBy != key {
+		return nil, ErrNotFound
+	}
+	return s.canvas(ctx, d, key, segment)
 }

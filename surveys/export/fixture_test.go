@@ -174,12 +174,12 @@ func (s *study) fieldwork() *surveys.Fieldwork {
 	fw.LastResponse = &last
 	fw.PerDay = []surveys.DayCount{{Day: "2026-01-05", Count: 4}, {Day: "2026-01-19", Count: 6}}
 	fw.CompletionRate = float64(fw.Counts[surveys.Complete]) / float64(fw.Counts[surveys.Complete]+fw.Counts[surveys.InProgress])
+	fw.Flags = map[string]int{surveys.FlagStraightLining: 1, surveys.FlagSpeeding: 0, surveys.FlagAttention: 0}
 	return fw
 }
 
 func (s *study) input(key string, withResponses bool) export.Input {
 	in := export.Input{Design: s.design, Opportunities: s.opportunities(key), Fieldwork: s.fieldwork(),
-		Flags:     map[string]int{surveys.FlagStraightLining: 1, surveys.FlagSpeeding: 0, surveys.FlagAttention: 0},
 		Generated: time.Date(2026, 1, 20, 8, 0, 0, 0, time.UTC)}
 	if withResponses {
 		in.Responses = s.rows()

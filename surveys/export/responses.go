@@ -1,12 +1,7 @@
 package export
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -14,57 +9,6 @@ import (
 
 	"odi/surveys"
 )
-
-// WideCSV turns a function that writes the wide responses CSV, such as
-// Store.ExportResponses, into Rows: it runs in its own goroutine and the CSV
-// is parsed as it comes, so rows go from the database to the sheet without
-// the whole file ever being held. The CSV's header row is skipped.
-func WideCSV(write func(w io.Writer) error) Rows {
-	return func(yield func(row []string) error) error {
-		pr, pw := io.Pipe()
-		done := make(chan error, 1)
-		go func() {
-			err := write(pw)
-			pw.CloseWithError(err)
-			done <- err
-		}()
-		err := readWide(pr, yield)
-		// Stops the writer if the reader gave up early; a no-op otherwise.
-		pr.CloseWithError(errors.Join(err, io.ErrClosedPipe))
-		werr := <-done
-		if err != nil {
-			return err
-		}
-		return werr
-	}
-}
-
-func readWide(r io.Reader, yield func(row []string) error) error {
-	br := bufio.NewReaderSize(r, 1<<16)
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
-		br.Discard(3)
-	}
-	cr := csv.NewReader(br)
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1
-	header := true
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read responses: %w", err)
-		}
-		if header {
-			header = false
-			continue
-		}
-		if err := yield(rec); err != nil {
-			return err
-		}
-	}
-}
 
 // Cell kinds of the Responses sheet.
 const (

@@ -28,7 +28,6 @@ type Input struct {
 	Design        *surveys.Design
 	Opportunities *surveys.Opportunities   // all respondents first, then the segment groups
 	Fieldwork     *surveys.Fieldwork       // nil leaves counts and dates out
-	Flags         map[string]int           // responses carrying each quality flag; nil shows only the total
 	Query         surveys.OpportunityQuery // how the scores were asked for: filters, partial responses
 	Responses     Rows                     // nil leaves the Responses sheet out
 	Generated     time.Time                // zero means now
@@ -349,12 +348,15 @@ func (b *book) build() error {
 			return fmt.Errorf("sheet %q: %w", s.name, err)
 		}
 	}
+	// Before any sheet has content: SetActiveSheet visits every sheet, and a
+	// visit to the streamed Responses sheet reads all of it back into
+	// memory (282 MB and 2.6 s for 2,000 × 100, against 58 MB and 0.22 s).
+	b.f.SetActiveSheet(0)
 	for _, s := range steps {
 		if err := s.fn(); err != nil {
 			return fmt.Errorf("sheet %s: %w", s.name, err)
 		}
 	}
-	b.f.SetActiveSheet(0)
 	st := b.in.Design.Study
 	return b.f.SetDocProps(&excelize.DocProperties{
 		Title: oneLine(st.Name), Creator: "odi", Description: "Opportunity scores (importance and satisfaction, top-two-box)",
@@ -727,17 +729,7 @@ func (b *book) comparison() error {
 			return err
 		}
 	}
-	// Each group's opportunity by code.
-	byCode := make([]map[string]float64, len(groups))
-	for gi, g := range groups {
-		byCode[gi] = make(map[string]float64, len(g.Outcomes))
-		for _, o := range g.Outcomes {
-			if o.N > 0 {
-				byCode[gi][o.Code] = o.Opportunity
-			}
-		}
-	}
-	for i, o := range all {
+	for i, o := range b.in.Opportunities.Comparison() {
 		row := i + 3
 		if err := b.value(sh, 1, row, o.Rank, b.st.integer); err != nil {
 			return err
@@ -748,9 +740,9 @@ func (b *book) comparison() error {
 		if err := b.text(sh, 3, row, o.Statement, b.st.wrap); err != nil {
 			return err
 		}
-		for gi := range groups {
-			if v, ok := byCode[gi][o.Code]; ok {
-				if err := b.float(sh, 4+gi, row, v); err != nil {
+		for gi, c := range o.Cells {
+			if c.N > 0 {
+				if err := b.float(sh, 4+gi, row, c.Opportunity); err != nil {
 					return err
 				}
 			}
@@ -979,17 +971,9 @@ func (b *book) quality() error {
 			}
 		}
 	}
-	known := []string{surveys.FlagStraightLining, surveys.FlagSpeeding, surveys.FlagAttention}
-	flags := slices.Clone(known)
-	for f := range b.in.Flags {
-		if !slices.Contains(flags, f) {
-			flags = append(flags, f)
-		}
-	}
-	slices.Sort(flags[len(known):])
-	if b.in.Flags != nil {
-		for _, f := range flags {
-			if err := put("Flag: "+strings.ReplaceAll(f, "_", " "), b.in.Flags[f], b.st.integer); err != nil {
+	if fw := b.in.Fieldwork; fw != nil {
+		for _, f := range surveys.QualityFlagNames {
+			if err := put("Flag: "+strings.ReplaceAll(f, "_", " "), fw.Flags[f], b.st.integer); err != nil {
 				return err
 			}
 		}

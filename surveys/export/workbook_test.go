@@ -3,9 +3,7 @@ package export_test
 import (
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"regexp"
 	"slices"
@@ -494,39 +492,5 @@ func TestSheetNamesAreSafeAndUnique(t *testing.T) {
 				t.Errorf("names clash: %q", f.GetSheetList())
 			}
 		})
-	}
-}
-
-func TestWideCSVStreamsRowsAndStopsTheWriter(t *testing.T) {
-	write := func(w io.Writer) error {
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"respondent_id", "status"})
-		for i := range 100000 {
-			if err := cw.Write([]string{"r" + strconv.Itoa(i), "complete"}); err != nil {
-				return err
-			}
-		}
-		cw.Flush()
-		return cw.Error()
-	}
-	n := 0
-	if err := export.WideCSV(write)(func(r []string) error { n++; return nil }); err != nil || n != 100000 {
-		t.Fatalf("read %d rows, err %v", n, err)
-	}
-	stop := errors.New("stop")
-	n = 0
-	err := export.WideCSV(write)(func(r []string) error {
-		if n++; n == 10 {
-			return stop
-		}
-		return nil
-	})
-	if !errors.Is(err, stop) || n != 10 {
-		t.Fatalf("early stop: %d rows, err %v", n, err)
-	}
-	boom := errors.New("database gone")
-	err = export.WideCSV(func(w io.Writer) error { io.WriteString(w, "respondent_id\nr1\n"); return boom })(func([]string) error { return nil })
-	if !errors.Is(err, boom) {
-		t.Fatalf("writer error: %v", err)
 	}
 }

@@ -1,0 +1,187 @@
+package app
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"odi/surveys"
+)
+
+// The stakeholder's pages behind a share link, /r/{token}: the read-only
+// report and the canvas of each saved segment the link shows. They hold no
+// control that changes anything; the only form is the group-by selector,
+// when the link leaves the grouping open.
+
+// report is what the stakeholder page shows, ready for the template.
+type report struct {
+	resultsView
+	Study     surveys.Study
+	Job       string
+	Fieldwork string // "5 Jan 2026 – 19 Jan 2026"
+	N         int
+	Started   int
+	SegmentBy string // what the groups are, as people read it
+	MinN      int
+}
+
+// canvasLink is a link to the canvas of one saved segment.
+type canvasLink struct {
+	Segmentation, Label, URL string
+}
+
+// reportPage is the stakeholder's read-only report behind a share link.
+func (s *Server) reportPage(c *fiber.Ctx) error {
+	ctx, token := c.UserContext(), c.Params("token")
+	sh, d, err := s.store.SharedStudy(ctx, token)
+	if err != nil {
+		return s.reportNotFound(c, err)
+	}
+	choices, err := s.store.SharedSplits(ctx, sh, d)
+	if err != nil {
+		return err
+	}
+	fields := map[string]string{}
+	opps, err := s.store.SharedOpportunities(ctx, sh, d, c.Query("segment_by"))
+	if ve := validation(err); ve != nil {
+		fields = ve.Fields
+		c.Status(fiber.StatusUnprocessableEntity)
+		opps, err = s.store.SharedOpportunities(ctx, sh, d, "")
+	}
+	if err != nil {
+		return err
+	}
+	var fw *surveys.Fieldwork
+	if owner, err := s.shareOwner(ctx, d); err == nil {
+		if fw, err = s.store.Fieldwork(ctx, owner, d.Study.ID); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, surveys.ErrNotFound) {
+		return err
+	}
+	canvases, err := s.canvasLinks(c, sh, d, token)
+	if err != nil {
+		return err
+	}
+	download := "/r/" + token + "/export.xlsx"
+	if sh.SegmentBy == "" && opps.SegmentBy != "" {
+		download += "?segment_by=" + url.QueryEscape(opps.SegmentBy)
+	}
+	c.Set("X-Robots-Tag", "noindex, nofollow")
+	return s.render(c, "report", fiber.Map{
+		"Title":    d.Study.Name,
+		"Styles":   []string{"results.css", "report.css"},
+		"Scripts":  []string{"results.js"},
+		"Report":   newReport(d, opps, fw),
+		"Token":    token,
+		"Choices":  choices,
+		"Chosen":   opps.SegmentBy,
+		"Fields":   fields,
+		"Canvases": canvases,
+		"Download": download,
+	})
+}
+
+// sharedCanvasPage is the canvas of one saved segment the link shows, or,
+// asked for none, the list of them.
+func (s *Server) sharedCanvasPage(c *fiber.Ctx) error {
+	ctx, token := c.UserContext(), c.Params("token")
+	sh, d, err := s.store.SharedStudy(ctx, token)
+	if err != nil {
+		return s.reportNotFound(c, err)
+	}
+	data := fiber.Map{"Title": "Segment canvas · " + d.Study.Name, "Styles": []string{"results.css", "report.css"},
+		"Study": d.Study, "Home": "/r/" + token}
+	key, seg := c.Query("segmentation"), c.Query("segment")
+	if key == "" && seg == "" {
+		links, err := s.canvasLinks(c, sh, d, token)
+		if err != nil {
+			return err
+		}
+		data["Canvases"] = links
+	} else {
+		cv, err := s.store.SharedCanvas(ctx, sh, d, key, seg)
+		if err != nil {
+			return s.reportNotFound(c, err)
+		}
+		data["Canvas"], data["D"] = newCanvasView(d, cv), d
+	}
+	c.Set("X-Robots-Tag", "noindex, nofollow")
+	return s.render(c, "report_canvas", data)
+}
+
+func (s *Server) canvasLinks(c *fiber.Ctx, sh *surveys.Share, d *surveys.Design, token string) ([]canvasLink, error) {
+	segs, err := s.store.SharedSegmentations(c.UserContext(), sh, d)
+	if err != nil {
+		return nil, err
+	}
+	var out []canvasLink
+	for _, sg := range segs {
+		for i, l := range sg.Labels {
+			q := url.Values{"segmentation": {sg.Key}, "segment": {surveys.SegmentID(i)}}
+			out = append(out, canvasLink{Segmentation: sg.Key, Label: l, URL: "/r/" + token + "/canvas?" + q.Encode()})
+		}
+	}
+	return out, nil
+}
+
+// reportNotFound answers a share link that does not work (unknown, revoked,
+// expired, or naming no segment it shows) with a plain page that says
+// nothing of why, or with the API's JSON for a client that asks for JSON
+// alone. Other errors go on to the error handler.
+func (s *Server) reportNotFound(c *fiber.Ctx, err error) error {
+	if !errors.Is(err, surveys.ErrNotFound) {
+		return err
+	}
+	accept := c.Get(fiber.HeaderAccept)
+	if strings.Contains(accept, fiber.MIMEApplicationJSON) && !strings.Contains(accept, fiber.MIMETextHTML) {
+		return err
+	}
+	c.Status(fiber.StatusNotFound)
+	c.Set("X-Robots-Tag", "noindex, nofollow")
+	return s.render(c, "report_missing", fiber.Map{"Title": "Link not valid", "Styles": []string{"report.css"}})
+}
+
+func newReport(d *surveys.Design, opps *surveys.Opportunities, fw *surveys.Fieldwork) report {
+	v := report{resultsView: newResultsView(opps), Study: d.Study, Job: d.Study.Job.Sentence(), N: opps.Groups[0].N, MinN: d.Study.MinN,
+		Fieldwork: fieldworkDates(d.Study, fw), SegmentBy: opps.SegmentBy}
+	if fw != nil {
+		v.Started = fw.Started
+	}
+	for _, q := range d.Questions {
+		if q.Key == opps.SegmentBy {
+			v.SegmentBy = q.Text
+		}
+	}
+	return v
+}
+
+// fieldworkDates is when responses came in, or the study's publication
+// dates when there are none.
+func fieldworkDates(st surveys.Study, fw *surveys.Fieldwork) string {
+	day := func(t time.Time) string { return t.UTC().Format("2 Jan 2006") }
+	var from, to string
+	if fw != nil && len(fw.PerDay) > 0 {
+		if t, err := time.Parse("2006-01-02", fw.PerDay[0].Day); err == nil {
+			from = day(t)
+		}
+		if fw.LastResponse != nil {
+			to = day(*fw.LastResponse)
+		}
+	} else if st.PublishedAt != nil {
+		from = day(*st.PublishedAt)
+	}
+	if st.Status == surveys.StatusOpen && from != "" {
+		to += " (still open)"
+	}
+	switch {
+	case from == "":
+		return "not started"
+	case to == "" || to == from:
+		return from
+	}
+	return from + " – " + to
+}

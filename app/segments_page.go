@@ -1,0 +1,189 @@
+package app
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"odi/surveys"
+)
+
+// The Segments tab: needs-based segment discovery, naming and saving a
+// segmentation, and the canvas page of each saved segment.
+
+type segmentView struct {
+	surveys.Segment
+	Index       int
+	Share       string
+	Distinctive []distinctiveView
+	Profiles    []profileView
+}
+
+// distinctiveView is an outcome that sets a segment apart, its scores shown
+// as every page shows them.
+type distinctiveView struct {
+	surveys.Distinctive
+	Opp, All, Diff string
+}
+
+func (s *Server) segmentsPage(c *fiber.Ctx) error {
+	d, err := s.designOf(c)
+	if err != nil {
+		return err
+	}
+	return s.showSegments(c, d, fiber.Map{})
+}
+
+func (s *Server) showSegments(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
+	segs, err := s.store.Segmentations(c.UserContext(), userOf(c), d.Study.ID)
+	if err != nil {
+		return err
+	}
+	saved := make([]savedView, len(segs))
+	for i, sg := range segs {
+		saved[i] = savedView{Segmentation: sg}
+		for j, l := range sg.Labels {
+			saved[i].Segs = append(saved[i].Segs, savedSeg{ID: surveys.SegmentID(j), Label: l})
+		}
+	}
+	data["Saved"] = saved
+	data["Ks"] = []int{2, 3, 4, 5, 6}
+	return s.analysisPage(c, d, "segments", data)
+}
+
+type savedView struct {
+	surveys.Segmentation
+	Segs []savedSeg
+}
+
+type savedSeg struct{ ID, Label string }
+
+func discoverK(c *fiber.Ctx) (int, error) {
+	v := strings.TrimSpace(c.FormValue("k"))
+	if v == "" || v == "auto" {
+		return 0, nil
+	}
+	k, err := strconv.Atoi(v)
+	if err != nil || k < 2 || k > 6 {
+		return 0, surveys.Invalid("k", "choose automatic or 2 to 6 segments")
+	}
+	return k, nil
+}
+
+func (s *Server) discoverPage(c *fiber.Ctx) error {
+	d, err := s.designOf(c)
+	if err != nil {
+		return err
+	}
+	k, err := discoverK(c)
+	var res *surveys.Discovery
+	if err == nil {
+		res, err = s.store.Discover(c.UserContext(), userOf(c), d.Study.ID, surveys.DiscoverInput{K: k})
+	}
+	if ve := validation(err); ve != nil {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.showSegments(c, d, fiber.Map{"Fields": ve.Fields, "K": c.FormValue("k")})
+	}
+	if err != nil {
+		return err
+	}
+	return s.showSegments(c, d, discoveryData(d, res, c.FormValue("k"), nil, nil))
+}
+
+func discoveryData(d *surveys.Design, res *surveys.Discovery, k string, labels []string, fields map[string]string) fiber.Map {
+	total := 0
+	for _, sg := range res.Segments {
+		total += sg.Size
+	}
+	var views []segmentView
+	for i, sg := range res.Segments {
+		v := segmentView{Segment: sg, Index: i, Share: pct(float64(sg.Size) / float64(max(1, total)))}
+		for _, o := range sg.Distinctive {
+			v.Distinctive = append(v.Distinctive, distinctiveView{Distinctive: o,
+				Opp: one(o.Opportunity), All: one(o.OverallOpportunity), Diff: one(o.Difference)})
+		}
+		for _, q := range d.Questions {
+			if p, ok := sg.Profile[q.Key]; ok {
+				v.Profiles = append(v.Profiles, newProfileView(q.Key, q.Text, p.CramersV, p.Lifts))
+			}
+		}
+		views = append(views, v)
+	}
+	if labels == nil {
+		labels = make([]string, len(res.Segments))
+	}
+	return fiber.Map{"Discovery": res, "Segments": views, "K": k, "Labels": labels, "Silhouette": two(res.Silhouette), "Fields": fields}
+}
+
+// saveSegmentationPage re-runs discovery with the same k (it is deterministic
+// for the same data) and saves its members under the researcher's names, so
+// the page carries no member list.
+func (s *Server) saveSegmentationPage(c *fiber.Ctx) error {
+	d, err := s.designOf(c)
+	if err != nil {
+		return err
+	}
+	k, err := discoverK(c)
+	var res *surveys.Discovery
+	if err == nil {
+		res, err = s.store.Discover(c.UserContext(), userOf(c), d.Study.ID, surveys.DiscoverInput{K: k})
+	}
+	if ve := validation(err); ve != nil {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.showSegments(c, d, fiber.Map{"Fields": ve.Fields, "K": c.FormValue("k")})
+	}
+	if err != nil {
+		return err
+	}
+	labels := make([]string, len(res.Segments))
+	members := map[string]int{}
+	for i, sg := range res.Segments {
+		labels[i] = strings.TrimSpace(c.FormValue("label_" + strconv.Itoa(i)))
+		for _, m := range sg.Members {
+			members[m] = i
+		}
+	}
+	fields := map[string]string{}
+	for i, l := range labels {
+		if l == "" {
+			fields["label_"+strconv.Itoa(i)] = "name this segment after its job"
+		}
+	}
+	key := strings.TrimSpace(c.FormValue("key"))
+	if len(fields) == 0 {
+		_, err = s.store.SaveSegmentation(c.UserContext(), userOf(c), d.Study.ID,
+			surveys.SegmentationInput{Key: key, Labels: labels, Members: members, Silhouette: res.Silhouette})
+		if ve := validation(err); ve != nil {
+			fields = ve.Fields
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(fields) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		data := discoveryData(d, res, c.FormValue("k"), labels, fields)
+		data["Key"] = key
+		return s.showSegments(c, d, data)
+	}
+	return c.Redirect(studyPath(d.Study.ID, "segments")+"#saved", fiber.StatusSeeOther)
+}
+
+// canvasPage is the printable needs-based segment canvas of one saved segment.
+func (s *Server) canvasPage(c *fiber.Ctx) error {
+	d, err := s.designOf(c)
+	if err != nil {
+		return err
+	}
+	key, seg := c.Query("segmentation"), c.Query("segment")
+	if key == "" || seg == "" {
+		return c.Redirect(studyPath(d.Study.ID, "segments"), fiber.StatusSeeOther)
+	}
+	cv, err := s.store.Canvas(c.UserContext(), userOf(c), d.Study.ID, key, seg)
+	if err != nil {
+		return err
+	}
+	return s.analysisPage(c, d, "segments", fiber.Map{"Canvas": newCanvasView(d, cv),
+		"ResultsLink": studyPath(d.Study.ID, "results") + "?segment_by=" + url.QueryEscape(key)})
+}

@@ -1,0 +1,99 @@
+package app
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"odi/surveys"
+)
+
+// The Share tab: the study's share links for stakeholders, made and revoked.
+
+type shareView struct {
+	surveys.Share
+	State string
+}
+
+func (s *Server) sharePage(c *fiber.Ctx) error {
+	d, err := s.designOf(c)
+	if err != nil {
+		return err
+	}
+	return s.showShares(c, d, fiber.Map{})
+}
+
+func (s *Server) showShares(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
+	shares, err := s.store.Shares(c.UserContext(), userOf(c), d.Study.ID)
+	if err != nil {
+		return err
+	}
+	choices, err := s.store.Splits(c.UserContext(), userOf(c), d.Study.ID)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	views := make([]shareView, len(shares))
+	for i, sh := range shares {
+		views[i] = shareView{Share: sh, State: "active"}
+		switch {
+		case sh.RevokedAt != nil:
+			views[i].State = "revoked"
+		case sh.ExpiresAt != nil && !sh.ExpiresAt.After(now):
+			views[i].State = "expired"
+		}
+	}
+	data["Shares"], data["Choices"] = views, choices
+	if _, ok := data["Form"]; !ok {
+		data["Form"] = shareForm{}
+	}
+	return s.analysisPage(c, d, "share", data)
+}
+
+type shareForm struct {
+	Expires, SegmentBy string
+	Raw                bool
+}
+
+func (s *Server) createSharePage(c *fiber.Ctx) error {
+	d, err := s.designOf(c)
+	if err != nil {
+		return err
+	}
+	f := shareForm{Expires: strings.TrimSpace(c.FormValue("expires")), SegmentBy: c.FormValue("segment_by"), Raw: c.FormValue("include_responses") != ""}
+	in := surveys.ShareInput{SegmentBy: f.SegmentBy, IncludeResponses: f.Raw}
+	if f.Expires != "" {
+		t, perr := time.Parse("2006-01-02", f.Expires)
+		if perr != nil {
+			err = surveys.Invalid("expires_at", "must be a date like 2027-01-31")
+		} else {
+			end := t.Add(24*time.Hour - time.Second) // the link works through the whole day
+			in.ExpiresAt = &end
+		}
+	}
+	var token string
+	if err == nil {
+		token, _, err = s.store.CreateShare(c.UserContext(), userOf(c), d.Study.ID, in)
+	}
+	if ve := validation(err); ve != nil {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.showShares(c, d, fiber.Map{"Fields": ve.Fields, "Form": f})
+	}
+	if err != nil {
+		return err
+	}
+	c.Status(fiber.StatusCreated)
+	return s.showShares(c, d, fiber.Map{"NewURL": s.baseURL() + "/r/" + token})
+}
+
+func (s *Server) revokeSharePage(c *fiber.Ctx) error {
+	id, sid, err := twoIDs(c, "share_id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.RevokeShare(c.UserContext(), userOf(c), id, sid); err != nil {
+		return err
+	}
+	return c.Redirect(studyPath(id, "share"), fiber.StatusSeeOther)
+}

@@ -1,0 +1,134 @@
+package surveys_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"odi/surveys"
+	"odi/surveys/sample"
+)
+
+// Opportunities end to end on a large study: 100,000 complete responses ×
+// 100 outcomes, split by a five-option question, read from a SQLite file.
+const (
+	benchResponses = 100000
+	benchOutcomes  = 100
+)
+
+var benchWaves = []string{"w1", "w2", "w3", "w4", "w5"}
+
+// benchStudyDB is the database file of the large study, built on first use:
+// under the benchmark's temporary folder, or at ODI_BENCH_DB, where a file
+// already built is used as it is (building one takes about a minute).
+func benchStudyDB(b *testing.B) string {
+	b.Helper()
+	path := os.Getenv("ODI_BENCH_DB")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "bench.db")
+	} else if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	ctx := context.Background()
+	s, err := surveys.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	u, err := s.CreateUser(ctx, surveys.NewUser{Email: "bench@example.com", Password: "password123", Role: "admin"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Enough respondents that 100,000 of them complete; the rest are left
+	// out, and each complete one is in a wave by arrival.
+	ds := sample.Generate(sample.Config{Respondents: benchResponses * 115 / 100, Outcomes: benchOutcomes, Seed: 1})
+	ds.Questions = append(ds.Questions, sample.Question{Key: "wave", Text: "Wave", Kind: "single", Options: benchWaves, Segment: true})
+	complete := ds.Responses[:0]
+	for _, r := range ds.Responses {
+		if r.Status == sample.StatusComplete && len(complete) < benchResponses {
+			r.Answers["wave"] = benchWaves[len(complete)%len(benchWaves)]
+			complete = append(complete, r)
+		}
+	}
+	if len(complete) != benchResponses {
+		b.Fatalf("the sample has %d complete responses, want %d", len(complete), benchResponses)
+	}
+	ds.Responses = complete
+	if _, err := s.LoadSample(ctx, u, ds); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// openBench opens the large study's database as the app does at start-up.
+func openBench(b *testing.B, path string) (*surveys.Store, *surveys.User, int64) {
+	b.Helper()
+	ctx := context.Background()
+	s, err := surveys.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	u, err := s.UserByEmail(ctx, "bench@example.com")
+	if err != nil {
+		b.Fatal(err)
+	}
+	list, err := s.ListStudies(ctx, u)
+	if err != nil || len(list) != 1 {
+		b.Fatalf("studies in %s: %d (%v)", path, len(list), err)
+	}
+	return s, u, list[0].ID
+}
+
+// BenchmarkOpportunities100k scores the large study split by wave: warm,
+// with the store's cache of ratings filled by an earlier call, and cold, on
+// a store just opened on the same file, as after a restart. It is skipped
+// with -short; building the database is not timed.
+func BenchmarkOpportunities100k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("skipped with -short: builds a 100,000-response database first")
+	}
+	path := benchStudyDB(b)
+	q := surveys.OpportunityQuery{SegmentBy: "wave"}
+	check := func(b *testing.B, res *surveys.Opportunities) {
+		if len(res.Groups) != 1+len(benchWaves) || res.Groups[0].N != benchResponses || len(res.Groups[0].Outcomes) != benchOutcomes {
+			b.Fatalf("groups %d, n %d, outcomes %d", len(res.Groups), res.Groups[0].N, len(res.Groups[0].Outcomes))
+		}
+	}
+	b.Run("warm", func(b *testing.B) {
+		s, u, id := openBench(b, path)
+		defer s.Close()
+		ctx := context.Background()
+		res, err := s.Opportunities(ctx, u, id, q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		check(b, res)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for b.Loop() {
+			if _, err := s.Opportunities(ctx, u, id, q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("cold", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			b.StopTimer()
+			s, u, id := openBench(b, path)
+			b.StartTimer()
+			res, err := s.Opportunities(context.Background(), u, id, q)
+			b.StopTimer()
+			if err != nil {
+				b.Fatal(err)
+			}
+			check(b, res)
+			if err := s.Close(); err != nil {
+				b.Fatal(fmt.Errorf("close: %w", err))
+			}
+			b.StartTimer()
+		}
+	})
+}
