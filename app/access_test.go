@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -15,16 +16,72 @@ import (
 )
 
 // The access matrix: every route of routeTable × every kind of caller, with the
-// expected answer worked out from the route's access level and the shape of
-// its path. A new route needs no new line here unless its path names a kind of
-// resource the matrix does not know, and then the test fails saying so.
+// expected answer worked out from the route's access level, the shape of its
+// path and what the caller holds. Which routes are public at all is not taken
+// from routes.go but pinned below, so a route declared public by mistake
+// fails here instead of passing as "public, answers anyone".
+
+// publicRoutes is every route that anyone may call without an account.
+var publicRoutes = map[string]access{
+	"GET /healthz":                           public,
+	"GET /metrics":                           public,
+	"GET /static/*":                          public,
+	"GET /setup":                             form,
+	"POST /setup":                            form,
+	"GET /login":                             form,
+	"POST /login":                            form,
+	"GET /api/v1/s/:slug":                    public,
+	"POST /api/v1/s/:slug/responses":         public,
+	"PATCH /api/v1/s/:slug/responses/:token": public,
+	"GET /s/:slug":                           public,
+	"POST /s/:slug":                          public,
+	"GET /r/:token":                          public,
+	"GET /r/:token/export.xlsx":              public,
+	"GET /r/:token/canvas":                   public,
+}
+
+// namesAStudy matches a path with a study id in it: never public, whatever
+// else the route does.
+var namesAStudy = regexp.MustCompile(`^(/api/v1)?/studies/:`)
+
+func TestOnlyThePinnedRoutesArePublic(t *testing.T) {
+	seen := map[string]bool{}
+	for _, rt := range newTestServer(t).routeTable() {
+		key := rt.method + " " + rt.path
+		if namesAStudy.MatchString(rt.path) && rt.access < researcher {
+			t.Errorf("%s names a study but is declared %s: a study's routes are for its researchers", key, accessName(rt.access))
+		}
+		if rt.access >= researcher {
+			continue
+		}
+		seen[key] = true
+		want, pinned := publicRoutes[key]
+		switch {
+		case !pinned:
+			t.Errorf("%s is declared %s, so anyone may call it: decide whether that is meant; if it is, add it to publicRoutes in access_test.go, else give it researcher access", key, accessName(rt.access))
+		case want != rt.access:
+			t.Errorf("%s is declared %s, publicRoutes pins it as %s", key, accessName(rt.access), accessName(want))
+		}
+	}
+	for key := range publicRoutes {
+		if !seen[key] {
+			t.Errorf("%s is pinned in publicRoutes but routeTable serves no such public route: remove it there", key)
+		}
+	}
+}
+
+func accessName(a access) string {
+	return [...]string{public: "public", form: "form", researcher: "researcher", admin: "admin"}[a]
+}
 
 // accessWorld is one server with the people the matrix calls as.
 type accessWorld struct {
 	t                      *testing.T
 	s                      *Server
 	owner, stranger, admin *surveys.User
+	colleague              *surveys.User     // a collaborator on every fixture's study
 	tokens                 map[string]string // user email -> API token
+	elsewhere              string            // the resume token of a respondent of another study
 }
 
 // accessFixture is one published study of the owner's with one of everything
@@ -41,9 +98,11 @@ func newAccessWorld(t *testing.T) *accessWorld {
 	w.owner = mustUser(t, s, "owner@example.com", surveys.RoleResearcher)
 	w.stranger = mustUser(t, s, "stranger@example.com", surveys.RoleResearcher)
 	w.admin = mustUser(t, s, "admin@example.com", surveys.RoleAdmin)
+	w.colleague = mustUser(t, s, "colleague@example.com", surveys.RoleResearcher)
 	for _, u := range []*surveys.User{w.owner, w.stranger, w.admin} {
 		w.tokens[u.Email] = mustToken(t, s, u)
 	}
+	w.elsewhere = w.fixture().resumeToken
 	return w
 }
 
@@ -70,6 +129,8 @@ func (w *accessWorld) fixture() *accessFixture {
 	_, err = st.AddQuestion(ctx, w.owner, f.studyID, surveys.QuestionInput{Key: f.questionKey, Text: "Size?", Kind: surveys.KindSingle,
 		Options: []string{"small", "large"}, Segment: true})
 	must(err)
+	_, err = st.AddMember(ctx, w.owner, f.studyID, surveys.MemberInput{Email: w.colleague.Email})
+	must(err)
 	study, err = st.Publish(ctx, w.owner, f.studyID)
 	must(err)
 	f.slug = *study.Slug
@@ -86,92 +147,142 @@ func (w *accessWorld) fixture() *accessFixture {
 	return f
 }
 
-// paramValue is what the matrix puts in place of a path parameter, chosen by
-// its name and the path before it. Anything it does not know is an error, so
-// a route naming a new kind of resource cannot slip through unchecked.
-func paramValue(path, param string, f *accessFixture) (value string, owned scope, err error) {
-	before := path[:strings.Index(path, param)]
-	switch {
-	case param == ":id" && (before == "/api/v1/studies/" || before == "/studies/"):
-		return itoa(f.studyID), ofStudy, nil
-	case param == ":id" && before == "/settings/tokens/":
-		return itoa(f.tokenID), personal, nil
-	case param == ":step_id" && strings.HasSuffix(before, "/steps/"):
-		return itoa(f.stepID), ofStudy, nil
-	case param == ":outcome_id" && strings.HasSuffix(before, "/outcomes/"):
-		return itoa(f.outcomeID), ofStudy, nil
-	case param == ":key" && strings.HasSuffix(before, "/questions/"):
-		return f.questionKey, ofStudy, nil
-	case param == ":respondent_id" && strings.HasSuffix(before, "/responses/"):
-		return url.PathEscape(f.respondentID), ofStudy, nil
-	case param == ":share_id" && strings.HasSuffix(before, "/shares/"):
-		return itoa(f.shareID), ofStudy, nil
-	case param == ":slug" && (before == "/api/v1/s/" || before == "/s/"):
-		return f.slug, anyone, nil
-	case param == ":token" && before == "/api/v1/s/:slug/responses/":
-		return f.resumeToken, anyone, nil
-	case param == ":token" && before == "/r/":
-		return f.shareToken, anyone, nil
-	case param == "*" && before == "/static/":
-		return "odi.css", anyone, nil
-	}
-	return "", anyone, fmt.Errorf("path parameter %s in %s has no rule in paramValue (access_test.go): say what it names", param, path)
-}
-
-var pathParam = regexp.MustCompile(`:[A-Za-z_][A-Za-z0-9_]*[?+]?(<[^>]*>)?|\*`)
+// guessedToken is what a caller without a secret link puts in its place: the
+// shape of a real token, the value of none.
+const guessedToken = "Q2FsbGVyIHdpdGhvdXQgdGhlIHNlY3JldCBsaW5rIQ0"
 
 // scope is whose a thing named in a path is.
 type scope int
 
 const (
-	anyone   scope = iota // a public link: a slug, a token handed out
+	anyone   scope = iota // a public link: a slug
 	ofStudy               // in the owner's study: the owner, collaborators and admins
 	personal              // the owner's own (an API token): nobody else, admins included
 )
 
-// concrete fills a route's path from a fixture and says whose the most
-// private thing it names is.
-func concrete(path string, f *accessFixture) (string, scope, error) {
-	owned := anyone
+// filled is a route's path filled in for one caller, with what its expected
+// answer turns on.
+type filled struct {
+	path   string
+	owned  scope // whose the most private thing the path names is
+	secret bool  // the path carries a secret link: a resume or share token
+	held   bool  // ... and the caller holds the real one and put it there
+}
+
+// paramValue is what caller c puts in place of a path parameter, chosen by
+// its name and the path before it. Anything it does not know is an error, so
+// a route naming a new kind of resource cannot slip through unchecked.
+func paramValue(path, param string, f *accessFixture, c *caller, w *accessWorld) (value string, owned scope, secret, held bool, err error) {
+	before := path[:strings.Index(path, param)]
+	switch {
+	case param == ":id" && (before == "/api/v1/studies/" || before == "/studies/"):
+		return itoa(f.studyID), ofStudy, false, false, nil
+	case param == ":id" && before == "/settings/tokens/":
+		return itoa(f.tokenID), personal, false, false, nil
+	case param == ":step_id" && strings.HasSuffix(before, "/steps/"):
+		return itoa(f.stepID), ofStudy, false, false, nil
+	case param == ":outcome_id" && strings.HasSuffix(before, "/outcomes/"):
+		return itoa(f.outcomeID), ofStudy, false, false, nil
+	case param == ":key" && strings.HasSuffix(before, "/questions/"):
+		return f.questionKey, ofStudy, false, false, nil
+	case param == ":respondent_id" && strings.HasSuffix(before, "/responses/"):
+		return url.PathEscape(f.respondentID), ofStudy, false, false, nil
+	case param == ":share_id" && strings.HasSuffix(before, "/shares/"):
+		return itoa(f.shareID), ofStudy, false, false, nil
+	case param == ":user_id" && strings.HasSuffix(before, "/members/"):
+		return itoa(w.colleague.ID), ofStudy, false, false, nil
+	case param == ":slug" && (before == "/api/v1/s/" || before == "/s/"):
+		return f.slug, anyone, false, false, nil
+	case param == ":token" && before == "/api/v1/s/:slug/responses/":
+		tok := guessedToken
+		if c != nil && c.resume != nil {
+			tok = c.resume(w, f)
+		}
+		return url.PathEscape(tok), anyone, true, tok == f.resumeToken, nil
+	case param == ":token" && before == "/r/":
+		if c != nil && c.kind == asShareHolder {
+			return f.shareToken, anyone, true, true, nil
+		}
+		return guessedToken, anyone, true, false, nil
+	case param == "*" && before == "/static/":
+		return "odi.css", anyone, false, false, nil
+	}
+	return "", anyone, false, false, fmt.Errorf("path parameter %s in %s has no rule in paramValue (access_test.go): say what it names", param, path)
+}
+
+var pathParam = regexp.MustCompile(`:[A-Za-z_][A-Za-z0-9_]*[?+]?(<[^>]*>)?|\*`)
+
+// concrete fills a route's path from a fixture as caller c would (nil: a
+// caller holding no secret link).
+func concrete(path string, f *accessFixture, c *caller, w *accessWorld) (filled, error) {
+	out := filled{}
 	var firstErr error
-	out := pathParam.ReplaceAllStringFunc(path, func(p string) string {
+	out.path = pathParam.ReplaceAllStringFunc(path, func(p string) string {
 		if strings.ContainsAny(p, "?+<") {
 			if firstErr == nil {
 				firstErr = fmt.Errorf("path parameter %s in %s: optional and constrained parameters have no rule in paramValue", p, path)
 			}
 			return p
 		}
-		v, o, err := paramValue(path, p, f)
+		v, owned, secret, held, err := paramValue(path, p, f, c, w)
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
-		owned = max(owned, o)
+		out.owned = max(out.owned, owned)
+		out.secret = out.secret || secret
+		out.held = out.held || held
 		return v
 	})
-	return out, owned, firstErr
+	return out, firstErr
 }
 
-// caller is one kind of visitor.
+// callerKind is who a caller is.
+type callerKind int
+
+const (
+	asAnonymous   callerKind = iota // no credentials, no secret link
+	asRespondent                    // holds the resume token of their own response
+	asShareHolder                   // holds a share link of the study
+	asStranger                      // a researcher who is not a collaborator on the study
+	asOwner
+	asAdmin
+)
+
+// caller is one person, presenting what they hold one way.
 type caller struct {
 	name   string
-	kind   string // "outsider" (no account), "stranger", "owner", "admin"
+	kind   callerKind
 	bearer func(w *accessWorld, f *accessFixture) string
-	cookie func(f *accessFixture) *http.Cookie
+	cookie func(w *accessWorld, f *accessFixture) *http.Cookie
+	resume func(w *accessWorld, f *accessFixture) string // the resume token they put in a path
 }
 
+func ownResume(_ *accessWorld, f *accessFixture) string { return f.resumeToken }
+
 var callers = []caller{
-	{name: "anonymous", kind: "outsider"},
-	{name: "respondent (resume token)", kind: "outsider",
-		bearer: func(_ *accessWorld, f *accessFixture) string { return f.resumeToken },
-		cookie: func(f *accessFixture) *http.Cookie { return &http.Cookie{Name: resumeCookie, Value: f.resumeToken} }},
-	{name: "share holder (token as bearer)", kind: "outsider",
+	{name: "anonymous", kind: asAnonymous},
+	{name: "respondent (own resume token as cookie)", kind: asRespondent, resume: ownResume,
+		cookie: func(_ *accessWorld, f *accessFixture) *http.Cookie {
+			return &http.Cookie{Name: resumeCookie, Value: f.resumeToken}
+		}},
+	{name: "respondent (own resume token as bearer)", kind: asRespondent, resume: ownResume,
+		bearer: func(_ *accessWorld, f *accessFixture) string { return f.resumeToken }},
+	{name: "respondent of another study (their resume token as cookie)", kind: asRespondent,
+		resume: func(w *accessWorld, _ *accessFixture) string { return w.elsewhere },
+		cookie: func(w *accessWorld, _ *accessFixture) *http.Cookie {
+			return &http.Cookie{Name: resumeCookie, Value: w.elsewhere}
+		}},
+	{name: "share holder (token as bearer)", kind: asShareHolder,
 		bearer: func(_ *accessWorld, f *accessFixture) string { return f.shareToken }},
-	{name: "share holder (no credentials)", kind: "outsider"},
-	{name: "researcher, not a collaborator", kind: "stranger",
+	{name: "share holder (token as session cookie)", kind: asShareHolder,
+		cookie: func(_ *accessWorld, f *accessFixture) *http.Cookie {
+			return &http.Cookie{Name: "odi_session", Value: f.shareToken}
+		}},
+	{name: "researcher, not a collaborator", kind: asStranger,
 		bearer: func(w *accessWorld, _ *accessFixture) string { return w.tokens[w.stranger.Email] }},
-	{name: "owner", kind: "owner",
+	{name: "owner", kind: asOwner,
 		bearer: func(w *accessWorld, _ *accessFixture) string { return w.tokens[w.owner.Email] }},
-	{name: "admin", kind: "admin",
+	{name: "admin", kind: asAdmin,
 		bearer: func(w *accessWorld, _ *accessFixture) string { return w.tokens[w.admin.Email] }},
 }
 
@@ -187,11 +298,14 @@ const (
 )
 
 // expect is the matrix's rule.
-func expect(rt route, c caller, owned scope) string {
+func expect(rt route, c caller, p filled) string {
 	hasBearer := c.bearer != nil
 	switch rt.access {
 	case public:
-		if rt.method == "GET" {
+		switch {
+		case p.secret && !p.held: // a guessed or foreign token opens nothing
+			return wantHidden
+		case rt.method == "GET" || p.held:
 			return wantOK // every path parameter is filled with a live value
 		}
 		return wantAnswers
@@ -205,23 +319,23 @@ func expect(rt route, c caller, owned scope) string {
 		return wantCSRF
 	case researcher:
 		switch c.kind {
-		case "outsider":
+		case asAnonymous, asRespondent, asShareHolder:
 			return wantUnauth
-		case "stranger":
-			if owned != anyone {
+		case asStranger:
+			if p.owned != anyone {
 				return wantHidden
 			}
-		case "admin":
-			if owned == personal {
+		case asAdmin:
+			if p.owned == personal {
 				return wantHidden
 			}
 		}
 		return wantAllowed
 	case admin:
 		switch c.kind {
-		case "outsider":
+		case asAnonymous, asRespondent, asShareHolder:
 			return wantUnauth
-		case "stranger", "owner":
+		case asStranger, asOwner:
 			return wantHidden
 		}
 		return wantAllowed
@@ -263,7 +377,7 @@ func (w *accessWorld) call(rt route, path string, c caller, f *accessFixture) re
 		cl.bearer = c.bearer(w, f)
 	}
 	if c.cookie != nil {
-		ck := c.cookie(f)
+		ck := c.cookie(w, f)
 		cl.cookies[ck.Name] = ck.Value
 	}
 	api := strings.HasPrefix(rt.path, "/api/")
@@ -283,7 +397,7 @@ func TestAccessMatrix(t *testing.T) {
 	routes := w.s.routeTable()
 	passed, failed := 0, 0
 	for _, rt := range routes {
-		if _, _, err := concrete(rt.path, shared); err != nil {
+		if _, err := concrete(rt.path, shared, nil, w); err != nil {
 			t.Errorf("%s %s: %v", rt.method, rt.path, err)
 			continue
 		}
@@ -291,13 +405,13 @@ func TestAccessMatrix(t *testing.T) {
 			// A caller who gets in may change things (delete the study, revoke
 			// the token), so each such cell gets its own fixture.
 			f := shared
-			class := expect(rt, c, ofStudy)
+			p, _ := concrete(rt.path, f, &c, w)
+			class := expect(rt, c, p)
 			if rt.method != "GET" && class != wantUnauth && class != wantHidden && class != wantCSRF {
 				f = w.fixture()
+				p, _ = concrete(rt.path, f, &c, w)
 			}
-			path, owned, _ := concrete(rt.path, f)
-			class = expect(rt, c, owned)
-			r := w.call(rt, path, c, f)
+			r := w.call(rt, p.path, c, f)
 			if meets(class, r, strings.HasPrefix(rt.path, "/api/"), c.bearer != nil) {
 				passed++
 				continue
@@ -307,22 +421,22 @@ func TestAccessMatrix(t *testing.T) {
 			if len(body) > 200 {
 				body = body[:200] + "…"
 			}
-			t.Errorf("%s %s as %s: want %s, got %d (Location %q) %s", rt.method, path, c.name, class, r.status, r.header.Get("Location"), body)
+			t.Errorf("%s %s as %s: want %s, got %d (Location %q) %s", rt.method, p.path, c.name, class, r.status, r.header.Get("Location"), body)
 		}
 	}
-	t.Logf("access matrix: %d routes × %d callers, %d cells passed, %d failed", len(routes), len(callers), passed, failed)
+	t.Logf("access matrix: %d routes × %d callers = %d cells, %d passed, %d failed", len(routes), len(callers), passed+failed, passed, failed)
 }
 
 // TestAccessMatrixRejectsUnknownPathParameters proves the matrix fails loudly
 // on a route it cannot fill in, rather than skipping it.
 func TestAccessMatrixRejectsUnknownPathParameters(t *testing.T) {
 	f := &accessFixture{}
-	for _, p := range []string{"/api/v1/studies/:id/widgets/:widget_id", "/api/v1/things/:id", "/x/:slug", "/api/v1/studies/:id?", "/a/:id<int>"} {
-		if _, _, err := concrete(p, f); err == nil {
+	for _, p := range []string{"/api/v1/studies/:id/widgets/:widget_id", "/api/v1/things/:id", "/x/:slug", "/api/v1/studies/:id?", "/a/:id<int>", "/r/:token/:page"} {
+		if _, err := concrete(p, f, nil, nil); err == nil {
 			t.Errorf("%s: filled in without a rule", p)
 		}
 	}
-	if _, _, err := concrete("/api/v1/studies/:id/steps/:step_id", f); err != nil {
+	if _, err := concrete("/api/v1/studies/:id/steps/:step_id", f, nil, nil); err != nil {
 		t.Errorf("known path: %v", err)
 	}
 }
@@ -336,16 +450,18 @@ func TestEveryCookieSessionChangeNeedsCSRFToken(t *testing.T) {
 	owner, adm := newClient(t, w.s), newClient(t, w.s)
 	owner.login(w.owner.Email)
 	adm.login(w.admin.Email)
+	before := w.state(f)
 	checked := 0
 	for _, rt := range w.s.routeTable() {
 		if rt.method == "GET" || (rt.access != researcher && rt.access != admin) {
 			continue
 		}
-		path, _, err := concrete(rt.path, f)
+		p, err := concrete(rt.path, f, nil, w)
 		if err != nil {
 			t.Errorf("%s %s: %v", rt.method, rt.path, err)
 			continue
 		}
+		path := p.path
 		c := owner
 		if rt.access == admin {
 			c = adm
@@ -358,15 +474,30 @@ func TestEveryCookieSessionChangeNeedsCSRFToken(t *testing.T) {
 			checked++
 		}
 	}
-	var n int64
-	w.s.store.DB().Model(&surveys.Study{}).Count(&n)
-	if n != 1 {
-		t.Errorf("refused requests changed the studies: %d, want 1", n)
-	}
-	if d, err := w.s.store.Design(context.Background(), w.owner, f.studyID); err != nil || d.Study.Name != "Access matrix" {
-		t.Errorf("study after refused requests: %v", err)
+	if after := w.state(f); after != before {
+		t.Errorf("refused requests changed something:\nbefore %s\nafter  %s", before, after)
 	}
 	t.Logf("%d forged or missing CSRF tokens refused", checked)
+}
+
+// state is what a refused request must not change: the fixture's study as
+// its owner sees it, and the number of rows in every table but kv (which
+// holds sessions and CSRF tokens, and changes as the callers log in).
+func (w *accessWorld) state(f *accessFixture) string {
+	w.t.Helper()
+	d, err := w.s.store.Design(context.Background(), w.owner, f.studyID)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	b, _ := json.Marshal(d)
+	var tables []string
+	w.s.store.DB().Raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'kv' ORDER BY name").Scan(&tables)
+	for _, table := range tables {
+		var n int64
+		w.s.store.DB().Table(table).Count(&n)
+		b = fmt.Appendf(b, " %s=%d", table, n)
+	}
+	return string(b)
 }
 
 // TestSessionIDRotatesAtLogin checks that the id a browser held before login
@@ -477,4 +608,80 @@ func TestRevokedAPITokenIs401(t *testing.T) {
 	if r := other.do("GET", "/api/v1/studies", "", ""); r.status != http.StatusOK {
 		t.Errorf("the owner's other token after revoking one: %d", r.status)
 	}
+}
+
+// TestSecretsAreStoredOnlyHashed makes one of every secret odi hands out — an
+// API token, a share link, a resume token, invitation links, a login session
+// and its CSRF token — and reads every row of every table: none holds a
+// secret as given, so a copy of the database (a backup, say) opens nothing.
+func TestSecretsAreStoredOnlyHashed(t *testing.T) {
+	w := newAccessWorld(t)
+	f := w.fixture()
+	invs, err := w.s.store.CreateInvitations(context.Background(), w.owner, f.studyID, surveys.InvitationsInput{Count: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := newClient(t, w.s)
+	web.login(w.owner.Email)
+	secrets := map[string]string{
+		"API token":      w.tokens[w.owner.Email],
+		"share token":    f.shareToken,
+		"resume token":   f.resumeToken,
+		"invitation":     invs[0].Token,
+		"session id":     web.cookies["odi_session"],
+		"CSRF token":     web.csrf(),
+		"another invite": invs[1].Token,
+	}
+	for what, plain := range secrets {
+		if len(plain) < 16 {
+			t.Fatalf("%s %q: too short to be a secret, the fixture is wrong", what, plain)
+		}
+	}
+	db := w.s.store.DB()
+	var tables []string
+	if err := db.Raw("SELECT name FROM sqlite_master WHERE type = 'table'").Scan(&tables).Error; err != nil {
+		t.Fatal(err)
+	}
+	cells, found := 0, map[string]bool{}
+	for _, table := range tables {
+		rows, err := db.Table(table).Rows()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range vals {
+				cell := fmt.Sprint(v)
+				if b, ok := v.([]byte); ok {
+					cell = string(b)
+				}
+				cells++
+				for what, plain := range secrets {
+					if strings.Contains(cell, plain) {
+						t.Errorf("%s.%s holds the %s as given", table, cols[i], what)
+					}
+					if strings.Contains(cell, surveys.HashSecret(plain)) {
+						found[what] = true
+					}
+				}
+			}
+		}
+		rows.Close()
+	}
+	// Each secret odi must recognise later is there, hashed: the scan looked
+	// where they are kept. (A CSRF token need not be stored at all.)
+	for what := range secrets {
+		if !found[what] && what != "CSRF token" {
+			t.Errorf("no table holds the hash of the %s: where is it kept?", what)
+		}
+	}
+	t.Logf("%d cells of %d tables hold none of %d secrets as given", cells, len(tables), len(secrets))
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -277,6 +278,68 @@ func submit(client *http.Client, base, slug string, body map[string]any) (int, s
 	return resp.StatusCode, res.RespondentID, nil
 }
 
+// wideResponses reads a study's responses.csv into one map of column -> cell
+// per respondent id.
+func wideResponses(t *testing.T, base, token string, studyID int64) map[string]map[string]string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/studies/%d/responses.csv", base, studyID), nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("responses.csv: %v", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("responses.csv: %d %s", resp.StatusCode, b)
+	}
+	records, err := csv.NewReader(resp.Body).ReadAll()
+	if err != nil || len(records) == 0 {
+		t.Fatalf("responses.csv: %v", err)
+	}
+	out := map[string]map[string]string{}
+	for _, rec := range records[1:] {
+		row := map[string]string{}
+		for i, h := range records[0] {
+			row[h] = rec[i]
+		}
+		out[row["respondent_id"]] = row
+	}
+	return out
+}
+
+// storedAsSent says how a stored response, as responses.csv shows it, differs
+// from the submission body acknowledged for it; "" when it does not.
+func storedAsSent(row map[string]string, body map[string]any) string {
+	want := map[string]string{"status": "in_progress"}
+	if body["complete"] == true {
+		want["status"] = "complete"
+	}
+	for key, v := range body["answers"].(map[string]any) {
+		switch v := v.(type) {
+		case []string:
+			want[key] = strings.Join(v, ";")
+		default:
+			want[key] = fmt.Sprint(v)
+		}
+	}
+	for code, r := range body["ratings"].(map[string]any) {
+		r := r.(map[string]int)
+		want[code+"_imp"], want[code+"_sat"] = fmt.Sprint(r["importance"]), fmt.Sprint(r["satisfaction"])
+	}
+	if f, ok := body["forces"].(map[string]int); ok {
+		for k, v := range f {
+			want[k] = fmt.Sprint(v)
+		}
+	}
+	for col, v := range want {
+		if got, ok := row[col]; !ok || got != v {
+			return fmt.Sprintf("%s is %q, sent %q", col, got, v)
+		}
+	}
+	return ""
+}
+
 // openRaw opens a SQLite file without odi's migrations or writer, to look at
 // it the way the next start will find it.
 func openRaw(t *testing.T, path string) *gorm.DB {
@@ -332,11 +395,29 @@ func TestAcknowledgedResponsesSurviveSIGKILL(t *testing.T) {
 	var ackedBodies []map[string]any
 	var study *liveStudy
 	var logs strings.Builder
+	// checkContent reads every response back through the restarted server:
+	// each acknowledged one holds exactly the answers, ratings and forces it
+	// was sent with, not just a row under the right id.
+	checkContent := func(base string, round int) {
+		t.Helper()
+		if len(ackedBodies) == 0 {
+			return
+		}
+		rows := wideResponses(t, base, token, study.ID)
+		for _, body := range ackedBodies {
+			rid := acked[body["submission_id"].(string)]
+			if diff := storedAsSent(rows[rid], body); diff != "" {
+				t.Fatalf("after kill %d: respondent %s: %s", round-1, rid, diff)
+			}
+		}
+		t.Logf("after kill %d: the content of all %d acknowledged responses matches what was sent", round-1, len(ackedBodies))
+	}
 	for round := 1; round <= rounds; round++ {
 		p := launch(t, db, "ODI_SUBMIT_LIMIT=0")
 		if study == nil {
 			study = findStudy(t, p.base, token)
 		}
+		checkContent(p.base, round)
 		client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 
 		// Submissions acknowledged before earlier kills answer the same
@@ -432,10 +513,13 @@ func TestAcknowledgedResponsesSurviveSIGKILL(t *testing.T) {
 	if len(acked) < rounds {
 		t.Fatalf("only %d acknowledged responses in %d rounds: the load did not reach the server", len(acked), rounds)
 	}
+	p := launch(t, db)
+	checkContent(p.base, rounds+1)
+	p.stop(t)
 	for _, bad := range []string{"database is locked", "panic"} {
 		if strings.Contains(logs.String(), bad) {
 			t.Errorf("the log mentions %q", bad)
 		}
 	}
-	t.Logf("crash safety: %d SIGKILL rounds, %d acknowledged responses verified present exactly once, integrity_check ok", rounds, len(acked))
+	t.Logf("crash safety: %d SIGKILL rounds, %d acknowledged responses verified present exactly once with the content sent, integrity_check ok", rounds, len(acked))
 }
