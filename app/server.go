@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -31,6 +32,7 @@ type Server struct {
 	kv       dbStorage
 	sessions *session.Store
 	metrics  *metrics
+	conns    openConns
 
 	submitLimit fiber.Handler
 }
@@ -76,7 +78,42 @@ func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
 	s.submitLimit = s.submitThrottle()
 	s.routes()
 	s.app.Server().HeaderReceived = s.requestLimits
+	s.app.Server().ConnState = s.conns.track
 	return s
+}
+
+// openConns are the server's client connections. fasthttp counts a new
+// connection as active before it has sent a byte, so a spare connection a
+// browser opened and never used would hold a graceful shutdown until the
+// read timeout; at shutdown each open connection gets a short deadline to
+// send its request instead (a request already read is not affected).
+type openConns struct {
+	mu sync.Mutex
+	m  map[net.Conn]struct{}
+}
+
+func (o *openConns) track(c net.Conn, state fasthttp.ConnState) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	switch state {
+	case fasthttp.StateNew:
+		if o.m == nil {
+			o.m = map[net.Conn]struct{}{}
+		}
+		o.m[c] = struct{}{}
+	case fasthttp.StateClosed, fasthttp.StateHijacked:
+		delete(o.m, c)
+	}
+}
+
+// hurry gives every open connection until d from now to finish sending.
+func (o *openConns) hurry(d time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	deadline := time.Now().Add(d)
+	for c := range o.m {
+		c.SetReadDeadline(deadline)
+	}
 }
 
 func proxyHeader(proxies []string) string {
@@ -112,6 +149,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	s.log.Info("shutting down", "grace", s.cfg.ShutdownMax)
+	s.conns.hurry(2 * time.Second)
 	if err := s.app.ShutdownWithTimeout(s.cfg.ShutdownMax); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}

@@ -1,0 +1,61 @@
+package app
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// A graceful shutdown lets a request in flight finish, and does not wait
+// for a connection that never sent a request (browsers open spare ones)
+// until the grace period runs out.
+func TestShutdownFinishesInFlightRequestsOnly(t *testing.T) {
+	s := newTestServer(t)
+	s.App().Get("/slow", func(c *fiber.Ctx) error {
+		time.Sleep(time.Second)
+		return c.SendString("finished")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
+	idle, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	slow := make(chan string, 1)
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String() + "/slow")
+		if err != nil {
+			slow <- err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		slow <- string(b)
+	}()
+	time.Sleep(200 * time.Millisecond) // both connections accepted, /slow running
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("shutdown: %v", err)
+		}
+		t.Logf("shut down in %v with an idle connection open", time.Since(start).Round(time.Millisecond))
+	case <-time.After(s.cfg.ShutdownMax / 2):
+		t.Fatalf("shutdown still waiting after %v for a connection that sent nothing", s.cfg.ShutdownMax/2)
+	}
+	if got := <-slow; got != "finished" {
+		t.Fatalf("the request in flight at shutdown got %q", got)
+	}
+}
