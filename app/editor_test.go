@@ -541,8 +541,6 @@ func TestEditorPagesAreNotFoundForOtherResearchers(t *testing.T) {
 
 func TestCollaboratorsSectionOnTheJobTab(t *testing.T) {
 	s := newTestServer(t)
-	needRoute(t, s, "POST", "/studies/:id/members")
-	needRoute(t, s, "POST", "/studies/:id/members/:user_id/delete")
 	c := loggedIn(t, s, "r@example.com")
 	ana := loggedIn(t, s, "ana@example.com")
 	_, base := newDraft(t, c)

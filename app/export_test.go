@@ -16,7 +16,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"odi/surveys"
-	"odi/surveys/surveystest"
 )
 
 var exportTeamSize = `{"key": "team_size", "text": "Team size", "kind": "single", "options": ["small", "large"], "segment": true}`
@@ -341,7 +340,6 @@ func TestReportOffersTheGroupByOnlyWhenTheLinkLeavesItOpen(t *testing.T) {
 
 func TestReportLinksTheCanvasOfEachSavedSegment(t *testing.T) {
 	s := newTestServer(t)
-	needRoute(t, s, "GET", "/r/:token/canvas")
 	c := api(t, s, "r@example.com", "researcher")
 	id := exportWorkedStudy(t, c)
 	savedNeeds(t, c, id)
@@ -387,18 +385,6 @@ func TestReportLinksTheCanvasOfEachSavedSegment(t *testing.T) {
 			t.Errorf("%s: %.200s", path, r.body)
 		}
 	}
-}
-
-// needRoute skips a test of a route that routes.go does not list yet (or
-// fails it where every test must run).
-func needRoute(t *testing.T, s *Server, method, path string) {
-	t.Helper()
-	for _, rt := range s.routeTable() {
-		if rt.method == method && rt.path == path {
-			return
-		}
-	}
-	surveystest.Need(t, "the route "+method+" "+path+" in app/routes.go")
 }
 
 func TestShareTokenOpensNoAPI(t *testing.T) {

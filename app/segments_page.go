@@ -72,22 +72,33 @@ func discoverK(c *fiber.Ctx) (int, error) {
 	return k, nil
 }
 
+// discoverFromForm runs discovery with the k the Segments form chose.
+func (s *Server) discoverFromForm(c *fiber.Ctx, d *surveys.Design) (*surveys.Discovery, error) {
+	k, err := discoverK(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Discover(c.UserContext(), userOf(c), d.Study.ID, surveys.DiscoverInput{K: k})
+}
+
+// segmentsError redraws the Segments tab with a validation error next to
+// its field; any other error goes to the error handler.
+func (s *Server) segmentsError(c *fiber.Ctx, d *surveys.Design, err error) error {
+	if ve := validation(err); ve != nil {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.showSegments(c, d, fiber.Map{"Fields": ve.Fields, "K": c.FormValue("k")})
+	}
+	return err
+}
+
 func (s *Server) discoverPage(c *fiber.Ctx) error {
 	d, err := s.designOf(c)
 	if err != nil {
 		return err
 	}
-	k, err := discoverK(c)
-	var res *surveys.Discovery
-	if err == nil {
-		res, err = s.store.Discover(c.UserContext(), userOf(c), d.Study.ID, surveys.DiscoverInput{K: k})
-	}
-	if ve := validation(err); ve != nil {
-		c.Status(fiber.StatusUnprocessableEntity)
-		return s.showSegments(c, d, fiber.Map{"Fields": ve.Fields, "K": c.FormValue("k")})
-	}
+	res, err := s.discoverFromForm(c, d)
 	if err != nil {
-		return err
+		return s.segmentsError(c, d, err)
 	}
 	return s.showSegments(c, d, discoveryData(d, res, c.FormValue("k"), nil, nil))
 }
@@ -125,17 +136,9 @@ func (s *Server) saveSegmentationPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	k, err := discoverK(c)
-	var res *surveys.Discovery
-	if err == nil {
-		res, err = s.store.Discover(c.UserContext(), userOf(c), d.Study.ID, surveys.DiscoverInput{K: k})
-	}
-	if ve := validation(err); ve != nil {
-		c.Status(fiber.StatusUnprocessableEntity)
-		return s.showSegments(c, d, fiber.Map{"Fields": ve.Fields, "K": c.FormValue("k")})
-	}
+	res, err := s.discoverFromForm(c, d)
 	if err != nil {
-		return err
+		return s.segmentsError(c, d, err)
 	}
 	labels := make([]string, len(res.Segments))
 	members := map[string]int{}

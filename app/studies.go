@@ -102,16 +102,23 @@ func keyOf(name string) func(*fiber.Ctx) (string, error) {
 	return func(c *fiber.Ctx) (string, error) { return c.Params(name), nil }
 }
 
+// studyAndKey reads the study id and the key of the thing in it a route names.
+func studyAndKey[K any](c *fiber.Ctx, key func(*fiber.Ctx) (K, error)) (int64, K, error) {
+	var k K
+	id, err := idParam(c, "id")
+	if err != nil {
+		return 0, k, err
+	}
+	k, err = key(c)
+	return id, k, err
+}
+
 // update serves the PATCH routes that edit one thing of a study, named by the
 // path parameter key reads: decode the body, let the store change it, answer
 // 200 with the thing as it now is.
 func update[K, In, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Context, *surveys.User, int64, K, In) (Out, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := idParam(c, "id")
-		if err != nil {
-			return err
-		}
-		k, err := key(c)
+		id, k, err := studyAndKey(c, key)
 		if err != nil {
 			return err
 		}
@@ -130,11 +137,7 @@ func update[K, In, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Con
 // remove serves the DELETE routes that take one thing out of a study: 204.
 func remove[K any](key func(*fiber.Ctx) (K, error), fn func(context.Context, *surveys.User, int64, K) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := idParam(c, "id")
-		if err != nil {
-			return err
-		}
-		k, err := key(c)
+		id, k, err := studyAndKey(c, key)
 		if err != nil {
 			return err
 		}

@@ -532,13 +532,18 @@ func (q Question) answer(v any) (string, string) {
 		if !ok {
 			return "", "must be text"
 		}
-		s = strings.TrimSpace(s)
+		// One kind of line break, whatever the browser or file sent: a CSV
+		// reader drops a CR before LF even inside quotes, so an answer kept
+		// with CRs would not survive an export and import unchanged.
+		s = lineBreaks.Replace(strings.TrimSpace(s))
 		if utf8.RuneCountInString(s) > maxText {
 			return "", fmt.Sprintf("must be at most %d characters", maxText)
 		}
 		return s, ""
 	}
 }
+
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n")
 
 // Group is which result group a stored answer puts a respondent in (the band
 // of a number, the NPS category); "" = none.
