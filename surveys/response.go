@@ -38,7 +38,6 @@ type Response struct {
 	StudyID      int64             `json:"-"`
 	RespondentID string            `json:"respondent_id"`
 	SubmissionID *string           `json:"-"`
-	ResumeHash   *string           `json:"-"`
 	InvitationID *int64            `json:"-"`
 	ExternalID   string            `json:"external_id"`
 	Status       string            `json:"status"`
@@ -578,17 +577,49 @@ func (q Question) Group(answer string) []string {
 	return []string{answer}
 }
 
-// resumeToken derives a response's resume token from a server-wide secret, so
-// a repeated submission can be answered with the same token although only its
-// hash is stored.
+// resumeToken is a response's resume token: its respondent id and a MAC of
+// study and respondent under a server-wide secret. Nothing of it is stored:
+// the id finds the row through the index every response has anyway, the MAC
+// proves the token was made here, and a repeated submission is answered
+// with the same token. (A stored, indexed hash of a random token would cost
+// every insert a write at a random place in one more index.)
 func (s *Store) resumeToken(ctx context.Context, studyID int64, respondentID string) (string, error) {
-	secret, err := s.secret(ctx, "resume_secret")
+	mac, err := s.resumeMAC(ctx, studyID, respondentID)
 	if err != nil {
 		return "", err
 	}
+	return respondentID + "." + base64.RawURLEncoding.EncodeToString(mac), nil
+}
+
+func (s *Store) resumeMAC(ctx context.Context, studyID int64, respondentID string) ([]byte, error) {
+	secret, err := s.secret(ctx, "resume_secret")
+	if err != nil {
+		return nil, err
+	}
 	m := hmac.New(sha256.New, secret)
 	fmt.Fprintf(m, "%d/%s", studyID, respondentID)
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
+	return m.Sum(nil), nil
+}
+
+// resumedBy is the respondent a resume token of studyID names, or
+// ErrNotFound when the token was not made for that study here.
+func (s *Store) resumedBy(ctx context.Context, studyID int64, token string) (string, error) {
+	i := strings.LastIndexByte(token, '.')
+	if i <= 0 {
+		return "", ErrNotFound
+	}
+	given, err := base64.RawURLEncoding.DecodeString(token[i+1:])
+	if err != nil {
+		return "", ErrNotFound
+	}
+	want, err := s.resumeMAC(ctx, studyID, token[:i])
+	if err != nil {
+		return "", err
+	}
+	if !hmac.Equal(given, want) {
+		return "", ErrNotFound
+	}
+	return token[:i], nil
 }
 
 // Submit stores a new response (201) or, for a submission_id already seen,
@@ -611,7 +642,9 @@ func (s *Store) submit(ctx context.Context, slug string, in *Submission) (*Submi
 		return nil, false, ErrNotFound
 	}
 	now := time.Now().UTC()
-	r := &Response{StudyID: f.studyID, RespondentID: uuid.NewString(), SubmissionID: &in.SubmissionID,
+	// Respondent ids of link responses grow with time (UUIDv7), so each new
+	// one goes at the end of the index on them rather than at a random page.
+	r := &Response{StudyID: f.studyID, RespondentID: uuid.Must(uuid.NewV7()).String(), SubmissionID: &in.SubmissionID,
 		Status: InProgress, Source: SourceLink, StartedAt: now, UpdatedAt: now, Flags: []string{}, ItemOrder: []string{}}
 	fields := f.apply(in, r)
 	if in.SubmissionID == "" {
@@ -629,8 +662,6 @@ func (s *Store) submit(ctx context.Context, slug string, in *Submission) (*Submi
 	if err != nil {
 		return nil, false, err
 	}
-	hash := HashSecret(token)
-	r.ResumeHash = &hash
 	var prev *Response
 	err = s.writes.do(ctx, func(b *batch) error {
 		if err := b.open(f); err != nil {
@@ -741,13 +772,17 @@ func (s *Store) Update(ctx context.Context, slug, token string, in Submission) (
 	if f.status == StatusClosed {
 		return nil, ErrClosed
 	}
+	respondent, err := s.resumedBy(ctx, f.studyID, token)
+	if err != nil {
+		return nil, err
+	}
 	var r Response
 	err = s.writes.do(ctx, func(b *batch) error {
 		if err := b.open(f); err != nil {
 			return err
 		}
 		r = Response{}
-		if err := b.tx.Where("study_id = ? AND resume_hash = ?", f.studyID, HashSecret(token)).Take(&r).Error; err != nil {
+		if err := b.tx.Where("study_id = ? AND respondent_id = ?", f.studyID, respondent).Take(&r).Error; err != nil {
 			return notFound(err)
 		}
 		if r.Status != InProgress {
@@ -783,8 +818,12 @@ func (s *Store) Resume(ctx context.Context, slug, token string) (*Response, erro
 	if err != nil {
 		return nil, err
 	}
+	respondent, err := s.resumedBy(ctx, f.studyID, token)
+	if err != nil {
+		return nil, err
+	}
 	var r Response
-	if err := s.db.WithContext(ctx).Where("study_id = ? AND resume_hash = ?", f.studyID, HashSecret(token)).Take(&r).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("study_id = ? AND respondent_id = ?", f.studyID, respondent).Take(&r).Error; err != nil {
 		return nil, notFound(err)
 	}
 	return &r, nil
@@ -842,12 +881,9 @@ func (r *Response) insertArgs(args []any) []any {
 	answers, _ := json.Marshal(r.Answers) // a map of strings always encodes
 	order, _ := json.Marshal(r.ItemOrder) // as does a list of strings
 	flags, _ := json.Marshal(r.Flags)
-	var submissionID, resumeHash, invitationID, finishedAt any
+	var submissionID, invitationID, finishedAt any
 	if r.SubmissionID != nil {
 		submissionID = *r.SubmissionID
-	}
-	if r.ResumeHash != nil {
-		resumeHash = *r.ResumeHash
 	}
 	if r.InvitationID != nil {
 		invitationID = *r.InvitationID
@@ -855,7 +891,7 @@ func (r *Response) insertArgs(args []any) []any {
 	if r.FinishedAt != nil {
 		finishedAt = *r.FinishedAt
 	}
-	return append(args, r.StudyID, r.RespondentID, submissionID, resumeHash, invitationID, r.ExternalID,
+	return append(args, r.StudyID, r.RespondentID, submissionID, invitationID, r.ExternalID,
 		r.Status, r.Excluded, r.Source, string(answers), r.Ratings, r.Forces, string(order), string(flags),
 		r.StartedAt, r.UpdatedAt, finishedAt, r.Seq)
 }

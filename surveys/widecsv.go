@@ -219,7 +219,7 @@ func (s *Store) ImportResponses(ctx context.Context, u *User, studyID int64, dat
 }
 
 // importRowsPerInsert is how many responses one INSERT of an import adds:
-// 200 × 18 values stays far below SQLite's and PostgreSQL's limits on
+// 200 × 17 values stays far below SQLite's and PostgreSQL's limits on
 // parameters, and a statement that long costs little more to run than one
 // row does.
 const importRowsPerInsert = 200

@@ -294,9 +294,9 @@ func (b *batch) keepPending(err error) {
 }
 
 // responseColumns are the columns of a new response, in insertArgs order.
-const responseColumns = "study_id, respondent_id, submission_id, resume_hash, invitation_id, external_id, status, excluded, source, answers, ratings, forces, item_order, flags, started_at, updated_at, finished_at, seq"
+const responseColumns = "study_id, respondent_id, submission_id, invitation_id, external_id, status, excluded, source, answers, ratings, forces, item_order, flags, started_at, updated_at, finished_at, seq"
 
-const nResponseColumns = 18
+const nResponseColumns = 17
 
 // insertResponsesSQL is an INSERT of rows responses. The writer's single-row
 // form skips a response whose submission_id or respondent_id the study
