@@ -135,7 +135,7 @@ func (w *accessWorld) fixture() *accessFixture {
 	must(err)
 	f.slug = *study.Slug
 	res, _, err := st.Submit(ctx, f.slug, surveys.Submission{SubmissionID: uuid.NewString(),
-		Answers: map[string]any{"size": "small"}, Ratings: map[string]any{o.Code: map[string]any{"importance": 4.0}}})
+		Answers: map[string]any{"size": "small"}, Ratings: map[string]surveys.Rating{o.Code: {Importance: surveys.Rated(4)}}})
 	must(err)
 	f.respondentID, f.resumeToken = res.RespondentID, res.ResumeToken
 	tok, sh, err := st.CreateShare(ctx, w.owner, f.studyID, surveys.ShareInput{})

@@ -51,10 +51,9 @@ func TestSubmissionValidationNamesEveryField(t *testing.T) {
 		"submission_id": uuid.NewString(),
 		"answers":       map[string]any{"company_size": "huge", "seats": 0, "nps": 11, "tools": []any{"Slack", "Email"}, "nope": "x"},
 		"ratings": map[string]any{
-			"O01":  map[string]any{"importance": 6, "satisfaction": 4.5},
-			"O02":  map[string]any{"importance": "5", "satisfaction": 0},
-			"O99":  map[string]any{"importance": 3},
-			"O02x": 3,
+			"O01": map[string]any{"importance": 6, "satisfaction": 4.5},
+			"O02": map[string]any{"importance": "5", "satisfaction": 0},
+			"O99": map[string]any{"importance": 3},
 		},
 		"forces":   map[string]any{"push": 11, "greed": 3},
 		"complete": true,
@@ -73,7 +72,6 @@ func TestSubmissionValidationNamesEveryField(t *testing.T) {
 		"ratings.O01.satisfaction": "1 to 5",
 		"ratings.O02.satisfaction": "1 to 5",
 		"ratings.O99":              "not an outcome",
-		"ratings.O02x":             "not an outcome",
 		"forces.push":              "1 to 10",
 		"forces.greed":             "not a force",
 	}
@@ -90,6 +88,12 @@ func TestSubmissionValidationNamesEveryField(t *testing.T) {
 		t.Errorf(`"5" as a string: got %q`, msg)
 	}
 	wantField(t, anon.send("POST", path, map[string]any{"answers": map[string]any{}}), "submission_id", "is required")
+	// A body of the wrong shape is named where it goes wrong: a rating that
+	// is no object is a 422 on it, a misspelt part a 400 naming the part.
+	wantField(t, anon.send("POST", path, map[string]any{"ratings": map[string]any{"O01": 3}}), "ratings.O01", "must be an object")
+	if r := anon.send("POST", path, map[string]any{"ratings": map[string]any{"O01": map[string]any{"importnce": 3}}}); r.status != http.StatusBadRequest || !strings.Contains(r.body, "importnce") {
+		t.Errorf("misspelt rating part: %d %s", r.status, r.body)
+	}
 	// A bad submission_id does not hide what else is wrong.
 	r = anon.send("POST", path, map[string]any{"submission_id": "abc", "ratings": map[string]any{"O01": map[string]any{"importance": "3"}}})
 	e = apiError{}

@@ -101,7 +101,7 @@ func (f *surveyFlow) read(p int, c *fiber.Ctx, a *surveys.Answers) surveys.Submi
 			a.Questions[q.Key] = v
 		}
 	case surveys.StageOutcomes:
-		in.Ratings = map[string]any{}
+		in.Ratings = map[string]surveys.Rating{}
 		for _, it := range st.Items {
 			if it.Attention {
 				in.Attention = formRating(c.FormValue(attentionField))
@@ -109,7 +109,7 @@ func (f *surveyFlow) read(p int, c *fiber.Ctx, a *surveys.Answers) surveys.Submi
 				continue
 			}
 			imp, sat := c.FormValue("i."+it.Code), c.FormValue("s."+it.Code)
-			in.Ratings[it.Code] = map[string]any{"importance": formRating(imp), "satisfaction": formRating(sat)}
+			in.Ratings[it.Code] = surveys.Rating{Importance: surveys.ParseRating(imp), Satisfaction: surveys.ParseRating(sat)}
 			var r [2]int
 			r[0], _ = strconv.Atoi(imp)
 			r[1], _ = strconv.Atoi(sat)

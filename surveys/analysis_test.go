@@ -80,9 +80,9 @@ func TestOpportunitiesOnEveryBackend(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ratings := map[string]any{}
+		ratings := map[string]surveys.Rating{}
 		for i := 1; i <= 20; i++ {
-			ratings[fmt.Sprintf("O%02d", i)] = map[string]any{"importance": 5.0, "satisfaction": 1.0}
+			ratings[fmt.Sprintf("O%02d", i)] = surveys.Rating{Importance: surveys.Rated(5), Satisfaction: surveys.Rated(1)}
 		}
 		in := surveys.Submission{SubmissionID: uuid.NewString(), Answers: map[string]any{"company_size": "1-9"}, Ratings: ratings, Complete: true}
 		res1, created, err := s.Submit(ctx, *st.Slug, in)

@@ -60,8 +60,8 @@ func TestAttentionCheckOnEveryBackend(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ratings := map[string]any{"O01": map[string]any{"importance": 5.0, "satisfaction": 1.0},
-			"O02": map[string]any{"importance": 4.0, "satisfaction": 2.0}, "O03": map[string]any{"importance": 3.0, "satisfaction": 3.0}}
+		ratings := map[string]surveys.Rating{"O01": {Importance: surveys.Rated(5), Satisfaction: surveys.Rated(1)},
+			"O02": {Importance: surveys.Rated(4), Satisfaction: surveys.Rated(2)}, "O03": {Importance: surveys.Rated(3), Satisfaction: surveys.Rated(3)}}
 		for _, tc := range []struct {
 			attention any
 			flags     []string

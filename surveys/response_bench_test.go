@@ -3,7 +3,7 @@ package surveys_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"github.com/goccy/go-json"
 	"runtime"
 	"testing"
 

@@ -2,14 +2,15 @@ package surveys
 
 import (
 	"bytes"
-	"encoding/json"
+	"errors"
+	"github.com/goccy/go-json"
 	"maps"
 	"reflect"
 	"strings"
 	"testing"
 )
 
-// A submission is decoded by encoding/json and checked by form.apply, the one
+// A submission is decoded by goccy/go-json (as app.decode does) and checked by form.apply, the one
 // place that judges its values. These tests sit with the decode benchmarks.
 
 // decodeSubmission decodes a body as app.decode does.
@@ -42,7 +43,7 @@ func testForm() *form {
 
 var submissionBodies = []string{
 	`{"submission_id":"5a4a9f4e-6d33-4d2c-9d0e-1a3b5c7d9e0f","answers":{"company_size":"10-49","seats":12,"nps":9,"tools":["Slack","Jira"],"note":"caf\u00e9 \"x\""},"ratings":{"O01":{"importance":5,"satisfaction":2},"O02":{"satisfaction":null,"importance":4.0},"O1":{"importance":1e0}},"forces":{"push":8,"pull":7},"attention":2,"order":["O02","O01"],"complete":true}`,
-	`{"answers":{"company_size":"huge","gone":null},"ratings":{"O01":{"importance":"5"},"O02":3,"O03":{},"O1":{"importance":2.5,"other":2}},"forces":{"push":"8","greed":1},"attention":"2"}`,
+	`{"answers":{"company_size":"huge","gone":null},"ratings":{"O01":{"importance":"5"},"O02":{"satisfaction":true},"O03":{},"O1":{"importance":2.5}},"forces":{"push":"8","greed":1},"attention":"2"}`,
 	` { "complete" : false , "ratings" : { } , "order" : [ ] } `,
 	`null`,
 	`{}`,
@@ -65,10 +66,9 @@ func TestApplyNamesEveryBadField(t *testing.T) {
 		"answers.company_size":     `"huge" is not one of the options`,
 		"answers.gone":             "is not a question of this survey",
 		"ratings.O01.importance":   "must be a whole number from 1 to 5",
-		"ratings.O02":              "must be an object with importance and satisfaction",
+		"ratings.O02.satisfaction": "must be a whole number from 1 to 5",
 		"ratings.O03":              "is not an outcome of this survey",
 		"ratings.O1.importance":    "must be a whole number from 1 to 5",
-		"ratings.O1.other":         "is not a rating: use importance and satisfaction",
 		"forces.push":              "must be a whole number from 1 to 10",
 		"forces.greed":             "is not a force: use push, pull, anxiety and habit",
 		"attention":                "must be a whole number from 1 to 5",
@@ -79,8 +79,8 @@ func TestApplyNamesEveryBadField(t *testing.T) {
 			t.Errorf("%s: %q, want %q", k, fields[k], msg)
 		}
 	}
-	if len(fields) != 10 {
-		t.Errorf("%d fields named, want 10: %v", len(fields), fields)
+	if len(fields) != 9 {
+		t.Errorf("%d fields named, want 9: %v", len(fields), fields)
 	}
 	// Text is limited in characters, not bytes: 5,000 é are 10,000 bytes.
 	note := func(s string) string {
@@ -92,6 +92,20 @@ func TestApplyNamesEveryBadField(t *testing.T) {
 	}
 	if msg := note(strings.Repeat("é", 5001)); msg != "must be at most 5000 characters" {
 		t.Errorf("5,001 characters: %q", msg)
+	}
+}
+
+// A rating that is not an object, or names a part other than importance and
+// satisfaction, does not fit a submission at all: the decoder refuses the
+// body and says where (the handler answers 422 and 400).
+func TestDecodeRefusesARatingOfTheWrongShape(t *testing.T) {
+	_, err := decodeSubmission([]byte(`{"ratings":{"O01":{"importance":5},"O02":3}}`))
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) || te.Field != "ratings.O02" {
+		t.Errorf("a number for a rating: %v", err)
+	}
+	if _, err := decodeSubmission([]byte(`{"ratings":{"O01":{"importance":5,"importnce":4}}}`)); err == nil || !strings.Contains(err.Error(), `"importnce"`) {
+		t.Errorf("a misspelt part: %v", err)
 	}
 }
 
