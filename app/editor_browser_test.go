@@ -247,7 +247,7 @@ func TestStudyEditorInBrowser(t *testing.T) {
 	}
 	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#survey .it legend .vh").textContent`))
 	must("first outcome question", err)
-	if want := "When you put our work into a shared workspace, how important is it to you that you are able to m" + stmt[1:] + "?"; first != want {
+	if want := "When you put your work into a shared workspace, how important is it to you that you are able to m" + stmt[1:] + "?"; first != want {
 		t.Fatalf("first outcome question in the preview:\n%q\nwant\n%q", first, want)
 	}
 	must("rate in the preview", chromedp.Do(ctx, chromedp.Click(css(`#survey .it .sc label`))))

@@ -12,13 +12,16 @@ import (
 var secondPerson = map[string]string{
 	"i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
 	"i'm": "you're", "i've": "you've", "i'd": "you'd", "i'll": "you'll",
+	// A respondent answers for their own team too: "our work" is theirs.
+	"we": "you", "us": "you", "our": "your", "ours": "yours", "ourselves": "yourselves",
+	"we're": "you're", "we've": "you've", "we'd": "you'd", "we'll": "you'll",
 }
 
 // afterI is the verb that changes with the subject: "I am" is "you are".
 var afterI = map[string]string{"am": "are", "was": "were"}
 
 // SecondPerson rewords English text written by the researcher in the first
-// person ("pick up where I left off", "brief my team") for the respondent it
+// person ("pick up where I left off", "brief my team", "our work") for the respondent it
 // is put to ("pick up where you left off", "brief your team"). A capital
 // stays a capital; a word in capitals ("ME") is taken for an acronym and left
 // alone. It knows only English: French texts are written to "vous" already.

@@ -79,7 +79,7 @@ func (d *Design) survey(attention bool) *Survey {
 			sv.Profile = append(sv.Profile, q)
 		}
 	}
-	want := strings.TrimRight(strings.TrimSpace(st.Job.Want), ".,;: ")
+	want := lowerFirst(strings.TrimRight(strings.TrimSpace(spoken(lang, st.Job.Want)), ".,;: "))
 	sv.Lead = Msg(lang, "rate_lead_bare")
 	if want != "" {
 		sv.Lead = fmt.Sprintf(Msg(lang, "rate_lead"), want)
@@ -93,7 +93,7 @@ func (d *Design) survey(attention bool) *Survey {
 		p.Items = append(p.Items, Item{
 			Code:         o.Code,
 			Statement:    o.Statement,
-			Importance:   importanceQuestion(lang, st.Job.Want, o.Statement),
+			Importance:   importanceQuestion(lang, want, o.Statement),
 			Satisfaction: Msg(lang, "sat_q"),
 			Slot:         o.Slot,
 		})
@@ -136,18 +136,23 @@ func forcesIn(lang string, w ForcesWording) *ForcesWording {
 }
 
 // importanceQuestion words an outcome from the job: "When you <want>, how
-// important is it to you that you are able to <outcome>?".
+// important is it to you that you are able to <outcome>?". want is the job's
+// want as the survey speaks it.
 func importanceQuestion(lang, want, stmt string) string {
-	if lang == "en" {
-		want, stmt = SecondPerson(want), SecondPerson(stmt)
-	}
-	outcome := strings.TrimRight(strings.TrimSpace(stmt), ".?! ")
-	outcome = lowerFirst(outcome)
-	want = strings.TrimRight(strings.TrimSpace(want), ".,;: ")
+	outcome := lowerFirst(strings.TrimRight(strings.TrimSpace(spoken(lang, stmt)), ".?! "))
 	if want == "" {
 		return fmt.Sprintf(Msg(lang, "imp_q_bare"), outcome)
 	}
-	return fmt.Sprintf(Msg(lang, "imp_q"), lowerFirst(want), outcome)
+	return fmt.Sprintf(Msg(lang, "imp_q"), want, outcome)
+}
+
+// spoken is researcher text as the survey puts it to the respondent: in
+// English, first-person words become second person (SecondPerson).
+func spoken(lang, s string) string {
+	if lang == "en" {
+		return SecondPerson(s)
+	}
+	return s
 }
 
 // lowerFirst lower-cases a leading capital unless the word is an acronym ("API").
