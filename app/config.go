@@ -17,7 +17,7 @@ type Config struct {
 	DB          string
 	BaseURL     string
 	BodyLimit   int           // bytes, for every request but imports
-	ImportLimit int           // bytes, for the file of an import
+	ImportLimit int           // bytes, for the file of an import or a segmentation's members
 	Proxies     []string      // addresses of reverse proxies whose X-Forwarded-For is believed
 	SubmitLimit int           // submissions per minute per client address; 0 disables
 	ShutdownMax time.Duration // how long in-flight requests may take to finish
@@ -44,7 +44,7 @@ func ParseConfig(name string, args []string, getenv func(string) string) (Config
 	fs.StringVar(&cfg.DB, "db", envOr(getenv, "ODI_DB", cfg.DB), "SQLite file path or postgres:// URL (ODI_DB)")
 	fs.StringVar(&cfg.BaseURL, "base-url", envOr(getenv, "ODI_BASE_URL", ""), "public URL used in links, e.g. https://odi.example.com (ODI_BASE_URL)")
 	bodyLimit := fs.String("body-limit", envOr(getenv, "ODI_BODY_LIMIT", "1MB"), "largest request body but imports (ODI_BODY_LIMIT)")
-	importLimit := fs.String("import-limit", envOr(getenv, "ODI_IMPORT_LIMIT", "256MB"), "largest file an import takes (ODI_IMPORT_LIMIT)")
+	importLimit := fs.String("import-limit", envOr(getenv, "ODI_IMPORT_LIMIT", "256MB"), "largest file an import takes, or member list a saved segmentation (ODI_IMPORT_LIMIT)")
 	proxies := fs.String("trusted-proxies", envOr(getenv, "ODI_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For names the client (ODI_TRUSTED_PROXIES)")
 	submitLimit := fs.String("submit-limit", envOr(getenv, "ODI_SUBMIT_LIMIT", strconv.Itoa(cfg.SubmitLimit)), "survey submissions per minute per address, 0 = no limit (ODI_SUBMIT_LIMIT)")
 	if err := fs.Parse(args); err != nil {

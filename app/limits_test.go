@@ -49,6 +49,8 @@ func TestBodyLimitsArePerRoute(t *testing.T) {
 			"statement\n" + strings.Repeat("Minimize the time it takes to find a decision\n", 2500), http.StatusUnprocessableEntity},
 		{"responses file under the import limit", "POST", "/api/v1/studies/" + itoa(id) + "/responses/import", "text/csv",
 			"respondent_id,status\n" + strings.Repeat("r,complete\n", 10000), http.StatusUnprocessableEntity},
+		{"a segmentation's members over the body limit, under the import limit", "POST", "/api/v1/studies/" + itoa(id) + "/segmentations", "application/json",
+			`{"key": "needs", "labels": ["a"], "members": {"` + strings.Repeat("x", 100<<10) + `": 0}}`, http.StatusUnprocessableEntity},
 		{"responses file over the import limit", "POST", "/api/v1/studies/" + itoa(id) + "/responses/import", "text/csv",
 			strings.Repeat("x", 2<<20), http.StatusRequestEntityTooLarge},
 	}

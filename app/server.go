@@ -123,12 +123,14 @@ func proxyHeader(proxies []string) string {
 	return fiber.HeaderXForwardedFor
 }
 
-// requestLimits lets an import's file be larger than any other body. It runs
-// on the headers, before the body is read, so a body over its route's limit
-// is refused with 413 without being read into memory.
+// requestLimits lets the bodies that carry a study's data — an import's
+// file, a saved segmentation's member list (100,000 respondent ids are 4 MB)
+// — be larger than any other. It runs on the headers, before the body is
+// read, so a body over its route's limit is refused with 413 without being
+// read into memory.
 func (s *Server) requestLimits(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 	path, _, _ := bytes.Cut(h.RequestURI(), []byte("?"))
-	if bytes.HasSuffix(path, []byte("/import")) && s.cfg.ImportLimit > 0 {
+	if (bytes.HasSuffix(path, []byte("/import")) || bytes.HasSuffix(path, []byte("/segmentations"))) && s.cfg.ImportLimit > 0 {
 		return fasthttp.RequestConfig{MaxRequestBodySize: s.cfg.ImportLimit}
 	}
 	return fasthttp.RequestConfig{}
