@@ -119,16 +119,19 @@ func (s *Server) setup(c *fiber.Ctx) error {
 	if err := s.kv.Delete(setupKey); err != nil {
 		return err
 	}
+	next := "/studies"
 	if c.FormValue("sample") == "1" {
 		ds := sample.Generate(sample.Config{Respondents: sampleRespondents, Seed: 1, Start: surveys.DemoStart()})
-		if _, err := s.store.LoadSample(c.UserContext(), u, ds); err != nil {
+		st, err := s.store.LoadSample(c.UserContext(), u, ds)
+		if err != nil {
 			return err
 		}
+		next = studyPath(st.ID, "results") // a new user sees real results at once
 	}
 	if err := s.startSession(c, u); err != nil {
 		return err
 	}
-	return c.Redirect("/studies", fiber.StatusSeeOther)
+	return c.Redirect(next, fiber.StatusSeeOther)
 }
 
 func (s *Server) tokensPage(c *fiber.Ctx) error {

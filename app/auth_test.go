@@ -121,6 +121,32 @@ func TestSessionCookieFlags(t *testing.T) {
 	}
 }
 
+// With the sample box ticked, as the setup page offers it, the new admin
+// lands on the sample study's results: real numbers at once.
+func TestSetupWithTheSampleLandsOnItsResults(t *testing.T) {
+	s := newTestServer(t)
+	link, err := s.SetupLink(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := link[strings.Index(link, "token=")+len("token="):]
+	c := newClient(t, s)
+	page := c.get("/setup?token=" + token)
+	if !strings.Contains(page.body, `name="sample" value="1" checked`) {
+		t.Fatalf("the sample box is not offered ticked: %s", page.body)
+	}
+	tok := csrfMeta.FindStringSubmatch(page.body)[1]
+	r := c.postForm("/setup", url.Values{"token": {token}, "email": {"admin@example.com"}, "password": {"password123"}, "sample": {"1"}, "_csrf": {tok}})
+	loc := r.header.Get("Location")
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/studies/") || !strings.HasSuffix(loc, "/results") {
+		t.Fatalf("setup with the sample: %d to %q", r.status, loc)
+	}
+	results := c.get(loc)
+	if results.status != http.StatusOK || !strings.Contains(results.body, "(sample)") || !strings.Contains(results.body, "extreme") {
+		t.Fatalf("sample results: %d %.300s", results.status, results.body)
+	}
+}
+
 func TestSetupLinkCreatesFirstAdminOnce(t *testing.T) {
 	s := newTestServer(t)
 	token := "known-setup-token"
