@@ -4,8 +4,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -47,7 +49,13 @@ func ParseConfig(name string, args []string, getenv func(string) string) (Config
 	importLimit := fs.String("import-limit", envOr(getenv, "ODI_IMPORT_LIMIT", "256MB"), "largest file an import takes, or member list a saved segmentation (ODI_IMPORT_LIMIT)")
 	proxies := fs.String("trusted-proxies", envOr(getenv, "ODI_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For names the client (ODI_TRUSTED_PROXIES)")
 	submitLimit := fs.String("submit-limit", envOr(getenv, "ODI_SUBMIT_LIMIT", strconv.Itoa(cfg.SubmitLimit)), "survey submissions per minute per address, 0 = no limit (ODI_SUBMIT_LIMIT)")
+	// A mistake is one line, returned to the caller; only -help lists the flags.
+	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(os.Stderr)
+			fs.PrintDefaults()
+		}
 		return cfg, err
 	}
 	if fs.NArg() > 0 {

@@ -25,6 +25,7 @@ func TestParseConfig(t *testing.T) {
 		{"bad base url", []string{"--base-url", "odi.example.com"}, nil, "--base-url", nil},
 		{"bad body limit", []string{"--body-limit", "lots"}, nil, "--body-limit", nil},
 		{"stray argument", []string{"extra"}, nil, "unexpected argument", nil},
+		{"unknown flag", []string{"--bogus"}, nil, "flag provided but not defined: -bogus", nil},
 		{"limits", []string{"--body-limit", "64kb", "--import-limit", "1GB"}, nil, "", func(c Config) bool { return c.BodyLimit == 64<<10 && c.ImportLimit == 1<<30 }},
 		{"limit beyond an int", []string{"--import-limit", "99999999999GB"}, nil, "--import-limit", nil},
 		{"trusted proxies", nil, map[string]string{"ODI_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1"}, "", func(c Config) bool { return len(c.Proxies) == 2 && c.Proxies[1] == "127.0.0.1" }},
