@@ -42,22 +42,31 @@ func TestBodyLimitsArePerRoute(t *testing.T) {
 	tests := []struct {
 		name, method, path, contentType, body string
 		want                                  int
+		anonymous                             bool // send no credentials
 	}{
-		{"submission over the body limit", "POST", "/api/v1/s/" + slug + "/responses", "application/json", big, http.StatusRequestEntityTooLarge},
-		{"study edit over the body limit", "PATCH", "/api/v1/studies/" + itoa(draft), "application/json", big, http.StatusRequestEntityTooLarge},
+		{"submission over the body limit", "POST", "/api/v1/s/" + slug + "/responses", "application/json", big, http.StatusRequestEntityTooLarge, false},
+		{"study edit over the body limit", "PATCH", "/api/v1/studies/" + itoa(draft), "application/json", big, http.StatusRequestEntityTooLarge, false},
 		{"outcomes file over the body limit, under the import limit", "POST", "/api/v1/studies/" + itoa(draft) + "/outcomes/import", "text/csv",
-			"statement\n" + strings.Repeat("Minimize the time it takes to find a decision\n", 2500), http.StatusUnprocessableEntity},
+			"statement\n" + strings.Repeat("Minimize the time it takes to find a decision\n", 2500), http.StatusUnprocessableEntity, false},
 		{"responses file under the import limit", "POST", "/api/v1/studies/" + itoa(id) + "/responses/import", "text/csv",
-			"respondent_id,status\n" + strings.Repeat("r,complete\n", 10000), http.StatusUnprocessableEntity},
+			"respondent_id,status\n" + strings.Repeat("r,complete\n", 10000), http.StatusUnprocessableEntity, false},
 		{"a segmentation's members over the body limit, under the import limit", "POST", "/api/v1/studies/" + itoa(id) + "/segmentations", "application/json",
-			`{"key": "needs", "labels": ["a"], "members": {"` + strings.Repeat("x", 100<<10) + `": 0}}`, http.StatusUnprocessableEntity},
+			`{"key": "needs", "labels": ["a"], "members": {"` + strings.Repeat("x", 100<<10) + `": 0}}`, http.StatusUnprocessableEntity, false},
 		{"responses file over the import limit", "POST", "/api/v1/studies/" + itoa(id) + "/responses/import", "text/csv",
-			strings.Repeat("x", 2<<20), http.StatusRequestEntityTooLarge},
+			strings.Repeat("x", 2<<20), http.StatusRequestEntityTooLarge, false},
+		{"an anonymous file over the body limit", "POST", "/api/v1/studies/" + itoa(id) + "/responses/import", "text/csv",
+			strings.Repeat("x", 100<<10), http.StatusRequestEntityTooLarge, true},
+		{"a large body on a path that only ends like an import", "POST", "/r/x/import", "text/csv",
+			strings.Repeat("x", 100<<10), http.StatusRequestEntityTooLarge, false},
 	}
 	url := listen(t, s)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := sendForStatus(t, url, c.bearer, tt.method, tt.path, tt.contentType, tt.body); got != tt.want {
+			bearer := c.bearer
+			if tt.anonymous {
+				bearer = ""
+			}
+			if got := sendForStatus(t, url, bearer, tt.method, tt.path, tt.contentType, tt.body); got != tt.want {
 				t.Fatalf("%d bytes: status %d, want %d", len(tt.body), got, tt.want)
 			}
 		})
@@ -76,8 +85,12 @@ func sendForStatus(t *testing.T, base, bearer, method, path, contentType, body s
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: odi.test\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n",
-		method, path, bearer, contentType, len(body))
+	auth := ""
+	if bearer != "" {
+		auth = "Authorization: Bearer " + bearer + "\r\n"
+	}
+	fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: odi.test\r\n%sContent-Type: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n",
+		method, path, auth, contentType, len(body))
 	go io.Copy(conn, strings.NewReader(body)) // fails harmlessly once the server has answered and closed
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
@@ -96,7 +109,7 @@ func TestFloodLimitTrustsOnlyConfiguredProxies(t *testing.T) {
 		want429s bool
 	}{
 		{"no proxy configured", nil, true},
-		{"behind a trusted proxy", []string{"0.0.0.0/0"}, false},
+		{"behind a trusted proxy", []string{"0.0.0.0/32"}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			base := newTestServer(t)
@@ -116,6 +129,23 @@ func TestFloodLimitTrustsOnlyConfiguredProxies(t *testing.T) {
 			}
 			if (limited > 0) != tt.want429s {
 				t.Fatalf("%d of 10 respondents from 10 addresses got 429", limited)
+			}
+			if tt.proxies == nil {
+				return
+			}
+			// One client writing a new address of its own at the front of
+			// the header each time is still one client: the proxy appended
+			// its real address.
+			spoofed := 0
+			for i := range 10 {
+				r := anon.do("POST", "/api/v1/s/"+slug+"/responses?dry_run=1", "application/json", `{}`,
+					"X-Forwarded-For", "10.9.9."+itoa(i+1)+", 198.51.100.7")
+				if r.status == http.StatusTooManyRequests {
+					spoofed++
+				}
+			}
+			if spoofed == 0 {
+				t.Fatalf("a client picking its own X-Forwarded-For was never throttled")
 			}
 		})
 	}

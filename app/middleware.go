@@ -18,9 +18,10 @@ import (
 )
 
 const (
-	localUser = "user"
-	localCSRF = "csrf"
-	setupKey  = "setup_token"
+	localUser     = "user"
+	localCSRF     = "csrf"
+	setupKey      = "setup_token"
+	sessionCookie = "odi_session"
 )
 
 // common is the middleware every request passes through, outermost first.
@@ -89,7 +90,7 @@ func (s *Server) currentUser(c *fiber.Ctx) (*surveys.User, error) {
 		}
 		return u, err
 	}
-	if c.Cookies("odi_session") == "" {
+	if c.Cookies(sessionCookie) == "" {
 		return nil, nil
 	}
 	sess, err := s.sessions.Get(c)
@@ -180,7 +181,7 @@ func (s *Server) loginThrottle() fiber.Handler {
 		Expiration:             15 * time.Minute,
 		Storage:                s.kv,
 		SkipSuccessfulRequests: true,
-		KeyGenerator:           func(c *fiber.Ctx) string { return "login:" + c.IP() },
+		KeyGenerator:           func(c *fiber.Ctx) string { return "login:" + s.clientIP(c) },
 		LimitReached: func(c *fiber.Ctx) error {
 			return fiber.NewError(fiber.StatusTooManyRequests, "too many failed logins from this address: wait 15 minutes")
 		},

@@ -93,8 +93,9 @@ func (s *Server) submitThrottle() fiber.Handler {
 		return func(c *fiber.Ctx) error { return c.Next() }
 	}
 	return limiter.New(limiter.Config{
-		Max:        s.cfg.SubmitLimit,
-		Expiration: time.Minute,
+		Max:          s.cfg.SubmitLimit,
+		Expiration:   time.Minute,
+		KeyGenerator: s.clientIP,
 		LimitReached: func(c *fiber.Ctx) error {
 			return fiber.NewError(fiber.StatusTooManyRequests, "too many submissions from this address: wait a minute")
 		},

@@ -10,6 +10,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,6 +36,7 @@ type Server struct {
 	sessions *session.Store
 	metrics  *metrics
 	conns    openConns
+	proxies  []netip.Prefix // --trusted-proxies
 
 	submitLimit fiber.Handler
 }
@@ -40,11 +44,18 @@ type Server struct {
 // New wires a server around an open store.
 func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
 	s := &Server{cfg: cfg, store: store, log: log, kv: dbStorage{db: store.DB()}}
+	for _, p := range cfg.Proxies { // checked by Config.validate
+		if pre, err := netip.ParsePrefix(p); err == nil {
+			s.proxies = append(s.proxies, pre)
+		} else if a, err := netip.ParseAddr(p); err == nil {
+			s.proxies = append(s.proxies, netip.PrefixFrom(a, a.BitLen()))
+		}
+	}
 	s.metrics = newMetrics(store)
 	s.sessions = session.New(session.Config{
 		Storage:        s.kv,
 		Expiration:     7 * 24 * time.Hour,
-		KeyLookup:      "cookie:odi_session",
+		KeyLookup:      "cookie:" + sessionCookie,
 		CookieHTTPOnly: true,
 		CookieSameSite: "Lax",
 		CookieSecure:   cfg.Secure(),
@@ -57,23 +68,16 @@ func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
 		// Fiber's strings (method, params, headers) otherwise point into
 		// buffers it reuses for the next request; odi keeps some of them,
 		// as metric labels and cache keys.
-		Immutable:         true,
-		Views:             views,
-		ViewsLayout:       "layout",
-		PassLocalsToViews: true,
-		BodyLimit:         cfg.BodyLimit,
-		// Behind the proxies named in --trusted-proxies, the client is the
-		// first address of X-Forwarded-For; from anyone else the header is
-		// ignored, so a client cannot pick its own address for throttling.
-		EnableTrustedProxyCheck: len(cfg.Proxies) > 0,
-		TrustedProxies:          cfg.Proxies,
-		ProxyHeader:             proxyHeader(cfg.Proxies),
-		EnableIPValidation:      true,
-		ErrorHandler:            s.handleError,
-		DisableStartupMessage:   true,
-		ReadTimeout:             60 * time.Second,
-		WriteTimeout:            120 * time.Second,
-		IdleTimeout:             120 * time.Second,
+		Immutable:             true,
+		Views:                 views,
+		ViewsLayout:           "layout",
+		PassLocalsToViews:     true,
+		BodyLimit:             cfg.BodyLimit,
+		ErrorHandler:          s.handleError,
+		DisableStartupMessage: true,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          120 * time.Second,
+		IdleTimeout:           120 * time.Second,
 	})
 	s.submitLimit = s.submitThrottle()
 	s.routes()
@@ -86,10 +90,12 @@ func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
 // connection as active before it has sent a byte, so a spare connection a
 // browser opened and never used would hold a graceful shutdown until the
 // read timeout; at shutdown each open connection gets a short deadline to
-// send its request instead (a request already read is not affected).
+// send its request instead. A request already read runs to its end; one
+// still arriving (a large upload) has that long to arrive.
 type openConns struct {
-	mu sync.Mutex
-	m  map[net.Conn]struct{}
+	mu       sync.Mutex
+	m        map[net.Conn]struct{}
+	deadline time.Time // once shutting down, when reading stops
 }
 
 func (o *openConns) track(c net.Conn, state fasthttp.ConnState) {
@@ -101,36 +107,65 @@ func (o *openConns) track(c net.Conn, state fasthttp.ConnState) {
 			o.m = map[net.Conn]struct{}{}
 		}
 		o.m[c] = struct{}{}
+		if !o.deadline.IsZero() { // accepted while the listener closes
+			c.SetReadDeadline(o.deadline)
+		}
 	case fasthttp.StateClosed, fasthttp.StateHijacked:
 		delete(o.m, c)
 	}
 }
 
-// hurry gives every open connection until d from now to finish sending.
+// hurry gives every open connection, and any still accepted, until d from
+// now to finish sending.
 func (o *openConns) hurry(d time.Duration) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	deadline := time.Now().Add(d)
+	o.deadline = time.Now().Add(d)
 	for c := range o.m {
-		c.SetReadDeadline(deadline)
+		c.SetReadDeadline(o.deadline)
 	}
 }
 
-func proxyHeader(proxies []string) string {
-	if len(proxies) == 0 {
-		return ""
+// clientIP is the address a request came from, for throttling: the peer,
+// or, when the peer is one of --trusted-proxies, the last address in
+// X-Forwarded-For that is not a trusted proxy. A client can write anything at
+// the front of that header; only what the proxies appended is believed.
+func (s *Server) clientIP(c *fiber.Ctx) string {
+	addr, _ := netip.AddrFromSlice(c.Context().RemoteIP())
+	addr = addr.Unmap()
+	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+	for i := len(hops) - 1; i >= 0 && s.trusted(addr); i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // not an address: believe nothing further left
+		}
+		addr = hop.Unmap()
 	}
-	return fiber.HeaderXForwardedFor
+	return addr.String()
 }
 
-// requestLimits lets the bodies that carry a study's data — an import's
-// file, a saved segmentation's member list (100,000 respondent ids are 4 MB)
-// — be larger than any other. It runs on the headers, before the body is
-// read, so a body over its route's limit is refused with 413 without being
-// read into memory.
+func (s *Server) trusted(a netip.Addr) bool {
+	for _, p := range s.proxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// largeBody are the routes whose body carries a study's data — an import's
+// file, a saved segmentation's member list (100,000 respondent ids are 4 MB).
+var largeBody = regexp.MustCompile(`(?i)^(/api/v1)?/studies/[0-9]+/(outcomes/import|responses/import|segmentations)/?$`)
+
+// requestLimits lets a large-body route take up to --import-limit, when the
+// request carries credentials; every other body is held to --body-limit. It
+// runs on the headers, before the body is read, so a body over its limit is
+// refused with 413 without being read into memory: an anonymous client
+// cannot make the server buffer hundreds of megabytes.
 func (s *Server) requestLimits(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 	path, _, _ := bytes.Cut(h.RequestURI(), []byte("?"))
-	if (bytes.HasSuffix(path, []byte("/import")) || bytes.HasSuffix(path, []byte("/segmentations"))) && s.cfg.ImportLimit > 0 {
+	credentials := bytes.HasPrefix(h.Peek(fiber.HeaderAuthorization), []byte("Bearer ")) || len(h.Cookie(sessionCookie)) > 0
+	if s.cfg.ImportLimit > 0 && h.IsPost() && credentials && largeBody.Match(path) {
 		return fasthttp.RequestConfig{MaxRequestBodySize: s.cfg.ImportLimit}
 	}
 	return fasthttp.RequestConfig{}

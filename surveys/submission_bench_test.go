@@ -178,3 +178,20 @@ func BenchmarkDecodeSubmissionSmall(b *testing.B) {
 		}
 	}
 }
+
+// A submission built in Go encodes to what a client would send, so scripts
+// and tools written against this package can post it as it is.
+func TestSubmissionEncodesAsSent(t *testing.T) {
+	in := Submission{Ratings: map[string]Rating{"O01": {Importance: Rated(5)}, "O02": {Importance: Rated(0), Satisfaction: Rated(2)}}}
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"ratings":{"O01":{"importance":5},"O02":{"importance":null,"satisfaction":2}}`) {
+		t.Fatalf("encoded %s", b)
+	}
+	back, err := decodeSubmission(b)
+	if err != nil || !reflect.DeepEqual(back.Ratings, in.Ratings) {
+		t.Fatalf("decoded back %+v, %v", back.Ratings, err)
+	}
+}

@@ -1,6 +1,7 @@
 package surveys
 
 import (
+	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
@@ -18,7 +19,7 @@ import (
 // 503 for these, so clients know to try again, and nothing was stored. A
 // store shutting down is as passing.
 func Unavailable(err error) bool {
-	if err == nil {
+	if err == nil || errors.Is(err, context.Canceled) { // the client went away
 		return false
 	}
 	var se sqlite3.Error
@@ -33,8 +34,14 @@ func Unavailable(err error) bool {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		// Classes 08 (connection exception), 53 (insufficient resources: disk
-		// full, too many connections) and 57P (the server is shutting down).
+		// full, too many connections) and 57P (the server is shutting down);
+		// a read-only transaction (a failover to a replica), a serialization
+		// failure or deadlock, and an I/O error pass too.
 		code := pe.Code + "   "
+		switch pe.Code {
+		case "25006", "40001", "40P01", "58030":
+			return true
+		}
 		return code[:2] == "08" || code[:2] == "53" || code[:3] == "57P"
 	}
 	var ce *pgconn.ConnectError

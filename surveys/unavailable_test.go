@@ -1,6 +1,7 @@
 package surveys
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -28,6 +29,9 @@ func TestUnavailableTellsOutagesFromBugs(t *testing.T) {
 		{"postgres connection failure", &pgconn.PgError{Code: "08006"}, true},
 		{"postgres unique violation", &pgconn.PgError{Code: "23505"}, false},
 		{"postgres query canceled", &pgconn.PgError{Code: "57014"}, false},
+		{"postgres failed over to a replica", &pgconn.PgError{Code: "25006"}, true},
+		{"postgres deadlock", &pgconn.PgError{Code: "40P01"}, true},
+		{"client went away", fmt.Errorf("query: %w", context.Canceled), false},
 		{"connection refused", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true},
 		{"reset mid-query", fmt.Errorf("read: %w", syscall.ECONNRESET), true},
 		{"server gone mid-reply", fmt.Errorf("query: %w", io.ErrUnexpectedEOF), true},
