@@ -280,14 +280,22 @@ func savedNeeds(t *testing.T, c *client, id int64) {
 		map[string]any{"key": "needs", "labels": []string{"Find decisions fast", "Onboard without help"}, "members": members}), http.StatusCreated)
 }
 
-func TestReportOffersTheGroupByOnlyWhenTheLinkLeavesItOpen(t *testing.T) {
+// openAndFixedLinks shares the worked study, with a saved segmentation, by
+// one link that leaves the split to the reader and one fixed to team_size,
+// and returns them with a visitor who has no account.
+func openAndFixedLinks(t *testing.T) (open, fixed string, visitor *client) {
+	t.Helper()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := exportWorkedStudy(t, c)
 	savedNeeds(t, c, id)
-	open, _ := newShareLink(t, c, id, `{}`)
-	fixed, _ := newShareLink(t, c, id, `{"segment_by": "team_size"}`)
-	visitor := newClient(t, s)
+	open, _ = newShareLink(t, c, id, `{}`)
+	fixed, _ = newShareLink(t, c, id, `{"segment_by": "team_size"}`)
+	return open, fixed, newClient(t, s)
+}
+
+func TestReportOffersTheGroupByOnlyWhenTheLinkLeavesItOpen(t *testing.T) {
+	open, fixed, visitor := openAndFixedLinks(t)
 
 	page := visitor.get("/r/" + open)
 	wantStatus(t, page, http.StatusOK)
@@ -339,13 +347,7 @@ func TestReportOffersTheGroupByOnlyWhenTheLinkLeavesItOpen(t *testing.T) {
 }
 
 func TestReportLinksTheCanvasOfEachSavedSegment(t *testing.T) {
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
-	id := exportWorkedStudy(t, c)
-	savedNeeds(t, c, id)
-	open, _ := newShareLink(t, c, id, `{}`)
-	fixed, _ := newShareLink(t, c, id, `{"segment_by": "team_size"}`)
-	visitor := newClient(t, s)
+	open, fixed, visitor := openAndFixedLinks(t)
 
 	page := visitor.get("/r/" + open)
 	wantStatus(t, page, http.StatusOK)

@@ -2,7 +2,6 @@ package app
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io"
 	"net"
@@ -10,21 +9,6 @@ import (
 	"strings"
 	"testing"
 )
-
-// listen serves s on a real loopback listener until the test ends, for what
-// only the HTTP server itself enforces, and returns its base URL.
-func listen(t *testing.T, s *Server) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() { done <- s.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return "http://" + ln.Addr().String()
-}
 
 // An ordinary body over --body-limit is refused before it is read; an
 // import's file may be larger, up to --import-limit. Through a real listener:
@@ -59,7 +43,7 @@ func TestBodyLimitsArePerRoute(t *testing.T) {
 		{"a large body on a path that only ends like an import", "POST", "/r/x/import", "text/csv",
 			strings.Repeat("x", 100<<10), http.StatusRequestEntityTooLarge, false},
 	}
-	url := listen(t, s)
+	url := serve(t, s)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			bearer := c.bearer
