@@ -21,16 +21,23 @@ func opportunityQuery(c *fiber.Ctx) (surveys.OpportunityQuery, error) {
 	return q, nil
 }
 
-func (s *Server) opportunities(c *fiber.Ctx) error {
+// studyOpportunities scores the study a request names the way its query
+// asks, for the opportunities API and the exports of them.
+func (s *Server) studyOpportunities(c *fiber.Ctx) (int64, surveys.OpportunityQuery, *surveys.Opportunities, error) {
 	id, err := idParam(c, "id")
 	if err != nil {
-		return err
+		return 0, surveys.OpportunityQuery{}, nil, err
 	}
 	q, err := opportunityQuery(c)
 	if err != nil {
-		return err
+		return id, q, nil, err
 	}
-	res, err := s.store.Opportunities(c.UserContext(), userOf(c), id, q)
+	opps, err := s.store.Opportunities(c.UserContext(), userOf(c), id, q)
+	return id, q, opps, err
+}
+
+func (s *Server) opportunities(c *fiber.Ctx) error {
+	_, _, res, err := s.studyOpportunities(c)
 	if err != nil {
 		return err
 	}

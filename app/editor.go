@@ -2,6 +2,7 @@ package app
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -172,15 +173,6 @@ func (s *Server) addMemberPage(c *fiber.Ctx) error {
 	return s.formDone(c, err, id, "job#collaborators", fiber.Map{"MemberEmail": email})
 }
 
-func (s *Server) removeMemberPage(c *fiber.Ctx) error {
-	id, userID, err := twoIDs(c, "user_id")
-	if err != nil {
-		return err
-	}
-	err = s.store.RemoveMember(c.UserContext(), userOf(c), id, userID)
-	return s.formDone(c, err, id, "job#collaborators", fiber.Map{})
-}
-
 func (s *Server) addOutcomePage(c *fiber.Ctx) error {
 	id, err := idParam(c, "id")
 	if err != nil {
@@ -194,7 +186,7 @@ func (s *Server) addOutcomePage(c *fiber.Ctx) error {
 // saveOutcomePage serves both an outcome's edit form and its up/down buttons:
 // each sends only the fields it changes.
 func (s *Server) saveOutcomePage(c *fiber.Ctx) error {
-	id, oid, err := twoIDs(c, "outcome_id")
+	id, oid, err := studyAndKey(c, idOf("outcome_id"))
 	if err != nil {
 		return err
 	}
@@ -208,15 +200,6 @@ func (s *Server) saveOutcomePage(c *fiber.Ctx) error {
 		data["Form"] = outcomeForm{ID: oid, Statement: *in.Statement, Code: c.FormValue("code"), Step: c.FormValue("step")}
 	}
 	return s.formDone(c, err, id, fmt.Sprintf("outcomes#o-%d", oid), data)
-}
-
-func (s *Server) deleteOutcomePage(c *fiber.Ctx) error {
-	id, oid, err := twoIDs(c, "outcome_id")
-	if err != nil {
-		return err
-	}
-	err = s.store.DeleteOutcome(c.UserContext(), userOf(c), id, oid)
-	return s.formDone(c, err, id, "outcomes"+anchor(c), fiber.Map{})
 }
 
 func (s *Server) importOutcomesPage(c *fiber.Ctx) error {
@@ -246,7 +229,7 @@ func (s *Server) addStepPage(c *fiber.Ctx) error {
 
 // saveStepPage serves a step's rename form and its up/down buttons.
 func (s *Server) saveStepPage(c *fiber.Ctx) error {
-	id, stepID, err := twoIDs(c, "step_id")
+	id, stepID, err := studyAndKey(c, idOf("step_id"))
 	if err != nil {
 		return err
 	}
@@ -260,15 +243,6 @@ func (s *Server) saveStepPage(c *fiber.Ctx) error {
 		data["Form"] = stepForm{ID: stepID, Name: *in.Name}
 	}
 	return s.formDone(c, err, id, fmt.Sprintf("outcomes#step-%d", stepID), data)
-}
-
-func (s *Server) deleteStepPage(c *fiber.Ctx) error {
-	id, stepID, err := twoIDs(c, "step_id")
-	if err != nil {
-		return err
-	}
-	err = s.store.DeleteStep(c.UserContext(), userOf(c), id, stepID)
-	return s.formDone(c, err, id, "outcomes", fiber.Map{})
 }
 
 func (s *Server) addQuestionPage(c *fiber.Ctx) error {
@@ -301,15 +275,6 @@ func (s *Server) saveQuestionPage(c *fiber.Ctx) error {
 	return s.formDone(c, err, id, "questions", fiber.Map{"Form": f, "EditKey": c.Params("key")})
 }
 
-func (s *Server) deleteQuestionPage(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	err = s.store.DeleteQuestion(c.UserContext(), userOf(c), id, c.Params("key"))
-	return s.formDone(c, err, id, "questions", fiber.Map{})
-}
-
 // lintOutcome is the JSON endpoint behind the editor's lint-as-you-type: it
 // answers a statement's parts and lint warnings without storing anything.
 func (s *Server) lintOutcome(c *fiber.Ctx) error {
@@ -329,6 +294,24 @@ func (s *Server) lintOutcome(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(res)
+}
+
+// removePage serves the editor's delete buttons: take one thing out of a
+// study, then back to the place back names (or the tab with the reason why
+// not), as formDone does.
+func removePage[K any](s *Server, key func(*fiber.Ctx) (K, error), fn func(context.Context, *surveys.User, int64, K) error, back func(*fiber.Ctx) string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, k, err := studyAndKey(c, key)
+		if err != nil {
+			return err
+		}
+		return s.formDone(c, fn(c.UserContext(), userOf(c), id, k), id, back(c), fiber.Map{})
+	}
+}
+
+// to is a fixed place for removePage to go back to.
+func to(place string) func(*fiber.Ctx) string {
+	return func(*fiber.Ctx) string { return place }
 }
 
 // formDone answers a form post: back to where the form was (a tab and an

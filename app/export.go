@@ -16,20 +16,12 @@ import (
 
 // exportWorkbook is the researcher's workbook, Responses sheet included.
 func (s *Server) exportWorkbook(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	q, err := opportunityQuery(c)
+	id, q, opps, err := s.studyOpportunities(c)
 	if err != nil {
 		return err
 	}
 	ctx, u := c.UserContext(), userOf(c)
 	d, err := s.store.Design(ctx, u, id)
-	if err != nil {
-		return err
-	}
-	opps, err := s.store.Opportunities(ctx, u, id, q)
 	if err != nil {
 		return err
 	}
@@ -43,20 +35,11 @@ func (s *Server) exportWorkbook(c *fiber.Ctx) error {
 
 // exportRankedCSV is every group's ranked table as one long CSV.
 func (s *Server) exportRankedCSV(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, _, opps, err := s.studyOpportunities(c)
 	if err != nil {
 		return err
 	}
-	q, err := opportunityQuery(c)
-	if err != nil {
-		return err
-	}
-	ctx, u := c.UserContext(), userOf(c)
-	st, err := s.store.Study(ctx, u, id)
-	if err != nil {
-		return err
-	}
-	opps, err := s.store.Opportunities(ctx, u, id, q)
+	st, err := s.store.Study(c.UserContext(), userOf(c), id)
 	if err != nil {
 		return err
 	}

@@ -88,7 +88,7 @@ func (s *Server) createSharePage(c *fiber.Ctx) error {
 }
 
 func (s *Server) revokeSharePage(c *fiber.Ctx) error {
-	id, sid, err := twoIDs(c, "share_id")
+	id, sid, err := studyAndKey(c, idOf("share_id"))
 	if err != nil {
 		return err
 	}

@@ -27,14 +27,3 @@ func (s *Server) createShare(c *fiber.Ctx) error {
 	}
 	return c.Status(fiber.StatusCreated).JSON(shareLink{Share: *sh, Token: token, URL: s.baseURL() + "/r/" + token})
 }
-
-func (s *Server) revokeShare(c *fiber.Ctx) error {
-	id, shareID, err := twoIDs(c, "share_id")
-	if err != nil {
-		return err
-	}
-	if err := s.store.RevokeShare(c.UserContext(), userOf(c), id, shareID); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}

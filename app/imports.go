@@ -10,42 +10,6 @@ import (
 	"odi/surveys"
 )
 
-// The handlers of a study's structure: job steps, outcomes, profile
-// questions. Each edit and delete has the one shape of update and remove.
-
-func (s *Server) updateStep(c *fiber.Ctx) error {
-	return update(idOf("step_id"), s.store.UpdateStep)(c)
-}
-
-func (s *Server) deleteStep(c *fiber.Ctx) error {
-	return remove(idOf("step_id"), s.store.DeleteStep)(c)
-}
-
-func (s *Server) updateOutcome(c *fiber.Ctx) error {
-	return update(idOf("outcome_id"), s.store.UpdateOutcome)(c)
-}
-
-func (s *Server) deleteOutcome(c *fiber.Ctx) error {
-	return remove(idOf("outcome_id"), s.store.DeleteOutcome)(c)
-}
-
-func (s *Server) updateQuestion(c *fiber.Ctx) error {
-	return update(keyOf("key"), s.store.UpdateQuestion)(c)
-}
-
-func (s *Server) deleteQuestion(c *fiber.Ctx) error {
-	return remove(keyOf("key"), s.store.DeleteQuestion)(c)
-}
-
-func twoIDs(c *fiber.Ctx, second string) (int64, int64, error) {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return 0, 0, err
-	}
-	other, err := idParam(c, second)
-	return id, other, err
-}
-
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // uploadedFile returns an import's bytes, sent either as the raw body or as
