@@ -245,17 +245,26 @@ func (s *Server) saveStepPage(c *fiber.Ctx) error {
 	return s.formDone(c, err, id, fmt.Sprintf("outcomes#step-%d", stepID), data)
 }
 
+// questionFromForm reads the question form. When part of it cannot be read,
+// err names those fields and every rule the rest breaks, so the form shows
+// all of them at once.
+func questionFromForm(c *fiber.Ctx) (questionForm, surveys.QuestionInput, error) {
+	f := readQuestionForm(c)
+	in, err := f.input()
+	if err != nil {
+		err = alsoInvalid(err, surveys.CheckQuestion(in))
+	}
+	return f, in, err
+}
+
 func (s *Server) addQuestionPage(c *fiber.Ctx) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	f := readQuestionForm(c)
-	in, err := f.input()
+	f, in, err := questionFromForm(c)
 	if err == nil {
 		_, err = s.store.AddQuestion(c.UserContext(), userOf(c), id, in)
-	} else {
-		err = alsoInvalid(err, surveys.CheckQuestion(in))
 	}
 	return s.formDone(c, err, id, "questions", fiber.Map{"Form": f})
 }
@@ -265,12 +274,9 @@ func (s *Server) saveQuestionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := readQuestionForm(c)
-	in, err := f.input()
+	f, in, err := questionFromForm(c)
 	if err == nil {
 		_, err = s.store.UpdateQuestion(c.UserContext(), userOf(c), id, c.Params("key"), in)
-	} else {
-		err = alsoInvalid(err, surveys.CheckQuestion(in))
 	}
 	return s.formDone(c, err, id, "questions", fiber.Map{"Form": f, "EditKey": c.Params("key")})
 }
