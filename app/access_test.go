@@ -535,7 +535,7 @@ func TestLoginThrottleAnswers429(t *testing.T) {
 	if statuses[http.StatusUnauthorized] != 10 || statuses[http.StatusTooManyRequests] != 2 {
 		t.Fatalf("12 failed logins answered %v, want 10×401 then 429", statuses)
 	}
-	if r := c.postForm("/login", url.Values{"email": {w.owner.Email}, "password": {"password123"}, "_csrf": {tok}}); r.status != http.StatusTooManyRequests {
+	if r := c.postForm("/login", url.Values{"email": {w.owner.Email}, "password": {"olive-kettle-93"}, "_csrf": {tok}}); r.status != http.StatusTooManyRequests {
 		t.Fatalf("right password while throttled: %d, want 429", r.status)
 	}
 }

@@ -106,7 +106,7 @@ func TestSessionCookieFlags(t *testing.T) {
 	c := newClient(t, s)
 	page := c.get("/login")
 	tok := csrfMeta.FindStringSubmatch(page.body)[1]
-	r := c.postForm("/login", url.Values{"email": {"r@example.com"}, "password": {"password123"}, "_csrf": {tok}})
+	r := c.postForm("/login", url.Values{"email": {"r@example.com"}, "password": {"olive-kettle-93"}, "_csrf": {tok}})
 	var set string
 	for _, h := range r.header.Values("Set-Cookie") {
 		if strings.HasPrefix(h, "odi_session=") {
@@ -133,7 +133,7 @@ func TestSetupWithTheSampleLandsOnItsResults(t *testing.T) {
 		t.Fatalf("the sample box is not offered ticked: %s", page.body)
 	}
 	tok := csrfMeta.FindStringSubmatch(page.body)[1]
-	r := c.postForm("/setup", url.Values{"token": {token}, "email": {"admin@example.com"}, "password": {"password123"}, "sample": {"1"}, "_csrf": {tok}})
+	r := c.postForm("/setup", url.Values{"token": {token}, "email": {"admin@example.com"}, "password": {"olive-kettle-93"}, "sample": {"1"}, "_csrf": {tok}})
 	loc := r.header.Get("Location")
 	if r.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/studies/") || !strings.HasSuffix(loc, "/results") {
 		t.Fatalf("setup with the sample: %d to %q", r.status, loc)
@@ -163,7 +163,7 @@ func TestSetupLinkCreatesFirstAdminOnce(t *testing.T) {
 	if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "must be an email address") {
 		t.Fatalf("bad setup input: %d", bad.status)
 	}
-	ok := c.postForm("/setup", url.Values{"token": {token}, "email": {"admin@example.com"}, "password": {"password123"}, "_csrf": {tok}})
+	ok := c.postForm("/setup", url.Values{"token": {token}, "email": {"admin@example.com"}, "password": {"olive-kettle-93"}, "_csrf": {tok}})
 	if ok.status != http.StatusSeeOther {
 		t.Fatalf("setup: %d %s", ok.status, ok.body)
 	}

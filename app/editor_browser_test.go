@@ -92,7 +92,7 @@ func TestStudyEditorInBrowser(t *testing.T) {
 	load("log in", chromedp.Navigate(base+"/login"))
 	load("log in",
 		chromedp.SendKeys(css(`#email`), "r@example.com"),
-		chromedp.SendKeys(css(`#password`), "password123"),
+		chromedp.SendKeys(css(`#password`), "olive-kettle-93"),
 		chromedp.Submit(css(`#password`)))
 	load("new study", chromedp.Click(css(`a[href="/studies/new"]`)))
 	must("new study", chromedp.Do(ctx,

@@ -28,7 +28,7 @@ func newTestServer(t testing.TB) *Server {
 
 func mustUser(t testing.TB, s *Server, email, role string) *surveys.User {
 	t.Helper()
-	u, err := s.store.CreateUser(context.Background(), surveys.NewUser{Email: email, Password: "password123", Role: role})
+	u, err := s.store.CreateUser(context.Background(), surveys.NewUser{Email: email, Password: "olive-kettle-93", Role: role})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func (c *client) login(email string) {
 	if m == nil {
 		c.t.Fatalf("login page has no CSRF token: %d %s", page.status, page.body)
 	}
-	r := c.postForm("/login", url.Values{"email": {email}, "password": {"password123"}, "_csrf": {m[1]}})
+	r := c.postForm("/login", url.Values{"email": {email}, "password": {"olive-kettle-93"}, "_csrf": {m[1]}})
 	if r.status != http.StatusSeeOther {
 		c.t.Fatalf("login as %s: %d %s", email, r.status, r.body)
 	}

@@ -126,7 +126,7 @@ func TestResponsesImportInBrowser(t *testing.T) {
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login"),
 		chromedp.SendKeys(chromedp.CSS(`#email`), "r@example.com"),
-		chromedp.SendKeys(chromedp.CSS(`#password`), "password123"),
+		chromedp.SendKeys(chromedp.CSS(`#password`), "olive-kettle-93"),
 		chromedp.Submit(chromedp.CSS(`#password`)),
 		chromedp.WaitVisible(chromedp.CSS(`header.top nav`)),
 	)

@@ -30,7 +30,7 @@ func goldenDesign(t *testing.T, s *surveys.Store) (*surveys.User, int64) {
 	if err != nil {
 		t.Skipf("golden data not found: %v", err)
 	}
-	u, err := s.CreateUser(ctx, surveys.NewUser{Email: "r@example.com", Password: "password123", Role: "researcher"})
+	u, err := s.CreateUser(ctx, surveys.NewUser{Email: "r@example.com", Password: "olive-kettle-93", Role: "researcher"})
 	if err != nil {
 		t.Fatal(err)
 	}

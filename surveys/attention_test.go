@@ -14,7 +14,7 @@ import (
 func TestAttentionCheckOnEveryBackend(t *testing.T) {
 	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
 		ctx := context.Background()
-		u, err := s.CreateUser(ctx, surveys.NewUser{Email: "r@example.com", Password: "password123", Role: "researcher"})
+		u, err := s.CreateUser(ctx, surveys.NewUser{Email: "r@example.com", Password: "olive-kettle-93", Role: "researcher"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -22,7 +22,7 @@ func BenchmarkImportResponses100kx100(b *testing.B) {
 	}
 	ctx := context.Background()
 	s := surveystest.SQLite(b)
-	u, err := s.CreateUser(ctx, surveys.NewUser{Email: "bench@example.com", Password: "password123", Role: "admin"})
+	u, err := s.CreateUser(ctx, surveys.NewUser{Email: "bench@example.com", Password: "olive-kettle-93", Role: "admin"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func benchStudyDB(b *testing.B) string {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	u, err := s.CreateUser(ctx, surveys.NewUser{Email: "bench@example.com", Password: "password123", Role: "admin"})
+	u, err := s.CreateUser(ctx, surveys.NewUser{Email: "bench@example.com", Password: "olive-kettle-93", Role: "admin"})
 	if err != nil {
 		b.Fatal(err)
 	}
