@@ -3,8 +3,11 @@ package app
 import (
 	"crypto/subtle"
 	"errors"
+	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -20,17 +23,40 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 	if u, _ := s.currentUser(c); u != nil {
 		return c.Redirect(safeNext(c.Query("next")))
 	}
-	return s.render(c, "login", fiber.Map{"Title": "Log in", "Next": c.Query("next")})
+	data := fiber.Map{"Title": "Log in", "Next": c.Query("next")}
+	if c.Query("reset") == "1" {
+		data["Notice"] = "Your new password is set: log in with it."
+	}
+	return s.render(c, "login", data)
 }
 
 func (s *Server) login(c *fiber.Ctx) error {
-	email, password := c.FormValue("email"), c.FormValue("password")
+	email, password := strings.ToLower(strings.TrimSpace(c.FormValue("email"))), c.FormValue("password")
+	again := func(status int, msg string) error {
+		c.Status(status)
+		return s.render(c, "login", fiber.Map{"Title": "Log in", "Error": msg, "Email": email, "Next": c.FormValue("next")})
+	}
+	limits := loginLimits(email, s.clientIP(c))
+	wait, err := s.loginWait(limits)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		wait = (wait + time.Second - 1).Truncate(time.Second) // a whole second, rounded up
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait/time.Second)))
+		return again(fiber.StatusTooManyRequests, fmt.Sprintf("Too many failed logins: try again in %s.", wait))
+	}
 	u, err := s.store.Authenticate(c.UserContext(), email, password)
 	if errors.Is(err, surveys.ErrUnauthorized) {
-		c.Status(fiber.StatusUnauthorized)
-		return s.render(c, "login", fiber.Map{"Title": "Log in", "Error": "Wrong email or password.", "Email": email, "Next": c.FormValue("next")})
+		if err := s.loginFailed(limits); err != nil {
+			return err
+		}
+		return again(fiber.StatusUnauthorized, "Wrong email or password.")
 	}
 	if err != nil {
+		return err
+	}
+	if err := s.loginSucceeded(limits); err != nil {
 		return err
 	}
 	if err := s.startSession(c, u); err != nil {
@@ -39,37 +65,42 @@ func (s *Server) login(c *fiber.Ctx) error {
 	return c.Redirect(safeNext(c.FormValue("next")), fiber.StatusSeeOther)
 }
 
-// startSession logs u in under a fresh session id, so an id planted before login
-// (session fixation) is worthless after it.
-func (s *Server) startSession(c *fiber.Ctx, u *surveys.User) error {
-	sess, err := s.sessions.Get(c)
-	if err != nil {
-		return err
-	}
-	if err := sess.Regenerate(); err != nil {
-		return err
-	}
-	sess.Set("uid", u.ID)
-	return sess.Save()
-}
-
 func (s *Server) logout(c *fiber.Ctx) error {
-	sess, err := s.sessions.Get(c)
-	if err != nil {
-		return err
-	}
-	if err := sess.Destroy(); err != nil {
+	if err := s.endSession(c); err != nil {
 		return err
 	}
 	return c.Redirect("/login", fiber.StatusSeeOther)
 }
 
-// safeNext keeps post-login redirects on this site.
+// safeNext keeps post-login redirects on this site. It reads next the way a
+// browser would before it follows it (tabs and line breaks dropped, a
+// backslash taken for a slash, leading spaces and control characters
+// trimmed), and takes it only when that is a path on this origin.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/studies"
+	const home = "/studies"
+	clean := strings.Map(func(r rune) rune {
+		switch r {
+		case '\t', '\n', '\r':
+			return -1
+		case '\\':
+			return '/'
+		}
+		return r
+	}, next)
+	clean = strings.TrimLeftFunc(clean, func(r rune) bool { return r <= ' ' })
+	if !strings.HasPrefix(clean, "/") || strings.HasPrefix(clean, "//") {
+		return home
 	}
-	return next
+	for _, r := range clean {
+		if r < ' ' || r == 0x7f {
+			return home
+		}
+	}
+	u, err := url.Parse(clean)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return home
+	}
+	return clean
 }
 
 // setupAllowed checks the one-time token against the stored hash in constant time.
@@ -132,63 +163,4 @@ func (s *Server) setup(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(next, fiber.StatusSeeOther)
-}
-
-func (s *Server) tokensPage(c *fiber.Ctx) error {
-	return s.renderTokens(c, "")
-}
-
-func (s *Server) renderTokens(c *fiber.Ctx, newToken string) error {
-	ts, err := s.store.ListTokens(c.UserContext(), userOf(c).ID)
-	if err != nil {
-		return err
-	}
-	return s.render(c, "tokens", fiber.Map{"Title": "API tokens", "Tokens": ts, "NewToken": newToken})
-}
-
-func (s *Server) createToken(c *fiber.Ctx) error {
-	plain, _, err := s.store.CreateToken(c.UserContext(), userOf(c).ID, c.FormValue("name"))
-	if err != nil {
-		return err
-	}
-	c.Status(fiber.StatusCreated)
-	return s.renderTokens(c, plain)
-}
-
-func (s *Server) revokeToken(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return surveys.ErrNotFound
-	}
-	if err := s.store.RevokeToken(c.UserContext(), userOf(c).ID, id); err != nil {
-		return err
-	}
-	return c.Redirect("/settings/tokens", fiber.StatusSeeOther)
-}
-
-func (s *Server) usersPage(c *fiber.Ctx) error {
-	return s.renderUsers(c, nil)
-}
-
-func (s *Server) renderUsers(c *fiber.Ctx, fields map[string]string) error {
-	users, err := s.store.ListUsers(c.UserContext())
-	if err != nil {
-		return err
-	}
-	return s.render(c, "users", fiber.Map{"Title": "Users", "Users": users, "Fields": fields})
-}
-
-func (s *Server) createUser(c *fiber.Ctx) error {
-	_, err := s.store.CreateUser(c.UserContext(), surveys.NewUser{
-		Email: c.FormValue("email"), Password: c.FormValue("password"), Role: c.FormValue("role"),
-	})
-	var ve *surveys.ValidationError
-	if errors.As(err, &ve) {
-		c.Status(fiber.StatusUnprocessableEntity)
-		return s.renderUsers(c, ve.Fields)
-	}
-	if err != nil {
-		return err
-	}
-	return c.Redirect("/admin/users", fiber.StatusSeeOther)
 }

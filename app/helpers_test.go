@@ -50,6 +50,7 @@ type client struct {
 	s       *Server
 	cookies map[string]string
 	bearer  string
+	token   string // the CSRF token of the last page that carried one
 }
 
 func newClient(t testing.TB, s *Server) *client {
@@ -91,11 +92,17 @@ func (c *client) do(method, path, contentType, body string, header ...string) re
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	for _, ck := range resp.Cookies() {
+		if ck.Name == "odi_session" {
+			c.token = "" // a new session has a token of its own
+		}
 		if ck.MaxAge < 0 || ck.Value == "" {
 			delete(c.cookies, ck.Name)
 		} else {
 			c.cookies[ck.Name] = ck.Value
 		}
+	}
+	if m := csrfMeta.FindSubmatch(b); m != nil {
+		c.token = string(m[1])
 	}
 	return reply{status: resp.StatusCode, header: resp.Header, body: string(b)}
 }
@@ -115,9 +122,13 @@ func (c *client) postJSON(path string, body any) reply {
 
 var csrfMeta = regexp.MustCompile(`name="csrf-token" content="([^"]+)"`)
 
-// csrf is the token the server issued, as a page's meta tag carries it.
+// csrf is the token the server issued, as a page's meta tag carries it; a
+// client that has seen no page yet opens one to get it.
 func (c *client) csrf() string {
-	return c.cookies["odi_csrf"]
+	if c.token == "" {
+		c.get("/studies")
+	}
+	return c.token
 }
 
 // login logs in through the real form.

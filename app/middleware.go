@@ -1,16 +1,13 @@
 package app
 
 import (
-	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
@@ -18,10 +15,9 @@ import (
 )
 
 const (
-	localUser     = "user"
-	localCSRF     = "csrf"
-	setupKey      = "setup_token"
-	sessionCookie = "odi_session"
+	localUser = "user"
+	localCSRF = "csrf"
+	setupKey  = "setup_token"
 )
 
 // common is the middleware every request passes through, outermost first.
@@ -60,9 +56,24 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	status := c.Response().StatusCode()
 	route := c.Route().Path
 	s.metrics.observe(c.Method(), route, status, d)
-	s.log.Info("request", "method", c.Method(), "route", route, "path", c.Path(), "status", status,
+	s.log.Info("request", "method", c.Method(), "route", route, "path", loggedPath(c), "status", status,
 		"duration_ms", float64(d.Microseconds())/1000, "request_id", requestID(c))
 	return nil
+}
+
+// loggedPath is the request's path as the log may keep it: a share link's or
+// resume token's secret is replaced, since whoever reads the logs must not
+// be able to open the report or the response it unlocks.
+func loggedPath(c *fiber.Ctx) string {
+	p := c.Path()
+	for _, name := range c.Route().Params {
+		if name == "token" {
+			if v := c.Params(name); v != "" {
+				p = strings.Replace(p, v, "REDACTED", 1)
+			}
+		}
+	}
+	return p
 }
 
 // authenticate resolves the caller from a bearer token or the session cookie and
@@ -80,40 +91,6 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	}
 	c.Locals(localUser, u)
 	return c.Next()
-}
-
-func (s *Server) currentUser(c *fiber.Ctx) (*surveys.User, error) {
-	if tok, ok := bearer(c); ok {
-		u, err := s.store.UserByToken(c.UserContext(), tok)
-		if errors.Is(err, surveys.ErrUnauthorized) {
-			return nil, fiber.NewError(fiber.StatusUnauthorized, "invalid or revoked API token")
-		}
-		return u, err
-	}
-	if c.Cookies(sessionCookie) == "" {
-		return nil, nil
-	}
-	sess, err := s.sessions.Get(c)
-	if err != nil {
-		return nil, fmt.Errorf("load session: %w", err)
-	}
-	uid, ok := sess.Get("uid").(int64)
-	if !ok {
-		return nil, nil
-	}
-	u, err := s.store.UserByID(c.UserContext(), uid)
-	if errors.Is(err, surveys.ErrNotFound) {
-		return nil, nil
-	}
-	return u, err
-}
-
-func bearer(c *fiber.Ctx) (string, bool) {
-	h := c.Get(fiber.HeaderAuthorization)
-	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
-		return strings.TrimSpace(h[7:]), true
-	}
-	return "", false
 }
 
 func (s *Server) requireAdmin(c *fiber.Ctx) error {
@@ -145,45 +122,4 @@ func (s *Server) studyAccess(c *fiber.Ctx) error {
 func userOf(c *fiber.Ctx) *surveys.User {
 	u, _ := c.Locals(localUser).(*surveys.User)
 	return u
-}
-
-// csrfProtect guards every cookie-authenticated change. Scripts using a bearer
-// token carry no ambient credential, so they are exempt.
-func (s *Server) csrfProtect() fiber.Handler {
-	return csrf.New(csrf.Config{
-		Next:           func(c *fiber.Ctx) bool { _, ok := bearer(c); return ok },
-		CookieName:     "odi_csrf",
-		CookieSameSite: "Lax",
-		CookieSecure:   s.cfg.Secure(),
-		CookieHTTPOnly: true,
-		Expiration:     12 * time.Hour,
-		Storage:        s.kv,
-		ContextKey:     localCSRF,
-		Extractor: func(c *fiber.Ctx) (string, error) {
-			if t := c.Get(csrf.HeaderName); t != "" {
-				return t, nil
-			}
-			if t := c.FormValue("_csrf"); t != "" {
-				return t, nil
-			}
-			return "", csrf.ErrTokenNotFound
-		},
-		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			return fiber.NewError(fiber.StatusForbidden, "missing or invalid CSRF token: reload the page and try again")
-		},
-	})
-}
-
-// loginThrottle limits failed logins per client address; successful ones don't count.
-func (s *Server) loginThrottle() fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:                    10,
-		Expiration:             15 * time.Minute,
-		Storage:                s.kv,
-		SkipSuccessfulRequests: true,
-		KeyGenerator:           func(c *fiber.Ctx) string { return "login:" + s.clientIP(c) },
-		LimitReached: func(c *fiber.Ctx) error {
-			return fiber.NewError(fiber.StatusTooManyRequests, "too many failed logins from this address: wait 15 minutes")
-		},
-	})
 }

@@ -41,7 +41,9 @@ func (s *Server) routeTable() []route {
 		r("GET", "/setup", form, s.setupPage),
 		r("POST", "/setup", form, s.setup),
 		r("GET", "/login", form, s.loginPage),
-		r("POST", "/login", form, s.loginThrottle(), s.login),
+		r("POST", "/login", form, s.login),
+		r("GET", "/reset", form, s.resetPage),
+		r("POST", "/reset", form, s.resetPassword),
 		r("POST", "/logout", researcher, s.logout),
 
 		r("GET", "/", researcher, s.home),
@@ -49,8 +51,15 @@ func (s *Server) routeTable() []route {
 		r("GET", "/settings/tokens", researcher, s.tokensPage),
 		r("POST", "/settings/tokens", researcher, s.createToken),
 		r("POST", "/settings/tokens/:id/revoke", researcher, s.revokeToken),
+		r("GET", "/settings/password", researcher, s.passwordPage),
+		r("POST", "/settings/password", researcher, s.changePassword),
 		r("GET", "/admin/users", admin, s.usersPage),
 		r("POST", "/admin/users", admin, s.createUser),
+		r("POST", "/admin/users/:user_id/disable", admin, s.userAction("disable")),
+		r("POST", "/admin/users/:user_id/enable", admin, s.userAction("enable")),
+		r("POST", "/admin/users/:user_id/reset", admin, s.userAction("reset")),
+		r("GET", "/admin/users/:user_id/delete", admin, s.deleteUserPage),
+		r("POST", "/admin/users/:user_id/delete", admin, s.userAction("delete")),
 
 		r("GET", "/api/v1/s/:slug", public, s.surveyDefinition),
 		r("POST", "/api/v1/s/:slug/responses", public, s.submitLimit, s.submit),
@@ -156,7 +165,7 @@ func (s *Server) routes() {
 	for _, h := range s.common() {
 		s.app.Use(h)
 	}
-	csrf := s.csrfProtect()
+	csrf := s.csrfProtect
 	for _, rt := range s.routeTable() {
 		var chain []fiber.Handler
 		switch rt.access {

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/session"
 	"github.com/gofiber/template/html/v2"
 	"github.com/valyala/fasthttp"
 
@@ -26,17 +25,17 @@ import (
 )
 
 // Server is one odi instance. It keeps no state another instance would need:
-// sessions, CSRF tokens and throttling counters live in the database.
+// sessions and login throttling counts live in the database, and CSRF tokens
+// are derived from a secret kept there.
 type Server struct {
-	cfg      Config
-	store    *surveys.Store
-	log      *slog.Logger
-	app      *fiber.App
-	kv       dbStorage
-	sessions *session.Store
-	metrics  *metrics
-	conns    openConns
-	proxies  []netip.Prefix // --trusted-proxies
+	cfg     Config
+	store   *surveys.Store
+	log     *slog.Logger
+	app     *fiber.App
+	kv      dbStorage
+	metrics *metrics
+	conns   openConns
+	proxies []netip.Prefix // --trusted-proxies
 
 	submitLimit fiber.Handler
 }
@@ -52,15 +51,6 @@ func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
 		}
 	}
 	s.metrics = newMetrics(store)
-	s.sessions = session.New(session.Config{
-		Storage:        s.kv,
-		Expiration:     7 * 24 * time.Hour,
-		KeyLookup:      "cookie:" + sessionCookie,
-		CookieHTTPOnly: true,
-		CookieSameSite: "Lax",
-		CookieSecure:   cfg.Secure(),
-		CookiePath:     "/",
-	})
 	views := html.NewFileSystem(http.FS(static.Templates), ".html")
 	views.AddFuncMap(templateFuncs)
 	s.app = fiber.New(fiber.Config{
@@ -223,6 +213,9 @@ func (s *Server) sweepLoop(ctx context.Context) {
 			return
 		case <-t.C:
 			if err := s.kv.sweep(); err != nil {
+				s.log.Warn("sweep expired throttle counts", "err", err)
+			}
+			if err := s.store.SweepSessions(ctx); err != nil {
 				s.log.Warn("sweep expired sessions", "err", err)
 			}
 		}

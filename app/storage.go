@@ -19,10 +19,11 @@ type kvRow struct {
 
 func (kvRow) TableName() string { return "kv" }
 
-// dbStorage implements fiber.Storage on the kv table, so sessions, CSRF tokens and
-// login throttling survive restarts and are shared by every instance behind one
-// database. Keys are stored hashed: a session id is a key, and a copy of the
-// database (a backup, say) must not hand out logged-in sessions.
+// dbStorage keeps short-lived entries in the kv table (the setup token, login
+// throttling counts), so they survive restarts and are shared by every
+// instance behind one database. Keys are stored hashed: a key may hold a
+// secret or an email, and a copy of the database (a backup, say) must not
+// hand either out.
 type dbStorage struct{ db *gorm.DB }
 
 func storedKey(key string) string { return "h:" + surveys.HashSecret(key) }
@@ -56,13 +57,6 @@ func (s dbStorage) Set(key string, val []byte, exp time.Duration) error {
 func (s dbStorage) Delete(key string) error {
 	return s.db.Where("key = ?", storedKey(key)).Delete(&kvRow{}).Error
 }
-
-// Reset drops what this storage holds, and not the server secrets beside it.
-func (s dbStorage) Reset() error {
-	return s.db.Where("key LIKE ?", "h:%").Delete(&kvRow{}).Error
-}
-
-func (s dbStorage) Close() error { return nil }
 
 // sweep drops expired entries; called periodically so the table stays small.
 func (s dbStorage) sweep() error {

@@ -173,9 +173,9 @@ type secretRow struct {
 
 func (secretRow) TableName() string { return "kv" }
 
-// secret returns a server-wide random secret, made on first use and shared by
+// Secret returns a server-wide random secret, made on first use and shared by
 // every instance through the database.
-func (s *Store) secret(ctx context.Context, name string) ([]byte, error) {
+func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
 	s.secretsMu.Lock()
 	defer s.secretsMu.Unlock()
 	if v, ok := s.secrets[name]; ok {

@@ -639,7 +639,7 @@ func (s *Store) resumeToken(ctx context.Context, studyID int64, respondentID str
 }
 
 func (s *Store) resumeMAC(ctx context.Context, studyID int64, respondentID string) ([]byte, error) {
-	secret, err := s.secret(ctx, "resume_secret")
+	secret, err := s.Secret(ctx, "resume_secret")
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Share is a read-only link to one study's results for stakeholders.
@@ -18,6 +20,8 @@ type Share struct {
 	RevokedAt        *time.Time `json:"revoked_at"`
 	LastAccessAt     *time.Time `json:"last_access_at"`
 	CreatedAt        time.Time  `json:"created_at"`
+	CreatedBy        *int64     `json:"created_by"`
+	Creator          string     `json:"creator" gorm:"->;-:migration"` // the creator's email, when listed
 }
 
 // ShareInput is what a share link shows: results only by default; raw
@@ -46,21 +50,39 @@ func (s *Store) CreateShare(ctx context.Context, u *User, studyID int64, in Shar
 		return "", nil, Invalid("expires_at", "must be in the future")
 	}
 	token := NewSecret("")
-	sh := &Share{StudyID: studyID, TokenHash: HashSecret(token), SegmentBy: in.SegmentBy, IncludeResponses: in.IncludeResponses, ExpiresAt: in.ExpiresAt}
+	sh := &Share{StudyID: studyID, TokenHash: HashSecret(token), SegmentBy: in.SegmentBy, IncludeResponses: in.IncludeResponses,
+		ExpiresAt: in.ExpiresAt, CreatedBy: &u.ID, Creator: u.Email}
 	if err := s.db.WithContext(ctx).Create(sh).Error; err != nil {
 		return "", nil, fmt.Errorf("create share for study %d: %w", studyID, err)
 	}
 	return token, sh, nil
 }
 
-// Shares lists a study's share links, newest first.
+// Shares lists a study's share links, newest first, each with the email of
+// whoever made it.
 func (s *Store) Shares(ctx context.Context, u *User, studyID int64) ([]Share, error) {
 	if _, err := s.Study(ctx, u, studyID); err != nil {
 		return nil, err
 	}
 	var out []Share
-	err := s.db.WithContext(ctx).Where("study_id = ?", studyID).Order("id DESC").Find(&out).Error
+	err := s.db.WithContext(ctx).Model(&Share{}).Select("shares.*, COALESCE(users.email, '') AS creator").
+		Joins("LEFT JOIN users ON users.id = shares.created_by").
+		Where("shares.study_id = ?", studyID).Order("shares.id DESC").Find(&out).Error
 	return out, err
+}
+
+// revokeSharesBy revokes the live share links a user made, in one study or,
+// with studyID 0, in every study: what they shared stops being readable
+// when their own access ends.
+func revokeSharesBy(tx *gorm.DB, userID, studyID int64, now time.Time) error {
+	q := tx.Model(&Share{}).Where("created_by = ? AND revoked_at IS NULL", userID)
+	if studyID != 0 {
+		q = q.Where("study_id = ?", studyID)
+	}
+	if err := q.Update("revoked_at", now).Error; err != nil {
+		return fmt.Errorf("revoke share links of user %d: %w", userID, err)
+	}
+	return nil
 }
 
 // RevokeShare stops a share link from working.

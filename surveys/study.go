@@ -475,19 +475,22 @@ func (s *Store) AddMember(ctx context.Context, u *User, studyID int64, in Member
 	return &Member{UserID: user.ID, Email: user.Email}, nil
 }
 
-// RemoveMember takes a collaborator off a study.
+// RemoveMember takes a collaborator off a study, and revokes the share
+// links they made of it: their access to its answers ends with them.
 func (s *Store) RemoveMember(ctx context.Context, u *User, studyID, userID int64) error {
 	if _, err := s.managedStudy(ctx, u, studyID); err != nil {
 		return err
 	}
-	res := s.db.WithContext(ctx).Where("study_id = ? AND user_id = ?", studyID, userID).Delete(&studyMember{})
-	if res.Error != nil {
-		return fmt.Errorf("remove member %d from study %d: %w", userID, studyID, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Where("study_id = ? AND user_id = ?", studyID, userID).Delete(&studyMember{})
+		if res.Error != nil {
+			return fmt.Errorf("remove member %d from study %d: %w", userID, studyID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return revokeSharesBy(tx, userID, studyID, time.Now().UTC())
+	})
 }
 
 type studyMember struct {

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -23,11 +24,12 @@ const (
 
 // User is a researcher or admin account.
 type User struct {
-	ID           int64     `json:"id"`
-	Email        string    `json:"email"`
-	PasswordHash string    `json:"-"`
-	Role         string    `json:"role"`
-	CreatedAt    time.Time `json:"created_at"`
+	ID           int64      `json:"id"`
+	Email        string     `json:"email"`
+	PasswordHash string     `json:"-"`
+	Role         string     `json:"role"`
+	CreatedAt    time.Time  `json:"created_at"`
+	DisabledAt   *time.Time `json:"disabled_at"`
 }
 
 // IsAdmin tells whether the user manages accounts and sees every study.
@@ -44,10 +46,11 @@ type APIToken struct {
 	RevokedAt  *time.Time `json:"revoked_at"`
 }
 
-// NewUser is what it takes to make an account.
+// NewUser is what it takes to make an account; the password is checked by
+// checkPassword as well as by its tags.
 type NewUser struct {
 	Email    string `json:"email" validate:"required,email,max=254"`
-	Password string `json:"password" validate:"required,min=8,max=72"`
+	Password string `json:"password" validate:"required"`
 	Role     string `json:"role" validate:"required,oneof=admin researcher"`
 }
 
@@ -63,14 +66,33 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, in NewUser) (*User, error)
 	return s.createUser(ctx, in, true)
 }
 
+// check reports every bad field of a new account at once.
+func (in NewUser) check() error {
+	fields := map[string]string{}
+	if err := check(in); err != nil {
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			return err
+		}
+		maps.Copy(fields, ve.Fields)
+	}
+	if msg := passwordProblem(in.Password); msg != "" && fields["password"] == "" {
+		fields["password"] = msg
+	}
+	if len(fields) > 0 {
+		return &ValidationError{Fields: fields}
+	}
+	return nil
+}
+
 func (s *Store) createUser(ctx context.Context, in NewUser, onlyIfNone bool) (*User, error) {
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
-	if err := check(in); err != nil {
+	if err := in.check(); err != nil {
 		return nil, err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), bcrypt.DefaultCost)
+	hash, err := hashPassword(in.Password)
 	if err != nil {
-		return nil, fmt.Errorf("hash password: %w", err)
+		return nil, err
 	}
 	u := &User{Email: in.Email, PasswordHash: string(hash), Role: in.Role}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -137,7 +159,8 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 // so response time does not reveal which emails have accounts.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("odi-timing-equaliser"), bcrypt.DefaultCost)
 
-// Authenticate checks an email and password.
+// Authenticate checks an email and password. A disabled account answers as a
+// wrong password does, after the same bcrypt work.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	u, err := s.UserByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
@@ -147,7 +170,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	if err != nil {
 		return nil, fmt.Errorf("authenticate: %w", err)
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || u.DisabledAt != nil {
 		return nil, ErrUnauthorized
 	}
 	return u, nil
@@ -220,8 +243,9 @@ func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) error {
 	return nil
 }
 
-// UserByToken resolves a bearer token to its user; revoked or unknown tokens are
-// ErrUnauthorized. The lookup is by hash, so no token is ever compared in the clear.
+// UserByToken resolves a bearer token to its user; revoked or unknown tokens,
+// and tokens of a disabled user, are ErrUnauthorized. The lookup is by hash,
+// so no token is ever compared in the clear.
 func (s *Store) UserByToken(ctx context.Context, plain string) (*User, error) {
 	var t APIToken
 	err := s.db.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL", HashSecret(plain)).First(&t).Error
@@ -237,5 +261,118 @@ func (s *Store) UserByToken(ctx context.Context, plain string) (*User, error) {
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
 		s.db.WithContext(ctx).Model(&APIToken{}).Where("id = ?", t.ID).Update("last_used_at", now)
 	}
-	return s.UserByID(ctx, t.UserID)
+	u, err := s.UserByID(ctx, t.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if u.DisabledAt != nil {
+		return nil, ErrUnauthorized
+	}
+	return u, nil
+}
+
+// DisableUser locks an account: it can no longer log in, its sessions end
+// and its API tokens are revoked at once, and the share links it made stop
+// working. Its studies and data stay. admin is who does it (nil on the
+// command line), who cannot lock themselves out.
+func (s *Store) DisableUser(ctx context.Context, admin *User, userID int64) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := checkRemovable(tx, admin, userID, "disable"); err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		if err := tx.Model(&User{}).Where("id = ? AND disabled_at IS NULL", userID).Update("disabled_at", now).Error; err != nil {
+			return fmt.Errorf("disable user %d: %w", userID, err)
+		}
+		return endAccess(tx, userID, now)
+	})
+}
+
+// EnableUser lets a disabled account log in again. Its old tokens and share
+// links stay revoked.
+func (s *Store) EnableUser(ctx context.Context, userID int64) error {
+	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", userID).Update("disabled_at", nil)
+	if res.Error != nil {
+		return fmt.Errorf("enable user %d: %w", userID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// DeleteUser removes an account for good. Its sessions, tokens and study
+// memberships go with it, the share links it made are revoked, and the
+// studies it owned pass to the admin who deletes it, so that no study is
+// left without an owner or lost. It answers how many studies passed over.
+func (s *Store) DeleteUser(ctx context.Context, admin *User, userID int64) (int64, error) {
+	var moved int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := checkRemovable(tx, admin, userID, "delete"); err != nil {
+			return err
+		}
+		if err := endAccess(tx, userID, time.Now().UTC()); err != nil {
+			return err
+		}
+		owned := tx.Model(&Study{}).Select("id").Where("owner_id = ?", userID)
+		if err := tx.Where("user_id = ? AND study_id IN (?)", admin.ID, owned).Delete(&studyMember{}).Error; err != nil {
+			return fmt.Errorf("hand over studies of user %d: %w", userID, err)
+		}
+		res := tx.Model(&Study{}).Where("owner_id = ?", userID).Update("owner_id", admin.ID)
+		if res.Error != nil {
+			return fmt.Errorf("hand over studies of user %d: %w", userID, res.Error)
+		}
+		moved = res.RowsAffected
+		if err := tx.Delete(&User{}, userID).Error; err != nil {
+			return fmt.Errorf("delete user %d: %w", userID, err)
+		}
+		return nil
+	})
+	return moved, err
+}
+
+// checkRemovable refuses to disable or delete an unknown account, the
+// admin's own, or the last admin who could still log in.
+func checkRemovable(tx *gorm.DB, admin *User, userID int64, verb string) error {
+	var target User
+	if err := tx.First(&target, userID).Error; err != nil {
+		return notFound(err)
+	}
+	if admin != nil && admin.ID == userID {
+		return fmt.Errorf("%w: you cannot %s your own account", ErrConflict, verb)
+	}
+	if target.IsAdmin() && target.DisabledAt == nil {
+		var admins int64
+		if err := tx.Model(&User{}).Where("role = ? AND disabled_at IS NULL", RoleAdmin).Count(&admins).Error; err != nil {
+			return err
+		}
+		if admins <= 1 {
+			return fmt.Errorf("%w: %s is the last admin who can log in", ErrConflict, target.Email)
+		}
+	}
+	return nil
+}
+
+// endAccess ends everything that lets a user in, now: sessions, API tokens,
+// password-reset links, and the share links they made.
+func endAccess(tx *gorm.DB, userID int64, now time.Time) error {
+	if err := endSessions(tx, userID, ""); err != nil {
+		return err
+	}
+	if err := tx.Model(&APIToken{}).Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", now).Error; err != nil {
+		return fmt.Errorf("revoke tokens of user %d: %w", userID, err)
+	}
+	if err := tx.Where("user_id = ?", userID).Delete(&passwordReset{}).Error; err != nil {
+		return fmt.Errorf("drop password resets of user %d: %w", userID, err)
+	}
+	return revokeSharesBy(tx, userID, 0, now)
+}
+
+// CountOwnedStudies is how many studies a user owns.
+func (s *Store) CountOwnedStudies(ctx context.Context, userID int64) (int64, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&Study{}).Where("owner_id = ?", userID).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count studies of user %d: %w", userID, err)
+	}
+	return n, nil
 }

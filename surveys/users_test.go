@@ -61,7 +61,7 @@ func TestCreateUserNamesEveryBadField(t *testing.T) {
 	}
 	want := map[string]string{
 		"email":    "must be an email address",
-		"password": "must be at least 8 characters",
+		"password": "must be at least 10 characters",
 		"role":     "must be one of: admin, researcher",
 	}
 	for f, msg := range want {
@@ -74,7 +74,7 @@ func TestCreateUserNamesEveryBadField(t *testing.T) {
 func TestDuplicateEmailIsRefused(t *testing.T) {
 	s := surveystest.SQLite(t)
 	ctx := context.Background()
-	in := surveys.NewUser{Email: "a@example.com", Password: "12345678", Role: "admin"}
+	in := surveys.NewUser{Email: "a@example.com", Password: "olive-kettle-93", Role: "admin"}
 	if _, err := s.CreateUser(ctx, in); err != nil {
 		t.Fatal(err)
 	}
@@ -88,10 +88,10 @@ func TestDuplicateEmailIsRefused(t *testing.T) {
 func TestFirstAdminOnlyWhileNoAccountExists(t *testing.T) {
 	s := surveystest.SQLite(t)
 	ctx := context.Background()
-	if _, err := s.CreateFirstAdmin(ctx, surveys.NewUser{Email: "a@example.com", Password: "12345678"}); err != nil {
+	if _, err := s.CreateFirstAdmin(ctx, surveys.NewUser{Email: "a@example.com", Password: "olive-kettle-93"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.CreateFirstAdmin(ctx, surveys.NewUser{Email: "b@example.com", Password: "12345678"})
+	_, err := s.CreateFirstAdmin(ctx, surveys.NewUser{Email: "b@example.com", Password: "olive-kettle-93"})
 	if !errors.Is(err, surveys.ErrNotFound) {
 		t.Fatalf("second first-admin: got %v", err)
 	}

@@ -2,6 +2,8 @@
 //
 //	odi [serve] [flags]         run the server (the default)
 //	odi user add --email E --role admin|researcher   (password on stdin)
+//	odi user disable|enable --email E                (ends or restores an account's access)
+//	odi user passwd --email E                        (new password on stdin; logs them out)
 //	odi token create --email E [--name N]            (prints only the token)
 //	odi token list --email E                         (an account's tokens, newest first)
 //	odi token revoke --id N | --email E --name N     (stops a token working)
@@ -11,7 +13,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -119,32 +120,6 @@ func openStore(fs *flag.FlagSet, args []string) (*surveys.Store, error) {
 		return nil, usageError{err}
 	}
 	return surveys.Open(context.Background(), *db)
-}
-
-func userCmd(args []string, stdin io.Reader, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "add" {
-		return usageError{errors.New("usage: odi user add --email E --role admin|researcher (password on stdin)")}
-	}
-	fs := flag.NewFlagSet("odi user add", flag.ContinueOnError)
-	email := fs.String("email", "", "email of the new account")
-	role := fs.String("role", surveys.RoleResearcher, "admin or researcher")
-	store, err := openStore(fs, args[1:])
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	password, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("read password from stdin: %w", err)
-	}
-	u, err := store.CreateUser(context.Background(), surveys.NewUser{
-		Email: *email, Password: strings.TrimRight(password, "\r\n"), Role: *role,
-	})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "created %s %s\n", u.Role, u.Email)
-	return nil
 }
 
 const tokenUsage = "usage: odi token create --email E [--name N] | odi token list --email E | odi token revoke --id N | odi token revoke --email E --name N"

@@ -131,7 +131,7 @@ func TestUserAddAndTokenCreate(t *testing.T) {
 
 	short := exec.Command(binary, "user", "add", "--email", "bob@example.com", "--db", db)
 	short.Stdin = strings.NewReader("short\n")
-	if out, err := short.CombinedOutput(); err == nil || !strings.Contains(string(out), "password: must be at least 8 characters") {
+	if out, err := short.CombinedOutput(); err == nil || !strings.Contains(string(out), "password: must be at least 10 characters") {
 		t.Fatalf("short password: %v %s", err, out)
 	}
 }

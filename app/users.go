@@ -1,0 +1,100 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"odi/surveys"
+)
+
+// The admin's users page: add accounts, disable and enable them, delete
+// them, and hand out password-reset links.
+
+func (s *Server) usersPage(c *fiber.Ctx) error {
+	return s.renderUsers(c, fiber.Map{})
+}
+
+func (s *Server) renderUsers(c *fiber.Ctx, data fiber.Map) error {
+	users, err := s.store.ListUsers(c.UserContext())
+	if err != nil {
+		return err
+	}
+	data["Title"], data["Users"] = "Users", users
+	return s.render(c, "users", data)
+}
+
+func (s *Server) createUser(c *fiber.Ctx) error {
+	_, err := s.store.CreateUser(c.UserContext(), surveys.NewUser{
+		Email: c.FormValue("email"), Password: c.FormValue("password"), Role: c.FormValue("role"),
+	})
+	if ve := validation(err); ve != nil {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.renderUsers(c, fiber.Map{"Fields": ve.Fields, "Email": c.FormValue("email")})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/admin/users", fiber.StatusSeeOther)
+}
+
+// userAction serves the buttons of a user's row: each changes the account
+// and shows the list again with what happened, or why it could not.
+func (s *Server) userAction(action string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := idParam(c, "user_id")
+		if err != nil {
+			return err
+		}
+		target, err := s.store.UserByID(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		admin, ctx := userOf(c), c.UserContext()
+		var done string
+		switch action {
+		case "disable":
+			err = s.store.DisableUser(ctx, admin, id)
+			done = target.Email + " is disabled: their sessions, API tokens and share links have ended."
+		case "enable":
+			err = s.store.EnableUser(ctx, id)
+			done = target.Email + " can log in again."
+		case "delete":
+			var moved int64
+			moved, err = s.store.DeleteUser(ctx, admin, id)
+			done = fmt.Sprintf("%s is deleted; %d of their studies passed to you.", target.Email, moved)
+		case "reset":
+			var reset *surveys.PasswordReset
+			if reset, err = s.store.CreatePasswordReset(ctx, admin, id); err == nil {
+				return s.renderUsers(c, fiber.Map{"Reset": reset, "ResetURL": s.baseURL() + "/reset?token=" + reset.Token})
+			}
+		}
+		if errors.Is(err, surveys.ErrConflict) {
+			c.Status(fiber.StatusConflict)
+			return s.renderUsers(c, fiber.Map{"Problem": reason(err, surveys.ErrConflict)})
+		}
+		if err != nil {
+			return err
+		}
+		return s.renderUsers(c, fiber.Map{"Done": done})
+	}
+}
+
+// deleteUserPage asks before a user is deleted, saying what happens to
+// their studies.
+func (s *Server) deleteUserPage(c *fiber.Ctx) error {
+	id, err := idParam(c, "user_id")
+	if err != nil {
+		return err
+	}
+	target, err := s.store.UserByID(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	owned, err := s.store.CountOwnedStudies(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "user_delete", fiber.Map{"Title": "Delete " + target.Email, "Target": target, "Owned": owned})
+}
