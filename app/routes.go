@@ -1,6 +1,7 @@
 package app
 
 import (
+	"io/fs"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
@@ -177,6 +178,13 @@ func (s *Server) routes() {
 var assets = http.FS(static.Assets)
 
 func (s *Server) asset(c *fiber.Ctx) error {
+	// A name with "..", an empty or a "." segment names no embedded file;
+	// the file system would refuse it as invalid, which is a client's
+	// mistake, not the server's error.
+	name := c.Params("*")
+	if !fs.ValidPath(name) || name == "." {
+		return fiber.ErrNotFound
+	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	return filesystem.SendFile(c, assets, c.Params("*"))
+	return filesystem.SendFile(c, assets, name)
 }
