@@ -17,6 +17,7 @@ type access int
 const (
 	public     access = iota // anyone; a handler that takes a token from the URL checks it itself
 	form                     // anyone, from a browser form: CSRF-protected (login, setup)
+	operator                 // whoever runs odi: anyone on the main listener, or only on --metrics-addr's when set
 	researcher               // a session or API token; CSRF-protected on sessions
 	admin                    // as researcher, and the role admin
 )
@@ -36,7 +37,7 @@ func r(method, path string, a access, handlers ...fiber.Handler) route {
 func (s *Server) routeTable() []route {
 	return []route{
 		r("GET", "/healthz", public, s.healthz),
-		r("GET", "/metrics", public, s.metrics.handler()),
+		r("GET", "/metrics", operator, s.metrics.handler()),
 		r("GET", "/static/*", public, s.asset),
 
 		r("GET", "/setup", form, s.setupPage),
@@ -154,11 +155,20 @@ func (s *Server) routeTable() []route {
 }
 
 func (s *Server) routes() {
-	for _, h := range s.common() {
-		s.app.Use(h)
+	for _, a := range []*fiber.App{s.app, s.ops} {
+		if a == nil {
+			continue
+		}
+		for _, h := range s.common() {
+			a.Use(h)
+		}
 	}
 	csrf := s.csrfProtect()
 	for _, rt := range s.routeTable() {
+		app := s.app
+		if rt.access == operator && s.ops != nil {
+			app = s.ops // and so 404 on the main listener
+		}
 		var chain []fiber.Handler
 		switch rt.access {
 		case form:
@@ -171,7 +181,7 @@ func (s *Server) routes() {
 		if rt.access >= researcher && namesStudy(rt.path) {
 			chain = append(chain, s.studyAccess)
 		}
-		s.app.Add(rt.method, rt.path, append(chain, rt.handlers...)...)
+		app.Add(rt.method, rt.path, append(chain, rt.handlers...)...)
 	}
 }
 
