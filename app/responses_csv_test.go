@@ -120,7 +120,7 @@ func csvCells(t *testing.T, body string) map[string]map[string]string {
 // TestHardeningResponsesCSVSafe: responses.csv?safe=1, through the real
 // router, starts every cell of people's text that a spreadsheet would run
 // (= + - @ TAB CR) with an apostrophe and leaves numbers as numbers; the
-// file without it is the one it always was, which imports back unchanged.
+// file without it keeps every cell as stored.
 func TestHardeningResponsesCSVSafe(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
@@ -260,6 +260,9 @@ func TestHardeningResultsPageLinksTheSafeCSV(t *testing.T) {
 // TestHardeningResultsDownloadsInBrowser opens the raw file's disclosure and
 // fetches the download the page links, as a browser with its session does.
 func TestHardeningResultsDownloadsInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium: several seconds")
+	}
 	ctx := newBrowser(t)
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", surveys.RoleResearcher)
