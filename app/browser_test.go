@@ -63,11 +63,17 @@ func serve(t *testing.T, s *Server) string {
 // testout/, which CI keeps as artifacts and people look at.
 func screenshots(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	screenshotsAt(t, ctx, name, 375, 1280)
+}
+
+// screenshotsAt saves the current page at each of widths.
+func screenshotsAt(t *testing.T, ctx context.Context, name string, widths ...int64) {
+	t.Helper()
 	dir := filepath.Join("..", "testout")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []int64{375, 1280} {
+	for _, w := range widths {
 		err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 800), chromedp.Sleep(100*time.Millisecond))
 		if err != nil {
 			t.Fatalf("resize to %d: %v", w, err)

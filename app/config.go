@@ -23,6 +23,7 @@ type Config struct {
 	Proxies     []string      // addresses of reverse proxies whose X-Forwarded-For is believed
 	SubmitLimit int           // submissions per minute per client address; 0 disables
 	ShutdownMax time.Duration // how long in-flight requests may take to finish
+	MetricsAddr string        // a listener of its own for /metrics; "" serves it on Addr
 }
 
 // Defaults are what `go run ./cmd/odi` uses on a fresh clone.
@@ -48,6 +49,7 @@ func ParseConfig(name string, args []string, getenv func(string) string) (Config
 	bodyLimit := fs.String("body-limit", envOr(getenv, "ODI_BODY_LIMIT", "1MB"), "largest request body but imports (ODI_BODY_LIMIT)")
 	importLimit := fs.String("import-limit", envOr(getenv, "ODI_IMPORT_LIMIT", "256MB"), "largest file an import takes, or member list a saved segmentation (ODI_IMPORT_LIMIT)")
 	proxies := fs.String("trusted-proxies", envOr(getenv, "ODI_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For names the client (ODI_TRUSTED_PROXIES)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", envOr(getenv, "ODI_METRICS_ADDR", ""), "serve /metrics only on this address, e.g. 127.0.0.1:9090 (ODI_METRICS_ADDR)")
 	submitLimit := fs.String("submit-limit", envOr(getenv, "ODI_SUBMIT_LIMIT", strconv.Itoa(cfg.SubmitLimit)), "survey submissions per minute per address, 0 = no limit (ODI_SUBMIT_LIMIT)")
 	// A mistake is one line, returned to the caller; only -help lists the flags.
 	fs.SetOutput(io.Discard)
@@ -80,12 +82,13 @@ func ParseConfig(name string, args []string, getenv func(string) string) (Config
 }
 
 func (c *Config) validate() error {
-	_, port, err := net.SplitHostPort(c.Addr)
-	if err != nil {
-		return fmt.Errorf("--addr %q: want host:port such as :8080", c.Addr)
+	if err := checkAddr("--addr", c.Addr); err != nil {
+		return err
 	}
-	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
-		return fmt.Errorf("--addr %q: port must be 0-65535", c.Addr)
+	if c.MetricsAddr != "" {
+		if err := checkAddr("--metrics-addr", c.MetricsAddr); err != nil {
+			return err
+		}
 	}
 	for _, p := range c.Proxies {
 		if net.ParseIP(p) == nil {
@@ -106,6 +109,18 @@ func (c *Config) validate() error {
 			return fmt.Errorf("--base-url %q: want an absolute http(s) URL such as https://odi.example.com", c.BaseURL)
 		}
 		c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	}
+	return nil
+}
+
+// checkAddr tells whether addr, the value of flag, is an address to listen on.
+func checkAddr(flag, addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%s %q: want host:port such as :8080", flag, addr)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return fmt.Errorf("%s %q: port must be 0-65535", flag, addr)
 	}
 	return nil
 }

@@ -30,6 +30,8 @@ func TestParseConfig(t *testing.T) {
 		{"limit beyond an int", []string{"--import-limit", "99999999999GB"}, nil, "--import-limit", nil},
 		{"trusted proxies", nil, map[string]string{"ODI_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1"}, "", func(c Config) bool { return len(c.Proxies) == 2 && c.Proxies[1] == "127.0.0.1" }},
 		{"bad trusted proxy", []string{"--trusted-proxies", "proxy.internal"}, nil, "--trusted-proxies", nil},
+		{"metrics addr", nil, map[string]string{"ODI_METRICS_ADDR": "127.0.0.1:9090"}, "", func(c Config) bool { return c.MetricsAddr == "127.0.0.1:9090" }},
+		{"bad metrics addr", []string{"--metrics-addr", "9090"}, nil, "--metrics-addr", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

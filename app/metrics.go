@@ -1,6 +1,10 @@
 package app
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
 	"strconv"
 	"time"
 
@@ -48,4 +52,21 @@ func (m *metrics) observe(method, route string, status int, d time.Duration) {
 
 func (m *metrics) handler() fiber.Handler {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+}
+
+// ServeMetrics answers the operator routes (/metrics) on ln, the listener of
+// --metrics-addr, until ctx is cancelled. A scrape is short, so it gets a
+// moment to finish rather than the main listener's grace.
+func (s *Server) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	if s.ops == nil {
+		return errors.New("serve metrics: --metrics-addr is not set")
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- s.ops.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("metrics listener %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	return s.ops.ShutdownWithTimeout(2 * time.Second)
 }

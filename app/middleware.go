@@ -22,7 +22,7 @@ const (
 
 // common is the middleware every request passes through, outermost first.
 func (s *Server) common() []fiber.Handler {
-	return []fiber.Handler{
+	hs := []fiber.Handler{
 		requestid.New(),
 		s.accessLog,
 		recover.New(recover.Config{
@@ -39,6 +39,20 @@ func (s *Server) common() []fiber.Handler {
 			CrossOriginEmbedderPolicy: "unsafe-none",
 		}),
 	}
+	if s.cfg.Secure() {
+		hs = append(hs, strictTransport)
+	}
+	return hs
+}
+
+// strictTransport tells browsers to reach odi, and any host under its name,
+// only over https for two years. odi speaks plain http behind a proxy that
+// ends TLS, so the request's own scheme says nothing (helmet's HSTS looks
+// at that); the https public URL does. Over http the header would be
+// ignored, or, on an odi reached only by http, wrong.
+func strictTransport(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderStrictTransportSecurity, "max-age=63072000; includeSubDomains")
+	return c.Next()
 }
 
 // accessLog writes one structured line per request and feeds the metrics, keyed

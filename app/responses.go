@@ -4,31 +4,48 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/export"
 )
 
+// exportResponses is the wide responses file. As it is, every answer is kept
+// exactly so that the file imports back; ?safe=1 is the same file for a
+// spreadsheet, where text that starts like a formula cannot run as one.
 func (s *Server) exportResponses(c *fiber.Ctx) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
+	safe, err := strconv.ParseBool(c.Query("safe", "0"))
+	if err != nil {
+		return surveys.Invalid("safe", "must be 1 or 0")
+	}
+	ctx, u := c.UserContext(), userOf(c)
 	// Check access before streaming, so an error is still a proper status.
-	if _, err := s.store.Study(c.UserContext(), userOf(c), id); err != nil {
+	d, err := s.store.Design(ctx, u, id)
+	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="study-%d-responses.csv"`, id))
 	var buf bytes.Buffer
 	w := bufio.NewWriterSize(&buf, 1<<16)
-	if err := s.store.ExportResponses(c.UserContext(), userOf(c), id, w); err != nil {
+	if safe {
+		rows := func(yield func(row []string) error) error { return s.store.WideRows(ctx, u, id, yield) }
+		err = export.ResponsesCSV(w, d, rows)
+	} else {
+		err = s.store.ExportResponses(ctx, u, id, w)
+	}
+	if err != nil {
 		return err
 	}
 	if err := w.Flush(); err != nil {
 		return err
 	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="study-%d-responses.csv"`, id))
 	return c.Send(buf.Bytes())
 }
 

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"io/fs"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,6 +17,7 @@ type access int
 const (
 	public     access = iota // anyone; a handler that takes a token from the URL checks it itself
 	form                     // anyone, from a browser form: CSRF-protected (login, setup)
+	operator                 // whoever runs odi: anyone on the main listener, or only on --metrics-addr's when set
 	researcher               // a session or API token; CSRF-protected on sessions
 	admin                    // as researcher, and the role admin
 )
@@ -35,7 +37,7 @@ func r(method, path string, a access, handlers ...fiber.Handler) route {
 func (s *Server) routeTable() []route {
 	return []route{
 		r("GET", "/healthz", public, s.healthz),
-		r("GET", "/metrics", public, s.metrics.handler()),
+		r("GET", "/metrics", operator, s.metrics.handler()),
 		r("GET", "/static/*", public, s.asset),
 
 		r("GET", "/setup", form, s.setupPage),
@@ -162,11 +164,20 @@ func (s *Server) routeTable() []route {
 }
 
 func (s *Server) routes() {
-	for _, h := range s.common() {
-		s.app.Use(h)
+	for _, a := range []*fiber.App{s.app, s.ops} {
+		if a == nil {
+			continue
+		}
+		for _, h := range s.common() {
+			a.Use(h)
+		}
 	}
 	csrf := s.csrfProtect
 	for _, rt := range s.routeTable() {
+		app := s.app
+		if rt.access == operator && s.ops != nil {
+			app = s.ops // and so 404 on the main listener
+		}
 		var chain []fiber.Handler
 		switch rt.access {
 		case form:
@@ -179,13 +190,20 @@ func (s *Server) routes() {
 		if rt.access >= researcher && namesStudy(rt.path) {
 			chain = append(chain, s.studyAccess)
 		}
-		s.app.Add(rt.method, rt.path, append(chain, rt.handlers...)...)
+		app.Add(rt.method, rt.path, append(chain, rt.handlers...)...)
 	}
 }
 
 var assets = http.FS(static.Assets)
 
 func (s *Server) asset(c *fiber.Ctx) error {
+	// A name with "..", an empty or a "." segment names no embedded file;
+	// the file system would refuse it as invalid, which is a client's
+	// mistake, not the server's error.
+	name := c.Params("*")
+	if !fs.ValidPath(name) || name == "." {
+		return fiber.ErrNotFound
+	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	return filesystem.SendFile(c, assets, c.Params("*"))
+	return filesystem.SendFile(c, assets, name)
 }

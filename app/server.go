@@ -32,6 +32,7 @@ type Server struct {
 	store   *surveys.Store
 	log     *slog.Logger
 	app     *fiber.App
+	ops     *fiber.App // the operator routes on --metrics-addr; nil when they are on app
 	kv      dbStorage
 	metrics *metrics
 	conns   openConns
@@ -69,6 +70,11 @@ func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
 		WriteTimeout:          120 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
+	if cfg.MetricsAddr != "" {
+		ops := s.app.Config()
+		ops.AppName = "odi operator"
+		s.ops = fiber.New(ops)
+	}
 	s.submitLimit = s.submitThrottle()
 	s.routes()
 	s.app.Server().HeaderReceived = s.requestLimits

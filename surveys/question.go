@@ -111,14 +111,23 @@ func CheckQuestion(in QuestionInput) error {
 // every bad field at once, and returns it ready to store. The rules that
 // depend on the kind wait for a kind that exists.
 func (in QuestionInput) normalise() (Question, error) {
+	fields := map[string]string{}
 	if t, ok := QuestionTemplates[in.Template]; ok {
-		t.Template = in.Template
+		// A template gives the wording and the options; the study still
+		// chooses the key, the quotas and the screen-outs among those
+		// options. What the template would replace is refused, not dropped.
+		for field, sent := range map[string]bool{"text": in.Text != "", "kind": in.Kind != "", "options": len(in.Options) > 0,
+			"min": in.Min != nil, "max": in.Max != nil, "bands": len(in.Bands) > 0} {
+			if sent {
+				fields[field] = "comes from the template " + in.Template + ": leave it out, or add the question without a template"
+			}
+		}
+		t.Template, t.Quotas, t.ScreenOut = in.Template, in.Quotas, in.ScreenOut
 		if in.Key != "" {
 			t.Key = in.Key
 		}
 		in = t
 	}
-	fields := map[string]string{}
 	if err := check(in); err != nil {
 		var ve *ValidationError
 		if !errors.As(err, &ve) {

@@ -105,6 +105,20 @@ func serve(args []string, stderr io.Writer) error {
 	if link != "" {
 		fmt.Printf("No account yet. Create the first admin at %s\n", link)
 	}
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s for metrics: %w", cfg.MetricsAddr, err)
+		}
+		// A metrics listener that fails is logged, not fatal: respondents
+		// are still served.
+		go func() {
+			if err := srv.ServeMetrics(ctx, mln); err != nil {
+				log.Error("metrics listener stopped", "err", err)
+			}
+		}()
+		log.Info("metrics serving", "addr", mln.Addr().String())
+	}
 	log.Info("odi serving", "addr", ln.Addr().String(), "db", store.Dialect(), "startup_ms", time.Since(start).Milliseconds(), "version", version)
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err

@@ -31,10 +31,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// startODI runs the real binary on a fresh database and returns its base URL once it serves.
-func startODI(t *testing.T, db string) (*exec.Cmd, string, *bytes.Buffer) {
+// startODI runs the real binary on a fresh database, with any further
+// flags, and returns its base URL once it serves.
+func startODI(t *testing.T, db string, flags ...string) (*exec.Cmd, string, *bytes.Buffer) {
 	t.Helper()
-	cmd := exec.Command(binary, "--addr", "127.0.0.1:0", "--db", db)
+	cmd := exec.Command(binary, append([]string{"--addr", "127.0.0.1:0", "--db", db}, flags...)...)
 	stdout := &bytes.Buffer{}
 	cmd.Stdout = stdout
 	stderr, _ := cmd.StderrPipe()

@@ -47,3 +47,39 @@ func RankedCSV(w io.Writer, opps *surveys.Opportunities) error {
 	}
 	return bw.Flush()
 }
+
+// ResponsesCSV writes the wide responses file (Design.WideHeader, then rows)
+// for opening in a spreadsheet: UTF-8 with a byte order mark, and every cell
+// of text that came from people and starts like a formula prefixed with an
+// apostrophe (csvSafe). Ratings, and answers to number and NPS questions
+// that read as numbers, are left as they are, so -3 stays the number -3. The
+// file Store.ExportResponses writes keeps every answer exactly instead, so
+// that it imports back; this one is for reading.
+func ResponsesCSV(w io.Writer, d *surveys.Design, rows Rows) error {
+	bw := bufio.NewWriter(w)
+	if _, err := bw.WriteString("\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(bw)
+	header := d.WideHeader()
+	if err := cw.Write(header); err != nil { // keys and codes, which start with a letter
+		return err
+	}
+	kinds := wideKinds(d, header)
+	err := rows(func(rec []string) error {
+		for i, v := range rec {
+			if _, num := number(v); kinds[i] == kindText || !num {
+				rec[i] = csvSafe(v)
+			}
+		}
+		return cw.Write(rec)
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}

@@ -39,6 +39,14 @@ func wideKinds(d *surveys.Design, header []string) []int {
 	return kinds
 }
 
+// number reads an answer of a number or NPS column as a number, when it is
+// one as a person writes it: not hexadecimal, infinite or NaN, which
+// ParseFloat also accepts.
+func number(s string) (float64, bool) {
+	v, err := strconv.ParseFloat(s, 64)
+	return v, err == nil && !strings.ContainsAny(s, "xXnN")
+}
+
 // smallInts are the ratings boxed once: a row of 200 ratings then costs no
 // allocation for its values.
 var smallInts = func() []any {
@@ -97,7 +105,7 @@ func (b *book) responses() error {
 					continue
 				}
 			case kindNumber:
-				if v, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "xXnN") {
+				if v, ok := number(s); ok {
 					vals[i] = v
 					continue
 				}
