@@ -138,7 +138,7 @@ func (w *accessWorld) fixture() *accessFixture {
 	must(err)
 	f.slug = *study.Slug
 	res, _, err := st.Submit(ctx, f.slug, surveys.Submission{SubmissionID: uuid.NewString(),
-		Answers: map[string]any{"size": "small"}, Ratings: map[string]surveys.Rating{o.Code: {Importance: surveys.Rated(4)}}})
+		Answers: map[string]surveys.Value{"size": surveys.Text("small")}, Ratings: map[string]surveys.Rating{o.Code: {Importance: surveys.Rated(4)}}})
 	must(err)
 	f.respondentID, f.resumeToken = res.RespondentID, res.ResumeToken
 	tok, sh, err := st.CreateShare(ctx, w.owner, f.studyID, surveys.ShareInput{})

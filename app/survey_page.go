@@ -65,16 +65,16 @@ func (f *surveyFlow) msg(key string) string { return surveys.Msg(f.lang, key) }
 func (f *surveyFlow) last() int { return len(f.stages) - 1 }
 
 // formRating is a rating as the form sent it: a number for the store to
-// check, the text itself when it is not one (the store names it), nil when
+// check, the text itself when it is not one (the store names it), null when
 // the field was left empty.
-func formRating(v string) any {
+func formRating(v string) surveys.Value {
 	if v == "" {
-		return nil
+		return surveys.Value{}
 	}
 	if n, err := strconv.Atoi(v); err == nil {
-		return float64(n)
+		return surveys.Number(float64(n))
 	}
-	return v
+	return surveys.Text(v)
 }
 
 // read takes step p's fields from a posted form into a and returns them as
@@ -85,7 +85,7 @@ func (f *surveyFlow) read(p int, c *fiber.Ctx, a *surveys.Answers) surveys.Submi
 	st := f.stages[p]
 	switch st.Kind {
 	case surveys.StageQuestions:
-		in.Answers = map[string]any{}
+		in.Answers = map[string]surveys.Value{}
 		for _, q := range st.Questions {
 			var v string
 			if q.Kind == surveys.KindMulti {
@@ -97,7 +97,7 @@ func (f *surveyFlow) read(p int, c *fiber.Ctx, a *surveys.Answers) surveys.Submi
 			} else {
 				v = c.FormValue("q." + q.Key)
 			}
-			in.Answers[q.Key] = v
+			in.Answers[q.Key] = surveys.Text(v)
 			a.Questions[q.Key] = v
 		}
 	case surveys.StageOutcomes:
@@ -116,7 +116,7 @@ func (f *surveyFlow) read(p int, c *fiber.Ctx, a *surveys.Answers) surveys.Submi
 			a.Ratings[it.Code] = r
 		}
 	case surveys.StageForces:
-		in.Forces = map[string]any{}
+		in.Forces = map[string]surveys.Value{}
 		for _, name := range surveys.ForceNames {
 			v := c.FormValue("f." + name)
 			in.Forces[name] = formRating(v)

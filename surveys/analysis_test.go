@@ -84,7 +84,7 @@ func TestOpportunitiesOnEveryBackend(t *testing.T) {
 		for i := 1; i <= 20; i++ {
 			ratings[fmt.Sprintf("O%02d", i)] = surveys.Rating{Importance: surveys.Rated(5), Satisfaction: surveys.Rated(1)}
 		}
-		in := surveys.Submission{SubmissionID: uuid.NewString(), Answers: map[string]any{"company_size": "1-9"}, Ratings: ratings, Complete: true}
+		in := surveys.Submission{SubmissionID: uuid.NewString(), Answers: map[string]surveys.Value{"company_size": surveys.Text("1-9")}, Ratings: ratings, Complete: true}
 		res1, created, err := s.Submit(ctx, *st.Slug, in)
 		if err != nil || !created || res1.Status != "complete" {
 			t.Fatalf("submit: %+v %v %v", res1, created, err)

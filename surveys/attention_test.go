@@ -63,9 +63,9 @@ func TestAttentionCheckOnEveryBackend(t *testing.T) {
 		ratings := map[string]surveys.Rating{"O01": {Importance: surveys.Rated(5), Satisfaction: surveys.Rated(1)},
 			"O02": {Importance: surveys.Rated(4), Satisfaction: surveys.Rated(2)}, "O03": {Importance: surveys.Rated(3), Satisfaction: surveys.Rated(3)}}
 		for _, tc := range []struct {
-			attention any
+			attention surveys.Value
 			flags     []string
-		}{{2.0, nil}, {3.0, []string{surveys.FlagAttention}}} {
+		}{{surveys.Number(2), nil}, {surveys.Number(3), []string{surveys.FlagAttention}}} {
 			res, _, err := s.Submit(ctx, *pub.Slug, surveys.Submission{SubmissionID: uuid.NewString(), Ratings: ratings, Attention: tc.attention, Complete: true})
 			if err != nil {
 				t.Fatal(err)

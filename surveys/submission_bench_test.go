@@ -84,7 +84,7 @@ func TestApplyNamesEveryBadField(t *testing.T) {
 	}
 	// Text is limited in characters, not bytes: 5,000 é are 10,000 bytes.
 	note := func(s string) string {
-		in := Submission{Answers: map[string]any{"note": s}}
+		in := Submission{Answers: map[string]Value{"note": Text(s)}}
 		return testForm().apply(&in, &Response{})["answers.note"]
 	}
 	if msg := note(strings.Repeat("é", 5000)); msg != "" {

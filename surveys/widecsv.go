@@ -390,7 +390,7 @@ func (d *Design) parseWide(data io.Reader) ([]Response, error) {
 				if cell == "" {
 					continue
 				}
-				v, msg := c.q.answer(cell)
+				v, msg := c.q.answer(Text(cell))
 				if msg != "" {
 					bad(c.q.Key, msg)
 				} else if v != "" {

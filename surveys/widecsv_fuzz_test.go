@@ -144,7 +144,7 @@ func checkParsedRows(t *testing.T, d *Design, rows []Response) {
 				t.Fatalf("empty answer stored for %s", key)
 			}
 			// What was stored is itself a valid answer, stored unchanged.
-			if again, msg := d.Questions[i].answer(v); msg != "" || again != v {
+			if again, msg := d.Questions[i].answer(Text(v)); msg != "" || again != v {
 				t.Fatalf("%s: stored %q, which answers %q %q", key, v, again, msg)
 			}
 			if d.Questions[i].Kind != KindText && !utf8.ValidString(v) {
