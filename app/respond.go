@@ -1,6 +1,8 @@
 package app
 
 import (
+	"mime"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,6 +20,22 @@ func (s *Server) surveyDefinition(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(sv)
+}
+
+// jsonOnly refuses a body not declared as JSON (in UTF-8, the only
+// charset JSON has). Anyone may post to the respondent API, and a page on
+// another site can make a browser post a form or text/plain to it unasked;
+// to send application/json it must ask first, and is refused.
+func jsonOnly(c *fiber.Ctx) error {
+	mediaType, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	ok := err == nil && mediaType == fiber.MIMEApplicationJSON
+	for name, value := range params {
+		ok = ok && name == "charset" && strings.EqualFold(value, "utf-8")
+	}
+	if !ok {
+		return fiber.NewError(fiber.StatusUnsupportedMediaType, "send the submission as JSON, with Content-Type: application/json")
+	}
+	return c.Next()
 }
 
 func (s *Server) submit(c *fiber.Ctx) error {

@@ -64,8 +64,8 @@ func (s *Server) routeTable() []route {
 		r("POST", "/admin/users/:user_id/delete", admin, s.userAction("delete")),
 
 		r("GET", "/api/v1/s/:slug", public, s.surveyDefinition),
-		r("POST", "/api/v1/s/:slug/responses", public, s.submitLimit, s.submit),
-		r("PATCH", "/api/v1/s/:slug/responses/:token", public, s.submitLimit, s.autosave),
+		r("POST", "/api/v1/s/:slug/responses", public, s.submitLimit, jsonOnly, s.submit),
+		r("PATCH", "/api/v1/s/:slug/responses/:token", public, s.submitLimit, jsonOnly, s.autosave),
 
 		// Respondent pages
 		r("GET", "/s/:slug", public, s.surveyPage),
