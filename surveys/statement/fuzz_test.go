@@ -1,9 +1,13 @@
 package statement
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // FuzzParseLint checks that any text parses into pieces of itself and lints
-// without panicking, with known rules and readable messages only.
+// without panicking, with known rules and readable messages only, and that
+// linting a study at once finds what linting each statement does.
 func FuzzParseLint(f *testing.F) {
 	for _, s := range []string{
 		"Minimize the time it takes to onboard a new team member, regardless of their prior tooling.",
@@ -18,6 +22,12 @@ func FuzzParseLint(f *testing.F) {
 		checkParsed(t, s, Parse(s))
 		for _, i := range Lint(s, []string{other, s}) {
 			checkIssue(t, s, i)
+		}
+		study := []string{s, other, s}
+		for i, issues := range LintAll(study) {
+			if want := Lint(study[i], slices.Delete(slices.Clone(study), i, i+1)); !slices.Equal(issues, want) {
+				t.Fatalf("LintAll of %q: %v, Lint: %v", study[i], issues, want)
+			}
 		}
 	})
 }

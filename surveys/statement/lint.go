@@ -29,6 +29,22 @@ const maxWords = 25
 // constants, at most one per rule. A statement with no word at all gets no
 // warnings: that it is empty is for the form to say.
 func Lint(s string, others []string) []Issue {
+	return lint(s, nearDuplicate(s, others))
+}
+
+// LintAll lints every statement of a study: issues[i] is Lint(stmts[i], the
+// other statements in order), found without comparing every pair.
+func LintAll(stmts []string) (issues [][]Issue) {
+	dups := nearDuplicates(stmts)
+	issues = make([][]Issue, len(stmts))
+	for i, s := range stmts {
+		issues[i] = lint(s, dups[i])
+	}
+	return issues
+}
+
+// lint is Lint with the near-duplicate of s already found.
+func lint(s string, dup match) []Issue {
 	p := parse(s)
 	if p.firstWord == "" {
 		return nil
@@ -59,11 +75,11 @@ func Lint(s string, others []string) []Issue {
 	if n := countWords(p.text); n > maxWords {
 		add(RuleTooLong, "It has %d words; keep it to %d or fewer so respondents can take it in at a glance.", n, maxWords)
 	}
-	if other, pct, ok := nearDuplicate(s, others); ok {
-		if pct == 100 {
-			add(RuleDuplicate, "It uses the same words as %s.", quote(other, 60))
+	if dup.ok {
+		if dup.percent == 100 {
+			add(RuleDuplicate, "It uses the same words as %s.", quote(dup.other, 60))
 		} else {
-			add(RuleDuplicate, "It is nearly the same as %s (%d%% of the words in common).", quote(other, 60), pct)
+			add(RuleDuplicate, "It is nearly the same as %s (%d%% of the words in common).", quote(dup.other, 60), dup.percent)
 		}
 	}
 	return issues

@@ -2,7 +2,9 @@ package statement
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -222,40 +224,140 @@ func study(n int) []string {
 	return out
 }
 
-// TestLintStudyIsFast lints a 100-statement study the way the design page
-// does. The budget is 10 ms; the bound here is loose so a busy machine or
-// the race detector does not fail it.
+// TestLintStudyIsFast lints a study of as many statements as a study may
+// hold, the way the design page does. The budget is 10 ms; the bound here
+// is loose so a busy machine or the race detector does not fail it.
 func TestLintStudyIsFast(t *testing.T) {
-	stmts := study(100)
-	others := make([][]string, len(stmts))
-	for i := range stmts {
-		others[i] = slices.Delete(slices.Clone(stmts), i, i+1)
-	}
+	stmts := study(1000)
 	r := testing.Benchmark(func(b *testing.B) {
 		for b.Loop() {
-			for i, s := range stmts {
-				Lint(s, others[i])
-			}
+			LintAll(stmts)
 		}
 	})
 	per := r.T / time.Duration(r.N)
-	t.Logf("100 statements × 99 others: %v per study", per)
+	t.Logf("1,000 statements: %v per study", per)
 	if per > 100*time.Millisecond {
 		t.Errorf("linting a study takes %v", per)
 	}
 }
 
-func BenchmarkLintStudy(b *testing.B) {
-	stmts := study(100)
-	others := make([][]string, len(stmts))
-	for i := range stmts {
-		others[i] = slices.Delete(slices.Clone(stmts), i, i+1)
+// TestLintAllMatchesComparingEveryPair checks the indexed near-duplicate
+// search against the plain one, comparing every statement with every other,
+// on random statements with near-duplicates planted among them.
+func TestLintAllMatchesComparingEveryPair(t *testing.T) {
+	seeds := uint64(8)
+	if testing.Short() {
+		seeds = 2
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		for i, s := range stmts {
-			Lint(s, others[i])
+	for seed := range seeds {
+		stmts := plantedStudy(seed, 300)
+		got, want := nearDuplicates(stmts), everyPair(stmts)
+		found := 0
+		for i := range stmts {
+			if got[i] != want[i] {
+				t.Fatalf("seed %d, %q: indexed search found %+v, every pair %+v", seed, stmts[i], got[i], want[i])
+			}
+			if want[i].ok {
+				found++
+			}
 		}
+		if found < len(stmts)/4 {
+			t.Fatalf("seed %d: only %d of %d statements have a near-duplicate; the data tests little", seed, found, len(stmts))
+		}
+		t.Logf("seed %d: the same near-duplicates for all %d of %d statements that have one", seed, found, len(stmts))
+	}
+	stmts := plantedStudy(99, 200)
+	all := LintAll(stmts)
+	for i, s := range stmts {
+		if want := Lint(s, slices.Delete(slices.Clone(stmts), i, i+1)); !slices.Equal(all[i], want) {
+			t.Fatalf("LintAll of %q: %v, Lint: %v", s, all[i], want)
+		}
+	}
+}
+
+// everyPair finds each statement's near-duplicate, the one sharing the
+// greatest part of its words, the first on a tie, by comparing it with every
+// other statement.
+func everyPair(stmts []string) []match {
+	sets := make([]map[uint64]bool, len(stmts))
+	for i, s := range stmts {
+		sets[i] = map[uint64]bool{}
+		for _, w := range words(s) {
+			sets[i][w] = true
+		}
+	}
+	best := make([]match, len(stmts))
+	for i := range sets {
+		var bi, bu int
+		for j := range sets {
+			if j == i || len(sets[i]) == 0 {
+				continue
+			}
+			inter := 0
+			for w := range sets[j] {
+				if sets[i][w] {
+					inter++
+				}
+			}
+			union := len(sets[i]) + len(sets[j]) - inter
+			if 5*inter >= 4*union && (!best[i].ok || inter*bu > bi*union) {
+				best[i], bi, bu = match{other: stmts[j], percent: 100 * inter / union, ok: true}, inter, union
+			}
+		}
+	}
+	return best
+}
+
+// plantedStudy makes n statements: random ones over a vocabulary where a few
+// words are common and most are rare, as in real studies, and near-copies of
+// earlier ones with a word dropped, added or swapped, or written differently
+// (case, plural, punctuation, stopwords), or copied whole.
+func plantedStudy(seed uint64, n int) []string {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	vocab := make([]string, 400)
+	for i := range vocab {
+		vocab[i] = fmt.Sprintf("w%dx", i)
+	}
+	zipf := rand.NewZipf(rng, 1.1, 2, uint64(len(vocab)-1))
+	word := func() string { return vocab[zipf.Uint64()] }
+	var out []string
+	for len(out) < n {
+		if len(out) == 0 || rng.IntN(3) == 0 {
+			ws := make([]string, 3+rng.IntN(14))
+			for i := range ws {
+				ws[i] = word()
+			}
+			out = append(out, "Minimize the time it takes to "+strings.Join(ws, " "))
+			continue
+		}
+		ws := strings.Fields(out[rng.IntN(len(out))])
+		switch rng.IntN(6) {
+		case 0:
+			ws = slices.Delete(ws, len(ws)-1, len(ws))
+		case 1:
+			ws = append(ws, word())
+		case 2:
+			ws[rng.IntN(len(ws))] = word()
+		case 3:
+			at := rng.IntN(len(ws))
+			ws[at] = strings.ToUpper(ws[at]) + "s."
+		case 4:
+			ws = append(ws, "of", "the")
+		}
+		out = append(out, strings.Join(ws, " "))
+	}
+	return out
+}
+
+func BenchmarkLintStudy(b *testing.B) {
+	for _, n := range []int{150, 1000} {
+		stmts := study(n)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				LintAll(stmts)
+			}
+		})
 	}
 }
 
