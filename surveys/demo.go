@@ -31,7 +31,7 @@ func (s *Store) LoadSample(ctx context.Context, u *User, ds *sample.Dataset) (*S
 			return nil, fmt.Errorf("sample question %s: %w", q.Key, err)
 		}
 	}
-	d, err := s.Design(ctx, u, st.ID)
+	d, err := s.studyDesign(ctx, u, st.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -46,10 +46,23 @@ type Design struct {
 	Steps     []Step     `json:"steps"`
 	Outcomes  []Outcome  `json:"outcomes"` // in survey order: by step position, then position
 	Questions []Question `json:"questions"`
+	Linted    bool       `json:"-"` // the outcomes carry their lint, as only Store.Design's do
 }
 
-// Design loads a study's full structure, with every outcome parsed and linted.
+// Design loads a study's full structure as its researchers edit it, with
+// every outcome parsed and linted.
 func (s *Store) Design(ctx context.Context, u *User, id int64) (*Design, error) {
+	d, err := s.studyDesign(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	s.lint(d)
+	return d, nil
+}
+
+// studyDesign is Design without the lint, for everything that reads the
+// structure only: analysis, exports, the survey, share links.
+func (s *Store) studyDesign(ctx context.Context, u *User, id int64) (*Design, error) {
 	st, err := s.Study(ctx, u, id)
 	if err != nil {
 		return nil, err
@@ -57,6 +70,10 @@ func (s *Store) Design(ctx context.Context, u *User, id int64) (*Design, error) 
 	return s.design(s.db.WithContext(ctx), st)
 }
 
+// design loads a study's structure, every outcome parsed but not linted:
+// lint is for the researchers writing the statements, and the pages anyone
+// with a link may open (the survey, a share link's report) must never pay
+// for it.
 func (s *Store) design(tx *gorm.DB, st *Study) (*Design, error) {
 	d := &Design{Study: *st}
 	if err := tx.Where("study_id = ?", st.ID).Order("position, id").Find(&d.Steps).Error; err != nil {
@@ -89,21 +106,12 @@ func (s *Store) design(tx *gorm.DB, st *Study) (*Design, error) {
 		}
 		return int(a.ID - b.ID)
 	})
-	statements := make([]string, len(d.Outcomes))
-	for i, o := range d.Outcomes {
-		statements[i] = o.Statement
-	}
 	for i := range d.Outcomes {
 		o := &d.Outcomes[i]
 		if o.StepID != nil {
 			o.Step = stepName[*o.StepID]
 		}
-		others := append(append([]string{}, statements[:i]...), statements[i+1:]...)
 		o.Parsed = statement.Parse(o.Statement)
-		o.Lint = statement.Lint(o.Statement, others)
-		if o.Lint == nil {
-			o.Lint = []statement.Issue{} // a client reads an empty list, not null
-		}
 	}
 	return d, nil
 }
@@ -582,7 +590,7 @@ func (s *Store) Outcomes(ctx context.Context, u *User, studyID int64) ([]Outcome
 
 // Questions lists a study's profile questions in order.
 func (s *Store) Questions(ctx context.Context, u *User, studyID int64) ([]Question, error) {
-	d, err := s.Design(ctx, u, studyID)
+	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return nil, err
 	}

@@ -56,7 +56,7 @@ func (s *Store) Discover(ctx context.Context, u *User, studyID int64, in Discove
 	if err := check(in); err != nil {
 		return nil, err
 	}
-	d, err := s.Design(ctx, u, studyID)
+	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ type fieldRow struct {
 
 // Fieldwork summarises a study's responses for the researcher.
 func (s *Store) Fieldwork(ctx context.Context, u *User, studyID int64) (*Fieldwork, error) {
-	d, err := s.Design(ctx, u, studyID)
+	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return nil, err
 	}

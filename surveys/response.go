@@ -252,7 +252,7 @@ func (f *form) public() (*Survey, error) {
 // PreviewSurvey is the survey of a study u may see, published or not, as its
 // respondents will see it.
 func (s *Store) PreviewSurvey(ctx context.Context, u *User, studyID int64) (*Survey, error) {
-	d, err := s.Design(ctx, u, studyID)
+	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return nil, err
 	}

@@ -86,7 +86,7 @@ func (s *Store) SaveSegmentation(ctx context.Context, u *User, studyID int64, in
 			return nil, Invalid("members", fmt.Sprintf("%s is in segment %d, but there are %d labels", id, seg, len(in.Labels)))
 		}
 	}
-	d, err := s.Design(ctx, u, studyID)
+	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ type CanvasProfile struct {
 // Canvas is the canvas of segment (a group key such as "s2") of the saved
 // segmentation key; an unknown segmentation or segment is ErrNotFound.
 func (s *Store) Canvas(ctx context.Context, u *User, studyID int64, key, segment string) (*Canvas, error) {
-	d, err := s.Design(ctx, u, studyID)
+	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ func (s *Store) CreateShare(ctx context.Context, u *User, studyID int64, in Shar
 	if err := check(in); err != nil {
 		return "", nil, err
 	}
-	d, err := s.Design(ctx, u, studyID)
+	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return "", nil, err
 	}

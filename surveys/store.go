@@ -29,6 +29,7 @@ type Store struct {
 	forms     formCache
 	medians   medianCache
 	responses responseCache
+	lints     lintCache
 	secretsMu sync.Mutex
 	secrets   map[string][]byte
 }

@@ -570,7 +570,7 @@ func (s *Store) transition(ctx context.Context, u *User, id int64, what string, 
 // Duplicate copies a study's settings, steps, outcomes and questions into a new
 // draft owned by u, to edit a published study's structure.
 func (s *Store) Duplicate(ctx context.Context, u *User, id int64) (*Study, error) {
-	d, err := s.Design(ctx, u, id)
+	d, err := s.studyDesign(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}

@@ -113,7 +113,7 @@ func ratingCell(v byte) string {
 // coming from the database in batches (WideRows) as they are written, so
 // memory stays flat whatever the number of responses.
 func (s *Store) ExportResponses(ctx context.Context, u *User, studyID int64, w io.Writer) error {
-	d, err := s.Design(ctx, u, studyID)
+	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (s *Store) ExportResponses(ctx context.Context, u *User, studyID int64, w i
 // are read from the database in batches; row is reused once yield returns,
 // and an error from yield stops the rows and is returned.
 func (s *Store) WideRows(ctx context.Context, u *User, studyID int64, yield func(row []string) error) error {
-	d, err := s.Design(ctx, u, studyID)
+	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ const maxImportErrors = 200
 // or nothing: any bad cell rejects the file, reporting each bad cell by row
 // and column.
 func (s *Store) ImportResponses(ctx context.Context, u *User, studyID int64, data io.Reader) (int, error) {
-	d, err := s.Design(ctx, u, studyID)
+	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return 0, err
 	}

@@ -51,6 +51,7 @@ func newDesign(name string, statements []string, questions []surveys.Question) *
 			PublishedAt: &published},
 		Steps:     []surveys.Step{{ID: 1, Name: "Define"}, {ID: 2, Name: "Locate"}},
 		Questions: questions,
+		Linted:    true,
 	}
 	for i, s := range statements {
 		o := surveys.Outcome{ID: int64(i + 1), Code: "O" + pad2(i+1), Statement: s, Step: []string{"Define", "Locate"}[i%2], Position: i, Slot: i}

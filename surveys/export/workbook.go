@@ -906,22 +906,33 @@ func (b *book) landscape() error {
 	})
 }
 
-// outcomes lists the statements in survey order with their parsed parts and lint.
+// outcomes lists the statements in survey order with their parsed parts and,
+// in the researcher's workbook, their lint: a share link's design carries
+// none, since stakeholders read results, not drafting advice.
 func (b *book) outcomes() error {
 	sh := SheetOutcomes
 	if err := b.widths(sh, 8, 12, 60, 14, 18, 24, 30, 50); err != nil {
 		return err
 	}
-	if err := b.headerRow(sh, 1, 1, []string{"Code", "Step", "Statement", "Direction", "Metric", "Object of control", "Contextual clarifier", "Lint"}); err != nil {
+	header := []string{"Code", "Step", "Statement", "Direction", "Metric", "Object of control", "Contextual clarifier"}
+	linted := b.in.Design.Linted
+	if linted {
+		header = append(header, "Lint")
+	}
+	if err := b.headerRow(sh, 1, 1, header); err != nil {
 		return err
 	}
 	for i, o := range b.in.Design.Outcomes {
 		row := i + 2
-		lint := make([]string, len(o.Lint))
-		for j, l := range o.Lint {
-			lint[j] = l.Rule + ": " + l.Message
+		cells := []string{o.Code, o.Step, o.Statement, o.Parsed.Direction, o.Parsed.Metric, o.Parsed.Object, o.Parsed.Clarifier}
+		if linted {
+			lint := make([]string, len(o.Lint))
+			for j, l := range o.Lint {
+				lint[j] = l.Rule + ": " + l.Message
+			}
+			cells = append(cells, strings.Join(lint, "; "))
 		}
-		for col, s := range []string{o.Code, o.Step, o.Statement, o.Parsed.Direction, o.Parsed.Metric, o.Parsed.Object, o.Parsed.Clarifier, strings.Join(lint, "; ")} {
+		for col, s := range cells {
 			style := b.st.wrap
 			if col < 2 {
 				style = b.st.text
@@ -934,7 +945,11 @@ func (b *book) outcomes() error {
 	if err := b.freeze(sh, 1, 2); err != nil {
 		return err
 	}
-	return b.f.AutoFilter(sh, fmt.Sprintf("A1:H%d", len(b.in.Design.Outcomes)+1), nil)
+	last, err := excelize.ColumnNumberToName(len(header))
+	if err != nil {
+		return err
+	}
+	return b.f.AutoFilter(sh, fmt.Sprintf("A1:%s%d", last, len(b.in.Design.Outcomes)+1), nil)
 }
 
 // quality counts the responses by status and by quality flag.

@@ -228,6 +228,21 @@ func TestOutcomesSheetHasParsedPartsAndLint(t *testing.T) {
 	}
 }
 
+func TestOutcomesSheetOfAShareLinkHasNoLint(t *testing.T) {
+	s := worked(t)
+	s.design.Linted = false // as SharedStudy loads it
+	f, _ := workbook(t, s.input("", false))
+	rows := raw(t, f, "Outcomes")
+	if want := []string{"Code", "Step", "Statement", "Direction", "Metric", "Object of control", "Contextual clarifier"}; !slices.Equal(rows[0], want) {
+		t.Fatalf("header %q", rows[0])
+	}
+	for i, r := range rows[1:] {
+		if len(r) > 7 {
+			t.Errorf("row %d has %d columns: %q", i+2, len(r), r)
+		}
+	}
+}
+
 func TestResponsesSheetIsTheWideLayout(t *testing.T) {
 	s := worked(t)
 	f, data := workbook(t, s.input("team_size", true))
