@@ -284,6 +284,23 @@ func move[T any](xs []T, from, to int) []T {
 	return slices.Insert(xs, to, x)
 }
 
+// MaxOutcomes is the most outcomes a study holds. ODI studies have 50 to
+// 150; a respondent rates each twice, so a thousand is already far past what
+// anyone answers, and the cap bounds the work of every page of a study.
+const MaxOutcomes = 1000
+
+// outcomeLimit refuses adding outcomes to a study that has some already
+// when together they pass MaxOutcomes.
+func outcomeLimit(have, adding int) error {
+	switch {
+	case have+adding <= MaxOutcomes:
+		return nil
+	case adding == 1:
+		return Invalid("outcomes", fmt.Sprintf("this study already has %d outcomes, the most a study may hold; delete one to add another", have))
+	}
+	return Invalid("outcomes", fmt.Sprintf("adding %d outcomes to the %d this study has would make %d; a study holds at most %d", adding, have, have+adding, MaxOutcomes))
+}
+
 var codePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,15}$`)
 
 // OutcomeInput adds or edits an outcome. Step names a step of the study.
@@ -337,6 +354,9 @@ func addOutcomes(tx *gorm.DB, st *Study, ins []OutcomeInput, name func(i int, fi
 	}
 	var existing []Outcome
 	if err := tx.Where("study_id = ?", st.ID).Find(&existing).Error; err != nil {
+		return nil, err
+	}
+	if err := outcomeLimit(len(existing), len(ins)); err != nil {
 		return nil, err
 	}
 	codes := make(map[string]string, len(existing)+len(ins)) // lower-case code -> who has it

@@ -11,10 +11,6 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// maxOutcomeRows bounds an outcomes file; a study with more outcomes than this
-// could not be answered by anyone.
-const maxOutcomeRows = 1000
-
 // zipMagic opens every XLSX file, which is a zip archive. A CSV file never
 // starts with it, so a workbook is recognised even when its upload came
 // without a name or type saying so.
@@ -57,8 +53,8 @@ func ReadOutcomesFile(data []byte, isXLSX bool) ([]OutcomeInput, error) {
 	if col["statement"] < 0 {
 		return nil, Invalid("file", "needs a header row with a statement column (and optionally code and step)")
 	}
-	if len(rows)-1 > maxOutcomeRows {
-		return nil, Invalid("file", fmt.Sprintf("has more than %d rows; at most %d outcomes fit in one study", maxOutcomeRows, maxOutcomeRows))
+	if len(rows)-1 > MaxOutcomes {
+		return nil, Invalid("file", fmt.Sprintf("has more than %d rows; at most %d outcomes fit in one study", MaxOutcomes, MaxOutcomes))
 	}
 	cell := func(r row, name string) *string {
 		i := col[name]
@@ -99,7 +95,7 @@ func csvRows(data []byte) ([]row, error) {
 			continue // csv skips empty lines itself; lines of spaces and commas go too
 		}
 		line, _ := r.FieldPos(0)
-		if len(rows) > maxOutcomeRows {
+		if len(rows) > MaxOutcomes {
 			return append(rows, row{line: line}), nil // header + one row too many: ReadOutcomesFile says so
 		}
 		rows = append(rows, row{line: line, cells: rec})
@@ -162,7 +158,7 @@ func xlsxRows(data []byte) ([]row, error) {
 		if blank(cells) {
 			continue // the iterator gives missing rows as empty ones, so line stays the sheet's row number
 		}
-		if len(rows) > maxOutcomeRows {
+		if len(rows) > MaxOutcomes {
 			return append(rows, row{line: line}), nil // header + one row too many: ReadOutcomesFile says so
 		}
 		rows = append(rows, row{line: line, cells: cells})

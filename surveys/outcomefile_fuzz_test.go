@@ -35,7 +35,7 @@ func xlsxOf(t testing.TB, rows [][]string, col string) []byte {
 
 // FuzzReadOutcomesFile feeds arbitrary CSV and XLSX files to the outcomes
 // import. It must never panic, refuse only with a ValidationError (a 422),
-// and return at most maxOutcomeRows rows, every cell trimmed.
+// and return at most MaxOutcomes rows, every cell trimmed.
 func FuzzReadOutcomesFile(f *testing.F) {
 	for _, seed := range []string{
 		"statement,code,step\nMinimize the time it takes to find a decision,O01,Locate\n",
@@ -61,8 +61,8 @@ func FuzzReadOutcomesFile(f *testing.F) {
 			}
 			return
 		}
-		if len(rows) > maxOutcomeRows {
-			t.Fatalf("%d rows, more than %d", len(rows), maxOutcomeRows)
+		if len(rows) > MaxOutcomes {
+			t.Fatalf("%d rows, more than %d", len(rows), MaxOutcomes)
 		}
 		// A row may have no statement cell at all (a short row, or text only in
 		// columns nobody named): the import then refuses it as "row N:
@@ -109,7 +109,7 @@ func TestWideXLSXIsRefusedCheaply(t *testing.T) {
 	}
 
 	tall := [][]string{{"statement"}}
-	for i := range maxOutcomeRows + 5 {
+	for i := range MaxOutcomes + 5 {
 		tall = append(tall, []string{fmt.Sprint("Minimize x ", i)})
 	}
 	_, err = ReadOutcomesFile(xlsxOf(t, tall, "A"), true)

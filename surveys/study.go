@@ -574,6 +574,10 @@ func (s *Store) Duplicate(ctx context.Context, u *User, id int64) (*Study, error
 	if err != nil {
 		return nil, err
 	}
+	// Only a study stored before the cap can hold more outcomes than it.
+	if n := len(d.Outcomes); n > MaxOutcomes {
+		return nil, Invalid("outcomes", fmt.Sprintf("this study has %d outcomes; a study holds at most %d, so a copy would be refused: export it and import the outcomes to keep in a new study", n, MaxOutcomes))
+	}
 	cp := d.Study
 	cp.ID, cp.OwnerID, cp.Status, cp.Slug, cp.PublishedAt, cp.ClosedAt = 0, u.ID, StatusDraft, nil, nil, nil
 	cp.Name = "Copy of " + cp.Name
