@@ -37,7 +37,11 @@ func newMetrics(store *surveys.Store) *metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"method", "route"}),
 	}
-	m.registry.MustRegister(m.requests, m.duration,
+	lints := prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "odi_study_lints_total",
+		Help: "Studies whose outcome statements were linted in full, not served from the lint cache.",
+	}, func() float64 { return float64(store.StudyLints()) })
+	m.registry.MustRegister(m.requests, m.duration, lints,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if sqlDB, err := store.DB().DB(); err == nil {
 		m.registry.MustRegister(collectors.NewDBStatsCollector(sqlDB, store.Dialect()))
