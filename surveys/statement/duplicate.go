@@ -185,24 +185,21 @@ const comparedBytes = 2048
 // statement of stopwords only keeps them, so "The" still duplicates "the".
 func words(s string) wordSet {
 	s = s[:min(len(s), comparedBytes)]
-	var all, content wordSet
+	var set wordSet
 	for i := 0; ; {
 		ws, we := nextWord(s, i)
 		if ws < 0 {
 			break
 		}
-		h := hashWord(s[ws:we])
-		all = append(all, h)
-		if !stopHashes[h] {
-			content = append(content, h)
-		}
+		set = append(set, hashWord(s[ws:we]))
 		i = we
 	}
-	if len(content) == 0 {
-		content = all
+	stop := func(h uint64) bool { return stopHashes[h] }
+	if slices.ContainsFunc(set, func(h uint64) bool { return !stop(h) }) {
+		set = slices.DeleteFunc(set, stop)
 	}
-	slices.Sort(content)
-	return slices.Compact(content)
+	slices.Sort(set)
+	return slices.Compact(set)
 }
 
 var stopHashes = func() map[uint64]bool {
