@@ -302,8 +302,8 @@ func demoCmd(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	if *responses < 0 || *responses > 1_000_000 || *outcomes < 0 || *outcomes > 1000 {
-		return usageError{errors.New("--responses must be 0..1000000 and --outcomes 0..1000")}
+	if *responses < 0 || *responses > 1_000_000 || *outcomes < 0 || *outcomes > surveys.MaxOutcomes {
+		return usageError{fmt.Errorf("--responses must be 0..1000000 and --outcomes 0..%d", surveys.MaxOutcomes)}
 	}
 	ctx := context.Background()
 	owner, err := demoOwner(ctx, store, *email)
