@@ -224,20 +224,18 @@ func study(n int) []string {
 	return out
 }
 
-// TestLintStudyIsFast lints a study of as many statements as a study may
-// hold, the way the design page does. The budget is 10 ms; the bound here
-// is loose so a busy machine or the race detector does not fail it.
+// TestLintStudyIsFast lints 6,000 statements, six times what a study may
+// hold: comparing every pair took four minutes for a study that size. A
+// tenth of a second is usual; the bound is loose so a busy machine or the
+// race detector does not fail it.
 func TestLintStudyIsFast(t *testing.T) {
-	stmts := study(1000)
-	r := testing.Benchmark(func(b *testing.B) {
-		for b.Loop() {
-			LintAll(stmts)
-		}
-	})
-	per := r.T / time.Duration(r.N)
-	t.Logf("1,000 statements: %v per study", per)
-	if per > 100*time.Millisecond {
-		t.Errorf("linting a study takes %v", per)
+	stmts := study(6000)
+	start := time.Now()
+	LintAll(stmts)
+	took := time.Since(start)
+	t.Logf("6,000 statements: %v", took)
+	if took > 3*time.Second {
+		t.Errorf("linting 6,000 statements takes %v", took)
 	}
 }
 
