@@ -3,7 +3,6 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -46,6 +44,7 @@ type Server struct {
 	kv      dbStorage
 	metrics *metrics
 	conns   openConns
+	uploads uploads
 	proxies []netip.Prefix // --trusted-proxies
 
 	submitLimit fiber.Handler
@@ -92,6 +91,7 @@ func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
 	srv := s.app.Server()
 	srv.HeaderReceived = s.requestLimits
 	srv.ConnState = s.conns.track
+	s.endEveryRequest(srv)
 	return s
 }
 
@@ -172,27 +172,6 @@ func (s *Server) trusted(a netip.Addr) bool {
 		}
 	}
 	return false
-}
-
-// largeBody are the routes whose body carries a study's data — an import's
-// file, a saved segmentation's member list (100,000 respondent ids are 4 MB).
-var largeBody = regexp.MustCompile(`(?i)^(/api/v1)?/studies/[0-9]+/(outcomes/import|responses/import|segmentations)/?$`)
-
-// requestLimits gives a request's body its read time and its size limit: a
-// large-body route may take up to --import-limit, when the request carries
-// credentials; every other body is held to --body-limit. It runs on the
-// headers, before the body is read, so a body over its limit is refused with
-// 413 without being read into memory: an anonymous client cannot make the
-// server buffer hundreds of megabytes.
-func (s *Server) requestLimits(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
-	conf := fasthttp.RequestConfig{ReadTimeout: s.conns.within(bodyTimeout)}
-	path, _, _ := bytes.Cut(h.RequestURI(), []byte("?"))
-	credentials := bytes.HasPrefix(h.Peek(fiber.HeaderAuthorization), []byte("Bearer ")) || len(h.Cookie(sessionCookie)) > 0
-	if s.cfg.ImportLimit > 0 && h.IsPost() && credentials && largeBody.Match(path) {
-		conf.MaxRequestBodySize = s.cfg.ImportLimit
-		conf.ReadTimeout = s.conns.within(uploadTimeout)
-	}
-	return conf
 }
 
 // App is the Fiber application, for tests that drive it with app.Test.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"net"
 	"net/http"
@@ -126,6 +128,44 @@ func TestHardeningSurvivesDescriptorFlood(t *testing.T) {
 	}
 }
 
+// Sixteen anonymous clients announcing 256 MB uploads with a made-up token
+// are refused before their bodies are read: the server's peak memory does
+// not grow with them.
+func TestHardeningAnonymousUploadsDoNotGrowMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the server and sends 16 uploads")
+	}
+	db := filepath.Join(t.TempDir(), "odi.db")
+	token := demoDB(t, db, 0)
+	p := launch(t, db)
+	var studies []struct{ ID int64 }
+	getJSON(t, p.base+"/api/v1/studies", token, &studies)
+	if len(studies) == 0 {
+		t.Fatal("the demo made no study")
+	}
+	path := fmt.Sprintf("/api/v1/studies/%d/responses/import", studies[0].ID)
+
+	before := peakRSS(t, p.cmd.Process.Pid)
+	start := time.Now()
+	var wg sync.WaitGroup
+	statuses := make([]int, 16)
+	for i := range statuses {
+		wg.Go(func() { statuses[i] = upload(t, p.base, path, "Bearer odi_made-up", 256<<20) })
+	}
+	wg.Wait()
+	after := peakRSS(t, p.cmd.Process.Pid)
+	t.Logf("16 anonymous 256 MB uploads answered %v in %v; server peak RSS %.1f MB before, %.1f MB after (+%.1f MB)",
+		statuses, time.Since(start).Round(time.Millisecond), mb(before), mb(after), mb(after-before))
+	for _, s := range statuses {
+		if s != http.StatusUnauthorized {
+			t.Errorf("an anonymous upload got %d, want 401", s)
+		}
+	}
+	if after-before > 32<<20 {
+		t.Errorf("peak RSS grew by %.1f MB", mb(after-before))
+	}
+}
+
 // openFileLimit reads a process's soft and hard RLIMIT_NOFILE.
 func openFileLimit(t *testing.T, pid int) (soft, hard uint64) {
 	t.Helper()
@@ -141,6 +181,23 @@ func openFileLimit(t *testing.T, pid int) (soft, hard uint64) {
 	hard, _ = strconv.ParseUint(string(m[2]), 10, 64)
 	return soft, hard
 }
+
+// peakRSS reads a process's VmHWM in bytes.
+func peakRSS(t *testing.T, pid int) int64 {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	m := regexp.MustCompile(`(?m)^VmHWM:\s+(\d+) kB`).FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("no VmHWM in /proc/%d/status", pid)
+	}
+	kb, _ := strconv.ParseInt(string(m[1]), 10, 64)
+	return kb << 10
+}
+
+func mb(bytes int64) float64 { return float64(bytes) / (1 << 20) }
 
 // dialFlood opens n connections to base from the local address from and
 // sends nothing on them.
@@ -269,4 +326,33 @@ func slowHeaders(t *testing.T, base, from string) time.Duration {
 			fmt.Fprint(c, "X-Slow: 1\r\n")
 		}
 	}
+}
+
+// upload announces a body of size bytes and sends it only while the server
+// has not answered, and returns the status.
+func upload(t *testing.T, base, path, authorization string, size int) int {
+	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Error(err)
+		return 0
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: odi.test\r\nAuthorization: %s\r\nContent-Type: text/csv\r\nContent-Length: %d\r\n\r\n",
+		path, authorization, size)
+	go func() {
+		chunk := bytes.Repeat([]byte("x"), 1<<20)
+		for sent := 0; sent < size; sent += len(chunk) {
+			if _, err := c.Write(chunk[:min(len(chunk), size-sent)]); err != nil {
+				return // the server answered and closed
+			}
+		}
+	}()
+	c.SetReadDeadline(time.Now().Add(2 * time.Minute))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Errorf("POST %s: %v", path, err)
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
