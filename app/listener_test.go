@@ -104,10 +104,11 @@ func TestHardeningConnectionCaps(t *testing.T) {
 		t.Cleanup(func() { c.Close() })
 		return c
 	}
-	// held tells whether the listener kept c: one it refused is closed,
-	// and a read on it ends at once.
-	held := func(c net.Conn) bool {
-		c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	// held tells whether the listener kept c: the read on one it refused
+	// ends as soon as the listener closes it, which a busy machine may
+	// take a while to do, and on one it holds waits out the deadline.
+	held := func(c net.Conn, wait time.Duration) bool {
+		c.SetReadDeadline(time.Now().Add(wait))
 		_, err := c.Read(make([]byte, 1))
 		var ne net.Error
 		return errors.As(err, &ne) && ne.Timeout()
@@ -125,8 +126,11 @@ func TestHardeningConnectionCaps(t *testing.T) {
 		{"127.0.0.4", true},
 		{"127.0.0.4", false}, // a sixth in all
 	} {
-		c := dial(tt.from)
-		if got := held(c); got != tt.held {
+		c, wait := dial(tt.from), 2*time.Second
+		if tt.held {
+			wait = 100 * time.Millisecond
+		}
+		if got := held(c, wait); got != tt.held {
 			t.Fatalf("connection %d from %s: held %v, want %v", i+1, tt.from, got, tt.held)
 		}
 		if i == 0 {
@@ -134,7 +138,7 @@ func TestHardeningConnectionCaps(t *testing.T) {
 		}
 	}
 	first.Close()
-	for attempt := 1; !held(dial("127.0.0.2")); attempt++ {
+	for attempt := 1; !held(dial("127.0.0.2"), 100*time.Millisecond); attempt++ {
 		if attempt == 10 {
 			t.Fatal("a closed connection did not free its place")
 		}

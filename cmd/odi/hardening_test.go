@@ -78,7 +78,7 @@ func TestHardeningSurvivesDescriptorFlood(t *testing.T) {
 	conns := dialFlood(t, p.base, "127.0.0.2", flood)
 	defer closeAll(conns)
 	ends := watchClose(conns)
-	time.Sleep(300 * time.Millisecond) // odi accepts (or refuses) them all
+	settle(func() bool { return ends.open() <= perIP }) // odi has accepted or refused them all
 	alive("during a flood from one address")
 	status, took, err := healthz(p.base)
 	t.Logf("%d idle connections from one address: odi holds %d; /healthz meanwhile %d in %v",
@@ -92,7 +92,7 @@ func TestHardeningSurvivesDescriptorFlood(t *testing.T) {
 
 	proxied := dialFlood(t, p.base, "127.0.0.4", flood)
 	proxiedEnds := watchClose(proxied)
-	time.Sleep(300 * time.Millisecond)
+	settle(func() bool { return ends.open()+proxiedEnds.open() < maxConns })
 	alive("with every place taken")
 	status, _, err = healthz(p.base)
 	t.Logf("%d more through a trusted proxy: odi holds %d in all; /healthz meanwhile %d %v",
@@ -163,6 +163,13 @@ func TestHardeningAnonymousUploadsDoNotGrowMemory(t *testing.T) {
 	}
 	if after-before > 32<<20 {
 		t.Errorf("peak RSS grew by %.1f MB", mb(after-before))
+	}
+}
+
+// settle waits until done says so, for up to 3 s.
+func settle(done func() bool) {
+	for start := time.Now(); !done() && time.Since(start) < 3*time.Second; {
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
