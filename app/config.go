@@ -15,26 +15,30 @@ import (
 
 // Config is every setting odi reads, from flags first and ODI_* variables second.
 type Config struct {
-	Addr        string
-	DB          string
-	BaseURL     string
-	BodyLimit   int           // bytes, for every request but imports
-	ImportLimit int           // bytes, for the file of an import or a segmentation's members
-	Proxies     []string      // addresses of reverse proxies whose X-Forwarded-For is believed
-	SubmitLimit int           // submissions per minute per client address; 0 disables
-	ShutdownMax time.Duration // how long in-flight requests may take to finish
-	MetricsAddr string        // a listener of its own for /metrics; "" serves it on Addr
+	Addr          string
+	DB            string
+	BaseURL       string
+	BodyLimit     int           // bytes, for every request but imports
+	ImportLimit   int           // bytes, for the file of an import or a segmentation's members
+	Proxies       []string      // addresses of reverse proxies whose X-Forwarded-For is believed
+	SubmitLimit   int           // submissions per minute per client address; 0 disables
+	MaxConns      int           // client connections open at once
+	MaxConnsPerIP int           // of those, from one client address; 0 disables
+	ShutdownMax   time.Duration // how long in-flight requests may take to finish
+	MetricsAddr   string        // a listener of its own for /metrics; "" serves it on Addr
 }
 
 // Defaults are what `go run ./cmd/odi` uses on a fresh clone.
 func Defaults() Config {
 	return Config{
-		Addr:        ":8080",
-		DB:          "odi.db",
-		BodyLimit:   1 << 20,
-		ImportLimit: 256 << 20,
-		SubmitLimit: 600,
-		ShutdownMax: 15 * time.Second,
+		Addr:          ":8080",
+		DB:            "odi.db",
+		BodyLimit:     1 << 20,
+		ImportLimit:   256 << 20,
+		SubmitLimit:   600,
+		MaxConns:      10000,
+		MaxConnsPerIP: 256,
+		ShutdownMax:   15 * time.Second,
 	}
 }
 
@@ -51,6 +55,8 @@ func ParseConfig(name string, args []string, getenv func(string) string) (Config
 	proxies := fs.String("trusted-proxies", envOr(getenv, "ODI_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For names the client (ODI_TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", envOr(getenv, "ODI_METRICS_ADDR", ""), "serve /metrics only on this address, e.g. 127.0.0.1:9090 (ODI_METRICS_ADDR)")
 	submitLimit := fs.String("submit-limit", envOr(getenv, "ODI_SUBMIT_LIMIT", strconv.Itoa(cfg.SubmitLimit)), "survey submissions per minute per address, 0 = no limit (ODI_SUBMIT_LIMIT)")
+	maxConns := fs.String("max-conns", envOr(getenv, "ODI_MAX_CONNS", strconv.Itoa(cfg.MaxConns)), "client connections open at once, at most the open-file limit less a reserve (ODI_MAX_CONNS)")
+	maxConnsPerIP := fs.String("max-conns-per-ip", envOr(getenv, "ODI_MAX_CONNS_PER_IP", strconv.Itoa(cfg.MaxConnsPerIP)), "client connections open at once from one address, 0 = no limit; trusted proxies are exempt (ODI_MAX_CONNS_PER_IP)")
 	// A mistake is one line, returned to the caller; only -help lists the flags.
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
@@ -78,7 +84,34 @@ func ParseConfig(name string, args []string, getenv func(string) string) (Config
 	if cfg.SubmitLimit, err = strconv.Atoi(*submitLimit); err != nil || cfg.SubmitLimit < 0 {
 		return cfg, fmt.Errorf("--submit-limit %q: must be a whole number >= 0", *submitLimit)
 	}
+	if cfg.MaxConns, err = strconv.Atoi(*maxConns); err != nil || cfg.MaxConns < 1 {
+		return cfg, fmt.Errorf("--max-conns %q: must be a whole number >= 1", *maxConns)
+	}
+	if cfg.MaxConnsPerIP, err = strconv.Atoi(*maxConnsPerIP); err != nil || cfg.MaxConnsPerIP < 0 {
+		return cfg, fmt.Errorf("--max-conns-per-ip %q: must be a whole number >= 0", *maxConnsPerIP)
+	}
 	return cfg, cfg.validate()
+}
+
+// fdReserve are the descriptors kept from client connections for the rest of
+// odi: the database's connections (a SQLite one holds the database, its WAL
+// and its shared memory; PostgreSQL's pool is 20 sockets), the listener, the
+// log, and the files an import or an export opens.
+const fdReserve = 128
+
+// FitOpenFiles lowers MaxConns, and MaxConnsPerIP with it, to what the process's
+// open-file limit leaves after fdReserve. Running out of descriptors on
+// accept is survived (the listener backs off), but running out in the
+// database fails requests of people already connected.
+func (c *Config) FitOpenFiles(limit uint64) error {
+	if limit <= fdReserve {
+		return fmt.Errorf("the open-file limit (ulimit -n) is %d: odi needs more than %d", limit, fdReserve)
+	}
+	if room := limit - fdReserve; uint64(c.MaxConns) > room {
+		c.MaxConns = int(room)
+	}
+	c.MaxConnsPerIP = min(c.MaxConnsPerIP, c.MaxConns)
+	return nil
 }
 
 func (c *Config) validate() error {

@@ -32,6 +32,9 @@ func TestParseConfig(t *testing.T) {
 		{"bad trusted proxy", []string{"--trusted-proxies", "proxy.internal"}, nil, "--trusted-proxies", nil},
 		{"metrics addr", nil, map[string]string{"ODI_METRICS_ADDR": "127.0.0.1:9090"}, "", func(c Config) bool { return c.MetricsAddr == "127.0.0.1:9090" }},
 		{"bad metrics addr", []string{"--metrics-addr", "9090"}, nil, "--metrics-addr", nil},
+		{"connection caps", []string{"--max-conns", "500"}, map[string]string{"ODI_MAX_CONNS_PER_IP": "0"}, "", func(c Config) bool { return c.MaxConns == 500 && c.MaxConnsPerIP == 0 }},
+		{"no connections", []string{"--max-conns", "0"}, nil, "--max-conns", nil},
+		{"negative cap per address", nil, map[string]string{"ODI_MAX_CONNS_PER_IP": "-1"}, "--max-conns-per-ip", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -49,5 +52,28 @@ func TestParseConfig(t *testing.T) {
 				t.Fatalf("got %+v, %v", c, err)
 			}
 		})
+	}
+}
+
+// Connections leave fdReserve descriptors of the open-file limit to the
+// database and the log; a cap per address above the whole is lowered with it.
+func TestFitOpenFiles(t *testing.T) {
+	for _, tt := range []struct {
+		limit                uint64
+		conns, perIP         int
+		wantConns, wantPerIP int
+		wantErr              bool
+	}{
+		{1 << 20, 10000, 256, 10000, 256, false},
+		{1023, 10000, 256, 895, 256, false},
+		{200, 10000, 256, 72, 72, false},
+		{1023, 10000, 0, 895, 0, false},
+		{128, 10000, 256, 0, 0, true},
+	} {
+		c := Config{MaxConns: tt.conns, MaxConnsPerIP: tt.perIP}
+		err := c.FitOpenFiles(tt.limit)
+		if (err != nil) != tt.wantErr || !tt.wantErr && (c.MaxConns != tt.wantConns || c.MaxConnsPerIP != tt.wantPerIP) {
+			t.Errorf("limit %d: %d, %d, %v; want %d, %d", tt.limit, c.MaxConns, c.MaxConnsPerIP, err, tt.wantConns, tt.wantPerIP)
+		}
 	}
 }

@@ -41,10 +41,18 @@ func statusOf(err error) (int, string, map[string]string) {
 
 // handleError is Fiber's error handler: JSON for the API, a plain page for people.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	if errors.Is(err, fiber.ErrRequestEntityTooLarge) {
+		// fasthttp's answer to a body held to --body-limit: say why it was.
+		if why := s.uploads.refusal(&c.Request().Header); why != nil {
+			err = why
+		}
+	}
 	code, msg, fields := statusOf(err)
 	rid := requestID(c)
 	switch {
 	case code < 500:
+	case errors.Is(err, errUploadsBusy):
+		c.Set(fiber.HeaderRetryAfter, "10")
 	case surveys.Unavailable(err):
 		s.log.Error("database unavailable", "request_id", rid, "method", c.Method(), "path", c.Path(), "err", err)
 		code, msg = fiber.StatusServiceUnavailable, "the database is unavailable, try again shortly (request "+rid+")"

@@ -39,7 +39,7 @@ func TestBodyLimitsArePerRoute(t *testing.T) {
 		{"responses file over the import limit", "POST", "/api/v1/studies/" + itoa(id) + "/responses/import", "text/csv",
 			strings.Repeat("x", 2<<20), http.StatusRequestEntityTooLarge, false},
 		{"an anonymous file over the body limit", "POST", "/api/v1/studies/" + itoa(id) + "/responses/import", "text/csv",
-			strings.Repeat("x", 100<<10), http.StatusRequestEntityTooLarge, true},
+			strings.Repeat("x", 100<<10), http.StatusUnauthorized, true}, // refused unread, saying why
 		{"a large body on a path that only ends like an import", "POST", "/r/x/import", "text/csv",
 			strings.Repeat("x", 100<<10), http.StatusRequestEntityTooLarge, false},
 	}

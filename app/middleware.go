@@ -99,7 +99,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	}
 	if u == nil {
 		if strings.HasPrefix(c.Path(), "/api/") {
-			return fiber.NewError(fiber.StatusUnauthorized, "authentication required: log in or send Authorization: Bearer <token>")
+			return errAuthRequired
 		}
 		return c.Redirect("/login?next=" + urlQueryEscape(c.OriginalURL()))
 	}

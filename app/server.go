@@ -3,7 +3,6 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -22,6 +20,16 @@ import (
 
 	"odi/static"
 	"odi/surveys"
+)
+
+// How long each part of a request may take to arrive. The headers get a few
+// seconds, so a client that opens connections and trickles bytes into them
+// holds each only briefly; a body gets the time a slow network needs.
+const (
+	headerTimeout = 5 * time.Second  // from the connection (or, kept alive, the request's first byte) to the end of the headers
+	bodyTimeout   = 60 * time.Second // an ordinary body: a form, a submission, up to --body-limit
+	uploadTimeout = 5 * time.Minute  // an import's file, up to --import-limit
+	idleTimeout   = 30 * time.Second // between requests on a kept-alive connection
 )
 
 // Server is one odi instance. It keeps no state another instance would need:
@@ -36,6 +44,7 @@ type Server struct {
 	kv      dbStorage
 	metrics *metrics
 	conns   openConns
+	uploads uploads
 	proxies []netip.Prefix // --trusted-proxies
 
 	submitLimit fiber.Handler
@@ -66,9 +75,11 @@ func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
 		BodyLimit:             cfg.BodyLimit,
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
-		ReadTimeout:           60 * time.Second,
-		WriteTimeout:          120 * time.Second,
-		IdleTimeout:           120 * time.Second,
+		// fasthttp applies ReadTimeout to the headers (and to the wait for
+		// a new connection's first request); requestLimits sets the body's.
+		ReadTimeout:  headerTimeout,
+		WriteTimeout: 120 * time.Second,
+		IdleTimeout:  idleTimeout,
 	})
 	if cfg.MetricsAddr != "" {
 		ops := s.app.Config()
@@ -77,8 +88,10 @@ func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
 	}
 	s.submitLimit = s.submitThrottle()
 	s.routes()
-	s.app.Server().HeaderReceived = s.requestLimits
-	s.app.Server().ConnState = s.conns.track
+	srv := s.app.Server()
+	srv.HeaderReceived = s.requestLimits
+	srv.ConnState = s.conns.track
+	s.endEveryRequest(srv)
 	return s
 }
 
@@ -109,6 +122,18 @@ func (o *openConns) track(c net.Conn, state fasthttp.ConnState) {
 	case fasthttp.StateClosed, fasthttp.StateHijacked:
 		delete(o.m, c)
 	}
+}
+
+// within is d, or the time left to send once shutting down if that is sooner:
+// a request whose headers arrive then must not get a longer deadline for its
+// body than hurry gave.
+func (o *openConns) within(d time.Duration) time.Duration {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.deadline.IsZero() {
+		return d
+	}
+	return max(min(d, time.Until(o.deadline)), time.Nanosecond) // zero would leave the header's deadline
 }
 
 // hurry gives every open connection, and any still accepted, until d from
@@ -149,24 +174,6 @@ func (s *Server) trusted(a netip.Addr) bool {
 	return false
 }
 
-// largeBody are the routes whose body carries a study's data — an import's
-// file, a saved segmentation's member list (100,000 respondent ids are 4 MB).
-var largeBody = regexp.MustCompile(`(?i)^(/api/v1)?/studies/[0-9]+/(outcomes/import|responses/import|segmentations)/?$`)
-
-// requestLimits lets a large-body route take up to --import-limit, when the
-// request carries credentials; every other body is held to --body-limit. It
-// runs on the headers, before the body is read, so a body over its limit is
-// refused with 413 without being read into memory: an anonymous client
-// cannot make the server buffer hundreds of megabytes.
-func (s *Server) requestLimits(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
-	path, _, _ := bytes.Cut(h.RequestURI(), []byte("?"))
-	credentials := bytes.HasPrefix(h.Peek(fiber.HeaderAuthorization), []byte("Bearer ")) || len(h.Cookie(sessionCookie)) > 0
-	if s.cfg.ImportLimit > 0 && h.IsPost() && credentials && largeBody.Match(path) {
-		return fasthttp.RequestConfig{MaxRequestBodySize: s.cfg.ImportLimit}
-	}
-	return fasthttp.RequestConfig{}
-}
-
 // App is the Fiber application, for tests that drive it with app.Test.
 func (s *Server) App() *fiber.App { return s.app }
 
@@ -174,6 +181,7 @@ func (s *Server) App() *fiber.App { return s.app }
 // requests finish (up to cfg.ShutdownMax) before returning.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go s.sweepLoop(ctx)
+	ln = newConnLimiter(ln, s.cfg.MaxConns, s.cfg.MaxConnsPerIP, s.trusted, s.log)
 	errc := make(chan error, 1)
 	go func() { errc <- s.app.Listener(ln) }()
 	select {

@@ -58,6 +58,13 @@ func launch(t *testing.T, db string, env ...string) *odiProc {
 	t.Helper()
 	cmd := exec.Command(binary, "--addr", "127.0.0.1:0", "--db", db)
 	cmd.Env = append(os.Environ(), env...)
+	return start(t, cmd)
+}
+
+// start runs cmd, which runs the server (perhaps through a shell that execs
+// it), and returns once it serves.
+func start(t *testing.T, cmd *exec.Cmd) *odiProc {
+	t.Helper()
 	cmd.Stdout = io.Discard
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -91,7 +91,7 @@ func TestServeStopsGracefullyOnSIGTERM(t *testing.T) {
 }
 
 func TestBadConfigIsOneLineAndExitCode2(t *testing.T) {
-	for _, args := range [][]string{{"--addr", "nonsense"}, {"--db", "mysql://x"}, {"--base-url", "ftp://x"}, {"frobnicate"}} {
+	for _, args := range [][]string{{"--addr", "nonsense"}, {"--db", "mysql://x"}, {"--base-url", "ftp://x"}, {"--max-conns", "0"}, {"--max-conns-per-ip", "lots"}, {"frobnicate"}} {
 		out, err := exec.Command(binary, args...).CombinedOutput()
 		ee, ok := err.(*exec.ExitError)
 		if !ok || ee.ExitCode() != 2 {
