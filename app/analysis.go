@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 )
 
 // opportunityQuery reads ?segment_by=KEY&filter=KEY:VALUE...&include_partial=1.
@@ -14,7 +15,7 @@ func opportunityQuery(c *fiber.Ctx) (surveys.OpportunityQuery, error) {
 	for _, raw := range c.Context().QueryArgs().PeekMulti("filter") {
 		key, value, ok := strings.Cut(string(raw), ":")
 		if !ok || key == "" || value == "" {
-			return q, surveys.Invalid("filter", "must be KEY:VALUE, e.g. company_size:10-49")
+			return q, problem.Invalid("filter", "must be KEY:VALUE, e.g. company_size:10-49")
 		}
 		q.Filters = append(q.Filters, surveys.Filter{Key: key, Value: value})
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 	"odi/surveys/sample"
 )
 
@@ -47,7 +48,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return again(fiber.StatusTooManyRequests, fmt.Sprintf("Too many failed logins: try again in %s.", wait))
 	}
 	u, err := s.store.Authenticate(c.UserContext(), email, password)
-	if errors.Is(err, surveys.ErrUnauthorized) {
+	if errors.Is(err, problem.ErrUnauthorized) {
 		if err := s.loginFailed(limits); err != nil {
 			return err
 		}
@@ -123,7 +124,7 @@ func (s *Server) setupPage(c *fiber.Ctx) error {
 		return err
 	}
 	if !ok {
-		return surveys.ErrNotFound
+		return problem.ErrNotFound
 	}
 	return s.render(c, "setup", fiber.Map{"Title": "Set up odi", "Token": c.Query("token"), "Fields": map[string]string{}})
 }
@@ -135,11 +136,11 @@ func (s *Server) setup(c *fiber.Ctx) error {
 		return err
 	}
 	if !ok {
-		return surveys.ErrNotFound
+		return problem.ErrNotFound
 	}
 	in := surveys.NewUser{Email: c.FormValue("email"), Password: c.FormValue("password"), Role: surveys.RoleAdmin}
 	u, err := s.store.CreateFirstAdmin(c.UserContext(), in)
-	var ve *surveys.ValidationError
+	var ve *problem.Validation
 	if errors.As(err, &ve) {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.render(c, "setup", fiber.Map{"Title": "Set up odi", "Token": token, "Email": in.Email, "Fields": ve.Fields})

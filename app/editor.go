@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 )
 
 // The study editor: the pages a researcher designs a study with. Each form
@@ -123,7 +124,7 @@ func alsoInvalid(form, store error) error {
 	}
 	fields := maps.Clone(se.Fields)
 	maps.Copy(fields, fe.Fields)
-	return &surveys.ValidationError{Fields: fields}
+	return &problem.Validation{Fields: fields}
 }
 
 // studyAction serves the lifecycle buttons. Each goes back to the tab it was
@@ -348,8 +349,8 @@ func refusal(err error) (string, bool) {
 	case errors.Is(err, surveys.ErrLocked):
 		return "This study is published, so its structure is locked: every respondent answers the same survey. " +
 			"Duplicate it to change the job, language, four forces, outcomes or questions.", true
-	case errors.Is(err, surveys.ErrConflict):
-		_, why, _ := strings.Cut(err.Error(), surveys.ErrConflict.Error()+": ")
+	case errors.Is(err, problem.ErrConflict):
+		_, why, _ := strings.Cut(err.Error(), problem.ErrConflict.Error()+": ")
 		if why == "" {
 			why = "the study changed meanwhile: reload the page and try again"
 		}
@@ -401,7 +402,7 @@ func (s *Server) editorPage(c *fiber.Ctx, id int64, tab string, data fiber.Map) 
 		if key, ok := data["EditKey"].(string); ok {
 			at := slices.IndexFunc(d.Questions, func(q surveys.Question) bool { return q.Key == key })
 			if at < 0 {
-				return surveys.ErrNotFound
+				return problem.ErrNotFound
 			}
 			if _, ok := data["Form"]; !ok {
 				data["Form"] = questionFormOf(d.Questions[at])
@@ -419,8 +420,8 @@ func (s *Server) editorPage(c *fiber.Ctx, id int64, tab string, data fiber.Map) 
 
 func studyPath(id int64, to string) string { return fmt.Sprintf("/studies/%d/%s", id, to) }
 
-func validation(err error) *surveys.ValidationError {
-	var ve *surveys.ValidationError
+func validation(err error) *problem.Validation {
+	var ve *problem.Validation
 	if errors.As(err, &ve) {
 		return ve
 	}
@@ -481,7 +482,7 @@ func optionalInt(c *fiber.Ctx, name string) (*int, error) {
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(*v))
 	if err != nil {
-		return nil, surveys.Invalid(name, "must be a whole number")
+		return nil, problem.Invalid(name, "must be a whole number")
 	}
 	return &n, nil
 }
@@ -565,7 +566,7 @@ func (f jobForm) input(structural bool) (surveys.StudyInput, error) {
 		in.ForcesWording = &surveys.ForcesWordingInput{Push: &f.Push, Pull: &f.Pull, Anxiety: &f.Anxiety, Habit: &f.Habit}
 	}
 	if len(fields) > 0 {
-		return in, &surveys.ValidationError{Fields: fields}
+		return in, &problem.Validation{Fields: fields}
 	}
 	return in, nil
 }
@@ -782,7 +783,7 @@ func (f questionForm) input() (surveys.QuestionInput, error) {
 		in.Quotas[strings.TrimSpace(k)] = n
 	}
 	if len(fields) > 0 {
-		return in, &surveys.ValidationError{Fields: fields}
+		return in, &problem.Validation{Fields: fields}
 	}
 	return in, nil
 }

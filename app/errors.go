@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 )
 
 // apiError is the JSON body of every error answer.
@@ -19,21 +20,21 @@ type apiError struct {
 // This is the only place that decides it.
 func statusOf(err error) (int, string, map[string]string) {
 	var fe *fiber.Error
-	var ve *surveys.ValidationError
+	var ve *problem.Validation
 	switch {
 	case errors.As(err, &ve):
 		return fiber.StatusUnprocessableEntity, "validation failed", ve.Fields
 	case errors.As(err, &fe):
 		return fe.Code, fe.Message, nil
-	case errors.Is(err, surveys.ErrNotFound):
+	case errors.Is(err, problem.ErrNotFound):
 		return fiber.StatusNotFound, "not found", nil
 	case errors.Is(err, surveys.ErrLocked):
 		return fiber.StatusConflict, surveys.ErrLocked.Error(), nil
-	case errors.Is(err, surveys.ErrConflict):
-		return fiber.StatusConflict, reason(err, surveys.ErrConflict), nil
+	case errors.Is(err, problem.ErrConflict):
+		return fiber.StatusConflict, reason(err, problem.ErrConflict), nil
 	case errors.Is(err, surveys.ErrClosed):
 		return fiber.StatusGone, "this survey is closed", nil
-	case errors.Is(err, surveys.ErrUnauthorized):
+	case errors.Is(err, problem.ErrUnauthorized):
 		return fiber.StatusUnauthorized, "authentication required", nil
 	}
 	return fiber.StatusInternalServerError, "", nil

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 )
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -19,7 +20,7 @@ func uploadedFile(c *fiber.Ctx) ([]byte, bool, error) {
 	if strings.HasPrefix(ct, fiber.MIMEMultipartForm) {
 		fh, err := c.FormFile("file")
 		if err != nil {
-			return nil, false, surveys.Invalid("file", "attach the file as the multipart field \"file\"")
+			return nil, false, problem.Invalid("file", "attach the file as the multipart field \"file\"")
 		}
 		f, err := fh.Open()
 		if err != nil {
@@ -35,7 +36,7 @@ func uploadedFile(c *fiber.Ctx) ([]byte, bool, error) {
 		return data, strings.HasSuffix(strings.ToLower(fh.Filename), ".xlsx") || fh.Header.Get("Content-Type") == xlsxType, nil
 	}
 	if len(c.Body()) == 0 {
-		return nil, false, surveys.Invalid("file", "the request body is empty: send the file as text/csv or XLSX")
+		return nil, false, problem.Invalid("file", "the request body is empty: send the file as text/csv or XLSX")
 	}
 	return c.Body(), strings.HasPrefix(ct, xlsxType), nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 )
 
 const (
@@ -109,7 +110,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 
 func (s *Server) requireAdmin(c *fiber.Ctx) error {
 	if u := userOf(c); u == nil || !u.IsAdmin() {
-		return surveys.ErrNotFound
+		return problem.ErrNotFound
 	}
 	return c.Next()
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 )
 
 // Passwords: a user changes their own on /settings/password; a user who
@@ -32,7 +33,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 func (s *Server) resetPage(c *fiber.Ctx) error {
 	token := c.Query("token")
 	u, err := s.store.PasswordResetUser(c.UserContext(), token)
-	if errors.Is(err, surveys.ErrNotFound) {
+	if errors.Is(err, problem.ErrNotFound) {
 		return s.resetGone(c)
 	}
 	if err != nil {
@@ -44,7 +45,7 @@ func (s *Server) resetPage(c *fiber.Ctx) error {
 func (s *Server) resetPassword(c *fiber.Ctx) error {
 	token := c.FormValue("token")
 	u, err := s.store.PasswordResetUser(c.UserContext(), token)
-	if errors.Is(err, surveys.ErrNotFound) {
+	if errors.Is(err, problem.ErrNotFound) {
 		return s.resetGone(c)
 	}
 	if err != nil {
@@ -55,7 +56,7 @@ func (s *Server) resetPassword(c *fiber.Ctx) error {
 		fields["confirm_password"] = "does not match the new password"
 	} else {
 		_, err = s.store.ResetPassword(c.UserContext(), token, c.FormValue("password"))
-		if errors.Is(err, surveys.ErrNotFound) {
+		if errors.Is(err, problem.ErrNotFound) {
 			return s.resetGone(c)
 		}
 		if ve := validation(err); ve != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 )
 
 // The stakeholder's pages behind a share link, /r/{token}: the read-only
@@ -59,7 +60,7 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 		if fw, err = s.store.Fieldwork(ctx, owner, d.Study.ID); err != nil {
 			return err
 		}
-	} else if !errors.Is(err, surveys.ErrNotFound) {
+	} else if !errors.Is(err, problem.ErrNotFound) {
 		return err
 	}
 	canvases, err := s.canvasLinks(c, sh, d, token)
@@ -133,7 +134,7 @@ func (s *Server) canvasLinks(c *fiber.Ctx, sh *surveys.Share, d *surveys.Design,
 // nothing of why, or with the API's JSON for a client that asks for JSON
 // alone. Other errors go on to the error handler.
 func (s *Server) reportNotFound(c *fiber.Ctx, err error) error {
-	if !errors.Is(err, surveys.ErrNotFound) {
+	if !errors.Is(err, problem.ErrNotFound) {
 		return err
 	}
 	accept := c.Get(fiber.HeaderAccept)

@@ -8,8 +8,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"odi/surveys"
 	"odi/surveys/export"
+	"odi/surveys/problem"
 )
 
 // exportResponses is the wide responses file. As it is, every answer is kept
@@ -22,7 +22,7 @@ func (s *Server) exportResponses(c *fiber.Ctx) error {
 	}
 	safe, err := strconv.ParseBool(c.Query("safe", "0"))
 	if err != nil {
-		return surveys.Invalid("safe", "must be 1 or 0")
+		return problem.Invalid("safe", "must be 1 or 0")
 	}
 	ctx, u := c.UserContext(), userOf(c)
 	// Check access before streaming, so an error is still a proper status.
@@ -89,7 +89,7 @@ func (s *Server) updateResponse(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Excluded == nil {
-		return surveys.Invalid("excluded", "is required")
+		return problem.Invalid("excluded", "is required")
 	}
 	if err := s.store.SetExcluded(c.UserContext(), userOf(c), id, c.Params("respondent_id"), *in.Excluded); err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 )
 
 // The analysis pages: Fieldwork, Results, Segments and Share, the tabs a
@@ -256,7 +257,7 @@ func (s *Server) createInvitationsPage(c *fiber.Ctx) error {
 	}
 	count, err := strconv.Atoi(strings.TrimSpace(c.FormValue("count")))
 	if err != nil || count < 1 {
-		err = surveys.Invalid("count", "must be a whole number of at least 1")
+		err = problem.Invalid("count", "must be a whole number of at least 1")
 	}
 	var invs []surveys.NewInvitation
 	if err == nil {

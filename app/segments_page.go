@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 )
 
 // The Segments tab: needs-based segment discovery, naming and saving a
@@ -67,7 +68,7 @@ func discoverK(c *fiber.Ctx) (int, error) {
 	}
 	k, err := strconv.Atoi(v)
 	if err != nil || k < 2 || k > 6 {
-		return 0, surveys.Invalid("k", "choose automatic or 2 to 6 segments")
+		return 0, problem.Invalid("k", "choose automatic or 2 to 6 segments")
 	}
 	return k, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 )
 
 const sessionCookie = "odi_session"
@@ -64,7 +65,7 @@ func (s *Server) currentUser(c *fiber.Ctx) (*surveys.User, error) {
 func (s *Server) userFrom(ctx context.Context, authorization, sessionID string) (*surveys.User, error) {
 	if tok, ok := bearerToken(authorization); ok {
 		u, err := s.store.UserByToken(ctx, tok)
-		if errors.Is(err, surveys.ErrUnauthorized) {
+		if errors.Is(err, problem.ErrUnauthorized) {
 			return nil, fiber.NewError(fiber.StatusUnauthorized, "invalid or revoked API token")
 		}
 		return u, err
@@ -73,7 +74,7 @@ func (s *Server) userFrom(ctx context.Context, authorization, sessionID string) 
 		return nil, nil
 	}
 	u, err := s.store.SessionUser(ctx, sessionID)
-	if errors.Is(err, surveys.ErrUnauthorized) {
+	if errors.Is(err, problem.ErrUnauthorized) {
 		return nil, nil
 	}
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 )
 
 // The Share tab: the study's share links for stakeholders, made and revoked.
@@ -66,7 +67,7 @@ func (s *Server) createSharePage(c *fiber.Ctx) error {
 	if f.Expires != "" {
 		t, perr := time.Parse("2006-01-02", f.Expires)
 		if perr != nil {
-			err = surveys.Invalid("expires_at", "must be a date like 2027-01-31")
+			err = problem.Invalid("expires_at", "must be a date like 2027-01-31")
 		} else {
 			end := t.Add(24*time.Hour - time.Second) // the link works through the whole day
 			in.ExpiresAt = &end

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 )
 
 // decode reads a JSON body strictly: unknown fields and trailing data are a 400
@@ -25,7 +26,7 @@ func decode(c *fiber.Ctx, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
-			return &surveys.ValidationError{Fields: map[string]string{te.Field: "must be " + jsonKind(te.Type.Kind().String())}}
+			return &problem.Validation{Fields: map[string]string{te.Field: "must be " + jsonKind(te.Type.Kind().String())}}
 		}
 		return fiber.NewError(fiber.StatusBadRequest, "malformed JSON: "+err.Error())
 	}
@@ -56,7 +57,7 @@ func jsonKind(k string) string {
 func idParam(c *fiber.Ctx, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Params(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, surveys.ErrNotFound
+		return 0, problem.ErrNotFound
 	}
 	return id, nil
 }
@@ -223,7 +224,7 @@ var lifecycleActions = map[string]func(*surveys.Store, context.Context, *surveys
 func (s *Server) runLifecycle(c *fiber.Ctx, action string, id int64) (*surveys.Study, error) {
 	fn, ok := lifecycleActions[action]
 	if !ok {
-		return nil, fmt.Errorf("lifecycle action %q: %w", action, surveys.ErrNotFound)
+		return nil, fmt.Errorf("lifecycle action %q: %w", action, problem.ErrNotFound)
 	}
 	return fn(s.store, c.UserContext(), userOf(c), id)
 }

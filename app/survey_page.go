@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 )
 
 // The respondent's survey page, /s/:slug. It is a plain multi-step form that
@@ -165,7 +166,7 @@ func (f *surveyFlow) missing(p int, a *surveys.Answers) map[string]string {
 
 // fieldErrors turns the store's validation messages into the respondent's
 // language, keyed by form field; anything not on the page goes under "".
-func (f *surveyFlow) fieldErrors(ve *surveys.ValidationError, errs map[string]string) {
+func (f *surveyFlow) fieldErrors(ve *problem.Validation, errs map[string]string) {
 	for field, msg := range ve.Fields {
 		name := formField(field)
 		switch {
@@ -435,7 +436,7 @@ func (s *Server) surveyOf(c *fiber.Ctx) (sv *surveys.Survey, ok bool, err error)
 	case errors.Is(err, surveys.ErrClosed):
 		c.Status(fiber.StatusGone)
 		return nil, false, s.drawEnd(c, sv, "closed", "", 0)
-	case errors.Is(err, surveys.ErrNotFound):
+	case errors.Is(err, problem.ErrNotFound):
 		c.Status(fiber.StatusNotFound)
 		return nil, false, s.drawEnd(c, nil, "not_found", "", 0)
 	case err != nil:
@@ -460,7 +461,7 @@ func (s *Server) resumed(c *fiber.Ctx, token string) (*surveys.Response, error) 
 		return nil, nil
 	}
 	r, err := s.store.Resume(c.UserContext(), c.Params("slug"), token)
-	if errors.Is(err, surveys.ErrNotFound) {
+	if errors.Is(err, problem.ErrNotFound) {
 		return nil, nil
 	}
 	return r, err
@@ -604,7 +605,7 @@ func (s *Server) surveyStep(c *fiber.Ctx) error {
 	if !back {
 		errs = f.missing(p, a)
 	}
-	var ve *surveys.ValidationError
+	var ve *problem.Validation
 	if err := s.store.Check(ctx, slug, in); errors.As(err, &ve) {
 		f.fieldErrors(ve, errs)
 	} else if err != nil {
@@ -647,13 +648,13 @@ func (s *Server) startSurvey(c *fiber.Ctx, sv *surveys.Survey) error {
 	f := newFlow(sv, nil, sid)
 	invite := c.FormValue("i")
 	res, _, err := s.store.Submit(c.UserContext(), slug, surveys.Submission{SubmissionID: sid, Invitation: invite, Order: f.order})
-	var ve *surveys.ValidationError
+	var ve *problem.Validation
 	switch {
 	case errors.As(err, &ve) && ve.Fields["invitation"] != "":
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.drawSurvey(c, surveyPageData{flow: f, a: surveys.NewAnswers(), action: "/s/" + slug,
 			sid: uuid.NewString(), notice: f.msg("invitation_invalid")})
-	case errors.Is(err, surveys.ErrConflict) && invite != "":
+	case errors.Is(err, problem.ErrConflict) && invite != "":
 		c.Status(fiber.StatusConflict)
 		return s.drawSurvey(c, surveyPageData{flow: f, a: surveys.NewAnswers(), action: "/s/" + slug,
 			sid: uuid.NewString(), notice: f.msg("invitation_used")})

@@ -12,6 +12,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 )
 
 // uploadSlots bounds the large bodies (over --body-limit) being read or
@@ -84,7 +85,7 @@ func (s *Server) mayUpload(h *fasthttp.RequestHeader, studyID string) error {
 	}
 	id, err := strconv.ParseInt(studyID, 10, 64)
 	if err != nil {
-		return surveys.ErrNotFound
+		return problem.ErrNotFound
 	}
 	_, err = s.store.Study(context.Background(), u, id)
 	return err

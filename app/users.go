@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 )
 
 // The admin's users page: add accounts, disable and enable them, delete
@@ -70,9 +71,9 @@ func (s *Server) userAction(action string) fiber.Handler {
 				return s.renderUsers(c, fiber.Map{"Reset": reset, "ResetURL": s.baseURL() + "/reset?token=" + reset.Token})
 			}
 		}
-		if errors.Is(err, surveys.ErrConflict) {
+		if errors.Is(err, problem.ErrConflict) {
 			c.Status(fiber.StatusConflict)
-			return s.renderUsers(c, fiber.Map{"Problem": reason(err, surveys.ErrConflict)})
+			return s.renderUsers(c, fiber.Map{"Problem": reason(err, problem.ErrConflict)})
 		}
 		if err != nil {
 			return err

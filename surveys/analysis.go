@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"odi/surveys/problem"
 	"odi/surveys/score"
 )
 
@@ -82,17 +83,17 @@ func (s *Store) opportunities(ctx context.Context, d *Design, q OpportunityQuery
 	if q.SegmentBy != "" {
 		var err error
 		if split, err = s.splitterFor(ctx, d, q.SegmentBy); err != nil {
-			return nil, Invalid("segment_by", err.Error())
+			return nil, problem.Invalid("segment_by", err.Error())
 		}
 	}
 	filters := make([]*splitter, len(q.Filters))
 	for i, f := range q.Filters {
 		sp, err := s.splitterFor(ctx, d, f.Key)
 		if err != nil {
-			return nil, Invalid("filter", err.Error())
+			return nil, problem.Invalid("filter", err.Error())
 		}
 		if !slices.Contains(sp.keys, f.Value) {
-			return nil, Invalid("filter", fmt.Sprintf("%q is not a group of %s (groups: %s)", f.Value, f.Key, strings.Join(sp.keys, ", ")))
+			return nil, problem.Invalid("filter", fmt.Sprintf("%q is not a group of %s (groups: %s)", f.Value, f.Key, strings.Join(sp.keys, ", ")))
 		}
 		filters[i] = sp
 	}

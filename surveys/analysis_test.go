@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 	"odi/surveys/surveystest"
 )
 
@@ -178,7 +179,7 @@ func TestShareLinksGroupOnlyAsTheyAllow(t *testing.T) {
 		t.Errorf("an open link grouped by company_size: %v", err)
 	}
 	// region is a profile question but not a segment one: not on offer.
-	var ve *surveys.ValidationError
+	var ve *problem.Validation
 	if _, err := s.SharedOpportunities(ctx, open, d, "region"); !errors.As(err, &ve) || ve.Fields["segment_by"] == "" {
 		t.Errorf("an open link grouped by region: %v, want a segment_by error", err)
 	}
@@ -217,7 +218,7 @@ func TestCanvasProfileIsTheDiscoveryProfile(t *testing.T) {
 		t.Errorf("canvas profile %+v, discovery %+v", got, want)
 	}
 	for _, bad := range [][2]string{{"needs", "s4"}, {"company_size", "1-9"}, {"nothing", "s1"}} {
-		if _, err := s.Canvas(ctx, u, id, bad[0], bad[1]); !errors.Is(err, surveys.ErrNotFound) {
+		if _, err := s.Canvas(ctx, u, id, bad[0], bad[1]); !errors.Is(err, problem.ErrNotFound) {
 			t.Errorf("canvas %v: %v, want not found", bad, err)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"odi/surveys/problem"
 	"odi/surveys/statement"
 )
 
@@ -137,7 +138,7 @@ func (s *Store) editDesign(ctx context.Context, u *User, studyID int64, fn func(
 		return tx.Model(&Study{}).Where("id = ?", st.ID).Update("updated_at", s.db.NowFunc()).Error
 	})
 	if s.isDuplicate(err) {
-		return fmt.Errorf("%w: someone else saved the same code, name or key in this study at the same moment; reload and try again", ErrConflict)
+		return fmt.Errorf("%w: someone else saved the same code, name or key in this study at the same moment; reload and try again", problem.ErrConflict)
 	}
 	return err
 }
@@ -167,8 +168,8 @@ type StepInput struct {
 // a name.
 func (in *StepInput) check(adding bool) error {
 	fields := map[string]string{}
-	if err := check(*in); err != nil {
-		var ve *ValidationError
+	if err := problem.Check(*in); err != nil {
+		var ve *problem.Validation
 		if !errors.As(err, &ve) {
 			return err
 		}
@@ -181,7 +182,7 @@ func (in *StepInput) check(adding bool) error {
 		fields["name"] = "is required"
 	}
 	if len(fields) > 0 {
-		return &ValidationError{Fields: fields}
+		return &problem.Validation{Fields: fields}
 	}
 	return nil
 }
@@ -199,7 +200,7 @@ func (s *Store) AddStep(ctx context.Context, u *User, studyID int64, in StepInpu
 		}
 		for _, sp := range steps {
 			if strings.EqualFold(sp.Name, *in.Name) {
-				return Invalid("name", "another step already has this name")
+				return problem.Invalid("name", "another step already has this name")
 			}
 		}
 		step = Step{StudyID: st.ID, Name: *in.Name, Position: len(steps)}
@@ -224,12 +225,12 @@ func (s *Store) UpdateStep(ctx context.Context, u *User, studyID, stepID int64, 
 		}
 		at := slices.IndexFunc(steps, func(sp Step) bool { return sp.ID == stepID })
 		if at < 0 {
-			return ErrNotFound
+			return problem.ErrNotFound
 		}
 		if in.Name != nil {
 			for _, sp := range steps {
 				if sp.ID != stepID && strings.EqualFold(sp.Name, *in.Name) {
-					return Invalid("name", "another step already has this name")
+					return problem.Invalid("name", "another step already has this name")
 				}
 			}
 			steps[at].Name = *in.Name
@@ -266,7 +267,7 @@ func (s *Store) DeleteStep(ctx context.Context, u *User, studyID, stepID int64) 
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrNotFound
+			return problem.ErrNotFound
 		}
 		return nil
 	})
@@ -296,9 +297,9 @@ func outcomeLimit(have, adding int) error {
 	case have+adding <= MaxOutcomes:
 		return nil
 	case adding == 1:
-		return Invalid("outcomes", fmt.Sprintf("this study already has %d outcomes, the most a study may hold; delete one to add another", have))
+		return problem.Invalid("outcomes", fmt.Sprintf("this study already has %d outcomes, the most a study may hold; delete one to add another", have))
 	}
-	return Invalid("outcomes", fmt.Sprintf("adding %d outcomes to the %d this study has would make %d; a study holds at most %d", adding, have, have+adding, MaxOutcomes))
+	return problem.Invalid("outcomes", fmt.Sprintf("adding %d outcomes to the %d this study has would make %d; a study holds at most %d", adding, have, have+adding, MaxOutcomes))
 }
 
 var codePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,15}$`)
@@ -341,7 +342,7 @@ func (s *Store) outcome(ctx context.Context, u *User, studyID, outcomeID int64) 
 			return &o, nil
 		}
 	}
-	return nil, ErrNotFound
+	return nil, problem.ErrNotFound
 }
 
 // addOutcomes validates every input against the study and each other, then
@@ -377,8 +378,8 @@ func addOutcomes(tx *gorm.DB, st *Study, ins []OutcomeInput, name func(i int, fi
 				fields[name(i, field)] = msg
 			}
 		}
-		if err := check(in); err != nil {
-			var ve *ValidationError
+		if err := problem.Check(in); err != nil {
+			var ve *problem.Validation
 			if !errors.As(err, &ve) {
 				return nil, err
 			}
@@ -417,7 +418,7 @@ func addOutcomes(tx *gorm.DB, st *Study, ins []OutcomeInput, name func(i int, fi
 		rows[i] = o
 	}
 	if len(fields) > 0 {
-		return nil, &ValidationError{Fields: fields}
+		return nil, &problem.Validation{Fields: fields}
 	}
 	ids := make([]int64, len(rows))
 	for i := range rows {
@@ -467,8 +468,8 @@ func normaliseSpace(s string) string { return strings.Join(strings.Fields(s), " 
 // or to a position within its step. Every bad field is reported at once.
 func (s *Store) UpdateOutcome(ctx context.Context, u *User, studyID, outcomeID int64, in OutcomeInput) (*Outcome, error) {
 	fields := map[string]string{}
-	if err := check(in); err != nil {
-		var ve *ValidationError
+	if err := problem.Check(in); err != nil {
+		var ve *problem.Validation
 		if !errors.As(err, &ve) {
 			return nil, err
 		}
@@ -518,7 +519,7 @@ func (s *Store) UpdateOutcome(ctx context.Context, u *User, studyID, outcomeID i
 			}
 		}
 		if len(fields) > 0 {
-			return &ValidationError{Fields: fields}
+			return &problem.Validation{Fields: fields}
 		}
 		if err := tx.Model(&Outcome{}).Where("id = ?", o.ID).
 			Updates(map[string]any{"statement": o.Statement, "code": o.Code, "step_id": o.StepID, "position": o.Position}).Error; err != nil {
@@ -567,7 +568,7 @@ func (s *Store) DeleteOutcome(ctx context.Context, u *User, studyID, outcomeID i
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrNotFound
+			return problem.ErrNotFound
 		}
 		return nil
 	})
@@ -581,7 +582,7 @@ func (s *Store) DeleteOutcome(ctx context.Context, u *User, studyID, outcomeID i
 // rejects the file with every bad row and column named ("row 3: code").
 func (s *Store) ImportOutcomes(ctx context.Context, u *User, studyID int64, rows []OutcomeInput) (int, error) {
 	if len(rows) == 0 {
-		return 0, Invalid("file", "has no outcome rows")
+		return 0, problem.Invalid("file", "has no outcome rows")
 	}
 	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
 		_, err := addOutcomes(tx, st, rows, func(i int, f string) string {

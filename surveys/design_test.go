@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 	"odi/surveys/surveystest"
 )
 
@@ -25,7 +26,7 @@ func TestOutcomeCodesAreUniqueWhateverTheirCase(t *testing.T) {
 		if _, err := s.AddOutcome(ctx, u, st.ID, surveys.OutcomeInput{Statement: ptr("Minimize the time it takes to find a file"), Code: ptr("A1")}); err != nil {
 			t.Fatal(err)
 		}
-		var ve *surveys.ValidationError
+		var ve *problem.Validation
 		if _, err := s.AddOutcome(ctx, u, st.ID, surveys.OutcomeInput{Statement: ptr("Minimize x"), Code: ptr("a1")}); !errors.As(err, &ve) || ve.Fields["code"] == "" {
 			t.Fatalf("a1 beside A1: %v", err)
 		}
@@ -34,8 +35,8 @@ func TestOutcomeCodesAreUniqueWhateverTheirCase(t *testing.T) {
 		err = surveys.EditDesign(s, ctx, u, st.ID, func(tx *gorm.DB, st *surveys.Study) error {
 			return tx.Exec("INSERT INTO outcomes (study_id, code, statement, position, slot) VALUES (?, 'a1', 'Minimize x', 9, 99)", st.ID).Error
 		})
-		if !errors.Is(err, surveys.ErrConflict) {
-			t.Fatalf("a second a1 written directly: %v, want ErrConflict", err)
+		if !errors.Is(err, problem.ErrConflict) {
+			t.Fatalf("a second a1 written directly: %v, want problem.ErrConflict", err)
 		}
 		outs, err := s.Outcomes(ctx, u, st.ID)
 		if err != nil || len(outs) != 1 {

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"odi/surveys/cluster"
+	"odi/surveys/problem"
 	"odi/surveys/score"
 )
 
@@ -53,7 +54,7 @@ const distinctiveMax = 5
 // (scoring.md, "Needs-based segment discovery") and cross-checks the segments
 // against the profile questions.
 func (s *Store) Discover(ctx context.Context, u *User, studyID int64, in DiscoverInput) (*Discovery, error) {
-	if err := check(in); err != nil {
+	if err := problem.Check(in); err != nil {
 		return nil, err
 	}
 	d, err := s.studyDesign(ctx, u, studyID)
@@ -77,7 +78,7 @@ func (s *Store) Discover(ctx context.Context, u *User, studyID int64, in Discove
 	}
 	res, err := cluster.Discover(cluster.Input{Ratings: ratings, Slots: slots, K: in.K})
 	if err != nil {
-		return nil, Invalid("k", err.Error())
+		return nil, problem.Invalid("k", err.Error())
 	}
 
 	allT := score.NewTallies(slots)

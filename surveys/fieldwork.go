@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"odi/surveys/problem"
 )
 
 // Fieldwork is how data collection is going.
@@ -187,7 +189,7 @@ func (s *Store) SetExcluded(ctx context.Context, u *User, studyID int64, respond
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrNotFound
+			return problem.ErrNotFound
 		}
 		return nil
 	})
@@ -203,7 +205,7 @@ func (s *Store) DeleteResponse(ctx context.Context, u *User, studyID int64, resp
 		return fmt.Errorf("delete response %s: %w", respondentID, res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return ErrNotFound
+		return problem.ErrNotFound
 	}
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"odi/surveys/problem"
 )
 
 // Invitation is a single-use survey link, optionally tied to a panel's id for
@@ -34,11 +36,11 @@ type NewInvitation struct {
 
 // CreateInvitations makes single-use links for a study u may see.
 func (s *Store) CreateInvitations(ctx context.Context, u *User, studyID int64, in InvitationsInput) ([]NewInvitation, error) {
-	if err := check(in); err != nil {
+	if err := problem.Check(in); err != nil {
 		return nil, err
 	}
 	if (in.Count > 0) == (len(in.ExternalIDs) > 0) {
-		return nil, Invalid("count", "give either count or external_ids")
+		return nil, problem.Invalid("count", "give either count or external_ids")
 	}
 	if _, err := s.Study(ctx, u, studyID); err != nil {
 		return nil, err
@@ -65,14 +67,14 @@ func (s *Store) CreateInvitations(ctx context.Context, u *User, studyID int64, i
 func claimInvitation(tx *gorm.DB, studyID int64, token string, r *Response) error {
 	var inv Invitation
 	if err := tx.Where("study_id = ? AND token_hash = ?", studyID, HashSecret(token)).Take(&inv).Error; err != nil {
-		return Invalid("invitation", "is not a valid invitation for this survey")
+		return problem.Invalid("invitation", "is not a valid invitation for this survey")
 	}
 	res := tx.Model(&Invitation{}).Where("id = ? AND used_at IS NULL", inv.ID).Update("used_at", time.Now().UTC())
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return fmt.Errorf("%w: this invitation has already been used", ErrConflict)
+		return fmt.Errorf("%w: this invitation has already been used", problem.ErrConflict)
 	}
 	r.InvitationID, r.ExternalID, r.Source = &inv.ID, inv.ExternalID, SourceInvite
 	return nil

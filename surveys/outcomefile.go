@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"odi/surveys/problem"
 )
 
 // zipMagic opens every XLSX file, which is a zip archive. A CSV file never
@@ -41,7 +43,7 @@ func ReadOutcomesFile(data []byte, isXLSX bool) ([]OutcomeInput, error) {
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return nil, Invalid("file", "is empty")
+		return nil, problem.Invalid("file", "is empty")
 	}
 	col := map[string]int{"statement": -1, "code": -1, "step": -1}
 	for i, h := range rows[0].cells {
@@ -51,10 +53,10 @@ func ReadOutcomesFile(data []byte, isXLSX bool) ([]OutcomeInput, error) {
 		}
 	}
 	if col["statement"] < 0 {
-		return nil, Invalid("file", "needs a header row with a statement column (and optionally code and step)")
+		return nil, problem.Invalid("file", "needs a header row with a statement column (and optionally code and step)")
 	}
 	if len(rows)-1 > MaxOutcomes {
-		return nil, Invalid("file", fmt.Sprintf("has more than %d rows; at most %d outcomes fit in one study", MaxOutcomes, MaxOutcomes))
+		return nil, problem.Invalid("file", fmt.Sprintf("has more than %d rows; at most %d outcomes fit in one study", MaxOutcomes, MaxOutcomes))
 	}
 	cell := func(r row, name string) *string {
 		i := col[name]
@@ -106,15 +108,15 @@ func csvRows(data []byte) ([]row, error) {
 func csvError(err error) error {
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
-		return Invalid("file", "is not valid CSV")
+		return problem.Invalid("file", "is not valid CSV")
 	}
 	switch {
 	case errors.Is(pe.Err, csv.ErrQuote):
-		return Invalid("file", fmt.Sprintf("row %d: a quoted cell is never closed, or has text after its closing quote; end the cell with \" and write a quote inside it as \"\"", pe.StartLine))
+		return problem.Invalid("file", fmt.Sprintf("row %d: a quoted cell is never closed, or has text after its closing quote; end the cell with \" and write a quote inside it as \"\"", pe.StartLine))
 	case errors.Is(pe.Err, csv.ErrBareQuote):
-		return Invalid("file", fmt.Sprintf("row %d: a cell holds a quote (\") but does not start with one; put the whole cell in quotes and double the quote inside (\"\")", pe.Line))
+		return problem.Invalid("file", fmt.Sprintf("row %d: a cell holds a quote (\") but does not start with one; put the whole cell in quotes and double the quote inside (\"\")", pe.Line))
 	}
-	return Invalid("file", fmt.Sprintf("row %d: is not valid CSV: %v", pe.Line, pe.Err))
+	return problem.Invalid("file", fmt.Sprintf("row %d: is not valid CSV: %v", pe.Line, pe.Err))
 }
 
 // maxXLSXUnzipped bounds what an uploaded workbook may unpack to. A thousand
@@ -129,31 +131,31 @@ func xlsxRows(data []byte) ([]row, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxXLSXUnzipped, UnzipXMLSizeLimit: maxXLSXUnzipped})
 	if err != nil {
 		if strings.Contains(err.Error(), "unzip size") {
-			return nil, Invalid("file", fmt.Sprintf("unpacks to more than %d MB; an outcomes workbook is far smaller", maxXLSXUnzipped>>20))
+			return nil, problem.Invalid("file", fmt.Sprintf("unpacks to more than %d MB; an outcomes workbook is far smaller", maxXLSXUnzipped>>20))
 		}
-		return nil, Invalid("file", "is not a readable XLSX workbook")
+		return nil, problem.Invalid("file", "is not a readable XLSX workbook")
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, Invalid("file", "has no sheet")
+		return nil, problem.Invalid("file", "has no sheet")
 	}
 	// Stream the rows and stop once the file is clearly too long: GetRows would
 	// pad every row out to its last cell, and a 100 KB sheet with one cell in
 	// column XFD on each of 20,000 rows then costs 20 GB.
 	it, err := f.Rows(sheets[0])
 	if err != nil {
-		return nil, Invalid("file", "first sheet cannot be read: "+err.Error())
+		return nil, problem.Invalid("file", "first sheet cannot be read: "+err.Error())
 	}
 	defer it.Close()
 	var rows []row
 	for line := 1; it.Next(); line++ {
 		cells, err := it.Columns()
 		if err != nil {
-			return nil, Invalid("file", "first sheet cannot be read: "+err.Error())
+			return nil, problem.Invalid("file", "first sheet cannot be read: "+err.Error())
 		}
 		if len(cells) > maxXLSXColumns {
-			return nil, Invalid("file", fmt.Sprintf("has cells beyond column %d of the first sheet; keep statement, code and step in the first columns", maxXLSXColumns))
+			return nil, problem.Invalid("file", fmt.Sprintf("has cells beyond column %d of the first sheet; keep statement, code and step in the first columns", maxXLSXColumns))
 		}
 		if blank(cells) {
 			continue // the iterator gives missing rows as empty ones, so line stays the sheet's row number
@@ -164,7 +166,7 @@ func xlsxRows(data []byte) ([]row, error) {
 		rows = append(rows, row{line: line, cells: cells})
 	}
 	if err := it.Error(); err != nil {
-		return nil, Invalid("file", "first sheet cannot be read: "+err.Error())
+		return nil, problem.Invalid("file", "first sheet cannot be read: "+err.Error())
 	}
 	return rows, nil
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"odi/surveys/problem"
 )
 
 // xlsxOf builds a workbook whose first sheet holds rows, placing each row's
@@ -34,7 +36,7 @@ func xlsxOf(t testing.TB, rows [][]string, col string) []byte {
 }
 
 // FuzzReadOutcomesFile feeds arbitrary CSV and XLSX files to the outcomes
-// import. It must never panic, refuse only with a ValidationError (a 422),
+// import. It must never panic, refuse only with a problem.Validation (a 422),
 // and return at most MaxOutcomes rows, every cell trimmed.
 func FuzzReadOutcomesFile(f *testing.F) {
 	for _, seed := range []string{
@@ -55,9 +57,9 @@ func FuzzReadOutcomesFile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, isXLSX bool) {
 		rows, err := ReadOutcomesFile(data, isXLSX)
 		if err != nil {
-			var ve *ValidationError
+			var ve *problem.Validation
 			if !errors.As(err, &ve) || len(ve.Fields) == 0 {
-				t.Fatalf("error is not a ValidationError naming fields: %v", err)
+				t.Fatalf("error is not a problem.Validation naming fields: %v", err)
 			}
 			return
 		}
@@ -100,7 +102,7 @@ func TestWideXLSXIsRefusedCheaply(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	_, err = ReadOutcomesFile(buf.Bytes(), true)
 	runtime.ReadMemStats(&after)
-	var ve *ValidationError
+	var ve *problem.Validation
 	if !errors.As(err, &ve) || !strings.Contains(ve.Fields["file"], "beyond column") {
 		t.Fatalf("wide workbook: %v", err)
 	}

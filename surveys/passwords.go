@@ -11,6 +11,8 @@ import (
 	"github.com/trustelem/zxcvbn/frequency"
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
+
+	"odi/surveys/problem"
 )
 
 // Password rules: long enough that guessing is slow even at bcrypt's speed,
@@ -63,7 +65,7 @@ func hashPassword(p string) (string, error) {
 // the command line; people change their own with ChangePassword.
 func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
 	if msg := passwordProblem(password); msg != "" {
-		return Invalid("password", msg)
+		return problem.Invalid("password", msg)
 	}
 	hash, err := hashPassword(password)
 	if err != nil {
@@ -75,7 +77,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 			return fmt.Errorf("set password of user %d: %w", userID, res.Error)
 		}
 		if res.RowsAffected == 0 {
-			return ErrNotFound
+			return problem.ErrNotFound
 		}
 		return endSessions(tx, userID, "")
 	})
@@ -102,7 +104,7 @@ func (s *Store) ChangePassword(ctx context.Context, u *User, in PasswordChange, 
 		fields["confirm_password"] = "does not match the new password"
 	}
 	if len(fields) > 0 {
-		return &ValidationError{Fields: fields}
+		return &problem.Validation{Fields: fields}
 	}
 	hash, err := hashPassword(in.New)
 	if err != nil {
@@ -159,7 +161,7 @@ func (s *Store) CreatePasswordReset(ctx context.Context, admin *User, userID int
 }
 
 // PasswordResetUser is the account a reset link is for, while the link
-// works; an unknown, used or expired link is ErrNotFound.
+// works; an unknown, used or expired link is problem.ErrNotFound.
 func (s *Store) PasswordResetUser(ctx context.Context, token string) (*User, error) {
 	var row passwordReset
 	err := s.db.WithContext(ctx).Where("token_hash = ? AND expires_at > ?", HashSecret(token), time.Now().UTC()).Take(&row).Error
@@ -174,7 +176,7 @@ func (s *Store) PasswordResetUser(ctx context.Context, token string) (*User, err
 // disabled: the link changes the password only.
 func (s *Store) ResetPassword(ctx context.Context, token, password string) (*User, error) {
 	if msg := passwordProblem(password); msg != "" {
-		return nil, Invalid("password", msg)
+		return nil, problem.Invalid("password", msg)
 	}
 	hash, err := hashPassword(password)
 	if err != nil {
@@ -194,7 +196,7 @@ func (s *Store) ResetPassword(ctx context.Context, token, password string) (*Use
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrNotFound
+			return problem.ErrNotFound
 		}
 		userID = row.UserID
 		if err := tx.Model(&User{}).Where("id = ?", userID).Update("password_hash", hash).Error; err != nil {
@@ -202,8 +204,8 @@ func (s *Store) ResetPassword(ctx context.Context, token, password string) (*Use
 		}
 		return endSessions(tx, userID, "")
 	})
-	if errors.Is(err, ErrNotFound) {
-		return nil, ErrNotFound
+	if errors.Is(err, problem.ErrNotFound) {
+		return nil, problem.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reset password: %w", err)

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+
+	"odi/surveys/problem"
 )
 
 // Question kinds.
@@ -128,8 +130,8 @@ func (in QuestionInput) normalise() (Question, error) {
 		}
 		in = t
 	}
-	if err := check(in); err != nil {
-		var ve *ValidationError
+	if err := problem.Check(in); err != nil {
+		var ve *problem.Validation
 		if !errors.As(err, &ve) {
 			return Question{}, err
 		}
@@ -164,7 +166,7 @@ func (in QuestionInput) normalise() (Question, error) {
 	}
 	if !slices.Contains(kinds, q.Kind) {
 		set("kind", "must be one of: "+strings.Join(kinds, ", "))
-		return Question{}, &ValidationError{Fields: fields}
+		return Question{}, &problem.Validation{Fields: fields}
 	}
 	choice := q.Kind == KindSingle || q.Kind == KindMulti
 	if choice && len(q.Options) < 2 {
@@ -219,7 +221,7 @@ func (in QuestionInput) normalise() (Question, error) {
 		set("quotas", "only segment questions have quotas")
 	}
 	if len(fields) > 0 {
-		return Question{}, &ValidationError{Fields: fields}
+		return Question{}, &problem.Validation{Fields: fields}
 	}
 	if q.Options == nil {
 		q.Options = []string{}
@@ -248,7 +250,7 @@ func (s *Store) AddQuestion(ctx context.Context, u *User, studyID int64, in Ques
 			return err
 		}
 		if n > 0 {
-			return Invalid("key", q.Key+" is already used by another question")
+			return problem.Invalid("key", q.Key+" is already used by another question")
 		}
 		var count int64
 		if err := tx.Model(&Question{}).Where("study_id = ?", st.ID).Count(&count).Error; err != nil {
@@ -280,7 +282,7 @@ func (s *Store) UpdateQuestion(ctx context.Context, u *User, studyID int64, key 
 				return err
 			}
 			if n > 0 {
-				return Invalid("key", q.Key+" is already used by another question")
+				return problem.Invalid("key", q.Key+" is already used by another question")
 			}
 		}
 		q.ID, q.StudyID, q.Position = old.ID, st.ID, old.Position
@@ -300,7 +302,7 @@ func (s *Store) DeleteQuestion(ctx context.Context, u *User, studyID int64, key 
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrNotFound
+			return problem.ErrNotFound
 		}
 		return nil
 	})

@@ -19,6 +19,8 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+
+	"odi/surveys/problem"
 )
 
 // Response statuses and sources.
@@ -246,7 +248,7 @@ func (f *form) public() (*Survey, error) {
 	case StatusClosed:
 		return f.survey, ErrClosed
 	}
-	return nil, ErrNotFound
+	return nil, problem.ErrNotFound
 }
 
 // PreviewSurvey is the survey of a study u may see, published or not, as its
@@ -367,12 +369,12 @@ func (p *problems) add(field, msg string) {
 	(*p)[field] = msg
 }
 
-// err is the ValidationError of what was collected, nil for nothing.
+// err is the problem.Validation of what was collected, nil for nothing.
 func (p problems) err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	return &ValidationError{Fields: p}
+	return &problem.Validation{Fields: p}
 }
 
 // merge writes a sent rating into dst, or names field as bad.
@@ -562,22 +564,22 @@ func (s *Store) resumeMAC(ctx context.Context, studyID int64, respondentID strin
 }
 
 // resumedBy is the respondent a resume token of studyID names, or
-// ErrNotFound when the token was not made for that study here.
+// problem.ErrNotFound when the token was not made for that study here.
 func (s *Store) resumedBy(ctx context.Context, studyID int64, token string) (string, error) {
 	i := strings.LastIndexByte(token, '.')
 	if i <= 0 {
-		return "", ErrNotFound
+		return "", problem.ErrNotFound
 	}
 	given, err := base64.RawURLEncoding.DecodeString(token[i+1:])
 	if err != nil {
-		return "", ErrNotFound
+		return "", problem.ErrNotFound
 	}
 	want, err := s.resumeMAC(ctx, studyID, token[:i])
 	if err != nil {
 		return "", err
 	}
 	if !hmac.Equal(given, want) {
-		return "", ErrNotFound
+		return "", problem.ErrNotFound
 	}
 	return token[:i], nil
 }
@@ -599,7 +601,7 @@ func (s *Store) submit(ctx context.Context, slug string, in *Submission) (*Submi
 		return nil, false, err
 	}
 	if f.status != StatusOpen && f.status != StatusClosed {
-		return nil, false, ErrNotFound
+		return nil, false, problem.ErrNotFound
 	}
 	now := time.Now().UTC()
 	// Respondent ids of link responses grow with time (UUIDv7), so each new
@@ -718,7 +720,7 @@ func (s *Store) Check(ctx context.Context, slug string, in Submission) error {
 		return ErrClosed
 	}
 	if f.status != StatusOpen {
-		return ErrNotFound
+		return problem.ErrNotFound
 	}
 	return f.apply(&in, &Response{}).err()
 }
@@ -746,7 +748,7 @@ func (s *Store) Update(ctx context.Context, slug, token string, in Submission) (
 			return notFound(err)
 		}
 		if r.Status != InProgress {
-			return fmt.Errorf("%w: this response is already %s", ErrConflict, strings.ReplaceAll(r.Status, "_", " "))
+			return fmt.Errorf("%w: this response is already %s", problem.ErrConflict, strings.ReplaceAll(r.Status, "_", " "))
 		}
 		if err := f.apply(&in, &r).err(); err != nil {
 			return err

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"odi/surveys/cluster"
+	"odi/surveys/problem"
 )
 
 // Segmentation is a saved needs-based segmentation: each member respondent is
@@ -75,15 +76,15 @@ type SegmentationInput struct {
 // SaveSegmentation stores a segmentation; its key must not clash with a
 // profile question, since both name a way to split results.
 func (s *Store) SaveSegmentation(ctx context.Context, u *User, studyID int64, in SegmentationInput) (*Segmentation, error) {
-	if err := check(in); err != nil {
+	if err := problem.Check(in); err != nil {
 		return nil, err
 	}
 	if !keyPattern.MatchString(in.Key) {
-		return nil, Invalid("key", "must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)")
+		return nil, problem.Invalid("key", "must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)")
 	}
 	for id, seg := range in.Members {
 		if seg < 0 || seg >= len(in.Labels) {
-			return nil, Invalid("members", fmt.Sprintf("%s is in segment %d, but there are %d labels", id, seg, len(in.Labels)))
+			return nil, problem.Invalid("members", fmt.Sprintf("%s is in segment %d, but there are %d labels", id, seg, len(in.Labels)))
 		}
 	}
 	d, err := s.studyDesign(ctx, u, studyID)
@@ -92,7 +93,7 @@ func (s *Store) SaveSegmentation(ctx context.Context, u *User, studyID int64, in
 	}
 	for _, q := range d.Questions {
 		if q.Key == in.Key {
-			return nil, Invalid("key", in.Key+" is already a profile question")
+			return nil, problem.Invalid("key", in.Key+" is already a profile question")
 		}
 	}
 	labels := make([]string, len(in.Labels))
@@ -106,7 +107,7 @@ func (s *Store) SaveSegmentation(ctx context.Context, u *User, studyID int64, in
 			return err
 		}
 		if n > 0 {
-			return Invalid("key", in.Key+" is already a saved segmentation")
+			return problem.Invalid("key", in.Key+" is already a saved segmentation")
 		}
 		return tx.Create(sg).Error
 	})
@@ -134,7 +135,7 @@ type CanvasProfile struct {
 }
 
 // Canvas is the canvas of segment (a group key such as "s2") of the saved
-// segmentation key; an unknown segmentation or segment is ErrNotFound.
+// segmentation key; an unknown segmentation or segment is problem.ErrNotFound.
 func (s *Store) Canvas(ctx context.Context, u *User, studyID int64, key, segment string) (*Canvas, error) {
 	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
@@ -149,12 +150,12 @@ func (s *Store) canvas(ctx context.Context, d *Design, key, segment string) (*Ca
 		return nil, err
 	}
 	if sg == nil {
-		return nil, ErrNotFound
+		return nil, problem.ErrNotFound
 	}
 	sp := sg.splitter()
 	at := slices.Index(sp.keys, segment)
 	if at < 0 {
-		return nil, ErrNotFound
+		return nil, problem.ErrNotFound
 	}
 	opps, err := s.opportunities(ctx, d, OpportunityQuery{SegmentBy: key})
 	if err != nil {

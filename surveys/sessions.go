@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"odi/surveys/problem"
 )
 
 // SessionLifetime is how long a login lasts.
@@ -36,10 +38,10 @@ func (s *Store) CreateSession(ctx context.Context, u *User) (string, error) {
 }
 
 // SessionUser is the user a session id belongs to; an unknown or expired
-// session, or one of a disabled user, is ErrUnauthorized.
+// session, or one of a disabled user, is problem.ErrUnauthorized.
 func (s *Store) SessionUser(ctx context.Context, id string) (*User, error) {
 	if id == "" {
-		return nil, ErrUnauthorized
+		return nil, problem.ErrUnauthorized
 	}
 	var u User
 	err := s.db.WithContext(ctx).Table("users").Select("users.*").
@@ -47,7 +49,7 @@ func (s *Store) SessionUser(ctx context.Context, id string) (*User, error) {
 		Where("sessions.id_hash = ? AND sessions.expires_at > ? AND users.disabled_at IS NULL", HashSecret(id), time.Now().UTC()).
 		Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrUnauthorized
+		return nil, problem.ErrUnauthorized
 	}
 	if err != nil {
 		return nil, fmt.Errorf("look up session: %w", err)

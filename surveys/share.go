@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"odi/surveys/problem"
 )
 
 // Share is a read-only link to one study's results for stakeholders.
@@ -34,7 +36,7 @@ type ShareInput struct {
 
 // CreateShare makes a share link and returns its token, shown once.
 func (s *Store) CreateShare(ctx context.Context, u *User, studyID int64, in ShareInput) (string, *Share, error) {
-	if err := check(in); err != nil {
+	if err := problem.Check(in); err != nil {
 		return "", nil, err
 	}
 	d, err := s.studyDesign(ctx, u, studyID)
@@ -43,11 +45,11 @@ func (s *Store) CreateShare(ctx context.Context, u *User, studyID int64, in Shar
 	}
 	if in.SegmentBy != "" {
 		if _, err := s.splitterFor(ctx, d, in.SegmentBy); err != nil {
-			return "", nil, Invalid("segment_by", err.Error())
+			return "", nil, problem.Invalid("segment_by", err.Error())
 		}
 	}
 	if in.ExpiresAt != nil && !in.ExpiresAt.After(time.Now()) {
-		return "", nil, Invalid("expires_at", "must be in the future")
+		return "", nil, problem.Invalid("expires_at", "must be in the future")
 	}
 	token := NewSecret("")
 	sh := &Share{StudyID: studyID, TokenHash: HashSecret(token), SegmentBy: in.SegmentBy, IncludeResponses: in.IncludeResponses,
@@ -96,13 +98,13 @@ func (s *Store) RevokeShare(ctx context.Context, u *User, studyID, shareID int64
 		return fmt.Errorf("revoke share %d: %w", shareID, res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return ErrNotFound
+		return problem.ErrNotFound
 	}
 	return nil
 }
 
 // SharedStudy resolves a share token to its link and the study's design; an
-// unknown, revoked or expired token is ErrNotFound and reveals nothing. The
+// unknown, revoked or expired token is problem.ErrNotFound and reveals nothing. The
 // token is looked up by its hash, never compared in the clear.
 func (s *Store) SharedStudy(ctx context.Context, token string) (*Share, *Design, error) {
 	var sh Share
@@ -138,7 +140,7 @@ func (s *Store) SharedOpportunities(ctx context.Context, sh *Share, d *Design, s
 			return nil, err
 		}
 		if !slices.ContainsFunc(splits, func(sp Split) bool { return sp.Key == segmentBy }) {
-			return nil, Invalid("segment_by", segmentBy+" is not a segment question or saved segmentation of this study")
+			return nil, problem.Invalid("segment_by", segmentBy+" is not a segment question or saved segmentation of this study")
 		}
 	}
 	return s.opportunities(ctx, d, OpportunityQuery{SegmentBy: segmentBy})
@@ -169,10 +171,10 @@ func (s *Store) SharedSegmentations(ctx context.Context, sh *Share, d *Design) (
 }
 
 // SharedCanvas is the canvas of one saved segment for a stakeholder, when
-// the link shows that segmentation; anything else is ErrNotFound.
+// the link shows that segmentation; anything else is problem.ErrNotFound.
 func (s *Store) SharedCanvas(ctx context.Context, sh *Share, d *Design, key, segment string) (*Canvas, error) {
 	if sh.SegmentBy != "" && sh.SegmentBy != key {
-		return nil, ErrNotFound
+		return nil, problem.ErrNotFound
 	}
 	return s.canvas(ctx, d, key, segment)
 }

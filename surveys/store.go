@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"odi/migrations"
+	"odi/surveys/problem"
 )
 
 // Store keeps everything odi knows, in SQLite or PostgreSQL, with one method per use case.
@@ -127,7 +128,7 @@ func (s *Store) Close() error {
 
 func notFound(err error) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return ErrNotFound
+		return problem.ErrNotFound
 	}
 	return err
 }

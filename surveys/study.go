@@ -13,6 +13,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"odi/surveys/problem"
 )
 
 // Study statuses.
@@ -167,7 +169,7 @@ var sqliteTimes = []string{
 	time.RFC3339Nano,
 }
 
-// Study loads one study if u may see it; anyone else gets ErrNotFound so that
+// Study loads one study if u may see it; anyone else gets problem.ErrNotFound so that
 // the existence of other people's studies is not revealed.
 func (s *Store) Study(ctx context.Context, u *User, id int64) (*Study, error) {
 	var st Study
@@ -233,8 +235,8 @@ var DefaultForces = ForcesWording{
 // answered it: sending it unchanged is fine.
 func (in StudyInput) apply(st *Study, creating bool) error {
 	fields := map[string]string{}
-	if err := check(in); err != nil {
-		var ve *ValidationError
+	if err := problem.Check(in); err != nil {
+		var ve *problem.Validation
 		if !errors.As(err, &ve) {
 			return err
 		}
@@ -318,15 +320,17 @@ func (in StudyInput) apply(st *Study, creating bool) error {
 	if in.RedirectURL != nil {
 		// Empty clears it; anything else is where a panel sends respondents.
 		st.RedirectURL = strings.TrimSpace(*in.RedirectURL)
-		if st.RedirectURL != "" && validate.Var(st.RedirectURL, "http_url") != nil {
-			set("redirect_url", "must be an http(s) URL")
+		if st.RedirectURL != "" {
+			if msg := problem.Rule(st.RedirectURL, "http_url"); msg != "" {
+				set("redirect_url", msg)
+			}
 		}
 	}
 	if in.TargetN != nil {
 		st.TargetN = *in.TargetN
 	}
 	if len(fields) > 0 {
-		return &ValidationError{Fields: fields}
+		return &problem.Validation{Fields: fields}
 	}
 	return nil
 }
@@ -398,7 +402,7 @@ func (s *Store) DeleteStudy(ctx context.Context, u *User, id int64) error {
 		return fmt.Errorf("delete study %d: %w", id, res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return ErrNotFound
+		return problem.ErrNotFound
 	}
 	return nil
 }
@@ -435,14 +439,14 @@ func (s *Store) Members(ctx context.Context, u *User, studyID int64) ([]Member, 
 func CanManageMembers(u *User, st *Study) bool { return u.IsAdmin() || st.OwnerID == u.ID }
 
 // managedStudy loads a study whose collaborators u may change; anyone else,
-// collaborators included, gets ErrNotFound, as for deleting the study.
+// collaborators included, gets problem.ErrNotFound, as for deleting the study.
 func (s *Store) managedStudy(ctx context.Context, u *User, id int64) (*Study, error) {
 	st, err := s.Study(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
 	if !CanManageMembers(u, st) {
-		return nil, ErrNotFound
+		return nil, problem.ErrNotFound
 	}
 	return st, nil
 }
@@ -455,17 +459,17 @@ func (s *Store) AddMember(ctx context.Context, u *User, studyID int64, in Member
 		return nil, err
 	}
 	if strings.TrimSpace(in.Email) == "" {
-		return nil, Invalid("email", "is required")
+		return nil, problem.Invalid("email", "is required")
 	}
 	user, err := s.UserByEmail(ctx, in.Email)
-	if errors.Is(err, ErrNotFound) {
-		return nil, Invalid("email", "no account with this email")
+	if errors.Is(err, problem.ErrNotFound) {
+		return nil, problem.Invalid("email", "no account with this email")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("add member to study %d: %w", studyID, err)
 	}
 	if user.ID == st.OwnerID {
-		return nil, Invalid("email", "owns this study already")
+		return nil, problem.Invalid("email", "owns this study already")
 	}
 	err = s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
 		Create(&studyMember{StudyID: studyID, UserID: user.ID}).Error
@@ -487,7 +491,7 @@ func (s *Store) RemoveMember(ctx context.Context, u *User, studyID, userID int64
 			return fmt.Errorf("remove member %d from study %d: %w", userID, studyID, res.Error)
 		}
 		if res.RowsAffected == 0 {
-			return ErrNotFound
+			return problem.ErrNotFound
 		}
 		return revokeSharesBy(tx, userID, studyID, time.Now().UTC())
 	})
@@ -509,14 +513,14 @@ func (s *Store) Publish(ctx context.Context, u *User, id int64) (*Study, error) 
 		case StatusOpen:
 			return nil
 		case StatusClosed:
-			return fmt.Errorf("%w: the study is closed: reopen it to take responses again", ErrConflict)
+			return fmt.Errorf("%w: the study is closed: reopen it to take responses again", problem.ErrConflict)
 		}
 		var n int64
 		if err := tx.Model(&Outcome{}).Where("study_id = ?", st.ID).Count(&n).Error; err != nil {
 			return err
 		}
 		if n == 0 {
-			return Invalid("outcomes", "add at least one outcome before publishing")
+			return problem.Invalid("outcomes", "add at least one outcome before publishing")
 		}
 		now := s.db.NowFunc()
 		slug := newSlug()
@@ -529,7 +533,7 @@ func (s *Store) Publish(ctx context.Context, u *User, id int64) (*Study, error) 
 func (s *Store) Reopen(ctx context.Context, u *User, id int64) (*Study, error) {
 	return s.transition(ctx, u, id, "reopen", func(tx *gorm.DB, st *Study) error {
 		if st.Status != StatusClosed {
-			return fmt.Errorf("%w: only a closed study can be reopened, and this one is %s", ErrConflict, st.Status)
+			return fmt.Errorf("%w: only a closed study can be reopened, and this one is %s", problem.ErrConflict, st.Status)
 		}
 		st.Status, st.ClosedAt = StatusOpen, nil
 		return tx.Save(st).Error
@@ -541,7 +545,7 @@ func (s *Store) CloseStudy(ctx context.Context, u *User, id int64) (*Study, erro
 	return s.transition(ctx, u, id, "close", func(tx *gorm.DB, st *Study) error {
 		switch st.Status {
 		case StatusDraft:
-			return fmt.Errorf("%w: a draft study is not open", ErrConflict)
+			return fmt.Errorf("%w: a draft study is not open", problem.ErrConflict)
 		case StatusClosed:
 			return nil
 		}
@@ -576,7 +580,7 @@ func (s *Store) Duplicate(ctx context.Context, u *User, id int64) (*Study, error
 	}
 	// Only a study stored before the cap can hold more outcomes than it.
 	if n := len(d.Outcomes); n > MaxOutcomes {
-		return nil, Invalid("outcomes", fmt.Sprintf("this study has %d outcomes; a study holds at most %d, so a copy would be refused: export it and import the outcomes to keep in a new study", n, MaxOutcomes))
+		return nil, problem.Invalid("outcomes", fmt.Sprintf("this study has %d outcomes; a study holds at most %d, so a copy would be refused: export it and import the outcomes to keep in a new study", n, MaxOutcomes))
 	}
 	cp := d.Study
 	cp.ID, cp.OwnerID, cp.Status, cp.Slug, cp.PublishedAt, cp.ClosedAt = 0, u.ID, StatusDraft, nil, nil, nil

@@ -11,6 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
+
+	"odi/surveys/problem"
 )
 
 func TestUnavailableTellsOutagesFromBugs(t *testing.T) {
@@ -37,8 +39,8 @@ func TestUnavailableTellsOutagesFromBugs(t *testing.T) {
 		{"server gone mid-reply", fmt.Errorf("query: %w", io.ErrUnexpectedEOF), true},
 		{"pgx connection closed", fmt.Errorf("exec: %w", pgconn.ErrConnClosed), true},
 		{"store closing", errStoreClosed, true},
-		{"not found", ErrNotFound, false},
-		{"validation", Invalid("name", "is required"), false},
+		{"not found", problem.ErrNotFound, false},
+		{"validation", problem.Invalid("name", "is required"), false},
 		{"a bug", errors.New("index out of range"), false},
 		{"nil", nil, false},
 	}

@@ -14,6 +14,8 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
+
+	"odi/surveys/problem"
 )
 
 // Roles a user can have.
@@ -59,7 +61,7 @@ func (s *Store) CreateUser(ctx context.Context, in NewUser) (*User, error) {
 	return s.createUser(ctx, in, false)
 }
 
-// CreateFirstAdmin adds the first account, and fails with ErrNotFound once any
+// CreateFirstAdmin adds the first account, and fails with problem.ErrNotFound once any
 // account exists, so a setup link raced twice still makes one admin.
 func (s *Store) CreateFirstAdmin(ctx context.Context, in NewUser) (*User, error) {
 	in.Role = RoleAdmin
@@ -69,8 +71,8 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, in NewUser) (*User, error)
 // check reports every bad field of a new account at once.
 func (in NewUser) check() error {
 	fields := map[string]string{}
-	if err := check(in); err != nil {
-		var ve *ValidationError
+	if err := problem.Check(in); err != nil {
+		var ve *problem.Validation
 		if !errors.As(err, &ve) {
 			return err
 		}
@@ -80,7 +82,7 @@ func (in NewUser) check() error {
 		fields["password"] = msg
 	}
 	if len(fields) > 0 {
-		return &ValidationError{Fields: fields}
+		return &problem.Validation{Fields: fields}
 	}
 	return nil
 }
@@ -106,13 +108,13 @@ func (s *Store) createUser(ctx context.Context, in NewUser, onlyIfNone bool) (*U
 			return err
 		}
 		if onlyIfNone && total > 0 {
-			return ErrNotFound
+			return problem.ErrNotFound
 		}
 		if err := tx.Model(&User{}).Where("email = ?", u.Email).Count(&same).Error; err != nil {
 			return err
 		}
 		if same > 0 {
-			return Invalid("email", "is already registered")
+			return problem.Invalid("email", "is already registered")
 		}
 		return tx.Create(u).Error
 	})
@@ -163,15 +165,15 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("odi-timing-equaliser"), b
 // wrong password does, after the same bcrypt work.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	u, err := s.UserByEmail(ctx, email)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, problem.ErrNotFound) {
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return nil, ErrUnauthorized
+		return nil, problem.ErrUnauthorized
 	}
 	if err != nil {
 		return nil, fmt.Errorf("authenticate: %w", err)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || u.DisabledAt != nil {
-		return nil, ErrUnauthorized
+		return nil, problem.ErrUnauthorized
 	}
 	return u, nil
 }
@@ -202,7 +204,7 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, name string) (str
 		name = "token"
 	}
 	if len(name) > 100 {
-		return "", nil, Invalid("name", "must be at most 100 characters")
+		return "", nil, problem.Invalid("name", "must be at most 100 characters")
 	}
 	plain := NewSecret("odi_")
 	t := &APIToken{UserID: userID, Name: name, TokenHash: HashSecret(plain)}
@@ -238,19 +240,19 @@ func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) error {
 		return fmt.Errorf("revoke token %d: %w", tokenID, res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return ErrNotFound
+		return problem.ErrNotFound
 	}
 	return nil
 }
 
 // UserByToken resolves a bearer token to its user; revoked or unknown tokens,
-// and tokens of a disabled user, are ErrUnauthorized. The lookup is by hash,
+// and tokens of a disabled user, are problem.ErrUnauthorized. The lookup is by hash,
 // so no token is ever compared in the clear.
 func (s *Store) UserByToken(ctx context.Context, plain string) (*User, error) {
 	var t APIToken
 	err := s.db.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL", HashSecret(plain)).First(&t).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrUnauthorized
+		return nil, problem.ErrUnauthorized
 	}
 	if err != nil {
 		return nil, fmt.Errorf("look up token: %w", err)
@@ -266,7 +268,7 @@ func (s *Store) UserByToken(ctx context.Context, plain string) (*User, error) {
 		return nil, err
 	}
 	if u.DisabledAt != nil {
-		return nil, ErrUnauthorized
+		return nil, problem.ErrUnauthorized
 	}
 	return u, nil
 }
@@ -296,7 +298,7 @@ func (s *Store) EnableUser(ctx context.Context, userID int64) error {
 		return fmt.Errorf("enable user %d: %w", userID, res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return ErrNotFound
+		return problem.ErrNotFound
 	}
 	return nil
 }
@@ -339,7 +341,7 @@ func checkRemovable(tx *gorm.DB, admin *User, userID int64, verb string) error {
 		return notFound(err)
 	}
 	if admin != nil && admin.ID == userID {
-		return fmt.Errorf("%w: you cannot %s your own account", ErrConflict, verb)
+		return fmt.Errorf("%w: you cannot %s your own account", problem.ErrConflict, verb)
 	}
 	if target.IsAdmin() && target.DisabledAt == nil {
 		var admins int64
@@ -347,7 +349,7 @@ func checkRemovable(tx *gorm.DB, admin *User, userID int64, verb string) error {
 			return err
 		}
 		if admins <= 1 {
-			return fmt.Errorf("%w: %s is the last admin who can log in", ErrConflict, target.Email)
+			return fmt.Errorf("%w: %s is the last admin who can log in", problem.ErrConflict, target.Email)
 		}
 	}
 	return nil

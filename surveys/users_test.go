@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 	"odi/surveys/surveystest"
 )
 
@@ -22,10 +23,10 @@ func TestUsersAndTokens(t *testing.T) {
 		if _, err := s.Authenticate(ctx, "ANA@example.com", "correct horse"); err != nil {
 			t.Fatalf("right password refused: %v", err)
 		}
-		if _, err := s.Authenticate(ctx, "ana@example.com", "wrong"); !errors.Is(err, surveys.ErrUnauthorized) {
+		if _, err := s.Authenticate(ctx, "ana@example.com", "wrong"); !errors.Is(err, problem.ErrUnauthorized) {
 			t.Fatalf("wrong password: got %v", err)
 		}
-		if _, err := s.Authenticate(ctx, "nobody@example.com", "x"); !errors.Is(err, surveys.ErrUnauthorized) {
+		if _, err := s.Authenticate(ctx, "nobody@example.com", "x"); !errors.Is(err, problem.ErrUnauthorized) {
 			t.Fatalf("unknown email: got %v", err)
 		}
 
@@ -40,13 +41,13 @@ func TestUsersAndTokens(t *testing.T) {
 		if err != nil || got.ID != u.ID {
 			t.Fatalf("token lookup: %v %v", got, err)
 		}
-		if err := s.RevokeToken(ctx, u.ID+1, tok.ID); !errors.Is(err, surveys.ErrNotFound) {
+		if err := s.RevokeToken(ctx, u.ID+1, tok.ID); !errors.Is(err, problem.ErrNotFound) {
 			t.Fatalf("someone else revoking: got %v", err)
 		}
 		if err := s.RevokeToken(ctx, u.ID, tok.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.UserByToken(ctx, plain); !errors.Is(err, surveys.ErrUnauthorized) {
+		if _, err := s.UserByToken(ctx, plain); !errors.Is(err, problem.ErrUnauthorized) {
 			t.Fatalf("revoked token still works: %v", err)
 		}
 	})
@@ -55,9 +56,9 @@ func TestUsersAndTokens(t *testing.T) {
 func TestCreateUserNamesEveryBadField(t *testing.T) {
 	s := surveystest.SQLite(t)
 	_, err := s.CreateUser(context.Background(), surveys.NewUser{Email: "not-an-email", Password: "short", Role: "boss"})
-	var ve *surveys.ValidationError
+	var ve *problem.Validation
 	if !errors.As(err, &ve) {
-		t.Fatalf("want ValidationError, got %v", err)
+		t.Fatalf("want problem.Validation, got %v", err)
 	}
 	want := map[string]string{
 		"email":    "must be an email address",
@@ -79,7 +80,7 @@ func TestDuplicateEmailIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := s.CreateUser(ctx, in)
-	var ve *surveys.ValidationError
+	var ve *problem.Validation
 	if !errors.As(err, &ve) || ve.Fields["email"] != "is already registered" {
 		t.Fatalf("got %v", err)
 	}
@@ -92,7 +93,7 @@ func TestFirstAdminOnlyWhileNoAccountExists(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := s.CreateFirstAdmin(ctx, surveys.NewUser{Email: "b@example.com", Password: "olive-kettle-93"})
-	if !errors.Is(err, surveys.ErrNotFound) {
+	if !errors.Is(err, problem.ErrNotFound) {
 		t.Fatalf("second first-admin: got %v", err)
 	}
 }

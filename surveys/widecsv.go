@@ -16,6 +16,8 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+
+	"odi/surveys/problem"
 )
 
 // The wide responses file is both the export and the import format:
@@ -201,7 +203,7 @@ func (s *Store) ImportResponses(ctx context.Context, u *User, studyID int64, dat
 				}
 				fields["respondent_id "+id] = "is already in this study"
 			}
-			return &ValidationError{Fields: fields}
+			return &problem.Validation{Fields: fields}
 		}
 		seq, err := nextSeq(tx, studyID)
 		if err != nil {
@@ -273,10 +275,10 @@ func (d *Design) parseWide(data io.Reader) ([]Response, error) {
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, Invalid("file", "is empty")
+		return nil, problem.Invalid("file", "is empty")
 	}
 	if err != nil {
-		return nil, Invalid("file", "is not valid CSV: "+err.Error())
+		return nil, problem.Invalid("file", "is not valid CSV: "+err.Error())
 	}
 	header = slices.Clone(header)
 	type column struct {
@@ -336,7 +338,7 @@ func (d *Design) parseWide(data io.Reader) ([]Response, error) {
 		fields["file"] = "needs respondent_id and status columns"
 	}
 	if len(fields) > 0 {
-		return nil, &ValidationError{Fields: fields}
+		return nil, &problem.Validation{Fields: fields}
 	}
 	now := time.Now().UTC()
 	var out []Response
@@ -433,10 +435,10 @@ func (d *Design) parseWide(data io.Reader) ([]Response, error) {
 		out = append(out, r)
 	}
 	if len(fields) > 0 {
-		return nil, &ValidationError{Fields: fields}
+		return nil, &problem.Validation{Fields: fields}
 	}
 	if len(out) == 0 {
-		return nil, Invalid("file", "has no response rows")
+		return nil, problem.Invalid("file", "has no response rows")
 	}
 	return out, nil
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"odi/surveys/problem"
 )
 
 // fuzzDesign is a fixed study with one question of every kind, outcome slots
@@ -30,7 +32,7 @@ func fuzzDesign() *Design {
 }
 
 // FuzzParseWide feeds arbitrary files to the responses import. It must never
-// panic; it refuses with a ValidationError (a 422 naming the cell) or returns
+// panic; it refuses with a problem.Validation (a 422 naming the cell) or returns
 // rows that are all valid; and exporting what it returned and importing that
 // again gives the same responses.
 func FuzzParseWide(f *testing.F) {
@@ -59,9 +61,9 @@ func FuzzParseWide(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rows, err := d.parseWide(bytes.NewReader(data))
 		if err != nil {
-			var ve *ValidationError
+			var ve *problem.Validation
 			if !errors.As(err, &ve) || len(ve.Fields) == 0 {
-				t.Fatalf("error is not a ValidationError naming fields: %v", err)
+				t.Fatalf("error is not a problem.Validation naming fields: %v", err)
 			}
 			return
 		}

@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"gorm.io/gorm"
+
+	"odi/surveys/problem"
 )
 
 // maxBatch bounds how many response writes share one transaction.
@@ -241,7 +243,7 @@ func (b *batch) open(f *form) error {
 	case StatusClosed:
 		return ErrClosed
 	}
-	return ErrNotFound
+	return problem.ErrNotFound
 }
 
 // seq numbers the batch's writes of a study's responses. They commit

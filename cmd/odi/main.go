@@ -29,6 +29,7 @@ import (
 
 	"odi/app"
 	"odi/surveys"
+	"odi/surveys/problem"
 	"odi/surveys/sample"
 )
 
@@ -239,7 +240,7 @@ func tokenRevoke(args []string, stdout io.Writer) error {
 	switch {
 	case *id > 0 && *email == "" && *name == "":
 		t, err := store.Token(ctx, *id)
-		if errors.Is(err, surveys.ErrNotFound) {
+		if errors.Is(err, problem.ErrNotFound) {
 			return fmt.Errorf("no token with id %d", *id)
 		}
 		if err != nil {
@@ -289,7 +290,7 @@ func tokenRevoke(args []string, stdout io.Writer) error {
 // account loads the account with an email, or says there is none.
 func account(ctx context.Context, store *surveys.Store, email string) (*surveys.User, error) {
 	u, err := store.UserByEmail(ctx, email)
-	if errors.Is(err, surveys.ErrNotFound) {
+	if errors.Is(err, problem.ErrNotFound) {
 		return nil, fmt.Errorf("no account with email %q", email)
 	}
 	return u, err

@@ -1,4 +1,4 @@
-package surveys
+package problem
 
 import (
 	"errors"
@@ -27,9 +27,10 @@ func newValidator() *validator.Validate {
 	return v
 }
 
-// check runs the struct's validate tags and turns failures into a ValidationError
-// keyed by the JSON path of each field ("job.when", "options[2]").
-func check(v any) error {
+// Check runs the struct's validate tags and turns failures into a Validation
+// keyed by the JSON path of each field ("job.when", "options[2]"), each with
+// the one message of its rule.
+func Check(v any) error {
 	err := validate.Struct(v)
 	if err == nil {
 		return nil
@@ -46,7 +47,21 @@ func check(v any) error {
 		}
 		fields[ns] = ruleMessage(fe)
 	}
-	return &ValidationError{Fields: fields}
+	return &Validation{Fields: fields}
+}
+
+// Rule checks one value against a validate tag ("http_url", "email") and
+// says what is wrong with it, in the words Check would use, or "".
+func Rule(v any, tag string) string {
+	err := validate.Var(v, tag)
+	var verrs validator.ValidationErrors
+	if errors.As(err, &verrs) && len(verrs) > 0 {
+		return ruleMessage(verrs[0])
+	}
+	if err != nil {
+		return "is not valid"
+	}
+	return ""
 }
 
 func ruleMessage(fe validator.FieldError) string {
