@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 )
 
 // The access matrix: every route of routeTable × every kind of caller, with the
@@ -80,8 +81,8 @@ func accessName(a access) string {
 type accessWorld struct {
 	t                      *testing.T
 	s                      *Server
-	owner, stranger, admin *surveys.User
-	colleague              *surveys.User     // a collaborator on every fixture's study
+	owner, stranger, admin *accounts.User
+	colleague              *accounts.User    // a collaborator on every fixture's study
 	tokens                 map[string]string // user email -> API token
 	elsewhere              string            // the resume token of a respondent of another study
 }
@@ -98,11 +99,11 @@ type accessFixture struct {
 func newAccessWorld(t *testing.T) *accessWorld {
 	s := newTestServer(t)
 	w := &accessWorld{t: t, s: s, tokens: map[string]string{}}
-	w.owner = mustUser(t, s, "owner@example.com", surveys.RoleResearcher)
-	w.stranger = mustUser(t, s, "stranger@example.com", surveys.RoleResearcher)
-	w.admin = mustUser(t, s, "admin@example.com", surveys.RoleAdmin)
-	w.colleague = mustUser(t, s, "colleague@example.com", surveys.RoleResearcher)
-	for _, u := range []*surveys.User{w.owner, w.stranger, w.admin} {
+	w.owner = mustUser(t, s, "owner@example.com", accounts.RoleResearcher)
+	w.stranger = mustUser(t, s, "stranger@example.com", accounts.RoleResearcher)
+	w.admin = mustUser(t, s, "admin@example.com", accounts.RoleAdmin)
+	w.colleague = mustUser(t, s, "colleague@example.com", accounts.RoleResearcher)
+	for _, u := range []*accounts.User{w.owner, w.stranger, w.admin} {
 		w.tokens[u.Email] = mustToken(t, s, u)
 	}
 	w.elsewhere = w.fixture().resumeToken
@@ -144,10 +145,10 @@ func (w *accessWorld) fixture() *accessFixture {
 	tok, sh, err := st.CreateShare(ctx, w.owner, f.studyID, surveys.ShareInput{})
 	must(err)
 	f.shareID, f.shareToken = sh.ID, tok
-	_, spare, err := st.CreateToken(ctx, w.owner.ID, "spare")
+	_, spare, err := st.Accounts().CreateToken(ctx, w.owner.ID, "spare")
 	must(err)
 	f.tokenID = spare.ID
-	f.userID = mustUser(t, w.s, uuid.NewString()+"@example.com", surveys.RoleResearcher).ID
+	f.userID = mustUser(t, w.s, uuid.NewString()+"@example.com", accounts.RoleResearcher).ID
 	return f
 }
 
@@ -573,7 +574,7 @@ func TestResumeTokenReachesOnlyItsOwnResponse(t *testing.T) {
 // pages alike, while the account's other tokens keep working.
 func TestRevokedAPITokenIs401(t *testing.T) {
 	w := newAccessWorld(t)
-	plain, tok, err := w.s.store.CreateToken(context.Background(), w.owner.ID, "laptop")
+	plain, tok, err := w.s.accounts.CreateToken(context.Background(), w.owner.ID, "laptop")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -582,7 +583,7 @@ func TestRevokedAPITokenIs401(t *testing.T) {
 	if r := c.do("GET", "/api/v1/studies", "", ""); r.status != http.StatusOK {
 		t.Fatalf("before revoking: %d", r.status)
 	}
-	if err := w.s.store.RevokeToken(context.Background(), w.owner.ID, tok.ID); err != nil {
+	if err := w.s.accounts.RevokeToken(context.Background(), w.owner.ID, tok.ID); err != nil {
 		t.Fatal(err)
 	}
 	for _, path := range []string{"/api/v1/studies", "/studies", "/settings/tokens"} {
@@ -658,7 +659,7 @@ func TestSecretsAreStoredOnlyHashed(t *testing.T) {
 					if strings.Contains(cell, plain) {
 						t.Errorf("%s.%s holds the %s as given", table, cols[i], what)
 					}
-					if strings.Contains(cell, surveys.HashSecret(plain)) {
+					if strings.Contains(cell, accounts.HashSecret(plain)) {
 						found[what] = true
 					}
 				}

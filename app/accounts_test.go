@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/surveystest"
 )
 
@@ -41,7 +42,7 @@ func (c *client) loginFrom(addr, email, password string) reply {
 func TestHardeningLoginBackoffPerAccountAndAddress(t *testing.T) {
 	t.Parallel()
 	s := newProxiedServer(t)
-	u := mustUser(t, s, "victim@example.com", surveys.RoleResearcher)
+	u := mustUser(t, s, "victim@example.com", accounts.RoleResearcher)
 	attacker := newClient(t, s)
 	statuses := []int{}
 	for range accountFailuresFree + 1 {
@@ -105,7 +106,7 @@ func TestHardeningLoginRedirectStaysOnSite(t *testing.T) {
 	}
 	// Through the real form: /login?next=/%09/host arrives decoded as "/\t/host".
 	s := newTestServer(t)
-	mustUser(t, s, "r@example.com", surveys.RoleResearcher)
+	mustUser(t, s, "r@example.com", accounts.RoleResearcher)
 	c := newClient(t, s)
 	page := c.get("/login?next=/%09/evil.example")
 	tok := csrfMeta.FindStringSubmatch(page.body)[1]
@@ -121,8 +122,8 @@ func TestHardeningLoginRedirectStaysOnSite(t *testing.T) {
 func TestHardeningCSRFTokenIsBoundToTheSession(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
-	mustUser(t, s, "victim@example.com", surveys.RoleResearcher)
-	mustUser(t, s, "other@example.com", surveys.RoleResearcher)
+	mustUser(t, s, "victim@example.com", accounts.RoleResearcher)
+	mustUser(t, s, "other@example.com", accounts.RoleResearcher)
 
 	attacker := newClient(t, s)
 	anonToken := csrfMeta.FindStringSubmatch(attacker.get("/login").body)[1]
@@ -170,7 +171,7 @@ func TestHardeningCSRFTokenIsBoundToTheSession(t *testing.T) {
 func TestHardeningAnonymousLoginPageWritesNothing(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
-	mustUser(t, s, "r@example.com", surveys.RoleResearcher)
+	mustUser(t, s, "r@example.com", accounts.RoleResearcher)
 	rows := func() (n int64) {
 		if err := s.store.DB().Table("kv").Where("key NOT LIKE ?", "secret:%").Count(&n).Error; err != nil {
 			t.Fatal(err)
@@ -222,8 +223,8 @@ func TestHardeningAdminEndsAUsersAccess(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
 	ctx := context.Background()
-	adminUser := mustUser(t, s, "admin@example.com", surveys.RoleAdmin)
-	ana := mustUser(t, s, "ana@example.com", surveys.RoleResearcher)
+	adminUser := mustUser(t, s, "admin@example.com", accounts.RoleAdmin)
+	ana := mustUser(t, s, "ana@example.com", accounts.RoleResearcher)
 	token := mustToken(t, s, ana)
 	browser := newClient(t, s)
 	browser.login(ana.Email)
@@ -310,8 +311,8 @@ func TestHardeningRemovedCollaboratorLosesTheirShareLinks(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
 	ctx := context.Background()
-	owner := mustUser(t, s, "owner@example.com", surveys.RoleResearcher)
-	colleague := mustUser(t, s, "colleague@example.com", surveys.RoleResearcher)
+	owner := mustUser(t, s, "owner@example.com", accounts.RoleResearcher)
+	colleague := mustUser(t, s, "colleague@example.com", accounts.RoleResearcher)
 	st, err := s.store.CreateStudy(ctx, owner, surveys.StudyInput{Name: ptr("Shared study")})
 	if err != nil {
 		t.Fatal(err)
@@ -357,7 +358,7 @@ func TestHardeningPasswordRules(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
 	admin := newClient(t, s)
-	mustUser(t, s, "admin@example.com", surveys.RoleAdmin)
+	mustUser(t, s, "admin@example.com", accounts.RoleAdmin)
 	admin.login("admin@example.com")
 	for _, tc := range []struct{ password, want string }{
 		{"short-1", "must be at least 10 characters"},
@@ -375,7 +376,7 @@ func TestHardeningPasswordRules(t *testing.T) {
 	}
 	// A user changing their own password: the current one must be right,
 	// and their other sessions end.
-	mustUser(t, s, "ana@example.com", surveys.RoleResearcher)
+	mustUser(t, s, "ana@example.com", accounts.RoleResearcher)
 	laptop, phone := newClient(t, s), newClient(t, s)
 	laptop.login("ana@example.com")
 	phone.login("ana@example.com")

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 	"odi/surveys/sample"
 )
@@ -38,7 +39,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return s.render(c, "login", fiber.Map{"Title": "Log in", "Error": msg, "Email": email, "Next": c.FormValue("next")})
 	}
 	limits := loginLimits(email, s.clientIP(c))
-	wait, err := s.loginWait(limits)
+	wait, err := s.loginWait(c.UserContext(), limits)
 	if err != nil {
 		return err
 	}
@@ -47,9 +48,9 @@ func (s *Server) login(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait/time.Second)))
 		return again(fiber.StatusTooManyRequests, fmt.Sprintf("Too many failed logins: try again in %s.", wait))
 	}
-	u, err := s.store.Authenticate(c.UserContext(), email, password)
+	u, err := s.accounts.Authenticate(c.UserContext(), email, password)
 	if errors.Is(err, problem.ErrUnauthorized) {
-		if err := s.loginFailed(limits); err != nil {
+		if err := s.loginFailed(c.UserContext(), limits); err != nil {
 			return err
 		}
 		return again(fiber.StatusUnauthorized, "Wrong email or password.")
@@ -57,7 +58,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.loginSucceeded(limits); err != nil {
+	if err := s.loginSucceeded(c.UserContext(), limits); err != nil {
 		return err
 	}
 	if err := s.startSession(c, u); err != nil {
@@ -106,15 +107,15 @@ func safeNext(next string) string {
 
 // setupAllowed checks the one-time token against the stored hash in constant time.
 func (s *Server) setupAllowed(c *fiber.Ctx, token string) (bool, error) {
-	n, err := s.store.CountUsers(c.UserContext())
+	n, err := s.accounts.CountUsers(c.UserContext())
 	if err != nil || n > 0 {
 		return false, err
 	}
-	want, err := s.kv.Get(setupKey)
+	want, err := s.accounts.Get(c.UserContext(), setupKey)
 	if err != nil || want == nil {
 		return false, err
 	}
-	got := surveys.HashSecret(token)
+	got := accounts.HashSecret(token)
 	return subtle.ConstantTimeCompare(want, []byte(got)) == 1, nil
 }
 
@@ -138,8 +139,8 @@ func (s *Server) setup(c *fiber.Ctx) error {
 	if !ok {
 		return problem.ErrNotFound
 	}
-	in := surveys.NewUser{Email: c.FormValue("email"), Password: c.FormValue("password"), Role: surveys.RoleAdmin}
-	u, err := s.store.CreateFirstAdmin(c.UserContext(), in)
+	in := accounts.NewUser{Email: c.FormValue("email"), Password: c.FormValue("password"), Role: accounts.RoleAdmin}
+	u, err := s.accounts.CreateFirstAdmin(c.UserContext(), in)
 	var ve *problem.Validation
 	if errors.As(err, &ve) {
 		c.Status(fiber.StatusUnprocessableEntity)
@@ -148,7 +149,7 @@ func (s *Server) setup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.kv.Delete(setupKey); err != nil {
+	if err := s.accounts.Delete(c.UserContext(), setupKey); err != nil {
 		return err
 	}
 	next := "/studies"

@@ -38,7 +38,7 @@ func TestTokensPageRevokesAToken(t *testing.T) {
 	// The owner revokes it through the page; the stolen copy stops working.
 	web := newClient(t, s)
 	web.login("r@example.com")
-	tokens, _ := s.store.ListTokens(t.Context(), u.ID)
+	tokens, _ := s.accounts.ListTokens(t.Context(), u.ID)
 	page := web.get("/settings/tokens")
 	tok := csrfMeta.FindStringSubmatch(page.body)[1]
 	if r := web.postForm("/settings/tokens/"+itoa(tokens[0].ID)+"/revoke", url.Values{"_csrf": {tok}}); r.status != http.StatusSeeOther {
@@ -147,7 +147,7 @@ func TestSetupWithTheSampleLandsOnItsResults(t *testing.T) {
 func TestSetupLinkCreatesFirstAdminOnce(t *testing.T) {
 	s := newTestServer(t)
 	token := "known-setup-token"
-	if err := s.kv.Set(setupKey, []byte(hashForTest(token)), 0); err != nil {
+	if err := s.accounts.Set(t.Context(), setupKey, []byte(hashForTest(token)), 0); err != nil {
 		t.Fatal(err)
 	}
 	c := newClient(t, s)

@@ -128,7 +128,7 @@ func TestHardeningShareReportNeverLints(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
-	owner, err := s.store.UserByEmail(t.Context(), "r@example.com")
+	owner, err := s.accounts.UserByEmail(t.Context(), "r@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}

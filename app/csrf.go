@@ -11,7 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"odi/surveys"
+	"odi/surveys/accounts"
 )
 
 // CSRF tokens are derived, never stored:
@@ -30,7 +30,7 @@ const (
 )
 
 func (s *Server) csrfMAC(c *fiber.Ctx, parts ...string) (string, error) {
-	key, err := s.store.Secret(c.UserContext(), "csrf_secret")
+	key, err := s.accounts.Secret(c.UserContext(), "csrf_secret")
 	if err != nil {
 		return "", err
 	}
@@ -48,7 +48,7 @@ func (s *Server) csrfToken(c *fiber.Ctx) (string, error) {
 	}
 	nonce := c.Cookies(preCSRFCookie)
 	if !validNonce(nonce) {
-		nonce = surveys.NewSecret("")
+		nonce = accounts.NewSecret("")
 		c.Cookie(&fiber.Cookie{Name: preCSRFCookie, Value: nonce, Path: "/", MaxAge: int(preCSRFMaxAge / time.Second),
 			HTTPOnly: true, SameSite: "Lax", Secure: s.cfg.Secure()})
 	}

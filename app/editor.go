@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
@@ -306,7 +307,7 @@ func (s *Server) lintOutcome(c *fiber.Ctx) error {
 // removePage serves the editor's delete buttons: take one thing out of a
 // study, then back to the place back names (or the tab with the reason why
 // not), as formDone does.
-func removePage[K any](s *Server, key func(*fiber.Ctx) (K, error), fn func(context.Context, *surveys.User, int64, K) error, back func(*fiber.Ctx) string) fiber.Handler {
+func removePage[K any](s *Server, key func(*fiber.Ctx) (K, error), fn func(context.Context, *accounts.User, int64, K) error, back func(*fiber.Ctx) string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, k, err := studyAndKey(c, key)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 )
 
 // loggedIn logs a new researcher in through the login form, as a browser does.
@@ -79,7 +80,7 @@ func wantBody(t *testing.T, r reply, parts ...string) {
 
 func (c *client) design(s *Server, id int64) *surveys.Design {
 	c.t.Helper()
-	u, err := s.store.UserByEmail(c.t.Context(), "r@example.com")
+	u, err := s.accounts.UserByEmail(c.t.Context(), "r@example.com")
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -129,8 +130,8 @@ func TestNewStudyFormCreatesADraftOrMarksTheName(t *testing.T) {
 	wantBody(t, c.get("/studies"), `action="`+base+`/duplicate"`)
 }
 
-func ownerOf(t *testing.T, s *Server) *surveys.User {
-	u, err := s.store.UserByEmail(t.Context(), "r@example.com")
+func ownerOf(t *testing.T, s *Server) *accounts.User {
+	u, err := s.accounts.UserByEmail(t.Context(), "r@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -580,7 +581,7 @@ func TestCollaboratorsSectionOnTheJobTab(t *testing.T) {
 
 func mustUserID(t *testing.T, s *Server, email string) int64 {
 	t.Helper()
-	u, err := s.store.UserByEmail(t.Context(), email)
+	u, err := s.accounts.UserByEmail(t.Context(), email)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/export"
 )
 
@@ -83,8 +84,8 @@ func (s *Server) sharedWorkbook(c *fiber.Ctx) error {
 // see all of it. The link itself is the stakeholder's permission, checked by
 // SharedStudy; this only lets the store's per-user methods (fieldwork,
 // responses) answer for a caller without an account.
-func (s *Server) shareOwner(ctx context.Context, d *surveys.Design) (*surveys.User, error) {
-	u, err := s.store.UserByID(ctx, d.Study.OwnerID)
+func (s *Server) shareOwner(ctx context.Context, d *surveys.Design) (*accounts.User, error) {
+	u, err := s.accounts.UserByID(ctx, d.Study.OwnerID)
 	if err != nil {
 		return nil, fmt.Errorf("owner of shared study %d: %w", d.Study.ID, err)
 	}
@@ -92,7 +93,7 @@ func (s *Server) shareOwner(ctx context.Context, d *surveys.Design) (*surveys.Us
 }
 
 // workbookInput gathers what the workbook shows besides the scores.
-func (s *Server) workbookInput(ctx context.Context, u *surveys.User, d *surveys.Design, opps *surveys.Opportunities, withResponses bool) (export.Input, error) {
+func (s *Server) workbookInput(ctx context.Context, u *accounts.User, d *surveys.Design, opps *surveys.Opportunities, withResponses bool) (export.Input, error) {
 	in := export.Input{Design: d, Opportunities: opps}
 	fw, err := s.store.Fieldwork(ctx, u, d.Study.ID)
 	if err != nil {

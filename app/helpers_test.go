@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/surveystest"
 )
 
@@ -26,18 +26,18 @@ func newTestServer(t testing.TB) *Server {
 	return New(cfg, surveystest.SQLite(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
-func mustUser(t testing.TB, s *Server, email, role string) *surveys.User {
+func mustUser(t testing.TB, s *Server, email, role string) *accounts.User {
 	t.Helper()
-	u, err := s.store.CreateUser(context.Background(), surveys.NewUser{Email: email, Password: "olive-kettle-93", Role: role})
+	u, err := s.accounts.CreateUser(context.Background(), accounts.NewUser{Email: email, Password: "olive-kettle-93", Role: role})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return u
 }
 
-func mustToken(t testing.TB, s *Server, u *surveys.User) string {
+func mustToken(t testing.TB, s *Server, u *accounts.User) string {
 	t.Helper()
-	plain, _, err := s.store.CreateToken(context.Background(), u.ID, "test")
+	plain, _, err := s.accounts.CreateToken(context.Background(), u.ID, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,6 +147,6 @@ func (c *client) login(email string) {
 
 func itoa[T int64 | int](n T) string { return strconv.FormatInt(int64(n), 10) }
 
-func hashForTest(s string) string { return surveys.HashSecret(s) }
+func hashForTest(s string) string { return accounts.HashSecret(s) }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }

@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 )
 
 // Hostile text: whatever researchers and respondents type — markup, text
@@ -151,7 +152,7 @@ func wantEscaped(t *testing.T, what string, page reply, texts ...string) int {
 
 func TestHostileTextIsShownAsTextOnEveryPage(t *testing.T) {
 	s := newTestServer(t)
-	c := api(t, s, "r@example.com", surveys.RoleResearcher)
+	c := api(t, s, "r@example.com", accounts.RoleResearcher)
 	h := newHostileStudy(t, c)
 	study := fmt.Sprintf("/studies/%d", h.id)
 	questions := append([]string{h.segText, h.noteText}, h.options...)
@@ -203,7 +204,7 @@ func TestHostileTextIsShownAsTextOnEveryPage(t *testing.T) {
 // workbook holding people's text is a formula or can become one on editing.
 func TestHostileTextIsExportedIntact(t *testing.T) {
 	s := newTestServer(t)
-	c := api(t, s, "r@example.com", surveys.RoleResearcher)
+	c := api(t, s, "r@example.com", accounts.RoleResearcher)
 	h := newHostileStudy(t, c)
 	base := fmt.Sprintf("/api/v1/studies/%d", h.id)
 

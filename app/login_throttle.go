@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"time"
@@ -48,9 +49,9 @@ func loginBackoff(n, free int) time.Duration {
 	return min(time.Duration(math.Pow(2, float64(exp)))*time.Second, loginBackoffMax)
 }
 
-func (s *Server) loginFailuresOf(key string) (loginFailures, error) {
+func (s *Server) loginFailuresOf(ctx context.Context, key string) (loginFailures, error) {
 	var f loginFailures
-	b, err := s.kv.Get(key)
+	b, err := s.accounts.Get(ctx, key)
 	if err != nil || b == nil {
 		return f, err
 	}
@@ -61,11 +62,11 @@ func (s *Server) loginFailuresOf(key string) (loginFailures, error) {
 }
 
 // loginWait is how long the caller must wait before the next attempt.
-func (s *Server) loginWait(limits []loginLimit) (time.Duration, error) {
+func (s *Server) loginWait(ctx context.Context, limits []loginLimit) (time.Duration, error) {
 	var wait time.Duration
 	now := time.Now()
 	for _, l := range limits {
-		f, err := s.loginFailuresOf(l.key)
+		f, err := s.loginFailuresOf(ctx, l.key)
 		if err != nil {
 			return 0, err
 		}
@@ -74,23 +75,23 @@ func (s *Server) loginWait(limits []loginLimit) (time.Duration, error) {
 	return wait, nil
 }
 
-func (s *Server) loginFailed(limits []loginLimit) error {
+func (s *Server) loginFailed(ctx context.Context, limits []loginLimit) error {
 	now := time.Now()
 	for _, l := range limits {
-		f, err := s.loginFailuresOf(l.key)
+		f, err := s.loginFailuresOf(ctx, l.key)
 		if err != nil {
 			return err
 		}
 		f.N++
 		f.Until = now.Add(loginBackoff(f.N, l.free)).UnixMilli()
 		b, _ := json.Marshal(f)
-		if err := s.kv.Set(l.key, b, loginFailuresTTL); err != nil {
+		if err := s.accounts.Set(ctx, l.key, b, loginFailuresTTL); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *Server) loginSucceeded(limits []loginLimit) error {
-	return s.kv.Delete(limits[0].key)
+func (s *Server) loginSucceeded(ctx context.Context, limits []loginLimit) error {
+	return s.accounts.Delete(ctx, limits[0].key)
 }

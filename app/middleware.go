@@ -11,7 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
-	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
@@ -134,7 +134,7 @@ func (s *Server) studyAccess(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func userOf(c *fiber.Ctx) *surveys.User {
-	u, _ := c.Locals(localUser).(*surveys.User)
+func userOf(c *fiber.Ctx) *accounts.User {
+	u, _ := c.Locals(localUser).(*accounts.User)
 	return u
 }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
@@ -17,8 +17,8 @@ func (s *Server) passwordPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) changePassword(c *fiber.Ctx) error {
-	in := surveys.PasswordChange{Current: c.FormValue("current_password"), New: c.FormValue("new_password"), Confirm: c.FormValue("confirm_password")}
-	err := s.store.ChangePassword(c.UserContext(), userOf(c), in, c.Cookies(sessionCookie))
+	in := accounts.PasswordChange{Current: c.FormValue("current_password"), New: c.FormValue("new_password"), Confirm: c.FormValue("confirm_password")}
+	err := s.accounts.ChangePassword(c.UserContext(), userOf(c), in, c.Cookies(sessionCookie))
 	if ve := validation(err); ve != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.render(c, "password", fiber.Map{"Title": "Change password", "Fields": ve.Fields})
@@ -32,7 +32,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 
 func (s *Server) resetPage(c *fiber.Ctx) error {
 	token := c.Query("token")
-	u, err := s.store.PasswordResetUser(c.UserContext(), token)
+	u, err := s.accounts.PasswordResetUser(c.UserContext(), token)
 	if errors.Is(err, problem.ErrNotFound) {
 		return s.resetGone(c)
 	}
@@ -44,7 +44,7 @@ func (s *Server) resetPage(c *fiber.Ctx) error {
 
 func (s *Server) resetPassword(c *fiber.Ctx) error {
 	token := c.FormValue("token")
-	u, err := s.store.PasswordResetUser(c.UserContext(), token)
+	u, err := s.accounts.PasswordResetUser(c.UserContext(), token)
 	if errors.Is(err, problem.ErrNotFound) {
 		return s.resetGone(c)
 	}
@@ -55,7 +55,7 @@ func (s *Server) resetPassword(c *fiber.Ctx) error {
 	if c.FormValue("password") != c.FormValue("confirm_password") {
 		fields["confirm_password"] = "does not match the new password"
 	} else {
-		_, err = s.store.ResetPassword(c.UserContext(), token, c.FormValue("password"))
+		_, err = s.accounts.ResetPassword(c.UserContext(), token, c.FormValue("password"))
 		if errors.Is(err, problem.ErrNotFound) {
 			return s.resetGone(c)
 		}

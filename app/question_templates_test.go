@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 )
 
 // TestHardeningTemplateQuestionKeepsQuotas: quotas (and screen-outs) sent
@@ -16,7 +17,7 @@ import (
 func TestHardeningTemplateQuestionKeepsQuotas(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
-	c := api(t, s, "r@example.com", surveys.RoleResearcher)
+	c := api(t, s, "r@example.com", accounts.RoleResearcher)
 	path := fmt.Sprintf("/api/v1/studies/%d/questions", newStudy(t, c, "Templates"))
 
 	kept := []struct {

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 )
 
 // csvCell is one answer of the formula study: what is stored, and what
@@ -124,7 +125,7 @@ func csvCells(t *testing.T, body string) map[string]map[string]string {
 func TestHardeningResponsesCSVSafe(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
-	c := api(t, s, "r@example.com", surveys.RoleResearcher)
+	c := api(t, s, "r@example.com", accounts.RoleResearcher)
 	id := formulaStudy(t, s, c)
 	path := fmt.Sprintf("/api/v1/studies/%d/responses.csv", id)
 
@@ -173,11 +174,11 @@ func TestHardeningResponsesCSVSafe(t *testing.T) {
 func TestHardeningRawResponsesCSVRoundTrips(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
-	c := api(t, s, "r@example.com", surveys.RoleResearcher)
+	c := api(t, s, "r@example.com", accounts.RoleResearcher)
 	id := formulaStudy(t, s, c)
 	raw := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", id), nil)
 	wantStatus(t, raw, http.StatusOK)
-	owner, err := s.store.UserByEmail(t.Context(), "r@example.com")
+	owner, err := s.accounts.UserByEmail(t.Context(), "r@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +224,7 @@ var downloadLink = regexp.MustCompile(`<a[^>]*href="(/api/v1/studies/\d+/respons
 func TestHardeningResultsPageLinksTheSafeCSV(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
-	c := api(t, s, "r@example.com", surveys.RoleResearcher)
+	c := api(t, s, "r@example.com", accounts.RoleResearcher)
 	id := formulaStudy(t, s, c)
 	browser := newClient(t, s)
 	browser.login("r@example.com")
@@ -265,7 +266,7 @@ func TestHardeningResultsDownloadsInBrowser(t *testing.T) {
 	}
 	ctx := newBrowser(t)
 	s := newTestServer(t)
-	c := api(t, s, "r@example.com", surveys.RoleResearcher)
+	c := api(t, s, "r@example.com", accounts.RoleResearcher)
 	id := formulaStudy(t, s, c)
 	base := serve(t, s)
 	err := chromedp.Do(ctx,

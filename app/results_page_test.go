@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/sample"
 )
 
@@ -23,8 +24,8 @@ type analysisWorld struct {
 func newAnalysisWorld(t *testing.T) *analysisWorld {
 	t.Helper()
 	s := newTestServer(t)
-	u := mustUser(t, s, "owner@example.com", surveys.RoleResearcher)
-	mustUser(t, s, "stranger@example.com", surveys.RoleResearcher)
+	u := mustUser(t, s, "owner@example.com", accounts.RoleResearcher)
+	mustUser(t, s, "stranger@example.com", accounts.RoleResearcher)
 	st, err := s.store.LoadSample(t.Context(), u, sample.Generate(sample.Config{Respondents: 600, Seed: 3}))
 	if err != nil {
 		t.Fatal(err)
@@ -192,9 +193,9 @@ func TestExcludeAndRestoreChangeNOnResults(t *testing.T) {
 	analysisStatus(t, w.stranger.postForm(exclude, url.Values{"excluded": {"1"}, "_csrf": {w.stranger.csrf()}}), http.StatusNotFound)
 }
 
-func analysisOwner(t *testing.T, w *analysisWorld) *surveys.User {
+func analysisOwner(t *testing.T, w *analysisWorld) *accounts.User {
 	t.Helper()
-	u, err := w.s.store.UserByEmail(t.Context(), "owner@example.com")
+	u, err := w.s.accounts.UserByEmail(t.Context(), "owner@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}

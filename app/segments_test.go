@@ -13,7 +13,7 @@ import (
 func TestDiscoverSaveAndSplitByNeedsSegments(t *testing.T) {
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
-	owner, _ := s.store.UserByEmail(t.Context(), "r@example.com")
+	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
 	ds := sample.Generate(sample.Config{Respondents: 1200, Seed: 3})
 	st, err := s.store.LoadSample(t.Context(), owner, ds)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 
 	"odi/static"
 	"odi/surveys"
+	"odi/surveys/accounts"
 )
 
 // How long each part of a request may take to arrive. The headers get a few
@@ -36,23 +37,23 @@ const (
 // sessions and login throttling counts live in the database, and CSRF tokens
 // are derived from a secret kept there.
 type Server struct {
-	cfg     Config
-	store   *surveys.Store
-	log     *slog.Logger
-	app     *fiber.App
-	ops     *fiber.App // the operator routes on --metrics-addr; nil when they are on app
-	kv      dbStorage
-	metrics *metrics
-	conns   openConns
-	uploads uploads
-	proxies []netip.Prefix // --trusted-proxies
+	cfg      Config
+	store    *surveys.Store
+	log      *slog.Logger
+	app      *fiber.App
+	ops      *fiber.App // the operator routes on --metrics-addr; nil when they are on app
+	accounts *accounts.Store
+	metrics  *metrics
+	conns    openConns
+	uploads  uploads
+	proxies  []netip.Prefix // --trusted-proxies
 
 	submitLimit fiber.Handler
 }
 
 // New wires a server around an open store.
 func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
-	s := &Server{cfg: cfg, store: store, log: log, kv: dbStorage{db: store.DB()}}
+	s := &Server{cfg: cfg, store: store, accounts: store.Accounts(), log: log}
 	for _, p := range cfg.Proxies { // checked by Config.validate
 		if pre, err := netip.ParsePrefix(p); err == nil {
 			s.proxies = append(s.proxies, pre)
@@ -204,15 +205,15 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // account exists, and returns "" once one does. Each call replaces the previous
 // link, so only the one printed last works.
 func (s *Server) SetupLink(ctx context.Context) (string, error) {
-	n, err := s.store.CountUsers(ctx)
+	n, err := s.accounts.CountUsers(ctx)
 	if err != nil {
 		return "", fmt.Errorf("count users: %w", err)
 	}
 	if n > 0 {
 		return "", nil
 	}
-	token := surveys.NewSecret("")
-	if err := s.kv.Set(setupKey, []byte(surveys.HashSecret(token)), 0); err != nil {
+	token := accounts.NewSecret("")
+	if err := s.accounts.Set(ctx, setupKey, []byte(accounts.HashSecret(token)), 0); err != nil {
 		return "", fmt.Errorf("store setup token: %w", err)
 	}
 	return s.baseURL() + "/setup?token=" + token, nil
@@ -226,11 +227,8 @@ func (s *Server) sweepLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := s.kv.sweep(); err != nil {
-				s.log.Warn("sweep expired throttle counts", "err", err)
-			}
-			if err := s.store.SweepSessions(ctx); err != nil {
-				s.log.Warn("sweep expired sessions", "err", err)
+			if err := s.accounts.Sweep(ctx); err != nil {
+				s.log.Warn("sweep expired sessions and throttle counts", "err", err)
 			}
 		}
 	}

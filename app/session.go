@@ -9,31 +9,31 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
 const sessionCookie = "odi_session"
 
 // startSession logs u in under a fresh session and sets its cookie.
-func (s *Server) startSession(c *fiber.Ctx, u *surveys.User) error {
+func (s *Server) startSession(c *fiber.Ctx, u *accounts.User) error {
 	if old := c.Cookies(sessionCookie); old != "" {
-		if err := s.store.DeleteSession(c.UserContext(), old); err != nil {
+		if err := s.accounts.DeleteSession(c.UserContext(), old); err != nil {
 			return err
 		}
 	}
-	id, err := s.store.CreateSession(c.UserContext(), u)
+	id, err := s.accounts.CreateSession(c.UserContext(), u)
 	if err != nil {
 		return err
 	}
-	s.setSessionCookie(c, id, surveys.SessionLifetime)
+	s.setSessionCookie(c, id, accounts.SessionLifetime)
 	return nil
 }
 
 // endSession logs this browser out.
 func (s *Server) endSession(c *fiber.Ctx) error {
 	if id := c.Cookies(sessionCookie); id != "" {
-		if err := s.store.DeleteSession(c.UserContext(), id); err != nil {
+		if err := s.accounts.DeleteSession(c.UserContext(), id); err != nil {
 			return err
 		}
 	}
@@ -55,16 +55,16 @@ func (s *Server) setSessionCookie(c *fiber.Ctx, id string, life time.Duration) {
 
 // currentUser resolves the caller from a bearer token or the session
 // cookie; nil when there is neither (or the session has ended).
-func (s *Server) currentUser(c *fiber.Ctx) (*surveys.User, error) {
+func (s *Server) currentUser(c *fiber.Ctx) (*accounts.User, error) {
 	return s.userFrom(c.UserContext(), c.Get(fiber.HeaderAuthorization), c.Cookies(sessionCookie))
 }
 
 // userFrom resolves a caller from the Authorization header and the session
 // cookie's value. It reads only headers, so it also serves before a
 // request's body has been read.
-func (s *Server) userFrom(ctx context.Context, authorization, sessionID string) (*surveys.User, error) {
+func (s *Server) userFrom(ctx context.Context, authorization, sessionID string) (*accounts.User, error) {
 	if tok, ok := bearerToken(authorization); ok {
-		u, err := s.store.UserByToken(ctx, tok)
+		u, err := s.accounts.UserByToken(ctx, tok)
 		if errors.Is(err, problem.ErrUnauthorized) {
 			return nil, fiber.NewError(fiber.StatusUnauthorized, "invalid or revoked API token")
 		}
@@ -73,7 +73,7 @@ func (s *Server) userFrom(ctx context.Context, authorization, sessionID string) 
 	if sessionID == "" {
 		return nil, nil
 	}
-	u, err := s.store.SessionUser(ctx, sessionID)
+	u, err := s.accounts.SessionUser(ctx, sessionID)
 	if errors.Is(err, problem.ErrUnauthorized) {
 		return nil, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
@@ -64,7 +65,7 @@ func idParam(c *fiber.Ctx, name string) (int64, error) {
 
 // create serves the POST routes that add one thing to a study: decode the
 // body, let the store make it, answer 201 with what was made.
-func create[In, Out any](fn func(context.Context, *surveys.User, int64, In) (Out, error)) fiber.Handler {
+func create[In, Out any](fn func(context.Context, *accounts.User, int64, In) (Out, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := idParam(c, "id")
 		if err != nil {
@@ -83,7 +84,7 @@ func create[In, Out any](fn func(context.Context, *surveys.User, int64, In) (Out
 }
 
 // list serves the GET routes that read one collection of a study.
-func list[Out any](fn func(context.Context, *surveys.User, int64) (Out, error)) fiber.Handler {
+func list[Out any](fn func(context.Context, *accounts.User, int64) (Out, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := idParam(c, "id")
 		if err != nil {
@@ -120,7 +121,7 @@ func studyAndKey[K any](c *fiber.Ctx, key func(*fiber.Ctx) (K, error)) (int64, K
 // update serves the PATCH routes that edit one thing of a study, named by the
 // path parameter key reads: decode the body, let the store change it, answer
 // 200 with the thing as it now is.
-func update[K, In, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Context, *surveys.User, int64, K, In) (Out, error)) fiber.Handler {
+func update[K, In, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Context, *accounts.User, int64, K, In) (Out, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, k, err := studyAndKey(c, key)
 		if err != nil {
@@ -139,7 +140,7 @@ func update[K, In, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Con
 }
 
 // remove serves the DELETE routes that take one thing out of a study: 204.
-func remove[K any](key func(*fiber.Ctx) (K, error), fn func(context.Context, *surveys.User, int64, K) error) fiber.Handler {
+func remove[K any](key func(*fiber.Ctx) (K, error), fn func(context.Context, *accounts.User, int64, K) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, k, err := studyAndKey(c, key)
 		if err != nil {
@@ -213,7 +214,7 @@ func (s *Server) deleteStudy(c *fiber.Ctx) error {
 
 // lifecycleActions are the steps of a study's life, one place for the API and
 // the editor's buttons alike.
-var lifecycleActions = map[string]func(*surveys.Store, context.Context, *surveys.User, int64) (*surveys.Study, error){
+var lifecycleActions = map[string]func(*surveys.Store, context.Context, *accounts.User, int64) (*surveys.Study, error){
 	"publish":   (*surveys.Store).Publish,
 	"reopen":    (*surveys.Store).Reopen,
 	"close":     (*surveys.Store).CloseStudy,

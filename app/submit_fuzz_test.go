@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 )
 
 // fuzzStudy publishes a study with a question of every kind, a screener, a
@@ -16,7 +17,7 @@ import (
 func fuzzStudy(t testing.TB, s *Server) string {
 	t.Helper()
 	c := newClient(t, s)
-	c.bearer = mustToken(t, s, mustUser(t, s, "fuzz@example.com", surveys.RoleResearcher))
+	c.bearer = mustToken(t, s, mustUser(t, s, "fuzz@example.com", accounts.RoleResearcher))
 	must := func(r reply, status int) reply {
 		t.Helper()
 		if r.status != status {

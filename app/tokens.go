@@ -11,7 +11,7 @@ func (s *Server) tokensPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderTokens(c *fiber.Ctx, newToken string) error {
-	ts, err := s.store.ListTokens(c.UserContext(), userOf(c).ID)
+	ts, err := s.accounts.ListTokens(c.UserContext(), userOf(c).ID)
 	if err != nil {
 		return err
 	}
@@ -19,7 +19,7 @@ func (s *Server) renderTokens(c *fiber.Ctx, newToken string) error {
 }
 
 func (s *Server) createToken(c *fiber.Ctx) error {
-	plain, _, err := s.store.CreateToken(c.UserContext(), userOf(c).ID, c.FormValue("name"))
+	plain, _, err := s.accounts.CreateToken(c.UserContext(), userOf(c).ID, c.FormValue("name"))
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (s *Server) revokeToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.RevokeToken(c.UserContext(), userOf(c).ID, id); err != nil {
+	if err := s.accounts.RevokeToken(c.UserContext(), userOf(c).ID, id); err != nil {
 		return err
 	}
 	return c.Redirect("/settings/tokens", fiber.StatusSeeOther)

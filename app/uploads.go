@@ -11,7 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 
-	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
@@ -93,7 +93,7 @@ func (s *Server) mayUpload(h *fasthttp.RequestHeader, studyID string) error {
 
 // userFromHeader is the caller a request's headers name (nil for none), known
 // before the body arrives, as the handlers will know it.
-func (s *Server) userFromHeader(h *fasthttp.RequestHeader) (*surveys.User, error) {
+func (s *Server) userFromHeader(h *fasthttp.RequestHeader) (*accounts.User, error) {
 	return s.userFrom(context.Background(), string(h.Peek(fiber.HeaderAuthorization)), string(h.Cookie(sessionCookie)))
 }
 

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
@@ -18,7 +18,7 @@ func (s *Server) usersPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderUsers(c *fiber.Ctx, data fiber.Map) error {
-	users, err := s.store.ListUsers(c.UserContext())
+	users, err := s.accounts.ListUsers(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -27,7 +27,7 @@ func (s *Server) renderUsers(c *fiber.Ctx, data fiber.Map) error {
 }
 
 func (s *Server) createUser(c *fiber.Ctx) error {
-	_, err := s.store.CreateUser(c.UserContext(), surveys.NewUser{
+	_, err := s.accounts.CreateUser(c.UserContext(), accounts.NewUser{
 		Email: c.FormValue("email"), Password: c.FormValue("password"), Role: c.FormValue("role"),
 	})
 	if ve := validation(err); ve != nil {
@@ -48,7 +48,7 @@ func (s *Server) userAction(action string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		target, err := s.store.UserByID(c.UserContext(), id)
+		target, err := s.accounts.UserByID(c.UserContext(), id)
 		if err != nil {
 			return err
 		}
@@ -56,18 +56,18 @@ func (s *Server) userAction(action string) fiber.Handler {
 		var done string
 		switch action {
 		case "disable":
-			err = s.store.DisableUser(ctx, admin, id)
+			err = s.accounts.DisableUser(ctx, admin, id)
 			done = target.Email + " is disabled: their sessions, API tokens and share links have ended."
 		case "enable":
-			err = s.store.EnableUser(ctx, id)
+			err = s.accounts.EnableUser(ctx, id)
 			done = target.Email + " can log in again."
 		case "delete":
 			var moved int64
-			moved, err = s.store.DeleteUser(ctx, admin, id)
+			moved, err = s.accounts.DeleteUser(ctx, admin, id)
 			done = fmt.Sprintf("%s is deleted; %d of their studies passed to you.", target.Email, moved)
 		case "reset":
-			var reset *surveys.PasswordReset
-			if reset, err = s.store.CreatePasswordReset(ctx, admin, id); err == nil {
+			var reset *accounts.PasswordReset
+			if reset, err = s.accounts.CreatePasswordReset(ctx, admin, id); err == nil {
 				return s.renderUsers(c, fiber.Map{"Reset": reset, "ResetURL": s.baseURL() + "/reset?token=" + reset.Token})
 			}
 		}
@@ -89,11 +89,11 @@ func (s *Server) deleteUserPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	target, err := s.store.UserByID(c.UserContext(), id)
+	target, err := s.accounts.UserByID(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	owned, err := s.store.CountOwnedStudies(c.UserContext(), id)
+	owned, err := s.accounts.CountOwnedStudies(c.UserContext(), id)
 	if err != nil {
 		return err
 	}

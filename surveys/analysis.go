@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 	"odi/surveys/score"
 )
@@ -70,7 +71,7 @@ func (s *Store) splitterFor(ctx context.Context, d *Design, key string) (*splitt
 }
 
 // Opportunities scores a study for all respondents and per group.
-func (s *Store) Opportunities(ctx context.Context, u *User, studyID int64, q OpportunityQuery) (*Opportunities, error) {
+func (s *Store) Opportunities(ctx context.Context, u *accounts.User, studyID int64, q OpportunityQuery) (*Opportunities, error) {
 	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return nil, err
@@ -235,7 +236,7 @@ type Split struct {
 
 // Splits lists the ways a study's results can be grouped: its segment
 // questions in question order, then its saved segmentations.
-func (s *Store) Splits(ctx context.Context, u *User, studyID int64) ([]Split, error) {
+func (s *Store) Splits(ctx context.Context, u *accounts.User, studyID int64) ([]Split, error) {
 	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return nil, err

@@ -14,13 +14,14 @@ import (
 	"github.com/google/uuid"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 	"odi/surveys/surveystest"
 )
 
 // goldenDesign builds the golden study on a store: two profile questions and
 // the 20 outcomes, then imports the 500 responses.
-func goldenDesign(t *testing.T, s *surveys.Store) (*surveys.User, int64) {
+func goldenDesign(t *testing.T, s *surveys.Store) (*accounts.User, int64) {
 	t.Helper()
 	ctx := context.Background()
 	outcomes, err := os.ReadFile("../../shared/golden/outcomes.csv")
@@ -31,7 +32,7 @@ func goldenDesign(t *testing.T, s *surveys.Store) (*surveys.User, int64) {
 	if err != nil {
 		t.Skipf("golden data not found: %v", err)
 	}
-	u, err := s.CreateUser(ctx, surveys.NewUser{Email: "r@example.com", Password: "olive-kettle-93", Role: "researcher"})
+	u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: "r@example.com", Password: "olive-kettle-93", Role: "researcher"})
 	if err != nil {
 		t.Fatal(err)
 	}

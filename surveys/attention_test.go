@@ -8,13 +8,14 @@ import (
 	"github.com/google/uuid"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/surveystest"
 )
 
 func TestAttentionCheckOnEveryBackend(t *testing.T) {
 	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
 		ctx := context.Background()
-		u, err := s.CreateUser(ctx, surveys.NewUser{Email: "r@example.com", Password: "olive-kettle-93", Role: "researcher"})
+		u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: "r@example.com", Password: "olive-kettle-93", Role: "researcher"})
 		if err != nil {
 			t.Fatal(err)
 		}

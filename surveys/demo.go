@@ -9,12 +9,13 @@ import (
 
 	"gorm.io/gorm"
 
+	"odi/surveys/accounts"
 	"odi/surveys/sample"
 )
 
 // LoadSample stores a generated dataset as an open study owned by u, with
 // its responses, so a new user sees real results at once.
-func (s *Store) LoadSample(ctx context.Context, u *User, ds *sample.Dataset) (*Study, error) {
+func (s *Store) LoadSample(ctx context.Context, u *accounts.User, ds *sample.Dataset) (*Study, error) {
 	name := ds.Name + " (sample)"
 	role, forces, minN := ds.RespondentRole, true, 30
 	st, err := s.CreateStudy(ctx, u, StudyInput{

@@ -12,6 +12,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 	"odi/surveys/statement"
 )
@@ -52,7 +53,7 @@ type Design struct {
 
 // Design loads a study's full structure as its researchers edit it, with
 // every outcome parsed and linted.
-func (s *Store) Design(ctx context.Context, u *User, id int64) (*Design, error) {
+func (s *Store) Design(ctx context.Context, u *accounts.User, id int64) (*Design, error) {
 	d, err := s.studyDesign(ctx, u, id)
 	if err != nil {
 		return nil, err
@@ -63,7 +64,7 @@ func (s *Store) Design(ctx context.Context, u *User, id int64) (*Design, error) 
 
 // studyDesign is Design without the lint, for everything that reads the
 // structure only: analysis, exports, the survey, share links.
-func (s *Store) studyDesign(ctx context.Context, u *User, id int64) (*Design, error) {
+func (s *Store) studyDesign(ctx context.Context, u *accounts.User, id int64) (*Design, error) {
 	st, err := s.Study(ctx, u, id)
 	if err != nil {
 		return nil, err
@@ -123,7 +124,7 @@ func (s *Store) design(tx *gorm.DB, st *Study) (*Design, error) {
 // added at once get different codes. Should a unique index still refuse a
 // write (a code typed at the same moment by someone else), that is a conflict
 // to try again, not a failure.
-func (s *Store) editDesign(ctx context.Context, u *User, studyID int64, fn func(tx *gorm.DB, st *Study) error) error {
+func (s *Store) editDesign(ctx context.Context, u *accounts.User, studyID int64, fn func(tx *gorm.DB, st *Study) error) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		st, err := lockStudy(tx, u, studyID)
 		if err != nil {
@@ -188,7 +189,7 @@ func (in *StepInput) check(adding bool) error {
 }
 
 // AddStep appends a job step.
-func (s *Store) AddStep(ctx context.Context, u *User, studyID int64, in StepInput) (*Step, error) {
+func (s *Store) AddStep(ctx context.Context, u *accounts.User, studyID int64, in StepInput) (*Step, error) {
 	if err := in.check(true); err != nil {
 		return nil, err
 	}
@@ -213,7 +214,7 @@ func (s *Store) AddStep(ctx context.Context, u *User, studyID int64, in StepInpu
 }
 
 // UpdateStep renames a step and/or moves it.
-func (s *Store) UpdateStep(ctx context.Context, u *User, studyID, stepID int64, in StepInput) (*Step, error) {
+func (s *Store) UpdateStep(ctx context.Context, u *accounts.User, studyID, stepID int64, in StepInput) (*Step, error) {
 	if err := in.check(false); err != nil {
 		return nil, err
 	}
@@ -257,7 +258,7 @@ func (s *Store) UpdateStep(ctx context.Context, u *User, studyID, stepID int64, 
 }
 
 // DeleteStep removes a step; its outcomes stay, without a step.
-func (s *Store) DeleteStep(ctx context.Context, u *User, studyID, stepID int64) error {
+func (s *Store) DeleteStep(ctx context.Context, u *accounts.User, studyID, stepID int64) error {
 	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
 		if err := tx.Model(&Outcome{}).Where("study_id = ? AND step_id = ?", st.ID, stepID).Update("step_id", nil).Error; err != nil {
 			return err
@@ -316,7 +317,7 @@ type OutcomeInput struct {
 }
 
 // AddOutcome adds one outcome statement at the end of its step.
-func (s *Store) AddOutcome(ctx context.Context, u *User, studyID int64, in OutcomeInput) (*Outcome, error) {
+func (s *Store) AddOutcome(ctx context.Context, u *accounts.User, studyID int64, in OutcomeInput) (*Outcome, error) {
 	var id int64
 	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
 		ids, err := addOutcomes(tx, st, []OutcomeInput{in}, func(_ int, f string) string { return f })
@@ -332,7 +333,7 @@ func (s *Store) AddOutcome(ctx context.Context, u *User, studyID int64, in Outco
 	return s.outcome(ctx, u, studyID, id)
 }
 
-func (s *Store) outcome(ctx context.Context, u *User, studyID, outcomeID int64) (*Outcome, error) {
+func (s *Store) outcome(ctx context.Context, u *accounts.User, studyID, outcomeID int64) (*Outcome, error) {
 	d, err := s.Design(ctx, u, studyID)
 	if err != nil {
 		return nil, err
@@ -466,7 +467,7 @@ func normaliseSpace(s string) string { return strings.Join(strings.Fields(s), " 
 
 // UpdateOutcome edits an outcome's statement or code, moves it to another step
 // or to a position within its step. Every bad field is reported at once.
-func (s *Store) UpdateOutcome(ctx context.Context, u *User, studyID, outcomeID int64, in OutcomeInput) (*Outcome, error) {
+func (s *Store) UpdateOutcome(ctx context.Context, u *accounts.User, studyID, outcomeID int64, in OutcomeInput) (*Outcome, error) {
 	fields := map[string]string{}
 	if err := problem.Check(in); err != nil {
 		var ve *problem.Validation
@@ -561,7 +562,7 @@ func renumber(tx *gorm.DB, studyID int64, stepID *int64, moved int64, pos *int) 
 }
 
 // DeleteOutcome removes an outcome from a draft study.
-func (s *Store) DeleteOutcome(ctx context.Context, u *User, studyID, outcomeID int64) error {
+func (s *Store) DeleteOutcome(ctx context.Context, u *accounts.User, studyID, outcomeID int64) error {
 	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
 		res := tx.Where("study_id = ? AND id = ?", st.ID, outcomeID).Delete(&Outcome{})
 		if res.Error != nil {
@@ -580,7 +581,7 @@ func (s *Store) DeleteOutcome(ctx context.Context, u *User, studyID, outcomeID i
 
 // ImportOutcomes adds every row of an outcomes file, or none: one bad row
 // rejects the file with every bad row and column named ("row 3: code").
-func (s *Store) ImportOutcomes(ctx context.Context, u *User, studyID int64, rows []OutcomeInput) (int, error) {
+func (s *Store) ImportOutcomes(ctx context.Context, u *accounts.User, studyID int64, rows []OutcomeInput) (int, error) {
 	if len(rows) == 0 {
 		return 0, problem.Invalid("file", "has no outcome rows")
 	}
@@ -601,7 +602,7 @@ func (s *Store) ImportOutcomes(ctx context.Context, u *User, studyID int64, rows
 }
 
 // Outcomes lists a study's outcomes in survey order, parsed and linted.
-func (s *Store) Outcomes(ctx context.Context, u *User, studyID int64) ([]Outcome, error) {
+func (s *Store) Outcomes(ctx context.Context, u *accounts.User, studyID int64) ([]Outcome, error) {
 	d, err := s.Design(ctx, u, studyID)
 	if err != nil {
 		return nil, err
@@ -610,7 +611,7 @@ func (s *Store) Outcomes(ctx context.Context, u *User, studyID int64) ([]Outcome
 }
 
 // Questions lists a study's profile questions in order.
-func (s *Store) Questions(ctx context.Context, u *User, studyID int64) ([]Question, error) {
+func (s *Store) Questions(ctx context.Context, u *accounts.User, studyID int64) ([]Question, error) {
 	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 	"odi/surveys/surveystest"
 )
@@ -15,7 +16,7 @@ import (
 func TestOutcomeCodesAreUniqueWhateverTheirCase(t *testing.T) {
 	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
 		ctx := context.Background()
-		u, err := s.CreateUser(ctx, surveys.NewUser{Email: "r@example.com", Password: "olive-kettle-93", Role: surveys.RoleResearcher})
+		u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: "r@example.com", Password: "olive-kettle-93", Role: accounts.RoleResearcher})
 		if err != nil {
 			t.Fatal(err)
 		}

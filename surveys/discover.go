@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"odi/surveys/accounts"
 	"odi/surveys/cluster"
 	"odi/surveys/problem"
 	"odi/surveys/score"
@@ -53,7 +54,7 @@ const distinctiveMax = 5
 // Discover clusters a study's counted respondents on their outcome ratings
 // (scoring.md, "Needs-based segment discovery") and cross-checks the segments
 // against the profile questions.
-func (s *Store) Discover(ctx context.Context, u *User, studyID int64, in DiscoverInput) (*Discovery, error) {
+func (s *Store) Discover(ctx context.Context, u *accounts.User, studyID int64, in DiscoverInput) (*Discovery, error) {
 	if err := problem.Check(in); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
@@ -50,7 +51,7 @@ type fieldRow struct {
 }
 
 // Fieldwork summarises a study's responses for the researcher.
-func (s *Store) Fieldwork(ctx context.Context, u *User, studyID int64) (*Fieldwork, error) {
+func (s *Store) Fieldwork(ctx context.Context, u *accounts.User, studyID int64) (*Fieldwork, error) {
 	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return nil, err
@@ -156,7 +157,7 @@ type ResponseList struct {
 }
 
 // Responses lists a study's responses, newest first.
-func (s *Store) Responses(ctx context.Context, u *User, studyID int64, offset, limit int) (*ResponseList, error) {
+func (s *Store) Responses(ctx context.Context, u *accounts.User, studyID int64, offset, limit int) (*ResponseList, error) {
 	if _, err := s.Study(ctx, u, studyID); err != nil {
 		return nil, err
 	}
@@ -174,7 +175,7 @@ func (s *Store) Responses(ctx context.Context, u *User, studyID int64, offset, l
 }
 
 // SetExcluded excludes a response from the results or restores it.
-func (s *Store) SetExcluded(ctx context.Context, u *User, studyID int64, respondentID string, excluded bool) error {
+func (s *Store) SetExcluded(ctx context.Context, u *accounts.User, studyID int64, respondentID string, excluded bool) error {
 	if _, err := s.Study(ctx, u, studyID); err != nil {
 		return err
 	}
@@ -196,7 +197,7 @@ func (s *Store) SetExcluded(ctx context.Context, u *User, studyID int64, respond
 }
 
 // DeleteResponse forgets one respondent entirely (a request to be forgotten).
-func (s *Store) DeleteResponse(ctx context.Context, u *User, studyID int64, respondentID string) error {
+func (s *Store) DeleteResponse(ctx context.Context, u *accounts.User, studyID int64, respondentID string) error {
 	if _, err := s.Study(ctx, u, studyID); err != nil {
 		return err
 	}

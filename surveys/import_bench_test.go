@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/sample"
 	"odi/surveys/surveystest"
 )
@@ -22,7 +23,7 @@ func BenchmarkImportResponses100kx100(b *testing.B) {
 	}
 	ctx := context.Background()
 	s := surveystest.SQLite(b)
-	u, err := s.CreateUser(ctx, surveys.NewUser{Email: "bench@example.com", Password: "olive-kettle-93", Role: "admin"})
+	u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: "bench@example.com", Password: "olive-kettle-93", Role: "admin"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
@@ -35,7 +36,7 @@ type NewInvitation struct {
 }
 
 // CreateInvitations makes single-use links for a study u may see.
-func (s *Store) CreateInvitations(ctx context.Context, u *User, studyID int64, in InvitationsInput) ([]NewInvitation, error) {
+func (s *Store) CreateInvitations(ctx context.Context, u *accounts.User, studyID int64, in InvitationsInput) ([]NewInvitation, error) {
 	if err := problem.Check(in); err != nil {
 		return nil, err
 	}
@@ -50,11 +51,11 @@ func (s *Store) CreateInvitations(ctx context.Context, u *User, studyID int64, i
 	rows := make([]Invitation, n)
 	now := time.Now().UTC()
 	for i := range n {
-		out[i].Token = NewSecret("")
+		out[i].Token = accounts.NewSecret("")
 		if i < len(in.ExternalIDs) {
 			out[i].ExternalID = strings.TrimSpace(in.ExternalIDs[i])
 		}
-		rows[i] = Invitation{StudyID: studyID, TokenHash: HashSecret(out[i].Token), ExternalID: out[i].ExternalID, CreatedAt: now}
+		rows[i] = Invitation{StudyID: studyID, TokenHash: accounts.HashSecret(out[i].Token), ExternalID: out[i].ExternalID, CreatedAt: now}
 	}
 	if err := s.db.WithContext(ctx).CreateInBatches(rows, 500).Error; err != nil {
 		return nil, fmt.Errorf("create invitations for study %d: %w", studyID, err)
@@ -66,7 +67,7 @@ func (s *Store) CreateInvitations(ctx context.Context, u *User, studyID int64, i
 // or unknown invitation is a conflict or not found.
 func claimInvitation(tx *gorm.DB, studyID int64, token string, r *Response) error {
 	var inv Invitation
-	if err := tx.Where("study_id = ? AND token_hash = ?", studyID, HashSecret(token)).Take(&inv).Error; err != nil {
+	if err := tx.Where("study_id = ? AND token_hash = ?", studyID, accounts.HashSecret(token)).Take(&inv).Error; err != nil {
 		return problem.Invalid("invitation", "is not a valid invitation for this survey")
 	}
 	res := tx.Model(&Invitation{}).Where("id = ? AND used_at IS NULL", inv.ID).Update("used_at", time.Now().UTC())
@@ -87,7 +88,7 @@ func (s *Store) FromInvitation(ctx context.Context, r *Response, token string) (
 		return false, nil
 	}
 	var n int64
-	err := s.db.WithContext(ctx).Model(&Invitation{}).Where("id = ? AND token_hash = ?", *r.InvitationID, HashSecret(token)).Count(&n).Error
+	err := s.db.WithContext(ctx).Model(&Invitation{}).Where("id = ? AND token_hash = ?", *r.InvitationID, accounts.HashSecret(token)).Count(&n).Error
 	if err != nil {
 		return false, fmt.Errorf("check invitation of response %s: %w", r.RespondentID, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"odi/surveys/accounts"
 	"odi/surveys/statement"
 )
 
@@ -21,7 +22,7 @@ type Linted struct {
 // LintDraft parses and lints a statement that is not saved yet, against the
 // study's stored outcomes, so the editor can warn while someone types. except
 // names the outcome being edited (0 for a new one): it is not its own duplicate.
-func (s *Store) LintDraft(ctx context.Context, u *User, studyID int64, stmt string, except int64) (*Linted, error) {
+func (s *Store) LintDraft(ctx context.Context, u *accounts.User, studyID int64, stmt string, except int64) (*Linted, error) {
 	st, err := s.Study(ctx, u, studyID)
 	if err != nil {
 		return nil, err

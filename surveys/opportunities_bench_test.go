@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/sample"
 )
 
@@ -37,7 +38,7 @@ func benchStudyDB(b *testing.B) string {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	u, err := s.CreateUser(ctx, surveys.NewUser{Email: "bench@example.com", Password: "olive-kettle-93", Role: "admin"})
+	u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: "bench@example.com", Password: "olive-kettle-93", Role: "admin"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -63,14 +64,14 @@ func benchStudyDB(b *testing.B) string {
 }
 
 // openBench opens the large study's database as the app does at start-up.
-func openBench(b *testing.B, path string) (*surveys.Store, *surveys.User, int64) {
+func openBench(b *testing.B, path string) (*surveys.Store, *accounts.User, int64) {
 	b.Helper()
 	ctx := context.Background()
 	s, err := surveys.Open(ctx, path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	u, err := s.UserByEmail(ctx, "bench@example.com")
+	u, err := s.Accounts().UserByEmail(ctx, "bench@example.com")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,14 +2,11 @@ package surveys
 
 import (
 	"context"
-	"crypto/rand"
-	"errors"
 	"slices"
 	"sync"
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Quality flags a completed response can carry; flagged responses stay in the
@@ -163,42 +160,4 @@ func (s *Store) quotaFull(ctx context.Context, b *batch, f *form, r *Response) (
 		}
 	}
 	return false, nil
-}
-
-type secretRow struct {
-	Key       string `gorm:"primaryKey"`
-	Value     []byte
-	ExpiresAt int64
-}
-
-func (secretRow) TableName() string { return "kv" }
-
-// Secret returns a server-wide random secret, made on first use and shared by
-// every instance through the database.
-func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
-	s.secretsMu.Lock()
-	defer s.secretsMu.Unlock()
-	if v, ok := s.secrets[name]; ok {
-		return v, nil
-	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return nil, err
-	}
-	db := s.db.WithContext(ctx)
-	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&secretRow{Key: "secret:" + name, Value: b}).Error; err != nil {
-		return nil, err
-	}
-	var row secretRow
-	if err := db.Where("key = ?", "secret:"+name).Take(&row).Error; err != nil {
-		return nil, err
-	}
-	if len(row.Value) == 0 {
-		return nil, errors.New("empty secret " + name)
-	}
-	if s.secrets == nil {
-		s.secrets = map[string][]byte{}
-	}
-	s.secrets[name] = row.Value
-	return row.Value, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
@@ -239,7 +240,7 @@ func (in QuestionInput) normalise() (Question, error) {
 }
 
 // AddQuestion appends a profile question to a draft study.
-func (s *Store) AddQuestion(ctx context.Context, u *User, studyID int64, in QuestionInput) (*Question, error) {
+func (s *Store) AddQuestion(ctx context.Context, u *accounts.User, studyID int64, in QuestionInput) (*Question, error) {
 	q, err := in.normalise()
 	if err != nil {
 		return nil, err
@@ -266,7 +267,7 @@ func (s *Store) AddQuestion(ctx context.Context, u *User, studyID int64, in Ques
 }
 
 // UpdateQuestion replaces a question (found by key) in a draft study.
-func (s *Store) UpdateQuestion(ctx context.Context, u *User, studyID int64, key string, in QuestionInput) (*Question, error) {
+func (s *Store) UpdateQuestion(ctx context.Context, u *accounts.User, studyID int64, key string, in QuestionInput) (*Question, error) {
 	q, err := in.normalise()
 	if err != nil {
 		return nil, err
@@ -295,7 +296,7 @@ func (s *Store) UpdateQuestion(ctx context.Context, u *User, studyID int64, key 
 }
 
 // DeleteQuestion removes a question from a draft study.
-func (s *Store) DeleteQuestion(ctx context.Context, u *User, studyID int64, key string) error {
+func (s *Store) DeleteQuestion(ctx context.Context, u *accounts.User, studyID int64, key string) error {
 	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
 		res := tx.Where("study_id = ? AND key = ?", st.ID, key).Delete(&Question{})
 		if res.Error != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
@@ -253,7 +254,7 @@ func (f *form) public() (*Survey, error) {
 
 // PreviewSurvey is the survey of a study u may see, published or not, as its
 // respondents will see it.
-func (s *Store) PreviewSurvey(ctx context.Context, u *User, studyID int64) (*Survey, error) {
+func (s *Store) PreviewSurvey(ctx context.Context, u *accounts.User, studyID int64) (*Survey, error) {
 	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return nil, err
@@ -554,7 +555,7 @@ func (s *Store) resumeToken(ctx context.Context, studyID int64, respondentID str
 }
 
 func (s *Store) resumeMAC(ctx context.Context, studyID int64, respondentID string) ([]byte, error) {
-	secret, err := s.Secret(ctx, "resume_secret")
+	secret, err := s.accounts.Secret(ctx, "resume_secret")
 	if err != nil {
 		return nil, err
 	}

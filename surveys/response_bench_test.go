@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/sample"
 	"odi/surveys/surveystest"
 )
@@ -18,7 +19,7 @@ import (
 // submissions for it, shaped like the ones cmd/odi-load sends.
 type benchSurvey struct {
 	store  *surveys.Store
-	user   *surveys.User
+	user   *accounts.User
 	study  *surveys.Study
 	slug   string
 	bodies [][]byte
@@ -28,7 +29,7 @@ func newBenchSurvey(b *testing.B, responses, outcomes int) *benchSurvey {
 	b.Helper()
 	ctx := context.Background()
 	s := surveystest.SQLite(b)
-	u, err := s.CreateUser(ctx, surveys.NewUser{Email: "bench@example.com", Password: "olive-kettle-93", Role: "admin"})
+	u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: "bench@example.com", Password: "olive-kettle-93", Role: "admin"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"odi/surveys/accounts"
 	"odi/surveys/cluster"
 	"odi/surveys/problem"
 )
@@ -56,7 +57,7 @@ func (s *Store) segmentation(ctx context.Context, studyID int64, key string) (*S
 }
 
 // Segmentations lists a study's saved segmentations.
-func (s *Store) Segmentations(ctx context.Context, u *User, studyID int64) ([]Segmentation, error) {
+func (s *Store) Segmentations(ctx context.Context, u *accounts.User, studyID int64) ([]Segmentation, error) {
 	if _, err := s.Study(ctx, u, studyID); err != nil {
 		return nil, err
 	}
@@ -75,7 +76,7 @@ type SegmentationInput struct {
 
 // SaveSegmentation stores a segmentation; its key must not clash with a
 // profile question, since both name a way to split results.
-func (s *Store) SaveSegmentation(ctx context.Context, u *User, studyID int64, in SegmentationInput) (*Segmentation, error) {
+func (s *Store) SaveSegmentation(ctx context.Context, u *accounts.User, studyID int64, in SegmentationInput) (*Segmentation, error) {
 	if err := problem.Check(in); err != nil {
 		return nil, err
 	}
@@ -136,7 +137,7 @@ type CanvasProfile struct {
 
 // Canvas is the canvas of segment (a group key such as "s2") of the saved
 // segmentation key; an unknown segmentation or segment is problem.ErrNotFound.
-func (s *Store) Canvas(ctx context.Context, u *User, studyID int64, key, segment string) (*Canvas, error) {
+func (s *Store) Canvas(ctx context.Context, u *accounts.User, studyID int64, key, segment string) (*Canvas, error) {
 	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
@@ -35,7 +36,7 @@ type ShareInput struct {
 }
 
 // CreateShare makes a share link and returns its token, shown once.
-func (s *Store) CreateShare(ctx context.Context, u *User, studyID int64, in ShareInput) (string, *Share, error) {
+func (s *Store) CreateShare(ctx context.Context, u *accounts.User, studyID int64, in ShareInput) (string, *Share, error) {
 	if err := problem.Check(in); err != nil {
 		return "", nil, err
 	}
@@ -51,8 +52,8 @@ func (s *Store) CreateShare(ctx context.Context, u *User, studyID int64, in Shar
 	if in.ExpiresAt != nil && !in.ExpiresAt.After(time.Now()) {
 		return "", nil, problem.Invalid("expires_at", "must be in the future")
 	}
-	token := NewSecret("")
-	sh := &Share{StudyID: studyID, TokenHash: HashSecret(token), SegmentBy: in.SegmentBy, IncludeResponses: in.IncludeResponses,
+	token := accounts.NewSecret("")
+	sh := &Share{StudyID: studyID, TokenHash: accounts.HashSecret(token), SegmentBy: in.SegmentBy, IncludeResponses: in.IncludeResponses,
 		ExpiresAt: in.ExpiresAt, CreatedBy: &u.ID, Creator: u.Email}
 	if err := s.db.WithContext(ctx).Create(sh).Error; err != nil {
 		return "", nil, fmt.Errorf("create share for study %d: %w", studyID, err)
@@ -62,7 +63,7 @@ func (s *Store) CreateShare(ctx context.Context, u *User, studyID int64, in Shar
 
 // Shares lists a study's share links, newest first, each with the email of
 // whoever made it.
-func (s *Store) Shares(ctx context.Context, u *User, studyID int64) ([]Share, error) {
+func (s *Store) Shares(ctx context.Context, u *accounts.User, studyID int64) ([]Share, error) {
 	if _, err := s.Study(ctx, u, studyID); err != nil {
 		return nil, err
 	}
@@ -73,22 +74,18 @@ func (s *Store) Shares(ctx context.Context, u *User, studyID int64) ([]Share, er
 	return out, err
 }
 
-// revokeSharesBy revokes the live share links a user made, in one study or,
-// with studyID 0, in every study: what they shared stops being readable
-// when their own access ends.
+// revokeSharesBy revokes the live share links a user made of one study:
+// what they shared stops being readable when their access to it ends.
 func revokeSharesBy(tx *gorm.DB, userID, studyID int64, now time.Time) error {
-	q := tx.Model(&Share{}).Where("created_by = ? AND revoked_at IS NULL", userID)
-	if studyID != 0 {
-		q = q.Where("study_id = ?", studyID)
-	}
-	if err := q.Update("revoked_at", now).Error; err != nil {
-		return fmt.Errorf("revoke share links of user %d: %w", userID, err)
+	err := tx.Model(&Share{}).Where("created_by = ? AND study_id = ? AND revoked_at IS NULL", userID, studyID).Update("revoked_at", now).Error
+	if err != nil {
+		return fmt.Errorf("revoke share links of user %d in study %d: %w", userID, studyID, err)
 	}
 	return nil
 }
 
 // RevokeShare stops a share link from working.
-func (s *Store) RevokeShare(ctx context.Context, u *User, studyID, shareID int64) error {
+func (s *Store) RevokeShare(ctx context.Context, u *accounts.User, studyID, shareID int64) error {
 	if _, err := s.Study(ctx, u, studyID); err != nil {
 		return err
 	}
@@ -109,7 +106,7 @@ func (s *Store) RevokeShare(ctx context.Context, u *User, studyID, shareID int64
 func (s *Store) SharedStudy(ctx context.Context, token string) (*Share, *Design, error) {
 	var sh Share
 	now := time.Now().UTC()
-	err := s.db.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)", HashSecret(token), now).
+	err := s.db.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)", accounts.HashSecret(token), now).
 		Take(&sh).Error
 	if err != nil {
 		return nil, nil, notFound(err)

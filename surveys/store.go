@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"odi/migrations"
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
@@ -31,8 +32,7 @@ type Store struct {
 	medians   medianCache
 	responses responseCache
 	lints     lintCache
-	secretsMu sync.Mutex
-	secrets   map[string][]byte
+	accounts  *accounts.Store
 }
 
 // IsPostgres tells whether a --db value names a PostgreSQL server rather than a file.
@@ -80,7 +80,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		sqlDB.Close()
 		return nil, err
 	}
-	return &Store{db: db, dialect: dialect, writes: newWriter(db, dialect)}, nil
+	return &Store{db: db, dialect: dialect, writes: newWriter(db, dialect), accounts: accounts.New(db, dialect)}, nil
 }
 
 // sqliteDSN turns a file path into a go-sqlite3 DSN with the settings odi relies
@@ -99,6 +99,10 @@ func sqliteDSN(path string) string {
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()
 }
+
+// Accounts are the users of this database, their sessions, tokens and the
+// server's secrets.
+func (s *Store) Accounts() *accounts.Store { return s.accounts }
 
 // DB exposes the connection for infrastructure that shares it (session storage, metrics).
 func (s *Store) DB() *gorm.DB { return s.db }

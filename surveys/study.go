@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
@@ -86,7 +87,7 @@ type StudySummary struct {
 
 // visible limits a query on studies to those u may see: admins see all,
 // researchers their own and those they collaborate on.
-func visible(tx *gorm.DB, u *User) *gorm.DB {
+func visible(tx *gorm.DB, u *accounts.User) *gorm.DB {
 	if u.IsAdmin() {
 		return tx
 	}
@@ -97,7 +98,7 @@ func visible(tx *gorm.DB, u *User) *gorm.DB {
 // until tx ends, so that two edits of one study take turns instead of both
 // reading the same state (two outcomes given the same next code). SQLite
 // ignores the clause: its immediate transactions already run one at a time.
-func lockStudy(tx *gorm.DB, u *User, id int64) (*Study, error) {
+func lockStudy(tx *gorm.DB, u *accounts.User, id int64) (*Study, error) {
 	var st Study
 	if err := visible(tx, u).Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate}).First(&st, id).Error; err != nil {
 		return nil, notFound(err)
@@ -107,7 +108,7 @@ func lockStudy(tx *gorm.DB, u *User, id int64) (*Study, error) {
 
 // ListStudies returns the studies u may see, newest first, each with its count
 // of complete responses and the time of its latest response.
-func (s *Store) ListStudies(ctx context.Context, u *User) ([]StudySummary, error) {
+func (s *Store) ListStudies(ctx context.Context, u *accounts.User) ([]StudySummary, error) {
 	db := s.db.WithContext(ctx)
 	var studies []Study
 	if err := visible(db, u).Order("id DESC").Find(&studies).Error; err != nil {
@@ -171,7 +172,7 @@ var sqliteTimes = []string{
 
 // Study loads one study if u may see it; anyone else gets problem.ErrNotFound so that
 // the existence of other people's studies is not revealed.
-func (s *Store) Study(ctx context.Context, u *User, id int64) (*Study, error) {
+func (s *Store) Study(ctx context.Context, u *accounts.User, id int64) (*Study, error) {
 	var st Study
 	if err := visible(s.db.WithContext(ctx), u).First(&st, id).Error; err != nil {
 		return nil, notFound(err)
@@ -336,7 +337,7 @@ func (in StudyInput) apply(st *Study, creating bool) error {
 }
 
 // CreateStudy makes a draft study owned by u, with the eight universal job steps.
-func (s *Store) CreateStudy(ctx context.Context, u *User, in StudyInput) (*Study, error) {
+func (s *Store) CreateStudy(ctx context.Context, u *accounts.User, in StudyInput) (*Study, error) {
 	st := &Study{OwnerID: u.ID, Status: StatusDraft, MinN: 30, Language: "en", ForcesWording: DefaultForces}
 	if err := in.apply(st, true); err != nil {
 		return nil, err
@@ -361,7 +362,7 @@ func (s *Store) CreateStudy(ctx context.Context, u *User, in StudyInput) (*Study
 }
 
 // UpdateStudy edits a study's settings.
-func (s *Store) UpdateStudy(ctx context.Context, u *User, id int64, in StudyInput) (*Study, error) {
+func (s *Store) UpdateStudy(ctx context.Context, u *accounts.User, id int64, in StudyInput) (*Study, error) {
 	var st *Study
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
@@ -382,7 +383,7 @@ func (s *Store) UpdateStudy(ctx context.Context, u *User, id int64, in StudyInpu
 // CheckStudyEdit tells what UpdateStudy would refuse in, without saving
 // anything, so that a form whose other inputs could not even be read still
 // hears about every bad field at once.
-func (s *Store) CheckStudyEdit(ctx context.Context, u *User, id int64, in StudyInput) error {
+func (s *Store) CheckStudyEdit(ctx context.Context, u *accounts.User, id int64, in StudyInput) error {
 	st, err := s.Study(ctx, u, id)
 	if err != nil {
 		return err
@@ -392,7 +393,7 @@ func (s *Store) CheckStudyEdit(ctx context.Context, u *User, id int64, in StudyI
 
 // DeleteStudy removes a study and, through foreign keys, everything in it.
 // Only its owner or an admin may delete it.
-func (s *Store) DeleteStudy(ctx context.Context, u *User, id int64) error {
+func (s *Store) DeleteStudy(ctx context.Context, u *accounts.User, id int64) error {
 	q := s.db.WithContext(ctx).Where("id = ?", id)
 	if !u.IsAdmin() {
 		q = q.Where("owner_id = ?", u.ID)
@@ -419,7 +420,7 @@ type MemberInput struct {
 }
 
 // Members lists a study's collaborators by email.
-func (s *Store) Members(ctx context.Context, u *User, studyID int64) ([]Member, error) {
+func (s *Store) Members(ctx context.Context, u *accounts.User, studyID int64) ([]Member, error) {
 	if _, err := s.Study(ctx, u, studyID); err != nil {
 		return nil, err
 	}
@@ -436,11 +437,11 @@ func (s *Store) Members(ctx context.Context, u *User, studyID int64) ([]Member, 
 
 // CanManageMembers tells whether u may add and remove st's collaborators:
 // its owner and admins may, collaborators may not.
-func CanManageMembers(u *User, st *Study) bool { return u.IsAdmin() || st.OwnerID == u.ID }
+func CanManageMembers(u *accounts.User, st *Study) bool { return u.IsAdmin() || st.OwnerID == u.ID }
 
 // managedStudy loads a study whose collaborators u may change; anyone else,
 // collaborators included, gets problem.ErrNotFound, as for deleting the study.
-func (s *Store) managedStudy(ctx context.Context, u *User, id int64) (*Study, error) {
+func (s *Store) managedStudy(ctx context.Context, u *accounts.User, id int64) (*Study, error) {
 	st, err := s.Study(ctx, u, id)
 	if err != nil {
 		return nil, err
@@ -453,7 +454,7 @@ func (s *Store) managedStudy(ctx context.Context, u *User, id int64) (*Study, er
 
 // AddMember lets another researcher see and edit a study. Adding someone
 // twice changes nothing.
-func (s *Store) AddMember(ctx context.Context, u *User, studyID int64, in MemberInput) (*Member, error) {
+func (s *Store) AddMember(ctx context.Context, u *accounts.User, studyID int64, in MemberInput) (*Member, error) {
 	st, err := s.managedStudy(ctx, u, studyID)
 	if err != nil {
 		return nil, err
@@ -461,7 +462,7 @@ func (s *Store) AddMember(ctx context.Context, u *User, studyID int64, in Member
 	if strings.TrimSpace(in.Email) == "" {
 		return nil, problem.Invalid("email", "is required")
 	}
-	user, err := s.UserByEmail(ctx, in.Email)
+	user, err := s.accounts.UserByEmail(ctx, in.Email)
 	if errors.Is(err, problem.ErrNotFound) {
 		return nil, problem.Invalid("email", "no account with this email")
 	}
@@ -481,7 +482,7 @@ func (s *Store) AddMember(ctx context.Context, u *User, studyID int64, in Member
 
 // RemoveMember takes a collaborator off a study, and revokes the share
 // links they made of it: their access to its answers ends with them.
-func (s *Store) RemoveMember(ctx context.Context, u *User, studyID, userID int64) error {
+func (s *Store) RemoveMember(ctx context.Context, u *accounts.User, studyID, userID int64) error {
 	if _, err := s.managedStudy(ctx, u, studyID); err != nil {
 		return err
 	}
@@ -507,7 +508,7 @@ func (studyMember) TableName() string { return "study_members" }
 // Publish opens a draft study for responses; it needs at least one outcome,
 // and its structure is locked from then on. An open study stays as it is; a
 // closed one is reopened with Reopen, not published again.
-func (s *Store) Publish(ctx context.Context, u *User, id int64) (*Study, error) {
+func (s *Store) Publish(ctx context.Context, u *accounts.User, id int64) (*Study, error) {
 	return s.transition(ctx, u, id, "publish", func(tx *gorm.DB, st *Study) error {
 		switch st.Status {
 		case StatusOpen:
@@ -530,7 +531,7 @@ func (s *Store) Publish(ctx context.Context, u *User, id int64) (*Study, error) 
 }
 
 // Reopen takes responses again on a closed study, under the same link.
-func (s *Store) Reopen(ctx context.Context, u *User, id int64) (*Study, error) {
+func (s *Store) Reopen(ctx context.Context, u *accounts.User, id int64) (*Study, error) {
 	return s.transition(ctx, u, id, "reopen", func(tx *gorm.DB, st *Study) error {
 		if st.Status != StatusClosed {
 			return fmt.Errorf("%w: only a closed study can be reopened, and this one is %s", problem.ErrConflict, st.Status)
@@ -541,7 +542,7 @@ func (s *Store) Reopen(ctx context.Context, u *User, id int64) (*Study, error) {
 }
 
 // CloseStudy stops new submissions; Reopen takes them again.
-func (s *Store) CloseStudy(ctx context.Context, u *User, id int64) (*Study, error) {
+func (s *Store) CloseStudy(ctx context.Context, u *accounts.User, id int64) (*Study, error) {
 	return s.transition(ctx, u, id, "close", func(tx *gorm.DB, st *Study) error {
 		switch st.Status {
 		case StatusDraft:
@@ -556,7 +557,7 @@ func (s *Store) CloseStudy(ctx context.Context, u *User, id int64) (*Study, erro
 }
 
 // transition runs one step of a study's lifecycle on the locked study row.
-func (s *Store) transition(ctx context.Context, u *User, id int64, what string, fn func(tx *gorm.DB, st *Study) error) (*Study, error) {
+func (s *Store) transition(ctx context.Context, u *accounts.User, id int64, what string, fn func(tx *gorm.DB, st *Study) error) (*Study, error) {
 	var st *Study
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
@@ -573,7 +574,7 @@ func (s *Store) transition(ctx context.Context, u *User, id int64, what string, 
 
 // Duplicate copies a study's settings, steps, outcomes and questions into a new
 // draft owned by u, to edit a published study's structure.
-func (s *Store) Duplicate(ctx context.Context, u *User, id int64) (*Study, error) {
+func (s *Store) Duplicate(ctx context.Context, u *accounts.User, id int64) (*Study, error) {
 	d, err := s.studyDesign(ctx, u, id)
 	if err != nil {
 		return nil, err

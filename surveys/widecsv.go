@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
@@ -114,7 +115,7 @@ func ratingCell(v byte) string {
 // ExportResponses writes every response of a study as the wide CSV, rows
 // coming from the database in batches (WideRows) as they are written, so
 // memory stays flat whatever the number of responses.
-func (s *Store) ExportResponses(ctx context.Context, u *User, studyID int64, w io.Writer) error {
+func (s *Store) ExportResponses(ctx context.Context, u *accounts.User, studyID int64, w io.Writer) error {
 	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return err
@@ -134,7 +135,7 @@ func (s *Store) ExportResponses(ctx context.Context, u *User, studyID int64, w i
 // with Design.WideHeader and without it, in the order they came in. Rows
 // are read from the database in batches; row is reused once yield returns,
 // and an error from yield stops the rows and is returned.
-func (s *Store) WideRows(ctx context.Context, u *User, studyID int64, yield func(row []string) error) error {
+func (s *Store) WideRows(ctx context.Context, u *accounts.User, studyID int64, yield func(row []string) error) error {
 	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return err
@@ -173,7 +174,7 @@ const maxImportErrors = 200
 // ImportResponses adds every row of a wide CSV to a study as source "import",
 // or nothing: any bad cell rejects the file, reporting each bad cell by row
 // and column.
-func (s *Store) ImportResponses(ctx context.Context, u *User, studyID int64, data io.Reader) (int, error) {
+func (s *Store) ImportResponses(ctx context.Context, u *accounts.User, studyID int64, data io.Reader) (int, error) {
 	d, err := s.studyDesign(ctx, u, studyID)
 	if err != nil {
 		return 0, err

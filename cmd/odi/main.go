@@ -29,6 +29,7 @@ import (
 
 	"odi/app"
 	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 	"odi/surveys/sample"
 )
@@ -180,7 +181,7 @@ func tokenCreate(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	plain, _, err := store.CreateToken(context.Background(), u.ID, *name)
+	plain, _, err := store.Accounts().CreateToken(context.Background(), u.ID, *name)
 	if err != nil {
 		return err
 	}
@@ -204,7 +205,7 @@ func tokenList(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tokens, err := store.ListTokens(ctx, u.ID)
+	tokens, err := store.Accounts().ListTokens(ctx, u.ID)
 	if err != nil {
 		return err
 	}
@@ -239,14 +240,14 @@ func tokenRevoke(args []string, stdout io.Writer) error {
 	ctx := context.Background()
 	switch {
 	case *id > 0 && *email == "" && *name == "":
-		t, err := store.Token(ctx, *id)
+		t, err := store.Accounts().Token(ctx, *id)
 		if errors.Is(err, problem.ErrNotFound) {
 			return fmt.Errorf("no token with id %d", *id)
 		}
 		if err != nil {
 			return err
 		}
-		u, err := store.UserByID(ctx, t.UserID)
+		u, err := store.Accounts().UserByID(ctx, t.UserID)
 		if err != nil {
 			return err
 		}
@@ -254,7 +255,7 @@ func tokenRevoke(args []string, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "token %d %q of %s was already revoked\n", t.ID, t.Name, u.Email)
 			return nil
 		}
-		if err := store.RevokeToken(ctx, t.UserID, t.ID); err != nil {
+		if err := store.Accounts().RevokeToken(ctx, t.UserID, t.ID); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "revoked token %d %q of %s\n", t.ID, t.Name, u.Email)
@@ -264,7 +265,7 @@ func tokenRevoke(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		tokens, err := store.ListTokens(ctx, u.ID)
+		tokens, err := store.Accounts().ListTokens(ctx, u.ID)
 		if err != nil {
 			return err
 		}
@@ -273,7 +274,7 @@ func tokenRevoke(args []string, stdout io.Writer) error {
 			if t.Name != *name || t.RevokedAt != nil {
 				continue
 			}
-			if err := store.RevokeToken(ctx, u.ID, t.ID); err != nil {
+			if err := store.Accounts().RevokeToken(ctx, u.ID, t.ID); err != nil {
 				return err
 			}
 			fmt.Fprintf(stdout, "revoked token %d %q of %s\n", t.ID, t.Name, u.Email)
@@ -288,8 +289,8 @@ func tokenRevoke(args []string, stdout io.Writer) error {
 }
 
 // account loads the account with an email, or says there is none.
-func account(ctx context.Context, store *surveys.Store, email string) (*surveys.User, error) {
-	u, err := store.UserByEmail(ctx, email)
+func account(ctx context.Context, store *surveys.Store, email string) (*accounts.User, error) {
+	u, err := store.Accounts().UserByEmail(ctx, email)
 	if errors.Is(err, problem.ErrNotFound) {
 		return nil, fmt.Errorf("no account with email %q", email)
 	}
@@ -332,11 +333,11 @@ func demoCmd(args []string, stdout io.Writer) error {
 	return nil
 }
 
-func demoOwner(ctx context.Context, store *surveys.Store, email string) (*surveys.User, error) {
+func demoOwner(ctx context.Context, store *surveys.Store, email string) (*accounts.User, error) {
 	if email != "" {
 		return account(ctx, store, email)
 	}
-	users, err := store.ListUsers(ctx)
+	users, err := store.Accounts().ListUsers(ctx)
 	if err != nil {
 		return nil, err
 	}

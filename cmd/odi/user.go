@@ -9,7 +9,7 @@ import (
 	"io"
 	"strings"
 
-	"odi/surveys"
+	"odi/surveys/accounts"
 )
 
 const userUsage = "usage: odi user add --email E --role admin|researcher | odi user disable --email E | odi user enable --email E | odi user passwd --email E (passwords on stdin)"
@@ -26,7 +26,7 @@ func userCmd(args []string, stdin io.Reader, stdout io.Writer) error {
 	var role *string
 	switch verb {
 	case "add":
-		role = fs.String("role", surveys.RoleResearcher, "admin or researcher")
+		role = fs.String("role", accounts.RoleResearcher, "admin or researcher")
 	case "disable", "enable", "passwd":
 	default:
 		return usageError{errors.New(userUsage)}
@@ -42,7 +42,7 @@ func userCmd(args []string, stdin io.Reader, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		u, err := store.CreateUser(ctx, surveys.NewUser{Email: *email, Password: password, Role: *role})
+		u, err := store.Accounts().CreateUser(ctx, accounts.NewUser{Email: *email, Password: password, Role: *role})
 		if err != nil {
 			return err
 		}
@@ -55,12 +55,12 @@ func userCmd(args []string, stdin io.Reader, stdout io.Writer) error {
 	}
 	switch verb {
 	case "disable":
-		if err := store.DisableUser(ctx, nil, u.ID); err != nil {
+		if err := store.Accounts().DisableUser(ctx, nil, u.ID); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "disabled %s: sessions, API tokens and share links ended\n", u.Email)
 	case "enable":
-		if err := store.EnableUser(ctx, u.ID); err != nil {
+		if err := store.Accounts().EnableUser(ctx, u.ID); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "enabled %s\n", u.Email)
@@ -69,7 +69,7 @@ func userCmd(args []string, stdin io.Reader, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := store.SetPassword(ctx, u.ID, password); err != nil {
+		if err := store.Accounts().SetPassword(ctx, u.ID, password); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "password of %s changed; their sessions ended\n", u.Email)

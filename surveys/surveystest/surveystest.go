@@ -17,11 +17,12 @@ import (
 	"gorm.io/gorm/logger"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 )
 
 // Tests make accounts by the dozen: hashing their passwords at bcrypt's
 // lowest cost saves about 50 ms of CPU each.
-func init() { surveys.BcryptCost = bcrypt.MinCost }
+func init() { accounts.BcryptCost = bcrypt.MinCost }
 
 // Need skips a test that needs something this machine lacks (a browser, a
 // database server), or fails it when ODI_TEST_REQUIRE_ALL is set, as in CI, so

@@ -1,4 +1,4 @@
-package surveys_test
+package accounts_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 	"odi/surveys/surveystest"
 )
@@ -13,41 +14,41 @@ import (
 func TestUsersAndTokens(t *testing.T) {
 	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
 		ctx := context.Background()
-		u, err := s.CreateUser(ctx, surveys.NewUser{Email: " Ana@Example.com ", Password: "correct horse", Role: "researcher"})
+		u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: " Ana@Example.com ", Password: "correct horse", Role: "researcher"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if u.Email != "ana@example.com" || u.PasswordHash == "correct horse" {
 			t.Fatalf("email not normalised or password stored in clear: %+v", u)
 		}
-		if _, err := s.Authenticate(ctx, "ANA@example.com", "correct horse"); err != nil {
+		if _, err := s.Accounts().Authenticate(ctx, "ANA@example.com", "correct horse"); err != nil {
 			t.Fatalf("right password refused: %v", err)
 		}
-		if _, err := s.Authenticate(ctx, "ana@example.com", "wrong"); !errors.Is(err, problem.ErrUnauthorized) {
+		if _, err := s.Accounts().Authenticate(ctx, "ana@example.com", "wrong"); !errors.Is(err, problem.ErrUnauthorized) {
 			t.Fatalf("wrong password: got %v", err)
 		}
-		if _, err := s.Authenticate(ctx, "nobody@example.com", "x"); !errors.Is(err, problem.ErrUnauthorized) {
+		if _, err := s.Accounts().Authenticate(ctx, "nobody@example.com", "x"); !errors.Is(err, problem.ErrUnauthorized) {
 			t.Fatalf("unknown email: got %v", err)
 		}
 
-		plain, tok, err := s.CreateToken(ctx, u.ID, "script")
+		plain, tok, err := s.Accounts().CreateToken(ctx, u.ID, "script")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tok.TokenHash == plain || tok.TokenHash != surveys.HashSecret(plain) {
+		if tok.TokenHash == plain || tok.TokenHash != accounts.HashSecret(plain) {
 			t.Fatal("token must be stored hashed")
 		}
-		got, err := s.UserByToken(ctx, plain)
+		got, err := s.Accounts().UserByToken(ctx, plain)
 		if err != nil || got.ID != u.ID {
 			t.Fatalf("token lookup: %v %v", got, err)
 		}
-		if err := s.RevokeToken(ctx, u.ID+1, tok.ID); !errors.Is(err, problem.ErrNotFound) {
+		if err := s.Accounts().RevokeToken(ctx, u.ID+1, tok.ID); !errors.Is(err, problem.ErrNotFound) {
 			t.Fatalf("someone else revoking: got %v", err)
 		}
-		if err := s.RevokeToken(ctx, u.ID, tok.ID); err != nil {
+		if err := s.Accounts().RevokeToken(ctx, u.ID, tok.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.UserByToken(ctx, plain); !errors.Is(err, problem.ErrUnauthorized) {
+		if _, err := s.Accounts().UserByToken(ctx, plain); !errors.Is(err, problem.ErrUnauthorized) {
 			t.Fatalf("revoked token still works: %v", err)
 		}
 	})
@@ -55,7 +56,7 @@ func TestUsersAndTokens(t *testing.T) {
 
 func TestCreateUserNamesEveryBadField(t *testing.T) {
 	s := surveystest.SQLite(t)
-	_, err := s.CreateUser(context.Background(), surveys.NewUser{Email: "not-an-email", Password: "short", Role: "boss"})
+	_, err := s.Accounts().CreateUser(context.Background(), accounts.NewUser{Email: "not-an-email", Password: "short", Role: "boss"})
 	var ve *problem.Validation
 	if !errors.As(err, &ve) {
 		t.Fatalf("want problem.Validation, got %v", err)
@@ -75,11 +76,11 @@ func TestCreateUserNamesEveryBadField(t *testing.T) {
 func TestDuplicateEmailIsRefused(t *testing.T) {
 	s := surveystest.SQLite(t)
 	ctx := context.Background()
-	in := surveys.NewUser{Email: "a@example.com", Password: "olive-kettle-93", Role: "admin"}
-	if _, err := s.CreateUser(ctx, in); err != nil {
+	in := accounts.NewUser{Email: "a@example.com", Password: "olive-kettle-93", Role: "admin"}
+	if _, err := s.Accounts().CreateUser(ctx, in); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.CreateUser(ctx, in)
+	_, err := s.Accounts().CreateUser(ctx, in)
 	var ve *problem.Validation
 	if !errors.As(err, &ve) || ve.Fields["email"] != "is already registered" {
 		t.Fatalf("got %v", err)
@@ -89,10 +90,10 @@ func TestDuplicateEmailIsRefused(t *testing.T) {
 func TestFirstAdminOnlyWhileNoAccountExists(t *testing.T) {
 	s := surveystest.SQLite(t)
 	ctx := context.Background()
-	if _, err := s.CreateFirstAdmin(ctx, surveys.NewUser{Email: "a@example.com", Password: "olive-kettle-93"}); err != nil {
+	if _, err := s.Accounts().CreateFirstAdmin(ctx, accounts.NewUser{Email: "a@example.com", Password: "olive-kettle-93"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.CreateFirstAdmin(ctx, surveys.NewUser{Email: "b@example.com", Password: "olive-kettle-93"})
+	_, err := s.Accounts().CreateFirstAdmin(ctx, accounts.NewUser{Email: "b@example.com", Password: "olive-kettle-93"})
 	if !errors.Is(err, problem.ErrNotFound) {
 		t.Fatalf("second first-admin: got %v", err)
 	}

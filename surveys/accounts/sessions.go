@@ -1,4 +1,4 @@
-package surveys
+package accounts
 
 import (
 	"context"
@@ -65,11 +65,14 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 	return nil
 }
 
-// SweepSessions drops expired sessions and password-reset links, so that the
-// tables stay small.
-func (s *Store) SweepSessions(ctx context.Context) error {
+// Sweep drops expired sessions, password-reset links and short-lived
+// entries, so that the tables stay small.
+func (s *Store) Sweep(ctx context.Context) error {
 	now := time.Now().UTC()
 	db := s.db.WithContext(ctx)
+	if err := db.Where("expires_at > 0 AND expires_at <= ?", now.Unix()).Delete(&kvRow{}).Error; err != nil {
+		return fmt.Errorf("sweep kv entries: %w", err)
+	}
 	if err := db.Where("expires_at <= ?", now).Delete(&session{}).Error; err != nil {
 		return fmt.Errorf("sweep sessions: %w", err)
 	}
