@@ -24,21 +24,17 @@ func opportunityQuery(c *fiber.Ctx) (surveys.OpportunityQuery, error) {
 
 // studyOpportunities scores the study a request names the way its query
 // asks, for the opportunities API and the exports of them.
-func (s *Server) studyOpportunities(c *fiber.Ctx) (int64, surveys.OpportunityQuery, *surveys.Opportunities, error) {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return 0, surveys.OpportunityQuery{}, nil, err
-	}
+func (s *Server) studyOpportunities(c *fiber.Ctx) (surveys.OpportunityQuery, *surveys.Opportunities, error) {
 	q, err := opportunityQuery(c)
 	if err != nil {
-		return id, q, nil, err
+		return q, nil, err
 	}
-	opps, err := s.store.Opportunities(c.UserContext(), userOf(c), id, q)
-	return id, q, opps, err
+	opps, err := s.store.Opportunities(c.UserContext(), designOf(c), q)
+	return q, opps, err
 }
 
 func (s *Server) opportunities(c *fiber.Ctx) error {
-	_, _, res, err := s.studyOpportunities(c)
+	_, res, err := s.studyOpportunities(c)
 	if err != nil {
 		return err
 	}
@@ -46,17 +42,13 @@ func (s *Server) opportunities(c *fiber.Ctx) error {
 }
 
 func (s *Server) discoverSegments(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
 	var in surveys.DiscoverInput
 	if len(c.Body()) > 0 {
 		if err := decode(c, &in); err != nil {
 			return err
 		}
 	}
-	res, err := s.store.Discover(c.UserContext(), userOf(c), id, in)
+	res, err := s.store.Discover(c.UserContext(), designOf(c), in)
 	if err != nil {
 		return err
 	}

@@ -286,10 +286,6 @@ func (s *Server) saveQuestionPage(c *fiber.Ctx) error {
 // lintOutcome is the JSON endpoint behind the editor's lint-as-you-type: it
 // answers a statement's parts and lint warnings without storing anything.
 func (s *Server) lintOutcome(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
 	var in struct {
 		Statement string `json:"statement"`
 		OutcomeID int64  `json:"outcome_id"` // the outcome being edited, if any
@@ -297,11 +293,7 @@ func (s *Server) lintOutcome(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	res, err := s.store.LintDraft(c.UserContext(), userOf(c), id, in.Statement, in.OutcomeID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(res)
+	return c.JSON(designOf(c).LintDraft(in.Statement, in.OutcomeID))
 }
 
 // removePage serves the editor's delete buttons: take one thing out of a
@@ -386,7 +378,7 @@ func (s *Server) editorPage(c *fiber.Ctx, id int64, tab string, data fiber.Map) 
 			f.keepStructure(d.Study)
 		}
 		data["Form"], data["Avatars"] = f, surveys.Avatars
-		members, err := s.store.Members(c.UserContext(), userOf(c), id)
+		members, err := s.store.Members(c.UserContext(), d)
 		if err != nil {
 			return err
 		}

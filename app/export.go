@@ -11,22 +11,17 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
-	"odi/surveys/accounts"
 	"odi/surveys/export"
 )
 
 // exportWorkbook is the researcher's workbook, Responses sheet included.
 func (s *Server) exportWorkbook(c *fiber.Ctx) error {
-	id, q, opps, err := s.studyOpportunities(c)
+	q, opps, err := s.studyOpportunities(c)
 	if err != nil {
 		return err
 	}
-	ctx, u := c.UserContext(), userOf(c)
-	d, err := s.store.Design(ctx, u, id)
-	if err != nil {
-		return err
-	}
-	in, err := s.workbookInput(ctx, u, d, opps, true)
+	d := designOf(c)
+	in, err := s.workbookInput(c.UserContext(), d, opps, true)
 	if err != nil {
 		return err
 	}
@@ -36,20 +31,17 @@ func (s *Server) exportWorkbook(c *fiber.Ctx) error {
 
 // exportRankedCSV is every group's ranked table as one long CSV.
 func (s *Server) exportRankedCSV(c *fiber.Ctx) error {
-	id, _, opps, err := s.studyOpportunities(c)
+	_, opps, err := s.studyOpportunities(c)
 	if err != nil {
 		return err
 	}
-	st, err := s.store.Study(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
+	st := designOf(c).Study
 	var buf bytes.Buffer
 	if err := export.RankedCSV(&buf, opps); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, attachment(st.Name, id, "opportunities.csv"))
+	c.Set(fiber.HeaderContentDisposition, attachment(st.Name, st.ID, "opportunities.csv"))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
 }
@@ -58,50 +50,37 @@ func (s *Server) exportRankedCSV(c *fiber.Ctx) error {
 // it: no Responses sheet, and so no answers typed by respondents, unless the
 // link was made with them.
 func (s *Server) sharedWorkbook(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	sh, d, err := s.store.SharedStudy(ctx, c.Params("token"))
-	if err != nil {
-		return s.reportNotFound(c, err)
-	}
-	opps, err := s.store.SharedOpportunities(ctx, sh, d, c.Query("segment_by"))
+	ctx, sh, d := c.UserContext(), shareOf(c), designOf(c)
+	splits, err := s.store.Splits(ctx, d)
 	if err != nil {
 		return err
 	}
-	owner, err := s.shareOwner(ctx, d)
+	q, err := sh.Query(c.Query("segment_by"), splits)
 	if err != nil {
 		return err
 	}
-	in, err := s.workbookInput(ctx, owner, d, opps, sh.IncludeResponses)
+	opps, err := s.store.Opportunities(ctx, d, q)
 	if err != nil {
 		return err
 	}
-	in.Query = surveys.OpportunityQuery{SegmentBy: opps.SegmentBy}
-	c.Set("X-Robots-Tag", "noindex, nofollow")
+	in, err := s.workbookInput(ctx, d, opps, sh.IncludeResponses)
+	if err != nil {
+		return err
+	}
+	in.Query = q
 	return sendWorkbook(c, d, in)
 }
 
-// shareOwner is whom a share link reads the study as: its owner, who can
-// see all of it. The link itself is the stakeholder's permission, checked by
-// SharedStudy; this only lets the store's per-user methods (fieldwork,
-// responses) answer for a caller without an account.
-func (s *Server) shareOwner(ctx context.Context, d *surveys.Design) (*accounts.User, error) {
-	u, err := s.accounts.UserByID(ctx, d.Study.OwnerID)
-	if err != nil {
-		return nil, fmt.Errorf("owner of shared study %d: %w", d.Study.ID, err)
-	}
-	return u, nil
-}
-
 // workbookInput gathers what the workbook shows besides the scores.
-func (s *Server) workbookInput(ctx context.Context, u *accounts.User, d *surveys.Design, opps *surveys.Opportunities, withResponses bool) (export.Input, error) {
+func (s *Server) workbookInput(ctx context.Context, d *surveys.Design, opps *surveys.Opportunities, withResponses bool) (export.Input, error) {
 	in := export.Input{Design: d, Opportunities: opps}
-	fw, err := s.store.Fieldwork(ctx, u, d.Study.ID)
+	fw, err := s.store.Fieldwork(ctx, d)
 	if err != nil {
 		return in, err
 	}
 	in.Fieldwork = fw
 	if withResponses {
-		in.Responses = func(yield func(row []string) error) error { return s.store.WideRows(ctx, u, d.Study.ID, yield) }
+		in.Responses = func(yield func(row []string) error) error { return s.store.WideRows(ctx, d, yield) }
 	}
 	return in, nil
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/surveystest"
 )
@@ -150,3 +151,13 @@ func itoa[T int64 | int](n T) string { return strconv.FormatInt(int64(n), 10) }
 func hashForTest(s string) string { return accounts.HashSecret(s) }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+// mustDesign is a study's design as the study-access middleware resolves it.
+func mustDesign(t testing.TB, s *Server, u *accounts.User, id int64) *surveys.Design {
+	t.Helper()
+	d, err := s.store.Design(t.Context(), u, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}

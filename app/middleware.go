@@ -11,14 +11,17 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
+	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
 const (
-	localUser = "user"
-	localCSRF = "csrf"
-	setupKey  = "setup_token"
+	localUser   = "user"
+	localDesign = "design"
+	localShare  = "share"
+	localCSRF   = "csrf"
+	setupKey    = "setup_token"
 )
 
 // common is the middleware every request passes through, outermost first.
@@ -120,18 +123,53 @@ func namesStudy(path string) bool {
 	return strings.HasPrefix(path, "/api/v1/studies/:id") || strings.HasPrefix(path, "/studies/:id")
 }
 
-// studyAccess answers 404 for a study the caller may not see before the
-// handler reads anything else, so that a stranger learns nothing about a study
-// that is not theirs from validation messages or lock conflicts.
+// studyAccess resolves the study a route names, with its design, once for
+// the whole request: the handler and the domain methods it calls read the
+// design it leaves in the context and never look the study up again. A
+// study the caller may not see is a 404 before anything else is read, so
+// that a stranger learns nothing about it from validation messages or lock
+// conflicts.
 func (s *Server) studyAccess(c *fiber.Ctx) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.Study(c.UserContext(), userOf(c), id); err != nil {
+	d, err := s.store.Design(c.UserContext(), userOf(c), id)
+	if err != nil {
 		return err
 	}
+	c.Locals(localDesign, d)
 	return c.Next()
+}
+
+// namesShare tells whether a route is a stakeholder's, behind a share link.
+func namesShare(path string) bool { return strings.HasPrefix(path, "/r/:token") }
+
+// shareAccess resolves a share link to the study it opens and what it
+// allows: its routes then read the study the way a researcher's do, held to
+// the link's Share. A link that does not work says nothing of why.
+func (s *Server) shareAccess(c *fiber.Ctx) error {
+	sh, d, err := s.store.SharedStudy(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return s.reportNotFound(c, err)
+	}
+	c.Locals(localShare, sh)
+	c.Locals(localDesign, d)
+	c.Set("X-Robots-Tag", "noindex, nofollow")
+	return c.Next()
+}
+
+// designOf is the study a request names, resolved by studyAccess or
+// shareAccess.
+func designOf(c *fiber.Ctx) *surveys.Design {
+	d, _ := c.Locals(localDesign).(*surveys.Design)
+	return d
+}
+
+// shareOf is the share link a stakeholder's request came through.
+func shareOf(c *fiber.Ctx) *surveys.Share {
+	sh, _ := c.Locals(localShare).(*surveys.Share)
+	return sh
 }
 
 func userOf(c *fiber.Ctx) *accounts.User {

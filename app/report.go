@@ -36,31 +36,27 @@ type canvasLink struct {
 
 // reportPage is the stakeholder's read-only report behind a share link.
 func (s *Server) reportPage(c *fiber.Ctx) error {
-	ctx, token := c.UserContext(), c.Params("token")
-	sh, d, err := s.store.SharedStudy(ctx, token)
-	if err != nil {
-		return s.reportNotFound(c, err)
-	}
-	choices, err := s.store.SharedSplits(ctx, sh, d)
+	ctx, token, sh, d := c.UserContext(), c.Params("token"), shareOf(c), designOf(c)
+	splits, err := s.store.Splits(ctx, d)
 	if err != nil {
 		return err
 	}
 	fields := map[string]string{}
-	opps, err := s.store.SharedOpportunities(ctx, sh, d, c.Query("segment_by"))
+	q, err := sh.Query(c.Query("segment_by"), splits)
 	if ve := validation(err); ve != nil {
 		fields = ve.Fields
 		c.Status(fiber.StatusUnprocessableEntity)
-		opps, err = s.store.SharedOpportunities(ctx, sh, d, "")
+		q, err = sh.Query("", splits)
 	}
 	if err != nil {
 		return err
 	}
-	var fw *surveys.Fieldwork
-	if owner, err := s.shareOwner(ctx, d); err == nil {
-		if fw, err = s.store.Fieldwork(ctx, owner, d.Study.ID); err != nil {
-			return err
-		}
-	} else if !errors.Is(err, problem.ErrNotFound) {
+	opps, err := s.store.Opportunities(ctx, d, q)
+	if err != nil {
+		return err
+	}
+	fw, err := s.store.Fieldwork(ctx, d)
+	if err != nil {
 		return err
 	}
 	canvases, err := s.canvasLinks(c, sh, d, token)
@@ -71,14 +67,13 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 	if sh.SegmentBy == "" && opps.SegmentBy != "" {
 		download += "?segment_by=" + url.QueryEscape(opps.SegmentBy)
 	}
-	c.Set("X-Robots-Tag", "noindex, nofollow")
 	return s.render(c, "report", fiber.Map{
 		"Title":    d.Study.Name,
 		"Styles":   []string{"results.css", "report.css"},
 		"Scripts":  []string{"results.js"},
 		"Report":   newReport(d, opps, fw),
 		"Token":    token,
-		"Choices":  choices,
+		"Choices":  sh.Choices(splits),
 		"Chosen":   opps.SegmentBy,
 		"Fields":   fields,
 		"Canvases": canvases,
@@ -89,11 +84,7 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 // sharedCanvasPage is the canvas of one saved segment the link shows, or,
 // asked for none, the list of them.
 func (s *Server) sharedCanvasPage(c *fiber.Ctx) error {
-	ctx, token := c.UserContext(), c.Params("token")
-	sh, d, err := s.store.SharedStudy(ctx, token)
-	if err != nil {
-		return s.reportNotFound(c, err)
-	}
+	ctx, token, sh, d := c.UserContext(), c.Params("token"), shareOf(c), designOf(c)
 	data := fiber.Map{"Title": "Segment canvas · " + d.Study.Name, "Styles": []string{"results.css", "report.css"},
 		"Study": d.Study, "Home": "/r/" + token}
 	key, seg := c.Query("segmentation"), c.Query("segment")
@@ -104,23 +95,28 @@ func (s *Server) sharedCanvasPage(c *fiber.Ctx) error {
 		}
 		data["Canvases"] = links
 	} else {
-		cv, err := s.store.SharedCanvas(ctx, sh, d, key, seg)
+		if !sh.Shows(key) {
+			return s.reportNotFound(c, problem.ErrNotFound)
+		}
+		cv, err := s.store.Canvas(ctx, d, key, seg)
 		if err != nil {
 			return s.reportNotFound(c, err)
 		}
 		data["Canvas"], data["D"] = newCanvasView(d, cv), d
 	}
-	c.Set("X-Robots-Tag", "noindex, nofollow")
 	return s.render(c, "report_canvas", data)
 }
 
 func (s *Server) canvasLinks(c *fiber.Ctx, sh *surveys.Share, d *surveys.Design, token string) ([]canvasLink, error) {
-	segs, err := s.store.SharedSegmentations(c.UserContext(), sh, d)
+	segs, err := s.store.Segmentations(c.UserContext(), d)
 	if err != nil {
 		return nil, err
 	}
 	var out []canvasLink
 	for _, sg := range segs {
+		if !sh.Shows(sg.Key) {
+			continue
+		}
 		for i, l := range sg.Labels {
 			q := url.Values{"segmentation": {sg.Key}, "segment": {surveys.SegmentID(i)}}
 			out = append(out, canvasLink{Segmentation: sg.Key, Label: l, URL: "/r/" + token + "/canvas?" + q.Encode()})

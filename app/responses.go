@@ -24,19 +24,14 @@ func (s *Server) exportResponses(c *fiber.Ctx) error {
 	if err != nil {
 		return problem.Invalid("safe", "must be 1 or 0")
 	}
-	ctx, u := c.UserContext(), userOf(c)
-	// Check access before streaming, so an error is still a proper status.
-	d, err := s.store.Design(ctx, u, id)
-	if err != nil {
-		return err
-	}
+	ctx, d := c.UserContext(), designOf(c)
 	var buf bytes.Buffer
 	w := bufio.NewWriterSize(&buf, 1<<16)
 	if safe {
-		rows := func(yield func(row []string) error) error { return s.store.WideRows(ctx, u, id, yield) }
+		rows := func(yield func(row []string) error) error { return s.store.WideRows(ctx, d, yield) }
 		err = export.ResponsesCSV(w, d, rows)
 	} else {
-		err = s.store.ExportResponses(ctx, u, id, w)
+		err = s.store.ExportResponses(ctx, d, w)
 	}
 	if err != nil {
 		return err
@@ -66,11 +61,7 @@ func (s *Server) importResponses(c *fiber.Ctx) error {
 }
 
 func (s *Server) listResponses(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	list, err := s.store.Responses(c.UserContext(), userOf(c), id, c.QueryInt("offset"), c.QueryInt("limit", 100))
+	list, err := s.store.Responses(c.UserContext(), designOf(c), c.QueryInt("offset"), c.QueryInt("limit", 100))
 	if err != nil {
 		return err
 	}

@@ -183,7 +183,7 @@ func TestHardeningRawResponsesCSVRoundTrips(t *testing.T) {
 		t.Fatal(err)
 	}
 	var store bytes.Buffer
-	if err := s.store.ExportResponses(t.Context(), owner, id, &store); err != nil {
+	if err := s.store.ExportResponses(t.Context(), mustDesign(t, s, owner, id), &store); err != nil {
 		t.Fatal(err)
 	}
 	if raw.body != store.String() {

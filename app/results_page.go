@@ -39,15 +39,6 @@ func (s *Server) analysisPage(c *fiber.Ctx, d *surveys.Design, tab string, data 
 
 func tabTitle(tab string) string { return strings.ToUpper(tab[:1]) + tab[1:] }
 
-// design loads the study named in the path.
-func (s *Server) designOf(c *fiber.Ctx) (*surveys.Design, error) {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	return s.store.Design(c.UserContext(), userOf(c), id)
-}
-
 // ---- Results ----
 
 type filterChip struct {
@@ -56,29 +47,26 @@ type filterChip struct {
 }
 
 func (s *Server) resultsPage(c *fiber.Ctx) error {
-	d, err := s.designOf(c)
-	if err != nil {
-		return err
-	}
+	d := designOf(c)
 	return s.showResults(c, d, fiber.Map{})
 }
 
 // showResults is the Results tab; data may carry the outcome of a
 // responses import made from it.
 func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
-	ctx, u := c.UserContext(), userOf(c)
-	splits, err := s.store.Splits(ctx, u, d.Study.ID)
+	ctx := c.UserContext()
+	splits, err := s.store.Splits(ctx, d)
 	if err != nil {
 		return err
 	}
 	q, fields := resultsQuery(c)
-	res, err := s.store.Opportunities(ctx, u, d.Study.ID, q)
+	res, err := s.store.Opportunities(ctx, d, q)
 	if ve := validation(err); ve != nil {
 		for k, v := range ve.Fields {
 			fields[k] = v
 		}
 		q = surveys.OpportunityQuery{IncludePartial: q.IncludePartial}
-		res, err = s.store.Opportunities(ctx, u, d.Study.ID, q)
+		res, err = s.store.Opportunities(ctx, d, q)
 	}
 	if err != nil {
 		return err
@@ -172,21 +160,18 @@ type responseView struct {
 }
 
 func (s *Server) fieldworkPage(c *fiber.Ctx) error {
-	d, err := s.designOf(c)
-	if err != nil {
-		return err
-	}
+	d := designOf(c)
 	return s.showFieldwork(c, d, fiber.Map{})
 }
 
 func (s *Server) showFieldwork(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
-	ctx, u := c.UserContext(), userOf(c)
-	fw, err := s.store.Fieldwork(ctx, u, d.Study.ID)
+	ctx := c.UserContext()
+	fw, err := s.store.Fieldwork(ctx, d)
 	if err != nil {
 		return err
 	}
 	page := max(1, c.QueryInt("page", 1))
-	list, err := s.store.Responses(ctx, u, d.Study.ID, (page-1)*responsesPerPage, responsesPerPage)
+	list, err := s.store.Responses(ctx, d, (page-1)*responsesPerPage, responsesPerPage)
 	if err != nil {
 		return err
 	}
@@ -251,10 +236,7 @@ func dayBars(days []surveys.DayCount) []dayBar {
 }
 
 func (s *Server) createInvitationsPage(c *fiber.Ctx) error {
-	d, err := s.designOf(c)
-	if err != nil {
-		return err
-	}
+	d := designOf(c)
 	count, err := strconv.Atoi(strings.TrimSpace(c.FormValue("count")))
 	if err != nil || count < 1 {
 		err = problem.Invalid("count", "must be a whole number of at least 1")

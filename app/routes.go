@@ -74,7 +74,7 @@ func (s *Server) routeTable() []route {
 
 		r("GET", "/api/v1/studies", researcher, s.listStudies),
 		r("POST", "/api/v1/studies", researcher, s.createStudy),
-		r("GET", "/api/v1/studies/:id", researcher, s.getStudy),
+		r("GET", "/api/v1/studies/:id", researcher, getStudy),
 		r("PATCH", "/api/v1/studies/:id", researcher, s.updateStudy),
 		r("DELETE", "/api/v1/studies/:id", researcher, s.deleteStudy),
 		r("POST", "/api/v1/studies/:id/publish", researcher, s.lifecycle("publish")),
@@ -87,7 +87,7 @@ func (s *Server) routeTable() []route {
 		r("POST", "/api/v1/studies/:id/steps", researcher, create(s.store.AddStep)),
 		r("PATCH", "/api/v1/studies/:id/steps/:step_id", researcher, update(idOf("step_id"), s.store.UpdateStep)),
 		r("DELETE", "/api/v1/studies/:id/steps/:step_id", researcher, remove(idOf("step_id"), s.store.DeleteStep)),
-		r("GET", "/api/v1/studies/:id/outcomes", researcher, list(s.store.Outcomes)),
+		r("GET", "/api/v1/studies/:id/outcomes", researcher, listOutcomes),
 		r("POST", "/api/v1/studies/:id/outcomes", researcher, create(s.store.AddOutcome)),
 		r("POST", "/api/v1/studies/:id/outcomes/import", researcher, s.importOutcomes),
 		r("PATCH", "/api/v1/studies/:id/outcomes/:outcome_id", researcher, update(idOf("outcome_id"), s.store.UpdateOutcome)),
@@ -106,7 +106,7 @@ func (s *Server) routeTable() []route {
 		r("POST", "/api/v1/studies/:id/shares", researcher, s.createShare),
 		r("GET", "/api/v1/studies/:id/shares", researcher, list(s.store.Shares)),
 		r("DELETE", "/api/v1/studies/:id/shares/:share_id", researcher, remove(idOf("share_id"), s.store.RevokeShare)),
-		r("GET", "/api/v1/studies/:id/questions", researcher, list(s.store.Questions)),
+		r("GET", "/api/v1/studies/:id/questions", researcher, listQuestions),
 		r("POST", "/api/v1/studies/:id/questions", researcher, create(s.store.AddQuestion)),
 		r("PATCH", "/api/v1/studies/:id/questions/:key", researcher, update(keyOf("key"), s.store.UpdateQuestion)),
 		r("DELETE", "/api/v1/studies/:id/questions/:key", researcher, remove(keyOf("key"), s.store.DeleteQuestion)),
@@ -187,8 +187,11 @@ func (s *Server) routes() {
 		case admin:
 			chain = append(chain, s.authenticate, s.requireAdmin, csrf)
 		}
-		if rt.access >= researcher && namesStudy(rt.path) {
+		switch {
+		case rt.access >= researcher && namesStudy(rt.path):
 			chain = append(chain, s.studyAccess)
+		case rt.access == public && namesShare(rt.path):
+			chain = append(chain, s.shareAccess)
 		}
 		app.Add(rt.method, rt.path, append(chain, rt.handlers...)...)
 	}

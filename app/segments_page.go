@@ -30,15 +30,12 @@ type distinctiveView struct {
 }
 
 func (s *Server) segmentsPage(c *fiber.Ctx) error {
-	d, err := s.designOf(c)
-	if err != nil {
-		return err
-	}
+	d := designOf(c)
 	return s.showSegments(c, d, fiber.Map{})
 }
 
 func (s *Server) showSegments(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
-	segs, err := s.store.Segmentations(c.UserContext(), userOf(c), d.Study.ID)
+	segs, err := s.store.Segmentations(c.UserContext(), d)
 	if err != nil {
 		return err
 	}
@@ -79,7 +76,7 @@ func (s *Server) discoverFromForm(c *fiber.Ctx, d *surveys.Design) (*surveys.Dis
 	if err != nil {
 		return nil, err
 	}
-	return s.store.Discover(c.UserContext(), userOf(c), d.Study.ID, surveys.DiscoverInput{K: k})
+	return s.store.Discover(c.UserContext(), d, surveys.DiscoverInput{K: k})
 }
 
 // segmentsError redraws the Segments tab with a validation error next to
@@ -93,10 +90,7 @@ func (s *Server) segmentsError(c *fiber.Ctx, d *surveys.Design, err error) error
 }
 
 func (s *Server) discoverPage(c *fiber.Ctx) error {
-	d, err := s.designOf(c)
-	if err != nil {
-		return err
-	}
+	d := designOf(c)
 	res, err := s.discoverFromForm(c, d)
 	if err != nil {
 		return s.segmentsError(c, d, err)
@@ -133,10 +127,7 @@ func discoveryData(d *surveys.Design, res *surveys.Discovery, k string, labels [
 // for the same data) and saves its members under the researcher's names, so
 // the page carries no member list.
 func (s *Server) saveSegmentationPage(c *fiber.Ctx) error {
-	d, err := s.designOf(c)
-	if err != nil {
-		return err
-	}
+	d := designOf(c)
 	res, err := s.discoverFromForm(c, d)
 	if err != nil {
 		return s.segmentsError(c, d, err)
@@ -176,15 +167,12 @@ func (s *Server) saveSegmentationPage(c *fiber.Ctx) error {
 
 // canvasPage is the printable needs-based segment canvas of one saved segment.
 func (s *Server) canvasPage(c *fiber.Ctx) error {
-	d, err := s.designOf(c)
-	if err != nil {
-		return err
-	}
+	d := designOf(c)
 	key, seg := c.Query("segmentation"), c.Query("segment")
 	if key == "" || seg == "" {
 		return c.Redirect(studyPath(d.Study.ID, "segments"), fiber.StatusSeeOther)
 	}
-	cv, err := s.store.Canvas(c.UserContext(), userOf(c), d.Study.ID, key, seg)
+	cv, err := s.store.Canvas(c.UserContext(), d, key, seg)
 	if err != nil {
 		return err
 	}

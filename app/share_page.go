@@ -18,19 +18,16 @@ type shareView struct {
 }
 
 func (s *Server) sharePage(c *fiber.Ctx) error {
-	d, err := s.designOf(c)
-	if err != nil {
-		return err
-	}
+	d := designOf(c)
 	return s.showShares(c, d, fiber.Map{})
 }
 
 func (s *Server) showShares(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
-	shares, err := s.store.Shares(c.UserContext(), userOf(c), d.Study.ID)
+	shares, err := s.store.Shares(c.UserContext(), d)
 	if err != nil {
 		return err
 	}
-	choices, err := s.store.Splits(c.UserContext(), userOf(c), d.Study.ID)
+	choices, err := s.store.Splits(c.UserContext(), d)
 	if err != nil {
 		return err
 	}
@@ -58,10 +55,7 @@ type shareForm struct {
 }
 
 func (s *Server) createSharePage(c *fiber.Ctx) error {
-	d, err := s.designOf(c)
-	if err != nil {
-		return err
-	}
+	d, err := designOf(c), error(nil)
 	f := shareForm{Expires: strings.TrimSpace(c.FormValue("expires")), SegmentBy: c.FormValue("segment_by"), Raw: c.FormValue("include_responses") != ""}
 	in := surveys.ShareInput{SegmentBy: f.SegmentBy, IncludeResponses: f.Raw}
 	if f.Expires != "" {

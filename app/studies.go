@@ -83,20 +83,23 @@ func create[In, Out any](fn func(context.Context, *accounts.User, int64, In) (Ou
 	}
 }
 
-// list serves the GET routes that read one collection of a study.
-func list[Out any](fn func(context.Context, *accounts.User, int64) (Out, error)) fiber.Handler {
+// list serves the GET routes that read one collection of the study the
+// route names.
+func list[Out any](fn func(context.Context, *surveys.Design) (Out, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := idParam(c, "id")
-		if err != nil {
-			return err
-		}
-		out, err := fn(c.UserContext(), userOf(c), id)
+		out, err := fn(c.UserContext(), designOf(c))
 		if err != nil {
 			return err
 		}
 		return c.JSON(out)
 	}
 }
+
+// listOutcomes and listQuestions answer parts of the design the request
+// resolved: the outcomes in survey order, parsed and linted, and the
+// profile questions in order.
+func listOutcomes(c *fiber.Ctx) error  { return c.JSON(designOf(c).Outcomes) }
+func listQuestions(c *fiber.Ctx) error { return c.JSON(designOf(c).Questions) }
 
 // idOf and keyOf read the path parameter that names one thing of a study.
 func idOf(name string) func(*fiber.Ctx) (int64, error) {
@@ -173,17 +176,7 @@ func (s *Server) createStudy(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(st)
 }
 
-func (s *Server) getStudy(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	d, err := s.store.Design(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(d)
-}
+func getStudy(c *fiber.Ctx) error { return c.JSON(designOf(c)) }
 
 func (s *Server) updateStudy(c *fiber.Ctx) error {
 	id, err := idParam(c, "id")

@@ -683,14 +683,8 @@ func (s *Server) afterSave(c *fiber.Ctx, sv *surveys.Survey, res *surveys.Submit
 // surveyPreview draws the respondent page of a study for its researcher.
 // Nothing is stored: the form pages with GET and its answers are dropped.
 func (s *Server) surveyPreview(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	sv, err := s.store.PreviewSurvey(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
+	d := designOf(c)
+	sv, id := d.Preview(), d.Study.ID
 	f := newFlow(sv, nil, "preview")
 	p := c.QueryInt("p")
 	switch c.Query("go") {

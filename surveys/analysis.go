@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"odi/surveys/accounts"
 	"odi/surveys/problem"
 	"odi/surveys/score"
 )
@@ -71,15 +70,7 @@ func (s *Store) splitterFor(ctx context.Context, d *Design, key string) (*splitt
 }
 
 // Opportunities scores a study for all respondents and per group.
-func (s *Store) Opportunities(ctx context.Context, u *accounts.User, studyID int64, q OpportunityQuery) (*Opportunities, error) {
-	d, err := s.studyDesign(ctx, u, studyID)
-	if err != nil {
-		return nil, err
-	}
-	return s.opportunities(ctx, d, q)
-}
-
-func (s *Store) opportunities(ctx context.Context, d *Design, q OpportunityQuery) (*Opportunities, error) {
+func (s *Store) Opportunities(ctx context.Context, d *Design, q OpportunityQuery) (*Opportunities, error) {
 	var split *splitter
 	if q.SegmentBy != "" {
 		var err error
@@ -236,15 +227,7 @@ type Split struct {
 
 // Splits lists the ways a study's results can be grouped: its segment
 // questions in question order, then its saved segmentations.
-func (s *Store) Splits(ctx context.Context, u *accounts.User, studyID int64) ([]Split, error) {
-	d, err := s.studyDesign(ctx, u, studyID)
-	if err != nil {
-		return nil, err
-	}
-	return s.splits(ctx, d)
-}
-
-func (s *Store) splits(ctx context.Context, d *Design) ([]Split, error) {
+func (s *Store) Splits(ctx context.Context, d *Design) ([]Split, error) {
 	var out []Split
 	for _, q := range d.Questions {
 		if q.Segment && q.Kind != KindText {

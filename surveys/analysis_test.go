@@ -66,7 +66,7 @@ func TestOpportunitiesOnEveryBackend(t *testing.T) {
 	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
 		ctx := context.Background()
 		u, id := goldenDesign(t, s)
-		res, err := s.Opportunities(ctx, u, id, surveys.OpportunityQuery{SegmentBy: "company_size"})
+		res, err := s.Opportunities(ctx, mustDesign(t, s, u, id), surveys.OpportunityQuery{SegmentBy: "company_size"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,7 +94,7 @@ func TestOpportunitiesOnEveryBackend(t *testing.T) {
 		if _, created, err := s.Submit(ctx, *st.Slug, in); err != nil || created {
 			t.Fatalf("repeat submit: created=%v err=%v", created, err)
 		}
-		res, err = s.Opportunities(ctx, u, id, surveys.OpportunityQuery{})
+		res, err = s.Opportunities(ctx, mustDesign(t, s, u, id), surveys.OpportunityQuery{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +104,7 @@ func TestOpportunitiesOnEveryBackend(t *testing.T) {
 		if err := s.SetExcluded(ctx, u, id, res1.RespondentID, true); err != nil {
 			t.Fatal(err)
 		}
-		if res, _ = s.Opportunities(ctx, u, id, surveys.OpportunityQuery{}); res.Groups[0].N != all {
+		if res, _ = s.Opportunities(ctx, mustDesign(t, s, u, id), surveys.OpportunityQuery{}); res.Groups[0].N != all {
 			t.Fatalf("after excluding it n = %d, want %d", res.Groups[0].N, all)
 		}
 		if _, err := s.AddOutcome(ctx, u, id, surveys.OutcomeInput{Statement: ptr("Minimize x")}); !errors.Is(err, surveys.ErrLocked) {
@@ -126,7 +126,7 @@ func ptr[T any](v T) *T { return &v }
 func TestComparisonLinesUpEveryGroupInTheOrderOfAll(t *testing.T) {
 	s := surveystest.SQLite(t)
 	u, id := goldenDesign(t, s)
-	res, err := s.Opportunities(context.Background(), u, id, surveys.OpportunityQuery{SegmentBy: "company_size"})
+	res, err := s.Opportunities(context.Background(), mustDesign(t, s, u, id), surveys.OpportunityQuery{SegmentBy: "company_size"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,24 +164,35 @@ func TestShareLinksGroupOnlyAsTheyAllow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sp, err := s.SharedSplits(ctx, fixed, d); err != nil || sp != nil {
-		t.Errorf("a fixed link offers %v (%v), want no choice", sp, err)
+	splits, err := s.Splits(ctx, d)
+	if err != nil {
+		t.Fatal(err)
 	}
-	sp, err := s.SharedSplits(ctx, open, d)
-	if err != nil || len(sp) != 1 || sp[0].Key != "company_size" || len(sp[0].Groups) != 4 {
-		t.Errorf("an open link offers %+v (%v), want the one segment question", sp, err)
+	if sp := fixed.Choices(splits); sp != nil {
+		t.Errorf("a fixed link offers %v, want no choice", sp)
 	}
-	res, err := s.SharedOpportunities(ctx, fixed, d, "region")
+	sp := open.Choices(splits)
+	if len(sp) != 1 || sp[0].Key != "company_size" || len(sp[0].Groups) != 4 {
+		t.Errorf("an open link offers %+v, want the one segment question", sp)
+	}
+	shared := func(sh *surveys.Share, segmentBy string) (*surveys.Opportunities, error) {
+		q, err := sh.Query(segmentBy, splits)
+		if err != nil {
+			return nil, err
+		}
+		return s.Opportunities(ctx, d, q)
+	}
+	res, err := shared(fixed, "region")
 	if err != nil || res.SegmentBy != "company_size" || len(res.Groups) != 5 {
 		t.Errorf("a fixed link asked for region: %v groups by %q (%v)", len(res.Groups), res.SegmentBy, err)
 	}
-	res, err = s.SharedOpportunities(ctx, open, d, "company_size")
+	res, err = shared(open, "company_size")
 	if err != nil || res.SegmentBy != "company_size" {
 		t.Errorf("an open link grouped by company_size: %v", err)
 	}
 	// region is a profile question but not a segment one: not on offer.
 	var ve *problem.Validation
-	if _, err := s.SharedOpportunities(ctx, open, d, "region"); !errors.As(err, &ve) || ve.Fields["segment_by"] == "" {
+	if _, err := shared(open, "region"); !errors.As(err, &ve) || ve.Fields["segment_by"] == "" {
 		t.Errorf("an open link grouped by region: %v, want a segment_by error", err)
 	}
 }
@@ -190,7 +201,7 @@ func TestCanvasProfileIsTheDiscoveryProfile(t *testing.T) {
 	s := surveystest.SQLite(t)
 	ctx := context.Background()
 	u, id := goldenDesign(t, s)
-	disc, err := s.Discover(ctx, u, id, surveys.DiscoverInput{K: 3})
+	disc, err := s.Discover(ctx, mustDesign(t, s, u, id), surveys.DiscoverInput{K: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +214,7 @@ func TestCanvasProfileIsTheDiscoveryProfile(t *testing.T) {
 	if _, err := s.SaveSegmentation(ctx, u, id, surveys.SegmentationInput{Key: "needs", Labels: []string{"a", "b", "c"}, Members: members}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := s.Canvas(ctx, u, id, "needs", "s2")
+	c, err := s.Canvas(ctx, mustDesign(t, s, u, id), "needs", "s2")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +230,7 @@ func TestCanvasProfileIsTheDiscoveryProfile(t *testing.T) {
 		t.Errorf("canvas profile %+v, discovery %+v", got, want)
 	}
 	for _, bad := range [][2]string{{"needs", "s4"}, {"company_size", "1-9"}, {"nothing", "s1"}} {
-		if _, err := s.Canvas(ctx, u, id, bad[0], bad[1]); !errors.Is(err, problem.ErrNotFound) {
+		if _, err := s.Canvas(ctx, mustDesign(t, s, u, id), bad[0], bad[1]); !errors.Is(err, problem.ErrNotFound) {
 			t.Errorf("canvas %v: %v, want not found", bad, err)
 		}
 	}
@@ -230,7 +241,7 @@ func TestWideRowsAreTheRowsOfTheCSV(t *testing.T) {
 		ctx := context.Background()
 		u, id := goldenDesign(t, s)
 		var buf strings.Builder
-		if err := s.ExportResponses(ctx, u, id, &buf); err != nil {
+		if err := s.ExportResponses(ctx, mustDesign(t, s, u, id), &buf); err != nil {
 			t.Fatal(err)
 		}
 		recs, err := csv.NewReader(strings.NewReader(buf.String())).ReadAll()
@@ -238,7 +249,7 @@ func TestWideRowsAreTheRowsOfTheCSV(t *testing.T) {
 			t.Fatal(err)
 		}
 		var rows [][]string
-		if err := s.WideRows(ctx, u, id, func(r []string) error { rows = append(rows, slices.Clone(r)); return nil }); err != nil {
+		if err := s.WideRows(ctx, mustDesign(t, s, u, id), func(r []string) error { rows = append(rows, slices.Clone(r)); return nil }); err != nil {
 			t.Fatal(err)
 		}
 		if len(rows) != 500 || !slices.EqualFunc(rows, recs[1:], slices.Equal) {
@@ -246,7 +257,7 @@ func TestWideRowsAreTheRowsOfTheCSV(t *testing.T) {
 		}
 		stop := errors.New("stop")
 		n := 0
-		err = s.WideRows(ctx, u, id, func([]string) error {
+		err = s.WideRows(ctx, mustDesign(t, s, u, id), func([]string) error {
 			if n++; n == 10 {
 				return stop
 			}
@@ -256,4 +267,14 @@ func TestWideRowsAreTheRowsOfTheCSV(t *testing.T) {
 			t.Errorf("stopping at row 10: %d rows, %v", n, err)
 		}
 	})
+}
+
+// mustDesign is a study's design as the study-access middleware resolves it.
+func mustDesign(t testing.TB, s *surveys.Store, u *accounts.User, id int64) *surveys.Design {
+	t.Helper()
+	d, err := s.Design(context.Background(), u, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

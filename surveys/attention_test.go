@@ -29,14 +29,14 @@ func TestAttentionCheckOnEveryBackend(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if sv, err := s.PreviewSurvey(ctx, u, st.ID); err != nil || sv.Attention != nil {
+		if sv, err := mustDesign(t, s, u, st.ID).Preview(), error(nil); err != nil || sv.Attention != nil {
 			t.Fatalf("before it is set: %+v %v", sv, err)
 		}
 		on := true
 		if _, err := s.UpdateStudy(ctx, u, st.ID, surveys.StudyInput{AttentionCheck: &on}); err != nil {
 			t.Fatal(err)
 		}
-		sv, err := s.PreviewSurvey(ctx, u, st.ID)
+		sv, err := mustDesign(t, s, u, st.ID).Preview(), error(nil)
 		if err != nil || sv.Attention == nil {
 			t.Fatalf("preview: %+v %v", sv, err)
 		}

@@ -600,21 +600,3 @@ func (s *Store) ImportOutcomes(ctx context.Context, u *accounts.User, studyID in
 	}
 	return len(rows), nil
 }
-
-// Outcomes lists a study's outcomes in survey order, parsed and linted.
-func (s *Store) Outcomes(ctx context.Context, u *accounts.User, studyID int64) ([]Outcome, error) {
-	d, err := s.Design(ctx, u, studyID)
-	if err != nil {
-		return nil, err
-	}
-	return d.Outcomes, nil
-}
-
-// Questions lists a study's profile questions in order.
-func (s *Store) Questions(ctx context.Context, u *accounts.User, studyID int64) ([]Question, error) {
-	d, err := s.studyDesign(ctx, u, studyID)
-	if err != nil {
-		return nil, err
-	}
-	return d.Questions, nil
-}

@@ -39,7 +39,7 @@ func TestOutcomeCodesAreUniqueWhateverTheirCase(t *testing.T) {
 		if !errors.Is(err, problem.ErrConflict) {
 			t.Fatalf("a second a1 written directly: %v, want problem.ErrConflict", err)
 		}
-		outs, err := s.Outcomes(ctx, u, st.ID)
+		outs, err := mustDesign(t, s, u, st.ID).Outcomes, error(nil)
 		if err != nil || len(outs) != 1 {
 			t.Fatalf("outcomes after the refused write: %d %v", len(outs), err)
 		}

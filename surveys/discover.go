@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"odi/surveys/accounts"
 	"odi/surveys/cluster"
 	"odi/surveys/problem"
 	"odi/surveys/score"
@@ -54,15 +53,11 @@ const distinctiveMax = 5
 // Discover clusters a study's counted respondents on their outcome ratings
 // (scoring.md, "Needs-based segment discovery") and cross-checks the segments
 // against the profile questions.
-func (s *Store) Discover(ctx context.Context, u *accounts.User, studyID int64, in DiscoverInput) (*Discovery, error) {
+func (s *Store) Discover(ctx context.Context, d *Design, in DiscoverInput) (*Discovery, error) {
 	if err := problem.Check(in); err != nil {
 		return nil, err
 	}
-	d, err := s.studyDesign(ctx, u, studyID)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.scoredResponses(ctx, studyID)
+	rows, err := s.scoredResponses(ctx, d.Study.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -51,11 +51,8 @@ type fieldRow struct {
 }
 
 // Fieldwork summarises a study's responses for the researcher.
-func (s *Store) Fieldwork(ctx context.Context, u *accounts.User, studyID int64) (*Fieldwork, error) {
-	d, err := s.studyDesign(ctx, u, studyID)
-	if err != nil {
-		return nil, err
-	}
+func (s *Store) Fieldwork(ctx context.Context, d *Design) (*Fieldwork, error) {
+	studyID := d.Study.ID
 	var rows []fieldRow
 	if err := s.db.WithContext(ctx).Model(&Response{}).Select("status, excluded, answers, flags, source, started_at, finished_at").
 		Where("study_id = ?", studyID).Find(&rows).Error; err != nil {
@@ -157,10 +154,8 @@ type ResponseList struct {
 }
 
 // Responses lists a study's responses, newest first.
-func (s *Store) Responses(ctx context.Context, u *accounts.User, studyID int64, offset, limit int) (*ResponseList, error) {
-	if _, err := s.Study(ctx, u, studyID); err != nil {
-		return nil, err
-	}
+func (s *Store) Responses(ctx context.Context, d *Design, offset, limit int) (*ResponseList, error) {
+	studyID := d.Study.ID
 	limit = max(1, min(limit, 500))
 	var total int64
 	db := s.db.WithContext(ctx).Model(&Response{}).Where("study_id = ?", studyID)

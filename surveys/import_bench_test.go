@@ -32,7 +32,7 @@ func BenchmarkImportResponses100kx100(b *testing.B) {
 		b.Fatal(err)
 	}
 	var csv bytes.Buffer
-	if err := s.ExportResponses(ctx, u, st.ID, &csv); err != nil {
+	if err := s.ExportResponses(ctx, mustDesign(b, s, u, st.ID), &csv); err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(csv.Len()))

@@ -1,15 +1,14 @@
 package surveys
 
 import (
-	"context"
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
-	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 
-	"odi/surveys/accounts"
 	"odi/surveys/statement"
 )
 
@@ -22,22 +21,21 @@ type Linted struct {
 // LintDraft parses and lints a statement that is not saved yet, against the
 // study's stored outcomes, so the editor can warn while someone types. except
 // names the outcome being edited (0 for a new one): it is not its own duplicate.
-func (s *Store) LintDraft(ctx context.Context, u *accounts.User, studyID int64, stmt string, except int64) (*Linted, error) {
-	st, err := s.Study(ctx, u, studyID)
-	if err != nil {
-		return nil, err
-	}
-	var others []string
-	if err := s.db.WithContext(ctx).Model(&Outcome{}).Where("study_id = ? AND id <> ?", st.ID, except).
-		Order("id").Pluck("statement", &others).Error; err != nil {
-		return nil, fmt.Errorf("lint statement for study %d: %w", studyID, err)
+func (d *Design) LintDraft(stmt string, except int64) *Linted {
+	// In the order they were added, as a duplicate is named after the first.
+	byID := slices.SortedFunc(slices.Values(d.Outcomes), func(a, b Outcome) int { return cmp.Compare(a.ID, b.ID) })
+	others := make([]string, 0, len(byID))
+	for _, o := range byID {
+		if o.ID != except {
+			others = append(others, o.Statement)
+		}
 	}
 	stmt = normaliseSpace(stmt)
 	out := &Linted{Parsed: statement.Parse(stmt), Lint: statement.Lint(stmt, others)}
 	if out.Lint == nil {
 		out.Lint = []statement.Issue{} // a client reads an empty list, not null
 	}
-	return out, nil
+	return out
 }
 
 // lintCache keeps the lint of each study's outcomes with a digest of the

@@ -101,7 +101,7 @@ func BenchmarkOpportunities100k(b *testing.B) {
 		s, u, id := openBench(b, path)
 		defer s.Close()
 		ctx := context.Background()
-		res, err := s.Opportunities(ctx, u, id, q)
+		res, err := s.Opportunities(ctx, mustDesign(b, s, u, id), q)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -109,7 +109,7 @@ func BenchmarkOpportunities100k(b *testing.B) {
 		b.ReportAllocs()
 		b.ResetTimer()
 		for b.Loop() {
-			if _, err := s.Opportunities(ctx, u, id, q); err != nil {
+			if _, err := s.Opportunities(ctx, mustDesign(b, s, u, id), q); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -120,7 +120,7 @@ func BenchmarkOpportunities100k(b *testing.B) {
 			b.StopTimer()
 			s, u, id := openBench(b, path)
 			b.StartTimer()
-			res, err := s.Opportunities(context.Background(), u, id, q)
+			res, err := s.Opportunities(context.Background(), mustDesign(b, s, u, id), q)
 			b.StopTimer()
 			if err != nil {
 				b.Fatal(err)

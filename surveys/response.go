@@ -20,7 +20,6 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
-	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
@@ -252,15 +251,9 @@ func (f *form) public() (*Survey, error) {
 	return nil, problem.ErrNotFound
 }
 
-// PreviewSurvey is the survey of a study u may see, published or not, as its
-// respondents will see it.
-func (s *Store) PreviewSurvey(ctx context.Context, u *accounts.User, studyID int64) (*Survey, error) {
-	d, err := s.studyDesign(ctx, u, studyID)
-	if err != nil {
-		return nil, err
-	}
-	return d.survey(d.Study.AttentionCheck), nil
-}
+// Preview is the survey of a study, published or not, as its respondents
+// will see it.
+func (d *Design) Preview() *Survey { return d.survey(d.Study.AttentionCheck) }
 
 // ForceNames are the four forces, in the order Response.Forces and the wide
 // CSV keep them.

@@ -57,13 +57,12 @@ func (s *Store) segmentation(ctx context.Context, studyID int64, key string) (*S
 }
 
 // Segmentations lists a study's saved segmentations.
-func (s *Store) Segmentations(ctx context.Context, u *accounts.User, studyID int64) ([]Segmentation, error) {
-	if _, err := s.Study(ctx, u, studyID); err != nil {
-		return nil, err
-	}
+func (s *Store) Segmentations(ctx context.Context, d *Design) ([]Segmentation, error) {
 	var out []Segmentation
-	err := s.db.WithContext(ctx).Where("study_id = ?", studyID).Order("id").Find(&out).Error
-	return out, err
+	if err := s.db.WithContext(ctx).Where("study_id = ?", d.Study.ID).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("segmentations of study %d: %w", d.Study.ID, err)
+	}
+	return out, nil
 }
 
 // SegmentationInput saves a discovered segmentation under a key.
@@ -137,15 +136,7 @@ type CanvasProfile struct {
 
 // Canvas is the canvas of segment (a group key such as "s2") of the saved
 // segmentation key; an unknown segmentation or segment is problem.ErrNotFound.
-func (s *Store) Canvas(ctx context.Context, u *accounts.User, studyID int64, key, segment string) (*Canvas, error) {
-	d, err := s.studyDesign(ctx, u, studyID)
-	if err != nil {
-		return nil, err
-	}
-	return s.canvas(ctx, d, key, segment)
-}
-
-func (s *Store) canvas(ctx context.Context, d *Design, key, segment string) (*Canvas, error) {
+func (s *Store) Canvas(ctx context.Context, d *Design, key, segment string) (*Canvas, error) {
 	sg, err := s.segmentation(ctx, d.Study.ID, key)
 	if err != nil {
 		return nil, err
@@ -158,7 +149,7 @@ func (s *Store) canvas(ctx context.Context, d *Design, key, segment string) (*Ca
 	if at < 0 {
 		return nil, problem.ErrNotFound
 	}
-	opps, err := s.opportunities(ctx, d, OpportunityQuery{SegmentBy: key})
+	opps, err := s.Opportunities(ctx, d, OpportunityQuery{SegmentBy: key})
 	if err != nil {
 		return nil, err
 	}

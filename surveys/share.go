@@ -63,10 +63,8 @@ func (s *Store) CreateShare(ctx context.Context, u *accounts.User, studyID int64
 
 // Shares lists a study's share links, newest first, each with the email of
 // whoever made it.
-func (s *Store) Shares(ctx context.Context, u *accounts.User, studyID int64) ([]Share, error) {
-	if _, err := s.Study(ctx, u, studyID); err != nil {
-		return nil, err
-	}
+func (s *Store) Shares(ctx context.Context, d *Design) ([]Share, error) {
+	studyID := d.Study.ID
 	var out []Share
 	err := s.db.WithContext(ctx).Model(&Share{}).Select("shares.*, COALESCE(users.email, '') AS creator").
 		Joins("LEFT JOIN users ON users.id = shares.created_by").
@@ -125,53 +123,30 @@ func (s *Store) SharedStudy(ctx context.Context, token string) (*Share, *Design,
 	return &sh, d, nil
 }
 
-// SharedOpportunities scores a shared study for a stakeholder: split the way
-// the link fixes, or, when it fixes nothing, by segmentBy ("" for all
-// respondents only), which must be one of SharedSplits.
-func (s *Store) SharedOpportunities(ctx context.Context, sh *Share, d *Design, segmentBy string) (*Opportunities, error) {
+// Query is what a stakeholder's grouping becomes under the link: the
+// link's own segmentation when it fixes one, else the reader's choice
+// (segmentBy, "" for all respondents only), which must be one of splits.
+// A share link reads the same results a researcher does, never more.
+func (sh *Share) Query(segmentBy string, splits []Split) (OpportunityQuery, error) {
 	if sh.SegmentBy != "" {
-		segmentBy = sh.SegmentBy
-	} else if segmentBy != "" {
-		splits, err := s.splits(ctx, d)
-		if err != nil {
-			return nil, err
-		}
-		if !slices.ContainsFunc(splits, func(sp Split) bool { return sp.Key == segmentBy }) {
-			return nil, problem.Invalid("segment_by", segmentBy+" is not a segment question or saved segmentation of this study")
-		}
+		return OpportunityQuery{SegmentBy: sh.SegmentBy}, nil
 	}
-	return s.opportunities(ctx, d, OpportunityQuery{SegmentBy: segmentBy})
+	if segmentBy != "" && !slices.ContainsFunc(splits, func(sp Split) bool { return sp.Key == segmentBy }) {
+		return OpportunityQuery{}, problem.Invalid("segment_by", segmentBy+" is not a segment question or saved segmentation of this study")
+	}
+	return OpportunityQuery{SegmentBy: segmentBy}, nil
 }
 
-// SharedSplits are the ways a stakeholder may group a shared study: none
+// Choices are the ways a reader of the link may group the results: none
 // when the link fixes its segmentation (there is nothing to choose), else
 // every split the researcher has.
-func (s *Store) SharedSplits(ctx context.Context, sh *Share, d *Design) ([]Split, error) {
+func (sh *Share) Choices(splits []Split) []Split {
 	if sh.SegmentBy != "" {
-		return nil, nil
+		return nil
 	}
-	return s.splits(ctx, d)
+	return splits
 }
 
-// SharedSegmentations are the saved segmentations whose segment canvases a
-// link shows: the one it is fixed to, or all of them when it fixes nothing.
-func (s *Store) SharedSegmentations(ctx context.Context, sh *Share, d *Design) ([]Segmentation, error) {
-	q := s.db.WithContext(ctx).Where("study_id = ?", d.Study.ID)
-	if sh.SegmentBy != "" {
-		q = q.Where("key = ?", sh.SegmentBy)
-	}
-	var out []Segmentation
-	if err := q.Order("id").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("segmentations of shared study %d: %w", d.Study.ID, err)
-	}
-	return out, nil
-}
-
-// SharedCanvas is the canvas of one saved segment for a stakeholder, when
-// the link shows that segmentation; anything else is problem.ErrNotFound.
-func (s *Store) SharedCanvas(ctx context.Context, sh *Share, d *Design, key, segment string) (*Canvas, error) {
-	if sh.SegmentBy != "" && sh.SegmentBy != key {
-		return nil, problem.ErrNotFound
-	}
-	return s.canvas(ctx, d, key, segment)
-}
+// Shows tells whether the link shows the canvases of the saved segmentation
+// key: the one it is fixed to, or any when it fixes none.
+func (sh *Share) Shows(key string) bool { return sh.SegmentBy == "" || sh.SegmentBy == key }

@@ -420,10 +420,8 @@ type MemberInput struct {
 }
 
 // Members lists a study's collaborators by email.
-func (s *Store) Members(ctx context.Context, u *accounts.User, studyID int64) ([]Member, error) {
-	if _, err := s.Study(ctx, u, studyID); err != nil {
-		return nil, err
-	}
+func (s *Store) Members(ctx context.Context, d *Design) ([]Member, error) {
+	studyID := d.Study.ID
 	members := []Member{}
 	err := s.db.WithContext(ctx).Table("study_members").
 		Select("users.id AS user_id, users.email").

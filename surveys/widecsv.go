@@ -115,16 +115,12 @@ func ratingCell(v byte) string {
 // ExportResponses writes every response of a study as the wide CSV, rows
 // coming from the database in batches (WideRows) as they are written, so
 // memory stays flat whatever the number of responses.
-func (s *Store) ExportResponses(ctx context.Context, u *accounts.User, studyID int64, w io.Writer) error {
-	d, err := s.studyDesign(ctx, u, studyID)
-	if err != nil {
-		return err
-	}
+func (s *Store) ExportResponses(ctx context.Context, d *Design, w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(d.WideHeader()); err != nil {
 		return err
 	}
-	if err := s.wideRows(ctx, d, cw.Write); err != nil {
+	if err := s.WideRows(ctx, d, cw.Write); err != nil {
 		return err
 	}
 	cw.Flush()
@@ -135,19 +131,11 @@ func (s *Store) ExportResponses(ctx context.Context, u *accounts.User, studyID i
 // with Design.WideHeader and without it, in the order they came in. Rows
 // are read from the database in batches; row is reused once yield returns,
 // and an error from yield stops the rows and is returned.
-func (s *Store) WideRows(ctx context.Context, u *accounts.User, studyID int64, yield func(row []string) error) error {
-	d, err := s.studyDesign(ctx, u, studyID)
-	if err != nil {
-		return err
-	}
-	return s.wideRows(ctx, d, yield)
-}
-
 // wideBatch is how many responses one query of WideRows reads: big enough
 // that the queries cost little, small enough that memory stays flat.
 const wideBatch = 2000
 
-func (s *Store) wideRows(ctx context.Context, d *Design, yield func(row []string) error) error {
+func (s *Store) WideRows(ctx context.Context, d *Design, yield func(row []string) error) error {
 	byCode := ByCode(d.Outcomes)
 	var row []string
 	var batch []Response
