@@ -14,6 +14,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/fieldwork"
 )
 
 // The access matrix: every route of routeTable × every kind of caller, with the
@@ -138,8 +139,8 @@ func (w *accessWorld) fixture() *accessFixture {
 	study, err = st.Publish(ctx, w.owner, f.studyID)
 	must(err)
 	f.slug = *study.Slug
-	res, _, err := st.Submit(ctx, f.slug, surveys.Submission{SubmissionID: uuid.NewString(),
-		Answers: map[string]surveys.Value{"size": surveys.Text("small")}, Ratings: map[string]surveys.Rating{o.Code: {Importance: surveys.Rated(4)}}})
+	res, _, err := w.s.fieldwork.Submit(ctx, f.slug, fieldwork.Submission{SubmissionID: uuid.NewString(),
+		Answers: map[string]fieldwork.Value{"size": fieldwork.Text("small")}, Ratings: map[string]fieldwork.Rating{o.Code: {Importance: fieldwork.Rated(4)}}})
 	must(err)
 	f.respondentID, f.resumeToken = res.RespondentID, res.ResumeToken
 	tok, sh, err := st.CreateShare(ctx, w.owner, f.studyID, surveys.ShareInput{})
@@ -554,7 +555,7 @@ func TestResumeTokenReachesOnlyItsOwnResponse(t *testing.T) {
 			t.Errorf("%s: %d, want 404", tc.what, got)
 		}
 	}
-	if _, err := w.s.store.Resume(context.Background(), a.slug, b.resumeToken); err == nil {
+	if _, err := w.s.fieldwork.Resume(context.Background(), a.slug, b.resumeToken); err == nil {
 		t.Error("Resume with another study's token found a response")
 	}
 	// The respondent page does not show a stranger's wantAnswers either.
@@ -564,7 +565,7 @@ func TestResumeTokenReachesOnlyItsOwnResponse(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("survey page with another study's resume cookie: %d", r.status)
 	}
-	resp, _ := w.s.store.Resume(context.Background(), b.slug, b.resumeToken)
+	resp, _ := w.s.fieldwork.Resume(context.Background(), b.slug, b.resumeToken)
 	if resp == nil || strings.Contains(r.body, resp.RespondentID) {
 		t.Errorf("survey page shows the other respondent's id")
 	}
@@ -608,7 +609,7 @@ func TestRevokedAPITokenIs401(t *testing.T) {
 func TestSecretsAreStoredOnlyHashed(t *testing.T) {
 	w := newAccessWorld(t)
 	f := w.fixture()
-	invs, err := w.s.store.CreateInvitations(context.Background(), w.owner, f.studyID, surveys.InvitationsInput{Count: 2})
+	invs, err := w.s.fieldwork.CreateInvitations(context.Background(), mustDesign(t, w.s, w.owner, f.studyID), fieldwork.InvitationsInput{Count: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/fieldwork"
 	"odi/surveys/problem"
 	"odi/surveys/sample"
 )
@@ -154,8 +154,8 @@ func (s *Server) setup(c *fiber.Ctx) error {
 	}
 	next := "/studies"
 	if c.FormValue("sample") == "1" {
-		ds := sample.Generate(sample.Config{Respondents: sampleRespondents, Seed: 1, Start: surveys.DemoStart()})
-		st, err := s.store.LoadSample(c.UserContext(), u, ds)
+		ds := sample.Generate(sample.Config{Respondents: sampleRespondents, Seed: 1, Start: fieldwork.DemoStart()})
+		st, err := s.fieldwork.LoadSample(c.UserContext(), u, ds)
 		if err != nil {
 			return err
 		}

@@ -133,7 +133,7 @@ func TestHardeningShareReportNeverLints(t *testing.T) {
 		t.Fatal(err)
 	}
 	ds := sample.Generate(sample.Config{Respondents: 200, Outcomes: outcomeCap, Seed: 5})
-	st, err := s.store.LoadSample(t.Context(), owner, ds)
+	st, err := s.fieldwork.LoadSample(t.Context(), owner, ds)
 	if err != nil {
 		t.Fatal(err)
 	}

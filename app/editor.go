@@ -15,6 +15,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/fieldwork"
 	"odi/surveys/problem"
 )
 
@@ -390,7 +391,7 @@ func (s *Server) editorPage(c *fiber.Ctx, id int64, tab string, data fiber.Map) 
 		}
 	case "outcomes":
 		data["View"] = outcomesView(d, data["Form"], fields)
-		data["Minutes"] = d.Survey().Minutes
+		data["Minutes"] = fieldwork.Preview(d).Minutes
 	case "questions":
 		if key, ok := data["EditKey"].(string); ok {
 			at := slices.IndexFunc(d.Questions, func(q surveys.Question) bool { return q.Key == key })

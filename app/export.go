@@ -74,7 +74,7 @@ func (s *Server) sharedWorkbook(c *fiber.Ctx) error {
 // workbookInput gathers what the workbook shows besides the scores.
 func (s *Server) workbookInput(ctx context.Context, d *surveys.Design, opps *surveys.Opportunities, withResponses bool) (export.Input, error) {
 	in := export.Input{Design: d, Opportunities: opps}
-	fw, err := s.store.Fieldwork(ctx, d)
+	fw, err := s.fieldwork.Summary(ctx, d)
 	if err != nil {
 		return in, err
 	}

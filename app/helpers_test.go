@@ -24,7 +24,9 @@ func newTestServer(t testing.TB) *Server {
 	cfg := Defaults()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.BaseURL = "http://odi.test"
-	return New(cfg, surveystest.SQLite(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := New(cfg, surveystest.SQLite(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	t.Cleanup(s.fieldwork.Close) // before the store's own cleanup closes the database
+	return s
 }
 
 func mustUser(t testing.TB, s *Server, email, role string) *accounts.User {

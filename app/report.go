@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/fieldwork"
 	"odi/surveys/problem"
 )
 
@@ -55,7 +56,7 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fw, err := s.store.Fieldwork(ctx, d)
+	fw, err := s.fieldwork.Summary(ctx, d)
 	if err != nil {
 		return err
 	}
@@ -142,7 +143,7 @@ func (s *Server) reportNotFound(c *fiber.Ctx, err error) error {
 	return s.render(c, "report_missing", fiber.Map{"Title": "Link not valid", "Styles": []string{"report.css"}})
 }
 
-func newReport(d *surveys.Design, opps *surveys.Opportunities, fw *surveys.Fieldwork) report {
+func newReport(d *surveys.Design, opps *surveys.Opportunities, fw *fieldwork.Summary) report {
 	v := report{resultsView: newResultsView(opps), Study: d.Study, Job: d.Study.Job.Sentence(), N: opps.Groups[0].N, MinN: d.Study.MinN,
 		Fieldwork: fieldworkDates(d.Study, fw), SegmentBy: opps.SegmentBy}
 	if fw != nil {
@@ -158,7 +159,7 @@ func newReport(d *surveys.Design, opps *surveys.Opportunities, fw *surveys.Field
 
 // fieldworkDates is when responses came in, or the study's publication
 // dates when there are none.
-func fieldworkDates(st surveys.Study, fw *surveys.Fieldwork) string {
+func fieldworkDates(st surveys.Study, fw *fieldwork.Summary) string {
 	day := func(t time.Time) string { return t.UTC().Format("2 Jan 2006") }
 	var from, to string
 	if fw != nil && len(fw.PerDay) > 0 {

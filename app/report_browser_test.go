@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"odi/surveys"
+	"odi/surveys/fieldwork"
 	"odi/surveys/sample"
 	"odi/surveys/score"
 )
@@ -24,7 +25,7 @@ func TestReportInBrowser(t *testing.T) {
 	s := newTestServer(t)
 	base := serve(t, s)
 	u := mustUser(t, s, "r@example.com", "researcher")
-	st, err := s.store.LoadSample(t.Context(), u, sample.Generate(sample.Config{Respondents: 400, Seed: 1, Start: surveys.DemoStart()}))
+	st, err := s.fieldwork.LoadSample(t.Context(), u, sample.Generate(sample.Config{Respondents: 400, Seed: 1, Start: fieldwork.DemoStart()}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,14 +8,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
-	"odi/surveys"
+	"odi/surveys/fieldwork"
 )
 
 // The public respondent API: anyone with the link may answer, nobody may read
 // anything but the survey itself and their own response.
 
 func (s *Server) surveyDefinition(c *fiber.Ctx) error {
-	sv, err := s.store.PublicSurvey(c.UserContext(), c.Params("slug"))
+	sv, err := s.fieldwork.PublicSurvey(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -39,17 +39,17 @@ func jsonOnly(c *fiber.Ctx) error {
 }
 
 func (s *Server) submit(c *fiber.Ctx) error {
-	var in surveys.Submission
+	var in fieldwork.Submission
 	if err := decode(c, &in); err != nil {
 		return err
 	}
 	if c.QueryBool("dry_run") {
-		if err := s.store.Check(c.UserContext(), c.Params("slug"), in); err != nil {
+		if err := s.fieldwork.Check(c.UserContext(), c.Params("slug"), in); err != nil {
 			return err
 		}
 		return c.JSON(fiber.Map{"valid": true})
 	}
-	res, created, err := s.store.Submit(c.UserContext(), c.Params("slug"), in)
+	res, created, err := s.fieldwork.Submit(c.UserContext(), c.Params("slug"), in)
 	if err != nil {
 		return err
 	}
@@ -61,11 +61,11 @@ func (s *Server) submit(c *fiber.Ctx) error {
 }
 
 func (s *Server) autosave(c *fiber.Ctx) error {
-	var in surveys.Submission
+	var in fieldwork.Submission
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	res, err := s.store.Update(c.UserContext(), c.Params("slug"), c.Params("token"), in)
+	res, err := s.fieldwork.Update(c.UserContext(), c.Params("slug"), c.Params("token"), in)
 	if err != nil {
 		return err
 	}
@@ -73,24 +73,17 @@ func (s *Server) autosave(c *fiber.Ctx) error {
 }
 
 func (s *Server) createInvitations(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	var in surveys.InvitationsInput
+	var in fieldwork.InvitationsInput
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	invs, err := s.store.CreateInvitations(c.UserContext(), userOf(c), id, in)
+	invs, err := s.fieldwork.CreateInvitations(c.UserContext(), designOf(c), in)
 	if err != nil {
 		return err
 	}
-	st, err := s.store.Study(c.UserContext(), userOf(c), id)
-	if err != nil {
-		return err
-	}
+	st := designOf(c).Study
 	type link struct {
-		surveys.NewInvitation
+		fieldwork.NewInvitation
 		URL string `json:"url,omitempty"`
 	}
 	out := make([]link, len(invs))

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"odi/surveys"
+	"odi/surveys/fieldwork"
 )
 
 func countResponses(t *testing.T, s *Server) int64 {
@@ -52,7 +53,7 @@ func TestHardeningSubmissionBounds(t *testing.T) {
 	}
 
 	// A response to autosave into, with an order of its own.
-	var started surveys.SubmitResult
+	var started fieldwork.SubmitResult
 	r := anon.do("POST", path, "application/json", with(`"answers":{"uses_slack":"Yes"},"order":["O02","O01"]`))
 	wantStatus(t, r, http.StatusCreated)
 	r.json(t, &started)
@@ -90,7 +91,7 @@ func TestHardeningSubmissionBounds(t *testing.T) {
 			// The same body as an autosave changes nothing stored.
 			patch := anon.do("PATCH", path+"/"+started.ResumeToken, "application/json", body)
 			wantField(t, patch, tc.field, tc.msg)
-			resp, err := s.store.Resume(t.Context(), slug, started.ResumeToken)
+			resp, err := s.fieldwork.Resume(t.Context(), slug, started.ResumeToken)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -142,7 +143,7 @@ func TestHardeningSurveyFormBounds(t *testing.T) {
 		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="`+tc.error+`"`) {
 			t.Errorf("%s: %d, want the page again with %s", tc.name, res.status, tc.error)
 		}
-		resp, err := s.store.Resume(t.Context(), slug, r.token())
+		resp, err := s.fieldwork.Resume(t.Context(), slug, r.token())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +153,7 @@ func TestHardeningSurveyFormBounds(t *testing.T) {
 	}
 	res := r.step(1, url.Values{"q.tools": {"Slack", "Jira"}, "q.note": {"fine print"}})
 	wantStatus(t, res, http.StatusOK)
-	resp, _ := s.store.Resume(t.Context(), slug, r.token())
+	resp, _ := s.fieldwork.Resume(t.Context(), slug, r.token())
 	if resp.Answers["tools"] != "Slack;Jira" || resp.Answers["note"] != "fine print" {
 		t.Errorf("stored %q", resp.Answers)
 	}

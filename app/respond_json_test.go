@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"odi/surveys"
+	"odi/surveys/fieldwork"
 )
 
 // TestHardeningSubmissionNeedsJSON: the public submission routes take only
@@ -22,7 +22,7 @@ func TestHardeningSubmissionNeedsJSON(t *testing.T) {
 	path := "/api/v1/s/" + slug + "/responses"
 	body := func() string { return `{"submission_id":"` + uuid.NewString() + `","answers":{"uses_slack":"Yes"}}` }
 
-	var started surveys.SubmitResult
+	var started fieldwork.SubmitResult
 	r := anon.do("POST", path, "application/json", body())
 	wantStatus(t, r, http.StatusCreated)
 	r.json(t, &started)

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"odi/surveys"
+	"odi/surveys/fieldwork"
 )
 
 // publishedStudy makes an open study with two outcomes, a screener, a segment
@@ -116,7 +117,7 @@ func TestSubmissionIsIdempotentAndResumable(t *testing.T) {
 	wantStatus(t, r1, http.StatusCreated)
 	r2 := anon.send("POST", path, first)
 	wantStatus(t, r2, http.StatusOK)
-	var a, b surveys.SubmitResult
+	var a, b fieldwork.SubmitResult
 	r1.json(t, &a)
 	r2.json(t, &b)
 	if a != b || a.Status != "in_progress" || a.ResumeToken == "" {
@@ -130,14 +131,14 @@ func TestSubmissionIsIdempotentAndResumable(t *testing.T) {
 		"forces":  map[string]any{"push": 8, "pull": 7, "anxiety": 3, "habit": 2},
 	}), http.StatusOK)
 	wantStatus(t, anon.send("PATCH", path+"/wrong-token", map[string]any{"complete": true}), http.StatusNotFound)
-	var done surveys.SubmitResult
+	var done fieldwork.SubmitResult
 	anon.send("PATCH", path+"/"+a.ResumeToken, map[string]any{"complete": true}).json(t, &done)
 	if done.Status != "complete" || done.Redirect != "https://panel.example/done?pid=&s=complete" {
 		t.Fatalf("finish: %+v", done)
 	}
 	wantStatus(t, anon.send("PATCH", path+"/"+a.ResumeToken, map[string]any{"complete": true}), http.StatusConflict)
 
-	resp, err := s.store.Resume(t.Context(), slug, a.ResumeToken)
+	resp, err := s.fieldwork.Resume(t.Context(), slug, a.ResumeToken)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +163,7 @@ func TestScreenersQuotasAndStatuses(t *testing.T) {
 	path := "/api/v1/s/" + slug + "/responses"
 	rating := map[string]any{"O01": map[string]any{"importance": 4, "satisfaction": 2}, "O02": map[string]any{"importance": 5, "satisfaction": 3}}
 
-	var res surveys.SubmitResult
+	var res fieldwork.SubmitResult
 	anon.send("POST", path, sub(false, map[string]any{"uses_slack": "No"}, nil)).json(t, &res)
 	if res.Status != "screened_out" {
 		t.Fatalf("screener: %+v", res)
@@ -235,14 +236,14 @@ func TestRepeatedSubmissionAnswersTheFirstResult(t *testing.T) {
 	path := "/api/v1/s/" + slug + "/responses"
 
 	first := sub(false, map[string]any{"uses_slack": "Yes"}, map[string]any{"O01": map[string]any{"importance": 5}})
-	var want surveys.SubmitResult
+	var want fieldwork.SubmitResult
 	r := anon.send("POST", path, first)
 	wantStatus(t, r, http.StatusCreated)
 	r.json(t, &want)
 	same := func(what string, body map[string]any) {
 		t.Helper()
 		r := anon.send("POST", path, body)
-		var got surveys.SubmitResult
+		var got fieldwork.SubmitResult
 		r.json(t, &got)
 		if r.status != http.StatusOK || got != want {
 			t.Fatalf("%s: %d %s, want 200 with %+v", what, r.status, r.body, want)
@@ -256,7 +257,7 @@ func TestRepeatedSubmissionAnswersTheFirstResult(t *testing.T) {
 	// A submission never stored is refused as before.
 	wantStatus(t, anon.send("POST", path, sub(false, nil, nil)), http.StatusGone)
 
-	resp, err := s.store.Resume(t.Context(), slug, want.ResumeToken)
+	resp, err := s.fieldwork.Resume(t.Context(), slug, want.ResumeToken)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,13 +280,13 @@ func TestQuotaFullIsNoQualityFlag(t *testing.T) {
 	anon := newClient(t, s)
 	path := "/api/v1/s/" + slug + "/responses"
 	same := map[string]any{"O01": map[string]any{"importance": 3, "satisfaction": 3}, "O02": map[string]any{"importance": 3, "satisfaction": 3}}
-	var res surveys.SubmitResult
+	var res fieldwork.SubmitResult
 	anon.send("POST", path, sub(true, map[string]any{"uses_slack": "Yes", "company_size": "large"}, same)).json(t, &res)
 	anon.send("POST", path, sub(true, map[string]any{"uses_slack": "Yes", "company_size": "large"}, same)).json(t, &res)
 	if res.Status != surveys.ScreenedOut {
 		t.Fatalf("second large: %+v", res)
 	}
-	var fw surveys.Fieldwork
+	var fw fieldwork.Summary
 	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/fieldwork", id), nil).json(t, &fw)
 	// Only two outcomes: too few to call the same ratings straight-lining.
 	if fw.Flagged != 0 || fw.Counts["screened_out"] != 1 {
@@ -321,7 +322,7 @@ func TestAttentionCheckThroughTheAPI(t *testing.T) {
 	anon := newClient(t, s)
 	path := "/api/v1/s/" + slug + "/responses"
 
-	var sv surveys.Survey
+	var sv fieldwork.Survey
 	anon.send("GET", "/api/v1/s/"+slug, nil).json(t, &sv)
 	if sv.Attention == nil || sv.Attention.Choose != 2 || !strings.Contains(sv.Attention.Text, `“Somewhat important”`) {
 		t.Fatalf("survey definition attention: %+v", sv.Attention)
@@ -330,12 +331,12 @@ func TestAttentionCheckThroughTheAPI(t *testing.T) {
 	for i, code := range []string{"O01", "O02", "O03"} {
 		ratings[code] = map[string]any{"importance": i + 2, "satisfaction": 4 - i}
 	}
-	submit := func(attention any) surveys.SubmitResult {
+	submit := func(attention any) fieldwork.SubmitResult {
 		body := sub(true, nil, ratings)
 		if attention != nil {
 			body["attention"] = attention
 		}
-		var res surveys.SubmitResult
+		var res fieldwork.SubmitResult
 		r := anon.send("POST", path, body)
 		wantStatus(t, r, http.StatusCreated)
 		r.json(t, &res)
@@ -344,7 +345,7 @@ func TestAttentionCheckThroughTheAPI(t *testing.T) {
 	passed, wrong, none := submit(2), submit(5), submit(nil)
 	wantField(t, anon.send("POST", path, map[string]any{"submission_id": uuid.NewString(), "attention": "2"}), "attention", "whole number from 1 to 5")
 
-	var list surveys.ResponseList
+	var list fieldwork.ResponseList
 	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses", id), nil).json(t, &list)
 	flags := map[string][]string{}
 	for _, r := range list.Responses {
@@ -354,7 +355,7 @@ func TestAttentionCheckThroughTheAPI(t *testing.T) {
 		!slices.Equal(flags[none.RespondentID], []string{"failed_attention"}) {
 		t.Fatalf("flags: passed %v, wrong %v, none %v", flags[passed.RespondentID], flags[wrong.RespondentID], flags[none.RespondentID])
 	}
-	var fw surveys.Fieldwork
+	var fw fieldwork.Summary
 	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/fieldwork", id), nil).json(t, &fw)
 	if fw.Flagged != 2 || fw.Flags["failed_attention"] != 2 {
 		t.Fatalf("fieldwork flagged %d, %v", fw.Flagged, fw.Flags)
@@ -390,7 +391,7 @@ func TestRedirectURLCanBeCleared(t *testing.T) {
 	wantStatus(t, c.send("POST", base+"/outcomes", map[string]string{"statement": "Minimize the time it takes to find a decision"}), http.StatusCreated)
 	var pub struct{ Slug string }
 	c.send("POST", base+"/publish", nil).json(t, &pub)
-	var res surveys.SubmitResult
+	var res fieldwork.SubmitResult
 	r := newClient(t, s).send("POST", "/api/v1/s/"+pub.Slug+"/responses", sub(true, nil,
 		map[string]any{"O01": map[string]int{"importance": 4, "satisfaction": 2}}))
 	wantStatus(t, r, http.StatusCreated)

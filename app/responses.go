@@ -45,15 +45,11 @@ func (s *Server) exportResponses(c *fiber.Ctx) error {
 }
 
 func (s *Server) importResponses(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
 	data, _, err := uploadedFile(c)
 	if err != nil {
 		return err
 	}
-	n, err := s.store.ImportResponses(c.UserContext(), userOf(c), id, bytes.NewReader(data))
+	n, err := s.fieldwork.ImportResponses(c.UserContext(), designOf(c), bytes.NewReader(data))
 	if err != nil {
 		return err
 	}
@@ -61,7 +57,7 @@ func (s *Server) importResponses(c *fiber.Ctx) error {
 }
 
 func (s *Server) listResponses(c *fiber.Ctx) error {
-	list, err := s.store.Responses(c.UserContext(), designOf(c), c.QueryInt("offset"), c.QueryInt("limit", 100))
+	list, err := s.fieldwork.Responses(c.UserContext(), designOf(c), c.QueryInt("offset"), c.QueryInt("limit", 100))
 	if err != nil {
 		return err
 	}
@@ -69,10 +65,6 @@ func (s *Server) listResponses(c *fiber.Ctx) error {
 }
 
 func (s *Server) updateResponse(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
 	var in struct {
 		Excluded *bool `json:"excluded"`
 	}
@@ -82,18 +74,14 @@ func (s *Server) updateResponse(c *fiber.Ctx) error {
 	if in.Excluded == nil {
 		return problem.Invalid("excluded", "is required")
 	}
-	if err := s.store.SetExcluded(c.UserContext(), userOf(c), id, c.Params("respondent_id"), *in.Excluded); err != nil {
+	if err := s.fieldwork.SetExcluded(c.UserContext(), designOf(c), c.Params("respondent_id"), *in.Excluded); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (s *Server) deleteResponse(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteResponse(c.UserContext(), userOf(c), id, c.Params("respondent_id")); err != nil {
+	if err := s.fieldwork.DeleteResponse(c.UserContext(), designOf(c), c.Params("respondent_id")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -27,7 +27,7 @@ func (s *Server) importResponsesPage(c *fiber.Ctx) error {
 	data, _, err := uploadedFile(c)
 	n := 0
 	if err == nil {
-		n, err = s.store.ImportResponses(c.UserContext(), userOf(c), d.Study.ID, bytes.NewReader(data))
+		n, err = s.fieldwork.ImportResponses(c.UserContext(), designOf(c), bytes.NewReader(data))
 	}
 	if ve := validation(err); ve != nil {
 		c.Status(fiber.StatusUnprocessableEntity)

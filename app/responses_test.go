@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"odi/surveys"
+	"odi/surveys/fieldwork"
 )
 
 func TestExcludeRestoreAndForgetAResponse(t *testing.T) {
@@ -30,7 +31,7 @@ func TestExcludeRestoreAndForgetAResponse(t *testing.T) {
 	if n := nAll(); n != 2 {
 		t.Fatalf("n after excluding r3: %d, want 2", n)
 	}
-	var fw surveys.Fieldwork
+	var fw fieldwork.Summary
 	c.send("GET", base+"/fieldwork", nil).json(t, &fw)
 	if fw.Counts["complete"] != 3 || fw.Counts["in_progress"] != 1 || fw.Counts["screened_out"] != 1 || fw.Counts["excluded"] != 1 ||
 		fw.CompletionRate != 0.75 || len(fw.Quotas) != 1 || fw.Quotas[0].Count != 2 || fw.Quotas[0].Target != 10 {
@@ -46,7 +47,7 @@ func TestExcludeRestoreAndForgetAResponse(t *testing.T) {
 	}
 	wantStatus(t, c.send("DELETE", base+"/responses/r1", nil), http.StatusNotFound)
 	wantField(t, c.send("PATCH", base+"/responses/r2", `{}`), "excluded", "is required")
-	var list surveys.ResponseList
+	var list fieldwork.ResponseList
 	c.send("GET", base+"/responses?limit=2", nil).json(t, &list)
 	if list.Total != 4 || len(list.Responses) != 2 || list.Responses[0].RespondentID != "r5" {
 		t.Fatalf("list: total %d, first page %+v", list.Total, list.Responses)
@@ -72,7 +73,7 @@ func TestFieldworkShowsPanelIDsQuietDaysAndQuotaQuestions(t *testing.T) {
 	path := "/api/v1/s/" + slug + "/responses"
 	invited := sub(false, map[string]any{"uses_slack": "Yes"}, nil)
 	invited["invitation"] = invs.Invitations[0].Token
-	var res surveys.SubmitResult
+	var res fieldwork.SubmitResult
 	anon.send("POST", path, invited).json(t, &res)
 	anon.send("POST", path, sub(false, nil, nil))
 	anon.send("POST", path, sub(false, nil, nil))
@@ -84,7 +85,7 @@ func TestFieldworkShowsPanelIDsQuietDaysAndQuotaQuestions(t *testing.T) {
 		}
 	}
 
-	var list surveys.ResponseList
+	var list fieldwork.ResponseList
 	c.send("GET", base+"/responses", nil).json(t, &list)
 	var external string
 	for _, r := range list.Responses {
@@ -95,9 +96,9 @@ func TestFieldworkShowsPanelIDsQuietDaysAndQuotaQuestions(t *testing.T) {
 	if external != "panel-77" {
 		t.Fatalf("the response list gives panel id %q", external)
 	}
-	var fw surveys.Fieldwork
+	var fw fieldwork.Summary
 	c.send("GET", base+"/fieldwork", nil).json(t, &fw)
-	want := []surveys.DayCount{{Day: "2026-03-01", Count: 2}, {Day: "2026-03-02"}, {Day: "2026-03-03"}, {Day: "2026-03-04", Count: 1}}
+	want := []fieldwork.DayCount{{Day: "2026-03-01", Count: 2}, {Day: "2026-03-02"}, {Day: "2026-03-03"}, {Day: "2026-03-04", Count: 1}}
 	if !slices.Equal(fw.PerDay, want) {
 		t.Fatalf("per day %v, want %v", fw.PerDay, want)
 	}

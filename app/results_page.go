@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/fieldwork"
 	"odi/surveys/problem"
 )
 
@@ -150,7 +151,7 @@ type dayBar struct {
 }
 
 type quotaView struct {
-	surveys.QuotaStatus
+	fieldwork.QuotaStatus
 	Met bool
 }
 
@@ -166,12 +167,12 @@ func (s *Server) fieldworkPage(c *fiber.Ctx) error {
 
 func (s *Server) showFieldwork(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
 	ctx := c.UserContext()
-	fw, err := s.store.Fieldwork(ctx, d)
+	fw, err := s.fieldwork.Summary(ctx, d)
 	if err != nil {
 		return err
 	}
 	page := max(1, c.QueryInt("page", 1))
-	list, err := s.store.Responses(ctx, d, (page-1)*responsesPerPage, responsesPerPage)
+	list, err := s.fieldwork.Responses(ctx, d, (page-1)*responsesPerPage, responsesPerPage)
 	if err != nil {
 		return err
 	}
@@ -220,7 +221,7 @@ func statusCounts(m map[string]int) []statusCount {
 }
 
 // dayBars lays out the responses-per-day chart, 600×120 pixels.
-func dayBars(days []surveys.DayCount) []dayBar {
+func dayBars(days []fieldwork.DayCount) []dayBar {
 	most := 1
 	for _, d := range days {
 		most = max(most, d.Count)
@@ -241,9 +242,9 @@ func (s *Server) createInvitationsPage(c *fiber.Ctx) error {
 	if err != nil || count < 1 {
 		err = problem.Invalid("count", "must be a whole number of at least 1")
 	}
-	var invs []surveys.NewInvitation
+	var invs []fieldwork.NewInvitation
 	if err == nil {
-		invs, err = s.store.CreateInvitations(c.UserContext(), userOf(c), d.Study.ID, surveys.InvitationsInput{Count: count})
+		invs, err = s.fieldwork.CreateInvitations(c.UserContext(), designOf(c), fieldwork.InvitationsInput{Count: count})
 	}
 	if ve := validation(err); ve != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
@@ -270,12 +271,9 @@ func (s *Server) createInvitationsPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) excludePage(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
+	id := designOf(c).Study.ID
 	excluded := c.FormValue("excluded") == "1"
-	if err := s.store.SetExcluded(c.UserContext(), userOf(c), id, c.Params("respondent_id"), excluded); err != nil {
+	if err := s.fieldwork.SetExcluded(c.UserContext(), designOf(c), c.Params("respondent_id"), excluded); err != nil {
 		return err
 	}
 	to := studyPath(id, "fieldwork")

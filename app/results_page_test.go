@@ -26,7 +26,7 @@ func newAnalysisWorld(t *testing.T) *analysisWorld {
 	s := newTestServer(t)
 	u := mustUser(t, s, "owner@example.com", accounts.RoleResearcher)
 	mustUser(t, s, "stranger@example.com", accounts.RoleResearcher)
-	st, err := s.store.LoadSample(t.Context(), u, sample.Generate(sample.Config{Respondents: 600, Seed: 3}))
+	st, err := s.fieldwork.LoadSample(t.Context(), u, sample.Generate(sample.Config{Respondents: 600, Seed: 3}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestResultsFilterAndBadFilterShownBesideTheField(t *testing.T) {
 func TestExcludeAndRestoreChangeNOnResults(t *testing.T) {
 	w := newAnalysisWorld(t)
 	n0 := w.apiOpportunities(t, "").Groups[0].N
-	list, err := w.s.store.Responses(t.Context(), mustDesign(t, w.s, analysisOwner(t, w), w.id), 0, 500)
+	list, err := w.s.fieldwork.Responses(t.Context(), mustDesign(t, w.s, analysisOwner(t, w), w.id), 0, 500)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func analysisOwner(t *testing.T, w *analysisWorld) *accounts.User {
 
 func TestFieldworkShowsCountsAndMakesInvitations(t *testing.T) {
 	w := newAnalysisWorld(t)
-	fw, err := w.s.store.Fieldwork(t.Context(), mustDesign(t, w.s, analysisOwner(t, w), w.id))
+	fw, err := w.s.fieldwork.Summary(t.Context(), mustDesign(t, w.s, analysisOwner(t, w), w.id))
 	if err != nil {
 		t.Fatal(err)
 	}

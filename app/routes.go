@@ -95,7 +95,7 @@ func (s *Server) routeTable() []route {
 		r("POST", "/api/v1/studies/:id/invitations", researcher, s.createInvitations),
 		r("GET", "/api/v1/studies/:id/responses.csv", researcher, s.exportResponses),
 		r("POST", "/api/v1/studies/:id/responses/import", researcher, s.importResponses),
-		r("GET", "/api/v1/studies/:id/fieldwork", researcher, list(s.store.Fieldwork)),
+		r("GET", "/api/v1/studies/:id/fieldwork", researcher, list(s.fieldwork.Summary)),
 		r("GET", "/api/v1/studies/:id/responses", researcher, s.listResponses),
 		r("PATCH", "/api/v1/studies/:id/responses/:respondent_id", researcher, s.updateResponse),
 		r("DELETE", "/api/v1/studies/:id/responses/:respondent_id", researcher, s.deleteResponse),

@@ -15,7 +15,7 @@ func TestDiscoverSaveAndSplitByNeedsSegments(t *testing.T) {
 	c := api(t, s, "r@example.com", "researcher")
 	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
 	ds := sample.Generate(sample.Config{Respondents: 1200, Seed: 3})
-	st, err := s.store.LoadSample(t.Context(), owner, ds)
+	st, err := s.fieldwork.LoadSample(t.Context(), owner, ds)
 	if err != nil {
 		t.Fatal(err)
 	}

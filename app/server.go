@@ -21,6 +21,7 @@ import (
 	"odi/static"
 	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/fieldwork"
 )
 
 // How long each part of a request may take to arrive. The headers get a few
@@ -37,23 +38,24 @@ const (
 // sessions and login throttling counts live in the database, and CSRF tokens
 // are derived from a secret kept there.
 type Server struct {
-	cfg      Config
-	store    *surveys.Store
-	log      *slog.Logger
-	app      *fiber.App
-	ops      *fiber.App // the operator routes on --metrics-addr; nil when they are on app
-	accounts *accounts.Store
-	metrics  *metrics
-	conns    openConns
-	uploads  uploads
-	proxies  []netip.Prefix // --trusted-proxies
+	cfg       Config
+	store     *surveys.Store
+	fieldwork *fieldwork.Store
+	log       *slog.Logger
+	app       *fiber.App
+	ops       *fiber.App // the operator routes on --metrics-addr; nil when they are on app
+	accounts  *accounts.Store
+	metrics   *metrics
+	conns     openConns
+	uploads   uploads
+	proxies   []netip.Prefix // --trusted-proxies
 
 	submitLimit fiber.Handler
 }
 
 // New wires a server around an open store.
 func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
-	s := &Server{cfg: cfg, store: store, accounts: store.Accounts(), log: log}
+	s := &Server{cfg: cfg, store: store, fieldwork: fieldwork.New(store), accounts: store.Accounts(), log: log}
 	for _, p := range cfg.Proxies { // checked by Config.validate
 		if pre, err := netip.ParsePrefix(p); err == nil {
 			s.proxies = append(s.proxies, pre)
@@ -179,8 +181,10 @@ func (s *Server) trusted(a netip.Addr) bool {
 func (s *Server) App() *fiber.App { return s.app }
 
 // Serve answers requests on ln until ctx is cancelled, then lets in-flight
-// requests finish (up to cfg.ShutdownMax) before returning.
+// requests finish (up to cfg.ShutdownMax) and the last submissions be
+// written before returning; the store is the caller's to close after.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	defer s.fieldwork.Close()
 	go s.sweepLoop(ctx)
 	ln = newConnLimiter(ln, s.cfg.MaxConns, s.cfg.MaxConnsPerIP, s.trusted, s.log)
 	errc := make(chan error, 1)

@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"odi/surveys"
+	"odi/surveys/fieldwork"
 )
 
 // surveyAnswer is what the browser tests answer for an outcome: varied, so
@@ -130,7 +131,7 @@ func surveyBrowserStudy(t *testing.T) (*Server, string, string) {
 // every outcome rated as surveyAnswer says.
 func wantStoredComplete(t *testing.T, s *Server, slug, token string) {
 	t.Helper()
-	resp, err := s.store.Resume(t.Context(), slug, token)
+	resp, err := s.fieldwork.Resume(t.Context(), slug, token)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +201,7 @@ func respondInBrowser(t *testing.T, browser context.Context, s *Server, base, sl
 	b.must("token", err)
 	// Autosave: the three outcomes reach the database without pressing Next.
 	waitFor(t, "autosave of "+strings.Join(half, ","), func() bool {
-		r, err := s.store.Resume(t.Context(), slug, token.Value)
+		r, err := s.fieldwork.Resume(t.Context(), slug, token.Value)
 		if err != nil {
 			return false
 		}
@@ -264,13 +265,13 @@ func respondInBrowser(t *testing.T, browser context.Context, s *Server, base, sl
 }
 
 // surveyItems are the outcomes of a published survey, page by page.
-func surveyItems(t *testing.T, s *Server, slug string) []surveys.Item {
+func surveyItems(t *testing.T, s *Server, slug string) []fieldwork.Item {
 	t.Helper()
-	sv, err := s.store.PublicSurvey(t.Context(), slug)
+	sv, err := s.fieldwork.PublicSurvey(t.Context(), slug)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []surveys.Item
+	var out []fieldwork.Item
 	for _, pg := range sv.Pages {
 		out = append(out, pg.Items...)
 	}

@@ -26,7 +26,7 @@ func (s *Server) respondentError(c *fiber.Ctx, code int, ref string) (bool, erro
 	// to English without the survey's title.
 	ctx, cancel := context.WithTimeout(c.UserContext(), 500*time.Millisecond)
 	defer cancel()
-	sv, _ := s.store.CachedSurvey(ctx, slug) // a closed survey comes with ErrClosed
+	sv, _ := s.fieldwork.CachedSurvey(ctx, slug) // a closed survey comes with ErrClosed
 	lang, title := "en", ""
 	if sv != nil {
 		lang, title = sv.Language, sv.Title

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"odi/surveys"
+	"odi/surveys/fieldwork"
 	"odi/surveys/problem"
 )
 
@@ -33,9 +34,9 @@ const (
 
 // surveyFlow is a survey laid out for one respondent; stages[0] is the welcome.
 type surveyFlow struct {
-	sv     *surveys.Survey
+	sv     *fieldwork.Survey
 	lang   string
-	stages []surveys.Stage
+	stages []fieldwork.Stage
 	order  []string
 	kinds  map[string]surveys.Question
 }
@@ -44,7 +45,7 @@ type surveyFlow struct {
 // stored with r, or shuffled from r's respondent id when it has none yet, or
 // from seed when there is no response ("" keeps the design's order). The
 // attention check, when asked, is placed from the same id or seed.
-func newFlow(sv *surveys.Survey, r *surveys.Response, seed string) *surveyFlow {
+func newFlow(sv *fieldwork.Survey, r *surveys.Response, seed string) *surveyFlow {
 	var order []string
 	if r != nil {
 		seed = r.RespondentID
@@ -68,25 +69,25 @@ func (f *surveyFlow) last() int { return len(f.stages) - 1 }
 // formRating is a rating as the form sent it: a number for the store to
 // check, the text itself when it is not one (the store names it), null when
 // the field was left empty.
-func formRating(v string) surveys.Value {
+func formRating(v string) fieldwork.Value {
 	if v == "" {
-		return surveys.Value{}
+		return fieldwork.Value{}
 	}
 	if n, err := strconv.Atoi(v); err == nil {
-		return surveys.Number(float64(n))
+		return fieldwork.Number(float64(n))
 	}
-	return surveys.Text(v)
+	return fieldwork.Text(v)
 }
 
 // read takes step p's fields from a posted form into a and returns them as
 // a submission. A field left empty clears its answer: the page shows the
 // whole state of its questions.
-func (f *surveyFlow) read(p int, c *fiber.Ctx, a *surveys.Answers) surveys.Submission {
-	var in surveys.Submission
+func (f *surveyFlow) read(p int, c *fiber.Ctx, a *fieldwork.Answers) fieldwork.Submission {
+	var in fieldwork.Submission
 	st := f.stages[p]
 	switch st.Kind {
-	case surveys.StageQuestions:
-		in.Answers = map[string]surveys.Value{}
+	case fieldwork.StageQuestions:
+		in.Answers = map[string]fieldwork.Value{}
 		for _, q := range st.Questions {
 			var v string
 			if q.Kind == surveys.KindMulti {
@@ -98,11 +99,11 @@ func (f *surveyFlow) read(p int, c *fiber.Ctx, a *surveys.Answers) surveys.Submi
 			} else {
 				v = c.FormValue("q." + q.Key)
 			}
-			in.Answers[q.Key] = surveys.Text(v)
+			in.Answers[q.Key] = fieldwork.Text(v)
 			a.Questions[q.Key] = v
 		}
-	case surveys.StageOutcomes:
-		in.Ratings = map[string]surveys.Rating{}
+	case fieldwork.StageOutcomes:
+		in.Ratings = map[string]fieldwork.Rating{}
 		for _, it := range st.Items {
 			if it.Attention {
 				in.Attention = formRating(c.FormValue(attentionField))
@@ -110,14 +111,14 @@ func (f *surveyFlow) read(p int, c *fiber.Ctx, a *surveys.Answers) surveys.Submi
 				continue
 			}
 			imp, sat := c.FormValue("i."+it.Code), c.FormValue("s."+it.Code)
-			in.Ratings[it.Code] = surveys.Rating{Importance: surveys.ParseRating(imp), Satisfaction: surveys.ParseRating(sat)}
+			in.Ratings[it.Code] = fieldwork.Rating{Importance: fieldwork.ParseRating(imp), Satisfaction: fieldwork.ParseRating(sat)}
 			var r [2]int
 			r[0], _ = strconv.Atoi(imp)
 			r[1], _ = strconv.Atoi(sat)
 			a.Ratings[it.Code] = r
 		}
-	case surveys.StageForces:
-		in.Forces = map[string]surveys.Value{}
+	case fieldwork.StageForces:
+		in.Forces = map[string]fieldwork.Value{}
 		for _, name := range surveys.ForceNames {
 			v := c.FormValue("f." + name)
 			in.Forces[name] = formRating(v)
@@ -148,7 +149,7 @@ func formField(field string) string {
 
 // missing names the unanswered fields of step p, keyed by form field, in the
 // respondent's language.
-func (f *surveyFlow) missing(p int, a *surveys.Answers) map[string]string {
+func (f *surveyFlow) missing(p int, a *fieldwork.Answers) map[string]string {
 	errs := map[string]string{}
 	for _, field := range f.stages[p].Missing(a) {
 		name := formField(field)
@@ -243,7 +244,7 @@ type stepView struct {
 	Lead        string
 }
 
-func (f *surveyFlow) view(p int, a *surveys.Answers, errs map[string]string) (stepView, []errorLink) {
+func (f *surveyFlow) view(p int, a *fieldwork.Answers, errs map[string]string) (stepView, []errorLink) {
 	st := f.stages[p]
 	v := stepView{Kind: st.Kind, Title: st.Title}
 	var links []errorLink
@@ -281,7 +282,7 @@ func (f *surveyFlow) view(p int, a *surveys.Answers, errs map[string]string) (st
 		}
 		v.Questions = append(v.Questions, qv)
 	}
-	if st.Kind == surveys.StageOutcomes {
+	if st.Kind == fieldwork.StageOutcomes {
 		v.Lead = f.sv.Lead
 	}
 	for _, it := range st.Items {
@@ -307,7 +308,7 @@ func (f *surveyFlow) view(p int, a *surveys.Answers, errs map[string]string) (st
 		}
 		v.Items = append(v.Items, iv)
 	}
-	if st.Kind == surveys.StageForces {
+	if st.Kind == fieldwork.StageForces {
 		w := f.sv.Forces
 		for i, text := range [4]string{w.Push, w.Pull, w.Anxiety, w.Habit} {
 			name := surveys.ForceNames[i]
@@ -348,7 +349,7 @@ func messages(lang string) map[string]string {
 type surveyPageData struct {
 	flow     *surveyFlow
 	p        int
-	a        *surveys.Answers
+	a        *fieldwork.Answers
 	errs     map[string]string
 	action   string // where the form goes
 	token    string // resume token, "" before Start and in the preview
@@ -388,7 +389,7 @@ func (s *Server) drawSurvey(c *fiber.Ctx, d surveyPageData) error {
 		"Minutes": minutes, "Next": next,
 		"Action": d.action, "Method": "post", "Slug": f.sv.Slug, "Token": d.token, "Stale": d.stale,
 		"Saved": d.token != "" && d.answered && d.p > 0 && len(links) == 0, "ResumeURL": d.resumeAt,
-		"Errors": links, "Wide": step.Kind == surveys.StageOutcomes, "SID": d.sid, "Invitation": d.invite, "Notice": d.notice,
+		"Errors": links, "Wide": step.Kind == fieldwork.StageOutcomes, "SID": d.sid, "Invitation": d.invite, "Notice": d.notice,
 	}
 	if d.preview != 0 {
 		data["Method"] = "get"
@@ -405,7 +406,7 @@ func (s *Server) drawSurvey(c *fiber.Ctx, d surveyPageData) error {
 // sends the respondent on to a panel; preview is the study id when a
 // researcher previews. Shown for a real survey, it tells survey.js to forget
 // the response on this device.
-func (s *Server) drawEnd(c *fiber.Ctx, sv *surveys.Survey, key, redirect string, preview int64) error {
+func (s *Server) drawEnd(c *fiber.Ctx, sv *fieldwork.Survey, key, redirect string, preview int64) error {
 	lang, title, slug := "en", "", ""
 	if sv != nil {
 		lang, title, slug = sv.Language, sv.Title, sv.Slug
@@ -430,8 +431,8 @@ func (s *Server) drawEnd(c *fiber.Ctx, sv *surveys.Survey, key, redirect string,
 
 // surveyOf loads the open survey behind the link. A closed study (410) or an
 // unknown link (404) gets its polite page here, and ok is false.
-func (s *Server) surveyOf(c *fiber.Ctx) (sv *surveys.Survey, ok bool, err error) {
-	sv, err = s.store.PublicSurvey(c.UserContext(), c.Params("slug"))
+func (s *Server) surveyOf(c *fiber.Ctx) (sv *fieldwork.Survey, ok bool, err error) {
+	sv, err = s.fieldwork.PublicSurvey(c.UserContext(), c.Params("slug"))
 	switch {
 	case errors.Is(err, surveys.ErrClosed):
 		c.Status(fiber.StatusGone)
@@ -460,7 +461,7 @@ func (s *Server) resumed(c *fiber.Ctx, token string) (*surveys.Response, error) 
 	if token == "" {
 		return nil, nil
 	}
-	r, err := s.store.Resume(c.UserContext(), c.Params("slug"), token)
+	r, err := s.fieldwork.Resume(c.UserContext(), c.Params("slug"), token)
 	if errors.Is(err, problem.ErrNotFound) {
 		return nil, nil
 	}
@@ -509,7 +510,7 @@ func (s *Server) surveyPage(c *fiber.Ctx) error {
 			s.clearResume(c, slug)
 		}
 		if got != nil && invite != "" {
-			same, err := s.store.FromInvitation(ctx, got, invite)
+			same, err := s.fieldwork.FromInvitation(ctx, got, invite)
 			if err != nil {
 				return err
 			}
@@ -542,7 +543,7 @@ func (s *Server) surveyPage(c *fiber.Ctx) error {
 	a := sv.AnswersOf(r)
 	p := 0
 	if r != nil {
-		p = surveys.ResumeAt(f.stages, a)
+		p = fieldwork.ResumeAt(f.stages, a)
 		if q := c.Query("p"); q != "" {
 			// Any earlier step may be revisited, none skipped.
 			n, _ := strconv.Atoi(q)
@@ -589,7 +590,7 @@ func (s *Server) surveyStep(c *fiber.Ctx) error {
 	f := newFlow(sv, r, "")
 	a := sv.AnswersOf(r)
 	if p <= 0 || p > f.last() {
-		return c.Redirect(stepURL(surveys.ResumeAt(f.stages, a)), fiber.StatusSeeOther)
+		return c.Redirect(stepURL(fieldwork.ResumeAt(f.stages, a)), fiber.StatusSeeOther)
 	}
 	in := f.read(p, c, a)
 	if len(r.ItemOrder) == 0 {
@@ -606,7 +607,7 @@ func (s *Server) surveyStep(c *fiber.Ctx) error {
 		errs = f.missing(p, a)
 	}
 	var ve *problem.Validation
-	if err := s.store.Check(ctx, slug, in); errors.As(err, &ve) {
+	if err := s.fieldwork.Check(ctx, slug, in); errors.As(err, &ve) {
 		f.fieldErrors(ve, errs)
 	} else if err != nil {
 		return err
@@ -617,12 +618,12 @@ func (s *Server) surveyStep(c *fiber.Ctx) error {
 	if !back && p == f.last() {
 		// Finishing needs every earlier step answered, even if a step was
 		// skipped by editing the address.
-		if at := surveys.ResumeAt(f.stages, a); at < p {
+		if at := fieldwork.ResumeAt(f.stages, a); at < p {
 			return c.Redirect(stepURL(at), fiber.StatusSeeOther)
 		}
 		in.Complete = true
 	}
-	res, err := s.store.Update(ctx, slug, token, in)
+	res, err := s.fieldwork.Update(ctx, slug, token, in)
 	if errors.As(err, &ve) {
 		f.fieldErrors(ve, errs)
 		return redraw(errs)
@@ -639,7 +640,7 @@ func (s *Server) surveyStep(c *fiber.Ctx) error {
 // startSurvey makes the response when a respondent presses Start. The
 // submission id comes from the welcome page, so pressing Start twice stores
 // one response.
-func (s *Server) startSurvey(c *fiber.Ctx, sv *surveys.Survey) error {
+func (s *Server) startSurvey(c *fiber.Ctx, sv *fieldwork.Survey) error {
 	slug := c.Params("slug")
 	sid := c.FormValue("sid")
 	if _, err := uuid.Parse(sid); err != nil {
@@ -647,16 +648,16 @@ func (s *Server) startSurvey(c *fiber.Ctx, sv *surveys.Survey) error {
 	}
 	f := newFlow(sv, nil, sid)
 	invite := c.FormValue("i")
-	res, _, err := s.store.Submit(c.UserContext(), slug, surveys.Submission{SubmissionID: sid, Invitation: invite, Order: f.order})
+	res, _, err := s.fieldwork.Submit(c.UserContext(), slug, fieldwork.Submission{SubmissionID: sid, Invitation: invite, Order: f.order})
 	var ve *problem.Validation
 	switch {
 	case errors.As(err, &ve) && ve.Fields["invitation"] != "":
 		c.Status(fiber.StatusUnprocessableEntity)
-		return s.drawSurvey(c, surveyPageData{flow: f, a: surveys.NewAnswers(), action: "/s/" + slug,
+		return s.drawSurvey(c, surveyPageData{flow: f, a: fieldwork.NewAnswers(), action: "/s/" + slug,
 			sid: uuid.NewString(), notice: f.msg("invitation_invalid")})
 	case errors.Is(err, problem.ErrConflict) && invite != "":
 		c.Status(fiber.StatusConflict)
-		return s.drawSurvey(c, surveyPageData{flow: f, a: surveys.NewAnswers(), action: "/s/" + slug,
+		return s.drawSurvey(c, surveyPageData{flow: f, a: fieldwork.NewAnswers(), action: "/s/" + slug,
 			sid: uuid.NewString(), notice: f.msg("invitation_used")})
 	case err != nil:
 		return err
@@ -669,7 +670,7 @@ func (s *Server) startSurvey(c *fiber.Ctx, sv *surveys.Survey) error {
 // is complete or screened out, which the device then forgets. A panel's
 // redirect is drawn as a page that forwards, since the form-action policy
 // would refuse a redirect off-site.
-func (s *Server) afterSave(c *fiber.Ctx, sv *surveys.Survey, res *surveys.SubmitResult, next string) error {
+func (s *Server) afterSave(c *fiber.Ctx, sv *fieldwork.Survey, res *fieldwork.SubmitResult, next string) error {
 	if res.Status == surveys.InProgress {
 		return c.Redirect(next, fiber.StatusSeeOther)
 	}
@@ -684,7 +685,7 @@ func (s *Server) afterSave(c *fiber.Ctx, sv *surveys.Survey, res *surveys.Submit
 // Nothing is stored: the form pages with GET and its answers are dropped.
 func (s *Server) surveyPreview(c *fiber.Ctx) error {
 	d := designOf(c)
-	sv, id := d.Preview(), d.Study.ID
+	sv, id := fieldwork.Preview(d), d.Study.ID
 	f := newFlow(sv, nil, "preview")
 	p := c.QueryInt("p")
 	switch c.Query("go") {
@@ -697,5 +698,5 @@ func (s *Server) surveyPreview(c *fiber.Ctx) error {
 		return s.drawEnd(c, sv, "thanks", "", id)
 	}
 	p = min(max(p, 0), f.last())
-	return s.drawSurvey(c, surveyPageData{flow: f, p: p, a: surveys.NewAnswers(), action: fmt.Sprintf("/studies/%d/preview", id), preview: id})
+	return s.drawSurvey(c, surveyPageData{flow: f, p: p, a: fieldwork.NewAnswers(), action: fmt.Sprintf("/studies/%d/preview", id), preview: id})
 }

@@ -160,7 +160,7 @@ func TestSurveyPageCompletesWithoutJavaScript(t *testing.T) {
 	wantStatus(t, done, http.StatusOK)
 	wantPage(t, done, en["thanks"], `http-equiv="refresh"`, "https://panel.example/done?pid=&amp;s=complete")
 
-	resp, err := s.store.Resume(t.Context(), slug, token)
+	resp, err := s.fieldwork.Resume(t.Context(), slug, token)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestSurveyPageCompletesWithoutJavaScript(t *testing.T) {
 		t.Fatalf("post after finishing: %d %s", again.status, again.header.Get("Location"))
 	}
 	wantPage(t, r.follow(again), en["thanks"], `data-slug="`+slug+`"`)
-	if resp, _ := s.store.Resume(t.Context(), slug, token); resp.Forces[0] != 8 {
+	if resp, _ := s.fieldwork.Resume(t.Context(), slug, token); resp.Forces[0] != 8 {
 		t.Errorf("the repeated post changed push to %d", resp.Forces[0])
 	}
 }
@@ -225,7 +225,7 @@ func TestSurveyPageRedrawsErrorsNextToEachField(t *testing.T) {
 	// Back is allowed with the page half done, and keeps what was given.
 	back := r.step(3, url.Values{"i.O01": {"5"}, "go": {"back"}})
 	wantPage(t, back, "Seats?", `value="3"`)
-	resp, _ := s.store.Resume(t.Context(), slug, r.token())
+	resp, _ := s.fieldwork.Resume(t.Context(), slug, r.token())
 	if i, _ := resp.Rating(0); i != 5 {
 		t.Errorf("Back did not keep the importance of O01: %d", i)
 	}
@@ -246,7 +246,7 @@ func TestSurveyPageScreenedOutEndsPolitely(t *testing.T) {
 	if strings.Contains(end.body, "<form") {
 		t.Fatal("the screened-out page still asks something")
 	}
-	resp, _ := s.store.Resume(t.Context(), slug, token)
+	resp, _ := s.fieldwork.Resume(t.Context(), slug, token)
 	if resp.Status != surveys.ScreenedOut {
 		t.Fatalf("status %s", resp.Status)
 	}
@@ -322,7 +322,7 @@ func TestSurveyPageResumesByCookieAndByLink(t *testing.T) {
 		page = other.step(p, rateShown(page.body, func(string) int { return 4 }))
 		p++
 	}
-	resp, _ := s.store.Resume(t.Context(), slug, token)
+	resp, _ := s.fieldwork.Resume(t.Context(), slug, token)
 	if resp.Status != surveys.Complete {
 		t.Fatalf("status %s after %d steps", resp.Status, p)
 	}
@@ -341,7 +341,7 @@ func TestSurveyOutcomeOrderIsPerRespondentWithinSteps(t *testing.T) {
 	for range 2 {
 		r := newSurveyRespondent(t, s, slug)
 		r.start("")
-		resp, err := s.store.Resume(t.Context(), slug, r.token())
+		resp, err := s.fieldwork.Resume(t.Context(), slug, r.token())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -380,7 +380,7 @@ func TestSurveyInvitationLinkIsSingleUse(t *testing.T) {
 	q := "?i=" + invs.Invitations[0].Token
 	r := newSurveyRespondent(t, s, slug)
 	r.start(q)
-	resp, _ := s.store.Resume(t.Context(), slug, r.token())
+	resp, _ := s.fieldwork.Resume(t.Context(), slug, r.token())
 	if resp.Source != surveys.SourceInvite || resp.ExternalID != "panel-9" {
 		t.Fatalf("source %s, panel id %q", resp.Source, resp.ExternalID)
 	}
@@ -507,7 +507,7 @@ func TestSurveyPageAttentionCheck(t *testing.T) {
 			}
 			page = r.step(p, v)
 		}
-		resp, err := s.store.Resume(t.Context(), slug, token)
+		resp, err := s.fieldwork.Resume(t.Context(), slug, token)
 		if err != nil || resp.Status != surveys.Complete {
 			t.Fatalf("response %+v: %v", resp, err)
 		}
@@ -560,7 +560,7 @@ func TestSurveyPageInvitationWinsOverTheDevice(t *testing.T) {
 	page := device.start("?i=" + invs.Invitations[0].Token)
 	wantPage(t, page, "Your role?")
 	invited := device.token()
-	resp, err := s.store.Resume(t.Context(), slug, invited)
+	resp, err := s.fieldwork.Resume(t.Context(), slug, invited)
 	if err != nil || invited == first || resp.ExternalID != "panel-1" {
 		t.Fatalf("invited response %+v (%v), token %q after %q", resp, err, invited, first)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/fieldwork"
 	"odi/surveys/problem"
 	"odi/surveys/surveystest"
 )
@@ -56,7 +57,7 @@ func goldenDesign(t *testing.T, s *surveys.Store) (*accounts.User, int64) {
 	if _, err := s.ImportOutcomes(ctx, u, st.ID, rows); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ImportResponses(ctx, u, st.ID, strings.NewReader(string(responses))); err != nil {
+	if _, err := fieldworkOf(t, s).ImportResponses(ctx, mustDesign(t, s, u, st.ID), strings.NewReader(string(responses))); err != nil {
 		t.Fatal(err)
 	}
 	return u, st.ID
@@ -64,7 +65,7 @@ func goldenDesign(t *testing.T, s *surveys.Store) (*accounts.User, int64) {
 
 func TestOpportunitiesOnEveryBackend(t *testing.T) {
 	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
-		ctx := context.Background()
+		ctx, fw := context.Background(), fieldworkOf(t, s)
 		u, id := goldenDesign(t, s)
 		res, err := s.Opportunities(ctx, mustDesign(t, s, u, id), surveys.OpportunityQuery{SegmentBy: "company_size"})
 		if err != nil {
@@ -82,16 +83,16 @@ func TestOpportunitiesOnEveryBackend(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ratings := map[string]surveys.Rating{}
+		ratings := map[string]fieldwork.Rating{}
 		for i := 1; i <= 20; i++ {
-			ratings[fmt.Sprintf("O%02d", i)] = surveys.Rating{Importance: surveys.Rated(5), Satisfaction: surveys.Rated(1)}
+			ratings[fmt.Sprintf("O%02d", i)] = fieldwork.Rating{Importance: fieldwork.Rated(5), Satisfaction: fieldwork.Rated(1)}
 		}
-		in := surveys.Submission{SubmissionID: uuid.NewString(), Answers: map[string]surveys.Value{"company_size": surveys.Text("1-9")}, Ratings: ratings, Complete: true}
-		res1, created, err := s.Submit(ctx, *st.Slug, in)
+		in := fieldwork.Submission{SubmissionID: uuid.NewString(), Answers: map[string]fieldwork.Value{"company_size": fieldwork.Text("1-9")}, Ratings: ratings, Complete: true}
+		res1, created, err := fw.Submit(ctx, *st.Slug, in)
 		if err != nil || !created || res1.Status != "complete" {
 			t.Fatalf("submit: %+v %v %v", res1, created, err)
 		}
-		if _, created, err := s.Submit(ctx, *st.Slug, in); err != nil || created {
+		if _, created, err := fw.Submit(ctx, *st.Slug, in); err != nil || created {
 			t.Fatalf("repeat submit: created=%v err=%v", created, err)
 		}
 		res, err = s.Opportunities(ctx, mustDesign(t, s, u, id), surveys.OpportunityQuery{})
@@ -101,7 +102,7 @@ func TestOpportunitiesOnEveryBackend(t *testing.T) {
 		if res.Groups[0].N != all+1 {
 			t.Fatalf("after one more complete response n = %d, want %d", res.Groups[0].N, all+1)
 		}
-		if err := s.SetExcluded(ctx, u, id, res1.RespondentID, true); err != nil {
+		if err := fw.SetExcluded(ctx, mustDesign(t, s, u, id), res1.RespondentID, true); err != nil {
 			t.Fatal(err)
 		}
 		if res, _ = s.Opportunities(ctx, mustDesign(t, s, u, id), surveys.OpportunityQuery{}); res.Groups[0].N != all {
@@ -277,4 +278,11 @@ func mustDesign(t testing.TB, s *surveys.Store, u *accounts.User, id int64) *sur
 		t.Fatal(err)
 	}
 	return d
+}
+
+// fieldworkOf takes responses for s's studies until the test ends.
+func fieldworkOf(t testing.TB, s *surveys.Store) *fieldwork.Store {
+	fw := fieldwork.New(s)
+	t.Cleanup(fw.Close) // before the store's own cleanup closes the database
+	return fw
 }

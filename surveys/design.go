@@ -72,6 +72,12 @@ func (s *Store) studyDesign(ctx context.Context, u *accounts.User, id int64) (*D
 	return s.design(s.db.WithContext(ctx), st)
 }
 
+// DesignOf is the design of a study already found, without lint: what its
+// respondents are asked.
+func (s *Store) DesignOf(ctx context.Context, st *Study) (*Design, error) {
+	return s.design(s.db.WithContext(ctx), st)
+}
+
 // design loads a study's structure, every outcome parsed but not linted:
 // lint is for the researchers writing the statements, and the pages anyone
 // with a link may open (the survey, a share link's report) must never pay

@@ -57,7 +57,7 @@ func benchStudyDB(b *testing.B) string {
 		b.Fatalf("the sample has %d complete responses, want %d", len(complete), benchResponses)
 	}
 	ds.Responses = complete
-	if _, err := s.LoadSample(ctx, u, ds); err != nil {
+	if _, err := fieldworkOf(b, s).LoadSample(ctx, u, ds); err != nil {
 		b.Fatal(err)
 	}
 	return path

@@ -120,11 +120,11 @@ func (c *studyResponses) loadSince(db *gorm.DB, studyID, seq int64) error {
 	return nil
 }
 
-// committedInGroup counts a study's committed complete, counted responses
+// CompletesInGroup counts a study's committed complete, counted responses
 // whose answer to q puts them in group g, for quotas. It reads the cached
 // responses, so a submission costs the rows written since the last one rather
 // than a scan of the study; the count itself is kept until the rows change.
-func (s *Store) committedInGroup(ctx context.Context, studyID int64, q Question, g string) (int, error) {
+func (s *Store) CompletesInGroup(ctx context.Context, studyID int64, q Question, g string) (int, error) {
 	if _, err := s.scoredResponses(ctx, studyID); err != nil {
 		return 0, err
 	}

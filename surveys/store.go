@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -19,20 +18,18 @@ import (
 	"odi/surveys/problem"
 )
 
-// Store keeps everything odi knows, in SQLite or PostgreSQL, with one method per use case.
+// Store keeps the studies, their design, their analysis and the share links
+// to it, in SQLite or PostgreSQL, with one method per use case. Responses
+// come in through package fieldwork, accounts live in package accounts;
+// both share this database.
 type Store struct {
-	db      *gorm.DB
-	dialect string
-
-	writes    *writer
-	closeOnce sync.Once
+	db       *gorm.DB
+	dialect  string
+	accounts *accounts.Store
 
 	// Per-instance caches, each checked against the database before use.
-	forms     formCache
-	medians   medianCache
 	responses responseCache
 	lints     lintCache
-	accounts  *accounts.Store
 }
 
 // IsPostgres tells whether a --db value names a PostgreSQL server rather than a file.
@@ -80,7 +77,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		sqlDB.Close()
 		return nil, err
 	}
-	return &Store{db: db, dialect: dialect, writes: newWriter(db, dialect), accounts: accounts.New(db, dialect)}, nil
+	return &Store{db: db, dialect: dialect, accounts: accounts.New(db, dialect)}, nil
 }
 
 // sqliteDSN turns a file path into a go-sqlite3 DSN with the settings odi relies
@@ -119,10 +116,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// Close finishes queued writes and closes the database; SQLite checkpoints
-// its WAL on the last close.
+// Close closes the database; SQLite checkpoints its WAL on the last close.
+// Close the fieldwork.Store that writes to it first.
 func (s *Store) Close() error {
-	s.closeOnce.Do(s.writes.close)
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err

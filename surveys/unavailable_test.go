@@ -2,6 +2,7 @@ package surveys
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -38,7 +39,7 @@ func TestUnavailableTellsOutagesFromBugs(t *testing.T) {
 		{"reset mid-query", fmt.Errorf("read: %w", syscall.ECONNRESET), true},
 		{"server gone mid-reply", fmt.Errorf("query: %w", io.ErrUnexpectedEOF), true},
 		{"pgx connection closed", fmt.Errorf("exec: %w", pgconn.ErrConnClosed), true},
-		{"store closing", errStoreClosed, true},
+		{"store closing", fmt.Errorf("store is closed: %w", sql.ErrConnDone), true},
 		{"not found", problem.ErrNotFound, false},
 		{"validation", problem.Invalid("name", "is required"), false},
 		{"a bug", errors.New("index out of range"), false},

@@ -30,6 +30,7 @@ import (
 	"odi/app"
 	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/fieldwork"
 	"odi/surveys/problem"
 	"odi/surveys/sample"
 )
@@ -324,8 +325,10 @@ func demoCmd(args []string, stdout io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	ds := sample.Generate(sample.Config{Respondents: *responses, Outcomes: *outcomes, Seed: *seed, Start: surveys.DemoStart()})
-	st, err := store.LoadSample(ctx, owner, ds)
+	ds := sample.Generate(sample.Config{Respondents: *responses, Outcomes: *outcomes, Seed: *seed, Start: fieldwork.DemoStart()})
+	fw := fieldwork.New(store)
+	st, err := fw.LoadSample(ctx, owner, ds)
+	fw.Close()
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/export"
+	"odi/surveys/fieldwork"
 	"odi/surveys/sample"
 	"odi/surveys/score"
 	"odi/surveys/statement"
@@ -159,8 +160,8 @@ func (s *study) rows() export.Rows {
 	}
 }
 
-func (s *study) fieldwork() *surveys.Fieldwork {
-	fw := &surveys.Fieldwork{Counts: map[string]int{surveys.Complete: 0, surveys.InProgress: 0, surveys.ScreenedOut: 0, "excluded": 0}}
+func (s *study) fieldwork() *fieldwork.Summary {
+	fw := &fieldwork.Summary{Counts: map[string]int{surveys.Complete: 0, surveys.InProgress: 0, surveys.ScreenedOut: 0, "excluded": 0}}
 	for _, r := range s.responses {
 		fw.Counts[r.Status]++
 		if r.Excluded {
@@ -173,7 +174,7 @@ func (s *study) fieldwork() *surveys.Fieldwork {
 	fw.Started = len(s.responses)
 	last := time.Date(2026, 1, 19, 17, 30, 0, 0, time.UTC)
 	fw.LastResponse = &last
-	fw.PerDay = []surveys.DayCount{{Day: "2026-01-05", Count: 4}, {Day: "2026-01-19", Count: 6}}
+	fw.PerDay = []fieldwork.DayCount{{Day: "2026-01-05", Count: 4}, {Day: "2026-01-19", Count: 6}}
 	fw.CompletionRate = float64(fw.Counts[surveys.Complete]) / float64(fw.Counts[surveys.Complete]+fw.Counts[surveys.InProgress])
 	fw.Flags = map[string]int{surveys.FlagStraightLining: 1, surveys.FlagSpeeding: 0, surveys.FlagAttention: 0}
 	return fw

@@ -20,6 +20,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"odi/surveys"
+	"odi/surveys/fieldwork"
 	"odi/surveys/score"
 )
 
@@ -27,7 +28,7 @@ import (
 type Input struct {
 	Design        *surveys.Design
 	Opportunities *surveys.Opportunities   // all respondents first, then the segment groups
-	Fieldwork     *surveys.Fieldwork       // nil leaves counts and dates out
+	Fieldwork     *fieldwork.Summary       // nil leaves counts and dates out
 	Query         surveys.OpportunityQuery // how the scores were asked for: filters, partial responses
 	Responses     Rows                     // nil leaves the Responses sheet out
 	Generated     time.Time                // zero means now

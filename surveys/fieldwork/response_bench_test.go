@@ -1,16 +1,18 @@
-package surveys_test
+package fieldwork_test
 
 import (
 	"bytes"
 	"context"
-	"github.com/goccy/go-json"
 	"runtime"
 	"testing"
+
+	"github.com/goccy/go-json"
 
 	"github.com/google/uuid"
 
 	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/fieldwork"
 	"odi/surveys/sample"
 	"odi/surveys/surveystest"
 )
@@ -18,7 +20,7 @@ import (
 // benchSurvey is a published demo study on a fresh SQLite file and complete
 // submissions for it, shaped like the ones cmd/odi-load sends.
 type benchSurvey struct {
-	store  *surveys.Store
+	store  *fieldwork.Store
 	user   *accounts.User
 	study  *surveys.Study
 	slug   string
@@ -29,16 +31,17 @@ func newBenchSurvey(b *testing.B, responses, outcomes int) *benchSurvey {
 	b.Helper()
 	ctx := context.Background()
 	s := surveystest.SQLite(b)
+	fw := fieldworkOf(b, s)
 	u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: "bench@example.com", Password: "olive-kettle-93", Role: "admin"})
 	if err != nil {
 		b.Fatal(err)
 	}
-	ds := sample.Generate(sample.Config{Respondents: responses, Outcomes: outcomes, Seed: 1, Start: surveys.DemoStart()})
-	st, err := s.LoadSample(ctx, u, ds)
+	ds := sample.Generate(sample.Config{Respondents: responses, Outcomes: outcomes, Seed: 1, Start: fieldwork.DemoStart()})
+	st, err := fw.LoadSample(ctx, u, ds)
 	if err != nil {
 		b.Fatal(err)
 	}
-	bs := &benchSurvey{store: s, user: u, study: st, slug: *st.Slug}
+	bs := &benchSurvey{store: fw, user: u, study: st, slug: *st.Slug}
 	// Bodies from a separate draw, so the stored and submitted answers differ.
 	fresh := sample.Generate(sample.Config{Respondents: 512, Outcomes: outcomes, Seed: 2})
 	for _, r := range fresh.Responses {
@@ -71,7 +74,7 @@ func newBenchSurvey(b *testing.B, responses, outcomes int) *benchSurvey {
 }
 
 // decodeLikeTheHandler decodes a body the way app.decode does.
-func decodeLikeTheHandler(body []byte, in *surveys.Submission) error {
+func decodeLikeTheHandler(body []byte, in *fieldwork.Submission) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	return dec.Decode(in)
@@ -92,7 +95,7 @@ func BenchmarkDecodeSubmission(b *testing.B) {
 	b.SetBytes(int64(len(bs.bodies[0])))
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		var in surveys.Submission
+		var in fieldwork.Submission
 		if err := decodeLikeTheHandler(bs.bodies[i%len(bs.bodies)], &in); err != nil {
 			b.Fatal(err)
 		}
@@ -105,7 +108,7 @@ func BenchmarkCheck(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		var in surveys.Submission
+		var in fieldwork.Submission
 		if err := decodeLikeTheHandler(bs.bodies[i%len(bs.bodies)], &in); err != nil {
 			b.Fatal(err)
 		}
@@ -130,7 +133,7 @@ func BenchmarkSubmit(b *testing.B) {
 		for pb.Next() {
 			buf = withNewID(buf, bs.bodies[i%len(bs.bodies)])
 			i++
-			var in surveys.Submission
+			var in fieldwork.Submission
 			if err := decodeLikeTheHandler(buf, &in); err != nil {
 				b.Fatal(err)
 			}

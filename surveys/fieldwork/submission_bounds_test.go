@@ -1,8 +1,9 @@
-package surveys
+package fieldwork
 
 import (
 	"fmt"
 	"maps"
+	"odi/surveys"
 	"runtime"
 	"slices"
 	"strings"
@@ -89,7 +90,7 @@ func TestHardeningSubmissionBounds(t *testing.T) {
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
-			fields := testForm().apply(&in, &Response{})
+			fields := testForm().apply(&in, &surveys.Response{})
 			if !slices.Equal(slices.Sorted(maps.Keys(fields)), slices.Sorted(maps.Keys(tc.want))) {
 				t.Fatalf("named %d fields (%.300v), want %v", len(fields), fields, tc.want)
 			}
@@ -130,7 +131,7 @@ func TestHardeningSubmissionDecodeIsBounded(t *testing.T) {
 		runtime.ReadMemStats(&before)
 		start := time.Now()
 		in, err := decodeSubmission([]byte(tc.body))
-		fields := testForm().apply(&in, &Response{})
+		fields := testForm().apply(&in, &surveys.Response{})
 		took := time.Since(start)
 		runtime.ReadMemStats(&after)
 		alloc := after.TotalAlloc - before.TotalAlloc

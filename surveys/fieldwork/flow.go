@@ -1,8 +1,9 @@
-package surveys
+package fieldwork
 
 import (
 	"hash/fnv"
 	"math/rand/v2"
+	"odi/surveys"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,7 +25,7 @@ const (
 type Stage struct {
 	Kind      string
 	Title     string
-	Questions []Question
+	Questions []surveys.Question
 	Items     []Item // in the respondent's order, with the attention check item where it falls
 }
 
@@ -53,9 +54,9 @@ func (sv *Survey) Order(seed string) []string {
 func (sv *Survey) Stages(order []string, seed string) []Stage {
 	lang := sv.Language
 	stages := []Stage{{Kind: StageWelcome, Title: sv.Title}}
-	for _, qs := range [][]Question{sv.Screeners, sv.Profile} {
+	for _, qs := range [][]surveys.Question{sv.Screeners, sv.Profile} {
 		if len(qs) > 0 {
-			stages = append(stages, Stage{Kind: StageQuestions, Title: Msg(lang, "about_you"), Questions: qs})
+			stages = append(stages, Stage{Kind: StageQuestions, Title: surveys.Msg(lang, "about_you"), Questions: qs})
 		}
 	}
 	rank := make(map[string]int, len(order))
@@ -85,7 +86,7 @@ func (sv *Survey) Stages(order []string, seed string) []Stage {
 		stages = append(stages, Stage{Kind: StageOutcomes, Title: title, Items: items})
 	}
 	if sv.Forces != nil {
-		stages = append(stages, Stage{Kind: StageForces, Title: Msg(lang, "forces")})
+		stages = append(stages, Stage{Kind: StageForces, Title: surveys.Msg(lang, "forces")})
 	}
 	return stages
 }
@@ -106,7 +107,7 @@ func NewAnswers() *Answers {
 }
 
 // AnswersOf reads a stored response; nil is nothing answered.
-func (sv *Survey) AnswersOf(r *Response) *Answers {
+func (sv *Survey) AnswersOf(r *surveys.Response) *Answers {
 	a := NewAnswers()
 	if r == nil {
 		return a
@@ -123,7 +124,7 @@ func (sv *Survey) AnswersOf(r *Response) *Answers {
 			a.Ratings[it.Code] = [2]int{int(imp), int(sat)}
 		}
 	}
-	for i, name := range ForceNames {
+	for i, name := range surveys.ForceNames {
 		if i < len(r.Forces) {
 			a.Forces[name] = int(r.Forces[i])
 		}
@@ -158,7 +159,7 @@ func (st *Stage) Missing(a *Answers) []string {
 		}
 	}
 	if st.Kind == StageForces {
-		for _, name := range ForceNames {
+		for _, name := range surveys.ForceNames {
 			if a.Forces[name] == 0 {
 				out = append(out, "forces."+name)
 			}

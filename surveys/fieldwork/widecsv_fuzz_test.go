@@ -1,4 +1,4 @@
-package surveys
+package fieldwork
 
 import (
 	"bytes"
@@ -9,24 +9,25 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"odi/surveys"
 	"odi/surveys/problem"
 )
 
 // fuzzDesign is a fixed study with one question of every kind, outcome slots
 // out of code order (as after deletions) and the four forces.
-func fuzzDesign() *Design {
+func fuzzDesign() *surveys.Design {
 	lo, hi := 1.0, 500.0
-	return &Design{
-		Study: Study{ID: 1, Name: "Fuzz", FourForces: true},
-		Outcomes: []Outcome{
+	return &surveys.Design{
+		Study: surveys.Study{ID: 1, Name: "Fuzz", FourForces: true},
+		Outcomes: []surveys.Outcome{
 			{Code: "O1", Slot: 0}, {Code: "O2", Slot: 3}, {Code: "O10", Slot: 1},
 		},
-		Questions: []Question{
-			{Key: "size", Kind: KindSingle, Options: []string{"small", "large", "<b>huge</b>"}},
-			{Key: "tools", Kind: KindMulti, Options: []string{"Slack", "Notion", "Jira"}},
-			{Key: "seats", Kind: KindNumber, MinValue: &lo, MaxValue: &hi},
-			{Key: "nps", Kind: KindNPS},
-			{Key: "note", Kind: KindText},
+		Questions: []surveys.Question{
+			{Key: "size", Kind: surveys.KindSingle, Options: []string{"small", "large", "<b>huge</b>"}},
+			{Key: "tools", Kind: surveys.KindMulti, Options: []string{"Slack", "Notion", "Jira"}},
+			{Key: "seats", Kind: surveys.KindNumber, MinValue: &lo, MaxValue: &hi},
+			{Key: "nps", Kind: surveys.KindNPS},
+			{Key: "note", Kind: surveys.KindText},
 		},
 	}
 }
@@ -59,7 +60,7 @@ func FuzzParseWide(f *testing.F) {
 	}
 	d := fuzzDesign()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rows, err := d.parseWide(bytes.NewReader(data))
+		rows, err := parseWide(d, bytes.NewReader(data))
 		if err != nil {
 			var ve *problem.Validation
 			if !errors.As(err, &ve) || len(ve.Fields) == 0 {
@@ -73,14 +74,14 @@ func FuzzParseWide(f *testing.F) {
 		var buf bytes.Buffer
 		w := csv.NewWriter(&buf)
 		w.Write(d.WideHeader())
-		byCode := ByCode(d.Outcomes)
+		byCode := surveys.ByCode(d.Outcomes)
 		var row []string
 		for i := range rows {
 			row = d.WideRow(&rows[i], byCode, row)
 			w.Write(row)
 		}
 		w.Flush()
-		again, err := d.parseWide(&buf)
+		again, err := parseWide(d, &buf)
 		if err != nil {
 			t.Fatalf("export of an accepted file is refused: %v\n%q", err, buf.String())
 		}
@@ -97,7 +98,7 @@ func FuzzParseWide(f *testing.F) {
 	})
 }
 
-func checkParsedRows(t *testing.T, d *Design, rows []Response) {
+func checkParsedRows(t *testing.T, d *surveys.Design, rows []surveys.Response) {
 	t.Helper()
 	if len(rows) == 0 {
 		t.Fatal("accepted a file with no rows")
@@ -112,13 +113,13 @@ func checkParsedRows(t *testing.T, d *Design, rows []Response) {
 			t.Fatalf("respondent id %q empty, repeated or too long", r.RespondentID)
 		}
 		seen[r.RespondentID] = true
-		if r.Status != Complete && r.Status != InProgress && r.Status != ScreenedOut {
+		if r.Status != surveys.Complete && r.Status != surveys.InProgress && r.Status != surveys.ScreenedOut {
 			t.Fatalf("status %q", r.Status)
 		}
-		if (r.Status == InProgress) != (r.FinishedAt == nil) {
+		if (r.Status == surveys.InProgress) != (r.FinishedAt == nil) {
 			t.Fatalf("status %s with finished_at %v", r.Status, r.FinishedAt)
 		}
-		if r.Source != SourceImport {
+		if r.Source != surveys.SourceImport {
 			t.Fatalf("source %q", r.Source)
 		}
 		if len(r.Ratings) != 2*nSlots {
@@ -138,7 +139,7 @@ func checkParsedRows(t *testing.T, d *Design, rows []Response) {
 			}
 		}
 		for key, v := range r.Answers {
-			i := slices.IndexFunc(d.Questions, func(q Question) bool { return q.Key == key })
+			i := slices.IndexFunc(d.Questions, func(q surveys.Question) bool { return q.Key == key })
 			if i < 0 {
 				t.Fatalf("answer to unknown question %q", key)
 			}
@@ -146,10 +147,10 @@ func checkParsedRows(t *testing.T, d *Design, rows []Response) {
 				t.Fatalf("empty answer stored for %s", key)
 			}
 			// What was stored is itself a valid answer, stored unchanged.
-			if again, msg := d.Questions[i].answer(Text(v)); msg != "" || again != v {
+			if again, msg := answer(d.Questions[i], Text(v)); msg != "" || again != v {
 				t.Fatalf("%s: stored %q, which answers %q %q", key, v, again, msg)
 			}
-			if d.Questions[i].Kind != KindText && !utf8.ValidString(v) {
+			if d.Questions[i].Kind != surveys.KindText && !utf8.ValidString(v) {
 				t.Fatalf("%s: invalid UTF-8 %q", key, v)
 			}
 			if strings.TrimSpace(v) != v {

@@ -1,23 +1,25 @@
-package surveys
+package fieldwork
 
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
 
 	"gorm.io/gorm"
 
+	"odi/surveys"
 	"odi/surveys/problem"
 )
 
 // maxBatch bounds how many response writes share one transaction.
 const maxBatch = 256
 
-// errStoreClosed answers writes queued after Close.
-var errStoreClosed = errors.New("store is closed")
+// errStoreClosed answers writes queued after Close; it wraps the database's
+// own "closed" error, so that surveys.Unavailable takes it for an outage
+// (503, try again) like any other.
+var errStoreClosed = fmt.Errorf("store is closed: %w", sql.ErrConnDone)
 
 // writer funnels response writes into as few transactions as the load allows.
 // SQLite takes one writer at a time and a commit costs about the same for one
@@ -167,7 +169,7 @@ type batch struct {
 	sqlTx  *sql.Tx // the same transaction, for the prepared INSERT
 	broken error   // a savepoint failed: the transaction can't be trusted
 
-	pending *Response // what the current write stored, for quotas
+	pending *surveys.Response // what the current write stored, for quotas
 
 	studies map[int64]*batchStudy
 }
@@ -175,7 +177,7 @@ type batch struct {
 type batchStudy struct {
 	status string
 	seq    int64
-	stored []*Response // complete responses written so far in this batch, for quotas
+	stored []*surveys.Response // complete responses written so far in this batch, for quotas
 }
 
 // run runs fn in its own savepoint when the batch holds other writes too.
@@ -238,10 +240,10 @@ func (b *batch) open(f *form) error {
 		return err
 	}
 	switch st.status {
-	case StatusOpen:
+	case surveys.StatusOpen:
 		return nil
-	case StatusClosed:
-		return ErrClosed
+	case surveys.StatusClosed:
+		return surveys.ErrClosed
 	}
 	return problem.ErrNotFound
 }
@@ -263,12 +265,12 @@ func (b *batch) seq(studyID int64) (int64, error) {
 
 // insert stores a new response unless its study already has its
 // submission_id (or respondent_id): it reports whether a row was added.
-func (b *batch) insert(r *Response) (bool, error) {
+func (b *batch) insert(r *surveys.Response) (bool, error) {
 	if b.w.prepErr != nil || b.sqlTx == nil {
-		res := b.tx.Exec(insertResponsesSQL(b.w.dialect, 1), r.insertArgs(nil)...)
+		res := b.tx.Exec(insertResponsesSQL(b.w.dialect, 1), insertArgs(r, nil)...)
 		return res.RowsAffected > 0, res.Error
 	}
-	res, err := b.sqlTx.Stmt(b.w.insert).Exec(r.insertArgs(nil)...)
+	res, err := b.sqlTx.Stmt(b.w.insert).Exec(insertArgs(r, nil)...)
 	if err != nil {
 		return false, err
 	}
@@ -279,8 +281,8 @@ func (b *batch) insert(r *Response) (bool, error) {
 // stored records a complete response written by the current write, so a
 // quota counts it before the batch commits; it counts once the write's
 // savepoint is released.
-func (b *batch) stored(r *Response) {
-	if r.Status == Complete && !r.Excluded {
+func (b *batch) stored(r *surveys.Response) {
+	if r.Status == surveys.Complete && !r.Excluded {
 		b.pending = r
 	}
 }

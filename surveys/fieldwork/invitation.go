@@ -1,4 +1,4 @@
-package surveys
+package fieldwork
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
@@ -35,16 +36,14 @@ type NewInvitation struct {
 	ExternalID string `json:"external_id,omitempty"`
 }
 
-// CreateInvitations makes single-use links for a study u may see.
-func (s *Store) CreateInvitations(ctx context.Context, u *accounts.User, studyID int64, in InvitationsInput) ([]NewInvitation, error) {
+// CreateInvitations makes single-use links for a study.
+func (s *Store) CreateInvitations(ctx context.Context, d *surveys.Design, in InvitationsInput) ([]NewInvitation, error) {
+	studyID := d.Study.ID
 	if err := problem.Check(in); err != nil {
 		return nil, err
 	}
 	if (in.Count > 0) == (len(in.ExternalIDs) > 0) {
 		return nil, problem.Invalid("count", "give either count or external_ids")
-	}
-	if _, err := s.Study(ctx, u, studyID); err != nil {
-		return nil, err
 	}
 	n := max(in.Count, len(in.ExternalIDs))
 	out := make([]NewInvitation, n)
@@ -65,7 +64,7 @@ func (s *Store) CreateInvitations(ctx context.Context, u *accounts.User, studyID
 
 // claimInvitation marks an invitation used by r, inside r's transaction; a used
 // or unknown invitation is a conflict or not found.
-func claimInvitation(tx *gorm.DB, studyID int64, token string, r *Response) error {
+func claimInvitation(tx *gorm.DB, studyID int64, token string, r *surveys.Response) error {
 	var inv Invitation
 	if err := tx.Where("study_id = ? AND token_hash = ?", studyID, accounts.HashSecret(token)).Take(&inv).Error; err != nil {
 		return problem.Invalid("invitation", "is not a valid invitation for this survey")
@@ -77,13 +76,13 @@ func claimInvitation(tx *gorm.DB, studyID int64, token string, r *Response) erro
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("%w: this invitation has already been used", problem.ErrConflict)
 	}
-	r.InvitationID, r.ExternalID, r.Source = &inv.ID, inv.ExternalID, SourceInvite
+	r.InvitationID, r.ExternalID, r.Source = &inv.ID, inv.ExternalID, surveys.SourceInvite
 	return nil
 }
 
 // FromInvitation tells whether r was started from the invitation whose link
 // token is given: the one person an invitation is for.
-func (s *Store) FromInvitation(ctx context.Context, r *Response, token string) (bool, error) {
+func (s *Store) FromInvitation(ctx context.Context, r *surveys.Response, token string) (bool, error) {
 	if r.InvitationID == nil {
 		return false, nil
 	}

@@ -1,4 +1,4 @@
-package surveys
+package fieldwork
 
 import (
 	"context"
@@ -8,12 +8,12 @@ import (
 
 	"gorm.io/gorm"
 
-	"odi/surveys/accounts"
+	"odi/surveys"
 	"odi/surveys/problem"
 )
 
-// Fieldwork is how data collection is going.
-type Fieldwork struct {
+// Summary is how data collection is going.
+type Summary struct {
 	Counts         map[string]int `json:"counts"` // by status, plus "excluded"
 	Started        int            `json:"started"`
 	CompletionRate float64        `json:"completion_rate"` // complete / (complete + in_progress)
@@ -50,16 +50,16 @@ type fieldRow struct {
 	FinishedAt *time.Time
 }
 
-// Fieldwork summarises a study's responses for the researcher.
-func (s *Store) Fieldwork(ctx context.Context, d *Design) (*Fieldwork, error) {
+// Summary summarises a study's responses for the researcher.
+func (s *Store) Summary(ctx context.Context, d *surveys.Design) (*Summary, error) {
 	studyID := d.Study.ID
 	var rows []fieldRow
-	if err := s.db.WithContext(ctx).Model(&Response{}).Select("status, excluded, answers, flags, source, started_at, finished_at").
+	if err := s.db.WithContext(ctx).Model(&surveys.Response{}).Select("status, excluded, answers, flags, source, started_at, finished_at").
 		Where("study_id = ?", studyID).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("fieldwork of study %d: %w", studyID, err)
 	}
-	fw := &Fieldwork{Counts: map[string]int{Complete: 0, InProgress: 0, ScreenedOut: 0, "excluded": 0},
-		Flags: map[string]int{FlagStraightLining: 0, FlagSpeeding: 0, FlagAttention: 0}}
+	fw := &Summary{Counts: map[string]int{surveys.Complete: 0, surveys.InProgress: 0, surveys.ScreenedOut: 0, "excluded": 0},
+		Flags: map[string]int{surveys.FlagStraightLining: 0, surveys.FlagSpeeding: 0, surveys.FlagAttention: 0}}
 	perDay := map[string]int{}
 	var durations []float64
 	for _, r := range rows {
@@ -69,7 +69,7 @@ func (s *Store) Fieldwork(ctx context.Context, d *Design) (*Fieldwork, error) {
 		}
 		flagged := false
 		for _, f := range r.Flags {
-			if IsQualityFlag(f) {
+			if surveys.IsQualityFlag(f) {
 				fw.Flags[f]++
 				flagged = true
 			}
@@ -86,13 +86,13 @@ func (s *Store) Fieldwork(ctx context.Context, d *Design) (*Fieldwork, error) {
 			l := last
 			fw.LastResponse = &l
 		}
-		if r.Status == Complete && r.FinishedAt != nil && r.Source != SourceImport {
+		if r.Status == surveys.Complete && r.FinishedAt != nil && r.Source != surveys.SourceImport {
 			durations = append(durations, r.FinishedAt.Sub(r.StartedAt).Seconds())
 		}
 	}
 	fw.Started = len(rows)
-	if n := fw.Counts[Complete] + fw.Counts[InProgress]; n > 0 {
-		fw.CompletionRate = float64(fw.Counts[Complete]) / float64(n)
+	if n := fw.Counts[surveys.Complete] + fw.Counts[surveys.InProgress]; n > 0 {
+		fw.CompletionRate = float64(fw.Counts[surveys.Complete]) / float64(n)
 	}
 	if len(durations) > 0 {
 		slices.Sort(durations)
@@ -110,7 +110,7 @@ func (s *Store) Fieldwork(ctx context.Context, d *Design) (*Fieldwork, error) {
 			}
 			qs := QuotaStatus{Key: q.Key, Text: q.Text, Option: opt, Target: target}
 			for _, r := range rows {
-				if r.Status == Complete && !r.Excluded && slices.Contains(q.Group(r.Answers[q.Key]), opt) {
+				if r.Status == surveys.Complete && !r.Excluded && slices.Contains(q.Group(r.Answers[q.Key]), opt) {
 					qs.Count++
 				}
 			}
@@ -149,16 +149,16 @@ func everyDay(counts map[string]int) []DayCount {
 
 // ResponseList is one page of a study's responses for the fieldwork table.
 type ResponseList struct {
-	Total     int        `json:"total"`
-	Responses []Response `json:"responses"`
+	Total     int                `json:"total"`
+	Responses []surveys.Response `json:"responses"`
 }
 
 // Responses lists a study's responses, newest first.
-func (s *Store) Responses(ctx context.Context, d *Design, offset, limit int) (*ResponseList, error) {
+func (s *Store) Responses(ctx context.Context, d *surveys.Design, offset, limit int) (*ResponseList, error) {
 	studyID := d.Study.ID
 	limit = max(1, min(limit, 500))
 	var total int64
-	db := s.db.WithContext(ctx).Model(&Response{}).Where("study_id = ?", studyID)
+	db := s.db.WithContext(ctx).Model(&surveys.Response{}).Where("study_id = ?", studyID)
 	if err := db.Count(&total).Error; err != nil {
 		return nil, err
 	}
@@ -170,16 +170,14 @@ func (s *Store) Responses(ctx context.Context, d *Design, offset, limit int) (*R
 }
 
 // SetExcluded excludes a response from the results or restores it.
-func (s *Store) SetExcluded(ctx context.Context, u *accounts.User, studyID int64, respondentID string, excluded bool) error {
-	if _, err := s.Study(ctx, u, studyID); err != nil {
-		return err
-	}
+func (s *Store) SetExcluded(ctx context.Context, d *surveys.Design, respondentID string, excluded bool) error {
+	studyID := d.Study.ID
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		seq, err := nextSeq(tx, studyID)
 		if err != nil {
 			return err
 		}
-		res := tx.Model(&Response{}).Where("study_id = ? AND respondent_id = ?", studyID, respondentID).
+		res := tx.Model(&surveys.Response{}).Where("study_id = ? AND respondent_id = ?", studyID, respondentID).
 			Updates(map[string]any{"excluded": excluded, "seq": seq})
 		if res.Error != nil {
 			return res.Error
@@ -192,11 +190,9 @@ func (s *Store) SetExcluded(ctx context.Context, u *accounts.User, studyID int64
 }
 
 // DeleteResponse forgets one respondent entirely (a request to be forgotten).
-func (s *Store) DeleteResponse(ctx context.Context, u *accounts.User, studyID int64, respondentID string) error {
-	if _, err := s.Study(ctx, u, studyID); err != nil {
-		return err
-	}
-	res := s.db.WithContext(ctx).Where("study_id = ? AND respondent_id = ?", studyID, respondentID).Delete(&Response{})
+func (s *Store) DeleteResponse(ctx context.Context, d *surveys.Design, respondentID string) error {
+	studyID := d.Study.ID
+	res := s.db.WithContext(ctx).Where("study_id = ? AND respondent_id = ?", studyID, respondentID).Delete(&surveys.Response{})
 	if res.Error != nil {
 		return fmt.Errorf("delete response %s: %w", respondentID, res.Error)
 	}

@@ -1,4 +1,4 @@
-package surveys_test
+package fieldwork_test
 
 import (
 	"context"
@@ -9,11 +9,13 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/fieldwork"
 	"odi/surveys/surveystest"
 )
 
 func TestAttentionCheckOnEveryBackend(t *testing.T) {
 	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
+		fw := fieldworkOf(t, s)
 		ctx := context.Background()
 		u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: "r@example.com", Password: "olive-kettle-93", Role: "researcher"})
 		if err != nil {
@@ -29,20 +31,20 @@ func TestAttentionCheckOnEveryBackend(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if sv, err := mustDesign(t, s, u, st.ID).Preview(), error(nil); err != nil || sv.Attention != nil {
+		if sv, err := fieldwork.Preview(mustDesign(t, s, u, st.ID)), error(nil); err != nil || sv.Attention != nil {
 			t.Fatalf("before it is set: %+v %v", sv, err)
 		}
 		on := true
 		if _, err := s.UpdateStudy(ctx, u, st.ID, surveys.StudyInput{AttentionCheck: &on}); err != nil {
 			t.Fatal(err)
 		}
-		sv, err := mustDesign(t, s, u, st.ID).Preview(), error(nil)
+		sv, err := fieldwork.Preview(mustDesign(t, s, u, st.ID)), error(nil)
 		if err != nil || sv.Attention == nil {
 			t.Fatalf("preview: %+v %v", sv, err)
 		}
 		// One item per respondent, not an outcome, in the same place each time.
 		stages := sv.Stages(sv.Order("r1"), "r1")
-		var checks []surveys.Item
+		var checks []fieldwork.Item
 		for _, stg := range stages {
 			for _, it := range stg.Items {
 				if it.Attention {
@@ -53,7 +55,7 @@ func TestAttentionCheckOnEveryBackend(t *testing.T) {
 		if len(checks) != 1 || checks[0].Code != "" || checks[0].Statement != sv.Attention.Text {
 			t.Fatalf("attention items %+v", checks)
 		}
-		if again := sv.Stages(sv.Order("r1"), "r1"); !slices.EqualFunc(again, stages, func(a, b surveys.Stage) bool { return slices.Equal(a.Items, b.Items) }) {
+		if again := sv.Stages(sv.Order("r1"), "r1"); !slices.EqualFunc(again, stages, func(a, b fieldwork.Stage) bool { return slices.Equal(a.Items, b.Items) }) {
 			t.Fatal("the same respondent's stages differ")
 		}
 
@@ -61,17 +63,17 @@ func TestAttentionCheckOnEveryBackend(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ratings := map[string]surveys.Rating{"O01": {Importance: surveys.Rated(5), Satisfaction: surveys.Rated(1)},
-			"O02": {Importance: surveys.Rated(4), Satisfaction: surveys.Rated(2)}, "O03": {Importance: surveys.Rated(3), Satisfaction: surveys.Rated(3)}}
+		ratings := map[string]fieldwork.Rating{"O01": {Importance: fieldwork.Rated(5), Satisfaction: fieldwork.Rated(1)},
+			"O02": {Importance: fieldwork.Rated(4), Satisfaction: fieldwork.Rated(2)}, "O03": {Importance: fieldwork.Rated(3), Satisfaction: fieldwork.Rated(3)}}
 		for _, tc := range []struct {
-			attention surveys.Value
+			attention fieldwork.Value
 			flags     []string
-		}{{surveys.Number(2), nil}, {surveys.Number(3), []string{surveys.FlagAttention}}} {
-			res, _, err := s.Submit(ctx, *pub.Slug, surveys.Submission{SubmissionID: uuid.NewString(), Ratings: ratings, Attention: tc.attention, Complete: true})
+		}{{fieldwork.Number(2), nil}, {fieldwork.Number(3), []string{surveys.FlagAttention}}} {
+			res, _, err := fw.Submit(ctx, *pub.Slug, fieldwork.Submission{SubmissionID: uuid.NewString(), Ratings: ratings, Attention: tc.attention, Complete: true})
 			if err != nil {
 				t.Fatal(err)
 			}
-			r, err := s.Resume(ctx, *pub.Slug, res.ResumeToken)
+			r, err := fw.Resume(ctx, *pub.Slug, res.ResumeToken)
 			if err != nil {
 				t.Fatal(err)
 			}

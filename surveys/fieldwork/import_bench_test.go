@@ -1,12 +1,12 @@
-package surveys_test
+package fieldwork_test
 
 import (
 	"bytes"
 	"context"
 	"testing"
 
-	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/fieldwork"
 	"odi/surveys/sample"
 	"odi/surveys/surveystest"
 )
@@ -23,11 +23,12 @@ func BenchmarkImportResponses100kx100(b *testing.B) {
 	}
 	ctx := context.Background()
 	s := surveystest.SQLite(b)
+	fw := fieldworkOf(b, s)
 	u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: "bench@example.com", Password: "olive-kettle-93", Role: "admin"})
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := s.LoadSample(ctx, u, sample.Generate(sample.Config{Respondents: 100000, Outcomes: 100, Seed: 1, Start: surveys.DemoStart()}))
+	st, err := fw.LoadSample(ctx, u, sample.Generate(sample.Config{Respondents: 100000, Outcomes: 100, Seed: 1, Start: fieldwork.DemoStart()}))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func BenchmarkImportResponses100kx100(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		n, err := s.ImportResponses(ctx, u, draft.ID, bytes.NewReader(csv.Bytes()))
+		n, err := fw.ImportResponses(ctx, mustDesign(b, s, u, draft.ID), bytes.NewReader(csv.Bytes()))
 		if err != nil || n != 100000 {
 			b.Fatalf("imported %d: %v", n, err)
 		}

@@ -1,13 +1,15 @@
-package surveys
+package fieldwork
 
 import (
 	"bytes"
 	"errors"
-	"github.com/goccy/go-json"
 	"maps"
+	"odi/surveys"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/goccy/go-json"
 )
 
 // A submission is decoded by goccy/go-json (as app.decode does) and checked by form.apply, the one
@@ -26,15 +28,15 @@ func decodeSubmission(body []byte) (Submission, error) {
 // four forces and the attention check.
 func testForm() *form {
 	lo, hi := 1.0, 500.0
-	qs := []Question{
-		{Key: "company_size", Kind: KindSingle, Options: []string{"1-9", "10-49"}, Required: true},
-		{Key: "seats", Kind: KindNumber, MinValue: &lo, MaxValue: &hi},
-		{Key: "nps", Kind: KindNPS},
-		{Key: "tools", Kind: KindMulti, Options: []string{"Slack", "Jira"}},
-		{Key: "note", Kind: KindText},
+	qs := []surveys.Question{
+		{Key: "company_size", Kind: surveys.KindSingle, Options: []string{"1-9", "10-49"}, Required: true},
+		{Key: "seats", Kind: surveys.KindNumber, MinValue: &lo, MaxValue: &hi},
+		{Key: "nps", Kind: surveys.KindNPS},
+		{Key: "tools", Kind: surveys.KindMulti, Options: []string{"Slack", "Jira"}},
+		{Key: "note", Kind: surveys.KindText},
 	}
 	f := &form{slots: map[string]int{"O01": 0, "O02": 1, "O1": 2}, nSlots: 3, slotList: []int{0, 1, 2},
-		questions: map[string]Question{}, ordered: qs, forces: true, attention: true}
+		questions: map[string]surveys.Question{}, ordered: qs, forces: true, attention: true}
 	for _, q := range qs {
 		f.questions[q.Key] = q
 	}
@@ -61,7 +63,7 @@ func TestApplyNamesEveryBadField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fields := testForm().apply(&in, &Response{})
+	fields := testForm().apply(&in, &surveys.Response{})
 	want := map[string]string{
 		"answers.company_size":     `"huge" is not one of the options`,
 		"answers.gone":             "is not a question of this survey",
@@ -85,7 +87,7 @@ func TestApplyNamesEveryBadField(t *testing.T) {
 	// Text is limited in characters, not bytes: 5,000 é are 10,000 bytes.
 	note := func(s string) string {
 		in := Submission{Answers: map[string]Value{"note": Text(s)}}
-		return testForm().apply(&in, &Response{})["answers.note"]
+		return testForm().apply(&in, &surveys.Response{})["answers.note"]
 	}
 	if msg := note(strings.Repeat("é", 5000)); msg != "" {
 		t.Errorf("5,000 characters refused: %s", msg)
@@ -114,13 +116,13 @@ func TestApplyMergesAGoodSubmission(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &Response{Ratings: []byte{0, 0, 0, 3, 0, 0}}
+	r := &surveys.Response{Ratings: []byte{0, 0, 0, 3, 0, 0}}
 	if fields := testForm().apply(&in, r); fields != nil {
 		t.Fatalf("refused: %v", fields)
 	}
 	wantAnswers := map[string]string{"company_size": "10-49", "seats": "12", "nps": "9", "tools": "Slack;Jira", "note": `café "x"`, AttentionKey: "2"}
 	if !maps.Equal(r.Answers, wantAnswers) || string(r.Ratings) != "\x05\x02\x04\x00\x01\x00" ||
-		string(r.Forces) != "\x08\x07\x00\x00" || !reflect.DeepEqual(r.ItemOrder, []string{"O02", "O01"}) || !r.passedAttention() {
+		string(r.Forces) != "\x08\x07\x00\x00" || !reflect.DeepEqual(r.ItemOrder, []string{"O02", "O01"}) || !passedAttention(r) {
 		t.Fatalf("merged %+v", r)
 	}
 }
@@ -138,7 +140,7 @@ func FuzzApplySubmission(f *testing.F) {
 			return // the handler answers 400 or names the field
 		}
 		fm := testForm()
-		var r Response
+		var r surveys.Response
 		fields := fm.apply(&in, &r)
 		for k, msg := range fields {
 			if k == "" || msg == "" {

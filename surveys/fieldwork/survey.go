@@ -1,8 +1,9 @@
-package surveys
+package fieldwork
 
 import (
 	"fmt"
 	"math"
+	"odi/surveys"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -12,19 +13,19 @@ import (
 // intro, screeners first, then profile questions, one page of paired ratings
 // per job step, the four forces when on, and the thank-you text.
 type Survey struct {
-	Slug      string          `json:"slug"`
-	Title     string          `json:"title"`
-	Language  string          `json:"language"`
-	Intro     string          `json:"intro"`
-	Thanks    string          `json:"thanks"`
-	Minutes   int             `json:"minutes"`
-	Screeners []Question      `json:"screeners"`
-	Profile   []Question      `json:"profile"`
-	Lead      string          `json:"lead"` // the sentence above every page of ratings
-	Pages     []Page          `json:"pages"`
-	Attention *AttentionCheck `json:"attention,omitempty"`
-	Forces    *ForcesWording  `json:"forces,omitempty"`
-	Scale     Scale           `json:"scale"`
+	Slug      string                 `json:"slug"`
+	Title     string                 `json:"title"`
+	Language  string                 `json:"language"`
+	Intro     string                 `json:"intro"`
+	Thanks    string                 `json:"thanks"`
+	Minutes   int                    `json:"minutes"`
+	Screeners []surveys.Question     `json:"screeners"`
+	Profile   []surveys.Question     `json:"profile"`
+	Lead      string                 `json:"lead"` // the sentence above every page of ratings
+	Pages     []Page                 `json:"pages"`
+	Attention *AttentionCheck        `json:"attention,omitempty"`
+	Forces    *surveys.ForcesWording `json:"forces,omitempty"`
+	Scale     Scale                  `json:"scale"`
 }
 
 // Page is one job step's outcomes.
@@ -40,7 +41,7 @@ type Item struct {
 	Statement    string `json:"statement"`
 	Importance   string `json:"importance"`
 	Satisfaction string `json:"satisfaction"`
-	Slot         int    `json:"-"` // the outcome's place in Response.Ratings
+	Slot         int    `json:"-"` // the outcome's place in surveys.Response.Ratings
 	Attention    bool   `json:"-"` // the instructed-response item, not an outcome
 }
 
@@ -53,15 +54,10 @@ type Scale struct {
 // secondsPerPair is how long a respondent takes to rate one outcome twice.
 const secondsPerPair = 7
 
-// Survey generates the respondent's survey from the design, without the
-// attention check, which is a setting kept beside the design (see
-// Store.PublicSurvey).
-func (d *Design) Survey() *Survey { return d.survey(false) }
-
-// survey generates the respondent's survey; attention adds the attention
+// build generates the respondent's survey; attention adds the attention
 // check. Step names and four forces questions that are odi's English
 // defaults are shown in the survey's language.
-func (d *Design) survey(attention bool) *Survey {
+func build(d *surveys.Design, attention bool) *Survey {
 	st := d.Study
 	lang := st.Language
 	sv := &Survey{Title: st.Name, Language: lang, Intro: st.Intro, Thanks: st.Thanks}
@@ -69,8 +65,8 @@ func (d *Design) survey(attention bool) *Survey {
 		sv.Slug = *st.Slug
 	}
 	for i := range 5 {
-		sv.Scale.Importance[i] = Msg(lang, fmt.Sprintf("imp%d", i+1))
-		sv.Scale.Satisfaction[i] = Msg(lang, fmt.Sprintf("sat%d", i+1))
+		sv.Scale.Importance[i] = surveys.Msg(lang, fmt.Sprintf("imp%d", i+1))
+		sv.Scale.Satisfaction[i] = surveys.Msg(lang, fmt.Sprintf("sat%d", i+1))
 	}
 	for _, q := range d.Questions {
 		if len(q.ScreenOut) > 0 {
@@ -80,12 +76,12 @@ func (d *Design) survey(attention bool) *Survey {
 		}
 	}
 	want := lowerFirst(strings.TrimRight(strings.TrimSpace(spoken(lang, st.Job.Want)), ".,;: "))
-	sv.Lead = Msg(lang, "rate_lead_bare")
+	sv.Lead = surveys.Msg(lang, "rate_lead_bare")
 	if want != "" {
-		sv.Lead = fmt.Sprintf(Msg(lang, "rate_lead"), want)
+		sv.Lead = fmt.Sprintf(surveys.Msg(lang, "rate_lead"), want)
 	}
 	for _, o := range d.Outcomes {
-		step := Default(lang, o.Step)
+		step := surveys.Default(lang, o.Step)
 		if n := len(sv.Pages); n == 0 || sv.Pages[n-1].Step != step {
 			sv.Pages = append(sv.Pages, Page{Step: step})
 		}
@@ -94,7 +90,7 @@ func (d *Design) survey(attention bool) *Survey {
 			Code:         o.Code,
 			Statement:    o.Statement,
 			Importance:   importanceQuestion(lang, want, o.Statement),
-			Satisfaction: Msg(lang, "sat_q"),
+			Satisfaction: surveys.Msg(lang, "sat_q"),
 			Slot:         o.Slot,
 		})
 	}
@@ -117,9 +113,9 @@ func (d *Design) survey(attention bool) *Survey {
 
 // forcesIn is the four forces wording a respondent reads: a question left
 // empty, or left as odi's English default, is the default in lang.
-func forcesIn(lang string, w ForcesWording) *ForcesWording {
-	def := DefaultForcesIn(lang)
-	out := ForcesWording{}
+func forcesIn(lang string, w surveys.ForcesWording) *surveys.ForcesWording {
+	def := surveys.DefaultForcesIn(lang)
+	out := surveys.ForcesWording{}
 	for _, f := range []struct {
 		text, def string
 		to        *string
@@ -127,7 +123,7 @@ func forcesIn(lang string, w ForcesWording) *ForcesWording {
 		{w.Push, def.Push, &out.Push}, {w.Pull, def.Pull, &out.Pull},
 		{w.Anxiety, def.Anxiety, &out.Anxiety}, {w.Habit, def.Habit, &out.Habit},
 	} {
-		*f.to = Default(lang, strings.TrimSpace(f.text))
+		*f.to = surveys.Default(lang, strings.TrimSpace(f.text))
 		if *f.to == "" {
 			*f.to = f.def
 		}
@@ -141,9 +137,9 @@ func forcesIn(lang string, w ForcesWording) *ForcesWording {
 func importanceQuestion(lang, want, stmt string) string {
 	outcome := lowerFirst(strings.TrimRight(strings.TrimSpace(spoken(lang, stmt)), ".?! "))
 	if want == "" {
-		return fmt.Sprintf(Msg(lang, "imp_q_bare"), outcome)
+		return fmt.Sprintf(surveys.Msg(lang, "imp_q_bare"), outcome)
 	}
-	return fmt.Sprintf(Msg(lang, "imp_q"), want, outcome)
+	return fmt.Sprintf(surveys.Msg(lang, "imp_q"), want, outcome)
 }
 
 // spoken is researcher text as the survey puts it to the respondent: in

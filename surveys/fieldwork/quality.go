@@ -1,46 +1,14 @@
-package surveys
+package fieldwork
 
 import (
 	"context"
+	"odi/surveys"
 	"slices"
 	"sync"
 	"time"
 
 	"gorm.io/gorm"
 )
-
-// Quality flags a completed response can carry; flagged responses stay in the
-// data until the researcher excludes them.
-const (
-	FlagStraightLining = "straight_lining"
-	FlagSpeeding       = "speeding"
-	FlagAttention      = "failed_attention"
-)
-
-// FlagQuotaFull says why a response was screened out: its segment's quota was
-// full. It is kept with the flags but says nothing of the response's quality.
-const FlagQuotaFull = "quota_full"
-
-// QualityFlagNames are the quality flags, in the order pages and the
-// workbook list them.
-var QualityFlagNames = []string{FlagStraightLining, FlagSpeeding, FlagAttention}
-
-// IsQualityFlag tells a quality flag from a note such as FlagQuotaFull.
-func IsQualityFlag(flag string) bool { return slices.Contains(QualityFlagNames, flag) }
-
-// QuotaFull tells whether r was screened out because its quota was full.
-func (r *Response) QuotaFull() bool { return slices.Contains(r.Flags, FlagQuotaFull) }
-
-// QualityFlags are r's flags that question its quality.
-func (r *Response) QualityFlags() []string {
-	var out []string
-	for _, f := range r.Flags {
-		if IsQualityFlag(f) {
-			out = append(out, f)
-		}
-	}
-	return out
-}
 
 // speedingMinimum is how many completes a study needs before "faster than a
 // third of the median" means anything.
@@ -49,7 +17,7 @@ const speedingMinimum = 20
 // qualityFlags marks straight-lining (the same importance and the same
 // satisfaction for every outcome), speeding, and a wrong or missing answer to
 // the attention check when the survey asks it.
-func (s *Store) qualityFlags(tx *gorm.DB, f *form, r *Response) ([]string, error) {
+func (s *Store) qualityFlags(tx *gorm.DB, f *form, r *surveys.Response) ([]string, error) {
 	var flags []string
 	var imp, sat byte
 	rated, same := 0, true
@@ -66,17 +34,17 @@ func (s *Store) qualityFlags(tx *gorm.DB, f *form, r *Response) ([]string, error
 		rated++
 	}
 	if same && rated >= 3 {
-		flags = append(flags, FlagStraightLining)
+		flags = append(flags, surveys.FlagStraightLining)
 	}
 	median, err := s.medians.get(tx, f.studyID)
 	if err != nil {
 		return nil, err
 	}
 	if median > 0 && r.FinishedAt != nil && r.FinishedAt.Sub(r.StartedAt) < median/3 {
-		flags = append(flags, FlagSpeeding)
+		flags = append(flags, surveys.FlagSpeeding)
 	}
-	if f.attention && !r.passedAttention() {
-		flags = append(flags, FlagAttention)
+	if f.attention && !passedAttention(r) {
+		flags = append(flags, surveys.FlagAttention)
 	}
 	return flags, nil
 }
@@ -105,8 +73,8 @@ func (c *medianCache) get(tx *gorm.DB, studyID int64) (time.Duration, error) {
 		FinishedAt time.Time
 	}
 	// The latest 1,001 completes are plenty for a median and keep this cheap.
-	err := tx.Model(&Response{}).Select("started_at, finished_at").
-		Where("study_id = ? AND status = ? AND source <> ?", studyID, Complete, SourceImport).
+	err := tx.Model(&surveys.Response{}).Select("started_at, finished_at").
+		Where("study_id = ? AND status = ? AND source <> ?", studyID, surveys.Complete, surveys.SourceImport).
 		Order("id DESC").Limit(1001).Find(&rows).Error
 	if err != nil {
 		return 0, err
@@ -133,7 +101,7 @@ func (c *medianCache) get(tx *gorm.DB, studyID int64) (time.Duration, error) {
 // in a group that already has its target of complete responses: those
 // committed, counted from the study's response cache, and those written
 // earlier in r's own batch.
-func (s *Store) quotaFull(ctx context.Context, b *batch, f *form, r *Response) (bool, error) {
+func (s *Store) quotaFull(ctx context.Context, b *batch, f *form, r *surveys.Response) (bool, error) {
 	for _, q := range f.ordered {
 		if len(q.Quotas) == 0 {
 			continue
@@ -143,7 +111,7 @@ func (s *Store) quotaFull(ctx context.Context, b *batch, f *form, r *Response) (
 			if !ok || target <= 0 {
 				continue
 			}
-			n, err := s.committedInGroup(ctx, f.studyID, q, g)
+			n, err := s.studies.CompletesInGroup(ctx, f.studyID, q, g)
 			if err != nil {
 				return false, err
 			}

@@ -1,8 +1,9 @@
-package surveys
+package fieldwork
 
 import (
 	"fmt"
 	"hash/fnv"
+	"odi/surveys"
 	"strconv"
 )
 
@@ -28,7 +29,7 @@ const attentionChoice = 2
 const AttentionKey = "_attention"
 
 func newAttentionCheck(lang string, scale Scale) *AttentionCheck {
-	return &AttentionCheck{Text: fmt.Sprintf(Msg(lang, "attention"), scale.Importance[attentionChoice-1]), Choose: attentionChoice}
+	return &AttentionCheck{Text: fmt.Sprintf(surveys.Msg(lang, "attention"), scale.Importance[attentionChoice-1]), Choose: attentionChoice}
 }
 
 // attentionPlace is where the attention check goes for one respondent: the
@@ -45,6 +46,6 @@ func attentionPlace(sv *Survey, seed string) (page, at int) {
 }
 
 // passedAttention tells whether r chose what the attention check asked for.
-func (r *Response) passedAttention() bool {
+func passedAttention(r *surveys.Response) bool {
 	return r.Answers[AttentionKey] == strconv.Itoa(attentionChoice)
 }

@@ -1,4 +1,4 @@
-package surveys
+package fieldwork
 
 import (
 	"context"
@@ -9,17 +9,18 @@ import (
 
 	"gorm.io/gorm"
 
+	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/sample"
 )
 
 // LoadSample stores a generated dataset as an open study owned by u, with
 // its responses, so a new user sees real results at once.
-func (s *Store) LoadSample(ctx context.Context, u *accounts.User, ds *sample.Dataset) (*Study, error) {
+func (s *Store) LoadSample(ctx context.Context, u *accounts.User, ds *sample.Dataset) (*surveys.Study, error) {
 	name := ds.Name + " (sample)"
 	role, forces, minN := ds.RespondentRole, true, 30
-	st, err := s.CreateStudy(ctx, u, StudyInput{
-		Name: &name, Job: &Job{When: ds.When, Want: ds.Want, SoThat: ds.SoThat},
+	st, err := s.studies.CreateStudy(ctx, u, surveys.StudyInput{
+		Name: &name, Job: &surveys.Job{When: ds.When, Want: ds.Want, SoThat: ds.SoThat},
 		RespondentRole: &role, FourForces: &forces, MinN: &minN,
 		Intro: ptr("We are learning how growing teams keep their shared knowledge in order. It takes a few minutes."),
 	})
@@ -27,31 +28,31 @@ func (s *Store) LoadSample(ctx context.Context, u *accounts.User, ds *sample.Dat
 		return nil, err
 	}
 	for _, q := range ds.Questions {
-		if _, err := s.AddQuestion(ctx, u, st.ID, QuestionInput{Key: q.Key, Text: q.Text, Kind: q.Kind, Options: q.Options,
+		if _, err := s.studies.AddQuestion(ctx, u, st.ID, surveys.QuestionInput{Key: q.Key, Text: q.Text, Kind: q.Kind, Options: q.Options,
 			Segment: q.Segment, ScreenOut: q.ScreenOut, Required: true}); err != nil {
 			return nil, fmt.Errorf("sample question %s: %w", q.Key, err)
 		}
 	}
-	d, err := s.studyDesign(ctx, u, st.ID)
+	d, err := s.studies.Design(ctx, u, st.ID)
 	if err != nil {
 		return nil, err
 	}
 	for _, step := range ds.Steps {
-		if !slices.ContainsFunc(d.Steps, func(sp Step) bool { return strings.EqualFold(sp.Name, step) }) {
-			if _, err := s.AddStep(ctx, u, st.ID, StepInput{Name: &step}); err != nil {
+		if !slices.ContainsFunc(d.Steps, func(sp surveys.Step) bool { return strings.EqualFold(sp.Name, step) }) {
+			if _, err := s.studies.AddStep(ctx, u, st.ID, surveys.StepInput{Name: &step}); err != nil {
 				return nil, err
 			}
 		}
 	}
-	rows := make([]OutcomeInput, len(ds.Outcomes))
+	rows := make([]surveys.OutcomeInput, len(ds.Outcomes))
 	for i, o := range ds.Outcomes {
-		rows[i] = OutcomeInput{Statement: &o.Statement, Code: &o.Code, Step: &o.Step}
+		rows[i] = surveys.OutcomeInput{Statement: &o.Statement, Code: &o.Code, Step: &o.Step}
 	}
 	// Outcomes get slots 0..M-1 in file order, the order of the sample's ratings.
-	if _, err := s.ImportOutcomes(ctx, u, st.ID, rows); err != nil {
+	if _, err := s.studies.ImportOutcomes(ctx, u, st.ID, rows); err != nil {
 		return nil, fmt.Errorf("sample outcomes: %w", err)
 	}
-	if st, err = s.Publish(ctx, u, st.ID); err != nil {
+	if st, err = s.studies.Publish(ctx, u, st.ID); err != nil {
 		return nil, err
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -59,7 +60,7 @@ func (s *Store) LoadSample(ctx context.Context, u *accounts.User, ds *sample.Dat
 		if err != nil {
 			return err
 		}
-		batch := make([]Response, 0, 400)
+		batch := make([]surveys.Response, 0, 400)
 		for i := range ds.Responses {
 			batch = append(batch, sampleResponse(st.ID, seq, &ds.Responses[i]))
 			if len(batch) == cap(batch) || i == len(ds.Responses)-1 {
@@ -77,8 +78,8 @@ func (s *Store) LoadSample(ctx context.Context, u *accounts.User, ds *sample.Dat
 	return st, nil
 }
 
-func sampleResponse(studyID, seq int64, r *sample.Response) Response {
-	out := Response{StudyID: studyID, RespondentID: r.ID, Status: r.Status, Source: SourceLink, Answers: r.Answers,
+func sampleResponse(studyID, seq int64, r *sample.Response) surveys.Response {
+	out := surveys.Response{StudyID: studyID, RespondentID: r.ID, Status: r.Status, Source: surveys.SourceLink, Answers: r.Answers,
 		Ratings: r.Ratings, Flags: r.Flags, ItemOrder: []string{}, StartedAt: r.Started, UpdatedAt: r.Started, Seq: seq}
 	if out.Ratings == nil {
 		out.Ratings = []byte{}
