@@ -11,7 +11,7 @@ import (
 )
 
 // counted returns the ratings and planted segments of the complete responses,
-// the ones scoring.md counts.
+// the ones docs/scoring.md counts ("Who counts").
 func counted(d *sample.Dataset) ([][]byte, []int) {
 	var ratings [][]byte
 	var planted []int
