@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gofiber/fiber/v2"
+
 	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/surveystest"
@@ -26,6 +28,9 @@ func newTestServer(t testing.TB) *Server {
 	cfg.BaseURL = "http://odi.test"
 	return New(cfg, surveystest.SQLite(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
+
+// App is the Fiber application, for tests that drive it with app.Test.
+func (s *Server) App() *fiber.App { return s.app }
 
 func mustUser(t testing.TB, s *Server, email, role string) *accounts.User {
 	t.Helper()

@@ -1,10 +1,9 @@
 // Package cluster discovers needs-based segments from importance and
 // satisfaction ratings, exactly as docs/scoring.md ("Needs-based segment
-// discovery") sets it out: one opportunity value per respondent and outcome, standardised,
-// k-means with k-means++ seeding and restarts, k chosen by mean silhouette,
-// segments numbered by size. It also cross-checks a segmentation against
-// profile questions (lift, Cramér's V) and compares two segmentations
-// (adjusted Rand index).
+// discovery") sets it out: one opportunity value per respondent and outcome,
+// standardised, k-means with k-means++ seeding and restarts, k chosen by mean
+// silhouette, segments numbered by size. It also cross-checks a segmentation
+// against profile questions (lift, Cramér's V).
 //
 // Everything is deterministic: the same ratings and seed give the same result,
 // byte for byte, however many goroutines do the work.

@@ -45,16 +45,6 @@ func (t Tallies) Add(ratings []byte) {
 	}
 }
 
-// Merge adds other's counts into t, for aggregates built in parts.
-func (t Tallies) Merge(other Tallies) {
-	for i := range min(len(t), len(other)) {
-		for v := 1; v <= 5; v++ {
-			t[i].Imp[v] += other[i].Imp[v]
-			t[i].Sat[v] += other[i].Sat[v]
-		}
-	}
-}
-
 // Row is one outcome's result in one group; its JSON is the public API.
 type Row struct {
 	Code             string     `json:"code"`
