@@ -24,7 +24,7 @@ type QuestionProfile struct {
 	Segments [][]Lift `json:"segments"` // Segments[s] = lifts for segment s, in option order
 }
 
-// Verdict flags.
+// The Cramér's V thresholds of Verdict.
 const (
 	rediscoversV    = 0.8
 	noConcentration = 0.1
