@@ -1,6 +1,7 @@
 package score
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"math"
@@ -36,14 +37,13 @@ func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
 // in column group and its ratings vector. Other statuses do not count.
 func wide(t *testing.T, name, group string) ([]Outcome, []respondent) {
 	t.Helper()
-	f, err := os.Open("../testdata/" + name)
+	b, err := os.ReadFile("../testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("%s: %d rows, %v", name, len(rows), err)
 	}
 	header := rows[0]
 	g, first := slices.Index(header, group), slices.IndexFunc(header, func(h string) bool { return strings.HasSuffix(h, "_imp") })
