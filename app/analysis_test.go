@@ -25,11 +25,13 @@ func goldenStudy(t *testing.T, c *client, questions []string, outcomesCSV, respo
 	return id
 }
 
-func readShared(t *testing.T, path string) string {
+// readTestdata reads a file of surveys/testdata, the reference data sets
+// (see its README) that every package's tests share.
+func readTestdata(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile("../surveys/testdata/" + name)
 	if err != nil {
-		t.Skipf("shared data %s not found: %v", path, err)
+		t.Fatal(err)
 	}
 	return string(b)
 }
@@ -40,12 +42,12 @@ func TestOpportunitiesMatchGoldenData(t *testing.T) {
 	id := goldenStudy(t, c, []string{
 		`{"key": "company_size", "text": "Company size", "kind": "single", "options": ["1-9", "10-49", "50-249", "250+"], "segment": true}`,
 		`{"key": "region", "text": "Region", "kind": "single", "options": ["Americas", "Europe", "Asia-Pacific"], "segment": true}`,
-	}, readShared(t, "../../shared/golden/outcomes.csv"), readShared(t, "../../shared/golden/responses.csv"))
+	}, readTestdata(t, "golden/outcomes.csv"), readTestdata(t, "golden/responses.csv"))
 
 	var want struct {
 		Groups map[string][]map[string]any `json:"groups"`
 	}
-	if err := json.Unmarshal([]byte(readShared(t, "../../shared/golden/expected-opportunities.json")), &want); err != nil {
+	if err := json.Unmarshal([]byte(readTestdata(t, "golden/expected-opportunities.json")), &want); err != nil {
 		t.Fatal(err)
 	}
 	r := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/opportunities?segment_by=company_size", id), nil)
@@ -112,7 +114,7 @@ func TestWorkedExampleThroughTheAPI(t *testing.T) {
 	outcomes := "statement,code\nMinimize the time to find a decision,O01\nMinimize the effort to onboard someone,O02\nMinimize the chance of losing a spec,O03\nReduce the cost of answering again,O04\n"
 	id := goldenStudy(t, c, []string{
 		`{"key": "team_size", "text": "Team size", "kind": "single", "options": ["small", "large"], "segment": true}`,
-	}, outcomes, readShared(t, "testdata/worked-example.csv"))
+	}, outcomes, readTestdata(t, "worked-example.csv"))
 	base := fmt.Sprintf("/api/v1/studies/%d/opportunities", id)
 
 	var res surveys.Opportunities
@@ -182,11 +184,11 @@ func TestWorkedExampleThroughTheAPI(t *testing.T) {
 func TestResponsesCSVRoundTripsExactly(t *testing.T) {
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
-	golden := readShared(t, "../../shared/golden/responses.csv")
+	golden := readTestdata(t, "golden/responses.csv")
 	id := goldenStudy(t, c, []string{
 		`{"key": "company_size", "text": "Company size", "kind": "single", "options": ["1-9", "10-49", "50-249", "250+"], "segment": true}`,
 		`{"key": "region", "text": "Region", "kind": "single", "options": ["Americas", "Europe", "Asia-Pacific"]}`,
-	}, readShared(t, "../../shared/golden/outcomes.csv"), golden)
+	}, readTestdata(t, "golden/outcomes.csv"), golden)
 	r := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", id), nil)
 	wantStatus(t, r, http.StatusOK)
 	if strings.ReplaceAll(r.body, "\r\n", "\n") != strings.ReplaceAll(golden, "\r\n", "\n") {

@@ -13,7 +13,7 @@ import (
 	"odi/surveys"
 )
 
-// seedOutcomes is the seed's "Stop losing context" study mapped onto five job
+// seedOutcomes is a "Stop losing context" study mapped onto five job
 // steps: the first twelve go in through the add boxes, the rest by CSV. One
 // names a solution, as a first draft often does, so the lint shows.
 var seedOutcomes = []struct{ step, statement string }{

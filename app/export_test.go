@@ -22,10 +22,11 @@ var exportTeamSize = `{"key": "team_size", "text": "Team size", "kind": "single"
 
 const exportWorkedOutcomes = "statement,code\nMinimize the time to find a decision,O01\nMinimize the effort to onboard someone,O02\nMinimize the chance of losing a spec,O03\nReduce the cost of answering again,O04\n"
 
-// workedStudy is the worked example of scoring.md imported through the API.
+// exportWorkedStudy is the worked example of docs/scoring.md imported through
+// the API.
 func exportWorkedStudy(t *testing.T, c *client) int64 {
 	t.Helper()
-	return goldenStudy(t, c, []string{exportTeamSize}, exportWorkedOutcomes, readShared(t, "testdata/worked-example.csv"))
+	return goldenStudy(t, c, []string{exportTeamSize}, exportWorkedOutcomes, readTestdata(t, "worked-example.csv"))
 }
 
 func readXLSX(t *testing.T, r reply) *excelize.File {
@@ -84,7 +85,7 @@ func TestWorkbookExportMatchesTheOpportunitiesAPI(t *testing.T) {
 			}
 		}
 	}
-	// Hand-computed in scoring.md: all respondents, O04 first at 17.78.
+	// The worked example of docs/scoring.md: all respondents, O04 first at 17.78.
 	if v, _ := f.GetCellValue("Opportunities", "G2"); v != "17.8" {
 		t.Errorf("O04 opportunity shows %q, want 17.8", v)
 	}

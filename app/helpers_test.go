@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gofiber/fiber/v2"
+
 	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/surveystest"
@@ -28,6 +30,9 @@ func newTestServer(t testing.TB) *Server {
 	t.Cleanup(s.fieldwork.Close) // before the store's own cleanup closes the database
 	return s
 }
+
+// App is the Fiber application, for tests that drive it with app.Test.
+func (s *Server) App() *fiber.App { return s.app }
 
 func mustUser(t testing.TB, s *Server, email, role string) *accounts.User {
 	t.Helper()

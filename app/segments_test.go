@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"odi/surveys"
-	"odi/surveys/cluster"
 	"odi/surveys/sample"
 )
 
@@ -27,13 +26,16 @@ func TestDiscoverSaveAndSplitByNeedsSegments(t *testing.T) {
 	if disc.K != 3 || len(disc.Segments) != 3 || disc.Segments[0].Size < disc.Segments[2].Size {
 		t.Fatalf("discovery: k=%d sizes %v", disc.K, len(disc.Segments))
 	}
-	// The planted segments come back (the generator knows who is in which).
+	// The planted segments come back (the generator knows who is in which):
+	// each discovered segment is at least 95% one planted segment, each a
+	// different one. How well discovery recovers them is measured in package
+	// cluster; this checks that the members reach the API as discovered.
 	truth := map[string]int{}
 	for _, resp := range ds.Responses {
 		truth[resp.ID] = resp.Segment
 	}
-	var got, want []int
 	members := map[string]int{}
+	planted := map[int]bool{}
 	for i, sg := range disc.Segments {
 		if len(sg.Distinctive) == 0 {
 			t.Errorf("segment %s has no distinctive outcome", sg.ID)
@@ -41,13 +43,21 @@ func TestDiscoverSaveAndSplitByNeedsSegments(t *testing.T) {
 		if _, ok := sg.Profile["company_size"]; !ok {
 			t.Errorf("segment %s has no company_size profile", sg.ID)
 		}
+		var count [3]int
 		for _, m := range sg.Members {
-			got, want = append(got, i), append(want, truth[m])
+			count[truth[m]]++
 			members[m] = i
 		}
-	}
-	if ari := cluster.AdjustedRand(got, want); ari < 0.8 {
-		t.Fatalf("adjusted Rand index %.3f against the planted segments, want >= 0.8", ari)
+		most := 0
+		for p := range count {
+			if count[p] > count[most] {
+				most = p
+			}
+		}
+		if 100*count[most] < 95*len(sg.Members) || planted[most] {
+			t.Errorf("segment %s holds planted segments %v, want 95%% of one not yet seen", sg.ID, count)
+		}
+		planted[most] = true
 	}
 	wantField(t, c.send("POST", base+"/segments/discover", `{"k": 1}`), "k", "at least 2")
 

@@ -177,9 +177,6 @@ func (s *Server) trusted(a netip.Addr) bool {
 	return false
 }
 
-// App is the Fiber application, for tests that drive it with app.Test.
-func (s *Server) App() *fiber.App { return s.app }
-
 // Serve answers requests on ln until ctx is cancelled, then lets in-flight
 // requests finish (up to cfg.ShutdownMax) and the last submissions be
 // written before returning; the store is the caller's to close after.

@@ -25,13 +25,13 @@ import (
 func goldenDesign(t *testing.T, s *surveys.Store) (*accounts.User, int64) {
 	t.Helper()
 	ctx := context.Background()
-	outcomes, err := os.ReadFile("../../shared/golden/outcomes.csv")
+	outcomes, err := os.ReadFile("testdata/golden/outcomes.csv")
 	if err != nil {
-		t.Skipf("golden data not found: %v", err)
+		t.Fatal(err)
 	}
-	responses, err := os.ReadFile("../../shared/golden/responses.csv")
+	responses, err := os.ReadFile("testdata/golden/responses.csv")
 	if err != nil {
-		t.Skipf("golden data not found: %v", err)
+		t.Fatal(err)
 	}
 	u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: "r@example.com", Password: "olive-kettle-93", Role: "researcher"})
 	if err != nil {

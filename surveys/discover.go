@@ -51,7 +51,7 @@ type Discovery struct {
 const distinctiveMax = 5
 
 // Discover clusters a study's counted respondents on their outcome ratings
-// (scoring.md, "Needs-based segment discovery") and cross-checks the segments
+// (docs/scoring.md, "Needs-based segment discovery") and cross-checks the segments
 // against the profile questions.
 func (s *Store) Discover(ctx context.Context, d *Design, in DiscoverInput) (*Discovery, error) {
 	if err := problem.Check(in); err != nil {

@@ -53,7 +53,8 @@ type Question struct {
 }
 
 // Groups are the values results can be split by: the options of a choice
-// question, the band labels of a number question, 0–10 for NPS.
+// question, the band labels of a number question, the three NPS categories
+// (see Group).
 func (q Question) Groups() []string {
 	switch q.Kind {
 	case KindSingle, KindMulti:

@@ -27,13 +27,12 @@ func (scored) TableName() string { return "responses" }
 // studyResponses is one study's cached responses and the fingerprint of the
 // rows they were read from.
 type studyResponses struct {
-	byID        map[int64]*scored
-	list        []*scored // by id
-	count       int64
-	sumSeq      int64
-	maxSeq      int64
-	loadedCount int64
-	groups      map[string]int // quota counts by question key and group, for this list
+	byID   map[int64]*scored
+	list   []*scored // by id
+	count  int64
+	sumSeq int64
+	maxSeq int64
+	groups map[string]int // quota counts by question key and group, for this list
 }
 
 type responseCache struct {

@@ -32,7 +32,8 @@ type Job struct {
 	SoThat string `json:"so_that" gorm:"column:so_that" validate:"max=500"`
 }
 
-// Sentence renders the job the way the seed writes it.
+// Sentence is the job statement as people read it: "When …, I want to …, so
+// I can …." (without the last clause when SoThat is empty).
 func (j Job) Sentence() string {
 	if j.When == "" && j.Want == "" && j.SoThat == "" {
 		return ""
@@ -222,7 +223,8 @@ func (in ForcesWordingInput) merge(w ForcesWording) ForcesWording {
 // Avatars are the four customer avatars a study can ask.
 var Avatars = []string{"job executor", "job beneficiary", "product lifecycle support", "purchase decision-maker"}
 
-// DefaultForces is the seed's wording of the four forces questions.
+// DefaultForces is the wording a new study starts with for the four forces
+// questions; a researcher may reword them.
 var DefaultForces = ForcesWording{
 	Push:    "How much does your current way of doing this frustrate you?",
 	Pull:    "How attractive is a new way of doing this?",

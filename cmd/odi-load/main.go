@@ -32,14 +32,13 @@ import (
 )
 
 type config struct {
-	url, slug   string
-	clients     int
-	count       int
-	duration    time.Duration
-	rate        float64
-	ceiling     bool
-	seed        uint64
-	partialEach int
+	url, slug string
+	clients   int
+	count     int
+	duration  time.Duration
+	rate      float64
+	ceiling   bool
+	seed      uint64
 }
 
 func main() {

@@ -1,10 +1,9 @@
 // Package cluster discovers needs-based segments from importance and
-// satisfaction ratings, exactly as scoring.md ("Needs-based segment discovery")
-// fixes it: one opportunity value per respondent and outcome, standardised,
-// k-means with k-means++ seeding and restarts, k chosen by mean silhouette,
-// segments numbered by size. It also cross-checks a segmentation against
-// profile questions (lift, Cramér's V) and compares two segmentations
-// (adjusted Rand index).
+// satisfaction ratings, exactly as docs/scoring.md ("Needs-based segment
+// discovery") sets it out: one opportunity value per respondent and outcome,
+// standardised, k-means with k-means++ seeding and restarts, k chosen by mean
+// silhouette, segments numbered by size. It also cross-checks a segmentation
+// against profile questions (lift, Cramér's V).
 //
 // Everything is deterministic: the same ratings and seed give the same result,
 // byte for byte, however many goroutines do the work.
@@ -57,7 +56,8 @@ var (
 	ErrInvalidK = errors.New("k must be 0 (automatic) or positive")
 )
 
-// The method's fixed settings (scoring.md steps 2 and 3).
+// The method's fixed settings (docs/scoring.md, "Needs-based segment
+// discovery", steps 2 and 3).
 const (
 	defaultSeed   = 0x6f6469 // "odi"
 	minAutoK      = 2
@@ -66,8 +66,9 @@ const (
 	maxIterations = 100
 )
 
-// Discover segments the respondents by their needs (scoring.md steps 1-4; the
-// distinctive outcomes of step 4 are the caller's, with package score).
+// Discover segments the respondents by their needs (docs/scoring.md,
+// "Needs-based segment discovery", steps 1-4; the distinctive outcomes of
+// step 4 are the caller's, with package score).
 //
 // Ratings outside 1..5, and slots past the end of a short vector, count as
 // missing. With K = 0 every k of 2..6 that has at least two respondents per

@@ -11,7 +11,7 @@ import (
 )
 
 // counted returns the ratings and planted segments of the complete responses,
-// the ones scoring.md counts.
+// the ones docs/scoring.md counts ("Who counts").
 func counted(d *sample.Dataset) ([][]byte, []int) {
 	var ratings [][]byte
 	var planted []int
@@ -43,7 +43,7 @@ func TestDiscoverRecoversPlantedSegments(t *testing.T) {
 			if res.K != 3 {
 				t.Fatalf("k = %d (silhouette %.3f), want 3", res.K, res.Silhouette)
 			}
-			if ari := AdjustedRand(res.Assign, planted); ari < 0.8 {
+			if ari := adjustedRand(res.Assign, planted); ari < 0.8 {
 				t.Errorf("adjusted Rand index against the planted segments = %.3f, want >= 0.8", ari)
 			}
 			if len(res.Assign) != len(ratings) || len(res.Sizes) != 3 {

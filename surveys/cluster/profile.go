@@ -24,7 +24,7 @@ type QuestionProfile struct {
 	Segments [][]Lift `json:"segments"` // Segments[s] = lifts for segment s, in option order
 }
 
-// Verdict flags.
+// The Cramér's V thresholds of Verdict.
 const (
 	rediscoversV    = 0.8
 	noConcentration = 0.1
@@ -147,11 +147,12 @@ func cramersV(table []float64, r, c int) float64 {
 	return min(v, 1)
 }
 
-// Verdict reads the cross-check as scoring.md step 5 does: "re-discovers
-// <key>" for every question with V ≥ 0.8 (the segments merely repeat that
-// question), or "no profile concentration" when every V < 0.1 (the segments
-// show up in no profile at all). A healthy needs-based segmentation sits in
-// between and gets no flag. No questions, no flags; never nil.
+// Verdict reads the cross-check as docs/scoring.md ("Needs-based segment
+// discovery", step 5) does: "re-discovers <key>" for every question with
+// V ≥ 0.8 (the segments merely repeat that question), or "no profile
+// concentration" when every V < 0.1 (the segments show up in no profile at
+// all). A healthy needs-based segmentation sits in between and gets no flag.
+// No questions, no flags; never nil.
 func Verdict(p []QuestionProfile) []string {
 	flags := []string{}
 	low := len(p) > 0

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/xml"
 	"io"
+	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -21,21 +22,6 @@ import (
 	"odi/surveys/score"
 	"odi/surveys/statement"
 )
-
-// workedExample is ../shared/worked-example.csv: nine complete responses and
-// one in progress; r09 skipped O02.
-const workedExample = `respondent_id,status,team_size,O01_imp,O01_sat,O02_imp,O02_sat,O03_imp,O03_sat,O04_imp,O04_sat
-r01,complete,small,5,2,4,4,2,5,5,1
-r02,complete,small,5,1,5,3,3,4,4,2
-r03,complete,small,4,2,3,4,2,5,5,2
-r04,complete,small,5,3,4,5,1,4,4,3
-r05,complete,large,4,4,5,1,3,5,5,2
-r06,complete,large,3,4,5,2,2,4,4,1
-r07,complete,large,5,5,4,2,1,5,3,3
-r08,complete,large,2,3,5,1,2,3,5,2
-r09,complete,large,4,3,,,3,4,4,2
-r10,in_progress,large,5,1,5,1,5,1,5,1
-`
 
 // study is a design plus its responses, scored the way the store scores them.
 type study struct {
@@ -71,7 +57,8 @@ func pad2(n int) string {
 	return strconv.Itoa(n)
 }
 
-// worked is the worked example of scoring.md as a study.
+// worked is the worked example of docs/scoring.md as a study: nine complete
+// responses and one in progress; r09 skipped O02.
 func worked(t testing.TB) *study {
 	t.Helper()
 	d := newDesign("Team workspace", []string{
@@ -80,8 +67,12 @@ func worked(t testing.TB) *study {
 		"Minimize the likelihood of losing a spec",
 		"Minimize the time it takes to answer a repeated question",
 	}, []surveys.Question{{Key: "team_size", Text: "Team size", Kind: surveys.KindSingle, Options: []string{"small", "large"}, Segment: true}})
-	cr := csv.NewReader(strings.NewReader(workedExample))
-	recs, err := cr.ReadAll()
+	f, err := os.Open("../testdata/worked-example.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -108,7 +108,7 @@ func TestRankedSheetsMatchTheOpportunities(t *testing.T) {
 	checkRanked(t, f, data, "small", in.Opportunities.Groups[1])
 	checkRanked(t, f, data, "large", in.Opportunities.Groups[2])
 
-	// Hand-computed from scoring.md: all respondents, O04 first at 160/9.
+	// docs/scoring.md, "Worked example": all respondents, O04 first at 160/9.
 	rows := raw(t, f, "Opportunities")
 	want := [][]string{
 		{"1", "O04", "17.78", "extreme", "9"},

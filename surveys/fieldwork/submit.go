@@ -154,13 +154,6 @@ func (c *formCache) put(slug string, f *form, checked time.Time) {
 	}
 }
 
-// forget drops a cached study, so the next submission compiles it again.
-func (c *formCache) forget(slug string) {
-	c.mu.Lock()
-	delete(c.forms, slug)
-	c.mu.Unlock()
-}
-
 // PublicSurvey is the published study behind a survey link as its
 // respondents see it; a closed study answers ErrClosed, with the survey for
 // its closed page.

@@ -45,7 +45,8 @@ type Item struct {
 	Attention    bool   `json:"-"` // the instructed-response item, not an outcome
 }
 
-// Scale holds the words of ratings 1..5, from scoring.md.
+// Scale holds the words of ratings 1..5 (docs/scoring.md, "Ratings") in the
+// survey's language.
 type Scale struct {
 	Importance   [5]string `json:"importance"`
 	Satisfaction [5]string `json:"satisfaction"`

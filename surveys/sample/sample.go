@@ -1,8 +1,9 @@
 // Package sample generates the one realistic dataset odi uses for tests,
-// benchmarks and `odi demo`: the team-workspace study from the needs-based
-// segmentation seed, with three planted needs segments, profile answers that
-// lean towards (but do not equal) the segments, four forces, partial and
-// screened-out responses and a few low-quality ones.
+// benchmarks and `odi demo`: a team-workspace study with three planted needs
+// segments ("stop losing context", "look organized to investors", "ship
+// faster as the team scales"), profile answers that lean towards (but do not
+// equal) the segments, four forces, partial and screened-out responses and a
+// few low-quality ones.
 //
 // The same Config always gives the same Dataset, byte for byte, so a test can
 // pin numbers and a benchmark measures the same work every run.
@@ -97,7 +98,7 @@ var (
 )
 
 // Profile answers lean towards a segment without defining it: all three
-// segments are mostly 10-49 person teams, as in the seed's worked example.
+// segments are mostly 10-49 person teams, so only their needs tell them apart.
 var (
 	companyShares = [3][4]float64{
 		{0.10, 0.60, 0.22, 0.08}, // stop losing context
@@ -111,7 +112,7 @@ var (
 	}
 )
 
-// forceMeans are the seed's four forces per segment on the 1-10 scale: push,
+// forceMeans are each segment's four forces on the 1-10 scale: push,
 // pull, anxiety, habit.
 var forceMeans = [3][4]float64{
 	{8, 8, 5, 5},     // push high, pull high, anxiety moderate, habit moderate

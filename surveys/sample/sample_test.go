@@ -163,7 +163,7 @@ func TestGenerateSmallStudiesKeepOutcomesInJobMapOrder(t *testing.T) {
 }
 
 // Each planted segment's most underserved outcomes (top-two-box opportunity,
-// as scoring.md defines it) are the ones planted for it.
+// as docs/scoring.md defines it) are the ones planted for it.
 func TestGeneratePlantsUnderservedOutcomesPerSegment(t *testing.T) {
 	d := Generate(Config{Respondents: 6000, Seed: 5})
 	m := len(d.Outcomes)

@@ -1,5 +1,5 @@
 // Package score computes ODI opportunity scores from importance and
-// satisfaction ratings, exactly as shared/scoring.md fixes them: top-two-box
+// satisfaction ratings, exactly as docs/scoring.md sets them out: top-two-box
 // shares on a 0–10 scale, opportunity = importance + max(importance −
 // satisfaction, 0), Wilson intervals, classes and ranks.
 package score
@@ -41,16 +41,6 @@ func (t Tallies) Add(ratings []byte) {
 		}
 		if sat-1 < 5 {
 			t[i].Sat[sat]++
-		}
-	}
-}
-
-// Merge adds other's counts into t, for aggregates built in parts.
-func (t Tallies) Merge(other Tallies) {
-	for i := range min(len(t), len(other)) {
-		for v := 1; v <= 5; v++ {
-			t[i].Imp[v] += other[i].Imp[v]
-			t[i].Sat[v] += other[i].Sat[v]
 		}
 	}
 }
@@ -187,8 +177,8 @@ func Round1(v float64) float64 { return math.Floor(v*10+0.5+1e-9) / 10 }
 
 // Class names an outcome's class from its opportunity rounded half-up to one
 // decimal (Round1), so the number people read and the class always agree.
-// Overserved compares the unrounded satisfaction and importance: scoring.md
-// rounds only the opportunity, and the golden data cannot tell the two apart
+// Overserved compares the unrounded satisfaction and importance:
+// docs/scoring.md ("Class") rounds only the opportunity, and the golden data cannot tell the two apart
 // (its one row whose shares round alike, all/O01 4.74 vs 4.69, is served
 // either way), so we follow the text.
 func Class(importance, satisfaction, opportunity float64) string {
@@ -205,9 +195,10 @@ func Class(importance, satisfaction, opportunity float64) string {
 	return "served"
 }
 
-// Priority is the seed's segment priority, importance × dissatisfaction ×
-// market size, on a group's five highest-ranked outcomes (rows by rank):
-// I × (1 − S) × (group n / all n) × market size, market size 1 when unset.
+// Priority is a group's segment priority (docs/scoring.md, "Segment
+// priority"), importance × dissatisfaction × market size, on its five
+// highest-ranked outcomes (rows by rank): I × (1 − S) × (group n / all n) ×
+// market size, market size 1 when unset.
 func Priority(rows []Row, groupN, allN int, marketSize float64) float64 {
 	if len(rows) == 0 || allN == 0 {
 		return 0

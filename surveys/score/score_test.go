@@ -1,11 +1,13 @@
 package score
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,30 +32,58 @@ func tally(slots int, rows ...[]byte) Tallies {
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
 
-// workedExample is ../shared/worked-example.csv: O01..O04 ratings of r01..r09
-// (complete) and the team_size of each.
-var workedExample = []struct {
-	team    string
-	ratings []byte
-}{
-	{"small", vec(5, 2, 4, 4, 2, 5, 5, 1)},
-	{"small", vec(5, 1, 5, 3, 3, 4, 4, 2)},
-	{"small", vec(4, 2, 3, 4, 2, 5, 5, 2)},
-	{"small", vec(5, 3, 4, 5, 1, 4, 4, 3)},
-	{"large", vec(4, 4, 5, 1, 3, 5, 5, 2)},
-	{"large", vec(3, 4, 5, 2, 2, 4, 4, 1)},
-	{"large", vec(5, 5, 4, 2, 1, 5, 3, 3)},
-	{"large", vec(2, 3, 5, 1, 2, 3, 5, 2)},
-	{"large", vec(4, 3, 0, 0, 3, 4, 4, 2)},
+// wide reads a responses file of surveys/testdata (the wide CSV format): the
+// outcomes its _imp columns name, and for each complete response its answer
+// in column group and its ratings vector. Other statuses do not count.
+func wide(t *testing.T, name, group string) ([]Outcome, []respondent) {
+	t.Helper()
+	b, err := os.ReadFile("../testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("%s: %d rows, %v", name, len(rows), err)
+	}
+	header := rows[0]
+	g, first := slices.Index(header, group), slices.IndexFunc(header, func(h string) bool { return strings.HasSuffix(h, "_imp") })
+	if g < 0 || first < 0 {
+		t.Fatalf("%s: no %s or rating columns in %v", name, group, header)
+	}
+	var outcomes []Outcome
+	for i := first; i < len(header); i += 2 {
+		outcomes = append(outcomes, Outcome{Code: strings.TrimSuffix(header[i], "_imp"), Slot: len(outcomes)})
+	}
+	var out []respondent
+	for _, r := range rows[1:] {
+		if r[1] != "complete" {
+			continue
+		}
+		v := make([]byte, 2*len(outcomes))
+		for i := range v {
+			if r[first+i] != "" {
+				n, _ := strconv.Atoi(r[first+i])
+				v[i] = byte(n)
+			}
+		}
+		out = append(out, respondent{r[g], v})
+	}
+	return outcomes, out
 }
 
-var fourOutcomes = []Outcome{{Code: "O01", Slot: 0}, {Code: "O02", Slot: 1}, {Code: "O03", Slot: 2}, {Code: "O04", Slot: 3}}
+type respondent struct {
+	group   string
+	ratings []byte
+}
 
+// TestWorkedExampleFromScoringMD checks the table of docs/scoring.md, "Worked
+// example".
 func TestWorkedExampleFromScoringMD(t *testing.T) {
+	outcomes, respondents := wide(t, "worked-example.csv", "team_size")
 	groups := map[string]Tallies{"all": NewTallies(4), "small": NewTallies(4), "large": NewTallies(4)}
-	for _, r := range workedExample {
+	for _, r := range respondents {
 		groups["all"].Add(r.ratings)
-		groups[r.team].Add(r.ratings)
+		groups[r.group].Add(r.ratings)
 	}
 	tests := []struct {
 		group, code   string
@@ -68,12 +98,15 @@ func TestWorkedExampleFromScoringMD(t *testing.T) {
 		{"small", "O01", 1, 4, 10, 0, 20, "extreme"},
 		{"small", "O04", 2, 4, 10, 0, 20, "extreme"},
 		{"small", "O02", 3, 4, 7.5, 7.5, 7.5, "served"},
+		{"small", "O03", 4, 4, 0, 10, 0, "overserved"},
 		{"large", "O02", 1, 4, 10, 0, 20, "extreme"},
+		{"large", "O04", 2, 5, 8, 0, 16, "extreme"},
 		{"large", "O01", 3, 5, 6, 6, 6, "served"},
+		{"large", "O03", 4, 5, 0, 8, 0, "overserved"},
 	}
 	for _, tt := range tests {
 		var got *Row
-		for _, r := range Rank(fourOutcomes, groups[tt.group]) {
+		for _, r := range Rank(outcomes, groups[tt.group]) {
 			if r.Code == tt.code {
 				got = &r
 			}
@@ -83,49 +116,41 @@ func TestWorkedExampleFromScoringMD(t *testing.T) {
 			t.Errorf("%s %s: got %+v, want %+v", tt.group, tt.code, got, tt)
 		}
 	}
-	o4 := Rank(fourOutcomes, groups["all"])[0]
+	o4 := Rank(outcomes, groups["all"])[0]
 	if !near(o4.ImportanceCI[0], 5.65, .005) || !near(o4.ImportanceCI[1], 9.80, .005) || !near(o4.MeanImportance, 4.333, .0005) ||
 		!near(o4.MeanSatisfaction, 2, 1e-12) || !near(o4.Gap, 2.333, .0005) {
 		t.Errorf("all/O04 detail: %+v", o4)
 	}
+	for group, want := range map[string]float64{"all": 0.382, "small": 0.172, "large": 0.217} {
+		n := len(respondents)
+		if group != "all" {
+			n = 0
+			for _, r := range respondents {
+				if r.group == group {
+					n++
+				}
+			}
+		}
+		if got := Priority(Rank(outcomes, groups[group]), n, len(respondents), 0); !near(got, want, .0005) {
+			t.Errorf("%s priority = %.4f, want %.3f", group, got, want)
+		}
+	}
 }
 
+// TestGoldenData checks every number of surveys/testdata/golden.
 func TestGoldenData(t *testing.T) {
-	f, err := os.Open("../../../shared/golden/responses.csv")
-	if err != nil {
-		t.Skipf("golden data not found: %v", err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	header := rows[0]
-	var outcomes []Outcome
-	for i := 4; i < len(header); i += 2 {
-		outcomes = append(outcomes, Outcome{Code: strings.TrimSuffix(header[i], "_imp"), Slot: (i - 4) / 2})
-	}
+	outcomes, respondents := wide(t, "golden/responses.csv", "company_size")
 	groups := map[string]Tallies{}
 	for _, g := range []string{"all", "1-9", "10-49", "50-249", "250+"} {
 		groups[g] = NewTallies(len(outcomes))
 	}
-	for _, r := range rows[1:] {
-		if r[1] != "complete" {
-			continue
-		}
-		v := make([]byte, 2*len(outcomes))
-		for i := range v {
-			if r[4+i] != "" {
-				n, _ := strconv.Atoi(r[4+i])
-				v[i] = byte(n)
-			}
-		}
-		groups["all"].Add(v)
-		groups[r[2]].Add(v)
+	for _, r := range respondents {
+		groups["all"].Add(r.ratings)
+		groups[r.group].Add(r.ratings)
 	}
-	b, err := os.ReadFile("../../../shared/golden/expected-opportunities.json")
+	b, err := os.ReadFile("../testdata/golden/expected-opportunities.json")
 	if err != nil {
-		t.Skipf("golden data not found: %v", err)
+		t.Fatal(err)
 	}
 	var want struct {
 		Groups map[string][]Row `json:"groups"`
@@ -261,6 +286,16 @@ func TestClassBoundaries(t *testing.T) {
 	}
 }
 
+// merge adds other's counts into t.
+func (t Tallies) merge(other Tallies) {
+	for i := range min(len(t), len(other)) {
+		for v := 1; v <= 5; v++ {
+			t[i].Imp[v] += other[i].Imp[v]
+			t[i].Sat[v] += other[i].Sat[v]
+		}
+	}
+}
+
 func TestScoresStayInRangeAndSegmentsMergeToAll(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const slots = 12
@@ -281,7 +316,7 @@ func TestScoresStayInRangeAndSegmentsMergeToAll(t *testing.T) {
 		}
 		merged := NewTallies(slots)
 		for _, s := range segs {
-			merged.Merge(s)
+			merged.merge(s)
 		}
 		for i := range all {
 			if all[i] != merged[i] {
