@@ -15,6 +15,7 @@ import (
 	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/fieldwork"
+	"odi/surveys/results"
 )
 
 // The access matrix: every route of routeTable × every kind of caller, with the
@@ -143,7 +144,7 @@ func (w *accessWorld) fixture() *accessFixture {
 		Answers: map[string]fieldwork.Value{"size": fieldwork.Text("small")}, Ratings: map[string]fieldwork.Rating{o.Code: {Importance: fieldwork.Rated(4)}}})
 	must(err)
 	f.respondentID, f.resumeToken = res.RespondentID, res.ResumeToken
-	tok, sh, err := st.CreateShare(ctx, w.owner, f.studyID, surveys.ShareInput{})
+	tok, sh, err := w.s.results.CreateShare(ctx, w.owner, f.studyID, results.ShareInput{})
 	must(err)
 	f.shareID, f.shareToken = sh.ID, tok
 	_, spare, err := st.Accounts().CreateToken(ctx, w.owner.ID, "spare")

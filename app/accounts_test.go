@@ -15,6 +15,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/results"
 	"odi/surveys/surveystest"
 )
 
@@ -232,7 +233,7 @@ func TestHardeningAdminEndsAUsersAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shareToken, _, err := s.store.CreateShare(ctx, ana, st.ID, surveys.ShareInput{})
+	shareToken, _, err := s.results.CreateShare(ctx, ana, st.ID, results.ShareInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,11 +321,11 @@ func TestHardeningRemovedCollaboratorLosesTheirShareLinks(t *testing.T) {
 	if _, err := s.store.AddMember(ctx, owner, st.ID, surveys.MemberInput{Email: colleague.Email}); err != nil {
 		t.Fatal(err)
 	}
-	theirs, _, err := s.store.CreateShare(ctx, colleague, st.ID, surveys.ShareInput{})
+	theirs, _, err := s.results.CreateShare(ctx, colleague, st.ID, results.ShareInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mine, _, err := s.store.CreateShare(ctx, owner, st.ID, surveys.ShareInput{})
+	mine, _, err := s.results.CreateShare(ctx, owner, st.ID, results.ShareInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,7 +346,7 @@ func TestHardeningRemovedCollaboratorLosesTheirShareLinks(t *testing.T) {
 	if got := reader.get("/r/" + mine).status; got != http.StatusOK {
 		t.Fatalf("the owner's link: %d, want 200", got)
 	}
-	var shares []surveys.Share
+	var shares []results.Share
 	c.do("GET", "/api/v1/studies/"+itoa(st.ID)+"/shares", "", "").json(t, &shares)
 	if len(shares) != 2 || shares[1].Creator != colleague.Email || shares[1].RevokedAt == nil || shares[0].RevokedAt != nil {
 		t.Fatalf("shares after removal: %+v", shares)

@@ -5,31 +5,31 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"odi/surveys"
 	"odi/surveys/problem"
+	"odi/surveys/results"
 )
 
 // opportunityQuery reads ?segment_by=KEY&filter=KEY:VALUE...&include_partial=1.
-func opportunityQuery(c *fiber.Ctx) (surveys.OpportunityQuery, error) {
-	q := surveys.OpportunityQuery{SegmentBy: c.Query("segment_by"), IncludePartial: c.QueryBool("include_partial")}
+func opportunityQuery(c *fiber.Ctx) (results.OpportunityQuery, error) {
+	q := results.OpportunityQuery{SegmentBy: c.Query("segment_by"), IncludePartial: c.QueryBool("include_partial")}
 	for _, raw := range c.Context().QueryArgs().PeekMulti("filter") {
 		key, value, ok := strings.Cut(string(raw), ":")
 		if !ok || key == "" || value == "" {
 			return q, problem.Invalid("filter", "must be KEY:VALUE, e.g. company_size:10-49")
 		}
-		q.Filters = append(q.Filters, surveys.Filter{Key: key, Value: value})
+		q.Filters = append(q.Filters, results.Filter{Key: key, Value: value})
 	}
 	return q, nil
 }
 
 // studyOpportunities scores the study a request names the way its query
 // asks, for the opportunities API and the exports of them.
-func (s *Server) studyOpportunities(c *fiber.Ctx) (surveys.OpportunityQuery, *surveys.Opportunities, error) {
+func (s *Server) studyOpportunities(c *fiber.Ctx) (results.OpportunityQuery, *results.Opportunities, error) {
 	q, err := opportunityQuery(c)
 	if err != nil {
 		return q, nil, err
 	}
-	opps, err := s.store.Opportunities(c.UserContext(), designOf(c), q)
+	opps, err := s.results.Opportunities(c.UserContext(), designOf(c), q)
 	return q, opps, err
 }
 
@@ -42,13 +42,13 @@ func (s *Server) opportunities(c *fiber.Ctx) error {
 }
 
 func (s *Server) discoverSegments(c *fiber.Ctx) error {
-	var in surveys.DiscoverInput
+	var in results.DiscoverInput
 	if len(c.Body()) > 0 {
 		if err := decode(c, &in); err != nil {
 			return err
 		}
 	}
-	res, err := s.store.Discover(c.UserContext(), designOf(c), in)
+	res, err := s.results.Discover(c.UserContext(), designOf(c), in)
 	if err != nil {
 		return err
 	}

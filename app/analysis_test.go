@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"odi/surveys"
+	"odi/surveys/results"
 )
 
 // goldenStudy imports a study's outcomes and responses through the API.
@@ -117,7 +117,7 @@ func TestWorkedExampleThroughTheAPI(t *testing.T) {
 	}, outcomes, readTestdata(t, "worked-example.csv"))
 	base := fmt.Sprintf("/api/v1/studies/%d/opportunities", id)
 
-	var res surveys.Opportunities
+	var res results.Opportunities
 	c.send("GET", base+"?segment_by=team_size", nil).json(t, &res)
 	type row struct {
 		group, code   string
@@ -136,7 +136,7 @@ func TestWorkedExampleThroughTheAPI(t *testing.T) {
 		{"large", "O02", 1, 4, 10, 0, 20, "extreme"},
 		{"large", "O01", 3, 5, 6, 6, 6, "served"},
 	}
-	find := func(group, code string) (surveys.Group, int) {
+	find := func(group, code string) (results.Group, int) {
 		for _, g := range res.Groups {
 			if g.Key == group {
 				for i, o := range g.Outcomes {
@@ -147,7 +147,7 @@ func TestWorkedExampleThroughTheAPI(t *testing.T) {
 			}
 		}
 		t.Fatalf("no %s/%s in %+v", group, code, res)
-		return surveys.Group{}, 0
+		return results.Group{}, 0
 	}
 	for _, w := range want {
 		g, i := find(w.group, w.code)

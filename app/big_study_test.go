@@ -18,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"odi/surveys"
+	"odi/surveys/results"
 	"odi/surveys/sample"
 )
 
@@ -160,7 +161,7 @@ func TestHardeningShareReportNeverLints(t *testing.T) {
 	visit("report by segment", "/r/"+token+"?segment_by=needs")
 	book := visit("workbook", "/r/"+token+"/export.xlsx")
 	visit("canvases", "/r/"+token+"/canvas")
-	visit("canvas", "/r/"+token+"/canvas?segmentation=needs&segment="+surveys.SegmentID(0))
+	visit("canvas", "/r/"+token+"/canvas?segmentation=needs&segment="+results.SegmentID(0))
 	visit("survey", "/s/"+*st.Slug)
 	wantStatus(t, visitor.send("POST", "/api/v1/s/"+*st.Slug+"/responses", sub(false, map[string]any{}, map[string]any{})), http.StatusCreated)
 	if n := studyLints(t, s); n != lints {

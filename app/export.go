@@ -12,6 +12,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/export"
+	"odi/surveys/results"
 )
 
 // exportWorkbook is the researcher's workbook, Responses sheet included.
@@ -51,7 +52,7 @@ func (s *Server) exportRankedCSV(c *fiber.Ctx) error {
 // link was made with them.
 func (s *Server) sharedWorkbook(c *fiber.Ctx) error {
 	ctx, sh, d := c.UserContext(), shareOf(c), designOf(c)
-	splits, err := s.store.Splits(ctx, d)
+	splits, err := s.results.Splits(ctx, d)
 	if err != nil {
 		return err
 	}
@@ -59,7 +60,7 @@ func (s *Server) sharedWorkbook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	opps, err := s.store.Opportunities(ctx, d, q)
+	opps, err := s.results.Opportunities(ctx, d, q)
 	if err != nil {
 		return err
 	}
@@ -72,7 +73,7 @@ func (s *Server) sharedWorkbook(c *fiber.Ctx) error {
 }
 
 // workbookInput gathers what the workbook shows besides the scores.
-func (s *Server) workbookInput(ctx context.Context, d *surveys.Design, opps *surveys.Opportunities, withResponses bool) (export.Input, error) {
+func (s *Server) workbookInput(ctx context.Context, d *surveys.Design, opps *results.Opportunities, withResponses bool) (export.Input, error) {
 	in := export.Input{Design: d, Opportunities: opps}
 	fw, err := s.fieldwork.Summary(ctx, d)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"odi/surveys"
+	"odi/surveys/results"
 )
 
 var exportTeamSize = `{"key": "team_size", "text": "Team size", "kind": "single", "options": ["small", "large"], "segment": true}`
@@ -49,7 +50,7 @@ func TestWorkbookExportMatchesTheOpportunitiesAPI(t *testing.T) {
 	id := exportWorkedStudy(t, c)
 	base := fmt.Sprintf("/api/v1/studies/%d", id)
 
-	var opps surveys.Opportunities
+	var opps results.Opportunities
 	c.send("GET", base+"/opportunities?segment_by=team_size", nil).json(t, &opps)
 	r := c.send("GET", base+"/export.xlsx?segment_by=team_size", nil)
 	f := readXLSX(t, r)
@@ -242,7 +243,7 @@ func TestExpiredAndUnknownShareLinksAreNotFound(t *testing.T) {
 	wantStatus(t, visitor.get("/r/"+token), http.StatusOK)
 
 	past := time.Now().Add(-time.Minute).UTC()
-	if err := s.store.DB().Model(&surveys.Share{}).Where("id = ?", shareID).Update("expires_at", past).Error; err != nil {
+	if err := s.store.DB().Model(&results.Share{}).Where("id = ?", shareID).Update("expires_at", past).Error; err != nil {
 		t.Fatal(err)
 	}
 	const chromium = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"

@@ -14,6 +14,7 @@ import (
 	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/problem"
+	"odi/surveys/results"
 )
 
 const (
@@ -149,7 +150,7 @@ func namesShare(path string) bool { return strings.HasPrefix(path, "/r/:token") 
 // allows: its routes then read the study the way a researcher's do, held to
 // the link's Share. A link that does not work says nothing of why.
 func (s *Server) shareAccess(c *fiber.Ctx) error {
-	sh, d, err := s.store.SharedStudy(c.UserContext(), c.Params("token"))
+	sh, d, err := s.results.SharedStudy(c.UserContext(), c.Params("token"))
 	if err != nil {
 		return s.reportNotFound(c, err)
 	}
@@ -167,8 +168,8 @@ func designOf(c *fiber.Ctx) *surveys.Design {
 }
 
 // shareOf is the share link a stakeholder's request came through.
-func shareOf(c *fiber.Ctx) *surveys.Share {
-	sh, _ := c.Locals(localShare).(*surveys.Share)
+func shareOf(c *fiber.Ctx) *results.Share {
+	sh, _ := c.Locals(localShare).(*results.Share)
 	return sh
 }
 

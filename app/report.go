@@ -11,6 +11,7 @@ import (
 	"odi/surveys"
 	"odi/surveys/fieldwork"
 	"odi/surveys/problem"
+	"odi/surveys/results"
 )
 
 // The stakeholder's pages behind a share link, /r/{token}: the read-only
@@ -38,7 +39,7 @@ type canvasLink struct {
 // reportPage is the stakeholder's read-only report behind a share link.
 func (s *Server) reportPage(c *fiber.Ctx) error {
 	ctx, token, sh, d := c.UserContext(), c.Params("token"), shareOf(c), designOf(c)
-	splits, err := s.store.Splits(ctx, d)
+	splits, err := s.results.Splits(ctx, d)
 	if err != nil {
 		return err
 	}
@@ -52,7 +53,7 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	opps, err := s.store.Opportunities(ctx, d, q)
+	opps, err := s.results.Opportunities(ctx, d, q)
 	if err != nil {
 		return err
 	}
@@ -99,7 +100,7 @@ func (s *Server) sharedCanvasPage(c *fiber.Ctx) error {
 		if !sh.Shows(key) {
 			return s.reportNotFound(c, problem.ErrNotFound)
 		}
-		cv, err := s.store.Canvas(ctx, d, key, seg)
+		cv, err := s.results.Canvas(ctx, d, key, seg)
 		if err != nil {
 			return s.reportNotFound(c, err)
 		}
@@ -108,8 +109,8 @@ func (s *Server) sharedCanvasPage(c *fiber.Ctx) error {
 	return s.render(c, "report_canvas", data)
 }
 
-func (s *Server) canvasLinks(c *fiber.Ctx, sh *surveys.Share, d *surveys.Design, token string) ([]canvasLink, error) {
-	segs, err := s.store.Segmentations(c.UserContext(), d)
+func (s *Server) canvasLinks(c *fiber.Ctx, sh *results.Share, d *surveys.Design, token string) ([]canvasLink, error) {
+	segs, err := s.results.Segmentations(c.UserContext(), d)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +120,7 @@ func (s *Server) canvasLinks(c *fiber.Ctx, sh *surveys.Share, d *surveys.Design,
 			continue
 		}
 		for i, l := range sg.Labels {
-			q := url.Values{"segmentation": {sg.Key}, "segment": {surveys.SegmentID(i)}}
+			q := url.Values{"segmentation": {sg.Key}, "segment": {results.SegmentID(i)}}
 			out = append(out, canvasLink{Segmentation: sg.Key, Label: l, URL: "/r/" + token + "/canvas?" + q.Encode()})
 		}
 	}
@@ -143,7 +144,7 @@ func (s *Server) reportNotFound(c *fiber.Ctx, err error) error {
 	return s.render(c, "report_missing", fiber.Map{"Title": "Link not valid", "Styles": []string{"report.css"}})
 }
 
-func newReport(d *surveys.Design, opps *surveys.Opportunities, fw *fieldwork.Summary) report {
+func newReport(d *surveys.Design, opps *results.Opportunities, fw *fieldwork.Summary) report {
 	v := report{resultsView: newResultsView(opps), Study: d.Study, Job: d.Study.Job.Sentence(), N: opps.Groups[0].N, MinN: d.Study.MinN,
 		Fieldwork: fieldworkDates(d.Study, fw), SegmentBy: opps.SegmentBy}
 	if fw != nil {

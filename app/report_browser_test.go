@@ -13,6 +13,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/fieldwork"
+	"odi/surveys/results"
 	"odi/surveys/sample"
 	"odi/surveys/score"
 )
@@ -32,7 +33,7 @@ func TestReportInBrowser(t *testing.T) {
 	c := newClient(t, s)
 	c.bearer = mustToken(t, s, u)
 	token, _ := newShareLink(t, c, st.ID, `{"segment_by": "company_size"}`)
-	var opps surveys.Opportunities
+	var opps results.Opportunities
 	r := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/opportunities?segment_by=company_size", st.ID), nil)
 	wantStatus(t, r, http.StatusOK)
 	r.json(t, &opps)

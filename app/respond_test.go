@@ -11,6 +11,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/fieldwork"
+	"odi/surveys/results"
 )
 
 // publishedStudy makes an open study with two outcomes, a screener, a segment
@@ -365,7 +366,7 @@ func TestAttentionCheckThroughTheAPI(t *testing.T) {
 	if header, _, _ := strings.Cut(csv.body, "\n"); header != "respondent_id,status,O01_imp,O01_sat,O02_imp,O02_sat,O03_imp,O03_sat" {
 		t.Fatalf("responses header %q", header)
 	}
-	var opp surveys.Opportunities
+	var opp results.Opportunities
 	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/opportunities", id), nil).json(t, &opp)
 	if n := len(opp.Groups[0].Outcomes); n != 3 {
 		t.Fatalf("%d outcomes scored, want 3", n)

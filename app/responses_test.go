@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"odi/surveys"
 	"odi/surveys/fieldwork"
+	"odi/surveys/results"
 )
 
 func TestExcludeRestoreAndForgetAResponse(t *testing.T) {
@@ -20,7 +20,7 @@ func TestExcludeRestoreAndForgetAResponse(t *testing.T) {
 		"r1,complete,small,5,1\nr2,complete,small,5,1\nr3,complete,large,1,5\nr4,in_progress,large,5,\nr5,screened_out,,,\n")
 	base := fmt.Sprintf("/api/v1/studies/%d", id)
 	nAll := func() int {
-		var res surveys.Opportunities
+		var res results.Opportunities
 		c.send("GET", base+"/opportunities", nil).json(t, &res)
 		return res.Groups[0].N
 	}

@@ -16,6 +16,7 @@ import (
 	"odi/surveys"
 	"odi/surveys/fieldwork"
 	"odi/surveys/problem"
+	"odi/surveys/results"
 )
 
 // The analysis pages: Fieldwork, Results, Segments and Share, the tabs a
@@ -56,18 +57,18 @@ func (s *Server) resultsPage(c *fiber.Ctx) error {
 // responses import made from it.
 func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
 	ctx := c.UserContext()
-	splits, err := s.store.Splits(ctx, d)
+	splits, err := s.results.Splits(ctx, d)
 	if err != nil {
 		return err
 	}
 	q, fields := resultsQuery(c)
-	res, err := s.store.Opportunities(ctx, d, q)
+	res, err := s.results.Opportunities(ctx, d, q)
 	if ve := validation(err); ve != nil {
 		for k, v := range ve.Fields {
 			fields[k] = v
 		}
-		q = surveys.OpportunityQuery{IncludePartial: q.IncludePartial}
-		res, err = s.store.Opportunities(ctx, d, q)
+		q = results.OpportunityQuery{IncludePartial: q.IncludePartial}
+		res, err = s.results.Opportunities(ctx, d, q)
 	}
 	if err != nil {
 		return err
@@ -88,8 +89,8 @@ func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) er
 // resultsQuery reads the Results tab's query. A blank filter is the "add a
 // filter" select left at its blank choice; a malformed one is reported
 // beside that select and left out.
-func resultsQuery(c *fiber.Ctx) (surveys.OpportunityQuery, map[string]string) {
-	q := surveys.OpportunityQuery{SegmentBy: c.Query("segment_by"), IncludePartial: c.Query("include_partial") == "1"}
+func resultsQuery(c *fiber.Ctx) (results.OpportunityQuery, map[string]string) {
+	q := results.OpportunityQuery{SegmentBy: c.Query("segment_by"), IncludePartial: c.Query("include_partial") == "1"}
 	fields := map[string]string{}
 	for _, raw := range c.Request().URI().QueryArgs().PeekMulti("filter") {
 		f := string(raw)
@@ -101,14 +102,14 @@ func resultsQuery(c *fiber.Ctx) (surveys.OpportunityQuery, map[string]string) {
 			fields["filter"] = fmt.Sprintf("%q is not KEY:VALUE", f)
 			continue
 		}
-		q.Filters = append(q.Filters, surveys.Filter{Key: k, Value: v})
+		q.Filters = append(q.Filters, results.Filter{Key: k, Value: v})
 	}
 	return q, fields
 }
 
 // queryString is "?segment_by=…&filter=…&include_partial=1" for q, or ""
 // when q asks for nothing: links that carry the view along.
-func queryString(q surveys.OpportunityQuery) string {
+func queryString(q results.OpportunityQuery) string {
 	v := url.Values{}
 	if q.SegmentBy != "" {
 		v.Set("segment_by", q.SegmentBy)
@@ -125,7 +126,7 @@ func queryString(q surveys.OpportunityQuery) string {
 	return "?" + v.Encode()
 }
 
-func filterChips(studyID int64, q surveys.OpportunityQuery) []filterChip {
+func filterChips(studyID int64, q results.OpportunityQuery) []filterChip {
 	var chips []filterChip
 	for i, f := range q.Filters {
 		rest := q

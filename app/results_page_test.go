@@ -10,6 +10,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/results"
 	"odi/surveys/sample"
 )
 
@@ -44,13 +45,13 @@ func (w *analysisWorld) form(v url.Values) url.Values {
 }
 
 // apiOpportunities is what the JSON API answers for the same query.
-func (w *analysisWorld) apiOpportunities(t *testing.T, query string) surveys.Opportunities {
+func (w *analysisWorld) apiOpportunities(t *testing.T, query string) results.Opportunities {
 	t.Helper()
 	r := w.owner.do("GET", "/api/v1/studies/"+itoa(w.id)+"/opportunities"+query, "", "")
 	if r.status != http.StatusOK {
 		t.Fatalf("opportunities API: %d %s", r.status, r.body)
 	}
-	var o surveys.Opportunities
+	var o results.Opportunities
 	r.json(t, &o)
 	return o
 }

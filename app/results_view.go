@@ -8,6 +8,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/cluster"
+	"odi/surveys/results"
 	"odi/surveys/score"
 )
 
@@ -29,7 +30,7 @@ type resultsView struct {
 
 // groupView is one group's ranked table.
 type groupView struct {
-	surveys.Group
+	results.Group
 	Rows     []rankedRow
 	Priority string
 	Forces   *forcesView
@@ -87,7 +88,7 @@ func pct(v float64) string { return strconv.FormatFloat(v*100, 'f', 0, 64) + "%"
 
 // newResultsView lays out a result; the comparison is there only when the
 // result is split into segments.
-func newResultsView(opps *surveys.Opportunities) resultsView {
+func newResultsView(opps *results.Opportunities) resultsView {
 	v := resultsView{Classes: classes}
 	for _, g := range opps.Groups {
 		v.Groups = append(v.Groups, newGroupView(g))
@@ -103,7 +104,7 @@ func newResultsView(opps *surveys.Opportunities) resultsView {
 	return v
 }
 
-func newGroupView(g surveys.Group) groupView {
+func newGroupView(g results.Group) groupView {
 	v := groupView{Group: g, Priority: strconv.FormatFloat(g.Priority, 'f', 3, 64)}
 	byCode := slices.Clone(g.Outcomes)
 	slices.SortFunc(byCode, func(a, b score.Row) int { return surveys.CompareCodes(a.Code, b.Code) })
@@ -123,7 +124,7 @@ func newGroupView(g surveys.Group) groupView {
 	return v
 }
 
-func newComparison(opps *surveys.Opportunities, groups []groupView) *comparisonView {
+func newComparison(opps *results.Opportunities, groups []groupView) *comparisonView {
 	c := &comparisonView{Groups: groups}
 	for _, r := range opps.Comparison() {
 		row := comparisonRow{Rank: r.Rank, Code: r.Code, Statement: r.Statement, Cells: make([]heatCell, len(r.Cells))}
@@ -270,7 +271,7 @@ type liftView struct {
 	High                   bool
 }
 
-func newCanvasView(d *surveys.Design, c *surveys.Canvas) canvasView {
+func newCanvasView(d *surveys.Design, c *results.Canvas) canvasView {
 	g := newGroupView(c.Group)
 	top := g
 	top.Rows = g.Rows[:min(5, len(g.Rows))]

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"odi/surveys"
+	"odi/surveys/results"
 )
 
 // roundingStudy is 200 complete responses whose opportunities land on a
@@ -43,7 +43,7 @@ func TestScoresReadTheSameOnEveryPage(t *testing.T) {
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := roundingStudy(t, c)
-	var opps surveys.Opportunities
+	var opps results.Opportunities
 	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/opportunities", id), nil).json(t, &opps)
 	want := map[string][2]string{"O01": {"15.0", "extreme"}, "O02": {"12.0", "high"}, "O03": {"6.3", "served"}}
 	for _, o := range opps.Groups[0].Outcomes {

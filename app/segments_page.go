@@ -9,13 +9,14 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/problem"
+	"odi/surveys/results"
 )
 
 // The Segments tab: needs-based segment discovery, naming and saving a
 // segmentation, and the canvas page of each saved segment.
 
 type segmentView struct {
-	surveys.Segment
+	results.Segment
 	Index       int
 	Share       string
 	Distinctive []distinctiveView
@@ -25,7 +26,7 @@ type segmentView struct {
 // distinctiveView is an outcome that sets a segment apart, its scores shown
 // as every page shows them.
 type distinctiveView struct {
-	surveys.Distinctive
+	results.Distinctive
 	Opp, All, Diff string
 }
 
@@ -35,7 +36,7 @@ func (s *Server) segmentsPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) showSegments(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
-	segs, err := s.store.Segmentations(c.UserContext(), d)
+	segs, err := s.results.Segmentations(c.UserContext(), d)
 	if err != nil {
 		return err
 	}
@@ -43,7 +44,7 @@ func (s *Server) showSegments(c *fiber.Ctx, d *surveys.Design, data fiber.Map) e
 	for i, sg := range segs {
 		saved[i] = savedView{Segmentation: sg}
 		for j, l := range sg.Labels {
-			saved[i].Segs = append(saved[i].Segs, savedSeg{ID: surveys.SegmentID(j), Label: l})
+			saved[i].Segs = append(saved[i].Segs, savedSeg{ID: results.SegmentID(j), Label: l})
 		}
 	}
 	data["Saved"] = saved
@@ -52,7 +53,7 @@ func (s *Server) showSegments(c *fiber.Ctx, d *surveys.Design, data fiber.Map) e
 }
 
 type savedView struct {
-	surveys.Segmentation
+	results.Segmentation
 	Segs []savedSeg
 }
 
@@ -71,12 +72,12 @@ func discoverK(c *fiber.Ctx) (int, error) {
 }
 
 // discoverFromForm runs discovery with the k the Segments form chose.
-func (s *Server) discoverFromForm(c *fiber.Ctx, d *surveys.Design) (*surveys.Discovery, error) {
+func (s *Server) discoverFromForm(c *fiber.Ctx, d *surveys.Design) (*results.Discovery, error) {
 	k, err := discoverK(c)
 	if err != nil {
 		return nil, err
 	}
-	return s.store.Discover(c.UserContext(), d, surveys.DiscoverInput{K: k})
+	return s.results.Discover(c.UserContext(), d, results.DiscoverInput{K: k})
 }
 
 // segmentsError redraws the Segments tab with a validation error next to
@@ -98,7 +99,7 @@ func (s *Server) discoverPage(c *fiber.Ctx) error {
 	return s.showSegments(c, d, discoveryData(d, res, c.FormValue("k"), nil, nil))
 }
 
-func discoveryData(d *surveys.Design, res *surveys.Discovery, k string, labels []string, fields map[string]string) fiber.Map {
+func discoveryData(d *surveys.Design, res *results.Discovery, k string, labels []string, fields map[string]string) fiber.Map {
 	total := 0
 	for _, sg := range res.Segments {
 		total += sg.Size
@@ -148,8 +149,8 @@ func (s *Server) saveSegmentationPage(c *fiber.Ctx) error {
 	}
 	key := strings.TrimSpace(c.FormValue("key"))
 	if len(fields) == 0 {
-		_, err = s.store.SaveSegmentation(c.UserContext(), userOf(c), d.Study.ID,
-			surveys.SegmentationInput{Key: key, Labels: labels, Members: members, Silhouette: res.Silhouette})
+		_, err = s.results.SaveSegmentation(c.UserContext(), userOf(c), d.Study.ID,
+			results.SegmentationInput{Key: key, Labels: labels, Members: members, Silhouette: res.Silhouette})
 		if ve := validation(err); ve != nil {
 			fields = ve.Fields
 		} else if err != nil {
@@ -172,7 +173,7 @@ func (s *Server) canvasPage(c *fiber.Ctx) error {
 	if key == "" || seg == "" {
 		return c.Redirect(studyPath(d.Study.ID, "segments"), fiber.StatusSeeOther)
 	}
-	cv, err := s.store.Canvas(c.UserContext(), d, key, seg)
+	cv, err := s.results.Canvas(c.UserContext(), d, key, seg)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"testing"
 
-	"odi/surveys"
+	"odi/surveys/results"
 	"odi/surveys/sample"
 )
 
@@ -21,7 +21,7 @@ func TestDiscoverSaveAndSplitByNeedsSegments(t *testing.T) {
 	base := fmt.Sprintf("/api/v1/studies/%d", st.ID)
 	r := c.send("POST", base+"/segments/discover", `{}`)
 	wantStatus(t, r, http.StatusOK)
-	var disc surveys.Discovery
+	var disc results.Discovery
 	r.json(t, &disc)
 	if disc.K != 3 || len(disc.Segments) != 3 || disc.Segments[0].Size < disc.Segments[2].Size {
 		t.Fatalf("discovery: k=%d sizes %v", disc.K, len(disc.Segments))
@@ -66,7 +66,7 @@ func TestDiscoverSaveAndSplitByNeedsSegments(t *testing.T) {
 	wantField(t, c.send("POST", base+"/segmentations", map[string]any{"key": "needs", "labels": labels, "members": members}), "key", "already")
 	wantField(t, c.send("POST", base+"/segmentations", map[string]any{"key": "company_size", "labels": labels, "members": members}), "key", "profile question")
 
-	var opp surveys.Opportunities
+	var opp results.Opportunities
 	c.send("GET", base+"/opportunities?segment_by=needs", nil).json(t, &opp)
 	if len(opp.Groups) != 4 || opp.Groups[1].Key != "s1" || opp.Groups[1].Label != labels[0] || opp.Groups[1].N != disc.Segments[0].Size {
 		t.Fatalf("split by the saved segmentation: %+v", opp.Groups[1])
@@ -75,7 +75,7 @@ func TestDiscoverSaveAndSplitByNeedsSegments(t *testing.T) {
 	if opp.Groups[0].N != disc.Segments[1].Size {
 		t.Fatalf("filtered to s2: n %d, want %d", opp.Groups[0].N, disc.Segments[1].Size)
 	}
-	var segs []surveys.Segmentation
+	var segs []results.Segmentation
 	c.send("GET", base+"/segmentations", nil).json(t, &segs)
 	if len(segs) != 1 || segs[0].Key != "needs" {
 		t.Fatalf("segmentations: %+v", segs)

@@ -22,6 +22,7 @@ import (
 	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/fieldwork"
+	"odi/surveys/results"
 )
 
 // How long each part of a request may take to arrive. The headers get a few
@@ -41,6 +42,7 @@ type Server struct {
 	cfg       Config
 	store     *surveys.Store
 	fieldwork *fieldwork.Store
+	results   *results.Store
 	log       *slog.Logger
 	app       *fiber.App
 	ops       *fiber.App // the operator routes on --metrics-addr; nil when they are on app
@@ -55,7 +57,8 @@ type Server struct {
 
 // New wires a server around an open store.
 func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
-	s := &Server{cfg: cfg, store: store, fieldwork: fieldwork.New(store), accounts: store.Accounts(), log: log}
+	res := results.New(store)
+	s := &Server{cfg: cfg, store: store, fieldwork: fieldwork.New(store, res), results: res, accounts: store.Accounts(), log: log}
 	for _, p := range cfg.Proxies { // checked by Config.validate
 		if pre, err := netip.ParsePrefix(p); err == nil {
 			s.proxies = append(s.proxies, pre)

@@ -8,12 +8,13 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/problem"
+	"odi/surveys/results"
 )
 
 // The Share tab: the study's share links for stakeholders, made and revoked.
 
 type shareView struct {
-	surveys.Share
+	results.Share
 	State string
 }
 
@@ -23,11 +24,11 @@ func (s *Server) sharePage(c *fiber.Ctx) error {
 }
 
 func (s *Server) showShares(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
-	shares, err := s.store.Shares(c.UserContext(), d)
+	shares, err := s.results.Shares(c.UserContext(), d)
 	if err != nil {
 		return err
 	}
-	choices, err := s.store.Splits(c.UserContext(), d)
+	choices, err := s.results.Splits(c.UserContext(), d)
 	if err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ type shareForm struct {
 func (s *Server) createSharePage(c *fiber.Ctx) error {
 	d, err := designOf(c), error(nil)
 	f := shareForm{Expires: strings.TrimSpace(c.FormValue("expires")), SegmentBy: c.FormValue("segment_by"), Raw: c.FormValue("include_responses") != ""}
-	in := surveys.ShareInput{SegmentBy: f.SegmentBy, IncludeResponses: f.Raw}
+	in := results.ShareInput{SegmentBy: f.SegmentBy, IncludeResponses: f.Raw}
 	if f.Expires != "" {
 		t, perr := time.Parse("2006-01-02", f.Expires)
 		if perr != nil {
@@ -69,7 +70,7 @@ func (s *Server) createSharePage(c *fiber.Ctx) error {
 	}
 	var token string
 	if err == nil {
-		token, _, err = s.store.CreateShare(c.UserContext(), userOf(c), d.Study.ID, in)
+		token, _, err = s.results.CreateShare(c.UserContext(), userOf(c), d.Study.ID, in)
 	}
 	if ve := validation(err); ve != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
@@ -87,7 +88,7 @@ func (s *Server) revokeSharePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.RevokeShare(c.UserContext(), userOf(c), id, sid); err != nil {
+	if err := s.results.RevokeShare(c.UserContext(), userOf(c), id, sid); err != nil {
 		return err
 	}
 	return c.Redirect(studyPath(id, "share"), fiber.StatusSeeOther)

@@ -3,11 +3,11 @@ package app
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"odi/surveys"
+	"odi/surveys/results"
 )
 
 type shareLink struct {
-	surveys.Share
+	results.Share
 	Token string `json:"token,omitempty"`
 	URL   string `json:"url,omitempty"`
 }
@@ -17,11 +17,11 @@ func (s *Server) createShare(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in surveys.ShareInput
+	var in results.ShareInput
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	token, sh, err := s.store.CreateShare(c.UserContext(), userOf(c), id, in)
+	token, sh, err := s.results.CreateShare(c.UserContext(), userOf(c), id, in)
 	if err != nil {
 		return err
 	}

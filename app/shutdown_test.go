@@ -16,7 +16,9 @@ import (
 // until the grace period runs out.
 func TestShutdownFinishesInFlightRequestsOnly(t *testing.T) {
 	s := newTestServer(t)
+	running := make(chan struct{})
 	s.App().Get("/slow", func(c *fiber.Ctx) error {
+		close(running)
 		time.Sleep(time.Second)
 		return c.SendString("finished")
 	})
@@ -43,7 +45,7 @@ func TestShutdownFinishesInFlightRequestsOnly(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		slow <- string(b)
 	}()
-	time.Sleep(200 * time.Millisecond) // both connections accepted, /slow running
+	<-running // /slow is in flight (and the idle connection accepted long before)
 	start := time.Now()
 	cancel()
 	select {

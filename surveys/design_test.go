@@ -45,3 +45,14 @@ func TestOutcomeCodesAreUniqueWhateverTheirCase(t *testing.T) {
 		}
 	})
 }
+func ptr[T any](v T) *T { return &v }
+
+// mustDesign is a study's design as the study-access middleware resolves it.
+func mustDesign(t testing.TB, s *surveys.Store, u *accounts.User, id int64) *surveys.Design {
+	t.Helper()
+	d, err := s.Design(context.Background(), u, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}

@@ -99,7 +99,9 @@ var QuestionTemplates = map[string]QuestionInput{
 		Options: []string{"Daily", "Weekly", "Monthly", "Less often"}},
 }
 
-var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+// KeyPattern is what a question key, or a saved segmentation's key (which
+// takes a question key's place), looks like.
+var KeyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 
 // reservedKeys would collide with columns of the wide CSV.
 var reservedKeys = map[string]bool{"respondent_id": true, "status": true, "push": true, "pull": true, "anxiety": true, "habit": true}
@@ -146,7 +148,7 @@ func (in QuestionInput) normalise() (Question, error) {
 	}
 	q := Question{Key: strings.TrimSpace(in.Key), Text: strings.TrimSpace(in.Text), Kind: in.Kind,
 		Required: in.Required, Segment: in.Segment, MinValue: in.Min, MaxValue: in.Max, Quotas: in.Quotas}
-	if !keyPattern.MatchString(q.Key) {
+	if !KeyPattern.MatchString(q.Key) {
 		set("key", "must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)")
 	} else if reservedKeys[q.Key] || strings.HasSuffix(q.Key, "_imp") || strings.HasSuffix(q.Key, "_sat") {
 		set("key", q.Key+" is reserved for the responses file")

@@ -18,18 +18,16 @@ import (
 	"odi/surveys/problem"
 )
 
-// Store keeps the studies, their design, their analysis and the share links
-// to it, in SQLite or PostgreSQL, with one method per use case. Responses
-// come in through package fieldwork, accounts live in package accounts;
-// both share this database.
+// Store keeps the studies and their design, in SQLite or PostgreSQL, with
+// one method per use case. The database is shared by the packages beside
+// this one: accounts (who may get in), fieldwork (responses coming in) and
+// results (what they say).
 type Store struct {
 	db       *gorm.DB
 	dialect  string
 	accounts *accounts.Store
 
-	// Per-instance caches, each checked against the database before use.
-	responses responseCache
-	lints     lintCache
+	lints lintCache // per instance, checked against the database before use
 }
 
 // IsPostgres tells whether a --db value names a PostgreSQL server rather than a file.

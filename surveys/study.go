@@ -494,7 +494,14 @@ func (s *Store) RemoveMember(ctx context.Context, u *accounts.User, studyID, use
 		if res.RowsAffected == 0 {
 			return problem.ErrNotFound
 		}
-		return revokeSharesBy(tx, userID, studyID, time.Now().UTC())
+		// The share links they made of it: what they shared stops being
+		// readable when their access to it ends.
+		err := tx.Table("shares").Where("created_by = ? AND study_id = ? AND revoked_at IS NULL", userID, studyID).
+			Update("revoked_at", time.Now().UTC()).Error
+		if err != nil {
+			return fmt.Errorf("revoke share links of user %d in study %d: %w", userID, studyID, err)
+		}
+		return nil
 	})
 }
 

@@ -32,6 +32,7 @@ import (
 	"odi/surveys/accounts"
 	"odi/surveys/fieldwork"
 	"odi/surveys/problem"
+	"odi/surveys/results"
 	"odi/surveys/sample"
 )
 
@@ -326,7 +327,7 @@ func demoCmd(args []string, stdout io.Writer) error {
 	}
 	start := time.Now()
 	ds := sample.Generate(sample.Config{Respondents: *responses, Outcomes: *outcomes, Seed: *seed, Start: fieldwork.DemoStart()})
-	fw := fieldwork.New(store)
+	fw := fieldwork.New(store, results.New(store))
 	st, err := fw.LoadSample(ctx, owner, ds)
 	fw.Close()
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"odi/surveys"
+	"odi/surveys/results"
 )
 
 // RankedCSV writes every group's ranked table as one long CSV: a Group column
@@ -15,7 +16,7 @@ import (
 // UTF-8 with a byte order mark so Excel reads accents and non-Latin scripts
 // right; numbers are unrounded; text that came from people cannot run as a
 // formula (see safe.go).
-func RankedCSV(w io.Writer, opps *surveys.Opportunities) error {
+func RankedCSV(w io.Writer, opps *results.Opportunities) error {
 	if opps == nil {
 		return errors.New("ranked csv: no opportunities")
 	}

@@ -18,6 +18,7 @@ import (
 	"odi/surveys"
 	"odi/surveys/export"
 	"odi/surveys/fieldwork"
+	"odi/surveys/results"
 	"odi/surveys/sample"
 	"odi/surveys/score"
 	"odi/surveys/statement"
@@ -92,7 +93,7 @@ func worked(t testing.TB) *study {
 
 // opportunities scores complete responses for all and per answer of key,
 // exactly as Store.Opportunities does.
-func (s *study) opportunities(key string) *surveys.Opportunities {
+func (s *study) opportunities(key string) *results.Opportunities {
 	d := s.design
 	outs := make([]score.Outcome, len(d.Outcomes))
 	for i, o := range d.Outcomes {
@@ -124,10 +125,10 @@ func (s *study) opportunities(key string) *surveys.Opportunities {
 			}
 		}
 	}
-	res := &surveys.Opportunities{StudyID: d.Study.ID, SegmentBy: key}
-	build := func(k, label string, t score.Tallies, n int) surveys.Group {
+	res := &results.Opportunities{StudyID: d.Study.ID, SegmentBy: key}
+	build := func(k, label string, t score.Tallies, n int) results.Group {
 		rows := score.Rank(outs, t)
-		return surveys.Group{Key: k, Label: label, N: n, LowN: n < d.Study.MinN, Outcomes: rows, Priority: score.Priority(rows, n, allN, 1)}
+		return results.Group{Key: k, Label: label, N: n, LowN: n < d.Study.MinN, Outcomes: rows, Priority: score.Priority(rows, n, allN, 1)}
 	}
 	res.Groups = append(res.Groups, build("all", "All respondents", all, allN))
 	for i, g := range groups {

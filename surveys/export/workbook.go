@@ -21,15 +21,16 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/fieldwork"
+	"odi/surveys/results"
 	"odi/surveys/score"
 )
 
 // Input is everything a workbook shows.
 type Input struct {
 	Design        *surveys.Design
-	Opportunities *surveys.Opportunities   // all respondents first, then the segment groups
+	Opportunities *results.Opportunities   // all respondents first, then the segment groups
 	Fieldwork     *fieldwork.Summary       // nil leaves counts and dates out
-	Query         surveys.OpportunityQuery // how the scores were asked for: filters, partial responses
+	Query         results.OpportunityQuery // how the scores were asked for: filters, partial responses
 	Responses     Rows                     // nil leaves the Responses sheet out
 	Generated     time.Time                // zero means now
 }
@@ -114,7 +115,7 @@ type book struct {
 	f      *excelize.File
 	in     Input
 	st     styles
-	groups []surveys.Group // the segment groups, without all respondents
+	groups []results.Group // the segment groups, without all respondents
 	names  []string        // their sheet names
 }
 
@@ -367,7 +368,7 @@ func (b *book) build() error {
 
 // ranked writes one group's ranked table with the header in row 1, and what
 // the group is to the right of it.
-func (b *book) ranked(sheet string, g surveys.Group) error {
+func (b *book) ranked(sheet string, g results.Group) error {
 	if err := b.headerRow(sheet, 1, 1, RankedHeader); err != nil {
 		return err
 	}
@@ -649,7 +650,7 @@ func (b *book) summary() error {
 		return err
 	}
 	order := slices.Clone(b.groups)
-	slices.SortStableFunc(order, func(x, y surveys.Group) int {
+	slices.SortStableFunc(order, func(x, y results.Group) int {
 		switch {
 		case x.Priority > y.Priority:
 			return -1
@@ -701,7 +702,7 @@ func (b *book) comparison() error {
 		return err
 	}
 	note := "n per group"
-	if slices.ContainsFunc(groups, func(g surveys.Group) bool { return g.LowN }) {
+	if slices.ContainsFunc(groups, func(g results.Group) bool { return g.LowN }) {
 		note = fmt.Sprintf("n per group (* fewer than %d: read with care)", b.in.Design.Study.MinN)
 	}
 	if err := b.text(sh, 3, 1, note, b.st.label); err != nil {

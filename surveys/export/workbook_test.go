@@ -15,6 +15,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/export"
+	"odi/surveys/results"
 	"odi/surveys/statement"
 )
 
@@ -35,7 +36,7 @@ func TestWorkbookSheetsAreNamedAndOrdered(t *testing.T) {
 
 // checkRanked compares a ranked sheet with the group the API returns: same
 // rows, same order, numbers stored unrounded.
-func checkRanked(t *testing.T, f *excelize.File, data []byte, sheet string, g surveys.Group) {
+func checkRanked(t *testing.T, f *excelize.File, data []byte, sheet string, g results.Group) {
 	t.Helper()
 	rows := raw(t, f, sheet)
 	if got := rows[0][:len(export.RankedHeader)]; !slices.Equal(got, export.RankedHeader) {
@@ -277,7 +278,7 @@ func TestSummaryAndQuality(t *testing.T) {
 	s := worked(t)
 	s.responses[0].Flags = []string{surveys.FlagStraightLining}
 	in := s.input("team_size", false)
-	in.Query = surveys.OpportunityQuery{SegmentBy: "team_size", Filters: []surveys.Filter{{Key: "team_size", Value: "small"}}}
+	in.Query = results.OpportunityQuery{SegmentBy: "team_size", Filters: []results.Filter{{Key: "team_size", Value: "small"}}}
 	f, _ := workbook(t, in)
 	rows := raw(t, f, "Summary")
 	kv := map[string]string{}

@@ -111,7 +111,7 @@ func (s *Store) quotaFull(ctx context.Context, b *batch, f *form, r *surveys.Res
 			if !ok || target <= 0 {
 				continue
 			}
-			n, err := s.studies.CompletesInGroup(ctx, f.studyID, q, g)
+			n, err := s.results.CompletesInGroup(ctx, f.studyID, q, g)
 			if err != nil {
 				return false, err
 			}

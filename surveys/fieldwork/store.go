@@ -16,11 +16,13 @@ import (
 	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/problem"
+	"odi/surveys/results"
 )
 
 // Store takes a study's responses, in the database of a surveys.Store.
 type Store struct {
 	studies  *surveys.Store
+	results  *results.Store  // the quota counts, from its response cache
 	accounts *accounts.Store // the secret resume tokens are signed with
 	db       *gorm.DB
 	dialect  string
@@ -33,10 +35,10 @@ type Store struct {
 	medians medianCache
 }
 
-// New takes responses for the studies of studies.
-func New(studies *surveys.Store) *Store {
+// New takes responses for the studies of studies, counting quotas with res.
+func New(studies *surveys.Store, res *results.Store) *Store {
 	db := studies.DB()
-	return &Store{studies: studies, accounts: studies.Accounts(), db: db, dialect: studies.Dialect(),
+	return &Store{studies: studies, results: res, accounts: studies.Accounts(), db: db, dialect: studies.Dialect(),
 		writes: newWriter(db, studies.Dialect())}
 }
 

@@ -1,4 +1,4 @@
-package surveys
+package results
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"odi/surveys"
 	"odi/surveys/problem"
 	"odi/surveys/score"
 )
@@ -49,10 +50,10 @@ type splitter struct {
 }
 
 // splitterFor finds the question (or saved segmentation) named key.
-func (s *Store) splitterFor(ctx context.Context, d *Design, key string) (*splitter, error) {
+func (s *Store) splitterFor(ctx context.Context, d *surveys.Design, key string) (*splitter, error) {
 	for _, q := range d.Questions {
 		if q.Key == key {
-			if q.Kind == KindText {
+			if q.Kind == surveys.KindText {
 				return nil, fmt.Errorf("%s is free text and cannot split results", key)
 			}
 			groups := q.Groups()
@@ -70,7 +71,7 @@ func (s *Store) splitterFor(ctx context.Context, d *Design, key string) (*splitt
 }
 
 // Opportunities scores a study for all respondents and per group.
-func (s *Store) Opportunities(ctx context.Context, d *Design, q OpportunityQuery) (*Opportunities, error) {
+func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q OpportunityQuery) (*Opportunities, error) {
 	var split *splitter
 	if q.SegmentBy != "" {
 		var err error
@@ -168,7 +169,7 @@ func counts(r *scored, includePartial bool) bool {
 	if r.Excluded {
 		return false
 	}
-	return r.Status == Complete || (includePartial && r.Status == InProgress)
+	return r.Status == surveys.Complete || (includePartial && r.Status == surveys.InProgress)
 }
 
 func passes(r *scored, fs []Filter, sp []*splitter) bool {
@@ -227,10 +228,10 @@ type Split struct {
 
 // Splits lists the ways a study's results can be grouped: its segment
 // questions in question order, then its saved segmentations.
-func (s *Store) Splits(ctx context.Context, d *Design) ([]Split, error) {
+func (s *Store) Splits(ctx context.Context, d *surveys.Design) ([]Split, error) {
 	var out []Split
 	for _, q := range d.Questions {
-		if q.Segment && q.Kind != KindText {
+		if q.Segment && q.Kind != surveys.KindText {
 			g := q.Groups()
 			out = append(out, Split{Key: q.Key, Label: q.Text, Groups: g, Labels: g})
 		}

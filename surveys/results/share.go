@@ -1,4 +1,4 @@
-package surveys
+package results
 
 import (
 	"context"
@@ -6,8 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"gorm.io/gorm"
-
+	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
@@ -40,7 +39,7 @@ func (s *Store) CreateShare(ctx context.Context, u *accounts.User, studyID int64
 	if err := problem.Check(in); err != nil {
 		return "", nil, err
 	}
-	d, err := s.studyDesign(ctx, u, studyID)
+	d, err := s.studies.Design(ctx, u, studyID)
 	if err != nil {
 		return "", nil, err
 	}
@@ -63,7 +62,7 @@ func (s *Store) CreateShare(ctx context.Context, u *accounts.User, studyID int64
 
 // Shares lists a study's share links, newest first, each with the email of
 // whoever made it.
-func (s *Store) Shares(ctx context.Context, d *Design) ([]Share, error) {
+func (s *Store) Shares(ctx context.Context, d *surveys.Design) ([]Share, error) {
 	studyID := d.Study.ID
 	var out []Share
 	err := s.db.WithContext(ctx).Model(&Share{}).Select("shares.*, COALESCE(users.email, '') AS creator").
@@ -72,19 +71,9 @@ func (s *Store) Shares(ctx context.Context, d *Design) ([]Share, error) {
 	return out, err
 }
 
-// revokeSharesBy revokes the live share links a user made of one study:
-// what they shared stops being readable when their access to it ends.
-func revokeSharesBy(tx *gorm.DB, userID, studyID int64, now time.Time) error {
-	err := tx.Model(&Share{}).Where("created_by = ? AND study_id = ? AND revoked_at IS NULL", userID, studyID).Update("revoked_at", now).Error
-	if err != nil {
-		return fmt.Errorf("revoke share links of user %d in study %d: %w", userID, studyID, err)
-	}
-	return nil
-}
-
 // RevokeShare stops a share link from working.
 func (s *Store) RevokeShare(ctx context.Context, u *accounts.User, studyID, shareID int64) error {
-	if _, err := s.Study(ctx, u, studyID); err != nil {
+	if _, err := s.studies.Study(ctx, u, studyID); err != nil {
 		return err
 	}
 	res := s.db.WithContext(ctx).Model(&Share{}).Where("id = ? AND study_id = ? AND revoked_at IS NULL", shareID, studyID).
@@ -101,7 +90,7 @@ func (s *Store) RevokeShare(ctx context.Context, u *accounts.User, studyID, shar
 // SharedStudy resolves a share token to its link and the study's design; an
 // unknown, revoked or expired token is problem.ErrNotFound and reveals nothing. The
 // token is looked up by its hash, never compared in the clear.
-func (s *Store) SharedStudy(ctx context.Context, token string) (*Share, *Design, error) {
+func (s *Store) SharedStudy(ctx context.Context, token string) (*Share, *surveys.Design, error) {
 	var sh Share
 	now := time.Now().UTC()
 	err := s.db.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)", accounts.HashSecret(token), now).
@@ -112,11 +101,11 @@ func (s *Store) SharedStudy(ctx context.Context, token string) (*Share, *Design,
 	if sh.LastAccessAt == nil || now.Sub(*sh.LastAccessAt) > time.Minute {
 		s.db.WithContext(ctx).Model(&Share{}).Where("id = ?", sh.ID).Update("last_access_at", now)
 	}
-	var st Study
+	var st surveys.Study
 	if err := s.db.WithContext(ctx).First(&st, sh.StudyID).Error; err != nil {
 		return nil, nil, notFound(err)
 	}
-	d, err := s.design(s.db.WithContext(ctx), &st)
+	d, err := s.studies.DesignOf(ctx, &st)
 	if err != nil {
 		return nil, nil, err
 	}

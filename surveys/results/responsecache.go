@@ -1,8 +1,9 @@
-package surveys
+package results
 
 import (
 	"context"
 	"fmt"
+	"odi/surveys"
 	"slices"
 	"sync"
 
@@ -55,7 +56,7 @@ type fingerprint struct {
 func (s *Store) scoredResponses(ctx context.Context, studyID int64) ([]*scored, error) {
 	db := s.db.WithContext(ctx)
 	var fp fingerprint
-	if err := db.Model(&Response{}).Select("COUNT(*) AS count, COALESCE(SUM(seq), 0) AS sum_seq, COALESCE(MAX(seq), 0) AS max_seq").
+	if err := db.Model(&surveys.Response{}).Select("COUNT(*) AS count, COALESCE(SUM(seq), 0) AS sum_seq, COALESCE(MAX(seq), 0) AS max_seq").
 		Where("study_id = ?", studyID).Scan(&fp).Error; err != nil {
 		return nil, fmt.Errorf("fingerprint responses of study %d: %w", studyID, err)
 	}
@@ -123,7 +124,7 @@ func (c *studyResponses) loadSince(db *gorm.DB, studyID, seq int64) error {
 // whose answer to q puts them in group g, for quotas. It reads the cached
 // responses, so a submission costs the rows written since the last one rather
 // than a scan of the study; the count itself is kept until the rows change.
-func (s *Store) CompletesInGroup(ctx context.Context, studyID int64, q Question, g string) (int, error) {
+func (s *Store) CompletesInGroup(ctx context.Context, studyID int64, q surveys.Question, g string) (int, error) {
 	if _, err := s.scoredResponses(ctx, studyID); err != nil {
 		return 0, err
 	}
@@ -139,7 +140,7 @@ func (s *Store) CompletesInGroup(ctx context.Context, studyID int64, q Question,
 	}
 	n := 0
 	for _, r := range c.list {
-		if r.Status == Complete && !r.Excluded && slices.Contains(q.Group(r.Answers[q.Key]), g) {
+		if r.Status == surveys.Complete && !r.Excluded && slices.Contains(q.Group(r.Answers[q.Key]), g) {
 			n++
 		}
 	}

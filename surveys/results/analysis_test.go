@@ -1,4 +1,4 @@
-package surveys_test
+package results_test
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"odi/surveys/accounts"
 	"odi/surveys/fieldwork"
 	"odi/surveys/problem"
+	"odi/surveys/results"
 	"odi/surveys/surveystest"
 )
 
@@ -25,11 +26,11 @@ import (
 func goldenDesign(t *testing.T, s *surveys.Store) (*accounts.User, int64) {
 	t.Helper()
 	ctx := context.Background()
-	outcomes, err := os.ReadFile("testdata/golden/outcomes.csv")
+	outcomes, err := os.ReadFile("../testdata/golden/outcomes.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	responses, err := os.ReadFile("testdata/golden/responses.csv")
+	responses, err := os.ReadFile("../testdata/golden/responses.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,9 +66,11 @@ func goldenDesign(t *testing.T, s *surveys.Store) (*accounts.User, int64) {
 
 func TestOpportunitiesOnEveryBackend(t *testing.T) {
 	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
-		ctx, fw := context.Background(), fieldworkOf(t, s)
+		ctx, rs := context.Background(), results.New(s)
+		fw := fieldwork.New(s, rs)
+		t.Cleanup(fw.Close)
 		u, id := goldenDesign(t, s)
-		res, err := s.Opportunities(ctx, mustDesign(t, s, u, id), surveys.OpportunityQuery{SegmentBy: "company_size"})
+		res, err := rs.Opportunities(ctx, mustDesign(t, s, u, id), results.OpportunityQuery{SegmentBy: "company_size"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +98,7 @@ func TestOpportunitiesOnEveryBackend(t *testing.T) {
 		if _, created, err := fw.Submit(ctx, *st.Slug, in); err != nil || created {
 			t.Fatalf("repeat submit: created=%v err=%v", created, err)
 		}
-		res, err = s.Opportunities(ctx, mustDesign(t, s, u, id), surveys.OpportunityQuery{})
+		res, err = rs.Opportunities(ctx, mustDesign(t, s, u, id), results.OpportunityQuery{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +108,7 @@ func TestOpportunitiesOnEveryBackend(t *testing.T) {
 		if err := fw.SetExcluded(ctx, mustDesign(t, s, u, id), res1.RespondentID, true); err != nil {
 			t.Fatal(err)
 		}
-		if res, _ = s.Opportunities(ctx, mustDesign(t, s, u, id), surveys.OpportunityQuery{}); res.Groups[0].N != all {
+		if res, _ = rs.Opportunities(ctx, mustDesign(t, s, u, id), results.OpportunityQuery{}); res.Groups[0].N != all {
 			t.Fatalf("after excluding it n = %d, want %d", res.Groups[0].N, all)
 		}
 		if _, err := s.AddOutcome(ctx, u, id, surveys.OutcomeInput{Statement: ptr("Minimize x")}); !errors.Is(err, surveys.ErrLocked) {
@@ -127,7 +130,7 @@ func ptr[T any](v T) *T { return &v }
 func TestComparisonLinesUpEveryGroupInTheOrderOfAll(t *testing.T) {
 	s := surveystest.SQLite(t)
 	u, id := goldenDesign(t, s)
-	res, err := s.Opportunities(context.Background(), mustDesign(t, s, u, id), surveys.OpportunityQuery{SegmentBy: "company_size"})
+	res, err := results.New(s).Opportunities(context.Background(), mustDesign(t, s, u, id), results.OpportunityQuery{SegmentBy: "company_size"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,11 +156,11 @@ func TestShareLinksGroupOnlyAsTheyAllow(t *testing.T) {
 	s := surveystest.SQLite(t)
 	ctx := context.Background()
 	u, id := goldenDesign(t, s)
-	_, fixed, err := s.CreateShare(ctx, u, id, surveys.ShareInput{SegmentBy: "company_size"})
+	_, fixed, err := results.New(s).CreateShare(ctx, u, id, results.ShareInput{SegmentBy: "company_size"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, open, err := s.CreateShare(ctx, u, id, surveys.ShareInput{})
+	_, open, err := results.New(s).CreateShare(ctx, u, id, results.ShareInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +168,7 @@ func TestShareLinksGroupOnlyAsTheyAllow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	splits, err := s.Splits(ctx, d)
+	splits, err := results.New(s).Splits(ctx, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,12 +179,12 @@ func TestShareLinksGroupOnlyAsTheyAllow(t *testing.T) {
 	if len(sp) != 1 || sp[0].Key != "company_size" || len(sp[0].Groups) != 4 {
 		t.Errorf("an open link offers %+v, want the one segment question", sp)
 	}
-	shared := func(sh *surveys.Share, segmentBy string) (*surveys.Opportunities, error) {
+	shared := func(sh *results.Share, segmentBy string) (*results.Opportunities, error) {
 		q, err := sh.Query(segmentBy, splits)
 		if err != nil {
 			return nil, err
 		}
-		return s.Opportunities(ctx, d, q)
+		return results.New(s).Opportunities(ctx, d, q)
 	}
 	res, err := shared(fixed, "region")
 	if err != nil || res.SegmentBy != "company_size" || len(res.Groups) != 5 {
@@ -202,7 +205,7 @@ func TestCanvasProfileIsTheDiscoveryProfile(t *testing.T) {
 	s := surveystest.SQLite(t)
 	ctx := context.Background()
 	u, id := goldenDesign(t, s)
-	disc, err := s.Discover(ctx, mustDesign(t, s, u, id), surveys.DiscoverInput{K: 3})
+	disc, err := results.New(s).Discover(ctx, mustDesign(t, s, u, id), results.DiscoverInput{K: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,10 +215,10 @@ func TestCanvasProfileIsTheDiscoveryProfile(t *testing.T) {
 			members[m] = i
 		}
 	}
-	if _, err := s.SaveSegmentation(ctx, u, id, surveys.SegmentationInput{Key: "needs", Labels: []string{"a", "b", "c"}, Members: members}); err != nil {
+	if _, err := results.New(s).SaveSegmentation(ctx, u, id, results.SegmentationInput{Key: "needs", Labels: []string{"a", "b", "c"}, Members: members}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := s.Canvas(ctx, mustDesign(t, s, u, id), "needs", "s2")
+	c, err := results.New(s).Canvas(ctx, mustDesign(t, s, u, id), "needs", "s2")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +234,7 @@ func TestCanvasProfileIsTheDiscoveryProfile(t *testing.T) {
 		t.Errorf("canvas profile %+v, discovery %+v", got, want)
 	}
 	for _, bad := range [][2]string{{"needs", "s4"}, {"company_size", "1-9"}, {"nothing", "s1"}} {
-		if _, err := s.Canvas(ctx, mustDesign(t, s, u, id), bad[0], bad[1]); !errors.Is(err, problem.ErrNotFound) {
+		if _, err := results.New(s).Canvas(ctx, mustDesign(t, s, u, id), bad[0], bad[1]); !errors.Is(err, problem.ErrNotFound) {
 			t.Errorf("canvas %v: %v, want not found", bad, err)
 		}
 	}
@@ -282,7 +285,7 @@ func mustDesign(t testing.TB, s *surveys.Store, u *accounts.User, id int64) *sur
 
 // fieldworkOf takes responses for s's studies until the test ends.
 func fieldworkOf(t testing.TB, s *surveys.Store) *fieldwork.Store {
-	fw := fieldwork.New(s)
+	fw := fieldwork.New(s, results.New(s))
 	t.Cleanup(fw.Close) // before the store's own cleanup closes the database
 	return fw
 }

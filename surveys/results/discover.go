@@ -1,9 +1,10 @@
-package surveys
+package results
 
 import (
 	"context"
 	"slices"
 
+	"odi/surveys"
 	"odi/surveys/cluster"
 	"odi/surveys/problem"
 	"odi/surveys/score"
@@ -53,7 +54,7 @@ const distinctiveMax = 5
 // Discover clusters a study's counted respondents on their outcome ratings
 // (docs/scoring.md, "Needs-based segment discovery") and cross-checks the segments
 // against the profile questions.
-func (s *Store) Discover(ctx context.Context, d *Design, in DiscoverInput) (*Discovery, error) {
+func (s *Store) Discover(ctx context.Context, d *surveys.Design, in DiscoverInput) (*Discovery, error) {
 	if err := problem.Check(in); err != nil {
 		return nil, err
 	}
@@ -91,7 +92,7 @@ func (s *Store) Discover(ctx context.Context, d *Design, in DiscoverInput) (*Dis
 		overall[row.Code] = row.Opportunity
 	}
 
-	profiles := cluster.Profile(res.Assign, res.K, profileQuestions(d.Questions, counted, func(Question) bool { return true }))
+	profiles := cluster.Profile(res.Assign, res.K, profileQuestions(d.Questions, counted, func(surveys.Question) bool { return true }))
 
 	out := &Discovery{K: res.K, Silhouette: res.Silhouette, Flags: cluster.Verdict(profiles)}
 	if out.Flags == nil {
@@ -115,7 +116,7 @@ func (s *Store) Discover(ctx context.Context, d *Design, in DiscoverInput) (*Dis
 			case a.Difference < b.Difference:
 				return 1
 			}
-			return CompareCodes(a.Code, b.Code)
+			return surveys.CompareCodes(a.Code, b.Code)
 		})
 		sg.Distinctive = sg.Distinctive[:min(len(sg.Distinctive), distinctiveMax)]
 		for _, p := range profiles {
@@ -130,10 +131,10 @@ func (s *Store) Discover(ctx context.Context, d *Design, in DiscoverInput) (*Dis
 
 // profileQuestions are the non-text questions that keep accepts, with each
 // counted respondent's groups, as the profile cross-check reads them.
-func profileQuestions(questions []Question, counted []*scored, keep func(Question) bool) []cluster.Question {
+func profileQuestions(questions []surveys.Question, counted []*scored, keep func(surveys.Question) bool) []cluster.Question {
 	var qs []cluster.Question
 	for _, q := range questions {
-		if q.Kind == KindText || !keep(q) {
+		if q.Kind == surveys.KindText || !keep(q) {
 			continue
 		}
 		cq := cluster.Question{Key: q.Key, Options: q.Groups(), Answers: make([][]string, len(counted))}

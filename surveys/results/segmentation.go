@@ -1,4 +1,4 @@
-package surveys
+package results
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/cluster"
 	"odi/surveys/problem"
@@ -57,7 +58,7 @@ func (s *Store) segmentation(ctx context.Context, studyID int64, key string) (*S
 }
 
 // Segmentations lists a study's saved segmentations.
-func (s *Store) Segmentations(ctx context.Context, d *Design) ([]Segmentation, error) {
+func (s *Store) Segmentations(ctx context.Context, d *surveys.Design) ([]Segmentation, error) {
 	var out []Segmentation
 	if err := s.db.WithContext(ctx).Where("study_id = ?", d.Study.ID).Order("id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("segmentations of study %d: %w", d.Study.ID, err)
@@ -79,7 +80,7 @@ func (s *Store) SaveSegmentation(ctx context.Context, u *accounts.User, studyID 
 	if err := problem.Check(in); err != nil {
 		return nil, err
 	}
-	if !keyPattern.MatchString(in.Key) {
+	if !surveys.KeyPattern.MatchString(in.Key) {
 		return nil, problem.Invalid("key", "must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)")
 	}
 	for id, seg := range in.Members {
@@ -87,7 +88,7 @@ func (s *Store) SaveSegmentation(ctx context.Context, u *accounts.User, studyID 
 			return nil, problem.Invalid("members", fmt.Sprintf("%s is in segment %d, but there are %d labels", id, seg, len(in.Labels)))
 		}
 	}
-	d, err := s.studyDesign(ctx, u, studyID)
+	d, err := s.studies.Design(ctx, u, studyID)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +137,7 @@ type CanvasProfile struct {
 
 // Canvas is the canvas of segment (a group key such as "s2") of the saved
 // segmentation key; an unknown segmentation or segment is problem.ErrNotFound.
-func (s *Store) Canvas(ctx context.Context, d *Design, key, segment string) (*Canvas, error) {
+func (s *Store) Canvas(ctx context.Context, d *surveys.Design, key, segment string) (*Canvas, error) {
 	sg, err := s.segmentation(ctx, d.Study.ID, key)
 	if err != nil {
 		return nil, err
@@ -169,7 +170,7 @@ func (s *Store) Canvas(ctx context.Context, d *Design, key, segment string) (*Ca
 	for _, q := range d.Questions {
 		text[q.Key] = q.Text
 	}
-	qs := profileQuestions(d.Questions, counted, func(q Question) bool { return q.Segment })
+	qs := profileQuestions(d.Questions, counted, func(q surveys.Question) bool { return q.Segment })
 	c := &Canvas{Key: key, Group: opps.Groups[at+1], AllN: opps.Groups[0].N}
 	for _, p := range cluster.Profile(assign, len(sp.keys), qs) {
 		c.Profiles = append(c.Profiles, CanvasProfile{Key: p.Key, Text: text[p.Key], CramersV: p.CramersV, Lifts: p.Segments[at]})

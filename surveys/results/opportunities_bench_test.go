@@ -1,4 +1,4 @@
-package surveys_test
+package results_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/results"
 	"odi/surveys/sample"
 )
 
@@ -91,8 +92,8 @@ func BenchmarkOpportunities100k(b *testing.B) {
 		b.Skip("skipped with -short: builds a 100,000-response database first")
 	}
 	path := benchStudyDB(b)
-	q := surveys.OpportunityQuery{SegmentBy: "wave"}
-	check := func(b *testing.B, res *surveys.Opportunities) {
+	q := results.OpportunityQuery{SegmentBy: "wave"}
+	check := func(b *testing.B, res *results.Opportunities) {
 		if len(res.Groups) != 1+len(benchWaves) || res.Groups[0].N != benchResponses || len(res.Groups[0].Outcomes) != benchOutcomes {
 			b.Fatalf("groups %d, n %d, outcomes %d", len(res.Groups), res.Groups[0].N, len(res.Groups[0].Outcomes))
 		}
@@ -101,7 +102,7 @@ func BenchmarkOpportunities100k(b *testing.B) {
 		s, u, id := openBench(b, path)
 		defer s.Close()
 		ctx := context.Background()
-		res, err := s.Opportunities(ctx, mustDesign(b, s, u, id), q)
+		res, err := results.New(s).Opportunities(ctx, mustDesign(b, s, u, id), q)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -109,7 +110,7 @@ func BenchmarkOpportunities100k(b *testing.B) {
 		b.ReportAllocs()
 		b.ResetTimer()
 		for b.Loop() {
-			if _, err := s.Opportunities(ctx, mustDesign(b, s, u, id), q); err != nil {
+			if _, err := results.New(s).Opportunities(ctx, mustDesign(b, s, u, id), q); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -120,7 +121,7 @@ func BenchmarkOpportunities100k(b *testing.B) {
 			b.StopTimer()
 			s, u, id := openBench(b, path)
 			b.StartTimer()
-			res, err := s.Opportunities(context.Background(), mustDesign(b, s, u, id), q)
+			res, err := results.New(s).Opportunities(context.Background(), mustDesign(b, s, u, id), q)
 			b.StopTimer()
 			if err != nil {
 				b.Fatal(err)
