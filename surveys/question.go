@@ -2,9 +2,7 @@ package surveys
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -117,7 +115,7 @@ func CheckQuestion(in QuestionInput) error {
 // every bad field at once, and returns it ready to store. The rules that
 // depend on the kind wait for a kind that exists.
 func (in QuestionInput) normalise() (Question, error) {
-	fields := map[string]string{}
+	var fields problem.List
 	if t, ok := QuestionTemplates[in.Template]; ok {
 		// A template gives the wording and the options; the study still
 		// chooses the key, the quotas and the screen-outs among those
@@ -125,7 +123,7 @@ func (in QuestionInput) normalise() (Question, error) {
 		for field, sent := range map[string]bool{"text": in.Text != "", "kind": in.Kind != "", "options": len(in.Options) > 0,
 			"min": in.Min != nil, "max": in.Max != nil, "bands": len(in.Bands) > 0} {
 			if sent {
-				fields[field] = "comes from the template " + in.Template + ": leave it out, or add the question without a template"
+				fields.Add(field, "comes from the template "+in.Template+": leave it out, or add the question without a template")
 			}
 		}
 		t.Template, t.Quotas, t.ScreenOut = in.Template, in.Quotas, in.ScreenOut
@@ -134,98 +132,89 @@ func (in QuestionInput) normalise() (Question, error) {
 		}
 		in = t
 	}
-	if err := problem.Check(in); err != nil {
-		var ve *problem.Validation
-		if !errors.As(err, &ve) {
-			return Question{}, err
-		}
-		maps.Copy(fields, ve.Fields)
-	}
-	set := func(field, msg string) {
-		if _, ok := fields[field]; !ok {
-			fields[field] = msg
-		}
+	if err := fields.Merge(problem.Check(in)); err != nil {
+		return Question{}, err
 	}
 	q := Question{Key: strings.TrimSpace(in.Key), Text: strings.TrimSpace(in.Text), Kind: in.Kind,
 		Required: in.Required, Segment: in.Segment, MinValue: in.Min, MaxValue: in.Max, Quotas: in.Quotas}
 	if !KeyPattern.MatchString(q.Key) {
-		set("key", "must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)")
+		fields.Add("key", "must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)")
 	} else if reservedKeys[q.Key] || strings.HasSuffix(q.Key, "_imp") || strings.HasSuffix(q.Key, "_sat") {
-		set("key", q.Key+" is reserved for the responses file")
+		fields.Add("key", q.Key+" is reserved for the responses file")
 	}
 	if q.Text == "" {
-		set("text", "is required")
+		fields.Add("text", "is required")
 	}
 	seen := map[string]bool{}
 	for i, o := range in.Options {
 		o = strings.TrimSpace(o)
 		if seen[strings.ToLower(o)] {
-			set(fmt.Sprintf("options[%d]", i), fmt.Sprintf("repeats %q", o))
+			fields.Add(fmt.Sprintf("options[%d]", i), fmt.Sprintf("repeats %q", o))
 		}
 		if strings.Contains(o, ";") {
-			set(fmt.Sprintf("options[%d]", i), "may not contain ; (it separates choices in the responses file)")
+			fields.Add(fmt.Sprintf("options[%d]", i), "may not contain ; (it separates choices in the responses file)")
 		}
 		seen[strings.ToLower(o)] = true
 		q.Options = append(q.Options, o)
 	}
 	if !slices.Contains(kinds, q.Kind) {
-		set("kind", "must be one of: "+strings.Join(kinds, ", "))
-		return Question{}, &problem.Validation{Fields: fields}
+		fields.Add("kind", "must be one of: "+strings.Join(kinds, ", "))
+		return Question{}, fields.Err()
 	}
 	choice := q.Kind == KindSingle || q.Kind == KindMulti
 	if choice && len(q.Options) < 2 {
-		set("options", "a choice question needs at least 2 options")
+		fields.Add("options", "a choice question needs at least 2 options")
 	}
 	if !choice && len(q.Options) > 0 {
-		set("options", "only single and multi questions have options")
+		fields.Add("options", "only single and multi questions have options")
 	}
 	for i, o := range in.ScreenOut {
 		if q.Kind != KindSingle {
-			set("screen_out", "only a single-choice question can screen respondents out")
+			fields.Add("screen_out", "only a single-choice question can screen respondents out")
 			break
 		}
 		if !slices.Contains(q.Options, strings.TrimSpace(o)) {
-			set(fmt.Sprintf("screen_out[%d]", i), fmt.Sprintf("%q is not one of the options", o))
+			fields.Add(fmt.Sprintf("screen_out[%d]", i), fmt.Sprintf("%q is not one of the options", o))
 		}
 		q.ScreenOut = append(q.ScreenOut, strings.TrimSpace(o))
 	}
 	if len(q.ScreenOut) > 0 && len(q.ScreenOut) == len(q.Options) {
-		set("screen_out", "would screen out every respondent")
+		fields.Add("screen_out", "would screen out every respondent")
 	}
 	if q.Kind == KindNumber {
 		if q.MinValue != nil && q.MaxValue != nil && *q.MinValue > *q.MaxValue {
-			set("max", "must not be below min")
+			fields.Add("max", "must not be below min")
 		}
 		for i, b := range in.Bands {
 			if b.Min > b.Max {
-				set(fmt.Sprintf("bands[%d].max", i), "must not be below min")
+				fields.Add(fmt.Sprintf("bands[%d].max", i), "must not be below min")
 			}
 			q.Bands = append(q.Bands, Band{Label: strings.TrimSpace(b.Label), Min: b.Min, Max: b.Max})
 		}
 		if q.Segment && len(q.Bands) == 0 {
-			set("bands", "a number question used as a segment needs bands to split it")
+			fields.Add("bands", "a number question used as a segment needs bands to split it")
 		}
 	} else {
 		if in.Min != nil || in.Max != nil {
-			set("min", "only number questions have min and max")
+			fields.Add("min", "only number questions have min and max")
 		}
 		if len(in.Bands) > 0 {
-			set("bands", "only number questions have bands")
+			fields.Add("bands", "only number questions have bands")
 		}
 	}
 	if q.Kind == KindText && q.Segment {
-		set("segment", "free text cannot split results")
+		fields.Add("segment", "free text cannot split results")
 	}
 	for opt := range q.Quotas {
 		if !slices.Contains(q.Groups(), opt) {
-			set("quotas", fmt.Sprintf("%q is not an option of this question", opt))
+			fields.Add("quotas", fmt.Sprintf("%q is not an option of this question", opt))
 		}
 	}
 	if len(q.Quotas) > 0 && !q.Segment {
-		set("quotas", "only segment questions have quotas")
+		fields.Add("quotas", "only segment questions have quotas")
 	}
 	if len(fields) > 0 {
-		return Question{}, &problem.Validation{Fields: fields}
+		return Question{}, fields.Err()
 	}
 	if q.Options == nil {
 		q.Options = []string{}

@@ -2,12 +2,8 @@ package surveys
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base32"
-	"errors"
 	"fmt"
-	"maps"
 	"strings"
 	"time"
 
@@ -237,18 +233,9 @@ var DefaultForces = ForcesWording{
 // forces) of a published study is ErrLocked, because respondents have already
 // answered it: sending it unchanged is fine.
 func (in StudyInput) apply(st *Study, creating bool) error {
-	fields := map[string]string{}
-	if err := problem.Check(in); err != nil {
-		var ve *problem.Validation
-		if !errors.As(err, &ve) {
-			return err
-		}
-		maps.Copy(fields, ve.Fields)
-	}
-	set := func(field, msg string) {
-		if _, ok := fields[field]; !ok {
-			fields[field] = msg
-		}
+	var fields problem.List
+	if err := fields.Merge(problem.Check(in)); err != nil {
+		return err
 	}
 	published := st.Status != StatusDraft
 	var locked []string
@@ -256,7 +243,7 @@ func (in StudyInput) apply(st *Study, creating bool) error {
 		st.Name = strings.TrimSpace(*in.Name)
 	}
 	if (in.Name != nil || creating) && st.Name == "" {
-		set("name", "is required")
+		fields.Add("name", "is required")
 	}
 	if in.Job != nil {
 		job := Job{When: strings.TrimSpace(in.Job.When), Want: strings.TrimSpace(in.Job.Want), SoThat: strings.TrimSpace(in.Job.SoThat)}
@@ -297,7 +284,7 @@ func (in StudyInput) apply(st *Study, creating bool) error {
 		w := st.ForcesWording
 		for name, text := range map[string]string{"push": w.Push, "pull": w.Pull, "anxiety": w.Anxiety, "habit": w.Habit} {
 			if text == "" {
-				set("forces_wording."+name, "is required when four forces is on")
+				fields.Add("forces_wording."+name, "is required when four forces is on")
 			}
 		}
 	}
@@ -325,7 +312,7 @@ func (in StudyInput) apply(st *Study, creating bool) error {
 		st.RedirectURL = strings.TrimSpace(*in.RedirectURL)
 		if st.RedirectURL != "" {
 			if msg := problem.Rule(st.RedirectURL, "http_url"); msg != "" {
-				set("redirect_url", msg)
+				fields.Add("redirect_url", msg)
 			}
 		}
 	}
@@ -333,7 +320,7 @@ func (in StudyInput) apply(st *Study, creating bool) error {
 		st.TargetN = *in.TargetN
 	}
 	if len(fields) > 0 {
-		return &problem.Validation{Fields: fields}
+		return fields.Err()
 	}
 	return nil
 }
@@ -408,237 +395,4 @@ func (s *Store) DeleteStudy(ctx context.Context, u *accounts.User, id int64) err
 		return problem.ErrNotFound
 	}
 	return nil
-}
-
-// Member is a researcher who may see and edit a study without owning it.
-type Member struct {
-	UserID int64  `json:"user_id"`
-	Email  string `json:"email"`
-}
-
-// MemberInput names the account to add as a collaborator.
-type MemberInput struct {
-	Email string `json:"email"`
-}
-
-// Members lists a study's collaborators by email.
-func (s *Store) Members(ctx context.Context, d *Design) ([]Member, error) {
-	studyID := d.Study.ID
-	members := []Member{}
-	err := s.db.WithContext(ctx).Table("study_members").
-		Select("users.id AS user_id, users.email").
-		Joins("JOIN users ON users.id = study_members.user_id").
-		Where("study_members.study_id = ?", studyID).Order("users.email").Scan(&members).Error
-	if err != nil {
-		return nil, fmt.Errorf("list members of study %d: %w", studyID, err)
-	}
-	return members, nil
-}
-
-// CanManageMembers tells whether u may add and remove st's collaborators:
-// its owner and admins may, collaborators may not.
-func CanManageMembers(u *accounts.User, st *Study) bool { return u.IsAdmin() || st.OwnerID == u.ID }
-
-// managedStudy loads a study whose collaborators u may change; anyone else,
-// collaborators included, gets problem.ErrNotFound, as for deleting the study.
-func (s *Store) managedStudy(ctx context.Context, u *accounts.User, id int64) (*Study, error) {
-	st, err := s.Study(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
-	if !CanManageMembers(u, st) {
-		return nil, problem.ErrNotFound
-	}
-	return st, nil
-}
-
-// AddMember lets another researcher see and edit a study. Adding someone
-// twice changes nothing.
-func (s *Store) AddMember(ctx context.Context, u *accounts.User, studyID int64, in MemberInput) (*Member, error) {
-	st, err := s.managedStudy(ctx, u, studyID)
-	if err != nil {
-		return nil, err
-	}
-	if strings.TrimSpace(in.Email) == "" {
-		return nil, problem.Invalid("email", "is required")
-	}
-	user, err := s.accounts.UserByEmail(ctx, in.Email)
-	if errors.Is(err, problem.ErrNotFound) {
-		return nil, problem.Invalid("email", "no account with this email")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("add member to study %d: %w", studyID, err)
-	}
-	if user.ID == st.OwnerID {
-		return nil, problem.Invalid("email", "owns this study already")
-	}
-	err = s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
-		Create(&studyMember{StudyID: studyID, UserID: user.ID}).Error
-	if err != nil {
-		return nil, fmt.Errorf("add member to study %d: %w", studyID, err)
-	}
-	return &Member{UserID: user.ID, Email: user.Email}, nil
-}
-
-// RemoveMember takes a collaborator off a study, and revokes the share
-// links they made of it: their access to its answers ends with them.
-func (s *Store) RemoveMember(ctx context.Context, u *accounts.User, studyID, userID int64) error {
-	if _, err := s.managedStudy(ctx, u, studyID); err != nil {
-		return err
-	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Where("study_id = ? AND user_id = ?", studyID, userID).Delete(&studyMember{})
-		if res.Error != nil {
-			return fmt.Errorf("remove member %d from study %d: %w", userID, studyID, res.Error)
-		}
-		if res.RowsAffected == 0 {
-			return problem.ErrNotFound
-		}
-		// The share links they made of it: what they shared stops being
-		// readable when their access to it ends.
-		err := tx.Table("shares").Where("created_by = ? AND study_id = ? AND revoked_at IS NULL", userID, studyID).
-			Update("revoked_at", time.Now().UTC()).Error
-		if err != nil {
-			return fmt.Errorf("revoke share links of user %d in study %d: %w", userID, studyID, err)
-		}
-		return nil
-	})
-}
-
-type studyMember struct {
-	StudyID int64
-	UserID  int64
-}
-
-func (studyMember) TableName() string { return "study_members" }
-
-// Publish opens a draft study for responses; it needs at least one outcome,
-// and its structure is locked from then on. An open study stays as it is; a
-// closed one is reopened with Reopen, not published again.
-func (s *Store) Publish(ctx context.Context, u *accounts.User, id int64) (*Study, error) {
-	return s.transition(ctx, u, id, "publish", func(tx *gorm.DB, st *Study) error {
-		switch st.Status {
-		case StatusOpen:
-			return nil
-		case StatusClosed:
-			return fmt.Errorf("%w: the study is closed: reopen it to take responses again", problem.ErrConflict)
-		}
-		var n int64
-		if err := tx.Model(&Outcome{}).Where("study_id = ?", st.ID).Count(&n).Error; err != nil {
-			return err
-		}
-		if n == 0 {
-			return problem.Invalid("outcomes", "add at least one outcome before publishing")
-		}
-		now := s.db.NowFunc()
-		slug := newSlug()
-		st.Status, st.Slug, st.PublishedAt = StatusOpen, &slug, &now
-		return tx.Save(st).Error
-	})
-}
-
-// Reopen takes responses again on a closed study, under the same link.
-func (s *Store) Reopen(ctx context.Context, u *accounts.User, id int64) (*Study, error) {
-	return s.transition(ctx, u, id, "reopen", func(tx *gorm.DB, st *Study) error {
-		if st.Status != StatusClosed {
-			return fmt.Errorf("%w: only a closed study can be reopened, and this one is %s", problem.ErrConflict, st.Status)
-		}
-		st.Status, st.ClosedAt = StatusOpen, nil
-		return tx.Save(st).Error
-	})
-}
-
-// CloseStudy stops new submissions; Reopen takes them again.
-func (s *Store) CloseStudy(ctx context.Context, u *accounts.User, id int64) (*Study, error) {
-	return s.transition(ctx, u, id, "close", func(tx *gorm.DB, st *Study) error {
-		switch st.Status {
-		case StatusDraft:
-			return fmt.Errorf("%w: a draft study is not open", problem.ErrConflict)
-		case StatusClosed:
-			return nil
-		}
-		now := s.db.NowFunc()
-		st.Status, st.ClosedAt = StatusClosed, &now
-		return tx.Save(st).Error
-	})
-}
-
-// transition runs one step of a study's lifecycle on the locked study row.
-func (s *Store) transition(ctx context.Context, u *accounts.User, id int64, what string, fn func(tx *gorm.DB, st *Study) error) (*Study, error) {
-	var st *Study
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var err error
-		if st, err = lockStudy(tx, u, id); err != nil {
-			return err
-		}
-		return fn(tx, st)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%s study %d: %w", what, id, err)
-	}
-	return st, nil
-}
-
-// Duplicate copies a study's settings, steps, outcomes and questions into a new
-// draft owned by u, to edit a published study's structure.
-func (s *Store) Duplicate(ctx context.Context, u *accounts.User, id int64) (*Study, error) {
-	d, err := s.studyDesign(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
-	// Only a study stored before the cap can hold more outcomes than it.
-	if n := len(d.Outcomes); n > MaxOutcomes {
-		return nil, problem.Invalid("outcomes", fmt.Sprintf("this study has %d outcomes; a study holds at most %d, so a copy would be refused: export it and import the outcomes to keep in a new study", n, MaxOutcomes))
-	}
-	cp := d.Study
-	cp.ID, cp.OwnerID, cp.Status, cp.Slug, cp.PublishedAt, cp.ClosedAt = 0, u.ID, StatusDraft, nil, nil, nil
-	cp.Name = "Copy of " + cp.Name
-	if len(cp.Name) > 200 {
-		cp.Name = cp.Name[:200]
-	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&cp).Error; err != nil {
-			return err
-		}
-		stepIDs := map[int64]int64{}
-		for _, sp := range d.Steps {
-			old := sp.ID
-			sp.ID, sp.StudyID = 0, cp.ID
-			if err := tx.Create(&sp).Error; err != nil {
-				return err
-			}
-			stepIDs[old] = sp.ID
-		}
-		for _, o := range d.Outcomes {
-			o.ID, o.StudyID = 0, cp.ID
-			if o.StepID != nil {
-				id := stepIDs[*o.StepID]
-				o.StepID = &id
-			}
-			if err := tx.Create(&o).Error; err != nil {
-				return err
-			}
-		}
-		for _, q := range d.Questions {
-			q.ID, q.StudyID = 0, cp.ID
-			if err := tx.Create(&q).Error; err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("duplicate study %d: %w", id, err)
-	}
-	return &cp, nil
-}
-
-// newSlug is the public part of a survey link: short enough to type, random
-// enough not to be guessed.
-func newSlug() string {
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 }

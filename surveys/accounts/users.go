@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"strings"
 	"time"
 
@@ -55,19 +54,15 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, in NewUser) (*User, error)
 
 // check reports every bad field of a new account at once.
 func (in NewUser) check() error {
-	fields := map[string]string{}
-	if err := problem.Check(in); err != nil {
-		var ve *problem.Validation
-		if !errors.As(err, &ve) {
-			return err
-		}
-		maps.Copy(fields, ve.Fields)
+	var fields problem.List
+	if err := fields.Merge(problem.Check(in)); err != nil {
+		return err
 	}
-	if msg := passwordProblem(in.Password); msg != "" && fields["password"] == "" {
-		fields["password"] = msg
+	if msg := passwordProblem(in.Password); msg != "" {
+		fields.Add("password", msg)
 	}
 	if len(fields) > 0 {
-		return &problem.Validation{Fields: fields}
+		return fields.Err()
 	}
 	return nil
 }

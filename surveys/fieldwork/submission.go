@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"odi/surveys/problem"
 	"slices"
 	"strconv"
 	"strings"
@@ -269,13 +270,13 @@ func (s *strays) add(key string) {
 // report names the strays of the map called field: each as a field of its
 // own ("ratings.O99", each) when there are only a few with plain names, or
 // else once as field, with a few of them quoted and the rest counted.
-func (s *strays) report(fields *problems, field, each, all string) {
+func (s *strays) report(fields *problem.List, field, each, all string) {
 	if s.n == 0 {
 		return
 	}
 	if s.n <= strayNames && !slices.ContainsFunc(s.first, unnameable) {
 		for _, k := range s.first {
-			fields.add(field+"."+k, each)
+			fields.Add(field+"."+k, each)
 		}
 		return
 	}
@@ -287,7 +288,7 @@ func (s *strays) report(fields *problems, field, each, all string) {
 	if more := s.n - len(s.first); more > 0 {
 		msg += fmt.Sprintf(" and %d more", more)
 	}
-	fields.add(field, msg)
+	fields.Add(field, msg)
 }
 
 // maxKeyLen is the longest question key (Question's validate tag); no

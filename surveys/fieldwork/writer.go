@@ -3,6 +3,7 @@ package fieldwork
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -331,4 +332,38 @@ func insertResponsesSQL(dialect string, rows int) string {
 		sb.WriteString(" ON CONFLICT DO NOTHING")
 	}
 	return sb.String()
+}
+
+// nextSeq numbers a write of one of a study's responses, so caches can load
+// just what changed since they last looked.
+func nextSeq(tx *gorm.DB, studyID int64) (int64, error) {
+	var seq int64
+	var err error
+	if tx.Dialector.Name() == "postgres" {
+		err = tx.Raw("SELECT nextval('response_seq')").Scan(&seq).Error
+	} else {
+		err = tx.Raw("SELECT COALESCE(MAX(seq), 0) + 1 FROM responses WHERE study_id = ?", studyID).Scan(&seq).Error
+	}
+	return seq, err
+}
+
+// insertArgs are r's values for insertResponsesSQL, in responseColumns
+// order, encoded as GORM encodes them.
+func insertArgs(r *surveys.Response, args []any) []any {
+	answers, _ := json.Marshal(r.Answers) // a map of strings always encodes
+	order, _ := json.Marshal(r.ItemOrder) // as does a list of strings
+	flags, _ := json.Marshal(r.Flags)
+	var submissionID, invitationID, finishedAt any
+	if r.SubmissionID != nil {
+		submissionID = *r.SubmissionID
+	}
+	if r.InvitationID != nil {
+		invitationID = *r.InvitationID
+	}
+	if r.FinishedAt != nil {
+		finishedAt = *r.FinishedAt
+	}
+	return append(args, r.StudyID, r.RespondentID, submissionID, invitationID, r.ExternalID,
+		r.Status, r.Excluded, r.Source, string(answers), r.Ratings, r.Forces, string(order), string(flags),
+		r.StartedAt, r.UpdatedAt, finishedAt, r.Seq)
 }

@@ -44,7 +44,9 @@ func Invalid(field, message string) *Validation {
 // them. Most inputs have none, so the map is made only for the first.
 type List map[string]string
 
-// Add names a bad field; the first message for a field stands.
+// Add names a bad field. The first message for a field stands: checks run
+// from the most basic (the input's tags) to the most particular, and a
+// field is told the first thing to fix.
 func (l *List) Add(field, msg string) {
 	if *l == nil {
 		*l = map[string]string{}
@@ -52,12 +54,6 @@ func (l *List) Add(field, msg string) {
 	if _, ok := (*l)[field]; !ok {
 		(*l)[field] = msg
 	}
-}
-
-// Has tells whether a field is named already.
-func (l List) Has(field string) bool {
-	_, ok := l[field]
-	return ok
 }
 
 // Merge adds the fields of a Validation; any other error is returned, to
