@@ -15,7 +15,7 @@ import (
 // the chart.
 func BenchmarkWorkbook(b *testing.B) {
 	s := fromSample(100000, 100, 5)
-	in := s.input("wave", false)
+	in := s.input("wave", false).export()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -34,7 +34,7 @@ func BenchmarkWorkbookWithResponses(b *testing.B) {
 		n = v
 	}
 	s := fromSample(n, 100, 5)
-	in := s.input("wave", true)
+	in := s.input("wave", true).export()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
