@@ -8,7 +8,9 @@ import (
 // The wide responses file is both the export and the import format:
 // respondent_id, status, one column per profile question, <code>_imp and
 // <code>_sat per outcome in code order, then push, pull, anxiety, habit when
-// the study asks the four forces. An empty cell is no answer.
+// the study asks the four forces. An empty cell is no answer. This file lays
+// out a row; package export writes the file, handed the rows by exports.go,
+// and fieldwork/import.go reads it back.
 
 // ByCode returns the outcomes in code order, comparing the numbers in codes as
 // numbers so O2 comes before O10.

@@ -19,7 +19,7 @@ func (b *book) summary(sh *sheet) {
 		if f.label == "Job" && len(st.Job) > 90 {
 			sh.height(row, 32) // two lines of sentence
 		}
-		sh.fact(1, row, f, 7)
+		sh.fact(1, row, f, 7) // the value across B:G
 		row++
 	}
 	sh.height(row-1, 45) // the class note
