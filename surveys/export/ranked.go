@@ -52,8 +52,8 @@ func (b *book) ranked(sh *sheet, g Group) {
 }
 
 func (b *book) rankedRow(sh *sheet, row int, o score.Row) {
-	sh.value(1, row, o.Rank, 0)
-	sh.value(9, row, o.N, 0)
+	sh.int(1, row, o.Rank)
+	sh.int(9, row, o.N)
 	for _, c := range []struct {
 		col int
 		v   float64

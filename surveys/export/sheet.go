@@ -63,6 +63,15 @@ func (sh *sheet) float(col, row int, v float64) {
 	sh.err = sh.b.f.SetCellFloat(sh.name, cell(col, row), v, decimals, 64)
 }
 
+// int writes a whole number without boxing it as value would: the ranked
+// tables write two on every row.
+func (sh *sheet) int(col, row, v int) {
+	if sh.err != nil {
+		return
+	}
+	sh.err = sh.b.f.SetCellInt(sh.name, cell(col, row), int64(v))
+}
+
 // value writes a number, date or fixed text of odi's own.
 func (sh *sheet) value(col, row int, v any, style int) {
 	ref := cell(col, row)
