@@ -22,11 +22,10 @@ func (s *Server) exportWorkbook(c *fiber.Ctx) error {
 		return err
 	}
 	d := designOf(c)
-	in, err := s.workbookInput(c.UserContext(), d, opps, true)
+	in, err := s.workbookInput(c.UserContext(), d, opps, q, true)
 	if err != nil {
 		return err
 	}
-	in.Query = q
 	return sendWorkbook(c, d, in)
 }
 
@@ -38,7 +37,7 @@ func (s *Server) exportRankedCSV(c *fiber.Ctx) error {
 	}
 	st := designOf(c).Study
 	var buf bytes.Buffer
-	if err := export.RankedCSV(&buf, opps); err != nil {
+	if err := export.RankedCSV(&buf, opps.ExportGroups()); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
@@ -64,24 +63,24 @@ func (s *Server) sharedWorkbook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in, err := s.workbookInput(ctx, d, opps, sh.IncludeResponses)
+	in, err := s.workbookInput(ctx, d, opps, q, sh.IncludeResponses)
 	if err != nil {
 		return err
 	}
-	in.Query = q
 	return sendWorkbook(c, d, in)
 }
 
-// workbookInput gathers what the workbook shows besides the scores.
-func (s *Server) workbookInput(ctx context.Context, d *surveys.Design, opps *results.Opportunities, withResponses bool) (export.Input, error) {
-	in := export.Input{Design: d, Opportunities: opps}
+// workbookInput gathers what the workbook shows besides the scores in opps,
+// asked for as q.
+func (s *Server) workbookInput(ctx context.Context, d *surveys.Design, opps *results.Opportunities, q results.OpportunityQuery, withResponses bool) (export.Input, error) {
 	fw, err := s.fieldwork.Summary(ctx, d)
 	if err != nil {
-		return in, err
+		return export.Input{}, err
 	}
-	in.Fieldwork = fw
+	in := results.WorkbookInput(d, opps, q)
+	in.Fieldwork = fw.Export()
 	if withResponses {
-		in.Responses = func(yield func(row []string) error) error { return s.store.WideRows(ctx, d, yield) }
+		in.Responses = s.store.WideResponses(ctx, d)
 	}
 	return in, nil
 }

@@ -25,15 +25,13 @@ func (s *Server) exportResponses(c *fiber.Ctx) error {
 		return problem.Invalid("safe", "must be 1 or 0")
 	}
 	ctx, d := c.UserContext(), designOf(c)
+	write := export.ResponsesCSV
+	if safe {
+		write = export.SafeResponsesCSV
+	}
 	var buf bytes.Buffer
 	w := bufio.NewWriterSize(&buf, 1<<16)
-	if safe {
-		rows := func(yield func(row []string) error) error { return s.store.WideRows(ctx, d, yield) }
-		err = export.ResponsesCSV(w, d, rows)
-	} else {
-		err = s.store.ExportResponses(ctx, d, w)
-	}
-	if err != nil {
+	if err := write(w, s.store.WideResponses(ctx, d)); err != nil {
 		return err
 	}
 	if err := w.Flush(); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/export"
 )
 
 // csvCell is one answer of the formula study: what is stored, and what
@@ -183,7 +184,7 @@ func TestHardeningRawResponsesCSVRoundTrips(t *testing.T) {
 		t.Fatal(err)
 	}
 	var store bytes.Buffer
-	if err := s.store.ExportResponses(t.Context(), mustDesign(t, s, owner, id), &store); err != nil {
+	if err := export.ResponsesCSV(&store, s.store.WideResponses(t.Context(), mustDesign(t, s, owner, id))); err != nil {
 		t.Fatal(err)
 	}
 	if raw.body != store.String() {

@@ -1,20 +1,16 @@
 package surveys
 
 import (
-	"context"
-	"encoding/csv"
-	"fmt"
-	"io"
 	"slices"
 	"strconv"
-
-	"gorm.io/gorm"
 )
 
 // The wide responses file is both the export and the import format:
 // respondent_id, status, one column per profile question, <code>_imp and
 // <code>_sat per outcome in code order, then push, pull, anxiety, habit when
-// the study asks the four forces. An empty cell is no answer.
+// the study asks the four forces. An empty cell is no answer. This file lays
+// out a row; package export writes the file, handed the rows by exports.go,
+// and fieldwork/import.go reads it back.
 
 // ByCode returns the outcomes in code order, comparing the numbers in codes as
 // numbers so O2 comes before O10.
@@ -100,47 +96,4 @@ func ratingCell(v byte) string {
 		return ratingCells[v]
 	}
 	return ""
-}
-
-// ExportResponses writes every response of a study as the wide CSV, rows
-// coming from the database in batches (WideRows) as they are written, so
-// memory stays flat whatever the number of responses.
-func (s *Store) ExportResponses(ctx context.Context, d *Design, w io.Writer) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(d.WideHeader()); err != nil {
-		return err
-	}
-	if err := s.WideRows(ctx, d, cw.Write); err != nil {
-		return err
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// WideRows yields every response of a study in the wide layout, aligned
-// with Design.WideHeader and without it, in the order they came in. Rows
-// are read from the database in batches; row is reused once yield returns,
-// and an error from yield stops the rows and is returned.
-// wideBatch is how many responses one query of WideRows reads: big enough
-// that the queries cost little, small enough that memory stays flat.
-const wideBatch = 2000
-
-func (s *Store) WideRows(ctx context.Context, d *Design, yield func(row []string) error) error {
-	byCode := ByCode(d.Outcomes)
-	var row []string
-	var batch []Response
-	err := s.db.WithContext(ctx).Where("study_id = ?", d.Study.ID).Order("id").
-		FindInBatches(&batch, wideBatch, func(tx *gorm.DB, _ int) error {
-			for i := range batch {
-				row = d.WideRow(&batch[i], byCode, row)
-				if err := yield(row); err != nil {
-					return err
-				}
-			}
-			return nil
-		}).Error
-	if err != nil {
-		return fmt.Errorf("responses of study %d: %w", d.Study.ID, err)
-	}
-	return nil
 }

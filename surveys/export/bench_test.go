@@ -14,15 +14,7 @@ import (
 // only sees the scores, so this measures the ranked sheets, the heat map and
 // the chart.
 func BenchmarkWorkbook(b *testing.B) {
-	s := fromSample(100000, 100, 5)
-	in := s.input("wave", false)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if err := export.Workbook(io.Discard, in); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchWorkbook(b, fromSample(100000, 100, 5).input("wave", false))
 }
 
 // BenchmarkWorkbookWithResponses is the researcher's workbook with every
@@ -33,12 +25,15 @@ func BenchmarkWorkbookWithResponses(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("ODI_BENCH_RESPONSES")); err == nil && v > 0 {
 		n = v
 	}
-	s := fromSample(n, 100, 5)
-	in := s.input("wave", true)
+	benchWorkbook(b, fromSample(n, 100, 5).input("wave", true))
+}
+
+func benchWorkbook(b *testing.B, in input) {
+	ex := in.export()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if err := export.Workbook(io.Discard, in); err != nil {
+		if err := export.Workbook(io.Discard, ex); err != nil {
 			b.Fatal(err)
 		}
 	}

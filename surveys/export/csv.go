@@ -6,9 +6,6 @@ import (
 	"errors"
 	"io"
 	"strconv"
-
-	"odi/surveys"
-	"odi/surveys/results"
 )
 
 // RankedCSV writes every group's ranked table as one long CSV: a Group column
@@ -16,8 +13,8 @@ import (
 // UTF-8 with a byte order mark so Excel reads accents and non-Latin scripts
 // right; numbers are unrounded; text that came from people cannot run as a
 // formula (see safe.go).
-func RankedCSV(w io.Writer, opps *results.Opportunities) error {
-	if opps == nil {
+func RankedCSV(w io.Writer, groups []Group) error {
+	if len(groups) == 0 {
 		return errors.New("ranked csv: no opportunities")
 	}
 	bw := bufio.NewWriter(w)
@@ -30,7 +27,7 @@ func RankedCSV(w io.Writer, opps *results.Opportunities) error {
 	}
 	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	rec := make([]string, 0, len(RankedHeader)+1)
-	for _, g := range opps.Groups {
+	for _, g := range groups {
 		label := csvSafe(oneLine(g.Label))
 		for _, o := range g.Outcomes {
 			rec = append(rec[:0], label, strconv.Itoa(o.Rank), csvSafe(o.Code), csvSafe(o.Step), csvSafe(o.Statement),
@@ -49,27 +46,40 @@ func RankedCSV(w io.Writer, opps *results.Opportunities) error {
 	return bw.Flush()
 }
 
-// ResponsesCSV writes the wide responses file (Design.WideHeader, then rows)
-// for opening in a spreadsheet: UTF-8 with a byte order mark, and every cell
-// of text that came from people and starts like a formula prefixed with an
-// apostrophe (csvSafe). Ratings, and answers to number and NPS questions
-// that read as numbers, are left as they are, so -3 stays the number -3. The
-// file Store.ExportResponses writes keeps every answer exactly instead, so
-// that it imports back; this one is for reading.
-func ResponsesCSV(w io.Writer, d *surveys.Design, rows Rows) error {
+// ResponsesCSV writes the wide responses file as it is stored: every answer
+// exactly, no byte order mark, so that the file imports back
+// (POST .../responses/import) byte for byte.
+func ResponsesCSV(w io.Writer, r *Responses) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(r.header()); err != nil {
+		return err
+	}
+	if err := r.Rows(cw.Write); err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// SafeResponsesCSV writes the wide responses file for opening in a
+// spreadsheet: UTF-8 with a byte order mark, and every cell of text that came
+// from people and starts like a formula prefixed with an apostrophe
+// (csvSafe). Ratings, and answers to number and NPS questions that read as
+// numbers, are left as they are, so -3 stays the number -3. ResponsesCSV
+// keeps every answer exactly instead, so that it imports back; this one is
+// for reading.
+func SafeResponsesCSV(w io.Writer, r *Responses) error {
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString("\ufeff"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(bw)
-	header := d.WideHeader()
-	if err := cw.Write(header); err != nil { // keys and codes, which start with a letter
+	if err := cw.Write(r.header()); err != nil { // keys and codes, which start with a letter
 		return err
 	}
-	kinds := wideKinds(d, header)
-	err := rows(func(rec []string) error {
+	err := r.Rows(func(rec []string) error {
 		for i, v := range rec {
-			if _, num := number(v); kinds[i] == kindText || !num {
+			if _, num := number(v); r.Columns[i].Kind == TextColumn || !num {
 				rec[i] = csvSafe(v)
 			}
 		}

@@ -172,13 +172,33 @@ func (s *study) fieldwork() *fieldwork.Summary {
 	return fw
 }
 
-func (s *study) input(key string, withResponses bool) export.Input {
-	in := export.Input{Design: s.design, Opportunities: s.opportunities(key), Fieldwork: s.fieldwork(),
-		Generated: time.Date(2026, 1, 20, 8, 0, 0, 0, time.UTC)}
+// input is what a workbook shows, as the domain holds it.
+type input struct {
+	Design        *surveys.Design
+	Opportunities *results.Opportunities
+	Fieldwork     *fieldwork.Summary
+	Query         results.OpportunityQuery
+	Responses     export.Rows // nil leaves the Responses sheet out
+}
+
+func (s *study) input(key string, withResponses bool) input {
+	in := input{Design: s.design, Opportunities: s.opportunities(key), Fieldwork: s.fieldwork()}
 	if withResponses {
 		in.Responses = s.rows()
 	}
 	return in
+}
+
+// export is in as the server hands it to the workbook: filled by
+// results.WorkbookInput and fieldwork.Summary.Export.
+func (in input) export() export.Input {
+	out := results.WorkbookInput(in.Design, in.Opportunities, in.Query)
+	out.Fieldwork = in.Fieldwork.Export()
+	out.Generated = time.Date(2026, 1, 20, 8, 0, 0, 0, time.UTC)
+	if in.Responses != nil {
+		out.Responses = &export.Responses{Columns: in.Design.WideColumns(), Rows: in.Responses}
+	}
+	return out
 }
 
 // fromSample is the sample study with n respondents and m outcomes, split
@@ -218,10 +238,10 @@ func fromSample(n, m, k int) *study {
 }
 
 // workbook builds in and opens the result.
-func workbook(t testing.TB, in export.Input) (*excelize.File, []byte) {
+func workbook(t testing.TB, in input) (*excelize.File, []byte) {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := export.Workbook(&buf, in); err != nil {
+	if err := export.Workbook(&buf, in.export()); err != nil {
 		t.Fatalf("workbook: %v", err)
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))

@@ -3,10 +3,13 @@ package export_test
 import (
 	"context"
 	"encoding/csv"
+	"errors"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,56 +20,102 @@ import (
 	"odi/surveys/surveystest"
 )
 
-// The CSV filter options of LibreOffice (see "CSV Filter Options" in its
-// help): comma, double quote, UTF-8, from line 1, default cell format,
-// language 0, quoted fields as text off, detect special numbers on, save cell
-// contents as shown OFF (raw values, not the one-decimal display), formulas
-// off, remove spaces off, and sheet -1: every sheet to its own file named
-// <name>-<Sheet>.csv (LibreOffice 7.2 and later).
+// The CSV filter options of LibreOffice: comma, double quote, UTF-8, from
+// line 1, default cell format, language 0, quoted fields as text off, detect
+// special numbers on, save cell contents as shown OFF (raw values, not the
+// one-decimal display), formulas off, remove spaces off, and sheet -1: every
+// sheet to its own file named <name>-<Sheet>.csv (LibreOffice 7.2 and later).
 const sofficeCSV = `csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1`
 
-// libreOfficeSheets converts a workbook with LibreOffice and reads every sheet back.
+// libreOfficeSheets converts a workbook with LibreOffice and reads every
+// sheet back. LibreOffice now and then crashes on a busy machine (killed by a
+// signal, or out with no file written): the conversion then runs once more,
+// with a fresh profile, before the test fails.
 func libreOfficeSheets(t *testing.T, data []byte) map[string][][]string {
 	t.Helper()
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
 		surveystest.Need(t, "LibreOffice (apt-get install libreoffice-calc-nogui)")
 	}
+	sheets, err := convertWithLibreOffice(t, soffice, data)
+	if errors.Is(err, errCrashed) {
+		t.Logf("once more: %v", err)
+		sheets, err = convertWithLibreOffice(t, soffice, data)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sheets
+}
+
+// errCrashed is a conversion LibreOffice gave up on, as against one that hung.
+var errCrashed = errors.New("LibreOffice crashed")
+
+// convertWithLibreOffice runs one conversion in a folder of its own.
+func convertWithLibreOffice(t *testing.T, soffice string, data []byte) (map[string][][]string, error) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "book.xlsx")
 	if err := os.WriteFile(in, data, 0o644); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	timeout := libreOfficeTimeout(t)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, soffice, "--headless", "--norestore",
 		"-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
 		"--convert-to", sofficeCSV, "--outdir", dir, in)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, out)
+	cmd.WaitDelay = 10 * time.Second // soffice.bin may outlive the script that started it
+	out, err := cmd.CombinedOutput()
+	switch {
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("soffice did not finish in %v: %v\n%s", timeout.Round(time.Second), err, out)
+	case err != nil:
+		return nil, fmt.Errorf("%w: soffice: %v\n%s", errCrashed, err, out)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "book-*.csv"))
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%w: soffice wrote no CSV files in %s\n%s", errCrashed, dir, out)
+	}
 	sheets := map[string][][]string{}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff")))
 		cr.FieldsPerRecord = -1
 		recs, err := cr.ReadAll()
 		if err != nil {
-			t.Fatalf("%s: %v", f, err)
+			return nil, fmt.Errorf("%s: %w", f, err)
 		}
 		sheets[strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "book-"), ".csv")] = recs
 	}
-	if len(sheets) == 0 {
-		t.Fatalf("soffice wrote no CSV files in %s", dir)
+	return sheets, nil
+}
+
+// libreOfficeTimeout is how long one conversion may run before it counts as
+// hung. A conversion takes seconds on a quiet machine and slows with the
+// load, so past one runnable process per core the two minutes grow in
+// proportion (load 8 on 2 cores: 8 minutes); never past the time the test
+// binary has left, so a hang fails with LibreOffice's output rather than a
+// panic.
+func libreOfficeTimeout(t *testing.T) time.Duration {
+	d := 2 * time.Minute
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		if load, err := strconv.ParseFloat(strings.Fields(string(b))[0], 64); err == nil {
+			d = time.Duration(float64(d) * max(1, load/float64(runtime.NumCPU())))
+		}
 	}
-	return sheets
+	if end, ok := t.Deadline(); ok {
+		d = min(d, time.Until(end)-30*time.Second)
+	}
+	return d
 }
 
 func TestWorkbookRoundTripsThroughLibreOffice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts LibreOffice: ten seconds and more")
+	}
 	s := worked(t)
 	// Hostile answers ride along in a text question.
 	s.design.Questions = append(s.design.Questions, surveys.Question{Key: "comment", Text: "Anything else?", Kind: surveys.KindText})

@@ -6,38 +6,7 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
-
-	"odi/surveys"
 )
-
-// Cell kinds of the Responses sheet.
-const (
-	kindText   = iota
-	kindRating // a 1–5 rating or a 1–10 force: a whole number
-	kindNumber // a number question or NPS: a number when it reads as one
-)
-
-// wideKinds says how each column of the wide layout is written.
-func wideKinds(d *surveys.Design, header []string) []int {
-	kinds := make([]int, len(header))
-	numeric := map[string]bool{}
-	for _, q := range d.Questions {
-		numeric[q.Key] = q.Kind == surveys.KindNumber || q.Kind == surveys.KindNPS
-	}
-	for i, h := range header {
-		switch {
-		case i < 2:
-			kinds[i] = kindText
-		case i < 2+len(d.Questions):
-			if numeric[h] {
-				kinds[i] = kindNumber
-			}
-		default:
-			kinds[i] = kindRating
-		}
-	}
-	return kinds
-}
 
 // number reads an answer of a number or NPS column as a number, when it is
 // one as a person writes it: not hexadecimal, infinite or NaN, which
@@ -61,36 +30,36 @@ var smallInts = func() []any {
 // StreamWriter, which spills to a temporary file, so memory stays flat
 // whatever the number of responses. Ratings and number answers are numbers,
 // everything else is text written so no spreadsheet evaluates it.
-func (b *book) responses() error {
-	sh := SheetResponses
-	d := b.in.Design
-	header := d.WideHeader()
-	kinds := wideKinds(d, header)
-	sw, err := b.f.NewStreamWriter(sh)
+func (b *book) responses(sh *sheet) {
+	sw, err := b.f.NewStreamWriter(sh.name)
 	if err != nil {
-		return err
+		sh.fail(err)
+		return
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
-		return err
+	cols := b.in.Responses.Columns
+	ratings := len(cols) // the first rating column; status and the profile answers come before
+	for i, c := range cols {
+		if c.Kind == RatingColumn {
+			ratings = i
+			break
+		}
 	}
-	if err := sw.SetColWidth(1, 1, 38); err != nil {
-		return err
+	vals := make([]any, len(cols))
+	for i, c := range cols {
+		vals[i] = excelize.Cell{StyleID: b.st.header, Value: c.Name}
 	}
-	if err := sw.SetColWidth(2, 2+len(d.Questions), 14); err != nil {
-		return err
-	}
-	vals := make([]any, len(header))
-	for i, h := range header {
-		vals[i] = excelize.Cell{StyleID: b.st.header, Value: h}
-	}
-	if err := sw.SetRow("A1", vals); err != nil {
-		return err
+	sh.fail(sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}))
+	sh.fail(sw.SetColWidth(1, 1, 38))
+	sh.fail(sw.SetColWidth(2, ratings, 14))
+	sh.fail(sw.SetRow("A1", vals))
+	if sh.err != nil {
+		return
 	}
 	quotedText := b.quoted(0)
 	row := 1
 	var ref []byte
-	err = b.in.Responses(func(rec []string) error {
+	sh.fail(b.in.Responses.Rows(func(rec []string) error {
 		row++
 		for i := range vals {
 			vals[i] = nil
@@ -98,13 +67,13 @@ func (b *book) responses() error {
 				continue
 			}
 			s := rec[i]
-			switch kinds[i] {
-			case kindRating:
+			switch cols[i].Kind {
+			case RatingColumn:
 				if n, err := strconv.Atoi(s); err == nil && n >= 0 && n < len(smallInts) {
 					vals[i] = smallInts[n]
 					continue
 				}
-			case kindNumber:
+			case NumberColumn:
 				if v, ok := number(s); ok {
 					vals[i] = v
 					continue
@@ -119,13 +88,10 @@ func (b *book) responses() error {
 		}
 		ref = strconv.AppendInt(append(ref[:0], 'A'), int64(row), 10)
 		return sw.SetRow(string(ref), vals)
-	})
-	if err != nil {
-		return err
-	}
+	}))
 	// Before Flush, which writes the filter into the streamed sheet.
-	if err := b.f.AutoFilter(sh, fmt.Sprintf("A1:%s%d", colName(max(1, len(header))), row), nil); err != nil {
-		return err
+	sh.filter(fmt.Sprintf("A1:%s%d", colName(max(1, len(cols))), row))
+	if sh.err == nil {
+		sh.err = sw.Flush()
 	}
-	return sw.Flush()
 }

@@ -434,7 +434,7 @@ func TestRankedCSVIsLongFormatWithBOM(t *testing.T) {
 	opps := s.opportunities("team_size")
 	opps.Groups[1].Label = "=small"
 	var buf bytes.Buffer
-	if err := export.RankedCSV(&buf, opps); err != nil {
+	if err := export.RankedCSV(&buf, opps.ExportGroups()); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.HasPrefix(buf.Bytes(), []byte("\xef\xbb\xbf")) {

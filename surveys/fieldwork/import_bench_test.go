@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"odi/surveys/accounts"
+	"odi/surveys/export"
 	"odi/surveys/fieldwork"
 	"odi/surveys/sample"
 	"odi/surveys/surveystest"
@@ -33,7 +34,7 @@ func BenchmarkImportResponses100kx100(b *testing.B) {
 		b.Fatal(err)
 	}
 	var csv bytes.Buffer
-	if err := s.ExportResponses(ctx, mustDesign(b, s, u, st.ID), &csv); err != nil {
+	if err := export.ResponsesCSV(&csv, s.WideResponses(ctx, mustDesign(b, s, u, st.ID))); err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(csv.Len()))

@@ -15,6 +15,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/export"
 	"odi/surveys/fieldwork"
 	"odi/surveys/problem"
 	"odi/surveys/results"
@@ -244,8 +245,9 @@ func TestWideRowsAreTheRowsOfTheCSV(t *testing.T) {
 	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
 		ctx := context.Background()
 		u, id := goldenDesign(t, s)
+		wide := s.WideResponses(ctx, mustDesign(t, s, u, id))
 		var buf strings.Builder
-		if err := s.ExportResponses(ctx, mustDesign(t, s, u, id), &buf); err != nil {
+		if err := export.ResponsesCSV(&buf, wide); err != nil {
 			t.Fatal(err)
 		}
 		recs, err := csv.NewReader(strings.NewReader(buf.String())).ReadAll()
@@ -253,7 +255,7 @@ func TestWideRowsAreTheRowsOfTheCSV(t *testing.T) {
 			t.Fatal(err)
 		}
 		var rows [][]string
-		if err := s.WideRows(ctx, mustDesign(t, s, u, id), func(r []string) error { rows = append(rows, slices.Clone(r)); return nil }); err != nil {
+		if err := wide.Rows(func(r []string) error { rows = append(rows, slices.Clone(r)); return nil }); err != nil {
 			t.Fatal(err)
 		}
 		if len(rows) != 500 || !slices.EqualFunc(rows, recs[1:], slices.Equal) {
@@ -261,7 +263,7 @@ func TestWideRowsAreTheRowsOfTheCSV(t *testing.T) {
 		}
 		stop := errors.New("stop")
 		n := 0
-		err = s.WideRows(ctx, mustDesign(t, s, u, id), func([]string) error {
+		err = wide.Rows(func([]string) error {
 			if n++; n == 10 {
 				return stop
 			}
