@@ -1,25 +1,18 @@
 package app
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
-	"odi/surveys/problem"
 	"odi/surveys/results"
 )
 
 // opportunityQuery reads ?segment_by=KEY&filter=KEY:VALUE...&include_partial=1.
 func opportunityQuery(c *fiber.Ctx) (results.OpportunityQuery, error) {
-	q := results.OpportunityQuery{SegmentBy: c.Query("segment_by"), IncludePartial: c.QueryBool("include_partial")}
+	var filters []string
 	for _, raw := range c.Context().QueryArgs().PeekMulti("filter") {
-		key, value, ok := strings.Cut(string(raw), ":")
-		if !ok || key == "" || value == "" {
-			return q, problem.Invalid("filter", "must be KEY:VALUE, e.g. company_size:10-49")
-		}
-		q.Filters = append(q.Filters, results.Filter{Key: key, Value: value})
+		filters = append(filters, string(raw))
 	}
-	return q, nil
+	return results.ParseQuery(c.Query("segment_by"), filters, c.QueryBool("include_partial"))
 }
 
 // studyOpportunities scores the study a request names the way its query

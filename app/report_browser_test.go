@@ -11,7 +11,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"odi/surveys"
 	"odi/surveys/fieldwork"
 	"odi/surveys/results"
 	"odi/surveys/sample"
@@ -148,7 +147,7 @@ func checkSorting(t *testing.T, ctx context.Context, rows []score.Row) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = codes(func(a, b score.Row) int { return surveys.CompareCodes(a.Code, b.Code) })
+	want = codes(func(a, b score.Row) int { return score.CompareCodes(a.Code, b.Code) })
 	if got, sort := order(); !slices.Equal(got, want) || sort["code"] != "ascending" || len(sort) != 1 {
 		t.Errorf("by code: %v %v, want %v ascending", got, sort, want)
 	}

@@ -86,23 +86,13 @@ func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) er
 	return s.analysisPage(c, d, "results", data)
 }
 
-// resultsQuery reads the Results tab's query. A blank filter is the "add a
-// filter" select left at its blank choice; a malformed one is reported
-// beside that select and left out.
+// resultsQuery reads the Results tab's query; a malformed filter is reported
+// beside the filter select and left out.
 func resultsQuery(c *fiber.Ctx) (results.OpportunityQuery, map[string]string) {
-	q := results.OpportunityQuery{SegmentBy: c.Query("segment_by"), IncludePartial: c.Query("include_partial") == "1"}
+	q, err := opportunityQuery(c)
 	fields := map[string]string{}
-	for _, raw := range c.Request().URI().QueryArgs().PeekMulti("filter") {
-		f := string(raw)
-		if f == "" {
-			continue
-		}
-		k, v, ok := strings.Cut(f, ":")
-		if !ok || k == "" || v == "" {
-			fields["filter"] = fmt.Sprintf("%q is not KEY:VALUE", f)
-			continue
-		}
-		q.Filters = append(q.Filters, results.Filter{Key: k, Value: v})
+	if ve := validation(err); ve != nil {
+		fields = ve.Fields
 	}
 	return q, fields
 }

@@ -107,7 +107,7 @@ func newResultsView(opps *results.Opportunities) resultsView {
 func newGroupView(g results.Group) groupView {
 	v := groupView{Group: g, Priority: strconv.FormatFloat(g.Priority, 'f', 3, 64)}
 	byCode := slices.Clone(g.Outcomes)
-	slices.SortFunc(byCode, func(a, b score.Row) int { return surveys.CompareCodes(a.Code, b.Code) })
+	slices.SortFunc(byCode, func(a, b score.Row) int { return score.CompareCodes(a.Code, b.Code) })
 	order := make(map[string]int, len(byCode))
 	for i, r := range byCode {
 		order[r.Code] = i

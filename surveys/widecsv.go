@@ -1,8 +1,8 @@
 package surveys
 
 import (
+	"odi/surveys/score"
 	"slices"
-	"strconv"
 )
 
 // The wide responses file is both the export and the import format:
@@ -12,44 +12,12 @@ import (
 // out a row; package export writes the file, handed the rows by exports.go,
 // and fieldwork/import.go reads it back.
 
-// ByCode returns the outcomes in code order, comparing the numbers in codes as
-// numbers so O2 comes before O10.
+// ByCode returns the outcomes in code order (score.CompareCodes: O2 before
+// O10).
 func ByCode(outcomes []Outcome) []Outcome {
 	out := slices.Clone(outcomes)
-	slices.SortFunc(out, func(a, b Outcome) int { return CompareCodes(a.Code, b.Code) })
+	slices.SortFunc(out, func(a, b Outcome) int { return score.CompareCodes(a.Code, b.Code) })
 	return out
-}
-
-// CompareCodes orders outcome codes naturally: letters as text, digit runs as numbers.
-func CompareCodes(a, b string) int {
-	for a != "" && b != "" {
-		da, db := digitRun(a), digitRun(b)
-		if da > 0 && db > 0 {
-			na, _ := strconv.ParseUint(a[:da], 10, 64)
-			nb, _ := strconv.ParseUint(b[:db], 10, 64)
-			if na != nb {
-				if na < nb {
-					return -1
-				}
-				return 1
-			}
-			a, b = a[da:], b[db:]
-			continue
-		}
-		if a[0] != b[0] {
-			return int(a[0]) - int(b[0])
-		}
-		a, b = a[1:], b[1:]
-	}
-	return len(a) - len(b)
-}
-
-func digitRun(s string) int {
-	n := 0
-	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
-		n++
-	}
-	return n
 }
 
 // WideHeader is the header row of the study's responses file.

@@ -24,6 +24,28 @@ type OpportunityQuery struct {
 	IncludePartial bool
 }
 
+// ParseQuery reads a query the way every caller sends it: the opportunities
+// API and its exports, the Results tab and a share link's workbook alike.
+// Each filter is "KEY:VALUE"; a blank one is a filter select left at its
+// blank choice and is skipped. A malformed one is left out of the query
+// and named in the error, so that a page can still show the rest.
+func ParseQuery(segmentBy string, filters []string, includePartial bool) (OpportunityQuery, error) {
+	q := OpportunityQuery{SegmentBy: segmentBy, IncludePartial: includePartial}
+	var bad problem.List
+	for _, f := range filters {
+		if f == "" {
+			continue
+		}
+		key, value, ok := strings.Cut(f, ":")
+		if !ok || key == "" || value == "" {
+			bad.Add("filter", fmt.Sprintf("%q is not KEY:VALUE, e.g. company_size:10-49", f))
+			continue
+		}
+		q.Filters = append(q.Filters, Filter{Key: key, Value: value})
+	}
+	return q, bad.Err()
+}
+
 // Group is one slice of respondents with every outcome scored.
 type Group struct {
 	Key      string              `json:"key"`

@@ -116,7 +116,7 @@ func (s *Store) Discover(ctx context.Context, d *surveys.Design, in DiscoverInpu
 			case a.Difference < b.Difference:
 				return 1
 			}
-			return surveys.CompareCodes(a.Code, b.Code)
+			return score.CompareCodes(a.Code, b.Code)
 		})
 		sg.Distinctive = sg.Distinctive[:min(len(sg.Distinctive), distinctiveMax)]
 		for _, p := range profiles {

@@ -5,6 +5,7 @@
 package score
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strconv"
@@ -161,7 +162,7 @@ func Rank(outcomes []Outcome, t Tallies) []Row {
 		case a.Importance < b.Importance:
 			return 1
 		}
-		return compareCodes(a.Code, b.Code)
+		return CompareCodes(a.Code, b.Code)
 	})
 	for i := range rows {
 		rows[i].Rank = i + 1
@@ -265,37 +266,37 @@ func (f ForceTally) Summary() ForceSummary {
 	return s
 }
 
-// compareCodes orders codes naturally (O2 before O10); equal-width codes
-// compare as plain text.
-func compareCodes(a, b string) int {
-	pa, na := splitCode(a)
-	pb, nb := splitCode(b)
-	if c := strings.Compare(pa, pb); c != 0 || na < 0 || nb < 0 {
-		if c != 0 {
+// CompareCodes orders outcome codes naturally: letters as text, runs of
+// digits as numbers, so O2 comes before O10. Codes that read alike that way
+// ("O1" and "O01") fall back to plain text, so that the order is total.
+func CompareCodes(a, b string) int {
+	x, y := a, b
+	for x != "" && y != "" {
+		dx, dy := digitRun(x), digitRun(y)
+		if dx > 0 && dy > 0 {
+			nx, _ := strconv.ParseUint(x[:dx], 10, 64) // codes are at most 16 characters
+			ny, _ := strconv.ParseUint(y[:dy], 10, 64)
+			if c := cmp.Compare(nx, ny); c != 0 {
+				return c
+			}
+			x, y = x[dx:], y[dy:]
+			continue
+		}
+		if c := cmp.Compare(x[0], y[0]); c != 0 {
 			return c
 		}
-		return strings.Compare(a, b)
+		x, y = x[1:], y[1:]
 	}
-	if na != nb {
-		if na < nb {
-			return -1
-		}
-		return 1
+	if c := cmp.Compare(len(x), len(y)); c != 0 {
+		return c
 	}
 	return strings.Compare(a, b)
 }
 
-func splitCode(code string) (string, int) {
-	i := len(code)
-	for i > 0 && code[i-1] >= '0' && code[i-1] <= '9' {
-		i--
+func digitRun(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
 	}
-	if i == len(code) {
-		return code, -1
-	}
-	n, err := strconv.Atoi(code[i:])
-	if err != nil {
-		return code, -1
-	}
-	return code[:i], n
+	return n
 }

@@ -394,3 +394,20 @@ func BenchmarkRank(b *testing.B) {
 		Rank(outcomes, t)
 	}
 }
+
+func TestCompareCodesIsNaturalAndTotal(t *testing.T) {
+	want := []string{"A9C", "A10B", "O01", "O1", "O2", "O10", "O10a", "O11", "P1", "a1"}
+	got := slices.Clone(want)
+	for i := range 20 { // every starting order sorts the same
+		rand.New(rand.NewPCG(uint64(i), 0)).Shuffle(len(got), func(a, b int) { got[a], got[b] = got[b], got[a] })
+		slices.SortFunc(got, CompareCodes)
+		if !slices.Equal(got, want) {
+			t.Fatalf("sorted %v, want %v", got, want)
+		}
+	}
+	for _, c := range want {
+		if CompareCodes(c, c) != 0 {
+			t.Errorf("%s does not equal itself", c)
+		}
+	}
+}
