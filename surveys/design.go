@@ -147,6 +147,19 @@ func (s *Store) editDesign(ctx context.Context, u *accounts.User, studyID int64,
 }
 
 // isDuplicate tells whether err, or an error it wraps, is a unique index
+// deleteOne deletes the one row of a study's design that where names (a
+// step, an outcome, a question); a row that is not there is ErrNotFound.
+func deleteOne(tx *gorm.DB, row any, where string, args ...any) error {
+	res := tx.Where(where, args...).Delete(row)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return problem.ErrNotFound
+	}
+	return nil
+}
+
 // refusing a write, in either database's words.
 func (s *Store) isDuplicate(err error) bool {
 	t, ok := s.db.Dialector.(gorm.ErrorTranslator)

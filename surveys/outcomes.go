@@ -279,14 +279,7 @@ func renumber(tx *gorm.DB, studyID int64, stepID *int64, moved int64, pos *int) 
 // DeleteOutcome removes an outcome from a draft study.
 func (s *Store) DeleteOutcome(ctx context.Context, u *accounts.User, studyID, outcomeID int64) error {
 	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
-		res := tx.Where("study_id = ? AND id = ?", st.ID, outcomeID).Delete(&Outcome{})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return problem.ErrNotFound
-		}
-		return nil
+		return deleteOne(tx, &Outcome{}, "study_id = ? AND id = ?", st.ID, outcomeID)
 	})
 	if err != nil {
 		return fmt.Errorf("delete outcome %d: %w", outcomeID, err)

@@ -290,14 +290,7 @@ func (s *Store) UpdateQuestion(ctx context.Context, u *accounts.User, studyID in
 // DeleteQuestion removes a question from a draft study.
 func (s *Store) DeleteQuestion(ctx context.Context, u *accounts.User, studyID int64, key string) error {
 	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
-		res := tx.Where("study_id = ? AND key = ?", st.ID, key).Delete(&Question{})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return problem.ErrNotFound
-		}
-		return nil
+		return deleteOne(tx, &Question{}, "study_id = ? AND key = ?", st.ID, key)
 	})
 	if err != nil {
 		return fmt.Errorf("delete question %s: %w", key, err)

@@ -112,14 +112,7 @@ func (s *Store) DeleteStep(ctx context.Context, u *accounts.User, studyID, stepI
 		if err := tx.Model(&Outcome{}).Where("study_id = ? AND step_id = ?", st.ID, stepID).Update("step_id", nil).Error; err != nil {
 			return err
 		}
-		res := tx.Where("study_id = ? AND id = ?", st.ID, stepID).Delete(&Step{})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return problem.ErrNotFound
-		}
-		return nil
+		return deleteOne(tx, &Step{}, "study_id = ? AND id = ?", st.ID, stepID)
 	})
 	if err != nil {
 		return fmt.Errorf("delete step %d: %w", stepID, err)
