@@ -33,13 +33,18 @@ func r(method, path string, a access, handlers ...fiber.Handler) route {
 	return route{method, path, a, handlers}
 }
 
-// routeTable is every route odi serves.
+// routeTable is every route odi serves. A page route stands beside the API
+// route it mirrors: the API answers scripts (and editor.js, survey.js) in
+// JSON, the page answers a browser's form with a redirect, or the page
+// again with what went wrong. Both call the same store method.
 func (s *Server) routeTable() []route {
 	return []route{
+		// Running odi.
 		r("GET", "/healthz", public, s.healthz),
 		r("GET", "/metrics", operator, s.metrics.handler()),
 		r("GET", "/static/*", public, s.asset),
 
+		// Getting in: the first admin, login, a password-reset link.
 		r("GET", "/setup", form, s.setupPage),
 		r("POST", "/setup", form, s.setup),
 		r("GET", "/login", form, s.loginPage),
@@ -48,8 +53,7 @@ func (s *Server) routeTable() []route {
 		r("POST", "/reset", form, s.resetPassword),
 		r("POST", "/logout", researcher, s.logout),
 
-		r("GET", "/", researcher, s.home),
-		r("GET", "/studies", researcher, s.studiesPage),
+		// A researcher's own settings, and the admin's users.
 		r("GET", "/settings/tokens", researcher, s.tokensPage),
 		r("POST", "/settings/tokens", researcher, s.createToken),
 		r("POST", "/settings/tokens/:id/revoke", researcher, s.revokeToken),
@@ -63,103 +67,117 @@ func (s *Server) routeTable() []route {
 		r("GET", "/admin/users/:user_id/delete", admin, s.deleteUserPage),
 		r("POST", "/admin/users/:user_id/delete", admin, s.userAction("delete")),
 
+		// Respondents: survey.js's API beside the page that needs no
+		// JavaScript, and the researcher's preview of that page.
 		r("GET", "/api/v1/s/:slug", public, s.surveyDefinition),
+		r("GET", "/s/:slug", public, s.surveyPage),
 		r("POST", "/api/v1/s/:slug/responses", public, s.submitLimit, jsonOnly, s.submit),
 		r("PATCH", "/api/v1/s/:slug/responses/:token", public, s.submitLimit, jsonOnly, s.autosave),
-
-		// Respondent pages
-		r("GET", "/s/:slug", public, s.surveyPage),
 		r("POST", "/s/:slug", public, s.submitLimit, s.surveyStep),
 		r("GET", "/studies/:id/preview", researcher, s.surveyPreview),
 
+		// Studies: the list, a new one, one, deleting one. /studies/new
+		// comes before /studies/:id, which would take "new" for an id.
+		r("GET", "/", researcher, s.home),
 		r("GET", "/api/v1/studies", researcher, s.listStudies),
+		r("GET", "/studies", researcher, s.studiesPage),
 		r("POST", "/api/v1/studies", researcher, s.createStudy),
+		r("GET", "/studies/new", researcher, s.newStudyPage),
+		r("POST", "/studies", researcher, s.createStudyPage),
 		r("GET", "/api/v1/studies/:id", researcher, getStudy),
-		r("PATCH", "/api/v1/studies/:id", researcher, s.updateStudy),
+		r("GET", "/studies/:id", researcher, s.studyPage),
 		r("DELETE", "/api/v1/studies/:id", researcher, s.deleteStudy),
+		r("GET", "/studies/:id/delete", researcher, s.deleteStudyPage),
+		r("POST", "/studies/:id/delete", researcher, s.studyAction("delete")),
+
+		// A study's life: the buttons above every tab.
 		r("POST", "/api/v1/studies/:id/publish", researcher, s.lifecycle("publish")),
+		r("POST", "/studies/:id/publish", researcher, s.studyAction("publish")),
 		r("POST", "/api/v1/studies/:id/close", researcher, s.lifecycle("close")),
+		r("POST", "/studies/:id/close", researcher, s.studyAction("close")),
 		r("POST", "/api/v1/studies/:id/reopen", researcher, s.lifecycle("reopen")),
+		r("POST", "/studies/:id/reopen", researcher, s.studyAction("reopen")),
 		r("POST", "/api/v1/studies/:id/duplicate", researcher, s.lifecycle("duplicate")),
-		r("POST", "/api/v1/studies/:id/members", researcher, s.addMember),
+		r("POST", "/studies/:id/duplicate", researcher, s.studyAction("duplicate")),
+
+		// The Job tab: the study's own fields, and its collaborators.
+		r("PATCH", "/api/v1/studies/:id", researcher, change(fiber.StatusOK, s.store.UpdateStudy)),
+		r("GET", "/studies/:id/job", researcher, s.tabPage("job")),
+		r("POST", "/studies/:id/job", researcher, s.saveJob),
 		r("GET", "/api/v1/studies/:id/members", researcher, list(s.store.Members)),
-		r("DELETE", "/api/v1/studies/:id/members/:user_id", researcher, remove(idOf("user_id"), s.store.RemoveMember)),
-		r("POST", "/api/v1/studies/:id/steps", researcher, create(s.store.AddStep)),
-		r("PATCH", "/api/v1/studies/:id/steps/:step_id", researcher, update(idOf("step_id"), s.store.UpdateStep)),
-		r("DELETE", "/api/v1/studies/:id/steps/:step_id", researcher, remove(idOf("step_id"), s.store.DeleteStep)),
+		r("POST", "/api/v1/studies/:id/members", researcher, create(s.store.AddMember)),
+		r("POST", "/studies/:id/members", researcher, s.addMemberPage),
+		r("DELETE", "/api/v1/studies/:id/members/:user_id", researcher, deleteOne(s, idOf("user_id"), s.store.RemoveMember, nil)),
+		r("POST", "/studies/:id/members/:user_id/delete", researcher, deleteOne(s, idOf("user_id"), s.store.RemoveMember, to("job#collaborators"))),
+
+		// The Outcomes tab: the job steps and their outcomes. The import
+		// page comes before /outcomes/:outcome_id, which would take
+		// "import" for an id.
 		r("GET", "/api/v1/studies/:id/outcomes", researcher, listOutcomes),
+		r("GET", "/studies/:id/outcomes", researcher, s.tabPage("outcomes")),
+		r("POST", "/api/v1/studies/:id/steps", researcher, create(s.store.AddStep)),
+		r("POST", "/studies/:id/steps", researcher, s.addStepPage),
+		r("PATCH", "/api/v1/studies/:id/steps/:step_id", researcher, update(idOf("step_id"), s.store.UpdateStep)),
+		r("POST", "/studies/:id/steps/:step_id", researcher, s.saveStepPage),
+		r("DELETE", "/api/v1/studies/:id/steps/:step_id", researcher, deleteOne(s, idOf("step_id"), s.store.DeleteStep, nil)),
+		r("POST", "/studies/:id/steps/:step_id/delete", researcher, deleteOne(s, idOf("step_id"), s.store.DeleteStep, to("outcomes"))),
 		r("POST", "/api/v1/studies/:id/outcomes", researcher, create(s.store.AddOutcome)),
+		r("POST", "/studies/:id/outcomes", researcher, s.addOutcomePage),
+		r("POST", "/api/v1/studies/:id/outcomes/lint", researcher, s.lintOutcome),
 		r("POST", "/api/v1/studies/:id/outcomes/import", researcher, s.importOutcomes),
+		r("POST", "/studies/:id/outcomes/import", researcher, s.importOutcomesPage),
 		r("PATCH", "/api/v1/studies/:id/outcomes/:outcome_id", researcher, update(idOf("outcome_id"), s.store.UpdateOutcome)),
-		r("DELETE", "/api/v1/studies/:id/outcomes/:outcome_id", researcher, remove(idOf("outcome_id"), s.store.DeleteOutcome)),
+		r("POST", "/studies/:id/outcomes/:outcome_id", researcher, s.saveOutcomePage),
+		r("DELETE", "/api/v1/studies/:id/outcomes/:outcome_id", researcher, deleteOne(s, idOf("outcome_id"), s.store.DeleteOutcome, nil)),
+		r("POST", "/studies/:id/outcomes/:outcome_id/delete", researcher, deleteOne(s, idOf("outcome_id"), s.store.DeleteOutcome, at("outcomes"))),
+
+		// The Questions tab: the profile questions.
+		r("GET", "/api/v1/studies/:id/questions", researcher, listQuestions),
+		r("GET", "/studies/:id/questions", researcher, s.tabPage("questions")),
+		r("POST", "/api/v1/studies/:id/questions", researcher, create(s.store.AddQuestion)),
+		r("POST", "/studies/:id/questions", researcher, s.addQuestionPage),
+		r("GET", "/studies/:id/questions/:key", researcher, s.editQuestionPage),
+		r("PATCH", "/api/v1/studies/:id/questions/:key", researcher, update(keyOf("key"), s.store.UpdateQuestion)),
+		r("POST", "/studies/:id/questions/:key", researcher, s.saveQuestionPage),
+		r("DELETE", "/api/v1/studies/:id/questions/:key", researcher, deleteOne(s, keyOf("key"), s.store.DeleteQuestion, nil)),
+		r("POST", "/studies/:id/questions/:key/delete", researcher, deleteOne(s, keyOf("key"), s.store.DeleteQuestion, to("questions"))),
+
+		// Fieldwork: invitations, and the responses as they come in.
+		r("GET", "/api/v1/studies/:id/fieldwork", researcher, list(s.fieldwork.Summary)),
+		r("GET", "/studies/:id/fieldwork", researcher, s.fieldworkPage),
 		r("POST", "/api/v1/studies/:id/invitations", researcher, s.createInvitations),
+		r("POST", "/studies/:id/invitations", researcher, s.createInvitationsPage),
+		r("GET", "/api/v1/studies/:id/responses", researcher, s.listResponses),
 		r("GET", "/api/v1/studies/:id/responses.csv", researcher, s.exportResponses),
 		r("POST", "/api/v1/studies/:id/responses/import", researcher, s.importResponses),
-		r("GET", "/api/v1/studies/:id/fieldwork", researcher, list(s.fieldwork.Summary)),
-		r("GET", "/api/v1/studies/:id/responses", researcher, s.listResponses),
+		r("POST", "/studies/:id/responses/import", researcher, s.importResponsesPage),
 		r("PATCH", "/api/v1/studies/:id/responses/:respondent_id", researcher, s.updateResponse),
+		r("POST", "/studies/:id/responses/:respondent_id/exclude", researcher, s.excludePage),
 		r("DELETE", "/api/v1/studies/:id/responses/:respondent_id", researcher, s.deleteResponse),
-		r("GET", "/api/v1/studies/:id/opportunities", researcher, s.opportunities),
-		r("POST", "/api/v1/studies/:id/segments/discover", researcher, s.discoverSegments),
-		r("POST", "/api/v1/studies/:id/segmentations", researcher, create(s.results.SaveSegmentation)),
-		r("GET", "/api/v1/studies/:id/segmentations", researcher, list(s.results.Segmentations)),
-		r("POST", "/api/v1/studies/:id/shares", researcher, s.createShare),
-		r("GET", "/api/v1/studies/:id/shares", researcher, list(s.results.Shares)),
-		r("DELETE", "/api/v1/studies/:id/shares/:share_id", researcher, remove(idOf("share_id"), s.results.RevokeShare)),
-		r("GET", "/api/v1/studies/:id/questions", researcher, listQuestions),
-		r("POST", "/api/v1/studies/:id/questions", researcher, create(s.store.AddQuestion)),
-		r("PATCH", "/api/v1/studies/:id/questions/:key", researcher, update(keyOf("key"), s.store.UpdateQuestion)),
-		r("DELETE", "/api/v1/studies/:id/questions/:key", researcher, remove(keyOf("key"), s.store.DeleteQuestion)),
 
-		// Exports and share pages
-		r("GET", "/api/v1/studies/:id/export.xlsx", researcher, s.exportWorkbook),
+		// Results and segments, and the exports of both.
+		r("GET", "/api/v1/studies/:id/opportunities", researcher, s.opportunities),
+		r("GET", "/studies/:id/results", researcher, s.resultsPage),
 		r("GET", "/api/v1/studies/:id/opportunities.csv", researcher, s.exportRankedCSV),
+		r("GET", "/api/v1/studies/:id/export.xlsx", researcher, s.exportWorkbook),
+		r("POST", "/api/v1/studies/:id/segments/discover", researcher, s.discoverSegments),
+		r("GET", "/studies/:id/segments", researcher, s.segmentsPage),
+		r("POST", "/studies/:id/segments", researcher, s.discoverPage),
+		r("GET", "/api/v1/studies/:id/segmentations", researcher, list(s.results.Segmentations)),
+		r("POST", "/api/v1/studies/:id/segmentations", researcher, create(s.results.SaveSegmentation)),
+		r("POST", "/studies/:id/segmentations", researcher, s.saveSegmentationPage),
+		r("GET", "/studies/:id/canvas", researcher, s.canvasPage),
+
+		// Sharing with stakeholders: the links, and what a link opens.
+		r("GET", "/api/v1/studies/:id/shares", researcher, list(s.results.Shares)),
+		r("GET", "/studies/:id/share", researcher, s.sharePage),
+		r("POST", "/api/v1/studies/:id/shares", researcher, s.createShare),
+		r("POST", "/studies/:id/shares", researcher, s.createSharePage),
+		r("DELETE", "/api/v1/studies/:id/shares/:share_id", researcher, deleteOne(s, idOf("share_id"), s.results.RevokeShare, nil)),
+		r("POST", "/studies/:id/shares/:share_id/revoke", researcher, s.revokeSharePage),
 		r("GET", "/r/:token", public, s.reportPage),
 		r("GET", "/r/:token/export.xlsx", public, s.sharedWorkbook),
 		r("GET", "/r/:token/canvas", public, s.sharedCanvasPage),
-
-		// Study editor pages
-		r("GET", "/studies/new", researcher, s.newStudyPage),
-		r("POST", "/studies", researcher, s.createStudyPage),
-		r("GET", "/studies/:id", researcher, s.studyPage),
-		r("GET", "/studies/:id/job", researcher, s.tabPage("job")),
-		r("POST", "/studies/:id/job", researcher, s.saveJob),
-		r("POST", "/studies/:id/publish", researcher, s.studyAction("publish")),
-		r("POST", "/studies/:id/close", researcher, s.studyAction("close")),
-		r("POST", "/studies/:id/reopen", researcher, s.studyAction("reopen")),
-		r("POST", "/studies/:id/duplicate", researcher, s.studyAction("duplicate")),
-		r("POST", "/studies/:id/members", researcher, s.addMemberPage),
-		r("POST", "/studies/:id/members/:user_id/delete", researcher, removePage(s, idOf("user_id"), s.store.RemoveMember, to("job#collaborators"))),
-		r("GET", "/studies/:id/delete", researcher, s.deleteStudyPage),
-		r("POST", "/studies/:id/delete", researcher, s.studyAction("delete")),
-		r("GET", "/studies/:id/outcomes", researcher, s.tabPage("outcomes")),
-		r("POST", "/studies/:id/outcomes", researcher, s.addOutcomePage),
-		r("POST", "/studies/:id/outcomes/import", researcher, s.importOutcomesPage),
-		r("POST", "/studies/:id/outcomes/:outcome_id", researcher, s.saveOutcomePage),
-		r("POST", "/studies/:id/outcomes/:outcome_id/delete", researcher, removePage(s, idOf("outcome_id"), s.store.DeleteOutcome, func(c *fiber.Ctx) string { return "outcomes" + anchor(c) })),
-		r("POST", "/studies/:id/steps", researcher, s.addStepPage),
-		r("POST", "/studies/:id/steps/:step_id", researcher, s.saveStepPage),
-		r("POST", "/studies/:id/steps/:step_id/delete", researcher, removePage(s, idOf("step_id"), s.store.DeleteStep, to("outcomes"))),
-		r("GET", "/studies/:id/questions", researcher, s.tabPage("questions")),
-		r("POST", "/studies/:id/questions", researcher, s.addQuestionPage),
-		r("GET", "/studies/:id/questions/:key", researcher, s.editQuestionPage),
-		r("POST", "/studies/:id/questions/:key", researcher, s.saveQuestionPage),
-		r("POST", "/studies/:id/questions/:key/delete", researcher, removePage(s, keyOf("key"), s.store.DeleteQuestion, to("questions"))),
-		r("POST", "/api/v1/studies/:id/outcomes/lint", researcher, s.lintOutcome),
-
-		// Analysis pages
-		r("GET", "/studies/:id/fieldwork", researcher, s.fieldworkPage),
-		r("POST", "/studies/:id/invitations", researcher, s.createInvitationsPage),
-		r("POST", "/studies/:id/responses/:respondent_id/exclude", researcher, s.excludePage),
-		r("GET", "/studies/:id/results", researcher, s.resultsPage),
-		r("POST", "/studies/:id/responses/import", researcher, s.importResponsesPage),
-		r("GET", "/studies/:id/segments", researcher, s.segmentsPage),
-		r("POST", "/studies/:id/segments", researcher, s.discoverPage),
-		r("POST", "/studies/:id/segmentations", researcher, s.saveSegmentationPage),
-		r("GET", "/studies/:id/canvas", researcher, s.canvasPage),
-		r("GET", "/studies/:id/share", researcher, s.sharePage),
-		r("POST", "/studies/:id/shares", researcher, s.createSharePage),
-		r("POST", "/studies/:id/shares/:share_id/revoke", researcher, s.revokeSharePage),
 	}
 }
 

@@ -84,7 +84,8 @@ func (s *Server) createSharePage(c *fiber.Ctx) error {
 }
 
 func (s *Server) revokeSharePage(c *fiber.Ctx) error {
-	id, sid, err := studyAndKey(c, idOf("share_id"))
+	id := designOf(c).Study.ID
+	sid, err := idParam(c, "share_id")
 	if err != nil {
 		return err
 	}

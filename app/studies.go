@@ -63,24 +63,27 @@ func idParam(c *fiber.Ctx, name string) (int64, error) {
 	return id, nil
 }
 
-// create serves the POST routes that add one thing to a study: decode the
-// body, let the store make it, answer 201 with what was made.
-func create[In, Out any](fn func(context.Context, *accounts.User, int64, In) (Out, error)) fiber.Handler {
+// change serves a route that changes the study it names from a JSON body:
+// decode the body, let the store act on the study, answer status with what
+// the store made of it.
+func change[In, Out any](status int, fn func(context.Context, *accounts.User, int64, In) (Out, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := idParam(c, "id")
-		if err != nil {
-			return err
-		}
 		var in In
 		if err := decode(c, &in); err != nil {
 			return err
 		}
-		out, err := fn(c.UserContext(), userOf(c), id, in)
+		out, err := fn(c.UserContext(), userOf(c), designOf(c).Study.ID, in)
 		if err != nil {
 			return err
 		}
-		return c.Status(fiber.StatusCreated).JSON(out)
+		return c.Status(status).JSON(out)
 	}
+}
+
+// create serves the POST routes that add one thing to a study: 201 with
+// what was made.
+func create[In, Out any](fn func(context.Context, *accounts.User, int64, In) (Out, error)) fiber.Handler {
+	return change(fiber.StatusCreated, fn)
 }
 
 // list serves the GET routes that read one collection of the study the
@@ -110,50 +113,50 @@ func keyOf(name string) func(*fiber.Ctx) (string, error) {
 	return func(c *fiber.Ctx) (string, error) { return c.Params(name), nil }
 }
 
-// studyAndKey reads the study id and the key of the thing in it a route names.
-func studyAndKey[K any](c *fiber.Ctx, key func(*fiber.Ctx) (K, error)) (int64, K, error) {
-	var k K
-	id, err := idParam(c, "id")
-	if err != nil {
-		return 0, k, err
-	}
-	k, err = key(c)
-	return id, k, err
-}
-
-// update serves the PATCH routes that edit one thing of a study, named by the
-// path parameter key reads: decode the body, let the store change it, answer
-// 200 with the thing as it now is.
+// update serves the PATCH routes that edit one thing of a study, named by
+// the path parameter key reads: 200 with the thing as it now is.
 func update[K, In, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Context, *accounts.User, int64, K, In) (Out, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, k, err := studyAndKey(c, key)
+		k, err := key(c)
 		if err != nil {
 			return err
 		}
-		var in In
-		if err := decode(c, &in); err != nil {
-			return err
-		}
-		out, err := fn(c.UserContext(), userOf(c), id, k, in)
-		if err != nil {
-			return err
-		}
-		return c.JSON(out)
+		return change(fiber.StatusOK, func(ctx context.Context, u *accounts.User, studyID int64, in In) (Out, error) {
+			return fn(ctx, u, studyID, k, in)
+		})(c)
 	}
 }
 
-// remove serves the DELETE routes that take one thing out of a study: 204.
-func remove[K any](key func(*fiber.Ctx) (K, error), fn func(context.Context, *accounts.User, int64, K) error) fiber.Handler {
+// deleteOne serves both ways of taking one thing out of a study, the thing
+// named by the path parameter key reads: the API's DELETE (back is nil)
+// answers 204; an editor's delete button goes back to the place back names,
+// or shows the tab with the reason why not, as every editor form does
+// (formDone).
+func deleteOne[K any](s *Server, key func(*fiber.Ctx) (K, error), fn func(context.Context, *accounts.User, int64, K) error, back func(*fiber.Ctx) string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, k, err := studyAndKey(c, key)
+		k, err := key(c)
 		if err != nil {
 			return err
 		}
-		if err := fn(c.UserContext(), userOf(c), id, k); err != nil {
+		err = fn(c.UserContext(), userOf(c), designOf(c).Study.ID, k)
+		if back != nil {
+			return s.formDone(c, err, back(c), nil)
+		}
+		if err != nil {
 			return err
 		}
 		return c.SendStatus(fiber.StatusNoContent)
 	}
+}
+
+// to is a fixed place on a study's tabs for a delete button to go back to;
+// at is a tab, at the place on it the button's form asks for (anchor).
+func to(place string) func(*fiber.Ctx) string {
+	return func(*fiber.Ctx) string { return place }
+}
+
+func at(tab string) func(*fiber.Ctx) string {
+	return func(c *fiber.Ctx) string { return tab + anchor(c) }
 }
 
 func (s *Server) listStudies(c *fiber.Ctx) error {
@@ -178,28 +181,8 @@ func (s *Server) createStudy(c *fiber.Ctx) error {
 
 func getStudy(c *fiber.Ctx) error { return c.JSON(designOf(c)) }
 
-func (s *Server) updateStudy(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	var in surveys.StudyInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	st, err := s.store.UpdateStudy(c.UserContext(), userOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(st)
-}
-
 func (s *Server) deleteStudy(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteStudy(c.UserContext(), userOf(c), id); err != nil {
+	if err := s.store.DeleteStudy(c.UserContext(), userOf(c), designOf(c).Study.ID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -227,11 +210,7 @@ func (s *Server) runLifecycle(c *fiber.Ctx, action string, id int64) (*surveys.S
 // study's new state out; publishing and reopening answer the public link.
 func (s *Server) lifecycle(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := idParam(c, "id")
-		if err != nil {
-			return err
-		}
-		st, err := s.runLifecycle(c, action, id)
+		st, err := s.runLifecycle(c, action, designOf(c).Study.ID)
 		if err != nil {
 			return err
 		}
@@ -244,10 +223,6 @@ func (s *Server) lifecycle(action string) fiber.Handler {
 		return c.JSON(st)
 	}
 }
-
-// addMember serves POST /api/v1/studies/:id/members {"email"}: 201 with the
-// collaborator.
-func (s *Server) addMember(c *fiber.Ctx) error { return create(s.store.AddMember)(c) }
 
 func (s *Server) studiesPage(c *fiber.Ctx) error {
 	studies, err := s.store.ListStudies(c.UserContext(), userOf(c))

@@ -1,0 +1,349 @@
+package app
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"odi/surveys"
+	"odi/surveys/problem"
+)
+
+// The editor's forms as the browser posts them, and how each is read into
+// the store's input. A form keeps the text exactly as typed, so that a tab
+// drawn again with errors shows what the person wrote, not what it parsed to.
+
+// jobForm is the Job tab (and the new-study page) as the browser sends it.
+type jobForm struct {
+	Name, When, Want, SoThat   string
+	Role, CustomRole           string // Role is an avatar, or "custom" for CustomRole
+	MarketSize, MinN, Language string
+	Intro, Thanks, RedirectURL string
+	FourForces, AttentionCheck bool
+	Push, Pull, Anxiety, Habit string
+}
+
+func readJobForm(c *fiber.Ctx) jobForm {
+	return jobForm{
+		Name: c.FormValue("name"), When: c.FormValue("when"), Want: c.FormValue("want"), SoThat: c.FormValue("so_that"),
+		Role: c.FormValue("role"), CustomRole: c.FormValue("role_custom"),
+		MarketSize: c.FormValue("market_size"), MinN: c.FormValue("min_n"), Language: c.FormValue("language"),
+		Intro: c.FormValue("intro"), Thanks: c.FormValue("thanks"), RedirectURL: c.FormValue("redirect_url"),
+		FourForces: c.FormValue("four_forces") != "", AttentionCheck: c.FormValue("attention_check") != "",
+		Push: c.FormValue("push"), Pull: c.FormValue("pull"), Anxiety: c.FormValue("anxiety"), Habit: c.FormValue("habit"),
+	}
+}
+
+func jobFormOf(st surveys.Study) jobForm {
+	f := jobForm{Name: st.Name, Role: st.RespondentRole, MinN: strconv.Itoa(st.MinN),
+		Intro: st.Intro, Thanks: st.Thanks, RedirectURL: st.RedirectURL}
+	if st.RespondentRole != "" && !slices.Contains(surveys.Avatars, st.RespondentRole) {
+		f.Role, f.CustomRole = "custom", st.RespondentRole
+	}
+	if st.MarketSize != nil {
+		f.MarketSize = strconv.FormatFloat(*st.MarketSize, 'f', -1, 64)
+	}
+	f.keepStructure(st)
+	return f
+}
+
+// keepStructure shows the stored structural fields, which a published study's
+// form cannot change.
+func (f *jobForm) keepStructure(st surveys.Study) {
+	f.When, f.Want, f.SoThat = st.Job.When, st.Job.Want, st.Job.SoThat
+	f.Language, f.FourForces, f.AttentionCheck = st.Language, st.FourForces, st.AttentionCheck
+	w := st.ForcesWording
+	f.Push, f.Pull, f.Anxiety, f.Habit = w.Push, w.Pull, w.Anxiety, w.Habit
+}
+
+func (f jobForm) job() *surveys.Job {
+	return &surveys.Job{When: f.When, Want: f.Want, SoThat: f.SoThat}
+}
+
+// Sentence is the job statement as the page shows it.
+func (f jobForm) Sentence() string { return f.job().Sentence() }
+
+// input turns the form into a study edit; structural fields only when the
+// form carried them.
+func (f jobForm) input(structural bool) (surveys.StudyInput, error) {
+	role := f.Role
+	if role == "custom" {
+		role = f.CustomRole
+	}
+	// An empty redirect box clears the panel's redirect.
+	in := surveys.StudyInput{Name: &f.Name, RespondentRole: &role, Intro: &f.Intro, Thanks: &f.Thanks, RedirectURL: &f.RedirectURL}
+	fields := map[string]string{}
+	// People write market sizes the way they read them: "1,200,000".
+	size := strings.NewReplacer(",", "", " ", "", "_", "").Replace(f.MarketSize)
+	if size == "" {
+		in.MarketSize = new(0.0)
+	} else if v, err := strconv.ParseFloat(size, 64); err == nil {
+		in.MarketSize = &v
+	} else {
+		fields["market_size"] = "must be a number, like 250000"
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(f.MinN)); err == nil {
+		in.MinN = &n
+	} else {
+		fields["min_n"] = "must be a whole number"
+	}
+	if structural {
+		in.Job, in.Language, in.FourForces, in.AttentionCheck = f.job(), &f.Language, &f.FourForces, &f.AttentionCheck
+		in.ForcesWording = &surveys.ForcesWordingInput{Push: &f.Push, Pull: &f.Pull, Anxiety: &f.Anxiety, Habit: &f.Habit}
+	}
+	if len(fields) > 0 {
+		return in, &problem.Validation{Fields: fields}
+	}
+	return in, nil
+}
+
+// memberForm is the Job tab's collaborators form.
+type memberForm struct{ Email string }
+
+// outcomeForm is an outcome as the add box (ID 0) or an edit form holds it.
+type outcomeForm struct {
+	ID                    int64
+	Statement, Code, Step string
+}
+
+func readOutcomeForm(c *fiber.Ctx) outcomeForm {
+	return outcomeForm{Statement: c.FormValue("statement"), Code: c.FormValue("code"), Step: c.FormValue("step")}
+}
+
+// readOutcomeChange reads what an outcome's edit form or its up/down
+// buttons send: each only the fields it changes. form is the edit form,
+// nil for a button.
+func readOutcomeChange(c *fiber.Ctx, id int64) (form any, in surveys.OutcomeInput, err error) {
+	in = surveys.OutcomeInput{Statement: optional(c, "statement"), Code: optional(c, "code"), Step: optional(c, "step")}
+	in.Position, err = optionalInt(c, "position")
+	if in.Statement != nil {
+		form = outcomeForm{ID: id, Statement: *in.Statement, Code: c.FormValue("code"), Step: c.FormValue("step")}
+	}
+	return form, in, err
+}
+
+// stepForm is the new-step box (ID 0) or a step's rename form.
+type stepForm struct {
+	ID   int64
+	Name string
+}
+
+// readStepChange reads what a step's rename form or its up/down buttons
+// send. form is the rename form, nil for a button.
+func readStepChange(c *fiber.Ctx, id int64) (form any, in surveys.StepInput, err error) {
+	in = surveys.StepInput{Name: optional(c, "name")}
+	in.Position, err = optionalInt(c, "position")
+	if in.Name != nil {
+		form = stepForm{ID: id, Name: *in.Name}
+	}
+	return form, in, err
+}
+
+// importForm marks the upload form as the one with errors.
+type importForm struct{}
+
+// questionForm is a profile question as the form holds it: lists one item a
+// line, bands as "label: min-max", quotas as "option: n".
+type questionForm struct {
+	Editing                   string // the key of the question the form edits; "" when it adds one
+	Template, Key, Text, Kind string
+	Options, ScreenOut        string
+	Min, Max, Bands, Quotas   string
+	Required, Segment         bool
+}
+
+// readQuestionForm reads the question form. When part of it cannot be
+// read, err names those fields and every rule the rest breaks, so the form
+// shows all of them at once.
+func readQuestionForm(c *fiber.Ctx) (questionForm, surveys.QuestionInput, error) {
+	f := questionForm{
+		Editing:  c.Params("key"),
+		Template: c.FormValue("template"), Key: c.FormValue("key"), Text: c.FormValue("text"), Kind: c.FormValue("kind"),
+		Options: c.FormValue("options"), ScreenOut: c.FormValue("screen_out"),
+		Min: c.FormValue("min"), Max: c.FormValue("max"), Bands: c.FormValue("bands"), Quotas: c.FormValue("quotas"),
+		Required: c.FormValue("required") != "", Segment: c.FormValue("segment") != "",
+	}
+	in, err := f.input()
+	if err != nil {
+		err = alsoInvalid(err, surveys.CheckQuestion(in))
+	}
+	return f, in, err
+}
+
+func questionFormOf(q surveys.Question) questionForm {
+	f := questionForm{Editing: q.Key, Key: q.Key, Text: q.Text, Kind: q.Kind, Required: q.Required, Segment: q.Segment,
+		Options: strings.Join(q.Options, "\n"), ScreenOut: strings.Join(q.ScreenOut, "\n"),
+		Min: formatNumber(q.MinValue), Max: formatNumber(q.MaxValue)}
+	bands := make([]string, len(q.Bands))
+	for i, b := range q.Bands {
+		bands[i] = fmt.Sprintf("%s: %s-%s", b.Label, formatNumber(&b.Min), formatNumber(&b.Max))
+	}
+	f.Bands = strings.Join(bands, "\n")
+	quotas := make([]string, 0, len(q.Quotas))
+	for _, k := range slices.Sorted(maps.Keys(q.Quotas)) {
+		quotas = append(quotas, fmt.Sprintf("%s: %d", k, q.Quotas[k]))
+	}
+	f.Quotas = strings.Join(quotas, "\n")
+	return f
+}
+
+func formatNumber(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64)
+}
+
+var bandLine = regexp.MustCompile(`^(.+):\s*(-?[0-9.]+)\s*-\s*(-?[0-9.]+)$`)
+
+// input reads the form's text into a question; a line it cannot read is an
+// error naming the line.
+func (f questionForm) input() (surveys.QuestionInput, error) {
+	if f.Template != "" {
+		return surveys.QuestionInput{Template: f.Template}, nil
+	}
+	in := surveys.QuestionInput{Key: strings.TrimSpace(f.Key), Text: f.Text, Kind: f.Kind,
+		Options: lines(f.Options), ScreenOut: lines(f.ScreenOut), Required: f.Required, Segment: f.Segment}
+	fields := map[string]string{}
+	for name, v := range map[string]*string{"min": &f.Min, "max": &f.Max} {
+		if strings.TrimSpace(*v) == "" {
+			continue
+		}
+		n, err := strconv.ParseFloat(strings.TrimSpace(*v), 64)
+		if err != nil {
+			fields[name] = "must be a number"
+			continue
+		}
+		if name == "min" {
+			in.Min = &n
+		} else {
+			in.Max = &n
+		}
+	}
+	for i, l := range lines(f.Bands) {
+		m := bandLine.FindStringSubmatch(l)
+		if m == nil {
+			fields["bands"] = fmt.Sprintf("line %d: write label: min-max, like small: 1-49", i+1)
+			break
+		}
+		lo, _ := strconv.ParseFloat(m[2], 64)
+		hi, _ := strconv.ParseFloat(m[3], 64)
+		in.Bands = append(in.Bands, surveys.Band{Label: strings.TrimSpace(m[1]), Min: lo, Max: hi})
+	}
+	for i, l := range lines(f.Quotas) {
+		k, v, ok := cutLast(l, ":")
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if !ok || err != nil {
+			fields["quotas"] = fmt.Sprintf("line %d: write option: number, like 10-49: 50", i+1)
+			break
+		}
+		if in.Quotas == nil {
+			in.Quotas = map[string]int{}
+		}
+		in.Quotas[strings.TrimSpace(k)] = n
+	}
+	if len(fields) > 0 {
+		return in, &problem.Validation{Fields: fields}
+	}
+	return in, nil
+}
+
+// lines splits a textarea into its non-blank lines.
+func lines(s string) []string {
+	var out []string
+	for l := range strings.Lines(s) {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func cutLast(s, sep string) (string, string, bool) {
+	i := strings.LastIndex(s, sep)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+len(sep):], true
+}
+
+// optional reads a form field that a form may leave out: nil when absent.
+func optional(c *fiber.Ctx, name string) *string {
+	if !c.Request().PostArgs().Has(name) {
+		return nil
+	}
+	v := c.FormValue(name)
+	return &v
+}
+
+func optionalInt(c *fiber.Ctx, name string) (*int, error) {
+	v := optional(c, name)
+	if v == nil {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(*v))
+	if err != nil {
+		return nil, problem.Invalid(name, "must be a whole number")
+	}
+	return &n, nil
+}
+
+// alsoInvalid joins the errors of a form's inputs that could not be read
+// with what the store says of the others, so that one submit names every bad
+// field. An error other than a ValidationError from the store wins: a locked
+// or missing study is the first thing to hear about.
+func alsoInvalid(form, store error) error {
+	fe, se := validation(form), validation(store)
+	switch {
+	case store != nil && se == nil:
+		return store
+	case se == nil || fe == nil:
+		return form
+	}
+	fields := maps.Clone(se.Fields)
+	maps.Copy(fields, fe.Fields)
+	return &problem.Validation{Fields: fields}
+}
+
+var itemField = regexp.MustCompile(`^(\w+)\[([^\]]+)\](?:\.(\w+))?$`)
+
+// byInput files the errors of list items ("options[1]", "bands[0].max")
+// under the one textarea that holds the list, naming the line, so that each
+// message appears beside the input a person can fix.
+func byInput(fields map[string]string) map[string]string {
+	out := make(map[string]string, len(fields))
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		name, msg := k, fields[k]
+		if m := itemField.FindStringSubmatch(k); m != nil {
+			item := m[2]
+			if n, err := strconv.Atoi(item); err == nil {
+				item = "line " + strconv.Itoa(n+1)
+			}
+			if m[3] != "" {
+				msg = m[3] + " " + msg
+			}
+			name, msg = m[1], item+": "+msg
+		}
+		if out[name] != "" {
+			msg = out[name] + "; " + msg
+		}
+		out[name] = msg
+	}
+	return out
+}
+
+var anchorPattern = regexp.MustCompile(`^[a-z]+(-[0-9]+)?$`)
+
+// anchor is where on the page a form asks to land after it is done, from its
+// hidden field "at"; anything but a plain element id is ignored.
+func anchor(c *fiber.Ctx) string {
+	if at := c.FormValue("at"); anchorPattern.MatchString(at) {
+		return "#" + at
+	}
+	return ""
+}

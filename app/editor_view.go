@@ -1,0 +1,193 @@
+package app
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"odi/surveys"
+	"odi/surveys/fieldwork"
+)
+
+// editor is one drawing of an editor tab: the study as the request resolved
+// it, and what the handler adds to it when a change did not go through.
+type editor struct {
+	tab      string // job, outcomes or questions
+	design   *surveys.Design
+	editable bool // a draft, whose structure may still change
+	// form is the form being corrected, as posted: a jobForm, memberForm,
+	// outcomeForm, stepForm, importForm or questionForm; nil for none.
+	form   any
+	fields map[string]string // the form's bad fields, by input name
+	alert  []string          // what stopped the change, above the tabs
+}
+
+// newEditor is tab of the study the request names, with form (or nil) on it.
+func newEditor(c *fiber.Ctx, tab string, form any) editor {
+	d := designOf(c)
+	return editor{tab: tab, design: d, editable: d.Study.Status == surveys.StatusDraft, form: form, fields: map[string]string{}}
+}
+
+// showEditor draws e. The page's values are worked out here, each form
+// filled from what was posted or else from the study, and each error put
+// beside the form it belongs to, so the templates only print.
+func (s *Server) showEditor(c *fiber.Ctx, e editor) error {
+	d := e.design
+	data := fiber.Map{"Title": d.Study.Name, "D": d, "Tab": e.tab, "Editable": e.editable, "Fields": e.fields,
+		"Styles": []string{"editor.css"}, "Scripts": []string{"editor.js"}}
+	if e.alert != nil {
+		data["Alert"] = e.alert
+	}
+	if d.Study.Slug != nil {
+		data["PublicURL"] = s.baseURL() + "/s/" + *d.Study.Slug
+	}
+	switch e.tab {
+	case "job":
+		members, err := s.store.Members(c.UserContext(), d)
+		if err != nil {
+			return err
+		}
+		data["Members"], data["ManageMembers"] = members, surveys.CanManageMembers(userOf(c), &d.Study)
+		data["Form"], data["Avatars"] = e.jobForm(), surveys.Avatars
+		// The collaborators form's errors belong beside it, not the job form.
+		data["MemberFields"] = map[string]string{}
+		if f, ok := e.form.(memberForm); ok {
+			data["MemberEmail"], data["MemberFields"], data["Fields"] = f.Email, e.fields, map[string]string{}
+		}
+	case "outcomes":
+		data["View"], data["Minutes"] = outcomesView(d, e.form, e.fields), fieldwork.Preview(d).Minutes
+	case "questions":
+		f, ok := e.form.(questionForm)
+		data["Form"], data["EditKey"], data["Kinds"] = f, f.Editing, questionKinds
+		// A template button's errors belong beside the buttons, not the form.
+		if !ok || f.Template != "" {
+			data["Form"], data["Fields"] = questionForm{Kind: surveys.KindSingle}, map[string]string{}
+			data["TemplateErrors"] = slices.Sorted(maps.Values(e.fields))
+		}
+	}
+	return s.render(c, "study_"+e.tab, data)
+}
+
+// jobForm is the job form as the Job tab shows it: as posted when it is
+// being corrected (but for the structure a published study keeps), else as
+// stored.
+func (e editor) jobForm() jobForm {
+	f, ok := e.form.(jobForm)
+	if !ok {
+		return jobFormOf(e.design.Study)
+	}
+	if !e.editable {
+		f.keepStructure(e.design.Study)
+	}
+	return f
+}
+
+// outcomesTab is the Outcomes tab laid out by step, in survey order, with the
+// values and errors of whichever form is being corrected put beside it.
+type outcomesTab struct {
+	Groups        []stepGroup
+	NewStep       stepForm
+	NewStepFields map[string]string
+	ImportErrors  []string
+}
+
+// stepGroup is one job step and its outcomes.
+type stepGroup struct {
+	Step        surveys.Step // ID 0: outcomes whose step was deleted
+	Up, Down    int          // positions the step's up/down buttons send
+	First, Last bool
+	Rows        []outcomeRow
+	Rename      stepForm
+	RenameOpen  bool
+	Add         outcomeForm
+	Fields      map[string]string // of the rename form or the add box
+}
+
+type outcomeRow struct {
+	surveys.Outcome
+	Up, Down    int
+	First, Last bool
+	Edit        outcomeForm
+	Open        bool
+	Fields      map[string]string
+}
+
+func outcomesView(d *surveys.Design, form any, fields map[string]string) outcomesTab {
+	var v outcomesTab
+	at := map[int64]int{}
+	for i, sp := range d.Steps {
+		at[sp.ID] = i
+		v.Groups = append(v.Groups, stepGroup{Step: sp, Up: i - 1, Down: i + 1, First: i == 0, Last: i == len(d.Steps)-1,
+			Rename: stepForm{ID: sp.ID, Name: sp.Name}, Add: outcomeForm{Step: sp.Name}})
+	}
+	for _, o := range d.Outcomes {
+		i, ok := 0, false
+		if o.StepID != nil {
+			i, ok = at[*o.StepID]
+		}
+		if !ok {
+			if len(v.Groups) == len(d.Steps) {
+				v.Groups = append(v.Groups, stepGroup{First: true, Last: true})
+			}
+			i = len(v.Groups) - 1
+		}
+		g := &v.Groups[i]
+		g.Rows = append(g.Rows, outcomeRow{Outcome: o, Up: len(g.Rows) - 1, Down: len(g.Rows) + 1,
+			Edit: outcomeForm{ID: o.ID, Statement: o.Statement, Code: o.Code, Step: o.Step}})
+	}
+	for gi := range v.Groups {
+		g := &v.Groups[gi]
+		if n := len(g.Rows); n > 0 {
+			g.Rows[0].First, g.Rows[n-1].Last = true, true
+		}
+		for ri := range g.Rows {
+			if f, ok := form.(outcomeForm); ok && f.ID == g.Rows[ri].ID {
+				g.Rows[ri].Edit, g.Rows[ri].Open, g.Rows[ri].Fields = f, true, fields
+			}
+		}
+		switch f := form.(type) {
+		case outcomeForm:
+			if f.ID == 0 && g.Step.ID != 0 && strings.EqualFold(f.Step, g.Step.Name) {
+				g.Add, g.Fields = f, fields
+			}
+		case stepForm:
+			if f.ID != 0 && f.ID == g.Step.ID {
+				g.Rename, g.RenameOpen, g.Fields = f, true, fields
+			}
+		}
+	}
+	switch f := form.(type) {
+	case stepForm:
+		if f.ID == 0 {
+			v.NewStep, v.NewStepFields = f, fields
+		}
+	case importForm:
+		// In file order: "row 10" after "row 9".
+		keys := slices.SortedFunc(maps.Keys(fields), func(a, b string) int {
+			return cmp.Or(cmp.Compare(rowNumber(a), rowNumber(b)), strings.Compare(a, b))
+		})
+		for _, k := range keys {
+			v.ImportErrors = append(v.ImportErrors, k+": "+fields[k])
+		}
+	}
+	return v
+}
+
+// rowNumber is N in an import error's key "row N: field", or 0 for the file.
+func rowNumber(key string) int {
+	var n int
+	fmt.Sscanf(key, "row %d:", &n)
+	return n
+}
+
+var questionKinds = []struct{ Value, Label string }{
+	{surveys.KindSingle, "Single choice"},
+	{surveys.KindMulti, "Multiple choice"},
+	{surveys.KindNumber, "Number"},
+	{surveys.KindText, "Free text"},
+	{surveys.KindNPS, "NPS (0–10)"},
+}
