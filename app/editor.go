@@ -1,22 +1,24 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 )
 
 // The study editor: the pages a researcher designs a study with. Each form
-// posts to one handler that reads it, calls one store method, and either
-// redirects back to its tab or shows the tab again (422) with every bad field
-// marked beside the input it came from. Nothing here needs JavaScript;
+// posts to one handler that reads it (editor_forms.go), calls one store
+// method, and either redirects back to its tab or shows the tab again (422)
+// with every bad field marked beside the input it came from
+// (editor_view.go draws a tab). Nothing here needs JavaScript;
 // static/assets/editor.js only adds the live sentence, lint as you type,
 // drag-to-reorder, hiding inputs that do not apply, and the copy button.
 
@@ -113,7 +115,7 @@ func (s *Server) studyAction(action string) fiber.Handler {
 			// A button has no inputs to mark: what stops it goes above the tabs.
 			c.Status(fiber.StatusUnprocessableEntity)
 			e := newEditor(c, tab, nil)
-			e.alert = slices.Sorted(maps.Values(ve.Fields))
+			e.alert = sortedMessages(ve.Fields)
 			return s.showEditor(c, e)
 		case err != nil:
 			return s.formDone(c, err, tab, nil)
@@ -140,19 +142,6 @@ func (s *Server) addOutcomePage(c *fiber.Ctx) error {
 	return s.formDone(c, err, "outcomes"+anchor(c), f)
 }
 
-// saveOutcomePage serves both an outcome's edit form and its up/down buttons.
-func (s *Server) saveOutcomePage(c *fiber.Ctx) error {
-	oid, err := idParam(c, "outcome_id")
-	if err != nil {
-		return err
-	}
-	f, in, err := readOutcomeChange(c, oid)
-	if err == nil {
-		_, err = s.store.UpdateOutcome(c.UserContext(), userOf(c), designOf(c).Study.ID, oid, in)
-	}
-	return s.formDone(c, err, fmt.Sprintf("outcomes#o-%d", oid), f)
-}
-
 func (s *Server) importOutcomesPage(c *fiber.Ctx) error {
 	data, isXLSX, err := uploadedFile(c)
 	if err == nil {
@@ -170,17 +159,23 @@ func (s *Server) addStepPage(c *fiber.Ctx) error {
 	return s.formDone(c, err, "outcomes#add-step", f)
 }
 
-// saveStepPage serves a step's rename form and its up/down buttons.
-func (s *Server) saveStepPage(c *fiber.Ctx) error {
-	stepID, err := idParam(c, "step_id")
-	if err != nil {
-		return err
+// updatePage serves the forms that change one step or outcome on the
+// Outcomes tab, the page twin of update: an edit form or the up/down
+// buttons, read by read, change the thing the path parameter param names,
+// then go back to it on the tab (back, a format taking its id).
+func updatePage[In, Out any](s *Server, param string, read func(*fiber.Ctx, int64) (any, In, error),
+	fn func(context.Context, *accounts.User, int64, int64, In) (Out, error), back string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := idParam(c, param)
+		if err != nil {
+			return err
+		}
+		form, in, err := read(c, id)
+		if err == nil {
+			_, err = fn(c.UserContext(), userOf(c), designOf(c).Study.ID, id, in)
+		}
+		return s.formDone(c, err, fmt.Sprintf(back, id), form)
 	}
-	f, in, err := readStepChange(c, stepID)
-	if err == nil {
-		_, err = s.store.UpdateStep(c.UserContext(), userOf(c), designOf(c).Study.ID, stepID, in)
-	}
-	return s.formDone(c, err, fmt.Sprintf("outcomes#step-%d", stepID), f)
 }
 
 func (s *Server) addQuestionPage(c *fiber.Ctx) error {

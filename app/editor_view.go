@@ -66,7 +66,7 @@ func (s *Server) showEditor(c *fiber.Ctx, e editor) error {
 		// A template button's errors belong beside the buttons, not the form.
 		if !ok || f.Template != "" {
 			data["Form"], data["Fields"] = questionForm{Kind: surveys.KindSingle}, map[string]string{}
-			data["TemplateErrors"] = slices.Sorted(maps.Values(e.fields))
+			data["TemplateErrors"] = sortedMessages(e.fields)
 		}
 	}
 	return s.render(c, "study_"+e.tab, data)
@@ -84,6 +84,12 @@ func (e editor) jobForm() jobForm {
 		f.keepStructure(e.design.Study)
 	}
 	return f
+}
+
+// sortedMessages lists the messages of fields for an alert, where there is
+// no input to put each beside.
+func sortedMessages(fields map[string]string) []string {
+	return slices.Sorted(maps.Values(fields))
 }
 
 // outcomesTab is the Outcomes tab laid out by step, in survey order, with the

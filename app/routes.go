@@ -118,7 +118,7 @@ func (s *Server) routeTable() []route {
 		r("POST", "/api/v1/studies/:id/steps", researcher, create(s.store.AddStep)),
 		r("POST", "/studies/:id/steps", researcher, s.addStepPage),
 		r("PATCH", "/api/v1/studies/:id/steps/:step_id", researcher, update(idOf("step_id"), s.store.UpdateStep)),
-		r("POST", "/studies/:id/steps/:step_id", researcher, s.saveStepPage),
+		r("POST", "/studies/:id/steps/:step_id", researcher, updatePage(s, "step_id", readStepChange, s.store.UpdateStep, "outcomes#step-%d")),
 		r("DELETE", "/api/v1/studies/:id/steps/:step_id", researcher, deleteOne(s, idOf("step_id"), s.store.DeleteStep, nil)),
 		r("POST", "/studies/:id/steps/:step_id/delete", researcher, deleteOne(s, idOf("step_id"), s.store.DeleteStep, to("outcomes"))),
 		r("POST", "/api/v1/studies/:id/outcomes", researcher, create(s.store.AddOutcome)),
@@ -127,7 +127,7 @@ func (s *Server) routeTable() []route {
 		r("POST", "/api/v1/studies/:id/outcomes/import", researcher, s.importOutcomes),
 		r("POST", "/studies/:id/outcomes/import", researcher, s.importOutcomesPage),
 		r("PATCH", "/api/v1/studies/:id/outcomes/:outcome_id", researcher, update(idOf("outcome_id"), s.store.UpdateOutcome)),
-		r("POST", "/studies/:id/outcomes/:outcome_id", researcher, s.saveOutcomePage),
+		r("POST", "/studies/:id/outcomes/:outcome_id", researcher, updatePage(s, "outcome_id", readOutcomeChange, s.store.UpdateOutcome, "outcomes#o-%d")),
 		r("DELETE", "/api/v1/studies/:id/outcomes/:outcome_id", researcher, deleteOne(s, idOf("outcome_id"), s.store.DeleteOutcome, nil)),
 		r("POST", "/studies/:id/outcomes/:outcome_id/delete", researcher, deleteOne(s, idOf("outcome_id"), s.store.DeleteOutcome, at("outcomes"))),
 
