@@ -13,7 +13,7 @@ import (
 // lost theirs opens the reset link an admin made for them.
 
 func (s *Server) passwordPage(c *fiber.Ctx) error {
-	return s.render(c, "password", fiber.Map{"Title": "Change password", "Fields": map[string]string{}})
+	return s.showPassword(c, map[string]string{}, "")
 }
 
 func (s *Server) changePassword(c *fiber.Ctx) error {
@@ -21,55 +21,72 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	err := s.accounts.ChangePassword(c.UserContext(), userOf(c), in, c.Cookies(sessionCookie))
 	if ve := validation(err); ve != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return s.render(c, "password", fiber.Map{"Title": "Change password", "Fields": ve.Fields})
+		return s.showPassword(c, ve.Fields, "")
 	}
 	if err != nil {
 		return err
 	}
-	return s.render(c, "password", fiber.Map{"Title": "Change password", "Fields": map[string]string{},
-		"Done": "Your password is changed. Every other place you were logged in is logged out."})
+	return s.showPassword(c, map[string]string{}, "Your password is changed. Every other place you were logged in is logged out.")
+}
+
+// showPassword draws the change-password form with its bad fields, or with
+// what was done.
+func (s *Server) showPassword(c *fiber.Ctx, fields map[string]string, done string) error {
+	data := fiber.Map{"Title": "Change password", "Fields": fields}
+	if done != "" {
+		data["Done"] = done
+	}
+	return s.render(c, "password", data)
 }
 
 func (s *Server) resetPage(c *fiber.Ctx) error {
 	token := c.Query("token")
-	u, err := s.accounts.PasswordResetUser(c.UserContext(), token)
-	if errors.Is(err, problem.ErrNotFound) {
-		return s.resetGone(c)
-	}
-	if err != nil {
+	u, ok, err := s.resetUser(c, token)
+	if !ok {
 		return err
 	}
-	return s.render(c, "reset", fiber.Map{"Title": "Choose a new password", "Token": token, "Email": u.Email, "Fields": map[string]string{}})
+	return s.showReset(c, token, u, map[string]string{})
 }
 
 func (s *Server) resetPassword(c *fiber.Ctx) error {
 	token := c.FormValue("token")
-	u, err := s.accounts.PasswordResetUser(c.UserContext(), token)
-	if errors.Is(err, problem.ErrNotFound) {
-		return s.resetGone(c)
-	}
-	if err != nil {
+	u, ok, err := s.resetUser(c, token)
+	if !ok {
 		return err
 	}
-	fields := map[string]string{}
 	if c.FormValue("password") != c.FormValue("confirm_password") {
-		fields["confirm_password"] = "does not match the new password"
+		err = problem.Invalid("confirm_password", "does not match the new password")
 	} else {
 		_, err = s.accounts.ResetPassword(c.UserContext(), token, c.FormValue("password"))
-		if errors.Is(err, problem.ErrNotFound) {
-			return s.resetGone(c)
-		}
-		if ve := validation(err); ve != nil {
-			fields = ve.Fields
-		} else if err != nil {
-			return err
-		}
 	}
-	if len(fields) > 0 {
+	switch ve := validation(err); {
+	case errors.Is(err, problem.ErrNotFound):
+		return s.resetGone(c)
+	case ve != nil:
 		c.Status(fiber.StatusUnprocessableEntity)
-		return s.render(c, "reset", fiber.Map{"Title": "Choose a new password", "Token": token, "Email": u.Email, "Fields": fields})
+		return s.showReset(c, token, u, ve.Fields)
+	case err != nil:
+		return err
 	}
 	return c.Redirect("/login?reset=1", fiber.StatusSeeOther)
+}
+
+// resetUser is the account a reset link is for. A link that is unknown,
+// used or expired gets its page here, and ok is false.
+func (s *Server) resetUser(c *fiber.Ctx, token string) (u *accounts.User, ok bool, err error) {
+	u, err = s.accounts.PasswordResetUser(c.UserContext(), token)
+	switch {
+	case errors.Is(err, problem.ErrNotFound):
+		return nil, false, s.resetGone(c)
+	case err != nil:
+		return nil, false, err
+	}
+	return u, true, nil
+}
+
+// showReset draws the form that chooses a new password through link token.
+func (s *Server) showReset(c *fiber.Ctx, token string, u *accounts.User, fields map[string]string) error {
+	return s.render(c, "reset", fiber.Map{"Title": "Choose a new password", "Token": token, "Email": u.Email, "Fields": fields})
 }
 
 // resetGone answers a reset link that is unknown, used or expired.

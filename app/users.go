@@ -44,15 +44,11 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 // and shows the list again with what happened, or why it could not.
 func (s *Server) userAction(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := idParam(c, "user_id")
+		target, err := s.targetUser(c)
 		if err != nil {
 			return err
 		}
-		target, err := s.accounts.UserByID(c.UserContext(), id)
-		if err != nil {
-			return err
-		}
-		admin, ctx := userOf(c), c.UserContext()
+		id, admin, ctx := target.ID, userOf(c), c.UserContext()
 		var done string
 		switch action {
 		case "disable":
@@ -85,17 +81,22 @@ func (s *Server) userAction(action string) fiber.Handler {
 // deleteUserPage asks before a user is deleted, saying what happens to
 // their studies.
 func (s *Server) deleteUserPage(c *fiber.Ctx) error {
-	id, err := idParam(c, "user_id")
+	target, err := s.targetUser(c)
 	if err != nil {
 		return err
 	}
-	target, err := s.accounts.UserByID(c.UserContext(), id)
-	if err != nil {
-		return err
-	}
-	owned, err := s.accounts.CountOwnedStudies(c.UserContext(), id)
+	owned, err := s.accounts.CountOwnedStudies(c.UserContext(), target.ID)
 	if err != nil {
 		return err
 	}
 	return s.render(c, "user_delete", fiber.Map{"Title": "Delete " + target.Email, "Target": target, "Owned": owned})
+}
+
+// targetUser is the account a route of the users page names by :user_id.
+func (s *Server) targetUser(c *fiber.Ctx) (*accounts.User, error) {
+	id, err := idParam(c, "user_id")
+	if err != nil {
+		return nil, err
+	}
+	return s.accounts.UserByID(c.UserContext(), id)
 }
