@@ -129,7 +129,7 @@ func (s *Server) routeTable() []route {
 		r("PATCH", "/api/v1/studies/:id/outcomes/:outcome_id", researcher, update(idOf("outcome_id"), s.store.UpdateOutcome)),
 		r("POST", "/studies/:id/outcomes/:outcome_id", researcher, updatePage(s, "outcome_id", readOutcomeChange, s.store.UpdateOutcome, "outcomes#o-%d")),
 		r("DELETE", "/api/v1/studies/:id/outcomes/:outcome_id", researcher, deleteOne(s, idOf("outcome_id"), s.store.DeleteOutcome, nil)),
-		r("POST", "/studies/:id/outcomes/:outcome_id/delete", researcher, deleteOne(s, idOf("outcome_id"), s.store.DeleteOutcome, at("outcomes"))),
+		r("POST", "/studies/:id/outcomes/:outcome_id/delete", researcher, deleteOne(s, idOf("outcome_id"), s.store.DeleteOutcome, toAnchor("outcomes"))),
 
 		// The Questions tab: the profile questions.
 		r("GET", "/api/v1/studies/:id/questions", researcher, listQuestions),

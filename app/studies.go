@@ -150,12 +150,12 @@ func deleteOne[K any](s *Server, key func(*fiber.Ctx) (K, error), fn func(contex
 }
 
 // to is a fixed place on a study's tabs for a delete button to go back to;
-// at is a tab, at the place on it the button's form asks for (anchor).
+// toAnchor is a tab, at the place on it the button's form asks for (anchor).
 func to(place string) func(*fiber.Ctx) string {
 	return func(*fiber.Ctx) string { return place }
 }
 
-func at(tab string) func(*fiber.Ctx) string {
+func toAnchor(tab string) func(*fiber.Ctx) string {
 	return func(c *fiber.Ctx) string { return tab + anchor(c) }
 }
 
