@@ -63,20 +63,27 @@ func idParam(c *fiber.Ctx, name string) (int64, error) {
 	return id, nil
 }
 
+// serveJSON is the shape of every API route that takes a JSON body: decode
+// the body, let fn act on it, answer status with what fn returns.
+func serveJSON[In, Out any](c *fiber.Ctx, status int, fn func(In) (Out, error)) error {
+	var in In
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	out, err := fn(in)
+	if err != nil {
+		return err
+	}
+	return c.Status(status).JSON(out)
+}
+
 // change serves a route that changes the study it names from a JSON body:
-// decode the body, let the store act on the study, answer status with what
-// the store made of it.
+// the store acts on the study, the answer is status with what it made.
 func change[In, Out any](status int, fn func(context.Context, *accounts.User, int64, In) (Out, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		var in In
-		if err := decode(c, &in); err != nil {
-			return err
-		}
-		out, err := fn(c.UserContext(), userOf(c), designOf(c).Study.ID, in)
-		if err != nil {
-			return err
-		}
-		return c.Status(status).JSON(out)
+		return serveJSON(c, status, func(in In) (Out, error) {
+			return fn(c.UserContext(), userOf(c), designOf(c).Study.ID, in)
+		})
 	}
 }
 
@@ -121,9 +128,9 @@ func update[K, In, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Con
 		if err != nil {
 			return err
 		}
-		return change(fiber.StatusOK, func(ctx context.Context, u *accounts.User, studyID int64, in In) (Out, error) {
-			return fn(ctx, u, studyID, k, in)
-		})(c)
+		return serveJSON(c, fiber.StatusOK, func(in In) (Out, error) {
+			return fn(c.UserContext(), userOf(c), designOf(c).Study.ID, k, in)
+		})
 	}
 }
 
@@ -168,15 +175,9 @@ func (s *Server) listStudies(c *fiber.Ctx) error {
 }
 
 func (s *Server) createStudy(c *fiber.Ctx) error {
-	var in surveys.StudyInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	st, err := s.store.CreateStudy(c.UserContext(), userOf(c), in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(st)
+	return serveJSON(c, fiber.StatusCreated, func(in surveys.StudyInput) (*surveys.Study, error) {
+		return s.store.CreateStudy(c.UserContext(), userOf(c), in)
+	})
 }
 
 func getStudy(c *fiber.Ctx) error { return c.JSON(designOf(c)) }
