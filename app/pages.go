@@ -4,6 +4,7 @@ import (
 	"context"
 	"html/template"
 	"net/url"
+	"odi/surveys"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,6 +19,13 @@ var templateFuncs = template.FuncMap{
 func (s *Server) render(c *fiber.Ctx, page string, data fiber.Map) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Render(page, data)
+}
+
+// analysisTab serves the GET of an analysis tab (Fieldwork, Results,
+// Segments, Share): the tab as it stands, with nothing posted to it. The
+// handlers that take a post show the same tab with what they did.
+func analysisTab(show func(*fiber.Ctx, *surveys.Design, fiber.Map) error) fiber.Handler {
+	return func(c *fiber.Ctx) error { return show(c, designOf(c), fiber.Map{}) }
 }
 
 func (s *Server) home(c *fiber.Ctx) error {

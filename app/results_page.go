@@ -48,11 +48,6 @@ type filterChip struct {
 	Remove            string // the URL without this filter
 }
 
-func (s *Server) resultsPage(c *fiber.Ctx) error {
-	d := designOf(c)
-	return s.showResults(c, d, fiber.Map{})
-}
-
 // showResults is the Results tab; data may carry the outcome of a
 // responses import made from it.
 func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
@@ -149,11 +144,6 @@ type quotaView struct {
 type responseView struct {
 	surveys.Response
 	Started, Duration string
-}
-
-func (s *Server) fieldworkPage(c *fiber.Ctx) error {
-	d := designOf(c)
-	return s.showFieldwork(c, d, fiber.Map{})
 }
 
 func (s *Server) showFieldwork(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {

@@ -144,7 +144,7 @@ func (s *Server) routeTable() []route {
 
 		// Fieldwork: invitations, and the responses as they come in.
 		r("GET", "/api/v1/studies/:id/fieldwork", researcher, list(s.fieldwork.Summary)),
-		r("GET", "/studies/:id/fieldwork", researcher, s.fieldworkPage),
+		r("GET", "/studies/:id/fieldwork", researcher, analysisTab(s.showFieldwork)),
 		r("POST", "/api/v1/studies/:id/invitations", researcher, s.createInvitations),
 		r("POST", "/studies/:id/invitations", researcher, s.createInvitationsPage),
 		r("GET", "/api/v1/studies/:id/responses", researcher, s.listResponses),
@@ -157,11 +157,11 @@ func (s *Server) routeTable() []route {
 
 		// Results and segments, and the exports of both.
 		r("GET", "/api/v1/studies/:id/opportunities", researcher, s.opportunities),
-		r("GET", "/studies/:id/results", researcher, s.resultsPage),
+		r("GET", "/studies/:id/results", researcher, analysisTab(s.showResults)),
 		r("GET", "/api/v1/studies/:id/opportunities.csv", researcher, s.exportRankedCSV),
 		r("GET", "/api/v1/studies/:id/export.xlsx", researcher, s.exportWorkbook),
 		r("POST", "/api/v1/studies/:id/segments/discover", researcher, s.discoverSegments),
-		r("GET", "/studies/:id/segments", researcher, s.segmentsPage),
+		r("GET", "/studies/:id/segments", researcher, analysisTab(s.showSegments)),
 		r("POST", "/studies/:id/segments", researcher, s.discoverPage),
 		r("GET", "/api/v1/studies/:id/segmentations", researcher, list(s.results.Segmentations)),
 		r("POST", "/api/v1/studies/:id/segmentations", researcher, create(s.results.SaveSegmentation)),
@@ -170,7 +170,7 @@ func (s *Server) routeTable() []route {
 
 		// Sharing with stakeholders: the links, and what a link opens.
 		r("GET", "/api/v1/studies/:id/shares", researcher, list(s.results.Shares)),
-		r("GET", "/studies/:id/share", researcher, s.sharePage),
+		r("GET", "/studies/:id/share", researcher, analysisTab(s.showShares)),
 		r("POST", "/api/v1/studies/:id/shares", researcher, s.createShare),
 		r("POST", "/studies/:id/shares", researcher, s.createSharePage),
 		r("DELETE", "/api/v1/studies/:id/shares/:share_id", researcher, deleteOne(s, idOf("share_id"), s.results.RevokeShare, nil)),

@@ -30,11 +30,6 @@ type distinctiveView struct {
 	Opp, All, Diff string
 }
 
-func (s *Server) segmentsPage(c *fiber.Ctx) error {
-	d := designOf(c)
-	return s.showSegments(c, d, fiber.Map{})
-}
-
 func (s *Server) showSegments(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
 	segs, err := s.results.Segmentations(c.UserContext(), d)
 	if err != nil {

@@ -18,11 +18,6 @@ type shareView struct {
 	State string
 }
 
-func (s *Server) sharePage(c *fiber.Ctx) error {
-	d := designOf(c)
-	return s.showShares(c, d, fiber.Map{})
-}
-
 func (s *Server) showShares(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
 	shares, err := s.results.Shares(c.UserContext(), d)
 	if err != nil {
