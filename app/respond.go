@@ -49,6 +49,7 @@ func (s *Server) submit(c *fiber.Ctx) error {
 		}
 		return c.JSON(fiber.Map{"valid": true})
 	}
+	in.From = s.clientIP(c)
 	res, created, err := s.fieldwork.Submit(c.UserContext(), c.Params("slug"), in)
 	if err != nil {
 		return err

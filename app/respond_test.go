@@ -436,3 +436,19 @@ func TestFrenchStudyGetsFrenchDefaults(t *testing.T) {
 		t.Fatalf("French study steps: %+v", d.Steps)
 	}
 }
+
+// reviewedFlags are a response's quality flags as the responses API lists them.
+func reviewedFlags(t *testing.T, c *client, studyID int64, respondentID string) []string {
+	t.Helper()
+	var list struct {
+		Responses []surveys.Response `json:"responses"`
+	}
+	c.do("GET", fmt.Sprintf("/api/v1/studies/%d/responses?limit=500", studyID), "", "").json(t, &list)
+	for _, r := range list.Responses {
+		if r.RespondentID == respondentID {
+			return r.Flags
+		}
+	}
+	t.Fatalf("no response %s in the list", respondentID)
+	return nil
+}

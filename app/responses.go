@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys/export"
+	"odi/surveys/fieldwork"
 	"odi/surveys/problem"
 )
 
@@ -54,12 +55,45 @@ func (s *Server) importResponses(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"imported": n})
 }
 
+// responseQuery reads ?flag=&excluded=1|0&status=&sort=&offset=&limit=, the
+// review filters of the responses API and the Fieldwork tab alike.
+func responseQuery(c *fiber.Ctx, limit int) (fieldwork.ResponseQuery, error) {
+	q := fieldwork.ResponseQuery{Flag: c.Query("flag"), Status: c.Query("status"), Sort: c.Query("sort"),
+		Offset: c.QueryInt("offset"), Limit: c.QueryInt("limit", limit)}
+	if v := c.Query("excluded"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return q, problem.Invalid("excluded", "must be 1 or 0")
+		}
+		q.Excluded = &b
+	}
+	return q, nil
+}
+
 func (s *Server) listResponses(c *fiber.Ctx) error {
-	list, err := s.fieldwork.Responses(c.UserContext(), designOf(c), c.QueryInt("offset"), c.QueryInt("limit", 100))
+	q, err := responseQuery(c, 100)
+	if err != nil {
+		return err
+	}
+	list, err := s.fieldwork.Responses(c.UserContext(), designOf(c), q)
 	if err != nil {
 		return err
 	}
 	return c.JSON(list)
+}
+
+// decideResponses serves POST .../responses/exclusions: the researcher's
+// ruling on the responses named, or on every one with a flag.
+func (s *Server) decideResponses(c *fiber.Ctx) error {
+	var in fieldwork.Decision
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	n, err := s.fieldwork.Decide(c.UserContext(), designOf(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"changed": n})
 }
 
 func (s *Server) updateResponse(c *fiber.Ctx) error {

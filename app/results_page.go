@@ -153,7 +153,7 @@ func (s *Server) showFieldwork(c *fiber.Ctx, d *surveys.Design, data fiber.Map) 
 		return err
 	}
 	page := max(1, c.QueryInt("page", 1))
-	list, err := s.fieldwork.Responses(ctx, d, (page-1)*responsesPerPage, responsesPerPage)
+	list, err := s.fieldwork.Responses(ctx, d, fieldwork.ResponseQuery{Offset: (page - 1) * responsesPerPage, Limit: responsesPerPage})
 	if err != nil {
 		return err
 	}

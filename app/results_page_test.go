@@ -10,6 +10,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/fieldwork"
 	"odi/surveys/results"
 	"odi/surveys/sample"
 )
@@ -166,7 +167,7 @@ func TestResultsFilterAndBadFilterShownBesideTheField(t *testing.T) {
 func TestExcludeAndRestoreChangeNOnResults(t *testing.T) {
 	w := newAnalysisWorld(t)
 	n0 := w.apiOpportunities(t, "").Groups[0].N
-	list, err := w.s.fieldwork.Responses(t.Context(), mustDesign(t, w.s, analysisOwner(t, w), w.id), 0, 500)
+	list, err := w.s.fieldwork.Responses(t.Context(), mustDesign(t, w.s, analysisOwner(t, w), w.id), fieldwork.ResponseQuery{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}

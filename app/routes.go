@@ -148,6 +148,7 @@ func (s *Server) routeTable() []route {
 		r("POST", "/api/v1/studies/:id/invitations", researcher, s.createInvitations),
 		r("POST", "/studies/:id/invitations", researcher, s.createInvitationsPage),
 		r("GET", "/api/v1/studies/:id/responses", researcher, s.listResponses),
+		r("POST", "/api/v1/studies/:id/responses/exclusions", researcher, s.decideResponses),
 		r("GET", "/api/v1/studies/:id/responses.csv", researcher, s.exportResponses),
 		r("POST", "/api/v1/studies/:id/responses/import", researcher, s.importResponses),
 		r("POST", "/studies/:id/responses/import", researcher, s.importResponsesPage),

@@ -273,7 +273,7 @@ func (s *Server) startSurvey(c *fiber.Ctx, sv *fieldwork.Survey) error {
 	}
 	f := newFlow(sv, nil, sid)
 	invite := c.FormValue("i")
-	res, _, err := s.fieldwork.Submit(c.UserContext(), slug, fieldwork.Submission{SubmissionID: sid, Invitation: invite, Order: f.order})
+	res, _, err := s.fieldwork.Submit(c.UserContext(), slug, fieldwork.Submission{SubmissionID: sid, Invitation: invite, Order: f.order, From: s.clientIP(c)})
 	var ve *problem.Validation
 	switch {
 	case errors.As(err, &ve) && ve.Fields["invitation"] != "":

@@ -1,36 +1,64 @@
 package surveys
 
-import "slices"
+import (
+	"slices"
+	"strconv"
+)
 
-// Quality flags a completed response can carry; flagged responses stay in the
-// data until the researcher excludes them.
+// Quality flags a response can carry. They are worked out from the data
+// whenever it changes (results/review.go); a study's rule (ExcludeFlags)
+// says which of them keep a response out of the results unless the
+// researcher decides otherwise.
 const (
 	FlagStraightLining = "straight_lining"
 	FlagSpeeding       = "speeding"
 	FlagAttention      = "failed_attention"
+	FlagDuplicate      = "duplicate"
 )
 
 // FlagQuotaFull says why a response was screened out: its segment's quota was
-// full. It is kept with the flags but says nothing of the response's quality.
+// full. It is a note kept with the response, not a quality flag.
 const FlagQuotaFull = "quota_full"
 
 // QualityFlagNames are the quality flags, in the order pages and the
-// workbook list them.
-var QualityFlagNames = []string{FlagStraightLining, FlagSpeeding, FlagAttention}
+// workbook list them; by default each of them excludes.
+var QualityFlagNames = []string{FlagStraightLining, FlagSpeeding, FlagAttention, FlagDuplicate}
 
 // IsQualityFlag tells a quality flag from a note such as FlagQuotaFull.
 func IsQualityFlag(flag string) bool { return slices.Contains(QualityFlagNames, flag) }
 
 // QuotaFull tells whether r was screened out because its quota was full.
-func (r *Response) QuotaFull() bool { return slices.Contains(r.Flags, FlagQuotaFull) }
+func (r *Response) QuotaFull() bool { return slices.Contains(r.Notes, FlagQuotaFull) }
 
-// QualityFlags are r's flags that question its quality.
-func (r *Response) QualityFlags() []string {
-	var out []string
-	for _, f := range r.Flags {
-		if IsQualityFlag(f) {
-			out = append(out, f)
+// The attention checks: a study may ask up to MaxAttentionChecks
+// instructed-response items ("please choose Somewhat important for this
+// item"), one per page. Their answers are kept among a response's answers
+// under AttentionKey(i), a form no question key can take, so that exports
+// and groups, which read answers by question key, never see them.
+const (
+	MaxAttentionChecks = 3
+	// AttentionChoice is the importance the items ask for: not an end of the
+	// scale nor its middle, where a respondent who answers without reading
+	// tends to click.
+	AttentionChoice = 2
+)
+
+// AttentionKey is where a response keeps its answer to the i-th attention
+// check (from 0).
+func AttentionKey(i int) string {
+	if i == 0 {
+		return "_attention"
+	}
+	return "_attention_" + strconv.Itoa(i+1)
+}
+
+// FailedAttention tells whether answers miss or get wrong any of the first n
+// attention checks.
+func FailedAttention(answers map[string]string, n int) bool {
+	for i := range n {
+		if answers[AttentionKey(i)] != strconv.Itoa(AttentionChoice) {
+			return true
 		}
 	}
-	return out
+	return false
 }

@@ -26,18 +26,32 @@ type Response struct {
 	InvitationID *int64            `json:"-"`
 	ExternalID   string            `json:"external_id"`
 	Status       string            `json:"status"`
-	Excluded     bool              `json:"excluded"`
+	Decision     string            `json:"decision"` // the researcher's: "" (the study's rule decides), "include" or "exclude"
 	Source       string            `json:"source"`
 	Answers      map[string]string `json:"answers" gorm:"serializer:json"`
 	Ratings      []byte            `json:"-"` // 2 per outcome slot: importance, satisfaction; 0 = none
 	Forces       []byte            `json:"-"` // push, pull, anxiety, habit; empty = none
 	ItemOrder    []string          `json:"item_order" gorm:"serializer:json"`
-	Flags        []string          `json:"flags" gorm:"serializer:json"`
+	Notes        []string          `json:"-" gorm:"column:flags;serializer:json"` // what happened to it, such as FlagQuotaFull
+	Network      string            `json:"-"`                                     // a keyed hash of the client's /24 or /64
 	StartedAt    time.Time         `json:"started_at"`
 	UpdatedAt    time.Time         `json:"updated_at"`
 	FinishedAt   *time.Time        `json:"finished_at"`
 	Seq          int64             `json:"-"`
+
+	// As the results see it, worked out from the data by package results
+	// when a response is listed; never stored.
+	Flags    []string `json:"flags" gorm:"-"`
+	Excluded bool     `json:"excluded" gorm:"-"`
 }
+
+// Decisions a researcher makes about a response, overruling the study's
+// cleaning rule.
+const (
+	DecideByRule = ""
+	Include      = "include"
+	Exclude      = "exclude"
+)
 
 // Rating returns the importance and satisfaction given for an outcome slot (0 = none).
 func (r *Response) Rating(slot int) (imp, sat byte) {

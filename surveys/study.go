@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,34 +52,36 @@ type ForcesWording struct {
 
 // Study is one core job researched with one survey.
 type Study struct {
-	ID             int64         `json:"id"`
-	OwnerID        int64         `json:"owner_id"`
-	Name           string        `json:"name"`
-	Status         string        `json:"status"`
-	Job            Job           `json:"job" gorm:"embedded;embeddedPrefix:job_"`
-	RespondentRole string        `json:"respondent_role"`
-	MarketSize     *float64      `json:"market_size"`
-	MinN           int           `json:"min_n"`
-	FourForces     bool          `json:"four_forces"`
-	ForcesWording  ForcesWording `json:"forces_wording" gorm:"serializer:json"`
-	AttentionCheck bool          `json:"attention_check"` // ask one instructed-response item among the outcomes
-	Language       string        `json:"language"`
-	Intro          string        `json:"intro"`
-	Thanks         string        `json:"thanks"`
-	RedirectURL    string        `json:"redirect_url"`
-	TargetN        int           `json:"target_n"`
-	Slug           *string       `json:"slug"`
-	NextSlot       int           `json:"-"`
-	CreatedAt      time.Time     `json:"created_at"`
-	UpdatedAt      time.Time     `json:"updated_at"`
-	PublishedAt    *time.Time    `json:"published_at"`
-	ClosedAt       *time.Time    `json:"closed_at"`
+	ID              int64         `json:"id"`
+	OwnerID         int64         `json:"owner_id"`
+	Name            string        `json:"name"`
+	Status          string        `json:"status"`
+	Job             Job           `json:"job" gorm:"embedded;embeddedPrefix:job_"`
+	RespondentRole  string        `json:"respondent_role"`
+	MarketSize      *float64      `json:"market_size"`
+	MinN            int           `json:"min_n"`
+	FourForces      bool          `json:"four_forces"`
+	ForcesWording   ForcesWording `json:"forces_wording" gorm:"serializer:json"`
+	AttentionCheck  bool          `json:"attention_check"`                      // ask instructed-response items among the outcomes
+	AttentionChecks int           `json:"attention_checks"`                     // how many, one per page, when asked (1 to MaxAttentionChecks)
+	ExcludeFlags    []string      `json:"exclude_flags" gorm:"serializer:json"` // the quality flags that keep a response out unless decided otherwise
+	Language        string        `json:"language"`
+	Intro           string        `json:"intro"`
+	Thanks          string        `json:"thanks"`
+	RedirectURL     string        `json:"redirect_url"`
+	TargetN         int           `json:"target_n"`
+	Slug            *string       `json:"slug"`
+	NextSlot        int           `json:"-"`
+	CreatedAt       time.Time     `json:"created_at"`
+	UpdatedAt       time.Time     `json:"updated_at"`
+	PublishedAt     *time.Time    `json:"published_at"`
+	ClosedAt        *time.Time    `json:"closed_at"`
 }
 
 // StudySummary is a row of the study list.
 type StudySummary struct {
 	Study
-	Complete     int64      `json:"complete"` // complete responses, not excluded
+	Complete     int64      `json:"complete"` // complete responses the researcher has not excluded (before the cleaning rule)
 	LastResponse *time.Time `json:"last_response_at"`
 }
 
@@ -118,7 +121,7 @@ func (s *Store) ListStudies(ctx context.Context, u *accounts.User) ([]StudySumma
 	}
 	err := visible(db.Model(&Study{}), u).
 		Select("studies.id AS study_id, "+
-			"SUM(CASE WHEN responses.status = ? AND NOT responses.excluded THEN 1 ELSE 0 END) AS complete, "+
+			"SUM(CASE WHEN responses.status = ? AND responses.decision <> 'exclude' THEN 1 ELSE 0 END) AS complete, "+
 			"MAX(COALESCE(responses.finished_at, responses.updated_at)) AS last", Complete).
 		Joins("JOIN responses ON responses.study_id = studies.id").
 		Group("studies.id").Scan(&tallies).Error
@@ -179,19 +182,21 @@ func (s *Store) Study(ctx context.Context, u *accounts.User, id int64) (*Study, 
 
 // StudyInput creates a study or edits one; nil fields are left as they are.
 type StudyInput struct {
-	Name           *string             `json:"name" validate:"omitempty,max=200"`
-	Job            *Job                `json:"job"`
-	RespondentRole *string             `json:"respondent_role" validate:"omitempty,max=200"`
-	MarketSize     *float64            `json:"market_size" validate:"omitempty,gte=0"`
-	MinN           *int                `json:"min_n" validate:"omitempty,gte=1,lte=100000"`
-	FourForces     *bool               `json:"four_forces"`
-	ForcesWording  *ForcesWordingInput `json:"forces_wording"`
-	AttentionCheck *bool               `json:"attention_check"`
-	Language       *string             `json:"language" validate:"omitempty,oneof=en fr"`
-	Intro          *string             `json:"intro" validate:"omitempty,max=5000"`
-	Thanks         *string             `json:"thanks" validate:"omitempty,max=5000"`
-	RedirectURL    *string             `json:"redirect_url" validate:"omitempty,max=2000"`
-	TargetN        *int                `json:"target_n" validate:"omitempty,gte=0,lte=10000000"`
+	Name            *string             `json:"name" validate:"omitempty,max=200"`
+	Job             *Job                `json:"job"`
+	RespondentRole  *string             `json:"respondent_role" validate:"omitempty,max=200"`
+	MarketSize      *float64            `json:"market_size" validate:"omitempty,gte=0"`
+	MinN            *int                `json:"min_n" validate:"omitempty,gte=1,lte=100000"`
+	FourForces      *bool               `json:"four_forces"`
+	ForcesWording   *ForcesWordingInput `json:"forces_wording"`
+	AttentionCheck  *bool               `json:"attention_check"`
+	AttentionChecks *int                `json:"attention_checks" validate:"omitempty,gte=1,lte=3"`
+	ExcludeFlags    *[]string           `json:"exclude_flags" validate:"omitempty,dive,oneof=straight_lining speeding failed_attention duplicate"`
+	Language        *string             `json:"language" validate:"omitempty,oneof=en fr"`
+	Intro           *string             `json:"intro" validate:"omitempty,max=5000"`
+	Thanks          *string             `json:"thanks" validate:"omitempty,max=5000"`
+	RedirectURL     *string             `json:"redirect_url" validate:"omitempty,max=2000"`
+	TargetN         *int                `json:"target_n" validate:"omitempty,gte=0,lte=10000000"`
 }
 
 // ForcesWordingInput edits some of the four forces texts; the ones not sent
@@ -264,6 +269,22 @@ func (in StudyInput) apply(st *Study, creating bool) error {
 		}
 		st.AttentionCheck = *in.AttentionCheck
 	}
+	if in.AttentionChecks != nil {
+		if published && *in.AttentionChecks != st.AttentionChecks {
+			locked = append(locked, "attention_checks")
+		}
+		st.AttentionChecks = *in.AttentionChecks
+	}
+	if in.ExcludeFlags != nil {
+		// The rule is the analysis's, not the survey's: it may change at any
+		// time, and every number follows it at once.
+		st.ExcludeFlags = []string{} // in QualityFlagNames order, each once
+		for _, f := range QualityFlagNames {
+			if slices.Contains(*in.ExcludeFlags, f) {
+				st.ExcludeFlags = append(st.ExcludeFlags, f)
+			}
+		}
+	}
 	if in.ForcesWording != nil {
 		w := in.ForcesWording.merge(st.ForcesWording)
 		if published && w != st.ForcesWording {
@@ -327,7 +348,8 @@ func (in StudyInput) apply(st *Study, creating bool) error {
 
 // CreateStudy makes a draft study owned by u, with the eight universal job steps.
 func (s *Store) CreateStudy(ctx context.Context, u *accounts.User, in StudyInput) (*Study, error) {
-	st := &Study{OwnerID: u.ID, Status: StatusDraft, MinN: 30, Language: "en", ForcesWording: DefaultForces}
+	st := &Study{OwnerID: u.ID, Status: StatusDraft, MinN: 30, Language: "en", ForcesWording: DefaultForces,
+		AttentionChecks: 1, ExcludeFlags: slices.Clone(QualityFlagNames)}
 	if err := in.apply(st, true); err != nil {
 		return nil, err
 	}

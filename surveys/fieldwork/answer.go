@@ -59,7 +59,7 @@ func (f *form) apply(in *Submission, r *surveys.Response) problem.List {
 		case !ok:
 			fields.Add("attention", "must be a whole number from 1 to 5")
 		default:
-			r.Answers[AttentionKey] = strconv.Itoa(n)
+			r.Answers[surveys.AttentionKey(0)] = strconv.Itoa(n)
 		}
 	}
 	if len(in.Forces) > 0 {

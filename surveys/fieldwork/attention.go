@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"hash/fnv"
 	"odi/surveys"
-	"strconv"
 )
 
-// The attention check: a study may ask one instructed-response item ("please
-// choose Somewhat important for this item") among the outcomes of one page. A
-// complete response that gives any other answer, or none, carries
+// The attention check (surveys/flags.go): an instructed-response item ("please
+// choose Somewhat important for this item") among the outcomes of a page. A
+// complete response that gives any other answer, or none, is flagged
 // FlagAttention. The item is no outcome: it has no slot, is not scored and is
 // not exported with the ratings.
 
@@ -19,17 +18,8 @@ type AttentionCheck struct {
 	Choose int    `json:"choose"` // the importance rating (1–5) the text asks for
 }
 
-// attentionChoice is the rating the item asks for: not an end of the scale nor
-// its middle, where a respondent who answers without reading tends to click.
-const attentionChoice = 2
-
-// AttentionKey is where a response keeps its answer to the attention check,
-// among its answers: no question key can take this form (see keyPattern), so
-// exports and groups, which read answers by question key, never see it.
-const AttentionKey = "_attention"
-
 func newAttentionCheck(lang string, scale Scale) *AttentionCheck {
-	return &AttentionCheck{Text: fmt.Sprintf(surveys.Msg(lang, "attention"), scale.Importance[attentionChoice-1]), Choose: attentionChoice}
+	return &AttentionCheck{Text: fmt.Sprintf(surveys.Msg(lang, "attention"), scale.Importance[surveys.AttentionChoice-1]), Choose: surveys.AttentionChoice}
 }
 
 // attentionPlace is where the attention check goes for one respondent: the
@@ -43,9 +33,4 @@ func attentionPlace(sv *Survey, seed string) (page, at int) {
 	page = int(n % uint64(len(sv.Pages)))
 	at = int((n / uint64(len(sv.Pages))) % uint64(len(sv.Pages[page].Items)+1))
 	return page, at
-}
-
-// passedAttention tells whether r chose what the attention check asked for.
-func passedAttention(r *surveys.Response) bool {
-	return r.Answers[AttentionKey] == strconv.Itoa(attentionChoice)
 }

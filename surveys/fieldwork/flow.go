@@ -113,11 +113,11 @@ func (sv *Survey) AnswersOf(r *surveys.Response) *Answers {
 		return a
 	}
 	for k, v := range r.Answers {
-		if k != AttentionKey {
+		if k != surveys.AttentionKey(0) {
 			a.Questions[k] = v
 		}
 	}
-	a.Attention, _ = strconv.Atoi(r.Answers[AttentionKey])
+	a.Attention, _ = strconv.Atoi(r.Answers[surveys.AttentionKey(0)])
 	for _, pg := range sv.Pages {
 		for _, it := range pg.Items {
 			imp, sat := r.Rating(it.Slot)

@@ -219,7 +219,7 @@ func parseWide(d *surveys.Design, data io.Reader) ([]surveys.Response, error) {
 			continue
 		}
 		r := surveys.Response{Source: surveys.SourceImport, Answers: map[string]string{}, Ratings: make([]byte, 2*nSlots),
-			StartedAt: now, UpdatedAt: now, Flags: []string{}, ItemOrder: []string{}}
+			StartedAt: now, UpdatedAt: now, Notes: []string{}, ItemOrder: []string{}}
 		for i, cell := range rec {
 			cell = strings.TrimSpace(cell)
 			c := cols[i]

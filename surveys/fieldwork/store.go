@@ -31,8 +31,7 @@ type Store struct {
 	closeOnce sync.Once
 
 	// Per-instance caches, each checked against the database before use.
-	forms   formCache
-	medians medianCache
+	forms formCache
 }
 
 // New takes responses for the studies of studies, counting quotas with res.

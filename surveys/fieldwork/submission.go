@@ -33,6 +33,10 @@ type Submission struct {
 	Attention    Value             `json:"attention"` // the attention check's importance rating, when the survey asks it
 	Order        []string          `json:"order"`     // outcome codes in the order the respondent saw them
 	Complete     bool              `json:"complete"`
+
+	// From is the client's address, set by the server, never decoded from
+	// the body; only a keyed hash of its network is stored.
+	From string `json:"-"`
 }
 
 // Rating is one outcome's pair of ratings as sent. A complete submission

@@ -120,9 +120,9 @@ func TestApplyMergesAGoodSubmission(t *testing.T) {
 	if fields := testForm().apply(&in, r); fields != nil {
 		t.Fatalf("refused: %v", fields)
 	}
-	wantAnswers := map[string]string{"company_size": "10-49", "seats": "12", "nps": "9", "tools": "Slack;Jira", "note": `café "x"`, AttentionKey: "2"}
+	wantAnswers := map[string]string{"company_size": "10-49", "seats": "12", "nps": "9", "tools": "Slack;Jira", "note": `café "x"`, surveys.AttentionKey(0): "2"}
 	if !maps.Equal(r.Answers, wantAnswers) || string(r.Ratings) != "\x05\x02\x04\x00\x01\x00" ||
-		string(r.Forces) != "\x08\x07\x00\x00" || !reflect.DeepEqual(r.ItemOrder, []string{"O02", "O01"}) || !passedAttention(r) {
+		string(r.Forces) != "\x08\x07\x00\x00" || !reflect.DeepEqual(r.ItemOrder, []string{"O02", "O01"}) || surveys.FailedAttention(r.Answers, 1) {
 		t.Fatalf("merged %+v", r)
 	}
 }

@@ -2,8 +2,12 @@ package fieldwork
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -46,7 +50,12 @@ func (s *Store) submit(ctx context.Context, slug string, in *Submission) (*Submi
 	// Respondent ids of link responses grow with time (UUIDv7), so each new
 	// one goes at the end of the index on them rather than at a random page.
 	r := &surveys.Response{StudyID: f.studyID, RespondentID: uuid.Must(uuid.NewV7()).String(), SubmissionID: &in.SubmissionID,
-		Status: surveys.InProgress, Source: surveys.SourceLink, StartedAt: now, UpdatedAt: now, Flags: []string{}, ItemOrder: []string{}}
+		Status: surveys.InProgress, Source: surveys.SourceLink, StartedAt: now, UpdatedAt: now, Notes: []string{}, ItemOrder: []string{}}
+	network, err := s.networkOf(ctx, in.From)
+	if err != nil {
+		return nil, false, err
+	}
+	r.Network = network
 	fields := f.apply(in, r)
 	if in.SubmissionID == "" {
 		fields.Add("submission_id", "is required (a UUID made by the client)")
@@ -86,6 +95,12 @@ func (s *Store) submit(ctx context.Context, slug string, in *Submission) (*Submi
 		}
 		if err := s.settle(context.WithoutCancel(ctx), b, f, r, in.Complete); err != nil {
 			return err
+		}
+		if r.FinishedAt != nil {
+			// Sent whole in one request (a script, a panel's server): nobody
+			// was timed answering it, so it has no completion time, rather
+			// than one of a few milliseconds that would read as speeding.
+			r.FinishedAt = &r.StartedAt
 		}
 		var err error
 		if r.Seq, err = b.seq(f.studyID); err != nil {
@@ -231,7 +246,8 @@ func (s *Store) Resume(ctx context.Context, slug, token string) (*surveys.Respon
 }
 
 // settle decides a response's status: a screener answer or a full quota ends
-// it as screened out; a finished one becomes complete with its quality flags.
+// it as screened out; a finished one becomes complete. Its quality flags are
+// the results' to work out, from all the data (results/review.go).
 func (s *Store) settle(ctx context.Context, b *batch, f *form, r *surveys.Response, complete bool) error {
 	if screenedBy(r, f) {
 		r.Status = surveys.ScreenedOut
@@ -239,20 +255,13 @@ func (s *Store) settle(ctx context.Context, b *batch, f *form, r *surveys.Respon
 		return err
 	} else if full {
 		r.Status = surveys.ScreenedOut
-		r.Flags = append(r.Flags, surveys.FlagQuotaFull)
+		r.Notes = append(r.Notes, surveys.FlagQuotaFull)
 	} else if complete {
 		r.Status = surveys.Complete
 	}
 	if r.Status != surveys.InProgress {
 		now := time.Now().UTC()
 		r.FinishedAt = &now
-	}
-	if r.Status == surveys.Complete {
-		flags, err := s.qualityFlags(b.tx, f, r)
-		if err != nil {
-			return err
-		}
-		r.Flags = append(r.Flags, flags...)
 	}
 	return nil
 }
@@ -275,3 +284,25 @@ func (s *Store) result(ctx context.Context, f *form, r *surveys.Response, token 
 }
 
 func urlEscape(s string) string { return url.QueryEscape(s) }
+
+// networkOf is a keyed hash of the network an address is in (its /24, or
+// its /64 for IPv6): enough to tell that two identical responses came from
+// one place, and nothing that names the place. "" for no address.
+func (s *Store) networkOf(ctx context.Context, addr string) (string, error) {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return "", nil
+	}
+	bits := 64
+	if ip = ip.Unmap(); ip.Is4() {
+		bits = 24
+	}
+	prefix, _ := ip.Prefix(bits) // bits fit both families
+	key, err := s.accounts.Secret(ctx, "network_secret")
+	if err != nil {
+		return "", err
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(prefix.String()))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:12]), nil
+}

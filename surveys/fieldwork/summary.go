@@ -6,23 +6,27 @@ import (
 	"slices"
 	"time"
 
-	"gorm.io/gorm"
-
 	"odi/surveys"
 	"odi/surveys/problem"
 )
 
 // Summary is how data collection is going.
 type Summary struct {
-	Counts         map[string]int `json:"counts"` // by status, plus "excluded"
+	Counts         map[string]int `json:"counts"` // by status, plus "excluded" (out of the results, by the rule or a decision)
 	Started        int            `json:"started"`
 	CompletionRate float64        `json:"completion_rate"` // complete / (complete + in_progress)
 	MedianSeconds  float64        `json:"median_seconds"`
 	PerDay         []DayCount     `json:"per_day"` // every day from the first response to the last, none left out
 	Quotas         []QuotaStatus  `json:"quotas"`
-	Flagged        int            `json:"flagged"` // responses with any quality flag
-	Flags          map[string]int `json:"flags"`   // responses with each quality flag`
-	LastResponse   *time.Time     `json:"last_response_at"`
+	Flagged        int            `json:"flagged"` // complete responses with any quality flag
+	Flags          map[string]int `json:"flags"`   // complete responses with each quality flag
+	// What the cleaning kept out of the results: by the study's rule, with
+	// how many for each flag (a response may have several), and by the
+	// researcher's own decisions.
+	ExcludedByRule     int            `json:"excluded_by_rule"`
+	ExcludedFlags      map[string]int `json:"excluded_flags"`
+	ExcludedByDecision int            `json:"excluded_by_decision"`
+	LastResponse       *time.Time     `json:"last_response_at"`
 }
 
 // DayCount is the number of responses started on one day (UTC).
@@ -42,9 +46,8 @@ type QuotaStatus struct {
 
 type fieldRow struct {
 	Status     string
-	Excluded   bool
+	Decision   string
 	Answers    map[string]string `gorm:"serializer:json"`
-	Flags      []string          `gorm:"serializer:json"`
 	Source     string
 	StartedAt  time.Time
 	FinishedAt *time.Time
@@ -54,29 +57,45 @@ type fieldRow struct {
 func (s *Store) Summary(ctx context.Context, d *surveys.Design) (*Summary, error) {
 	studyID := d.Study.ID
 	var rows []fieldRow
-	if err := s.db.WithContext(ctx).Model(&surveys.Response{}).Select("status, excluded, answers, flags, source, started_at, finished_at").
+	if err := s.db.WithContext(ctx).Model(&surveys.Response{}).Select("status, decision, answers, source, started_at, finished_at").
 		Where("study_id = ?", studyID).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("fieldwork of study %d: %w", studyID, err)
 	}
 	fw := &Summary{Counts: map[string]int{surveys.Complete: 0, surveys.InProgress: 0, surveys.ScreenedOut: 0, "excluded": 0},
-		Flags: map[string]int{surveys.FlagStraightLining: 0, surveys.FlagSpeeding: 0, surveys.FlagAttention: 0}}
+		Flags: map[string]int{}, ExcludedFlags: map[string]int{}}
+	for _, f := range surveys.QualityFlagNames {
+		fw.Flags[f], fw.ExcludedFlags[f] = 0, 0
+	}
+	review, err := s.results.Review(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range review {
+		if r.Status != surveys.Complete {
+			continue
+		}
+		for _, f := range r.Flags {
+			fw.Flags[f]++
+			if r.ByRule {
+				fw.ExcludedFlags[f]++
+			}
+		}
+		if len(r.Flags) > 0 {
+			fw.Flagged++
+		}
+		switch {
+		case r.ByRule:
+			fw.ExcludedByRule++
+			fw.Counts["excluded"]++
+		case r.Excluded:
+			fw.ExcludedByDecision++
+			fw.Counts["excluded"]++
+		}
+	}
 	perDay := map[string]int{}
 	var durations []float64
 	for _, r := range rows {
 		fw.Counts[r.Status]++
-		if r.Excluded {
-			fw.Counts["excluded"]++
-		}
-		flagged := false
-		for _, f := range r.Flags {
-			if surveys.IsQualityFlag(f) {
-				fw.Flags[f]++
-				flagged = true
-			}
-		}
-		if flagged {
-			fw.Flagged++
-		}
 		perDay[r.StartedAt.UTC().Format(dayLayout)]++
 		last := r.StartedAt
 		if r.FinishedAt != nil {
@@ -110,7 +129,7 @@ func (s *Store) Summary(ctx context.Context, d *surveys.Design) (*Summary, error
 			}
 			qs := QuotaStatus{Key: q.Key, Text: q.Text, Option: opt, Target: target}
 			for _, r := range rows {
-				if r.Status == surveys.Complete && !r.Excluded && slices.Contains(q.Group(r.Answers[q.Key]), opt) {
+				if r.Status == surveys.Complete && r.Decision != surveys.Exclude && slices.Contains(q.Group(r.Answers[q.Key]), opt) {
 					qs.Count++
 				}
 			}
@@ -147,46 +166,19 @@ func everyDay(counts map[string]int) []DayCount {
 	return out
 }
 
-// ResponseList is one page of a study's responses for the fieldwork table.
-type ResponseList struct {
-	Total     int                `json:"total"`
-	Responses []surveys.Response `json:"responses"`
-}
-
-// Responses lists a study's responses, newest first.
-func (s *Store) Responses(ctx context.Context, d *surveys.Design, offset, limit int) (*ResponseList, error) {
-	studyID := d.Study.ID
-	limit = max(1, min(limit, 500))
-	var total int64
-	db := s.db.WithContext(ctx).Model(&surveys.Response{}).Where("study_id = ?", studyID)
-	if err := db.Count(&total).Error; err != nil {
-		return nil, err
-	}
-	out := &ResponseList{Total: int(total)}
-	if err := db.Order("id DESC").Offset(max(0, offset)).Limit(limit).Find(&out.Responses).Error; err != nil {
-		return nil, fmt.Errorf("list responses of study %d: %w", studyID, err)
-	}
-	return out, nil
-}
-
-// SetExcluded excludes a response from the results or restores it.
+// SetExcluded records the researcher's decision on one response: out of the
+// results or in, whatever the study's rule says.
 func (s *Store) SetExcluded(ctx context.Context, d *surveys.Design, respondentID string, excluded bool) error {
-	studyID := d.Study.ID
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		seq, err := nextSeq(tx, studyID)
-		if err != nil {
-			return err
-		}
-		res := tx.Model(&surveys.Response{}).Where("study_id = ? AND respondent_id = ?", studyID, respondentID).
-			Updates(map[string]any{"excluded": excluded, "seq": seq})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return problem.ErrNotFound
-		}
-		return nil
-	})
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&surveys.Response{}).Where("study_id = ? AND respondent_id = ?", d.Study.ID, respondentID).
+		Count(&n).Error; err != nil {
+		return fmt.Errorf("find response %s: %w", respondentID, err)
+	}
+	if n == 0 {
+		return problem.ErrNotFound
+	}
+	_, err := s.Decide(ctx, d, Decision{RespondentIDs: []string{respondentID}, Excluded: &excluded})
+	return err
 }
 
 // DeleteResponse forgets one respondent entirely (a request to be forgotten).

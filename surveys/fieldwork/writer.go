@@ -283,7 +283,7 @@ func (b *batch) insert(r *surveys.Response) (bool, error) {
 // quota counts it before the batch commits; it counts once the write's
 // savepoint is released.
 func (b *batch) stored(r *surveys.Response) {
-	if r.Status == surveys.Complete && !r.Excluded {
+	if r.Status == surveys.Complete && r.Decision != surveys.Exclude {
 		b.pending = r
 	}
 }
@@ -299,9 +299,9 @@ func (b *batch) keepPending(err error) {
 }
 
 // responseColumns are the columns of a new response, in insertArgs order.
-const responseColumns = "study_id, respondent_id, submission_id, invitation_id, external_id, status, excluded, source, answers, ratings, forces, item_order, flags, started_at, updated_at, finished_at, seq"
+const responseColumns = "study_id, respondent_id, submission_id, invitation_id, external_id, status, decision, source, answers, ratings, forces, item_order, flags, network, started_at, updated_at, finished_at, seq"
 
-const nResponseColumns = 17
+const nResponseColumns = 18
 
 // insertResponsesSQL is an INSERT of rows responses. The writer's single-row
 // form skips a response whose submission_id or respondent_id the study
@@ -352,7 +352,7 @@ func nextSeq(tx *gorm.DB, studyID int64) (int64, error) {
 func insertArgs(r *surveys.Response, args []any) []any {
 	answers, _ := json.Marshal(r.Answers) // a map of strings always encodes
 	order, _ := json.Marshal(r.ItemOrder) // as does a list of strings
-	flags, _ := json.Marshal(r.Flags)
+	notes, _ := json.Marshal(r.Notes)
 	var submissionID, invitationID, finishedAt any
 	if r.SubmissionID != nil {
 		submissionID = *r.SubmissionID
@@ -364,6 +364,6 @@ func insertArgs(r *surveys.Response, args []any) []any {
 		finishedAt = *r.FinishedAt
 	}
 	return append(args, r.StudyID, r.RespondentID, submissionID, invitationID, r.ExternalID,
-		r.Status, r.Excluded, r.Source, string(answers), r.Ratings, r.Forces, string(order), string(flags),
+		r.Status, r.Decision, r.Source, string(answers), r.Ratings, r.Forces, string(order), string(notes), r.Network,
 		r.StartedAt, r.UpdatedAt, finishedAt, r.Seq)
 }

@@ -51,6 +51,7 @@ type Group struct {
 	Key      string              `json:"key"`
 	Label    string              `json:"label"`
 	N        int                 `json:"n"`
+	Excluded int                 `json:"excluded"` // responses the cleaning kept out of the group: by the study's rule or a decision
 	LowN     bool                `json:"low_n"`
 	Priority float64             `json:"priority"`
 	Forces   *score.ForceSummary `json:"forces,omitempty"`
@@ -112,7 +113,7 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 		}
 		filters[i] = sp
 	}
-	rows, err := s.scoredResponses(ctx, d.Study.ID)
+	rows, rv, err := s.reviewed(ctx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -134,15 +135,19 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 			index[k] = i
 		}
 	}
-	for _, r := range rows {
+	for i, r := range rows {
 		if !counts(r, q.IncludePartial) || !passes(r, q.Filters, filters) {
 			continue
 		}
-		all.add(r)
+		add := (*groupTally).add
+		if rv.excluded[i] {
+			add = (*groupTally).exclude
+		}
+		add(all, r)
 		if split != nil {
 			for _, k := range split.of(r) {
 				if i, ok := index[k]; ok {
-					groups[i].add(r)
+					add(groups[i], r)
 				}
 			}
 		}
@@ -153,7 +158,7 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 		market = *d.Study.MarketSize
 	}
 	build := func(key, label string, a *groupTally) Group {
-		g := Group{Key: key, Label: label, N: a.n, LowN: a.n < d.Study.MinN, Outcomes: score.Rank(outcomes, a.t)}
+		g := Group{Key: key, Label: label, N: a.n, Excluded: a.excluded, LowN: a.n < d.Study.MinN, Outcomes: score.Rank(outcomes, a.t)}
 		g.Priority = score.Priority(g.Outcomes, a.n, all.n, market)
 		if d.Study.FourForces {
 			f := a.forces.Summary()
@@ -170,12 +175,16 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 	return res, nil
 }
 
-// groupTally accumulates one group's ratings and forces.
+// groupTally accumulates one group's ratings and forces, and counts the
+// responses the cleaning kept out of it.
 type groupTally struct {
-	t      score.Tallies
-	forces score.ForceTally
-	n      int
+	t        score.Tallies
+	forces   score.ForceTally
+	n        int
+	excluded int
 }
+
+func (g *groupTally) exclude(*scored) { g.excluded++ }
 
 func (g *groupTally) add(r *scored) {
 	g.n++
@@ -185,12 +194,10 @@ func (g *groupTally) add(r *scored) {
 	}
 }
 
-// counts tells whether a response is part of the results: complete and not
-// excluded, or also in progress when partial responses are asked for.
+// counts tells whether a response is part of the results, unless the
+// cleaning excludes it: complete, or also in progress when partial responses
+// are asked for.
 func counts(r *scored, includePartial bool) bool {
-	if r.Excluded {
-		return false
-	}
 	return r.Status == surveys.Complete || (includePartial && r.Status == surveys.InProgress)
 }
 

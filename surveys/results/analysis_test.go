@@ -88,8 +88,8 @@ func TestOpportunitiesOnEveryBackend(t *testing.T) {
 			t.Fatal(err)
 		}
 		ratings := map[string]fieldwork.Rating{}
-		for i := 1; i <= 20; i++ {
-			ratings[fmt.Sprintf("O%02d", i)] = fieldwork.Rating{Importance: fieldwork.Rated(5), Satisfaction: fieldwork.Rated(1)}
+		for i := 1; i <= 20; i++ { // varied, as a real respondent's: a straight line would be cleaned out
+			ratings[fmt.Sprintf("O%02d", i)] = fieldwork.Rating{Importance: fieldwork.Rated(1 + i%5), Satisfaction: fieldwork.Rated(1 + (i/2)%5)}
 		}
 		in := fieldwork.Submission{SubmissionID: uuid.NewString(), Answers: map[string]fieldwork.Value{"company_size": fieldwork.Text("1-9")}, Ratings: ratings, Complete: true}
 		res1, created, err := fw.Submit(ctx, *st.Slug, in)

@@ -58,11 +58,11 @@ func (s *Store) Discover(ctx context.Context, d *surveys.Design, in DiscoverInpu
 	if err := problem.Check(in); err != nil {
 		return nil, err
 	}
-	rows, err := s.scoredResponses(ctx, d.Study.ID)
+	rows, rv, err := s.reviewed(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	counted := countedOf(rows)
+	counted := countedOf(rows, rv)
 	slots := 0
 	outcomes := make([]score.Outcome, len(d.Outcomes))
 	for i, o := range d.Outcomes {
@@ -146,11 +146,12 @@ func profileQuestions(questions []surveys.Question, counted []*scored, keep func
 	return qs
 }
 
-// countedOf keeps the responses that count towards results by default.
-func countedOf(rows []*scored) []*scored {
+// countedOf keeps the responses that count towards results by default:
+// complete, and not kept out by the cleaning.
+func countedOf(rows []*scored, rv *review) []*scored {
 	var counted []*scored
-	for _, r := range rows {
-		if counts(r, false) {
+	for i, r := range rows {
+		if counts(r, false) && !rv.excluded[i] {
 			counted = append(counted, r)
 		}
 	}

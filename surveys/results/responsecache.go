@@ -6,6 +6,7 @@ import (
 	"odi/surveys"
 	"slices"
 	"sync"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -16,11 +17,26 @@ type scored struct {
 	ID           int64
 	RespondentID string
 	Status       string
-	Excluded     bool
+	Decision     string
+	Source       string
+	ExternalID   string
+	InvitationID *int64
+	Network      string
 	Answers      map[string]string `gorm:"serializer:json"`
 	Ratings      []byte
 	Forces       []byte
+	StartedAt    time.Time
+	FinishedAt   *time.Time
 	Seq          int64
+}
+
+// duration is how long the respondent took, when it is known: a response
+// imported without times has none.
+func (r *scored) duration() (time.Duration, bool) {
+	if r.FinishedAt == nil || !r.FinishedAt.After(r.StartedAt) {
+		return 0, false
+	}
+	return r.FinishedAt.Sub(r.StartedAt), true
 }
 
 func (scored) TableName() string { return "responses" }
@@ -34,6 +50,7 @@ type studyResponses struct {
 	sumSeq int64
 	maxSeq int64
 	groups map[string]int // quota counts by question key and group, for this list
+	review *review        // the cleaning of this list, under the rule it names
 }
 
 type responseCache struct {
@@ -89,7 +106,7 @@ func (s *Store) scoredResponses(ctx context.Context, studyID int64) ([]*scored, 
 func (c *studyResponses) loadSince(db *gorm.DB, studyID, seq int64) error {
 	var batch []*scored
 	changed := false
-	err := db.Select("id, respondent_id, status, excluded, answers, ratings, forces, seq").
+	err := db.Select("id, respondent_id, status, decision, source, external_id, invitation_id, network, answers, ratings, forces, started_at, finished_at, seq").
 		Where("study_id = ? AND seq > ?", studyID, seq).Order("id").
 		FindInBatches(&batch, 5000, func(*gorm.DB, int) error {
 			for _, r := range batch {
@@ -115,9 +132,41 @@ func (c *studyResponses) loadSince(db *gorm.DB, studyID, seq int64) error {
 		}
 		slices.SortFunc(list, func(a, b *scored) int { return int(a.ID - b.ID) })
 		c.list = list
-		c.groups = nil
+		c.groups, c.review = nil, nil
 	}
 	return nil
+}
+
+// reviewed returns a study's responses with their cleaning under d's rule.
+// The review is kept with the cached list and made again only when the
+// responses, the rule or the outcomes change.
+func (s *Store) reviewed(ctx context.Context, d *surveys.Design) ([]*scored, *review, error) {
+	list, err := s.scoredResponses(ctx, d.Study.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	key := reviewKey(d)
+	s.responses.mu.Lock()
+	c := s.responses.studies[d.Study.ID]
+	if c != nil && sameList(c.list, list) && c.review != nil && c.review.key == key {
+		rv := c.review
+		s.responses.mu.Unlock()
+		return list, rv, nil
+	}
+	s.responses.mu.Unlock()
+	rv := newReview(list, d)
+	s.responses.mu.Lock()
+	if c := s.responses.studies[d.Study.ID]; c != nil && sameList(c.list, list) {
+		c.review = rv
+	}
+	s.responses.mu.Unlock()
+	return list, rv, nil
+}
+
+// sameList tells whether two cached lists are the same load: a reload
+// always makes a new slice.
+func sameList(a, b []*scored) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // CompletesInGroup counts a study's committed complete, counted responses
@@ -140,7 +189,9 @@ func (s *Store) CompletesInGroup(ctx context.Context, studyID int64, q surveys.Q
 	}
 	n := 0
 	for _, r := range c.list {
-		if r.Status == surveys.Complete && !r.Excluded && slices.Contains(q.Group(r.Answers[q.Key]), g) {
+		// Quotas count what the researcher has not excluded; the cleaning
+		// rule, which can change later, does not reopen a quota.
+		if r.Status == surveys.Complete && r.Decision != surveys.Exclude && slices.Contains(q.Group(r.Answers[q.Key]), g) {
 			n++
 		}
 	}

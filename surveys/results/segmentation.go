@@ -154,11 +154,11 @@ func (s *Store) Canvas(ctx context.Context, d *surveys.Design, key, segment stri
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.scoredResponses(ctx, d.Study.ID)
+	rows, rv, err := s.reviewed(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	counted := countedOf(rows)
+	counted := countedOf(rows, rv)
 	assign := make([]int, len(counted))
 	for i, r := range counted {
 		assign[i] = -1
