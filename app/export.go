@@ -80,7 +80,9 @@ func (s *Server) workbookInput(ctx context.Context, d *surveys.Design, opps *res
 	in := results.WorkbookInput(d, opps, q)
 	in.Fieldwork = fw.Export()
 	if withResponses {
-		in.Responses = s.store.WideResponses(ctx, d)
+		if in.Responses, err = s.results.WideResponses(ctx, d); err != nil {
+			return export.Input{}, err
+		}
 	}
 	return in, nil
 }

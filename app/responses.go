@@ -30,9 +30,13 @@ func (s *Server) exportResponses(c *fiber.Ctx) error {
 	if safe {
 		write = export.SafeResponsesCSV
 	}
+	rows, err := s.results.WideResponses(ctx, d)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	w := bufio.NewWriterSize(&buf, 1<<16)
-	if err := write(w, s.store.WideResponses(ctx, d)); err != nil {
+	if err := write(w, rows); err != nil {
 		return err
 	}
 	if err := w.Flush(); err != nil {

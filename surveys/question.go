@@ -101,8 +101,12 @@ var QuestionTemplates = map[string]QuestionInput{
 // takes a question key's place), looks like.
 var KeyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 
-// reservedKeys would collide with columns of the wide CSV.
-var reservedKeys = map[string]bool{"respondent_id": true, "status": true, "push": true, "pull": true, "anxiety": true, "habit": true}
+// reservedKey tells a key that would collide with a column of the wide CSV
+// (widecsv.go).
+func reservedKey(key string) bool {
+	return slices.Contains(WideLeading, key) || slices.Contains(ForceNames[:], key) ||
+		strings.HasSuffix(key, "_imp") || strings.HasSuffix(key, "_sat")
+}
 
 // CheckQuestion tells what AddQuestion would refuse in, short of a key that
 // another question of the study already has.
@@ -139,7 +143,7 @@ func (in QuestionInput) normalise() (Question, error) {
 		Required: in.Required, Segment: in.Segment, MinValue: in.Min, MaxValue: in.Max, Quotas: in.Quotas}
 	if !KeyPattern.MatchString(q.Key) {
 		fields.Add("key", "must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)")
-	} else if reservedKeys[q.Key] || strings.HasSuffix(q.Key, "_imp") || strings.HasSuffix(q.Key, "_sat") {
+	} else if reservedKey(q.Key) {
 		fields.Add("key", q.Key+" is reserved for the responses file")
 	}
 	if q.Text == "" {

@@ -1,16 +1,36 @@
 package surveys
 
 import (
-	"odi/surveys/score"
 	"slices"
+	"strings"
+	"time"
+
+	"odi/surveys/score"
 )
 
 // The wide responses file is both the export and the import format:
-// respondent_id, status, one column per profile question, <code>_imp and
-// <code>_sat per outcome in code order, then push, pull, anxiety, habit when
-// the study asks the four forces. An empty cell is no answer. This file lays
-// out a row; package export writes the file, handed the rows by exports.go,
-// and fieldwork/import.go reads it back.
+// respondent_id, status, then what the cleaning made of the response and
+// when it was answered:
+//
+//   - excluded: 1 when the response is out of the results (by the study's
+//     rule or the researcher's decision), 0 when it counts;
+//   - flags: its quality flags, ;-separated in QualityFlagNames order;
+//   - started_at, finished_at: RFC 3339 in UTC (fractions of a second kept,
+//     so that speeding is worked out from the same durations), empty when
+//     unknown (finished_at of a response in progress);
+//
+// then one column per profile question, <code>_imp and <code>_sat per
+// outcome in code order, then push, pull, anxiety, habit when the study asks
+// the four forces. An empty cell is no answer. This file lays out a row;
+// package export writes the file, handed the rows by results/exports.go (the
+// cleaning is results'), and fieldwork/import.go reads it back: there the
+// four cleaning and time columns are optional, flags is only read as
+// information (flags are always worked out again) and excluded becomes a
+// decision where the copy's own rule would decide otherwise.
+
+// WideLeading are the columns every wide file starts with, before the
+// profile questions.
+var WideLeading = []string{"respondent_id", "status", "excluded", "flags", "started_at", "finished_at"}
 
 // ByCode returns the outcomes in code order (score.CompareCodes: O2 before
 // O10).
@@ -22,7 +42,7 @@ func ByCode(outcomes []Outcome) []Outcome {
 
 // WideHeader is the header row of the study's responses file.
 func (d *Design) WideHeader() []string {
-	h := []string{"respondent_id", "status"}
+	h := slices.Clone(WideLeading)
 	for _, q := range d.Questions {
 		h = append(h, q.Key)
 	}
@@ -35,9 +55,18 @@ func (d *Design) WideHeader() []string {
 	return h
 }
 
-// WideRow is one response in the wide layout, aligned with WideHeader.
+// WideRow is one response in the wide layout, aligned with WideHeader; its
+// Flags and Excluded are the cleaning's, filled in by the caller.
 func (d *Design) WideRow(r *Response, byCode []Outcome, row []string) []string {
-	row = append(row[:0], r.RespondentID, r.Status)
+	excluded := "0"
+	if r.Excluded {
+		excluded = "1"
+	}
+	finished := ""
+	if r.FinishedAt != nil {
+		finished = wideTime(*r.FinishedAt)
+	}
+	row = append(row[:0], r.RespondentID, r.Status, excluded, strings.Join(r.Flags, ";"), wideTime(r.StartedAt), finished)
 	for _, q := range d.Questions {
 		row = append(row, r.Answers[q.Key])
 	}
@@ -55,6 +84,15 @@ func (d *Design) WideRow(r *Response, byCode []Outcome, row []string) []string {
 		}
 	}
 	return row
+}
+
+// wideTime is a time as the wide file writes it: RFC 3339 in UTC, with the
+// fraction of a second it has; the zero time is unknown, an empty cell.
+func wideTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
 }
 
 var ratingCells = [...]string{"", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}

@@ -36,7 +36,7 @@ func newDesign(name string, statements []string, questions []surveys.Question) *
 	d := &surveys.Design{
 		Study: surveys.Study{ID: 7, Name: name, Status: surveys.StatusOpen, MinN: 30, RespondentRole: "job executor",
 			Job:         surveys.Job{When: "the team grows past 10 people", Want: "put our work into a shared workspace", SoThat: "stop answering the same question"},
-			PublishedAt: &published},
+			PublishedAt: &published, ExcludeFlags: surveys.QualityFlagNames},
 		Steps:     []surveys.Step{{ID: 1, Name: "Define"}, {ID: 2, Name: "Locate"}},
 		Questions: questions,
 		Linted:    true,
@@ -78,8 +78,16 @@ func worked(t testing.TB) *study {
 		t.Fatal(err)
 	}
 	s := &study{design: d}
-	for _, rec := range recs[1:] {
-		r := surveys.Response{RespondentID: rec[0], Status: rec[1], Answers: map[string]string{"team_size": rec[2]}, Ratings: make([]byte, 8)}
+	for i, rec := range recs[1:] {
+		// Started an hour apart; the complete ones took 8 minutes and a bit,
+		// fractions of a second included.
+		started := time.Date(2026, 1, 5, 9+i, 0, 0, 0, time.UTC)
+		r := surveys.Response{RespondentID: rec[0], Status: rec[1], Answers: map[string]string{"team_size": rec[2]}, Ratings: make([]byte, 8),
+			StartedAt: started}
+		if r.Status != surveys.InProgress {
+			finished := started.Add(8*time.Minute + time.Duration(i)*7250*time.Millisecond)
+			r.FinishedAt = &finished
+		}
 		for i, v := range rec[3:] {
 			if v != "" {
 				n, _ := strconv.Atoi(v)

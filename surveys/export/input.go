@@ -35,6 +35,7 @@ type Input struct {
 type Study struct {
 	Name, Job, RespondentRole, Status string // Job as its sentence
 	MinN                              int
+	ExcludeFlags                      []string // the quality flags the study's rule excludes; none turns the rule off
 	MarketSize                        *float64 // nil when not set
 	PublishedAt, ClosedAt             *time.Time
 }
@@ -75,22 +76,27 @@ type Fieldwork struct {
 	Complete               int
 	InProgress             int
 	ScreenedOut            int
-	Excluded               int // excluded from the results by the researcher
+	ExcludedByRule         int // out of the results by the study's rule
+	ExcludedByDecision     int // out by the researcher's own decision
 	Flagged                int // carrying any quality flag
 	Flags                  []Flag
 	CompletionRate         float64 // complete / (complete + in progress)
 	MedianSeconds          float64
 }
 
-// Flag is how many responses carry one quality flag.
+// Flag is how many complete responses carry one quality flag, and how many of
+// them the study's rule kept out of the results (a response may carry
+// several flags, so these add up to more than ExcludedByRule).
 type Flag struct {
-	Name string // as stored: straight_lining
-	N    int
+	Name     string // as stored: straight_lining
+	N        int
+	Excluded int
 }
 
 // Responses are a study's responses in the wide layout, the file the
-// responses import reads back: respondent_id, status, the profile answers,
-// then the ratings.
+// responses import reads back: respondent_id, status, whether the cleaning
+// excluded it and its flags, its times, the profile answers, then the
+// ratings.
 type Responses struct {
 	Columns []Column
 	Rows    Rows
@@ -115,6 +121,7 @@ const (
 	TextColumn   ColumnKind = iota // kept as typed, never run as a formula
 	RatingColumn                   // a 1–5 rating or a 1–10 force: a whole number
 	NumberColumn                   // a number question or NPS: a number when it reads as one
+	TimeColumn                     // an RFC 3339 time: a date and time in the workbook
 )
 
 func (r *Responses) header() []string {

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -124,7 +125,12 @@ func TestWorkbookRoundTripsThroughLibreOffice(t *testing.T) {
 	}
 	s.design.Outcomes[1].Statement = "=1+1 " + s.design.Outcomes[1].Statement
 	s.design.Outcomes[2].Statement = "-2+3 " + s.design.Outcomes[2].Statement
+	// One response out by the rule, with its flags, and the review's counts.
+	s.responses[2].Excluded, s.responses[2].Flags = true, []string{surveys.FlagStraightLining, surveys.FlagSpeeding}
 	in := s.input("team_size", true)
+	in.Fieldwork.Flags = map[string]int{surveys.FlagStraightLining: 1, surveys.FlagSpeeding: 1}
+	in.Fieldwork.Flagged, in.Fieldwork.ExcludedByRule, in.Fieldwork.ExcludedByDecision = 1, 1, 0
+	in.Fieldwork.ExcludedFlags = map[string]int{surveys.FlagStraightLining: 1, surveys.FlagSpeeding: 1}
 	_, data := workbook(t, in)
 	sheets := libreOfficeSheets(t, data)
 
@@ -165,6 +171,7 @@ func TestWorkbookRoundTripsThroughLibreOffice(t *testing.T) {
 	if len(resp)-1 != len(want) {
 		t.Fatalf("Responses: %d rows, want %d", len(resp)-1, len(want))
 	}
+	cols := s.design.WideColumns()
 	for i, w := range want {
 		got := append(resp[i+1], make([]string, len(w))...)[:len(w)]
 		for j := range w {
@@ -172,10 +179,55 @@ func TestWorkbookRoundTripsThroughLibreOffice(t *testing.T) {
 			if len(wv) > 32767 {
 				wv = wv[:len(got[j])]
 			}
+			if at, err := time.Parse(time.RFC3339, wv); err == nil && cols[j].Kind == export.TimeColumn {
+				wv = at.Format("2006-01-02 15:04:05") // a date and time cell, shown to the second
+			}
 			// LibreOffice writes line breaks in cells as LF.
 			if strings.ReplaceAll(got[j], "\r\n", "\n") != strings.ReplaceAll(wv, "\r", "\n") && got[j] != wv {
 				t.Errorf("Responses row %d col %s: %.40q, want %.40q", i+2, resp[0][j], got[j], wv)
 			}
+		}
+	}
+	for _, r := range resp[:4] {
+		t.Logf("Responses: %q", r[:min(len(r), 8)])
+	}
+
+	// Summary: what the rule excluded and why, and what the researcher did.
+	summary := map[string]string{}
+	for _, r := range sheets["Summary"] {
+		if len(r) >= 2 {
+			summary[r[0]] = r[1]
+		}
+	}
+	for k, v := range map[string]string{
+		"Counted":                       "complete responses not excluded by the study's rule or the researcher",
+		"Exclusion rule":                "responses flagged straight lining, speeding, failed attention or duplicate are left out",
+		"Excluded by the rule":          "1",
+		"Excluded by the rule, by flag": "straight lining 1, speeding 1",
+		"Excluded by the researcher":    "0",
+	} {
+		if summary[k] != v {
+			t.Errorf("Summary %s: %q, want %q", k, summary[k], v)
+		}
+		t.Logf("Summary: %s = %q", k, summary[k])
+	}
+
+	// Quality: the counts, then per flag.
+	quality := sheets["Quality"]
+	var flags [][]string
+	for i, r := range quality {
+		if len(r) > 0 && r[0] == "Quality flag" {
+			flags = quality[i : i+5]
+		}
+	}
+	wantFlags := [][]string{{"Quality flag", "Responses", "In the rule", "Excluded by the rule"},
+		{"straight lining", "1", "yes", "1"}, {"speeding", "1", "yes", "1"}, {"failed attention", "0", "yes", "0"}, {"duplicate", "0", "yes", "0"}}
+	if !slices.EqualFunc(flags, wantFlags, func(a, b []string) bool { return slices.Equal(a[:min(len(a), 4)], b) }) {
+		t.Errorf("Quality flags %q, want %q", flags, wantFlags)
+	}
+	for _, r := range quality {
+		if len(r) > 0 && r[0] != "" {
+			t.Logf("Quality: %q", r[:min(len(r), 4)])
 		}
 	}
 }

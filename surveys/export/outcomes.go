@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -36,9 +37,11 @@ func (b *book) outcomes(sh *sheet) {
 	sh.filter(fmt.Sprintf("A1:%s%d", colName(len(header)), len(b.in.Outcomes)+1))
 }
 
-// quality counts the responses by status and by quality flag.
+// quality counts the responses by status, by quality flag and by what kept
+// them out of the results: the study's rule (and for which flags) or the
+// researcher's decision.
 func (b *book) quality(sh *sheet) {
-	sh.widths(44, 12)
+	sh.widths(44, 12, 14, 22)
 	sh.header(1, 1, []string{"Measure", "Value"})
 	row := 1
 	put := func(label string, v any, style int) {
@@ -46,22 +49,43 @@ func (b *book) quality(sh *sheet) {
 		sh.value(1, row, label, b.st.text)
 		sh.value(2, row, v, style)
 	}
-	if fw := b.in.Fieldwork; fw != nil {
+	fw := b.in.Fieldwork
+	if fw != nil {
 		put("Started", fw.Started, b.st.integer)
 		put("Complete", fw.Complete, b.st.integer)
 		put("In progress", fw.InProgress, b.st.integer)
 		put("Screened out", fw.ScreenedOut, b.st.integer)
-		put("Excluded from the results by the researcher", fw.Excluded, b.st.integer)
 		put("Carrying any quality flag", fw.Flagged, b.st.integer)
-		for _, f := range fw.Flags {
-			put("Flag: "+strings.ReplaceAll(f.Name, "_", " "), f.N, b.st.integer)
-		}
+		put("Excluded from the results by the study's rule", fw.ExcludedByRule, b.st.integer)
+		put("Excluded from the results by the researcher", fw.ExcludedByDecision, b.st.integer)
 		put("Completion rate (complete / (complete + in progress))", fw.CompletionRate, b.st.percent)
 		put("Median time to complete (seconds)", fw.MedianSeconds, b.st.integer)
+
+		row += 2
+		sh.header(1, row, []string{"Quality flag", "Responses", "In the rule", "Excluded by the rule"})
+		for _, f := range fw.Flags {
+			row++
+			inRule := "no"
+			if slices.Contains(b.in.Study.ExcludeFlags, f.Name) {
+				inRule = "yes"
+			}
+			sh.value(1, row, flagLabel(f.Name), b.st.text)
+			sh.value(2, row, f.N, b.st.integer)
+			sh.value(3, row, inRule, b.st.text)
+			sh.value(4, row, f.Excluded, b.st.integer)
+		}
 	}
 	row += 2
-	sh.value(1, row, "Flagged responses stay in the results until the researcher excludes them; "+
-		"straight lining = the same ratings for every outcome, speeding = under a third of the median time.", b.st.wrap)
-	sh.height(row, 48)
+	sh.value(1, row, "The study's rule keeps complete responses carrying a flag marked \"yes\" out of the results; "+
+		"the researcher's own decision to include or exclude a response wins over the rule. A response may carry several flags. "+
+		"Straight lining = one value on 90% or more of the importance or the satisfaction ratings (8 outcomes or more); "+
+		"speeding = under a third of the median time, or under 2 seconds per rated outcome; "+
+		"failed attention = a wrong or missing answer to an attention check; "+
+		"duplicate = the same panel id or invitation finishing again, or the same answers again from the same network.", b.st.wrap)
+	sh.merge(cell(1, row), cell(4, row))
+	sh.height(row, 110)
 	sh.freeze(1, 2)
 }
+
+// flagLabel is a quality flag as people read it: failed attention.
+func flagLabel(name string) string { return strings.ReplaceAll(name, "_", " ") }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -29,7 +30,8 @@ var smallInts = func() []any {
 // responses streams the wide layout into its sheet with excelize's
 // StreamWriter, which spills to a temporary file, so memory stays flat
 // whatever the number of responses. Ratings and number answers are numbers,
-// everything else is text written so no spreadsheet evaluates it.
+// times are dates (in UTC, to the second on screen), everything else is text
+// written so no spreadsheet evaluates it.
 func (b *book) responses(sh *sheet) {
 	sw, err := b.f.NewStreamWriter(sh.name)
 	if err != nil {
@@ -52,6 +54,11 @@ func (b *book) responses(sh *sheet) {
 		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}))
 	sh.fail(sw.SetColWidth(1, 1, 38))
 	sh.fail(sw.SetColWidth(2, ratings, 14))
+	for i, c := range cols {
+		if c.Kind == TimeColumn {
+			sh.fail(sw.SetColWidth(i+1, i+1, 20))
+		}
+	}
 	sh.fail(sw.SetRow("A1", vals))
 	if sh.err != nil {
 		return
@@ -76,6 +83,11 @@ func (b *book) responses(sh *sheet) {
 			case NumberColumn:
 				if v, ok := number(s); ok {
 					vals[i] = v
+					continue
+				}
+			case TimeColumn:
+				if t, err := time.Parse(time.RFC3339, s); err == nil {
+					vals[i] = excelize.Cell{StyleID: b.st.timestamp, Value: t.UTC()}
 					continue
 				}
 			}

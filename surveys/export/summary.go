@@ -75,9 +75,22 @@ func (b *book) studyFacts() []fact {
 		}
 		filters = strings.Join(parts, " and ")
 	}
-	counted := "complete responses not excluded by the researcher"
+	counted := "complete responses not excluded by the study's rule or the researcher"
 	if in.IncludePartial {
-		counted = "complete and in-progress responses not excluded by the researcher"
+		counted = "complete and in-progress responses not excluded by the study's rule or the researcher"
+	}
+	rule := "off: flagged responses count unless the researcher excludes them"
+	if len(st.ExcludeFlags) > 0 {
+		labels := make([]string, len(st.ExcludeFlags))
+		for i, f := range st.ExcludeFlags {
+			labels[i] = flagLabel(f)
+		}
+		last := len(labels) - 1
+		rule = "responses flagged " + strings.Join(labels[:last], ", ")
+		if last > 0 {
+			rule += " or "
+		}
+		rule += labels[last] + " are left out"
 	}
 	facts := []fact{
 		{"Study", st.Name, b.st.wrap, true},
@@ -87,6 +100,7 @@ func (b *book) studyFacts() []fact {
 		{"Segmented by", segBy, b.st.text, true},
 		{"Filtered to", filters, b.st.wrap, true},
 		{"Counted", counted, b.st.text, false},
+		{"Exclusion rule", rule, b.st.wrap, false},
 		{"Minimum n per group", st.MinN, b.st.leftInt, false},
 		{"Addressable market size", market, b.st.text, false},
 		{"Published", dateOr(st.PublishedAt), b.st.leftDate, false},
@@ -100,7 +114,9 @@ func (b *book) studyFacts() []fact {
 			fact{"Complete", fw.Complete, b.st.leftInt, false},
 			fact{"In progress", fw.InProgress, b.st.leftInt, false},
 			fact{"Screened out", fw.ScreenedOut, b.st.leftInt, false},
-			fact{"Excluded by the researcher", fw.Excluded, b.st.leftInt, false},
+			fact{"Excluded by the rule", fw.ExcludedByRule, b.st.leftInt, false},
+			fact{"Excluded by the rule, by flag", ruleReasons(fw), b.st.wrap, false},
+			fact{"Excluded by the researcher", fw.ExcludedByDecision, b.st.leftInt, false},
 		)
 	}
 	return append(facts,
@@ -109,6 +125,21 @@ func (b *book) studyFacts() []fact {
 		fact{"Classes", "Opportunity = importance + max(importance − satisfaction, 0), each 0–10 (share rating 4 or 5). " +
 			"extreme ≥ 15, high ≥ 12, solid ≥ 10 are underserved; below 10, overserved when satisfaction > importance, else served.", b.st.wrap, false},
 	)
+}
+
+// ruleReasons says for which flags the rule excluded responses: "straight
+// lining 12, speeding 5" (a response may carry several).
+func ruleReasons(fw *Fieldwork) string {
+	var parts []string
+	for _, f := range fw.Flags {
+		if f.Excluded > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", flagLabel(f.Name), f.Excluded))
+		}
+	}
+	if len(parts) == 0 {
+		return "—"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // segmentPriority is the Summary's last block, from row on: which group to

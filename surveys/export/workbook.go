@@ -87,10 +87,10 @@ type book struct {
 }
 
 type styles struct {
-	header, title, section, label, wrap, text, integer, dec1, dec3, percent, date, lowN int
-	leftInt, leftDate                                                                   int // values beside labels
-	classDXF                                                                            map[string]int
-	quoted                                                                              map[int]int // style -> the same with quotePrefix
+	header, title, section, label, wrap, text, integer, dec1, dec3, percent, date, timestamp, lowN int
+	leftInt, leftDate                                                                              int // values beside labels
+	classDXF                                                                                       map[string]int
+	quoted                                                                                         map[int]int // style -> the same with quotePrefix
 }
 
 func newBook(in Input) (*book, error) {
@@ -126,19 +126,20 @@ func (b *book) newStyles() error {
 		header: style(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "bottom", WrapText: true},
 			Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E8EBF0"}},
 			Border: []excelize.Border{{Type: "bottom", Color: "8A93A3", Style: 1}}}),
-		title:    style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}}),
-		section:  style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}}),
-		label:    style(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: top}),
-		wrap:     style(&excelize.Style{Alignment: wrapTop}),
-		text:     style(&excelize.Style{Alignment: top}),
-		integer:  style(&excelize.Style{NumFmt: 1, Alignment: top}),
-		dec1:     style(&excelize.Style{CustomNumFmt: &one, Alignment: top}),
-		dec3:     style(&excelize.Style{CustomNumFmt: &three, Alignment: top}),
-		percent:  style(&excelize.Style{NumFmt: 10, Alignment: top}),
-		date:     style(&excelize.Style{NumFmt: 22, Alignment: top}),
-		leftInt:  style(&excelize.Style{NumFmt: 1, Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "left"}}),
-		leftDate: style(&excelize.Style{NumFmt: 22, Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "left"}}),
-		lowN:     style(&excelize.Style{CustomNumFmt: ptr(`0"*"`), Font: &excelize.Font{Italic: true}}),
+		title:     style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}}),
+		section:   style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}}),
+		label:     style(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: top}),
+		wrap:      style(&excelize.Style{Alignment: wrapTop}),
+		text:      style(&excelize.Style{Alignment: top}),
+		integer:   style(&excelize.Style{NumFmt: 1, Alignment: top}),
+		dec1:      style(&excelize.Style{CustomNumFmt: &one, Alignment: top}),
+		dec3:      style(&excelize.Style{CustomNumFmt: &three, Alignment: top}),
+		percent:   style(&excelize.Style{NumFmt: 10, Alignment: top}),
+		date:      style(&excelize.Style{NumFmt: 22, Alignment: top}),
+		timestamp: style(&excelize.Style{CustomNumFmt: ptr("yyyy-mm-dd hh:mm:ss"), Alignment: top}),
+		leftInt:   style(&excelize.Style{NumFmt: 1, Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "left"}}),
+		leftDate:  style(&excelize.Style{NumFmt: 22, Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "left"}}),
+		lowN:      style(&excelize.Style{CustomNumFmt: ptr(`0"*"`), Font: &excelize.Font{Italic: true}}),
 	}
 	if err != nil {
 		return fmt.Errorf("workbook styles: %w", err)

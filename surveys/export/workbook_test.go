@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -251,25 +252,53 @@ func TestResponsesSheetIsTheWideLayout(t *testing.T) {
 	if !slices.Equal(rows[0], s.design.WideHeader()) {
 		t.Fatalf("header %q, want %q", rows[0], s.design.WideHeader())
 	}
+	s.responses[2].Excluded, s.responses[2].Flags = true, []string{surveys.FlagStraightLining, surveys.FlagSpeeding}
+	f, data = workbook(t, s.input("team_size", true))
+	rows = raw(t, f, "Responses")
 	var want [][]string
 	s.rows()(func(r []string) error { want = append(want, slices.Clone(r)); return nil })
 	if len(rows)-1 != len(want) {
 		t.Fatalf("%d response rows, want %d", len(rows)-1, len(want))
 	}
+	cols := s.design.WideColumns()
+	times := 0
 	for i, w := range want {
 		got := append(rows[i+1], make([]string, len(w))...)[:len(w)]
+		for j := range w {
+			if cols[j].Kind == export.TimeColumn && w[j] != "" {
+				// A date and time cell: the serial day number of the time written.
+				at, err := time.Parse(time.RFC3339, w[j])
+				serial, _ := strconv.ParseFloat(got[j], 64)
+				if err != nil || math.Abs(excelDays(at)-serial) > 1e-8 { // a millisecond is 1.2e-8 days
+					t.Errorf("row %d %s: %q, want the serial of %s, %v", i+2, cols[j].Name, got[j], w[j], excelDays(at))
+				}
+				times++
+				got[j] = w[j]
+			}
+		}
 		if !slices.Equal(got, w) {
 			t.Errorf("row %d: %q, want %q", i+2, got, w)
 		}
 	}
-	if typ, _ := f.GetCellType("Responses", "D2"); typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString {
-		t.Errorf("ratings are stored as text")
+	if times != 19 { // ten started, nine finished
+		t.Errorf("%d time cells checked, want 19", times)
+	}
+	if want := []string{"r03", "complete", "1", "straight_lining;speeding", rows[3][4], rows[3][5], "small"}; !slices.Equal(rows[3][:7], want) {
+		t.Errorf("the excluded row starts %q, want %q", rows[3][:7], want)
+	}
+	for _, ref := range []string{"C2", "E2", "F2", "H2"} { // excluded, started_at, finished_at, O01_imp
+		if typ, _ := f.GetCellType("Responses", ref); typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString {
+			t.Errorf("%s (%s) is stored as text", ref, rows[0][ref[0]-'A'])
+		}
+	}
+	if shown, _ := f.GetCellValue("Responses", "F3"); shown != "2026-01-05 10:08:07" {
+		t.Errorf("r02's finished_at shows %q, want 2026-01-05 10:08:07", shown)
 	}
 	panes, _ := f.GetPanes("Responses")
 	if !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("Responses panes %+v", panes)
 	}
-	if x := string(zipFile(t, data, sheetPath(t, data, "Responses"))); !strings.Contains(x, `<autoFilter ref="$A$1:$K$11"`) {
+	if x := string(zipFile(t, data, sheetPath(t, data, "Responses"))); !strings.Contains(x, `<autoFilter ref="$A$1:$O$11"`) {
 		t.Errorf("Responses has no autofilter: %.400s", x[strings.Index(x, "</sheetData>"):])
 	}
 }
@@ -279,6 +308,13 @@ func TestSummaryAndQuality(t *testing.T) {
 	s.responses[0].Flags = []string{surveys.FlagStraightLining}
 	in := s.input("team_size", false)
 	in.Query = results.OpportunityQuery{SegmentBy: "team_size", Filters: []results.Filter{{Key: "team_size", Value: "small"}}}
+	// What the review reported: three responses out by the rule (one of
+	// them both straight-lining and speeding), one by the researcher.
+	in.Fieldwork.Flags = map[string]int{surveys.FlagStraightLining: 3, surveys.FlagSpeeding: 1, surveys.FlagAttention: 0, surveys.FlagDuplicate: 0}
+	in.Fieldwork.Flagged = 3
+	in.Fieldwork.ExcludedByRule, in.Fieldwork.ExcludedByDecision = 2, 1
+	in.Fieldwork.ExcludedFlags = map[string]int{surveys.FlagStraightLining: 2, surveys.FlagSpeeding: 1}
+	in.Design.Study.ExcludeFlags = []string{surveys.FlagStraightLining, surveys.FlagSpeeding}
 	f, _ := workbook(t, in)
 	rows := raw(t, f, "Summary")
 	kv := map[string]string{}
@@ -290,7 +326,9 @@ func TestSummaryAndQuality(t *testing.T) {
 	for k, v := range map[string]string{
 		"Study": "Team workspace", "Job": s.design.Study.Job.Sentence(), "Segmented by": "team_size",
 		"Complete": "9", "In progress": "1", "Started": "10", "Respondents in the results (n)": "9",
-		"Filtered to": "team_size = small", "Counted": "complete responses not excluded by the researcher",
+		"Filtered to": "team_size = small", "Counted": "complete responses not excluded by the study's rule or the researcher",
+		"Exclusion rule": "responses flagged straight lining or speeding are left out", "Excluded by the rule": "2",
+		"Excluded by the rule, by flag": "straight lining 2, speeding 1", "Excluded by the researcher": "1",
 	} {
 		if kv[k] != v {
 			t.Errorf("Summary %s = %q, want %q", k, kv[k], v)
@@ -321,15 +359,29 @@ func TestSummaryAndQuality(t *testing.T) {
 
 	q := raw(t, f, "Quality")
 	got := map[string]string{}
-	for _, r := range q {
+	var flags [][]string
+	for i, r := range q {
 		if len(r) == 2 {
 			got[r[0]] = r[1]
 		}
+		if len(r) > 0 && r[0] == "Quality flag" {
+			flags = q[i : i+5]
+		}
 	}
-	if got["Complete"] != "9" || got["Carrying any quality flag"] != "1" || got["Flag: straight lining"] != "1" ||
-		got["Excluded from the results by the researcher"] != "0" {
+	if got["Complete"] != "9" || got["Carrying any quality flag"] != "3" || got["Excluded from the results by the study's rule"] != "2" ||
+		got["Excluded from the results by the researcher"] != "1" {
 		t.Errorf("Quality %q", got)
 	}
+	wantFlags := [][]string{{"Quality flag", "Responses", "In the rule", "Excluded by the rule"},
+		{"straight lining", "3", "yes", "2"}, {"speeding", "1", "yes", "1"}, {"failed attention", "0", "no", "0"}, {"duplicate", "0", "no", "0"}}
+	if !slices.EqualFunc(flags, wantFlags, slices.Equal) {
+		t.Errorf("Quality flags %q, want %q", flags, wantFlags)
+	}
+}
+
+// excelDays is t as a spreadsheet's serial day number (1900 date system).
+func excelDays(t time.Time) float64 {
+	return float64(t.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC))) / float64(24*time.Hour)
 }
 
 // hostile are texts people could type that a spreadsheet might run, or that

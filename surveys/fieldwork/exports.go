@@ -15,14 +15,15 @@ func (sm *Summary) Export() *export.Fieldwork {
 	}
 	out := &export.Fieldwork{LastResponse: sm.LastResponse, Started: sm.Started,
 		Complete: sm.Counts[surveys.Complete], InProgress: sm.Counts[surveys.InProgress], ScreenedOut: sm.Counts[surveys.ScreenedOut],
-		Excluded: sm.Counts["excluded"], Flagged: sm.Flagged, CompletionRate: sm.CompletionRate, MedianSeconds: sm.MedianSeconds}
+		ExcludedByRule: sm.ExcludedByRule, ExcludedByDecision: sm.ExcludedByDecision, Flagged: sm.Flagged,
+		CompletionRate: sm.CompletionRate, MedianSeconds: sm.MedianSeconds}
 	if len(sm.PerDay) > 0 {
 		if t, err := time.Parse("2006-01-02", sm.PerDay[0].Day); err == nil {
 			out.FirstDay = &t
 		}
 	}
 	for _, f := range surveys.QualityFlagNames {
-		out.Flags = append(out.Flags, export.Flag{Name: f, N: sm.Flags[f]})
+		out.Flags = append(out.Flags, export.Flag{Name: f, N: sm.Flags[f], Excluded: sm.ExcludedFlags[f]})
 	}
 	return out
 }

@@ -30,9 +30,12 @@ const maxImportErrors = 200
 // and column.
 func (s *Store) ImportResponses(ctx context.Context, d *surveys.Design, data io.Reader) (int, error) {
 	studyID := d.Study.ID
-	rows, err := parseWide(d, data)
+	rows, said, err := parseWide(d, data)
 	if err != nil {
 		return 0, err
+	}
+	if err := s.keepExclusions(ctx, d, rows, said); err != nil {
+		return 0, fmt.Errorf("import responses into study %d: %w", studyID, err)
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		ids := make([]string, 0, len(rows))
@@ -70,6 +73,45 @@ func (s *Store) ImportResponses(ctx context.Context, d *surveys.Design, data io.
 		return 0, fmt.Errorf("import responses into study %d: %w", studyID, err)
 	}
 	return len(rows), nil
+}
+
+// fileSays is what the excluded column of a file says of one row.
+type fileSays uint8
+
+const (
+	saysNothing fileSays = iota // no such column, or an empty cell: the study's rule decides
+	saysIn                      // 0: the row counted where it came from
+	saysOut                     // 1: it was out of the results there
+)
+
+// keepExclusions makes the study count what the file's study counted. The
+// rows' flags are worked out here again, with the same rule, so a decision
+// is stored only where the file says otherwise than this study's rule will:
+// exclude where the file says 1 and the rule would keep the row in (a flag
+// the file's study saw and this one cannot, such as a duplicate by network,
+// or a researcher's own exclusion), include where it says 0 and the rule
+// would leave it out (a researcher's inclusion). Everywhere else the rule
+// goes on deciding, and follows a later change of it. It runs before the
+// insert, on the study's responses with these after them (results'
+// RuleExcludes), so that the rows go in with their decisions in one
+// transaction.
+func (s *Store) keepExclusions(ctx context.Context, d *surveys.Design, rows []surveys.Response, said []fileSays) error {
+	if said == nil {
+		return nil
+	}
+	ruled, err := s.results.RuleExcludes(ctx, d, rows)
+	if err != nil {
+		return err
+	}
+	for i := range rows {
+		switch {
+		case said[i] == saysOut && !ruled[i]:
+			rows[i].Decision = surveys.Exclude
+		case said[i] == saysIn && ruled[i]:
+			rows[i].Decision = surveys.Include
+		}
+	}
+	return nil
 }
 
 // importRowsPerInsert is how many responses one INSERT of an import adds:
@@ -117,8 +159,9 @@ func insertResponses(tx *gorm.DB, dialect string, rows []surveys.Response) error
 	return nil
 }
 
-// parseWide reads and checks a wide CSV against the design.
-func parseWide(d *surveys.Design, data io.Reader) ([]surveys.Response, error) {
+// parseWide reads and checks a wide CSV against the design: the responses,
+// and what its excluded column says of each (nil without the column).
+func parseWide(d *surveys.Design, data io.Reader) ([]surveys.Response, []fileSays, error) {
 	br := bufio.NewReaderSize(data, 1<<16)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
@@ -127,14 +170,14 @@ func parseWide(d *surveys.Design, data io.Reader) ([]surveys.Response, error) {
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, problem.Invalid("file", "is empty")
+		return nil, nil, problem.Invalid("file", "is empty")
 	}
 	if err != nil {
-		return nil, problem.Invalid("file", "is not valid CSV: "+err.Error())
+		return nil, nil, problem.Invalid("file", "is not valid CSV: "+err.Error())
 	}
 	header = slices.Clone(header)
 	type column struct {
-		kind  byte // 'i' respondent id, 's' status, 'q' question, 'r' rating, 'f' force
+		kind  byte // 'i' respondent id, 's' status, 'x' excluded, 'g' flags, 'a' started_at, 'b' finished_at, 'q' question, 'r' rating, 'f' force
 		q     surveys.Question
 		at    int // byte index in ratings or forces
 		valid bool
@@ -165,6 +208,14 @@ func parseWide(d *surveys.Design, data io.Reader) ([]surveys.Response, error) {
 			cols[i] = column{kind: 'i', valid: true}
 		case h == "status":
 			cols[i] = column{kind: 's', valid: true}
+		case h == "excluded":
+			cols[i] = column{kind: 'x', valid: true}
+		case h == "flags": // worked out again from the data: read as information only
+			cols[i] = column{kind: 'g', valid: true}
+		case h == "started_at":
+			cols[i] = column{kind: 'a', valid: true}
+		case h == "finished_at":
+			cols[i] = column{kind: 'b', valid: true}
 		case questions[h].Key != "":
 			cols[i] = column{kind: 'q', q: questions[h], valid: true}
 		case slices.Contains(surveys.ForceNames[:], h) && d.Study.FourForces:
@@ -190,10 +241,14 @@ func parseWide(d *surveys.Design, data io.Reader) ([]surveys.Response, error) {
 		fields["file"] = "needs respondent_id and status columns"
 	}
 	if len(fields) > 0 {
-		return nil, &problem.Validation{Fields: fields}
+		return nil, nil, &problem.Validation{Fields: fields}
 	}
 	now := time.Now().UTC()
 	var out []surveys.Response
+	var said []fileSays
+	if seenCol["excluded"] {
+		said = []fileSays{}
+	}
 	ids := map[string]int{}
 	line := 1
 	bad := func(col, msg string) {
@@ -220,6 +275,8 @@ func parseWide(d *surveys.Design, data io.Reader) ([]surveys.Response, error) {
 		}
 		r := surveys.Response{Source: surveys.SourceImport, Answers: map[string]string{}, Ratings: make([]byte, 2*nSlots),
 			StartedAt: now, UpdatedAt: now, Notes: []string{}, ItemOrder: []string{}}
+		says := saysNothing
+		var started, finished *time.Time
 		for i, cell := range rec {
 			cell = strings.TrimSpace(cell)
 			c := cols[i]
@@ -240,6 +297,31 @@ func parseWide(d *surveys.Design, data io.Reader) ([]surveys.Response, error) {
 					bad("status", "must be complete, in_progress or screened_out")
 				}
 				r.Status = strings.Clone(cell)
+			case 'x':
+				switch cell {
+				case "1":
+					says = saysOut
+				case "0":
+					says = saysIn
+				case "":
+				default:
+					bad("excluded", "must be 1 (out of the results), 0 (in them) or empty (the study's rule decides)")
+				}
+			case 'a', 'b':
+				if cell == "" {
+					continue
+				}
+				t, err := time.Parse(time.RFC3339, cell)
+				if err != nil {
+					bad(header[i], "must be a time in RFC 3339, such as 2026-01-05T09:30:00Z")
+					continue
+				}
+				t = t.UTC()
+				if c.kind == 'a' {
+					started = &t
+				} else {
+					finished = &t
+				}
 			case 'q':
 				if cell == "" {
 					continue
@@ -278,19 +360,48 @@ func parseWide(d *surveys.Design, data io.Reader) ([]surveys.Response, error) {
 				}
 			}
 		}
-		if r.Status != surveys.InProgress {
-			r.FinishedAt = &now
+		r.StartedAt, r.FinishedAt = responseTimes(started, finished, r.Status, now)
+		switch {
+		case finished != nil && r.Status == surveys.InProgress:
+			bad("finished_at", "must be empty for a response in progress")
+		case started != nil && finished != nil && finished.Before(*started):
+			bad("finished_at", "is before started_at")
 		}
 		if r.RespondentID == "" {
 			r.RespondentID = uuid.NewString()
 		}
 		out = append(out, r)
+		if said != nil {
+			said = append(said, says)
+		}
 	}
 	if len(fields) > 0 {
-		return nil, &problem.Validation{Fields: fields}
+		return nil, nil, &problem.Validation{Fields: fields}
 	}
 	if len(out) == 0 {
-		return nil, problem.Invalid("file", "has no response rows")
+		return nil, nil, problem.Invalid("file", "has no response rows")
 	}
-	return out, nil
+	return out, said, nil
+}
+
+// responseTimes are an imported response's start and finish from the
+// file's started_at and finished_at (nil where the file has none), taken at
+// now when the file has neither. A response with only one of them starts and
+// finishes then, and one with neither at now: either way it has no
+// completion time (results' scored.duration), and so cannot be speeding. A
+// response in progress has no finish.
+func responseTimes(started, finished *time.Time, status string, now time.Time) (time.Time, *time.Time) {
+	start, end := now, now
+	switch {
+	case started != nil && finished != nil:
+		start, end = *started, *finished
+	case started != nil:
+		start, end = *started, *started
+	case finished != nil:
+		start, end = *finished, *finished
+	}
+	if status == surveys.InProgress {
+		return start, nil
+	}
+	return start, &end
 }

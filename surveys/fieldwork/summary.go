@@ -48,7 +48,6 @@ type fieldRow struct {
 	Status     string
 	Decision   string
 	Answers    map[string]string `gorm:"serializer:json"`
-	Source     string
 	StartedAt  time.Time
 	FinishedAt *time.Time
 }
@@ -57,7 +56,7 @@ type fieldRow struct {
 func (s *Store) Summary(ctx context.Context, d *surveys.Design) (*Summary, error) {
 	studyID := d.Study.ID
 	var rows []fieldRow
-	if err := s.db.WithContext(ctx).Model(&surveys.Response{}).Select("status, decision, answers, source, started_at, finished_at").
+	if err := s.db.WithContext(ctx).Model(&surveys.Response{}).Select("status, decision, answers, started_at, finished_at").
 		Where("study_id = ?", studyID).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("fieldwork of study %d: %w", studyID, err)
 	}
@@ -105,7 +104,10 @@ func (s *Store) Summary(ctx context.Context, d *surveys.Design) (*Summary, error
 			l := last
 			fw.LastResponse = &l
 		}
-		if r.Status == surveys.Complete && r.FinishedAt != nil && r.Source != surveys.SourceImport {
+		// Timed completes, as speeding counts them (results/review.go): an
+		// import with started_at and finished_at is timed, one without them
+		// starts and finishes at the moment of the import, which is no time.
+		if r.Status == surveys.Complete && r.FinishedAt != nil && r.FinishedAt.After(r.StartedAt) {
 			durations = append(durations, r.FinishedAt.Sub(r.StartedAt).Seconds())
 		}
 	}

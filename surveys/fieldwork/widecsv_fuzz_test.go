@@ -35,7 +35,7 @@ func fuzzDesign() *surveys.Design {
 // FuzzParseWide feeds arbitrary files to the responses import. It must never
 // panic; it refuses with a problem.Validation (a 422 naming the cell) or returns
 // rows that are all valid; and exporting what it returned and importing that
-// again gives the same responses.
+// again gives the same responses, times and exclusions.
 func FuzzParseWide(f *testing.F) {
 	for _, seed := range []string{
 		"respondent_id,status,size,tools,seats,nps,note,O1_imp,O1_sat,O10_imp,O10_sat,O2_imp,O2_sat,push,pull,anxiety,habit\n" +
@@ -53,6 +53,12 @@ func FuzzParseWide(f *testing.F) {
 		"respondent_id,status,status\nr1,complete,complete\n",
 		"respondent_id,status\n\"unterminated,complete\n",
 		"respondent_id,status\nr1\n",
+		"respondent_id,status,excluded,flags,started_at,finished_at,O1_imp\n" +
+			"r1,complete,1,speeding;duplicate,2026-01-05T09:00:00Z,2026-01-05T09:01:30.25Z,5\n" +
+			"r2,in_progress,0,,2026-01-05T10:00:00+02:00,,3\n" +
+			"r3,complete,,,,2026-01-06T09:00:00Z,\n",
+		"respondent_id,status,excluded,started_at,finished_at\nr1,complete,yes,yesterday,2026-01-05T09:00:00Z\n" +
+			"r2,complete,0,2026-01-05T09:00:00Z,2026-01-05T08:00:00Z\nr3,in_progress,1,,2026-01-05T09:00:00Z\n",
 		"",
 		"\n",
 	} {
@@ -60,7 +66,7 @@ func FuzzParseWide(f *testing.F) {
 	}
 	d := fuzzDesign()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rows, err := parseWide(d, bytes.NewReader(data))
+		rows, said, err := parseWide(d, bytes.NewReader(data))
 		if err != nil {
 			var ve *problem.Validation
 			if !errors.As(err, &ve) || len(ve.Fields) == 0 {
@@ -77,11 +83,12 @@ func FuzzParseWide(f *testing.F) {
 		byCode := surveys.ByCode(d.Outcomes)
 		var row []string
 		for i := range rows {
+			rows[i].Excluded = said != nil && said[i] == saysOut
 			row = d.WideRow(&rows[i], byCode, row)
 			w.Write(row)
 		}
 		w.Flush()
-		again, err := parseWide(d, &buf)
+		again, saidAgain, err := parseWide(d, &buf)
 		if err != nil {
 			t.Fatalf("export of an accepted file is refused: %v\n%q", err, buf.String())
 		}
@@ -91,8 +98,13 @@ func FuzzParseWide(f *testing.F) {
 		for i := range rows {
 			a, b := rows[i], again[i]
 			if a.RespondentID != b.RespondentID || a.Status != b.Status || !bytes.Equal(a.Ratings, b.Ratings) ||
-				!bytes.Equal(a.Forces, b.Forces) || !mapsEqual(a.Answers, b.Answers) {
+				!bytes.Equal(a.Forces, b.Forces) || !mapsEqual(a.Answers, b.Answers) || !a.StartedAt.Equal(b.StartedAt) ||
+				(a.FinishedAt == nil) != (b.FinishedAt == nil) || a.FinishedAt != nil && !a.FinishedAt.Equal(*b.FinishedAt) {
 				t.Fatalf("round trip of row %d:\n%+v\n%+v", i, a, b)
+			}
+			// Written out, an empty cell becomes the 0 of a row in the results.
+			if want := map[bool]fileSays{false: saysIn, true: saysOut}[a.Excluded]; saidAgain[i] != want {
+				t.Fatalf("round trip of row %d: excluded %v read back as %v", i, a.Excluded, saidAgain[i])
 			}
 		}
 	})
@@ -118,6 +130,9 @@ func checkParsedRows(t *testing.T, d *surveys.Design, rows []surveys.Response) {
 		}
 		if (r.Status == surveys.InProgress) != (r.FinishedAt == nil) {
 			t.Fatalf("status %s with finished_at %v", r.Status, r.FinishedAt)
+		}
+		if r.FinishedAt != nil && r.FinishedAt.Before(r.StartedAt) {
+			t.Fatalf("finished %v before started %v", r.FinishedAt, r.StartedAt)
 		}
 		if r.Source != surveys.SourceImport {
 			t.Fatalf("source %q", r.Source)

@@ -245,7 +245,10 @@ func TestWideRowsAreTheRowsOfTheCSV(t *testing.T) {
 	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
 		ctx := context.Background()
 		u, id := goldenDesign(t, s)
-		wide := s.WideResponses(ctx, mustDesign(t, s, u, id))
+		wide, err := results.New(s).WideResponses(ctx, mustDesign(t, s, u, id))
+		if err != nil {
+			t.Fatal(err)
+		}
 		var buf strings.Builder
 		if err := export.ResponsesCSV(&buf, wide); err != nil {
 			t.Fatal(err)

@@ -1,21 +1,24 @@
 package results
 
 import (
+	"context"
+
 	"odi/surveys"
 	"odi/surveys/export"
 )
 
 // The exports (package export) write plain values and know nothing of the
-// domain; this file fills in the design and the scores.
+// domain; this file fills in the design, the scores and the responses with
+// their cleaning.
 
 // WorkbookInput is what the workbook of d shows of the scores in opps, asked
 // for as q. Fieldwork (fieldwork.Summary.Export) and Responses
-// (surveys.Store.WideResponses) are left for the caller to add.
+// (WideResponses) are left for the caller to add.
 func WorkbookInput(d *surveys.Design, opps *Opportunities, q OpportunityQuery) export.Input {
 	st := d.Study
 	in := export.Input{
 		Study: export.Study{Name: st.Name, Job: st.Job.Sentence(), RespondentRole: st.RespondentRole, Status: st.Status,
-			MinN: st.MinN, MarketSize: st.MarketSize, PublishedAt: st.PublishedAt, ClosedAt: st.ClosedAt},
+			MinN: st.MinN, ExcludeFlags: st.ExcludeFlags, MarketSize: st.MarketSize, PublishedAt: st.PublishedAt, ClosedAt: st.ClosedAt},
 		Outcomes:       make([]export.Outcome, len(d.Outcomes)),
 		Linted:         d.Linted,
 		Groups:         opps.ExportGroups(),
@@ -42,4 +45,31 @@ func (o *Opportunities) ExportGroups() []export.Group {
 		out[i] = export.Group{Label: g.Label, N: g.N, LowN: g.LowN, Priority: g.Priority, Outcomes: g.Outcomes}
 	}
 	return out
+}
+
+// WideResponses are every response of d's study in the wide layout
+// (surveys.Design.WideRow), oldest first, each with whether the cleaning
+// keeps it out of the results and its flags. The rows are the responses
+// and the review the scores are computed from, one snapshot of them: the
+// cache the analysis keeps in memory anyway, so an export reads nothing
+// more from the database than the rows written since.
+func (s *Store) WideResponses(ctx context.Context, d *surveys.Design) (*export.Responses, error) {
+	list, rv, err := s.reviewed(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	return &export.Responses{Columns: d.WideColumns(), Rows: func(yield func(row []string) error) error {
+		byCode := surveys.ByCode(d.Outcomes)
+		var row []string
+		var r surveys.Response
+		for i, sc := range list {
+			r = surveys.Response{RespondentID: sc.RespondentID, Status: sc.Status, Answers: sc.Answers, Ratings: sc.Ratings,
+				Forces: sc.Forces, StartedAt: sc.StartedAt, FinishedAt: sc.FinishedAt, Flags: rv.flags[i].names(), Excluded: rv.excluded[i]}
+			row = d.WideRow(&r, byCode, row)
+			if err := yield(row); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}, nil
 }

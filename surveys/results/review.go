@@ -242,3 +242,32 @@ func (s *Store) Review(ctx context.Context, d *surveys.Design) ([]Reviewed, erro
 	}
 	return out, nil
 }
+
+// RuleExcludes tells, for each of rows about to be added to d's study,
+// whether the study's rule will keep it out of the results: the review of
+// the study's responses with these after them, which is what the review
+// makes of them once they are committed (a row's flags depend on the others
+// only through the median time, and imported rows have no panel id,
+// invitation or network to be duplicates by). The responses import uses it
+// to store a decision only where its file disagrees with the rule, before
+// inserting the rows, so that rows and decisions go in together.
+func (s *Store) RuleExcludes(ctx context.Context, d *surveys.Design, rows []surveys.Response) ([]bool, error) {
+	list, err := s.scoredResponses(ctx, d.Study.ID)
+	if err != nil {
+		return nil, err
+	}
+	all := make([]*scored, len(list), len(list)+len(rows))
+	copy(all, list) // the cached list is shared: never appended to
+	id := int64(0)
+	if len(list) > 0 {
+		id = list[len(list)-1].ID
+	}
+	for i := range rows {
+		r := &rows[i]
+		id++
+		all = append(all, &scored{ID: id, RespondentID: r.RespondentID, Status: r.Status, Source: r.Source, ExternalID: r.ExternalID,
+			InvitationID: r.InvitationID, Network: r.Network, Answers: r.Answers, Ratings: r.Ratings, Forces: r.Forces,
+			StartedAt: r.StartedAt, FinishedAt: r.FinishedAt})
+	}
+	return newReview(all, d).byRule[len(list):], nil
+}
