@@ -312,8 +312,8 @@ func parseWide(d *surveys.Design, data io.Reader) ([]surveys.Response, []fileSay
 					continue
 				}
 				t, err := time.Parse(time.RFC3339, cell)
-				if err != nil {
-					bad(header[i], "must be a time in RFC 3339, such as 2026-01-05T09:30:00Z")
+				if err != nil || t.Year() < 1970 { // the year 1 would be the zero time, which the export writes as no time
+					bad(header[i], "must be a time in RFC 3339 since 1970, such as 2026-01-05T09:30:00Z")
 					continue
 				}
 				t = t.UTC()

@@ -58,7 +58,8 @@ func FuzzParseWide(f *testing.F) {
 			"r2,in_progress,0,,2026-01-05T10:00:00+02:00,,3\n" +
 			"r3,complete,,,,2026-01-06T09:00:00Z,\n",
 		"respondent_id,status,excluded,started_at,finished_at\nr1,complete,yes,yesterday,2026-01-05T09:00:00Z\n" +
-			"r2,complete,0,2026-01-05T09:00:00Z,2026-01-05T08:00:00Z\nr3,in_progress,1,,2026-01-05T09:00:00Z\n",
+			"r2,complete,0,2026-01-05T09:00:00Z,2026-01-05T08:00:00Z\nr3,in_progress,1,,2026-01-05T09:00:00Z\n" +
+			"r4,complete,1,0001-01-01T00:00:00Z,\n",
 		"",
 		"\n",
 	} {
