@@ -237,7 +237,11 @@ func fromSample(n, m, k int) *study {
 		for key, v := range r.Answers {
 			answers[key] = v
 		}
-		s.responses[i] = surveys.Response{RespondentID: r.ID, Status: r.Status, Answers: answers, Ratings: r.Ratings, Flags: r.Flags}
+		s.responses[i] = surveys.Response{RespondentID: r.ID, Status: r.Status, Answers: answers, Ratings: r.Ratings, Flags: r.Flags,
+			Excluded: len(r.Flags) > 0, StartedAt: r.Started}
+		if !r.Finished.IsZero() {
+			s.responses[i].FinishedAt = &r.Finished
+		}
 		if r.Forces != [4]uint8{} {
 			s.responses[i].Forces = r.Forces[:]
 		}
