@@ -14,13 +14,17 @@ import (
 	"odi/surveys/sample"
 )
 
-// cleanedSample is the sample study with what the cleaning acts on planted:
-// the generator's straight-liners and speeders (timed, as respondents on the
-// link are), a duplicate by panel id, a straight-liner the researcher takes
-// back in and two clean responses they leave out. It answers the study and
-// how many responses are out of the results, counted from the plantings.
-func cleanedSample(t *testing.T, s *Server, c *client) (int64, int) {
+// cleanedSample is the sample study, on a server of its own, with what the
+// cleaning acts on planted: the generator's straight-liners and speeders
+// (timed, as respondents on the link are), a duplicate by panel id, a
+// straight-liner the researcher takes back in and two clean responses they
+// leave out. It answers the researcher's client, the study, how many
+// responses are out of the results (counted from the plantings) and the
+// study's responses.csv.
+func cleanedSample(t *testing.T) (c *client, id int64, excluded int, file string) {
 	t.Helper()
+	s := newTestServer(t)
+	c = api(t, s, "r@example.com", "researcher")
 	owner, err := s.accounts.UserByEmail(t.Context(), "r@example.com")
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +54,10 @@ func cleanedSample(t *testing.T, s *Server, c *client) (int64, int) {
 	base := fmt.Sprintf("/api/v1/studies/%d/responses/exclusions", st.ID)
 	wantStatus(t, c.send("POST", base, map[string]any{"respondent_ids": planted[:1], "excluded": false}), http.StatusOK)
 	wantStatus(t, c.send("POST", base, map[string]any{"respondent_ids": clean[2:4], "excluded": true}), http.StatusOK)
-	return st.ID, len(planted) + 1 - 1 + 2
+	raw := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", st.ID), nil)
+	wantStatus(t, raw, http.StatusOK)
+	// Out: the planted, the duplicate and the two left out, but the one taken back.
+	return c, st.ID, len(planted) + 1 + 2 - 1, raw.body
 }
 
 // setColumn writes one column of a stored response, with a new seq as every
@@ -106,12 +113,8 @@ func fieldworkOf(t *testing.T, c *client, id int64) fieldwork.Summary {
 // not carry; the researcher's three decisions).
 func TestResponsesRoundTripKeepsTheCleaning(t *testing.T) {
 	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
-	id, excluded := cleanedSample(t, s, c)
-	raw := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", id), nil)
-	wantStatus(t, raw, http.StatusOK)
-	cp := importIntoCopy(t, c, id, raw.body)
+	c, id, excluded, file := cleanedSample(t)
+	cp := importIntoCopy(t, c, id, file)
 
 	for _, q := range []string{"", "?segment_by=company_size", "?segment_by=role"} {
 		orig, copied := groupsOf(t, c, id, q), groupsOf(t, c, cp, q)
@@ -144,7 +147,7 @@ func TestResponsesRoundTripKeepsTheCleaning(t *testing.T) {
 	}
 	// Exported again, the file is the one imported but for the duplicate's
 	// flag, which the copy cannot see; its excluded stays 1.
-	again, lines := strings.Split(c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", cp), nil).body, "\n"), strings.Split(raw.body, "\n")
+	again, lines := strings.Split(c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", cp), nil).body, "\n"), strings.Split(file, "\n")
 	if len(again) != len(lines) {
 		t.Fatalf("the copy's responses.csv has %d lines, the file imported %d", len(again), len(lines))
 	}
@@ -173,12 +176,8 @@ func TestResponsesRoundTripKeepsTheCleaning(t *testing.T) {
 // from the ratings and the study's rule leaves those out.
 func TestResponsesFileWithoutTheCleaningStillImports(t *testing.T) {
 	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
-	id, _ := cleanedSample(t, s, c)
-	raw := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", id), nil)
-	wantStatus(t, raw, http.StatusOK)
-	recs, err := csv.NewReader(strings.NewReader(raw.body)).ReadAll()
+	c, id, _, file := cleanedSample(t)
+	recs, err := csv.NewReader(strings.NewReader(file)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
