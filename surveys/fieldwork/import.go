@@ -88,9 +88,10 @@ const (
 // rows' flags are worked out here again, with the same rule, so a decision
 // is stored only where the file says otherwise than this study's rule will:
 // exclude where the file says 1 and the rule would keep the row in (a flag
-// the file's study saw and this one cannot, such as a duplicate by network,
-// or a researcher's own exclusion), include where it says 0 and the rule
-// would leave it out (a researcher's inclusion). Everywhere else the rule
+// the file's study saw and an import cannot: a duplicate by panel id or
+// network, a failed attention check; or a researcher's own exclusion),
+// include where it says 0 and the rule would leave it out (a researcher's
+// inclusion). Everywhere else the rule
 // goes on deciding, and follows a later change of it. It runs before the
 // insert, on the study's responses with these after them (results'
 // RuleExcludes), so that the rows go in with their decisions in one
