@@ -43,6 +43,17 @@ const (
 	AttentionChoice = 2
 )
 
+// ChecksAsked is how many attention checks d's respondents are asked: none
+// unless the study asks them, else the study's number (1 to
+// MaxAttentionChecks), but no more than the survey has pages of outcomes,
+// since each check has a page of its own.
+func (d *Design) ChecksAsked() int {
+	if !d.Study.AttentionCheck {
+		return 0
+	}
+	return min(max(1, d.Study.AttentionChecks), MaxAttentionChecks, len(d.Pages()))
+}
+
 // AttentionKey is where a response keeps its answer to the i-th attention
 // check (from 0).
 func AttentionKey(i int) string {
