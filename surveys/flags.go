@@ -6,9 +6,9 @@ import (
 )
 
 // Quality flags a response can carry. They are worked out from the data
-// whenever it changes (results/review.go); a study's rule (ExcludeFlags)
-// says which of them keep a response out of the results unless the
-// researcher decides otherwise.
+// whenever it changes (results/review.go, by the rules of docs/scoring.md,
+// "Cleaning"); a study's rule (ExcludeFlags) says which of them keep a
+// response out of the results unless the researcher decides otherwise.
 const (
 	FlagStraightLining = "straight_lining"
 	FlagSpeeding       = "speeding"
