@@ -62,6 +62,15 @@ func serve(t *testing.T, s *Server) string {
 	return "http://" + ln.Addr().String()
 }
 
+// logIn logs the tab in through the login form as email, with the test
+// password.
+func (b *surveyTab) logIn(base, email string) {
+	b.t.Helper()
+	b.load("log in", chromedp.Navigate(base+"/login"))
+	b.load("log in", chromedp.SendKeys(chromedp.CSS(`#email`), email),
+		chromedp.SendKeys(chromedp.CSS(`#password`), "olive-kettle-93"), chromedp.Submit(chromedp.CSS(`#password`)))
+}
+
 // screenshots saves the current page at a phone and a laptop width under
 // testout/, which CI keeps as artifacts and people look at.
 func screenshots(t *testing.T, ctx context.Context, name string) {

@@ -25,8 +25,18 @@ type jobForm struct {
 	MarketSize, MinN, Language string
 	Intro, Thanks, RedirectURL string
 	FourForces, AttentionCheck bool
+	AttentionChecks            string // how many, 1 to surveys.MaxAttentionChecks
 	Push, Pull, Anxiety, Habit string
 }
+
+// checkCounts are the numbers of attention checks a study may ask.
+var checkCounts = func() []int {
+	out := make([]int, surveys.MaxAttentionChecks)
+	for i := range out {
+		out[i] = i + 1
+	}
+	return out
+}()
 
 func readJobForm(c *fiber.Ctx) jobForm {
 	return jobForm{
@@ -34,7 +44,7 @@ func readJobForm(c *fiber.Ctx) jobForm {
 		Role: c.FormValue("role"), CustomRole: c.FormValue("role_custom"),
 		MarketSize: c.FormValue("market_size"), MinN: c.FormValue("min_n"), Language: c.FormValue("language"),
 		Intro: c.FormValue("intro"), Thanks: c.FormValue("thanks"), RedirectURL: c.FormValue("redirect_url"),
-		FourForces: c.FormValue("four_forces") != "", AttentionCheck: c.FormValue("attention_check") != "",
+		FourForces: c.FormValue("four_forces") != "", AttentionCheck: c.FormValue("attention_check") != "", AttentionChecks: c.FormValue("attention_checks"),
 		Push: c.FormValue("push"), Pull: c.FormValue("pull"), Anxiety: c.FormValue("anxiety"), Habit: c.FormValue("habit"),
 	}
 }
@@ -57,6 +67,7 @@ func jobFormOf(st surveys.Study) jobForm {
 func (f *jobForm) keepStructure(st surveys.Study) {
 	f.When, f.Want, f.SoThat = st.Job.When, st.Job.Want, st.Job.SoThat
 	f.Language, f.FourForces, f.AttentionCheck = st.Language, st.FourForces, st.AttentionCheck
+	f.AttentionChecks = strconv.Itoa(st.AttentionChecks)
 	w := st.ForcesWording
 	f.Push, f.Pull, f.Anxiety, f.Habit = w.Push, w.Pull, w.Anxiety, w.Habit
 }
@@ -95,6 +106,14 @@ func (f jobForm) input(structural bool) (surveys.StudyInput, error) {
 	if structural {
 		in.Job, in.Language, in.FourForces, in.AttentionCheck = f.job(), &f.Language, &f.FourForces, &f.AttentionCheck
 		in.ForcesWording = &surveys.ForcesWordingInput{Push: &f.Push, Pull: &f.Pull, Anxiety: &f.Anxiety, Habit: &f.Habit}
+		// A form from before the count existed leaves it as stored.
+		if f.AttentionChecks != "" {
+			if n, err := strconv.Atoi(f.AttentionChecks); err == nil {
+				in.AttentionChecks = &n
+			} else {
+				fields["attention_checks"] = "must be a whole number"
+			}
+		}
 	}
 	if len(fields) > 0 {
 		return in, &problem.Validation{Fields: fields}

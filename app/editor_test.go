@@ -145,6 +145,7 @@ func fullJobForm() url.Values {
 		"market_size": {"1,200,000"}, "min_n": {"50"}, "language": {"fr"}, "intro": {"Merci"}, "thanks": {"Merci beaucoup"},
 		"redirect_url": {"https://panel.example/done?id={panel_id}"}, "four_forces": {"on"},
 		"push": {"Push?"}, "pull": {"Pull?"}, "anxiety": {"Anxiety?"}, "habit": {"Habit?"},
+		"attention_check": {"on"}, "attention_checks": {"3"},
 	}
 }
 
@@ -164,13 +165,15 @@ func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
 		{"language", "language", "de", "language", "one of: en, fr"},
 		{"redirect", "redirect_url", "javascript:alert(1)", "redirect_url", "http(s) URL"},
 		{"push wording", "push", strings.Repeat("p", 301), "push", "at most 300"},
+		{"four attention checks", "attention_checks", "4", "attention_checks", "at most 3"},
+		{"attention checks text", "attention_checks", "three", "attention_checks", "whole number"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := fullJobForm()
 			v.Set(tt.field, tt.value)
 			wantMarked(t, c.submit(base+"/job", v), tt.input, tt.msg)
-			if st := c.design(s, id).Study; st.Language != "en" || st.MinN != 30 || st.FourForces {
+			if st := c.design(s, id).Study; st.Language != "en" || st.MinN != 30 || st.FourForces || st.AttentionCheck || st.AttentionChecks != 1 {
 				t.Fatalf("a rejected form changed the study: %+v", st)
 			}
 		})
@@ -196,11 +199,13 @@ func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
 	wantRedirect(t, c.submit(base+"/job", fullJobForm()), base+"/job")
 	st := c.design(s, id).Study
 	if st.RespondentRole != "team lead" || st.MarketSize == nil || *st.MarketSize != 1.2e6 || st.MinN != 50 || st.Language != "fr" ||
-		!st.FourForces || st.ForcesWording.Habit != "Habit?" || st.RedirectURL != "https://panel.example/done?id={panel_id}" || st.Thanks != "Merci beaucoup" {
+		!st.FourForces || st.ForcesWording.Habit != "Habit?" || st.RedirectURL != "https://panel.example/done?id={panel_id}" || st.Thanks != "Merci beaucoup" ||
+		!st.AttentionCheck || st.AttentionChecks != 3 {
 		t.Fatalf("saved study: %+v", st)
 	}
 	page := c.get(base + "/job")
-	wantBody(t, page, `value="custom" id="role-custom" checked`, `value="team lead"`, `value="1200000"`, `<option value="fr" selected>`)
+	wantBody(t, page, `value="custom" id="role-custom" checked`, `value="team lead"`, `value="1200000"`, `<option value="fr" selected>`,
+		`id="attention_check" name="attention_check" value="on" role="switch" checked`, `<option value="3" selected>3</option>`)
 
 	// An avatar is stored as itself; switching four forces off sticks.
 	v = fullJobForm()
@@ -221,7 +226,7 @@ func TestPublishedJobFormLocksTheStructure(t *testing.T) {
 	wantRedirect(t, c.submit(base+"/publish", url.Values{"tab": {"job"}}), base+"/job")
 
 	page := c.get(base + "/job")
-	for _, input := range []string{"when", "want", "so_that", "language", "four_forces", "push"} {
+	for _, input := range []string{"when", "want", "so_that", "language", "four_forces", "push", "attention_check", "attention_checks"} {
 		if !regexp.MustCompile(`id="` + input + `"[^>]*disabled`).MatchString(page.body) {
 			t.Errorf("#%s is not disabled once published", input)
 		}
@@ -230,7 +235,7 @@ func TestPublishedJobFormLocksTheStructure(t *testing.T) {
 
 	// The browser leaves the disabled inputs out; the rest saves.
 	v := fullJobForm()
-	for _, k := range []string{"when", "want", "so_that", "language", "four_forces", "push", "pull", "anxiety", "habit"} {
+	for _, k := range []string{"when", "want", "so_that", "language", "four_forces", "push", "pull", "anxiety", "habit", "attention_check", "attention_checks"} {
 		v.Del(k)
 	}
 	v.Set("name", "Renamed")

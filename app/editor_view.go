@@ -53,6 +53,7 @@ func (s *Server) showEditor(c *fiber.Ctx, e editor) error {
 		}
 		data["Members"], data["ManageMembers"] = members, surveys.CanManageMembers(userOf(c), &d.Study)
 		data["Form"], data["Avatars"] = e.jobForm(), surveys.Avatars
+		data["CheckCounts"] = checkCounts
 		// The collaborators form's errors belong beside it, not the job form.
 		data["MemberFields"] = map[string]string{}
 		if f, ok := e.form.(memberForm); ok {

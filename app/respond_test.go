@@ -301,8 +301,8 @@ func TestQuotaFullIsNoQualityFlag(t *testing.T) {
 }
 
 // attentionStudy publishes a study of n outcomes over steps job steps that
-// asks the attention check.
-func attentionStudy(t *testing.T, s *Server, c *client, n, steps int) (int64, string) {
+// asks checks attention checks.
+func attentionStudy(t *testing.T, s *Server, c *client, n, steps, checks int) (int64, string) {
 	t.Helper()
 	id := newStudy(t, c, "Attention")
 	base := fmt.Sprintf("/api/v1/studies/%d", id)
@@ -310,30 +310,41 @@ func attentionStudy(t *testing.T, s *Server, c *client, n, steps int) (int64, st
 		st := fmt.Sprintf("Minimize the time it takes to find decision number %d made by the team", i+1)
 		wantStatus(t, c.send("POST", base+"/outcomes", map[string]string{"statement": st, "step": surveySteps[i*steps/n]}), http.StatusCreated)
 	}
-	wantStatus(t, c.send("PATCH", base, `{"attention_check": true}`), http.StatusOK)
+	wantStatus(t, c.send("PATCH", base, map[string]any{"attention_check": true, "attention_checks": checks}), http.StatusOK)
 	var pub struct{ Slug string }
 	c.send("POST", base+"/publish", nil).json(t, &pub)
 	return id, pub.Slug
 }
 
-func TestAttentionCheckThroughTheAPI(t *testing.T) {
+// TestAttentionChecksThroughTheAPI: a study of three checks takes them as a
+// list, one rating per check, or one number for the first; any check
+// missed or wrong flags the response, and null leaves a check as it was, so
+// autosaves can send one check at a time.
+func TestAttentionChecksThroughTheAPI(t *testing.T) {
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
-	id, slug := attentionStudy(t, s, c, 3, 1)
+	id, slug := attentionStudy(t, s, c, 3, 3, 3)
 	anon := newClient(t, s)
 	path := "/api/v1/s/" + slug + "/responses"
 
 	var sv fieldwork.Survey
 	anon.send("GET", "/api/v1/s/"+slug, nil).json(t, &sv)
-	if sv.Attention == nil || sv.Attention.Choose != 2 || !strings.Contains(sv.Attention.Text, `“Somewhat important”`) {
+	if sv.Attention == nil || sv.Attention.Choose != 2 || sv.Attention.Checks != 3 || !strings.Contains(sv.Attention.Text, `“Somewhat important”`) {
 		t.Fatalf("survey definition attention: %+v", sv.Attention)
 	}
-	ratings := map[string]any{}
-	for i, code := range []string{"O01", "O02", "O03"} {
-		ratings[code] = map[string]any{"importance": i + 2, "satisfaction": 4 - i}
+	// Each respondent rates differently, so that none is a duplicate of
+	// another from this one address.
+	respondents := 0
+	ratings := func() map[string]any {
+		respondents++
+		out := map[string]any{}
+		for i, code := range []string{"O01", "O02", "O03"} {
+			out[code] = map[string]any{"importance": i + 2, "satisfaction": (respondents+i)%5 + 1}
+		}
+		return out
 	}
 	submit := func(attention any) fieldwork.SubmitResult {
-		body := sub(true, nil, ratings)
+		body := sub(true, nil, ratings())
 		if attention != nil {
 			body["attention"] = attention
 		}
@@ -343,23 +354,52 @@ func TestAttentionCheckThroughTheAPI(t *testing.T) {
 		r.json(t, &res)
 		return res
 	}
-	passed, wrong, none := submit(2), submit(5), submit(nil)
-	wantField(t, anon.send("POST", path, map[string]any{"submission_id": uuid.NewString(), "attention": "2"}), "attention", "whole number from 1 to 5")
+	// Autosaves, one check each, out of order, then the last page.
+	var saved fieldwork.SubmitResult
+	r := anon.send("POST", path, sub(false, nil, ratings()))
+	wantStatus(t, r, http.StatusCreated)
+	r.json(t, &saved)
+	for _, body := range []map[string]any{{"attention": []any{nil, nil, 2}}, {"attention": 2}, {"attention": []any{nil, 2}}, {"complete": true}} {
+		wantStatus(t, anon.send("PATCH", path+"/"+saved.ResumeToken, body), http.StatusOK)
+	}
+	cases := []struct {
+		name  string
+		res   fieldwork.SubmitResult
+		flags []string
+	}{
+		{"all three right", submit([]int{2, 2, 2}), []string{}},
+		{"all three right, one at a time", saved, []string{}},
+		{"the second wrong", submit([]int{2, 5, 2}), []string{"failed_attention"}},
+		{"only the first, as a number", submit(2), []string{"failed_attention"}},
+		{"none", submit(nil), []string{"failed_attention"}},
+	}
+	for _, bad := range []struct {
+		attention any
+		msg       string
+	}{
+		{[]int{2, 2, 2, 2}, "lists 4 ratings; this survey asks 3 attention checks"},
+		{"2", "must be a whole number from 1 to 5"},
+		{[]any{2, "2"}, "check 2 must be a whole number from 1 to 5"},
+	} {
+		wantField(t, anon.send("POST", path, map[string]any{"submission_id": uuid.NewString(), "attention": bad.attention}), "attention", bad.msg)
+	}
 
 	var list fieldwork.ResponseList
 	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses", id), nil).json(t, &list)
 	flags := map[string][]string{}
 	for _, r := range list.Responses {
-		flags[r.RespondentID] = r.Flags
+		// The autosaved one took milliseconds: leave speeding aside.
+		flags[r.RespondentID] = slices.DeleteFunc(r.Flags, func(f string) bool { return f == surveys.FlagSpeeding })
 	}
-	if len(flags[passed.RespondentID]) != 0 || !slices.Equal(flags[wrong.RespondentID], []string{"failed_attention"}) ||
-		!slices.Equal(flags[none.RespondentID], []string{"failed_attention"}) {
-		t.Fatalf("flags: passed %v, wrong %v, none %v", flags[passed.RespondentID], flags[wrong.RespondentID], flags[none.RespondentID])
+	for _, tc := range cases {
+		if !slices.Equal(flags[tc.res.RespondentID], tc.flags) {
+			t.Errorf("%s: flags %v, want %v", tc.name, flags[tc.res.RespondentID], tc.flags)
+		}
 	}
 	var fw fieldwork.Summary
 	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/fieldwork", id), nil).json(t, &fw)
-	if fw.Flagged != 2 || fw.Flags["failed_attention"] != 2 {
-		t.Fatalf("fieldwork flagged %d, %v", fw.Flagged, fw.Flags)
+	if fw.Flags["failed_attention"] != 3 {
+		t.Fatalf("fieldwork flagged %v", fw.Flags)
 	}
 	// The check is no outcome: not in the ratings columns, not scored.
 	csv := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", id), nil)
@@ -407,13 +447,14 @@ func TestRedirectURLCanBeCleared(t *testing.T) {
 func TestAttentionCheckSettingLocksAtPublish(t *testing.T) {
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
-	id, _ := attentionStudy(t, s, c, 2, 1)
+	id, _ := attentionStudy(t, s, c, 2, 1, 2)
 	base := "/api/v1/studies/" + itoa(id)
 	wantStatus(t, c.send("PATCH", base, `{"attention_check": false}`), http.StatusConflict)
-	wantStatus(t, c.send("PATCH", base, `{"attention_check": true}`), http.StatusOK)
+	wantStatus(t, c.send("PATCH", base, `{"attention_checks": 3}`), http.StatusConflict)
+	wantStatus(t, c.send("PATCH", base, `{"attention_check": true, "attention_checks": 2}`), http.StatusOK)
 	var dup surveys.Study
 	c.send("POST", base+"/duplicate", nil).json(t, &dup)
-	if !dup.AttentionCheck || dup.Status != surveys.StatusDraft {
+	if !dup.AttentionCheck || dup.AttentionChecks != 2 || dup.Status != surveys.StatusDraft {
 		t.Fatalf("duplicate: %+v", dup)
 	}
 }

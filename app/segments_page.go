@@ -2,6 +2,7 @@ package app
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -116,7 +117,15 @@ func discoveryData(d *surveys.Design, res *results.Discovery, k string, labels [
 	if labels == nil {
 		labels = make([]string, len(res.Segments))
 	}
-	return fiber.Map{"Discovery": res, "Segments": views, "K": k, "Labels": labels, "Silhouette": two(res.Silhouette), "Fields": fields}
+	var small []results.Segment
+	for _, sg := range res.Segments {
+		if sg.TooSmall {
+			small = append(small, sg)
+		}
+	}
+	verdict := slices.DeleteFunc(slices.Clone(res.Flags), func(f string) bool { return f == results.FlagTooSmall })
+	return fiber.Map{"Discovery": res, "Segments": views, "K": k, "Labels": labels, "Silhouette": two(res.Silhouette), "Fields": fields,
+		"Small": small, "Auto": k == "" || k == "auto", "Verdict": verdict}
 }
 
 // saveSegmentationPage re-runs discovery with the same k (it is deterministic

@@ -3,7 +3,12 @@ package app
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"odi/surveys/results"
 	"odi/surveys/sample"
@@ -80,4 +85,85 @@ func TestDiscoverSaveAndSplitByNeedsSegments(t *testing.T) {
 	if len(segs) != 1 || segs[0].Key != "needs" {
 		t.Fatalf("segmentations: %+v", segs)
 	}
+}
+
+// TestSegmentsPageSaysWhyASegmentIsTooSmall: with the study's min_n above
+// the smallest of three needs segments, k = 3 asked for is answered with
+// that segment marked, through the API and on the Segments tab, which says
+// which segment and why; automatic discovery picks a k that qualifies, and
+// says so when none does.
+func TestSegmentsPageSaysWhyASegmentIsTooSmall(t *testing.T) {
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	browser := newClient(t, s)
+	browser.login("r@example.com")
+	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
+	st, err := s.fieldwork.LoadSample(t.Context(), owner, sample.Generate(sample.Config{Respondents: 400, Seed: 3}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := fmt.Sprintf("/api/v1/studies/%d", st.ID)
+	minN := func(n int) { wantStatus(t, c.send("PATCH", base, map[string]int{"min_n": n}), http.StatusOK) }
+	discover := func(k string) (results.Discovery, reply) {
+		var d results.Discovery
+		r := c.send("POST", base+"/segments/discover", `{"k": `+k+`}`)
+		wantStatus(t, r, http.StatusOK)
+		r.json(t, &d)
+		return d, r
+	}
+	minN(1)
+	three, _ := discover("3")
+	small := three.Segments[2].Size // numbered by size, largest first
+	minN(small + 1)
+	three, r := discover("3")
+	if three.Recommended || three.MinN != small+1 || !slices.Equal(three.Flags[:1], []string{"too_small"}) || !three.Segments[2].TooSmall || three.Segments[1].TooSmall {
+		t.Fatalf("k=3 with min_n %d: %s", small+1, r.body[:min(len(r.body), 300)])
+	}
+	wantBody(t, r, `"min_n":`+itoa(int64(small+1)), `"recommended":false`, `"too_small":true`)
+
+	page := browser.submit(studyPath(st.ID, "segments"), url.Values{"k": {"3"}})
+	wantStatus(t, page, http.StatusOK)
+	wantBody(t, page, `id="too-small"`, "Not recommended:",
+		fmt.Sprintf("Too small: segment s3 has %d respondents, fewer than the study's minimum n of %d", small, small+1),
+		`<span class="chip flag">under min n</span>`)
+	if strings.Contains(page.body, `<li class="notice warn">too_small`) {
+		t.Error("the page shows the too_small flag as a cross-check verdict")
+	}
+
+	auto, _ := discover("0")
+	page = browser.submit(studyPath(st.ID, "segments"), url.Values{"k": {"auto"}})
+	if !auto.Recommended || auto.K == 3 || strings.Contains(page.body, `id="too-small"`) || !strings.Contains(page.body, itoa(int64(auto.K))+" segments") {
+		t.Fatalf("automatic with min_n %d: k %d, recommended %v", small+1, auto.K, auto.Recommended)
+	}
+	minN(1000)
+	page = browser.submit(studyPath(st.ID, "segments"), url.Values{"k": {"auto"}})
+	wantBody(t, page, "No segmentation into 2 to 6 segments with every segment of at least 1000 respondents was found.")
+}
+
+// TestSegmentsTooSmallInBrowser: three segments asked of a study whose
+// min_n the smallest does not reach show why they are not recommended, at
+// a phone's width and a laptop's.
+func TestSegmentsTooSmallInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives Chromium")
+	}
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
+	st, err := s.fieldwork.LoadSample(t.Context(), owner, sample.Generate(sample.Config{Respondents: 400, Seed: 3}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, c.send("PATCH", fmt.Sprintf("/api/v1/studies/%d", st.ID), `{"min_n": 100}`), http.StatusOK)
+	base := serve(t, s)
+	ctx := newBrowser(t)
+	b := &surveyTab{t: t, ctx: ctx, width: 1280}
+	b.logIn(base, "r@example.com")
+	b.load("segments tab", chromedp.Navigate(base+studyPath(st.ID, "segments")))
+	b.must("choose 3", chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#k`), "3")))
+	b.load("discover", chromedp.Click(chromedp.CSS(`form[action$="/segments"] button.primary`)))
+	if got := b.text("#too-small"); !strings.Contains(got, "Not recommended") || !strings.Contains(got, "minimum n of 100") {
+		t.Fatalf("the warning says %q", got)
+	}
+	screenshotsAt(t, ctx, "segments-too-small", 390, 1280)
 }

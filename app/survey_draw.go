@@ -37,8 +37,9 @@ type scaleView struct {
 
 type itemView struct {
 	ID, Statement string
-	Scales        []scaleView // importance and satisfaction; importance alone for the attention check
-	Check         bool        // the attention check
+	Scales        []scaleView // importance and satisfaction; importance alone for an attention check
+	Check         bool        // an attention check
+	CheckIndex    int         // which check (from 0), for survey.js
 	Bad           bool
 }
 
@@ -96,9 +97,9 @@ func (f *surveyFlow) view(p int, a *fieldwork.Answers, errs map[string]string) (
 	for _, it := range st.Items {
 		var iv itemView
 		if it.Attention {
-			iv = itemView{ID: attentionID, Statement: it.Statement, Check: true, Scales: []scaleView{{
+			iv = itemView{ID: attentionID, Statement: it.Statement, Check: true, CheckIndex: it.Check, Scales: []scaleView{{
 				ID: attentionField, Name: attentionField, Legend: it.Statement, Short: f.msg("importance"),
-				Error: errs[attentionField], Choices: ratingChoices(f.sv.Scale.Importance, a.Attention)}}}
+				Error: errs[attentionField], Choices: ratingChoices(f.sv.Scale.Importance, a.Attention[it.Check])}}}
 		} else {
 			r := a.Ratings[it.Code]
 			iv = itemView{ID: "o-" + it.Code, Statement: it.Statement, Scales: []scaleView{

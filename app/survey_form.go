@@ -55,8 +55,12 @@ func (f *surveyFlow) read(p int, c *fiber.Ctx, a *fieldwork.Answers) fieldwork.S
 		in.Ratings = map[string]fieldwork.Rating{}
 		for _, it := range st.Items {
 			if it.Attention {
-				in.Attention = formRating(c.FormValue(attentionField))
-				a.Attention, _ = strconv.Atoi(c.FormValue(attentionField))
+				// One check a page: it goes in its place among the checks.
+				v := c.FormValue(attentionField)
+				checks := make([]fieldwork.RatingValue, it.Check+1)
+				checks[it.Check] = fieldwork.ParseRating(v)
+				in.Attention = fieldwork.CheckRatings(checks...)
+				a.Attention[it.Check], _ = strconv.Atoi(v)
 				continue
 			}
 			imp, sat := c.FormValue("i."+it.Code), c.FormValue("s."+it.Code)

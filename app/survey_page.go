@@ -27,7 +27,7 @@ const (
 	resumeCookie = "odi_resume"
 	resumeMaxAge = 60 * 24 * 60 * 60 // seconds: long enough to come back to a paused survey
 
-	attentionField = "attention" // the form field of the attention check
+	attentionField = "attention" // the form field of the page's attention check (one a page at most)
 	attentionID    = "attention-check"
 )
 
@@ -43,7 +43,7 @@ type surveyFlow struct {
 // newFlow lays out the survey for one respondent: the outcomes in the order
 // stored with r, or shuffled from r's respondent id when it has none yet, or
 // from seed when there is no response ("" keeps the design's order). The
-// attention check, when asked, is placed from the same id or seed.
+// attention checks, when asked, are placed from the same id or seed.
 func newFlow(sv *fieldwork.Survey, r *surveys.Response, seed string) *surveyFlow {
 	var order []string
 	if r != nil {

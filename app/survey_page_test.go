@@ -468,44 +468,57 @@ func TestSurveyPageWeighsUnder100KB(t *testing.T) {
 	}
 }
 
-var attentionRadios = regexp.MustCompile(`name="attention" value="(\d)"`)
+var (
+	attentionRadios = regexp.MustCompile(`name="attention" value="(\d)"`)
+	attentionItem   = regexp.MustCompile(`id="attention-check" data-check="(\d)"`)
+)
 
-// TestSurveyPageAttentionCheck: the instructed-response item sits on one
-// outcome page, at a place of the respondent's own that stays put; choosing
-// other than asked flags the finished response, and the item is asked like
-// any rating.
-func TestSurveyPageAttentionCheck(t *testing.T) {
+// TestSurveyPageAttentionChecks: a study of three checks puts them on three
+// different outcome pages, each at a place of the respondent's own that
+// stays put when the page is drawn again; all three right leave the
+// finished response unflagged, one wrong flags it, and a check is asked
+// like any rating.
+func TestSurveyPageAttentionChecks(t *testing.T) {
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
-	id, slug := attentionStudy(t, s, c, 8, 2)
+	id, slug := attentionStudy(t, s, c, 10, 4, 3)
 	en := surveys.Messages["en"]
 	instruction := fmt.Sprintf(en["attention"], en["imp2"])
 
-	// finish answers every outcome as surveyAnswer says and the check with choose.
-	finish := func(choose string) (places []string, flags []string) {
+	// finish answers every outcome as surveyAnswer says and check i with
+	// choose[i]; it returns where the checks were, in the order met.
+	finish := func(choose [3]string) (places []string, flags []string) {
 		r := newSurveyRespondent(t, s, slug)
 		page := r.start("")
 		token := r.token()
+		pages := map[int]bool{}
 		for p := 1; !strings.Contains(page.body, `class="end`); p++ {
 			v := rateShown(page.body, func(code string) int { imp, _ := surveyAnswer(code); return imp })
-			if strings.Contains(page.body, `id="attention-check"`) {
+			if m := attentionItem.FindStringSubmatch(page.body); m != nil {
 				wantPage(t, page, instruction, `<legend><span class="vh">`+instruction)
 				if n := len(attentionRadios.FindAllString(page.body, -1)); n != 5 {
 					t.Fatalf("the check offers %d choices", n)
 				}
-				// Where it sits: the page, and the outcome before it.
+				// Where it sits: the page, and the outcomes before it.
 				before := shownCodes(page.body[:strings.Index(page.body, `id="attention-check"`)])
-				places = append(places, fmt.Sprintf("page %d after %v", p, before))
-				if again := r.get(fmt.Sprintf("/s/%s?p=%d", slug, p)); !strings.Contains(again.body, `id="attention-check"`) {
+				places = append(places, fmt.Sprintf("check %s on page %d after %v", m[1], p, before))
+				pages[p] = true
+				again := r.get(fmt.Sprintf("/s/%s?p=%d", slug, p))
+				if am := attentionItem.FindStringSubmatch(again.body); am == nil || am[1] != m[1] ||
+					!slices.Equal(shownCodes(again.body[:strings.Index(again.body, `id="attention-check"`)]), before) {
 					t.Fatal("the check moved when the page was drawn again")
 				}
 				// Left unanswered, it is named like a rating.
 				res := r.step(p, v)
 				wantStatus(t, res, http.StatusUnprocessableEntity)
 				wantPage(t, res, `id="attention-e"`, en["rating"], `href="#attention-check"`)
-				v.Set("attention", choose)
+				i, _ := strconv.Atoi(m[1])
+				v.Set("attention", choose[i])
 			}
 			page = r.step(p, v)
+		}
+		if len(pages) != len(places) {
+			t.Fatalf("two checks on one page: %v", places)
 		}
 		resp, err := s.fieldwork.Resume(t.Context(), slug, token)
 		if err != nil || resp.Status != surveys.Complete {
@@ -518,21 +531,25 @@ func TestSurveyPageAttentionCheck(t *testing.T) {
 		})
 	}
 	seen := map[string]bool{}
-	for range 6 {
-		places, flags := finish("2")
-		if len(places) != 1 {
-			t.Fatalf("the check was asked %d times: %v", len(places), places)
+	for range 4 {
+		places, flags := finish([3]string{"2", "2", "2"})
+		if len(places) != 3 {
+			t.Fatalf("%d checks asked, want 3: %v", len(places), places)
 		}
 		if len(flags) != 0 {
-			t.Fatalf("the right answer flagged %v", flags)
+			t.Fatalf("the right answers flagged %v", flags)
 		}
-		seen[places[0]] = true
+		seen[strings.Join(places, "; ")] = true
 	}
 	if len(seen) < 2 {
-		t.Errorf("six respondents all had the check at %v", seen)
+		t.Errorf("four respondents all had the checks at %v", seen)
 	}
-	if _, flags := finish("4"); !slices.Equal(flags, []string{surveys.FlagAttention}) {
-		t.Fatalf("the wrong answer flagged %v", flags)
+	for i := range 3 {
+		choose := [3]string{"2", "2", "2"}
+		choose[i] = "4"
+		if _, flags := finish(choose); !slices.Equal(flags, []string{surveys.FlagAttention}) {
+			t.Fatalf("check %d wrong flagged %v", i+1, flags)
+		}
 	}
 }
 

@@ -120,6 +120,21 @@ func (s *Store) design(tx *gorm.DB, st *Study) (*Design, error) {
 	return d, nil
 }
 
+// Pages splits the outcomes into the survey's pages of ratings: one per run
+// of outcomes of one job step, as the respondent reads the step's name.
+func (d *Design) Pages() [][]Outcome {
+	var pages [][]Outcome
+	step := func(o Outcome) string { return Default(d.Study.Language, o.Step) }
+	start := 0
+	for i := range d.Outcomes {
+		if i+1 == len(d.Outcomes) || step(d.Outcomes[i+1]) != step(d.Outcomes[i]) {
+			pages = append(pages, d.Outcomes[start:i+1])
+			start = i + 1
+		}
+	}
+	return pages
+}
+
 // editDesign runs fn in a transaction on a draft study that u may see; a
 // published study's structure answers ErrLocked. The study row stays locked
 // until the transaction ends, so edits of one study take turns: two outcomes

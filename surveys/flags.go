@@ -6,9 +6,9 @@ import (
 )
 
 // Quality flags a response can carry. They are worked out from the data
-// whenever it changes (results/review.go); a study's rule (ExcludeFlags)
-// says which of them keep a response out of the results unless the
-// researcher decides otherwise.
+// whenever it changes (results/review.go, by the rules of docs/scoring.md,
+// "Cleaning"); a study's rule (ExcludeFlags) says which of them keep a
+// response out of the results unless the researcher decides otherwise.
 const (
 	FlagStraightLining = "straight_lining"
 	FlagSpeeding       = "speeding"
@@ -42,6 +42,17 @@ const (
 	// tends to click.
 	AttentionChoice = 2
 )
+
+// ChecksAsked is how many attention checks d's respondents are asked: none
+// unless the study asks them, else the study's number (1 to
+// MaxAttentionChecks), but no more than the survey has pages of outcomes,
+// since each check has a page of its own.
+func (d *Design) ChecksAsked() int {
+	if !d.Study.AttentionCheck {
+		return 0
+	}
+	return min(max(1, d.Study.AttentionChecks), MaxAttentionChecks, len(d.Pages()))
+}
 
 // AttentionKey is where a response keeps its answer to the i-th attention
 // check (from 0).

@@ -1,7 +1,8 @@
 // The study editor's enhancements. Every page works without them: they only
 // show the job sentence and lint results as you type, reorder outcomes by drag,
-// hide inputs that do not apply (four forces wording while the switch is off,
-// options or bands by question kind), and copy the link.
+// hide inputs that do not apply (four forces wording and the number of
+// attention checks while their switch is off, options or bands by question
+// kind), and copy the link.
 (function () {
   "use strict";
   var meta = document.querySelector('meta[name="csrf-token"]');
@@ -40,12 +41,14 @@
     Object.keys(parts).forEach(function (k) { parts[k].addEventListener("input", update); });
   }
 
-  var forces = document.getElementById("four_forces"), wording = document.getElementById("forces-wording");
-  if (forces && wording && !forces.disabled) {
-    var toggle = function () { wording.hidden = !forces.checked; };
-    forces.addEventListener("change", toggle);
+  // A switch hides the inputs that apply only while it is on.
+  [["four_forces", "forces-wording"], ["attention_check", "attention-count"]].forEach(function (pair) {
+    var on = document.getElementById(pair[0]), inputs = document.getElementById(pair[1]);
+    if (!on || !inputs || on.disabled) return;
+    var toggle = function () { inputs.hidden = !on.checked; };
+    on.addEventListener("change", toggle);
     toggle();
-  }
+  });
 
   // The question form shows the inputs the chosen kind uses; a group that
   // holds a value or an error stays in sight whatever the kind.

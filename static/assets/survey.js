@@ -38,10 +38,10 @@
   var pending = {}, dirty = false, timer = 0, busy = false, wait = 1500;
 
   // merge copies b into a, two levels deep (ratings: code -> part -> value);
-  // a plain value (attention) is copied as it is.
+  // the attention list is copied as it is.
   function merge(a, b) {
     Object.keys(b).forEach(function (group) {
-      if (typeof b[group] !== "object") {
+      if (typeof b[group] !== "object" || Array.isArray(b[group])) {
         if (!(group in a)) a[group] = b[group];
         return;
       }
@@ -60,7 +60,11 @@
 
   function record(el) {
     if (el.name === "attention") {
-      pending = merge({ attention: Number(el.value) }, pending);
+      // One check a page: null leaves the checks of other pages as they are.
+      var checks = [], at = Number(el.closest("[data-check]").dataset.check);
+      while (checks.length < at) checks.push(null);
+      checks.push(Number(el.value));
+      pending = merge({ attention: checks }, pending);
       return true;
     }
     var dot = el.name.indexOf(".");

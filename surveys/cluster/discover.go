@@ -21,6 +21,7 @@ type Input struct {
 	Ratings [][]byte // counted respondents only; r[2*slot] = importance, r[2*slot+1] = satisfaction, 0 = missing
 	Slots   int      // outcomes per vector
 	K       int      // 0 -> choose 2..6 by mean silhouette
+	MinSize int      // with K = 0, prefer a k whose segments all have at least this many rows
 	Seed    uint64   // 0 -> a fixed default
 }
 
@@ -73,7 +74,9 @@ const (
 // Ratings outside 1..5, and slots past the end of a short vector, count as
 // missing. With K = 0 every k of 2..6 that has at least two respondents per
 // segment is tried and the one with the highest mean silhouette wins (the
-// smaller k on a tie). Silhouettes are computed on a systematic sample of at
+// smaller k on a tie) among those whose every segment has at least MinSize
+// rows; when none has, among all of them, and the caller sees the small
+// segment in Sizes. Silhouettes are computed on a systematic sample of at
 // most 2,000 rows (see sampleRows); segment sizes and assignments always
 // cover every row.
 func Discover(in Input) (Result, error) {
@@ -104,14 +107,35 @@ func Discover(in Input) (Result, error) {
 	x := needsMatrix(in.Ratings, m)
 	best := bestRuns(x, n, m, ks, seed)
 	sil := silhouettes(x, n, m, ks, best)
-	pick := 0
-	for i := range ks {
-		if sil[i] > sil[pick] {
-			pick = i
+	pick := bestOf(sil, func(int) bool { return true })
+	if in.MinSize > 1 {
+		if big := bestOf(sil, func(i int) bool { return smallest(best[i], ks[i]) >= in.MinSize }); big >= 0 {
+			pick = big
 		}
 	}
 	assign, sizes := renumber(best[pick], ks[pick])
 	return Result{K: ks[pick], Silhouette: sil[pick], Assign: assign, Sizes: sizes}, nil
+}
+
+// bestOf is the candidate with the highest silhouette of those ok accepts,
+// the first on a tie; -1 when it accepts none.
+func bestOf(sil []float64, ok func(i int) bool) int {
+	pick := -1
+	for i := range sil {
+		if ok(i) && (pick < 0 || sil[i] > sil[pick]) {
+			pick = i
+		}
+	}
+	return pick
+}
+
+// smallest is the size of the smallest of k segments in assign.
+func smallest(assign []int32, k int) int {
+	count := make([]int, k)
+	for _, c := range assign {
+		count[c]++
+	}
+	return slices.Min(count)
 }
 
 // needsMatrix is step 1: a row-major n×m matrix of each respondent's

@@ -51,16 +51,8 @@ func (f *form) apply(in *Submission, r *surveys.Response) problem.List {
 		rt.Satisfaction.merge(&r.Ratings[2*slot+1], "ratings."+code+".satisfaction", &fields)
 	}
 	strayRatings.report(&fields, "ratings", "is not an outcome of this survey", "keys that are not outcomes of this survey")
-	if !in.Attention.null() {
-		n, ok := in.Attention.whole(1, 5)
-		switch {
-		case !f.attention:
-			fields.Add("attention", "this survey does not ask an attention check")
-		case !ok:
-			fields.Add("attention", "must be a whole number from 1 to 5")
-		default:
-			r.Answers[surveys.AttentionKey(0)] = strconv.Itoa(n)
-		}
+	if msg := f.applyChecks(in.Attention, r); msg != "" {
+		fields.Add("attention", msg)
 	}
 	if len(in.Forces) > 0 {
 		if !f.forces {

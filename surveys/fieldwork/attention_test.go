@@ -2,6 +2,7 @@ package fieldwork_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -13,7 +14,31 @@ import (
 	"odi/surveys/surveystest"
 )
 
-func TestAttentionCheckOnEveryBackend(t *testing.T) {
+// checkPlace is where one attention check sits in a respondent's stages.
+type checkPlace struct {
+	check, stage int
+	after        string // the outcome before it, "" first
+}
+
+// checkPlaces lists the attention checks of a respondent's stages in the
+// order they come.
+func checkPlaces(stages []fieldwork.Stage) []checkPlace {
+	var out []checkPlace
+	for p, st := range stages {
+		for i, it := range st.Items {
+			if it.Attention {
+				pl := checkPlace{check: it.Check, stage: p}
+				if i > 0 {
+					pl.after = st.Items[i-1].Code
+				}
+				out = append(out, pl)
+			}
+		}
+	}
+	return out
+}
+
+func TestAttentionChecksOnEveryBackend(t *testing.T) {
 	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
 		fw := fieldworkOf(t, s)
 		ctx := context.Background()
@@ -26,52 +51,62 @@ func TestAttentionCheckOnEveryBackend(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, stmt := range []string{"Minimize the time it takes to find a decision", "Minimize the likelihood of losing a spec", "Minimize the time it takes to plan"} {
-			if _, err := s.AddOutcome(ctx, u, st.ID, surveys.OutcomeInput{Statement: &stmt}); err != nil {
+		// Two job steps of two outcomes: two pages.
+		for i, step := range []string{"Locate", "Locate", "Confirm", "Confirm"} {
+			stmt := fmt.Sprintf("Minimize the time it takes to find decision number %d", i+1)
+			if _, err := s.AddOutcome(ctx, u, st.ID, surveys.OutcomeInput{Statement: &stmt, Step: &step}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if sv, err := fieldwork.Preview(mustDesign(t, s, u, st.ID)), error(nil); err != nil || sv.Attention != nil {
-			t.Fatalf("before it is set: %+v %v", sv, err)
+		if sv := fieldwork.Preview(mustDesign(t, s, u, st.ID)); sv.Attention != nil {
+			t.Fatalf("before it is set: %+v", sv.Attention)
 		}
-		on := true
-		if _, err := s.UpdateStudy(ctx, u, st.ID, surveys.StudyInput{AttentionCheck: &on}); err != nil {
+		on, three := true, 3
+		if _, err := s.UpdateStudy(ctx, u, st.ID, surveys.StudyInput{AttentionCheck: &on, AttentionChecks: &three}); err != nil {
 			t.Fatal(err)
 		}
-		sv, err := fieldwork.Preview(mustDesign(t, s, u, st.ID)), error(nil)
-		if err != nil || sv.Attention == nil {
-			t.Fatalf("preview: %+v %v", sv, err)
+		// Three asked, two pages: two checks, one a page.
+		sv := fieldwork.Preview(mustDesign(t, s, u, st.ID))
+		if sv.Attention == nil || sv.Attention.Checks != 2 {
+			t.Fatalf("three checks asked of two pages: %+v", sv.Attention)
 		}
-		// One item per respondent, not an outcome, in the same place each time.
 		stages := sv.Stages(sv.Order("r1"), "r1")
-		var checks []fieldwork.Item
-		for _, stg := range stages {
-			for _, it := range stg.Items {
-				if it.Attention {
-					checks = append(checks, it)
+		places := checkPlaces(stages)
+		if len(places) != 2 || places[0].stage == places[1].stage || places[0].check+places[1].check != 1 {
+			t.Fatalf("checks of r1: %v", places)
+		}
+		for _, st := range stages {
+			for _, it := range st.Items {
+				if it.Attention && (it.Code != "" || it.Statement != sv.Attention.Text) {
+					t.Fatalf("a check item %+v", it)
 				}
 			}
 		}
-		if len(checks) != 1 || checks[0].Code != "" || checks[0].Statement != sv.Attention.Text {
-			t.Fatalf("attention items %+v", checks)
-		}
-		if again := sv.Stages(sv.Order("r1"), "r1"); !slices.EqualFunc(again, stages, func(a, b fieldwork.Stage) bool { return slices.Equal(a.Items, b.Items) }) {
-			t.Fatal("the same respondent's stages differ")
+		if again := checkPlaces(sv.Stages(sv.Order("r1"), "r1")); !slices.Equal(again, places) {
+			t.Fatalf("the same respondent's checks moved: %v, then %v", places, again)
 		}
 
 		pub, err := s.Publish(ctx, u, st.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ratings := map[string]fieldwork.Rating{"O01": {Importance: fieldwork.Rated(5), Satisfaction: fieldwork.Rated(1)},
-			"O02": {Importance: fieldwork.Rated(4), Satisfaction: fieldwork.Rated(2)}, "O03": {Importance: fieldwork.Rated(3), Satisfaction: fieldwork.Rated(3)}}
+		ratings := map[string]fieldwork.Rating{}
+		for i := range 4 {
+			ratings[fmt.Sprintf("O%02d", i+1)] = fieldwork.Rating{Importance: fieldwork.Rated(5 - i), Satisfaction: fieldwork.Rated(1 + i)}
+		}
+		r := fieldwork.Rated
 		for _, tc := range []struct {
-			attention fieldwork.Value
-			flags     []string
-		}{{fieldwork.Number(2), []string{}}, {fieldwork.Number(3), []string{surveys.FlagAttention}}} {
-			res, _, err := fw.Submit(ctx, *pub.Slug, fieldwork.Submission{SubmissionID: uuid.NewString(), Ratings: ratings, Attention: tc.attention, Complete: true})
+			name   string
+			checks fieldwork.Checks
+			flags  []string
+		}{
+			{"both right", fieldwork.CheckRatings(r(2), r(2)), []string{}},
+			{"the second wrong", fieldwork.CheckRatings(r(2), r(3)), []string{surveys.FlagAttention}},
+			{"only the first answered", fieldwork.CheckRatings(r(2)), []string{surveys.FlagAttention}},
+		} {
+			res, _, err := fw.Submit(ctx, *pub.Slug, fieldwork.Submission{SubmissionID: uuid.NewString(), Ratings: ratings, Attention: tc.checks, Complete: true})
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("%s: %v", tc.name, err)
 			}
 			list, err := fw.Responses(ctx, mustDesign(t, s, u, st.ID), fieldwork.ResponseQuery{Limit: 500})
 			if err != nil {
@@ -79,7 +114,7 @@ func TestAttentionCheckOnEveryBackend(t *testing.T) {
 			}
 			i := slices.IndexFunc(list.Responses, func(r surveys.Response) bool { return r.RespondentID == res.RespondentID })
 			if i < 0 || !slices.Equal(list.Responses[i].Flags, tc.flags) {
-				t.Errorf("attention %v: responses %+v, want flags %v", tc.attention, list.Responses, tc.flags)
+				t.Errorf("%s: responses %+v, want flags %v", tc.name, list.Responses, tc.flags)
 			}
 		}
 	})

@@ -2,6 +2,7 @@ package fieldwork
 
 import (
 	"hash/fnv"
+	"maps"
 	"math/rand/v2"
 	"odi/surveys"
 	"slices"
@@ -26,7 +27,7 @@ type Stage struct {
 	Kind      string
 	Title     string
 	Questions []surveys.Question
-	Items     []Item // in the respondent's order, with the attention check item where it falls
+	Items     []Item // in the respondent's order, with an attention check item where one falls
 }
 
 // Order shuffles the outcomes within each job step with a generator seeded
@@ -50,7 +51,7 @@ func (sv *Survey) Order(seed string) []string {
 
 // Stages lays the survey out for one respondent: outcomes in order (codes
 // not in it keep the design's order, after those that are), and the
-// attention check, when the survey asks it, placed from seed.
+// attention checks, when the survey asks them, placed from seed.
 func (sv *Survey) Stages(order []string, seed string) []Stage {
 	lang := sv.Language
 	stages := []Stage{{Kind: StageWelcome, Title: sv.Title}}
@@ -69,15 +70,12 @@ func (sv *Survey) Stages(order []string, seed string) []Stage {
 		}
 		return len(order)
 	}
-	checkPage, checkAt := -1, 0
-	if sv.Attention != nil {
-		checkPage, checkAt = attentionPlace(sv, seed)
-	}
+	places := attentionPlaces(sv, seed)
 	for i, pg := range sv.Pages {
 		items := slices.Clone(pg.Items)
 		slices.SortStableFunc(items, func(a, b Item) int { return at(a.Code) - at(b.Code) })
-		if i == checkPage {
-			items = slices.Insert(items, checkAt, Item{Statement: sv.Attention.Text, Attention: true})
+		if c := slices.IndexFunc(places, func(p checkPlace) bool { return p.page == i }); c >= 0 {
+			items = slices.Insert(items, places[c].at, Item{Statement: sv.Attention.Text, Attention: true, Check: c})
 		}
 		title := pg.Step
 		if title == "" {
@@ -95,10 +93,10 @@ func (sv *Survey) Stages(order []string, seed string) []Stage {
 // things: the page draws them, and a posted page updates them before it is
 // checked.
 type Answers struct {
-	Questions map[string]string // question key -> answer as stored (multi-choice joined with ;)
-	Ratings   map[string][2]int // outcome code -> importance, satisfaction (1–5, 0 = none)
-	Forces    map[string]int    // force name -> 1–10
-	Attention int               // the attention check's rating, 0 = none
+	Questions map[string]string               // question key -> answer as stored (multi-choice joined with ;)
+	Ratings   map[string][2]int               // outcome code -> importance, satisfaction (1–5, 0 = none)
+	Forces    map[string]int                  // force name -> 1–10
+	Attention [surveys.MaxAttentionChecks]int // each attention check's rating, 0 = none
 }
 
 // NewAnswers is a respondent who has answered nothing.
@@ -112,12 +110,11 @@ func (sv *Survey) AnswersOf(r *surveys.Response) *Answers {
 	if r == nil {
 		return a
 	}
-	for k, v := range r.Answers {
-		if k != surveys.AttentionKey(0) {
-			a.Questions[k] = v
-		}
+	maps.Copy(a.Questions, r.Answers)
+	for i := range a.Attention {
+		a.Attention[i], _ = strconv.Atoi(r.Answers[surveys.AttentionKey(i)])
+		delete(a.Questions, surveys.AttentionKey(i))
 	}
-	a.Attention, _ = strconv.Atoi(r.Answers[surveys.AttentionKey(0)])
 	for _, pg := range sv.Pages {
 		for _, it := range pg.Items {
 			imp, sat := r.Rating(it.Slot)
@@ -134,8 +131,8 @@ func (sv *Survey) AnswersOf(r *surveys.Response) *Answers {
 
 // Missing names what a stage still lacks, as a submission names its fields
 // ("answers.role", "ratings.O01.importance", "forces.push", "attention"):
-// required questions, both ratings of every outcome, the attention check,
-// all four forces.
+// required questions, both ratings of every outcome, the page's attention
+// check, all four forces.
 func (st *Stage) Missing(a *Answers) []string {
 	var out []string
 	for _, q := range st.Questions {
@@ -145,7 +142,7 @@ func (st *Stage) Missing(a *Answers) []string {
 	}
 	for _, it := range st.Items {
 		if it.Attention {
-			if a.Attention == 0 {
+			if a.Attention[it.Check] == 0 {
 				out = append(out, "attention")
 			}
 			continue

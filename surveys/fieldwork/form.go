@@ -22,7 +22,7 @@ type form struct {
 	questions map[string]surveys.Question
 	ordered   []surveys.Question
 	forces    bool
-	attention bool // the survey asks the attention check
+	checks    int // how many attention checks the survey asks
 	redirect  string
 	survey    *Survey
 }
@@ -90,10 +90,9 @@ func (s *Store) form(ctx context.Context, slug string) (*form, error) {
 	if err != nil {
 		return nil, err
 	}
-	attention := st.AttentionCheck
 	f = &form{studyID: st.ID, updatedAt: st.UpdatedAt, status: st.Status, slots: map[string]int{},
-		questions: map[string]surveys.Question{}, ordered: d.Questions, forces: st.FourForces, attention: attention,
-		redirect: st.RedirectURL, survey: build(d, attention)}
+		questions: map[string]surveys.Question{}, ordered: d.Questions, forces: st.FourForces, checks: d.ChecksAsked(),
+		redirect: st.RedirectURL, survey: build(d)}
 	for _, o := range d.Outcomes {
 		f.slots[o.Code] = o.Slot
 		f.codes = append(f.codes, o.Code)
@@ -151,4 +150,4 @@ func (f *form) public() (*Survey, error) {
 
 // Preview is the survey of a study, published or not, as its respondents
 // will see it.
-func Preview(d *surveys.Design) *Survey { return build(d, d.Study.AttentionCheck) }
+func Preview(d *surveys.Design) *Survey { return build(d) }

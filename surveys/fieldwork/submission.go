@@ -30,7 +30,7 @@ type Submission struct {
 	Answers      map[string]Value  `json:"answers"`
 	Ratings      map[string]Rating `json:"ratings"`
 	Forces       map[string]Value  `json:"forces"`
-	Attention    Value             `json:"attention"` // the attention check's importance rating, when the survey asks it
+	Attention    Checks            `json:"attention"` // the attention checks' importance ratings, when the survey asks them
 	Order        []string          `json:"order"`     // outcome codes in the order the respondent saw them
 	Complete     bool              `json:"complete"`
 
@@ -102,7 +102,7 @@ func (v RatingValue) MarshalJSON() ([]byte, error) {
 	return []byte{'0' + v.n}, nil
 }
 
-// Value is an answer, a force or the attention check's rating as sent: null,
+// Value is an answer or a force as sent: null,
 // text, a number or a list of texts. Anything else is kept only as being
 // something else, for apply to name. Decoding keeps no more of a list than
 // any question could take and builds no tree of what a body holds: a

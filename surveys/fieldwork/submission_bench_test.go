@@ -25,7 +25,7 @@ func decodeSubmission(body []byte) (Submission, error) {
 }
 
 // testForm is a study with three outcomes, one question of each kind, the
-// four forces and the attention check.
+// four forces and two attention checks.
 func testForm() *form {
 	lo, hi := 1.0, 500.0
 	qs := []surveys.Question{
@@ -36,7 +36,7 @@ func testForm() *form {
 		{Key: "note", Kind: surveys.KindText},
 	}
 	f := &form{slots: map[string]int{"O01": 0, "O02": 1, "O1": 2}, nSlots: 3, slotList: []int{0, 1, 2},
-		questions: map[string]surveys.Question{}, ordered: qs, forces: true, attention: true}
+		questions: map[string]surveys.Question{}, ordered: qs, forces: true, checks: 2}
 	for _, q := range qs {
 		f.questions[q.Key] = q
 	}

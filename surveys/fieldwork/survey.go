@@ -35,14 +35,15 @@ type Page struct {
 }
 
 // Item is one outcome worded as its two rating questions, or, in a
-// respondent's stages only, the attention check item.
+// respondent's stages only, an attention check item.
 type Item struct {
 	Code         string `json:"code"`
 	Statement    string `json:"statement"`
 	Importance   string `json:"importance"`
 	Satisfaction string `json:"satisfaction"`
 	Slot         int    `json:"-"` // the outcome's place in surveys.Response.Ratings
-	Attention    bool   `json:"-"` // the instructed-response item, not an outcome
+	Attention    bool   `json:"-"` // an instructed-response item, not an outcome
+	Check        int    `json:"-"` // which attention check (from 0), when Attention
 }
 
 // Scale holds the words of ratings 1..5 (docs/scoring.md, "Ratings") in the
@@ -55,10 +56,10 @@ type Scale struct {
 // secondsPerPair is how long a respondent takes to rate one outcome twice.
 const secondsPerPair = 7
 
-// build generates the respondent's survey; attention adds the attention
-// check. Step names and four forces questions that are odi's English
+// build generates the respondent's survey, with the attention checks the
+// design asks (Design.ChecksAsked). Step names and four forces questions that are odi's English
 // defaults are shown in the survey's language.
-func build(d *surveys.Design, attention bool) *Survey {
+func build(d *surveys.Design) *Survey {
 	st := d.Study
 	lang := st.Language
 	sv := &Survey{Title: st.Name, Language: lang, Intro: st.Intro, Thanks: st.Thanks}
@@ -81,30 +82,27 @@ func build(d *surveys.Design, attention bool) *Survey {
 	if want != "" {
 		sv.Lead = fmt.Sprintf(surveys.Msg(lang, "rate_lead"), want)
 	}
-	for _, o := range d.Outcomes {
-		step := surveys.Default(lang, o.Step)
-		if n := len(sv.Pages); n == 0 || sv.Pages[n-1].Step != step {
-			sv.Pages = append(sv.Pages, Page{Step: step})
+	for _, outs := range d.Pages() {
+		p := Page{Step: surveys.Default(lang, outs[0].Step)}
+		for _, o := range outs {
+			p.Items = append(p.Items, Item{
+				Code:         o.Code,
+				Statement:    o.Statement,
+				Importance:   importanceQuestion(lang, want, o.Statement),
+				Satisfaction: surveys.Msg(lang, "sat_q"),
+				Slot:         o.Slot,
+			})
 		}
-		p := &sv.Pages[len(sv.Pages)-1]
-		p.Items = append(p.Items, Item{
-			Code:         o.Code,
-			Statement:    o.Statement,
-			Importance:   importanceQuestion(lang, want, o.Statement),
-			Satisfaction: surveys.Msg(lang, "sat_q"),
-			Slot:         o.Slot,
-		})
+		sv.Pages = append(sv.Pages, p)
 	}
-	if attention && len(sv.Pages) > 0 {
-		sv.Attention = newAttentionCheck(lang, sv.Scale)
+	checks := d.ChecksAsked()
+	if checks > 0 {
+		sv.Attention = newAttentionCheck(lang, sv.Scale, checks)
 	}
 	if st.FourForces {
 		sv.Forces = forcesIn(lang, st.ForcesWording)
 	}
-	seconds := len(d.Outcomes)*secondsPerPair + len(d.Questions)*8
-	if sv.Attention != nil {
-		seconds += secondsPerPair
-	}
+	seconds := (len(d.Outcomes)+checks)*secondsPerPair + len(d.Questions)*8
 	if st.FourForces {
 		seconds += 4 * 6
 	}

@@ -35,6 +35,7 @@ type SegmentProfile struct {
 type Segment struct {
 	ID          string                    `json:"id"`
 	Size        int                       `json:"size"`
+	TooSmall    bool                      `json:"too_small"` // fewer respondents than the study's min_n
 	Members     []string                  `json:"members"`
 	Distinctive []Distinctive             `json:"distinctive"`
 	Profile     map[string]SegmentProfile `json:"profile"`
@@ -42,18 +43,29 @@ type Segment struct {
 
 // Discovery is the result of needs-based segment discovery.
 type Discovery struct {
-	K          int       `json:"k"`
-	Silhouette float64   `json:"silhouette"`
-	Segments   []Segment `json:"segments"`
-	Flags      []string  `json:"flags"`
+	K          int     `json:"k"`
+	Silhouette float64 `json:"silhouette"`
+	// MinN is the study's minimum n: a segmentation with a segment smaller
+	// than that is not Recommended, and its Flags hold FlagTooSmall.
+	MinN        int       `json:"min_n"`
+	Recommended bool      `json:"recommended"`
+	Segments    []Segment `json:"segments"`
+	Flags       []string  `json:"flags"`
 }
+
+// FlagTooSmall is the flag of a segmentation with a segment of fewer
+// respondents than the study's min_n (docs/scoring.md, "Needs-based segment
+// discovery", step 3): too few to act on, so it is not recommended.
+const FlagTooSmall = "too_small"
 
 // distinctiveMax is how many distinctive outcomes a segment shows.
 const distinctiveMax = 5
 
-// Discover clusters a study's counted respondents on their outcome ratings
-// (docs/scoring.md, "Needs-based segment discovery") and cross-checks the segments
-// against the profile questions.
+// Discover clusters a study's counted respondents (complete and not
+// excluded by the cleaning, docs/scoring.md "Cleaning") on their outcome
+// ratings (docs/scoring.md, "Needs-based segment discovery"), preferring
+// segmentations whose every segment reaches the study's min_n, and
+// cross-checks the segments against the profile questions.
 func (s *Store) Discover(ctx context.Context, d *surveys.Design, in DiscoverInput) (*Discovery, error) {
 	if err := problem.Check(in); err != nil {
 		return nil, err
@@ -73,7 +85,7 @@ func (s *Store) Discover(ctx context.Context, d *surveys.Design, in DiscoverInpu
 	for i, r := range counted {
 		ratings[i] = r.Ratings
 	}
-	res, err := cluster.Discover(cluster.Input{Ratings: ratings, Slots: slots, K: in.K})
+	res, err := cluster.Discover(cluster.Input{Ratings: ratings, Slots: slots, K: in.K, MinSize: d.Study.MinN})
 	if err != nil {
 		return nil, problem.Invalid("k", err.Error())
 	}
@@ -94,12 +106,15 @@ func (s *Store) Discover(ctx context.Context, d *surveys.Design, in DiscoverInpu
 
 	profiles := cluster.Profile(res.Assign, res.K, profileQuestions(d.Questions, counted, func(surveys.Question) bool { return true }))
 
-	out := &Discovery{K: res.K, Silhouette: res.Silhouette, Flags: cluster.Verdict(profiles)}
-	if out.Flags == nil {
-		out.Flags = []string{}
+	out := &Discovery{K: res.K, Silhouette: res.Silhouette, MinN: d.Study.MinN, Recommended: slices.Min(res.Sizes) >= d.Study.MinN,
+		Flags: []string{}}
+	if !out.Recommended {
+		out.Flags = append(out.Flags, FlagTooSmall)
 	}
+	out.Flags = append(out.Flags, cluster.Verdict(profiles)...)
 	for seg, members := range res.Members() {
-		sg := Segment{ID: SegmentID(seg), Size: len(members), Profile: map[string]SegmentProfile{}, Distinctive: []Distinctive{}}
+		sg := Segment{ID: SegmentID(seg), Size: len(members), TooSmall: len(members) < d.Study.MinN,
+			Profile: map[string]SegmentProfile{}, Distinctive: []Distinctive{}}
 		for _, i := range members {
 			sg.Members = append(sg.Members, counted[i].RespondentID)
 		}

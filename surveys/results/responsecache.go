@@ -190,7 +190,8 @@ func (s *Store) CompletesInGroup(ctx context.Context, studyID int64, q surveys.Q
 	n := 0
 	for _, r := range c.list {
 		// Quotas count what the researcher has not excluded; the cleaning
-		// rule, which can change later, does not reopen a quota.
+		// rule, which can change later, does not reopen a quota
+		// (docs/scoring.md, "Cleaning", "What counts where").
 		if r.Status == surveys.Complete && r.Decision != surveys.Exclude && slices.Contains(q.Group(r.Answers[q.Key]), g) {
 			n++
 		}

@@ -64,8 +64,8 @@ type review struct {
 func reviewKey(d *surveys.Design) string {
 	var b strings.Builder
 	b.WriteString(strings.Join(d.Study.ExcludeFlags, ","))
-	if d.Study.AttentionCheck {
-		b.WriteString("/" + strconv.Itoa(d.Study.AttentionChecks))
+	if n := d.ChecksAsked(); n > 0 {
+		b.WriteString("/" + strconv.Itoa(n))
 	}
 	for _, o := range d.Outcomes {
 		b.WriteString(" " + strconv.Itoa(o.Slot))
@@ -82,10 +82,7 @@ func newReview(list []*scored, d *surveys.Design) *review {
 		slots[i] = o.Slot
 	}
 	threshold := speedingThreshold(list)
-	attention := 0
-	if d.Study.AttentionCheck {
-		attention = max(1, d.Study.AttentionChecks)
-	}
+	attention := d.ChecksAsked()
 	for i, r := range list {
 		if r.Status != surveys.Complete {
 			continue

@@ -139,6 +139,9 @@ func TestDecisionsWinOverTheRule(t *testing.T) {
 func TestFailedAttentionOnlyWhereAsked(t *testing.T) {
 	d := reviewDesign(8, surveys.FlagAttention)
 	d.Study.AttentionCheck, d.Study.AttentionChecks = true, 2
+	for i := range d.Outcomes[4:] { // two job steps: two pages, a check on each
+		d.Outcomes[4+i].Step = "Confirm"
+	}
 	pass := grid(1, varied(8), varied(8), 0)
 	pass.Answers = map[string]string{surveys.AttentionKey(0): "2", surveys.AttentionKey(1): "2"}
 	second := grid(2, varied(8), varied(8), 0)
@@ -148,5 +151,11 @@ func TestFailedAttentionOnlyWhereAsked(t *testing.T) {
 	rv := newReview([]*scored{pass, second, imported}, d)
 	if want := []bool{false, true, false}; !slices.Equal(rv.excluded, want) {
 		t.Errorf("excluded %v, want %v", rv.excluded, want)
+	}
+	// On one page the survey asks one check, so only the first counts.
+	d = reviewDesign(8, surveys.FlagAttention)
+	d.Study.AttentionCheck, d.Study.AttentionChecks = true, 2
+	if rv = newReview([]*scored{pass, second, imported}, d); slices.Contains(rv.excluded, true) {
+		t.Errorf("two checks asked of one page: excluded %v, want none", rv.excluded)
 	}
 }

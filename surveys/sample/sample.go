@@ -22,6 +22,9 @@ type Config struct {
 	Outcomes    int       // M; 0 takes the built-in statements; beyond them statements are varied
 	Seed        uint64    // same config and seed -> identical dataset
 	Start       time.Time // fieldwork start; zero -> 2026-01-05 00:00 UTC
+	// StraightShare is the share of completes planted as straight-liners;
+	// zero -> 3%.
+	StraightShare float64
 }
 
 // Outcome is one desired-outcome statement. Codes are O01.., zero-padded to the
@@ -223,6 +226,10 @@ func Generate(cfg Config) *Dataset {
 	block := make([]byte, n*2*m)
 	slot := float64(fieldwork) / float64(max(n, 1))
 	baseDur := float64(60*time.Second + time.Duration(m)*8*time.Second)
+	straight := cfg.StraightShare
+	if straight == 0 {
+		straight = shareStraight
+	}
 
 	for i := range d.Responses {
 		p := &d.Responses[i]
@@ -257,7 +264,7 @@ func Generate(cfg Config) *Dataset {
 		p.Status = StatusComplete
 		dur := baseDur * math.Exp(0.3*rng.NormFloat64())
 		switch q := rng.Float64(); {
-		case q < shareStraight:
+		case q < straight:
 			p.Flags = []string{FlagStraightLining}
 			imp := byte(1 + rng.IntN(5))
 			sat := imp
@@ -267,7 +274,7 @@ func Generate(cfg Config) *Dataset {
 			for o := range m {
 				r[2*o], r[2*o+1] = imp, sat
 			}
-		case q < shareStraight+shareSpeeding:
+		case q < straight+shareSpeeding:
 			p.Flags = []string{FlagSpeeding}
 			dur = baseDur * (0.08 + 0.12*rng.Float64())
 			rate(r, cls, pcg, true)

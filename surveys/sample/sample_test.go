@@ -243,3 +243,24 @@ func BenchmarkGenerate100kx100(b *testing.B) {
 		Generate(Config{Respondents: 100000, Outcomes: 100, Seed: 1})
 	}
 }
+
+// TestStraightShareIsAKnob: a test can ask for more straight-liners; left
+// at zero the data is the same as ever.
+func TestStraightShareIsAKnob(t *testing.T) {
+	if !reflect.DeepEqual(Generate(Config{Respondents: 500, Seed: 1}), Generate(Config{Respondents: 500, Seed: 1, StraightShare: shareStraight})) {
+		t.Fatal("the default straight-lining share changed the data")
+	}
+	d := Generate(Config{Respondents: 4000, Seed: 1, StraightShare: 0.10})
+	complete, straight := 0, 0
+	for _, r := range d.Responses {
+		if r.Status == StatusComplete {
+			complete++
+			if slices.Contains(r.Flags, FlagStraightLining) {
+				straight++
+			}
+		}
+	}
+	if share := float64(straight) / float64(complete); math.Abs(share-0.10) > 0.015 {
+		t.Errorf("%d of %d completes straight-lined (%.3f), want about 0.10", straight, complete, share)
+	}
+}
