@@ -74,8 +74,6 @@ func newReviewRow(r surveys.Response, rule []string) reviewRow {
 	switch {
 	case r.Decision == surveys.Exclude:
 		row.Why, row.Decisions = "researcher's decision", []decisionButton{includeButton, ruleButton}
-	case r.Decision == surveys.Include && len(ruled) > 0:
-		row.Why, row.Decisions = "researcher's decision, over the rule", []decisionButton{excludeButton, ruleButton}
 	case r.Decision == surveys.Include:
 		row.Why, row.Decisions = "researcher's decision", []decisionButton{excludeButton, ruleButton}
 	case r.Excluded:
