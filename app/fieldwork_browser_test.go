@@ -14,7 +14,7 @@ import (
 
 // TestFieldworkReviewInBrowser filters the sample's responses in Chromium
 // with the Fieldwork tab's plain GET form, ticks every row of the view with
-// the header box and includes them, and comes back to the same view with
+// "All on this page" and includes them, and comes back to the same view with
 // the notice; the Fieldwork and Results tabs are saved at phone and laptop
 // widths for people to look at.
 func TestFieldworkReviewInBrowser(t *testing.T) {
@@ -32,26 +32,8 @@ func TestFieldworkReviewInBrowser(t *testing.T) {
 	speeders := plantedCount(ds, flagged(surveys.FlagSpeeding))
 	base := serve(t, s)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	must := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	load := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		resp, err := chromedp.RunResponse(ctx, steps...)
-		must(what, err)
-		if resp.Status >= 400 {
-			t.Fatalf("%s: %s answered %d", what, resp.URL, resp.Status)
-		}
-	}
-	count := func(sel string) int {
-		t.Helper()
-		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
-		must("count "+sel, err)
-		return n
-	}
+	tab := browserTab{t, ctx}
+	must, load, count := tab.must, tab.load, tab.count
 	location := func() string {
 		t.Helper()
 		loc, err := chromedp.Run(ctx, chromedp.Location())
@@ -59,11 +41,7 @@ func TestFieldworkReviewInBrowser(t *testing.T) {
 		return loc
 	}
 
-	load("log in", chromedp.Navigate(base+"/login"))
-	load("log in",
-		chromedp.SendKeys(css(`#email`), "r@example.com"),
-		chromedp.SendKeys(css(`#password`), "olive-kettle-93"),
-		chromedp.Submit(css(`#password`)))
+	tab.login(base, "r@example.com")
 	load("fieldwork", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/fieldwork", base, st.ID)))
 	must("filter", chromedp.Do(ctx, chromedp.SetValue(css(`#f-flag`), "speeding"), chromedp.SetValue(css(`#f-sort`), "fastest")))
 	load("show", chromedp.Click(css(`.review-filters button`)))
@@ -78,15 +56,13 @@ func TestFieldworkReviewInBrowser(t *testing.T) {
 
 	must("tick all", chromedp.Do(ctx, chromedp.Click(css(`input[data-select-all]`))))
 	if n := count(`input[name=respondent_id][form=selected]:checked`); n != speeders {
-		t.Fatalf("the header box ticked %d rows, want %d", n, speeders)
+		t.Fatalf("\"All on this page\" ticked %d rows, want %d", n, speeders)
 	}
 	load("include selected", chromedp.Click(css(`#selected button[value=include]`)))
 	if loc := location(); !strings.Contains(loc, "flag=speeding&saved="+itoa(speeders)+"&sort=fastest#responses") {
 		t.Errorf("after including, the browser is at %s", loc)
 	}
-	notice, err := chromedp.Run(ctx, chromedp.Text(css(`#responses .notice`)))
-	must("notice", err)
-	if want := fmt.Sprintf("Saved: %d responses included.", speeders); notice != want {
+	if notice, want := tab.text(`#responses .notice`), fmt.Sprintf("Saved: %d responses included.", speeders); notice != want {
 		t.Errorf("notice %q, want %q", notice, want)
 	}
 	if n := count(`table.responses .chip.in`); n != speeders {
@@ -95,8 +71,7 @@ func TestFieldworkReviewInBrowser(t *testing.T) {
 	screenshotsAt(t, ctx, "fieldwork-decided", 390, 1280)
 
 	load("results", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/results", base, st.ID)))
-	line, err := chromedp.Run(ctx, chromedp.Text(css(`p.cleaning`)))
-	must("cleaning line", err)
+	line := tab.text(`p.cleaning`)
 	straight := plantedCount(ds, flagged(surveys.FlagStraightLining))
 	want := fmt.Sprintf("n = %d after cleaning: %d responses left out by the study's rule (%d straight-lining)", plantedCount(ds, clean)+speeders, straight, straight)
 	if !strings.HasPrefix(line, want) {

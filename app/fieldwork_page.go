@@ -84,9 +84,41 @@ func newReviewRow(r surveys.Response, rule []string) reviewRow {
 	return row
 }
 
-// statusChoices are the statuses the list filters by.
-var statusChoices = []struct{ Value, Label string }{
-	{surveys.Complete, "complete"}, {surveys.InProgress, "in progress"}, {surveys.ScreenedOut, "screened out"},
+// reviewFilter is one select of the list's filter form.
+type reviewFilter struct {
+	Name, Label string // the query parameter, and its label
+	Options     []filterOption
+	Error       string // what was wrong with the value asked for
+}
+
+type filterOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// reviewFilters are the list's filter form as it shows view: the responses
+// API's parameters, the flags counted.
+func reviewFilters(view url.Values, flags []flagView, fields map[string]string) []reviewFilter {
+	flag := reviewFilter{Name: "flag", Label: "Flag", Options: []filterOption{{Label: "any"}}}
+	for _, f := range flags {
+		flag.Options = append(flag.Options, filterOption{Value: f.Name, Label: fmt.Sprintf("%s (%d)", f.Label, f.Count)})
+	}
+	sort := reviewFilter{Name: "sort", Label: "Order"}
+	for _, o := range fieldwork.ResponseSorts {
+		sort.Options = append(sort.Options, filterOption{Value: o, Label: o + " first"})
+	}
+	out := []reviewFilter{flag,
+		{Name: "status", Label: "Status", Options: []filterOption{{Label: "any"}, {Value: surveys.Complete, Label: "complete"},
+			{Value: surveys.InProgress, Label: "in progress"}, {Value: surveys.ScreenedOut, Label: "screened out"}}},
+		{Name: "excluded", Label: "In the results", Options: []filterOption{{Label: "in or out"}, {Value: "0", Label: "in"}, {Value: "1", Label: "left out"}}},
+		sort}
+	for i := range out {
+		out[i].Error = fields[out[i].Name]
+		for j := range out[i].Options {
+			out[i].Options[j].Selected = out[i].Options[j].Value != "" && out[i].Options[j].Value == view.Get(out[i].Name)
+		}
+	}
+	return out
 }
 
 // readReview reads the list's view from the query: the filters of the
@@ -168,9 +200,8 @@ func (s *Server) showFieldwork(c *fiber.Ctx, d *surveys.Design, data fiber.Map) 
 	data["Statuses"] = statusCounts(fw.Counts)
 	data["Rate"] = strconv.FormatFloat(fw.CompletionRate*100, 'f', 1, 64) + "%"
 	data["Median"] = (time.Duration(fw.MedianSeconds) * time.Second).String()
-	data["Flags"], data["Cleaning"] = flagViews(d, fw), newCleaning(d, fw)
-	data["View"], data["Filtered"] = view, len(reviewQuery(q, 1)) > 0
-	data["StatusChoices"], data["Sorts"] = statusChoices, fieldwork.ResponseSorts
+	flags := flagViews(d, fw)
+	data["Flags"], data["Cleaning"], data["Filtered"] = flags, newCleaning(d, fw), len(reviewQuery(q, 1)) > 0
 	data["Rows"], data["Total"], data["Page"], data["Pages"] = rows, list.Total, page, pages
 	data["DecideURL"] = withQuery(studyPath(d.Study.ID, "responses/exclusions"), view)
 	data["RuleURL"] = withQuery(studyPath(d.Study.ID, "cleaning"), view)
@@ -184,6 +215,7 @@ func (s *Server) showFieldwork(c *fiber.Ctx, d *surveys.Design, data fiber.Map) 
 	if page < pages {
 		data["Next"] = withQuery(studyPath(d.Study.ID, "fieldwork"), reviewQuery(q, page+1)) + "#responses"
 	}
+	data["Filters"] = reviewFilters(view, flags, fields)
 	if f, ok := data["Fields"].(map[string]string); ok {
 		maps.Copy(fields, f)
 	}
