@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -99,6 +100,56 @@ func screenshotsAt(t *testing.T, ctx context.Context, name string, widths ...int
 		}
 	}
 	chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900))
+}
+
+// browserTab drives a test's Chromium tab a step at a time; a step that
+// fails ends the test with what it was doing.
+type browserTab struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func (b browserTab) must(what string, err error) {
+	b.t.Helper()
+	if err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// load runs steps that end in a navigation (a form post and its redirect, a
+// link) and waits for the next page to load, which must not be an error.
+func (b browserTab) load(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	resp, err := chromedp.RunResponse(b.ctx, steps...)
+	b.must(what, err)
+	if resp.Status >= 400 {
+		main, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS("main")))
+		b.t.Fatalf("%s: %s answered %d: %s", what, resp.URL, resp.Status, main)
+	}
+}
+
+func (b browserTab) text(sel string) string {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	b.must("read "+sel, err)
+	return v
+}
+
+func (b browserTab) count(sel string) int {
+	b.t.Helper()
+	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
+	b.must("count "+sel, err)
+	return n
+}
+
+// login logs in through the form of the odi at base, as a test user.
+func (b browserTab) login(base, email string) {
+	b.t.Helper()
+	b.load("log in", chromedp.Navigate(base+"/login"))
+	b.load("log in",
+		chromedp.SendKeys(chromedp.CSS(`#email`), email),
+		chromedp.SendKeys(chromedp.CSS(`#password`), "olive-kettle-93"),
+		chromedp.Submit(chromedp.CSS(`#password`)))
 }
 
 func TestFirstRunInBrowser(t *testing.T) {

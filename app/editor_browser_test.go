@@ -58,42 +58,10 @@ func TestStudyEditorInBrowser(t *testing.T) {
 	mustUser(t, s, "r@example.com", "researcher")
 	base := serve(t, s)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	must := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
-		must("read "+sel, err)
-		return v
-	}
-	// load runs steps that end in a navigation (a form post and its
-	// redirect, a link) and waits for the next page to load, which must not
-	// be an error.
-	load := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		resp, err := chromedp.RunResponse(ctx, steps...)
-		must(what, err)
-		if resp.Status >= 400 {
-			b, _ := chromedp.Run(ctx, chromedp.Text(css("main")))
-			t.Fatalf("%s: %s answered %d: %s", what, resp.URL, resp.Status, b)
-		}
-	}
-	count := func(sel string) int {
-		t.Helper()
-		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
-		must("count "+sel, err)
-		return n
-	}
+	tab := browserTab{t, ctx}
+	must, load, text, count := tab.must, tab.load, tab.text, tab.count
 
-	load("log in", chromedp.Navigate(base+"/login"))
-	load("log in",
-		chromedp.SendKeys(css(`#email`), "r@example.com"),
-		chromedp.SendKeys(css(`#password`), "olive-kettle-93"),
-		chromedp.Submit(css(`#password`)))
+	tab.login(base, "r@example.com")
 	load("new study", chromedp.Click(css(`a[href="/studies/new"]`)))
 	must("new study", chromedp.Do(ctx,
 		chromedp.SendKeys(css(`#name`), "Stop losing context"),

@@ -29,6 +29,7 @@ type report struct {
 	Started   int
 	SegmentBy string // what the groups are, as people read it
 	MinN      int
+	Cleaning  *cleaning // what the cleaning left out, once there are complete responses
 }
 
 // canvasLink is a link to the canvas of one saved segment.
@@ -149,6 +150,10 @@ func newReport(d *surveys.Design, opps *results.Opportunities, fw *fieldwork.Sum
 		Fieldwork: fieldworkDates(d.Study, fw), SegmentBy: opps.SegmentBy}
 	if fw != nil {
 		v.Started = fw.Started
+		if fw.Counts[surveys.Complete] > 0 {
+			c := newCleaning(d, fw)
+			v.Cleaning = &c
+		}
 	}
 	for _, q := range d.Questions {
 		if q.Key == opps.SegmentBy {

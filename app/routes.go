@@ -142,13 +142,17 @@ func (s *Server) routeTable() []route {
 		r("DELETE", "/api/v1/studies/:id/questions/:key", researcher, deleteOne(s, keyOf("key"), s.store.DeleteQuestion, nil)),
 		r("POST", "/studies/:id/questions/:key/delete", researcher, deleteOne(s, keyOf("key"), s.store.DeleteQuestion, to("questions"))),
 
-		// Fieldwork: invitations, and the responses as they come in.
+		// Fieldwork: invitations, the cleaning rule (the study's
+		// exclude_flags, which PATCH /api/v1/studies/:id also takes), and the
+		// responses as they come in.
 		r("GET", "/api/v1/studies/:id/fieldwork", researcher, list(s.fieldwork.Summary)),
 		r("GET", "/studies/:id/fieldwork", researcher, analysisTab(s.showFieldwork)),
+		r("POST", "/studies/:id/cleaning", researcher, s.saveRulePage),
 		r("POST", "/api/v1/studies/:id/invitations", researcher, s.createInvitations),
 		r("POST", "/studies/:id/invitations", researcher, s.createInvitationsPage),
 		r("GET", "/api/v1/studies/:id/responses", researcher, s.listResponses),
 		r("POST", "/api/v1/studies/:id/responses/exclusions", researcher, s.decideResponses),
+		r("POST", "/studies/:id/responses/exclusions", researcher, s.decidePage),
 		r("GET", "/api/v1/studies/:id/responses.csv", researcher, s.exportResponses),
 		r("POST", "/api/v1/studies/:id/responses/import", researcher, s.importResponses),
 		r("POST", "/studies/:id/responses/import", researcher, s.importResponsesPage),

@@ -5,8 +5,20 @@
 //     Space); aria-sort says which column sorts and which way.
 //   - The responses import goes to the API with XMLHttpRequest, so the page
 //     can show upload progress, then "Processing…", then every bad cell.
+//   - The Fieldwork tab's "All on this page" box ticks or clears every row
+//     at once; without it, rows are ticked one by one.
 (function () {
   "use strict";
+
+  // data-select-all names the form whose row checkboxes it drives; its
+  // label is hidden until this script can drive them.
+  document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+    var rows = document.querySelectorAll('input[type=checkbox][form="' + all.dataset.selectAll + '"]');
+    all.closest("label").hidden = false;
+    all.addEventListener("change", function () {
+      rows.forEach(function (box) { box.checked = all.checked; });
+    });
+  });
 
   // Which way a column sorts first: ranks and codes from the top, scores
   // and counts from the largest.
