@@ -37,6 +37,7 @@ func readTestdata(t *testing.T, name string) string {
 }
 
 func TestOpportunitiesMatchGoldenData(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := goldenStudy(t, c, []string{
@@ -109,6 +110,7 @@ func sameJSON(a, b any) bool {
 }
 
 func TestWorkedExampleThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	outcomes := "statement,code\nMinimize the time to find a decision,O01\nMinimize the effort to onboard someone,O02\nMinimize the chance of losing a spec,O03\nReduce the cost of answering again,O04\n"
@@ -182,6 +184,7 @@ func TestWorkedExampleThroughTheAPI(t *testing.T) {
 }
 
 func TestResponsesCSVRoundTripsExactly(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	golden := readTestdata(t, "golden/responses.csv")
@@ -203,6 +206,7 @@ func TestResponsesCSVRoundTripsExactly(t *testing.T) {
 }
 
 func TestResponsesImportReportsEveryBadCellAndStoresNothing(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := goldenStudy(t, c, []string{

@@ -104,6 +104,7 @@ func newDraft(t *testing.T, c *client) (int64, string) {
 }
 
 func TestNewStudyFormCreatesADraftOrMarksTheName(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	wantBody(t, c.get("/studies/new"), `action="/studies"`, `name="_csrf"`, `id="job-sentence"`)
@@ -149,6 +150,7 @@ func fullJobForm() url.Values {
 }
 
 func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
@@ -214,6 +216,7 @@ func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
 }
 
 func TestPublishedJobFormLocksTheStructure(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
@@ -249,6 +252,7 @@ func TestPublishedJobFormLocksTheStructure(t *testing.T) {
 }
 
 func TestOutcomeFormsAddEditReorderAndDelete(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
@@ -329,6 +333,7 @@ func outcomeCodes(d *surveys.Design) string {
 }
 
 func TestStepFormsAddRenameReorderAndDelete(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
@@ -353,6 +358,7 @@ func TestStepFormsAddRenameReorderAndDelete(t *testing.T) {
 }
 
 func TestOutcomeUploadReportsEveryBadRowOrAddsThemAll(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
@@ -376,6 +382,7 @@ func TestOutcomeUploadReportsEveryBadRowOrAddsThemAll(t *testing.T) {
 }
 
 func TestQuestionFormsReadListsBandsAndQuotas(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
@@ -443,6 +450,7 @@ func TestQuestionFormsReadListsBandsAndQuotas(t *testing.T) {
 }
 
 func TestLifecycleButtonsPublishCloseReopenDuplicateDelete(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
@@ -501,6 +509,7 @@ func TestLifecycleButtonsPublishCloseReopenDuplicateDelete(t *testing.T) {
 }
 
 func TestEditorPagesAreNotFoundForOtherResearchers(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	owner := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, owner)
@@ -541,6 +550,7 @@ func TestEditorPagesAreNotFoundForOtherResearchers(t *testing.T) {
 }
 
 func TestCollaboratorsSectionOnTheJobTab(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	ana := loggedIn(t, s, "ana@example.com")

@@ -126,6 +126,7 @@ func wantPage(t *testing.T, r reply, parts ...string) {
 }
 
 func TestSurveyPageCompletesWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	_, slug := publishedStudy(t, s, c)
@@ -193,6 +194,7 @@ func TestSurveyPageCompletesWithoutJavaScript(t *testing.T) {
 }
 
 func TestSurveyPageRedrawsErrorsNextToEachField(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	_, slug := publishedStudy(t, s, c)
@@ -232,6 +234,7 @@ func TestSurveyPageRedrawsErrorsNextToEachField(t *testing.T) {
 }
 
 func TestSurveyPageScreenedOutEndsPolitely(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	_, slug := surveyStudy(t, c, 3, 1, "",
@@ -253,6 +256,7 @@ func TestSurveyPageScreenedOutEndsPolitely(t *testing.T) {
 }
 
 func TestSurveyPageClosedIs410AndUnknownIs404(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id, slug := surveyStudy(t, c, 2, 1, `{"language": "fr"}`)
@@ -273,6 +277,7 @@ func TestSurveyPageClosedIs410AndUnknownIs404(t *testing.T) {
 }
 
 func TestSurveyPageResumesByCookieAndByLink(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	_, slug := surveyStudy(t, c, 6, 3, "",
@@ -334,6 +339,7 @@ func TestSurveyPageResumesByCookieAndByLink(t *testing.T) {
 }
 
 func TestSurveyOutcomeOrderIsPerRespondentWithinSteps(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	_, slug := surveyStudy(t, c, 30, 5, "")
@@ -370,6 +376,7 @@ func TestSurveyOutcomeOrderIsPerRespondentWithinSteps(t *testing.T) {
 }
 
 func TestSurveyInvitationLinkIsSingleUse(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id, slug := surveyStudy(t, c, 2, 1, "")
@@ -393,6 +400,7 @@ func TestSurveyInvitationLinkIsSingleUse(t *testing.T) {
 }
 
 func TestSurveyPreviewStoresNothing(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := newStudy(t, c, "Draft study")
@@ -434,6 +442,7 @@ func TestSurveyPreviewStoresNothing(t *testing.T) {
 // on first load (page, stylesheet, script) for a 30-outcome study, also for
 // the heaviest step: all 30 outcomes on one page.
 func TestSurveyPageWeighsUnder100KB(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	anon := newClient(t, s)
@@ -475,6 +484,7 @@ var attentionRadios = regexp.MustCompile(`name="attention" value="(\d)"`)
 // other than asked flags the finished response, and the item is asked like
 // any rating.
 func TestSurveyPageAttentionCheck(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id, slug := attentionStudy(t, s, c, 8, 2)
@@ -540,6 +550,7 @@ func TestSurveyPageAttentionCheck(t *testing.T) {
 // invitation link starts its own person's survey rather than continuing the
 // response this browser holds; the invited person's own link continues theirs.
 func TestSurveyPageInvitationWinsOverTheDevice(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id, slug := surveyStudy(t, c, 2, 1, "",
@@ -576,6 +587,7 @@ func TestSurveyPageInvitationWinsOverTheDevice(t *testing.T) {
 // TestSurveyPageInFrench: odi's own default texts — job step names, the
 // four forces — are French in a French survey; the researcher's own stay.
 func TestSurveyPageInFrench(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := newStudy(t, c, "Équipe")
@@ -605,6 +617,7 @@ func TestSurveyPageInFrench(t *testing.T) {
 // the page as on the screen, Enter still means Next, and "Saved" is not
 // claimed before anything is answered.
 func TestSurveyPageKeyboardOrderAndSavedIndicator(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	_, slug := surveyStudy(t, c, 2, 1, "",
@@ -632,6 +645,7 @@ func TestSurveyPageKeyboardOrderAndSavedIndicator(t *testing.T) {
 // TestRespondentErrorPage: an error on a respondent's page is drawn in the
 // survey's layout and language, with a way back to the survey.
 func TestRespondentErrorPage(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	_, slug := surveyStudy(t, c, 2, 1, `{"language": "fr"}`)
