@@ -403,6 +403,7 @@ func (w *accessWorld) call(rt route, path string, c caller, f *accessFixture) re
 }
 
 func TestAccessMatrix(t *testing.T) {
+	t.Parallel()
 	w := newAccessWorld(t)
 	shared := w.fixture()
 	routes := w.s.routeTable()
@@ -456,6 +457,7 @@ func TestAccessMatrixRejectsUnknownPathParameters(t *testing.T) {
 // every researcher and admin route with a logged-in browser session and a
 // forged or missing CSRF token: each is 403 and nothing changes.
 func TestEveryCookieSessionChangeNeedsCSRFToken(t *testing.T) {
+	t.Parallel()
 	w := newAccessWorld(t)
 	f := w.fixture()
 	owner, adm := newClient(t, w.s), newClient(t, w.s)
@@ -514,6 +516,7 @@ func (w *accessWorld) state(f *accessFixture) string {
 // TestSessionIDRotatesAtLogin checks that the id a browser held before login
 // (perhaps planted) is not the one that carries the login.
 func TestSessionIDRotatesAtLogin(t *testing.T) {
+	t.Parallel()
 	w := newAccessWorld(t)
 	c := newClient(t, w.s)
 	c.get("/login")
@@ -536,6 +539,7 @@ func TestSessionIDRotatesAtLogin(t *testing.T) {
 // TestResumeTokenReachesOnlyItsOwnResponse: a respondent's token works on their
 // own response and nowhere else, not on another study's link.
 func TestResumeTokenReachesOnlyItsOwnResponse(t *testing.T) {
+	t.Parallel()
 	w := newAccessWorld(t)
 	a, b := w.fixture(), w.fixture()
 	anon := newClient(t, w.s)
@@ -575,6 +579,7 @@ func TestResumeTokenReachesOnlyItsOwnResponse(t *testing.T) {
 // TestRevokedAPITokenIs401 checks a revoked token is refused on the API and on
 // pages alike, while the account's other tokens keep working.
 func TestRevokedAPITokenIs401(t *testing.T) {
+	t.Parallel()
 	w := newAccessWorld(t)
 	plain, tok, err := w.s.accounts.CreateToken(context.Background(), w.owner.ID, "laptop")
 	if err != nil {
@@ -608,6 +613,7 @@ func TestRevokedAPITokenIs401(t *testing.T) {
 // and its CSRF token — and reads every row of every table: none holds a
 // secret as given, so a copy of the database (a backup, say) opens nothing.
 func TestSecretsAreStoredOnlyHashed(t *testing.T) {
+	t.Parallel()
 	w := newAccessWorld(t)
 	f := w.fixture()
 	invs, err := w.s.fieldwork.CreateInvitations(context.Background(), mustDesign(t, w.s, w.owner, f.studyID), fieldwork.InvitationsInput{Count: 2})

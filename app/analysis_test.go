@@ -40,6 +40,7 @@ func readTestdata(t *testing.T, name string) string {
 }
 
 func TestOpportunitiesMatchGoldenData(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := goldenStudy(t, c, []string{
@@ -112,6 +113,7 @@ func sameJSON(a, b any) bool {
 }
 
 func TestWorkedExampleThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	outcomes := "statement,code\nMinimize the time to find a decision,O01\nMinimize the effort to onboard someone,O02\nMinimize the chance of losing a spec,O03\nReduce the cost of answering again,O04\n"
@@ -191,6 +193,7 @@ func TestWorkedExampleThroughTheAPI(t *testing.T) {
 // of each row, and that the rows have no time of their own: they started
 // and finished at the moment of the import.
 func TestResponsesCSVRoundTripsExactly(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	golden := readTestdata(t, "golden/responses.csv")
@@ -243,6 +246,7 @@ func TestResponsesCSVRoundTripsExactly(t *testing.T) {
 }
 
 func TestResponsesImportReportsEveryBadCellAndStoresNothing(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := goldenStudy(t, c, []string{

@@ -11,6 +11,7 @@ import (
 )
 
 func TestAPIWithoutSessionOrTokenIs401(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	for _, path := range []string{"/api/v1/studies"} {
 		r := newClient(t, s).do("GET", path, "", "")
@@ -27,6 +28,7 @@ func TestAPIWithoutSessionOrTokenIs401(t *testing.T) {
 // TestTokensPageRevokesAToken covers the settings page's part; that a revoked
 // token is refused everywhere is TestRevokedAPITokenIs401's.
 func TestTokensPageRevokesAToken(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	u := mustUser(t, s, "r@example.com", "researcher")
 	c := newClient(t, s)
@@ -54,6 +56,7 @@ func TestTokensPageRevokesAToken(t *testing.T) {
 }
 
 func TestCookieSessionNeedsCSRFToken(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	mustUser(t, s, "r@example.com", "researcher")
 	c := newClient(t, s)
@@ -78,6 +81,7 @@ func TestCookieSessionNeedsCSRFToken(t *testing.T) {
 // TestLogoutEndsTheSession: the session id's rotation at login is
 // TestSessionIDRotatesAtLogin's.
 func TestLogoutEndsTheSession(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	mustUser(t, s, "r@example.com", "researcher")
 	c := newClient(t, s)
@@ -101,6 +105,7 @@ func TestLogoutEndsTheSession(t *testing.T) {
 }
 
 func TestSessionCookieFlags(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	mustUser(t, s, "r@example.com", "researcher")
 	c := newClient(t, s)
@@ -121,6 +126,7 @@ func TestSessionCookieFlags(t *testing.T) {
 // With the sample box ticked, as the setup page offers it, the new admin
 // lands on the sample study's results: real numbers at once.
 func TestSetupWithTheSampleLandsOnItsResults(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	link, err := s.SetupLink(context.Background())
 	if err != nil {
@@ -145,6 +151,7 @@ func TestSetupWithTheSampleLandsOnItsResults(t *testing.T) {
 }
 
 func TestSetupLinkCreatesFirstAdminOnce(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	token := "known-setup-token"
 	if err := s.accounts.Set(t.Context(), setupKey, []byte(hashForTest(token)), 0); err != nil {
@@ -176,6 +183,7 @@ func TestSetupLinkCreatesFirstAdminOnce(t *testing.T) {
 }
 
 func TestAdminPagesAreHiddenFromResearchers(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	mustUser(t, s, "r@example.com", "researcher")
 	c := newClient(t, s)
@@ -186,6 +194,7 @@ func TestAdminPagesAreHiddenFromResearchers(t *testing.T) {
 }
 
 func TestPanicBecomes500WithRequestID(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	s.App().Get("/boom", func(c *fiber.Ctx) error { panic("boom") })
 	r := newClient(t, s).do("GET", "/boom", "", "")
@@ -196,6 +205,7 @@ func TestPanicBecomes500WithRequestID(t *testing.T) {
 }
 
 func TestHealthzMetricsAndSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := newClient(t, s)
 	h := c.do("GET", "/healthz", "", "")

@@ -57,9 +57,6 @@ func timed(fn func()) time.Duration {
 }
 
 func TestHardeningOutcomeCap(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds studies of 1,000 outcomes")
-	}
 	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
@@ -123,9 +120,6 @@ func TestHardeningOutcomeCap(t *testing.T) {
 }
 
 func TestHardeningShareReportNeverLints(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds studies of 1,000 outcomes")
-	}
 	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
@@ -181,9 +175,6 @@ func TestHardeningShareReportNeverLints(t *testing.T) {
 }
 
 func TestHardeningStudyLintIsCached(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds studies of 1,000 outcomes")
-	}
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "odi.db")
 	open := func() *Server {

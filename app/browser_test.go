@@ -16,13 +16,38 @@ import (
 	"odi/surveys/surveystest"
 )
 
-// newBrowser starts headless Debian Chromium for one test.
+// newBrowser starts headless Debian Chromium for one test. Chromium now and
+// then dies while it starts on a busy machine, before it prints where to
+// reach it: it then starts once more, with a fresh profile, before the test
+// fails.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("skipped with -short: starts Chromium")
+	}
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		surveystest.Need(t, "Chromium (apt-get install chromium)")
 	}
+	ctx, err := startChromium(t, path)
+	if err != nil {
+		t.Logf("once more: start chromium: %v", err)
+		ctx, err = startChromium(t, path)
+	}
+	if err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	// A whole browser test takes 5-50 s on a quiet machine; on a busy one
+	// (CI beside other builds) every step is slower, so the deadline only
+	// guards against a hang.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
+	t.Cleanup(cancelTimeout)
+	return ctx
+}
+
+// startChromium starts one browser with a profile of its own; it lives as
+// long as the context returned.
+func startChromium(t *testing.T, path string) (context.Context, error) {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox,
@@ -33,20 +58,20 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.WindowSize(1280, 900),
+		// chromedp waits 20 s for Chromium to say where it listens, which
+		// a start on a busy machine can take.
+		chromedp.WSURLReadTimeout(time.Minute),
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
-	// The first action starts the browser, which lives as long as ctx.
+	// The first action starts the browser.
 	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
+		cancelCtx()
+		cancelAlloc()
+		return nil, err
 	}
-	// A whole browser test takes 5-50 s on a quiet machine; on a busy one
-	// (CI beside other builds) every step is slower, so the deadline only
-	// guards against a hang.
-	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
-	t.Cleanup(cancelTimeout)
-	return ctx
+	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	return ctx, nil
 }
 
 // serve runs s on a loopback port for a browser and returns its base URL.

@@ -91,6 +91,7 @@ func wantFields(t *testing.T, r reply, want map[string]string) {
 }
 
 func TestStudyValidationNamesEveryField(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	long := func(n int) string { return strings.Repeat("w", n) }
@@ -129,6 +130,7 @@ func TestStudyValidationNamesEveryField(t *testing.T) {
 }
 
 func TestStudiesAreVisibleOnlyToOwnersCollaboratorsAndAdmins(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	owner := api(t, s, "owner@example.com", "researcher")
 	other := api(t, s, "other@example.com", "researcher")
@@ -162,6 +164,7 @@ func TestStudiesAreVisibleOnlyToOwnersCollaboratorsAndAdmins(t *testing.T) {
 }
 
 func TestOutcomesGetCodesStepsAndValidation(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := newStudy(t, c, "Workspace")
@@ -215,6 +218,7 @@ func multipartFile(t *testing.T, name string, data []byte) (string, string) {
 }
 
 func TestOutcomeImportIsAtomicAndReportsEveryBadRow(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := newStudy(t, c, "Import")
@@ -263,6 +267,7 @@ func TestOutcomeImportIsAtomicAndReportsEveryBadRow(t *testing.T) {
 }
 
 func TestOutcomeImportNamesTheRowsOfTheFile(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := newStudy(t, c, "Import rows")
@@ -308,6 +313,7 @@ func TestOutcomeImportNamesTheRowsOfTheFile(t *testing.T) {
 }
 
 func TestQuestionRules(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := newStudy(t, c, "Questions")
@@ -349,6 +355,7 @@ func TestQuestionRules(t *testing.T) {
 }
 
 func TestPublishLocksStructureCloseReopenDuplicate(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := newStudy(t, c, "Lifecycle")
@@ -456,6 +463,7 @@ func eachServer(t *testing.T, fn func(t *testing.T, s *Server)) {
 }
 
 func TestOutcomesAddedAtOnceGetDistinctCodes(t *testing.T) {
+	t.Parallel()
 	eachServer(t, func(t *testing.T, s *Server) {
 		c := api(t, s, "r@example.com", "researcher")
 		id := newStudy(t, c, "Parallel")
@@ -501,6 +509,7 @@ func TestOutcomesAddedAtOnceGetDistinctCodes(t *testing.T) {
 }
 
 func TestStudyListCountsCompleteResponsesAndTheLatest(t *testing.T) {
+	t.Parallel()
 	eachServer(t, func(t *testing.T, s *Server) {
 		c := api(t, s, "r@example.com", "researcher")
 		id := newStudy(t, c, "Counted")
@@ -549,6 +558,7 @@ func TestStudyListCountsCompleteResponsesAndTheLatest(t *testing.T) {
 }
 
 func TestCollaboratorsAreListedAddedAndRemovedByTheOwner(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	owner := api(t, s, "owner@example.com", "researcher")
 	ana := api(t, s, "ana@example.com", "researcher")
@@ -595,6 +605,7 @@ func TestCollaboratorsAreListedAddedAndRemovedByTheOwner(t *testing.T) {
 }
 
 func TestStepAndOutcomeEditsNameEveryBadField(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := newStudy(t, c, "Edits")
@@ -651,6 +662,7 @@ func TestStepAndOutcomeEditsNameEveryBadField(t *testing.T) {
 }
 
 func TestForcesWordingEditsOnlyTheTextsSent(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := newStudy(t, c, "Forces")
@@ -679,6 +691,7 @@ func TestForcesWordingEditsOnlyTheTextsSent(t *testing.T) {
 }
 
 func TestQuestionEditsNameEveryBadField(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := newStudy(t, c, "Questions")

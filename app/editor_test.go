@@ -104,6 +104,7 @@ func newDraft(t *testing.T, c *client) (int64, string) {
 }
 
 func TestNewStudyFormCreatesADraftOrMarksTheName(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	wantBody(t, c.get("/studies/new"), `action="/studies"`, `name="_csrf"`, `id="job-sentence"`)
@@ -150,6 +151,7 @@ func fullJobForm() url.Values {
 }
 
 func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
@@ -219,6 +221,7 @@ func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
 }
 
 func TestPublishedJobFormLocksTheStructure(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
@@ -254,6 +257,7 @@ func TestPublishedJobFormLocksTheStructure(t *testing.T) {
 }
 
 func TestOutcomeFormsAddEditReorderAndDelete(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
@@ -334,6 +338,7 @@ func outcomeCodes(d *surveys.Design) string {
 }
 
 func TestStepFormsAddRenameReorderAndDelete(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
@@ -358,6 +363,7 @@ func TestStepFormsAddRenameReorderAndDelete(t *testing.T) {
 }
 
 func TestOutcomeUploadReportsEveryBadRowOrAddsThemAll(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
@@ -381,6 +387,7 @@ func TestOutcomeUploadReportsEveryBadRowOrAddsThemAll(t *testing.T) {
 }
 
 func TestQuestionFormsReadListsBandsAndQuotas(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
@@ -448,6 +455,7 @@ func TestQuestionFormsReadListsBandsAndQuotas(t *testing.T) {
 }
 
 func TestLifecycleButtonsPublishCloseReopenDuplicateDelete(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
@@ -506,6 +514,7 @@ func TestLifecycleButtonsPublishCloseReopenDuplicateDelete(t *testing.T) {
 }
 
 func TestEditorPagesAreNotFoundForOtherResearchers(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	owner := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, owner)
@@ -546,6 +555,7 @@ func TestEditorPagesAreNotFoundForOtherResearchers(t *testing.T) {
 }
 
 func TestCollaboratorsSectionOnTheJobTab(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	ana := loggedIn(t, s, "ana@example.com")

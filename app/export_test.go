@@ -45,6 +45,7 @@ func readXLSX(t *testing.T, r reply) *excelize.File {
 }
 
 func TestWorkbookExportMatchesTheOpportunitiesAPI(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := exportWorkedStudy(t, c)
@@ -107,6 +108,7 @@ func TestWorkbookExportMatchesTheOpportunitiesAPI(t *testing.T) {
 }
 
 func TestRankedCSVExport(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := exportWorkedStudy(t, c)
@@ -164,6 +166,7 @@ func noInlineScript(body string) bool {
 }
 
 func TestShareLinkShowsAReadOnlyReport(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := exportWorkedStudy(t, c)
@@ -232,6 +235,7 @@ func TestShareLinkShowsAReadOnlyReport(t *testing.T) {
 }
 
 func TestExpiredAndUnknownShareLinksAreNotFound(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := exportWorkedStudy(t, c)
@@ -297,6 +301,7 @@ func openAndFixedLinks(t *testing.T) (open, fixed string, visitor *client) {
 }
 
 func TestReportOffersTheGroupByOnlyWhenTheLinkLeavesItOpen(t *testing.T) {
+	t.Parallel()
 	open, fixed, visitor := openAndFixedLinks(t)
 
 	page := visitor.get("/r/" + open)
@@ -349,6 +354,7 @@ func TestReportOffersTheGroupByOnlyWhenTheLinkLeavesItOpen(t *testing.T) {
 }
 
 func TestReportLinksTheCanvasOfEachSavedSegment(t *testing.T) {
+	t.Parallel()
 	open, fixed, visitor := openAndFixedLinks(t)
 
 	page := visitor.get("/r/" + open)
@@ -392,6 +398,7 @@ func TestReportLinksTheCanvasOfEachSavedSegment(t *testing.T) {
 }
 
 func TestShareTokenOpensNoAPI(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := exportWorkedStudy(t, c)
@@ -414,6 +421,7 @@ func TestShareTokenOpensNoAPI(t *testing.T) {
 }
 
 func TestHostileTextIsEscapedOnTheReportAndInertInTheWorkbook(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	name := `<script>alert("name")</script> =1+1`

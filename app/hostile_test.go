@@ -151,6 +151,7 @@ func wantEscaped(t *testing.T, what string, page reply, texts ...string) int {
 }
 
 func TestHostileTextIsShownAsTextOnEveryPage(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", accounts.RoleResearcher)
 	h := newHostileStudy(t, c)
@@ -203,6 +204,7 @@ func TestHostileTextIsShownAsTextOnEveryPage(t *testing.T) {
 // responses CSV back: every text is there as typed, and no cell of the
 // workbook holding people's text is a formula or can become one on editing.
 func TestHostileTextIsExportedIntact(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", accounts.RoleResearcher)
 	h := newHostileStudy(t, c)

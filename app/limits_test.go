@@ -14,6 +14,7 @@ import (
 // import's file may be larger, up to --import-limit. Through a real listener:
 // the HTTP server enforces the limits, before any handler runs.
 func TestBodyLimitsArePerRoute(t *testing.T) {
+	t.Parallel()
 	base := newTestServer(t)
 	cfg := base.cfg
 	cfg.BodyLimit, cfg.ImportLimit = 64<<10, 1<<20
@@ -87,6 +88,7 @@ func sendForStatus(t *testing.T, base, bearer, method, path, contentType, body s
 // Behind a trusted proxy each respondent is throttled on their own address;
 // from an untrusted peer X-Forwarded-For changes nothing.
 func TestFloodLimitTrustsOnlyConfiguredProxies(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name     string
 		proxies  []string

@@ -43,6 +43,7 @@ func sub(complete bool, answers map[string]any, ratings map[string]any) map[stri
 }
 
 func TestSubmissionValidationNamesEveryField(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	_, slug := publishedStudy(t, s, c)
@@ -107,6 +108,7 @@ func TestSubmissionValidationNamesEveryField(t *testing.T) {
 }
 
 func TestSubmissionIsIdempotentAndResumable(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	_, slug := publishedStudy(t, s, c)
@@ -157,6 +159,7 @@ func TestSubmissionIsIdempotentAndResumable(t *testing.T) {
 }
 
 func TestScreenersQuotasAndStatuses(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id, slug := publishedStudy(t, s, c)
@@ -210,6 +213,7 @@ func TestScreenersQuotasAndStatuses(t *testing.T) {
 }
 
 func TestSubmissionFloodIs429(t *testing.T) {
+	t.Parallel()
 	cfg := Defaults()
 	cfg.SubmitLimit = 5
 	base := newTestServer(t)
@@ -230,6 +234,7 @@ func TestSubmissionFloodIs429(t *testing.T) {
 // learn its answers are kept, even when its repeat differs, is invalid, or
 // arrives after the study has closed.
 func TestRepeatedSubmissionAnswersTheFirstResult(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id, slug := publishedStudy(t, s, c)
@@ -275,6 +280,7 @@ func TestRepeatedSubmissionAnswersTheFirstResult(t *testing.T) {
 // TestQuotaFullIsNoQualityFlag: a response screened out by a full quota says
 // why, but is not counted as flagged for its quality.
 func TestQuotaFullIsNoQualityFlag(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id, slug := publishedStudy(t, s, c)
@@ -321,6 +327,7 @@ func attentionStudy(t *testing.T, s *Server, c *client, n, steps, checks int) (i
 // missed or wrong flags the response, and null leaves a check as it was, so
 // autosaves can send one check at a time.
 func TestAttentionChecksThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id, slug := attentionStudy(t, s, c, 3, 3, 3)
@@ -422,6 +429,7 @@ func TestAttentionChecksThroughTheAPI(t *testing.T) {
 // cleared with an empty value, after which finished respondents stay on the
 // thank-you page.
 func TestRedirectURLCanBeCleared(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := newStudy(t, c, "Panel")
@@ -445,6 +453,7 @@ func TestRedirectURLCanBeCleared(t *testing.T) {
 // The attention check is part of the survey's structure: set on a draft,
 // locked once published, and carried into a duplicate.
 func TestAttentionCheckSettingLocksAtPublish(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id, _ := attentionStudy(t, s, c, 2, 1, 2)
@@ -462,6 +471,7 @@ func TestAttentionCheckSettingLocksAtPublish(t *testing.T) {
 // A study written in French offers its default job steps and four-forces
 // questions in French.
 func TestFrenchStudyGetsFrenchDefaults(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	var st surveys.Study

@@ -271,9 +271,6 @@ func TestHardeningResultsPageLinksTheSafeCSV(t *testing.T) {
 // TestHardeningResultsDownloadsInBrowser opens the raw file's disclosure and
 // fetches the download the page links, as a browser with its session does.
 func TestHardeningResultsDownloadsInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts Chromium: several seconds")
-	}
 	ctx := newBrowser(t)
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", accounts.RoleResearcher)

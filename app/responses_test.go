@@ -12,6 +12,7 @@ import (
 )
 
 func TestExcludeRestoreAndForgetAResponse(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := goldenStudy(t, c, []string{
@@ -61,6 +62,7 @@ func TestExcludeRestoreAndForgetAResponse(t *testing.T) {
 // invitation carried is in the responses table and list; the chart of
 // responses per day keeps its quiet days; quotas are named by their question.
 func TestFieldworkShowsPanelIDsQuietDaysAndQuotaQuestions(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id, slug := publishedStudy(t, s, c)

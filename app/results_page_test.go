@@ -65,6 +65,7 @@ func analysisStatus(t *testing.T, r reply, status int) {
 }
 
 func TestAnalysisTabsAreTheOwnersOnly(t *testing.T) {
+	t.Parallel()
 	w := newAnalysisWorld(t)
 	for _, tab := range []string{"fieldwork", "results", "segments", "share", "results?segment_by=company_size"} {
 		r := w.owner.get(w.path(tab))
@@ -77,6 +78,7 @@ func TestAnalysisTabsAreTheOwnersOnly(t *testing.T) {
 }
 
 func TestResultsShowTheRankedNumbersOfTheAPI(t *testing.T) {
+	t.Parallel()
 	w := newAnalysisWorld(t)
 	o := w.apiOpportunities(t, "?segment_by=company_size")
 	top := o.Groups[0].Outcomes[0]
@@ -120,6 +122,7 @@ func groupHeading(label string, n int) string {
 }
 
 func TestWorkbookLinkKeepsTheViewOfTheResults(t *testing.T) {
+	t.Parallel()
 	w := newAnalysisWorld(t)
 	query := "?segment_by=company_size&filter=role:Job+executor&include_partial=1"
 	api := w.apiOpportunities(t, query)
@@ -148,6 +151,7 @@ func TestWorkbookLinkKeepsTheViewOfTheResults(t *testing.T) {
 }
 
 func TestResultsFilterAndBadFilterShownBesideTheField(t *testing.T) {
+	t.Parallel()
 	w := newAnalysisWorld(t)
 	o := w.apiOpportunities(t, "?filter=company_size:1-9")
 	r := w.owner.get(w.path("results?filter=company_size:1-9"))
@@ -165,6 +169,7 @@ func TestResultsFilterAndBadFilterShownBesideTheField(t *testing.T) {
 }
 
 func TestExcludeAndRestoreChangeNOnResults(t *testing.T) {
+	t.Parallel()
 	w := newAnalysisWorld(t)
 	n0 := w.apiOpportunities(t, "").Groups[0].N
 	list, err := w.s.fieldwork.Responses(t.Context(), mustDesign(t, w.s, analysisOwner(t, w), w.id), fieldwork.ResponseQuery{Limit: 500})
@@ -205,6 +210,7 @@ func analysisOwner(t *testing.T, w *analysisWorld) *accounts.User {
 }
 
 func TestFieldworkShowsCountsAndMakesInvitations(t *testing.T) {
+	t.Parallel()
 	w := newAnalysisWorld(t)
 	fw, err := w.s.fieldwork.Summary(t.Context(), mustDesign(t, w.s, analysisOwner(t, w), w.id))
 	if err != nil {
@@ -230,6 +236,7 @@ func TestFieldworkShowsCountsAndMakesInvitations(t *testing.T) {
 }
 
 func TestSegmentsDiscoverSaveAndSplitResults(t *testing.T) {
+	t.Parallel()
 	w := newAnalysisWorld(t)
 	bad := w.owner.postForm(w.path("segments"), w.form(url.Values{"k": {"9"}}))
 	analysisStatus(t, bad, http.StatusUnprocessableEntity)
@@ -284,6 +291,7 @@ func TestSegmentsDiscoverSaveAndSplitResults(t *testing.T) {
 }
 
 func TestShareLinkShownOnceThenRevoked(t *testing.T) {
+	t.Parallel()
 	w := newAnalysisWorld(t)
 	bad := w.owner.postForm(w.path("shares"), w.form(url.Values{"expires": {"2001-01-01"}}))
 	analysisStatus(t, bad, http.StatusUnprocessableEntity)

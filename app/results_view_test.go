@@ -40,6 +40,7 @@ func roundingStudy(t *testing.T, c *client) int64 {
 // up, with the class that rounded number has, on the Results tab, in its
 // landscape and heat map, and on the stakeholder report.
 func TestScoresReadTheSameOnEveryPage(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := roundingStudy(t, c)

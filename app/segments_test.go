@@ -15,6 +15,7 @@ import (
 )
 
 func TestDiscoverSaveAndSplitByNeedsSegments(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")

@@ -199,6 +199,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := s.app.ShutdownWithTimeout(s.cfg.ShutdownMax); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	// A context that ends as Serve starts can come before fasthttp has taken
+	// the listener, and its shutdown then closes nothing: closing it here
+	// ends Listener either way.
+	ln.Close()
 	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
 		return err
 	}

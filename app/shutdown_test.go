@@ -15,6 +15,7 @@ import (
 // for a connection that never sent a request (browsers open spare ones)
 // until the grace period runs out.
 func TestShutdownFinishesInFlightRequestsOnly(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	running := make(chan struct{})
 	s.App().Get("/slow", func(c *fiber.Ctx) error {
@@ -59,5 +60,32 @@ func TestShutdownFinishesInFlightRequestsOnly(t *testing.T) {
 	}
 	if got := <-slow; got != "finished" {
 		t.Fatalf("the request in flight at shutdown got %q", got)
+	}
+}
+
+// A shutdown that comes as the server starts, before fasthttp has taken the
+// listener (a test that ends at once, a SIGTERM right after start), still
+// ends Serve.
+func TestShutdownAsTheServerStarts(t *testing.T) {
+	t.Parallel()
+	// The race is lost only now and then: run it a few times.
+	for range 10 {
+		s := newTestServer(t)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		done := make(chan error, 1)
+		go func() { done <- s.Serve(ctx, ln) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("shutdown: %v", err)
+			}
+		case <-time.After(time.Minute):
+			t.Fatal("Serve still running a minute after its context ended")
+		}
 	}
 }

@@ -279,9 +279,11 @@ func surveyItems(t *testing.T, s *Server, slug string) []fieldwork.Item {
 	return out
 }
 
+// waitFor polls ok until it holds. The deadline only guards against a hang:
+// a busy machine may take many seconds to get there.
 func waitFor(t *testing.T, what string, ok func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); !ok(); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}

@@ -126,6 +126,7 @@ func wantPage(t *testing.T, r reply, parts ...string) {
 }
 
 func TestSurveyPageCompletesWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	_, slug := publishedStudy(t, s, c)
@@ -193,6 +194,7 @@ func TestSurveyPageCompletesWithoutJavaScript(t *testing.T) {
 }
 
 func TestSurveyPageRedrawsErrorsNextToEachField(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	_, slug := publishedStudy(t, s, c)
@@ -232,6 +234,7 @@ func TestSurveyPageRedrawsErrorsNextToEachField(t *testing.T) {
 }
 
 func TestSurveyPageScreenedOutEndsPolitely(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	_, slug := surveyStudy(t, c, 3, 1, "",
@@ -253,6 +256,7 @@ func TestSurveyPageScreenedOutEndsPolitely(t *testing.T) {
 }
 
 func TestSurveyPageClosedIs410AndUnknownIs404(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id, slug := surveyStudy(t, c, 2, 1, `{"language": "fr"}`)
@@ -273,6 +277,7 @@ func TestSurveyPageClosedIs410AndUnknownIs404(t *testing.T) {
 }
 
 func TestSurveyPageResumesByCookieAndByLink(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	_, slug := surveyStudy(t, c, 6, 3, "",
@@ -334,6 +339,7 @@ func TestSurveyPageResumesByCookieAndByLink(t *testing.T) {
 }
 
 func TestSurveyOutcomeOrderIsPerRespondentWithinSteps(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	_, slug := surveyStudy(t, c, 30, 5, "")
@@ -370,6 +376,7 @@ func TestSurveyOutcomeOrderIsPerRespondentWithinSteps(t *testing.T) {
 }
 
 func TestSurveyInvitationLinkIsSingleUse(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id, slug := surveyStudy(t, c, 2, 1, "")
@@ -393,6 +400,7 @@ func TestSurveyInvitationLinkIsSingleUse(t *testing.T) {
 }
 
 func TestSurveyPreviewStoresNothing(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := newStudy(t, c, "Draft study")
@@ -434,6 +442,7 @@ func TestSurveyPreviewStoresNothing(t *testing.T) {
 // on first load (page, stylesheet, script) for a 30-outcome study, also for
 // the heaviest step: all 30 outcomes on one page.
 func TestSurveyPageWeighsUnder100KB(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	anon := newClient(t, s)
@@ -479,6 +488,7 @@ var (
 // finished response unflagged, one wrong flags it, and a check is asked
 // like any rating.
 func TestSurveyPageAttentionChecks(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id, slug := attentionStudy(t, s, c, 10, 4, 3)
@@ -557,6 +567,7 @@ func TestSurveyPageAttentionChecks(t *testing.T) {
 // invitation link starts its own person's survey rather than continuing the
 // response this browser holds; the invited person's own link continues theirs.
 func TestSurveyPageInvitationWinsOverTheDevice(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id, slug := surveyStudy(t, c, 2, 1, "",
@@ -593,6 +604,7 @@ func TestSurveyPageInvitationWinsOverTheDevice(t *testing.T) {
 // TestSurveyPageInFrench: odi's own default texts — job step names, the
 // four forces — are French in a French survey; the researcher's own stay.
 func TestSurveyPageInFrench(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := newStudy(t, c, "Équipe")
@@ -622,6 +634,7 @@ func TestSurveyPageInFrench(t *testing.T) {
 // the page as on the screen, Enter still means Next, and "Saved" is not
 // claimed before anything is answered.
 func TestSurveyPageKeyboardOrderAndSavedIndicator(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	_, slug := surveyStudy(t, c, 2, 1, "",
@@ -649,6 +662,7 @@ func TestSurveyPageKeyboardOrderAndSavedIndicator(t *testing.T) {
 // TestRespondentErrorPage: an error on a respondent's page is drawn in the
 // survey's layout and language, with a way back to the survey.
 func TestRespondentErrorPage(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	_, slug := surveyStudy(t, c, 2, 1, `{"language": "fr"}`)

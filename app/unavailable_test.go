@@ -23,6 +23,7 @@ import (
 // way, and passes once space is back. The disk is a 4 MB tmpfs, so the test
 // needs root (as CI runs) to mount it.
 func TestFullDiskIs503AndLosesNothing(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "disk")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -120,6 +121,7 @@ func TestFullDiskIs503AndLosesNothing(t *testing.T) {
 // A conflict tells the client what clashes, not the chain of operations that
 // met it on the way up.
 func TestConflictMessageIsTheReasonOnly(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := newStudy(t, c, "Draft")

@@ -18,12 +18,13 @@ import (
 // while clients keep submitting, then checks the copy is sound, holds every
 // response acknowledged before the backup began, and serves after a restore.
 func TestBackupOfALiveDatabaseUnderWriteLoad(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "odi.db")
 	token := demoDB(t, db, 300)
 	p := launch(t, db, "ODI_SUBMIT_LIMIT=0")
 	study := findStudy(t, p.base, token)
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 
 	var (
 		mu       sync.Mutex
@@ -49,7 +50,19 @@ func TestBackupOfALiveDatabaseUnderWriteLoad(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(300 * time.Millisecond)
+	// ackedPast waits until more than n submissions are acknowledged, or a
+	// minute has passed, and returns how many are.
+	ackedPast := func(n int) int {
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+			mu.Lock()
+			got := len(acked)
+			mu.Unlock()
+			if got > n || time.Now().After(deadline) {
+				return got
+			}
+		}
+	}
+	ackedPast(16) // the load has reached the server
 	mu.Lock()
 	before := append([]string(nil), acked...)
 	mu.Unlock()
@@ -59,7 +72,8 @@ func TestBackupOfALiveDatabaseUnderWriteLoad(t *testing.T) {
 	if !strings.Contains(out, "backed up") {
 		t.Errorf("backup printed %q", out)
 	}
-	time.Sleep(200 * time.Millisecond)
+	backedUp := ackedPast(0)
+	ackedPast(backedUp) // one more acknowledged after the backup
 	stop.Store(true)
 	wg.Wait()
 	mu.Lock()

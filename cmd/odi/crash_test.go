@@ -100,8 +100,8 @@ func start(t *testing.T, cmd *exec.Cmd) *odiProc {
 	case err := <-p.done:
 		p.done <- err
 		t.Fatalf("odi exited before serving: %v\n%s", err, p.logs)
-	case <-time.After(15 * time.Second):
-		t.Fatalf("odi did not start within 15s\n%s", p.logs)
+	case <-time.After(time.Minute): // a guard against a hang: a busy machine starts slowly
+		t.Fatalf("odi did not start within a minute\n%s", p.logs)
 	}
 	return nil
 }
@@ -124,8 +124,8 @@ func (p *odiProc) stop(t *testing.T) {
 		if err != nil {
 			t.Fatalf("odi exit after SIGINT: %v\n%s", err, p.logs)
 		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("odi did not stop within 20s")
+	case <-time.After(time.Minute):
+		t.Fatal("odi did not stop within a minute")
 	}
 }
 
@@ -393,6 +393,9 @@ func integrityOK(t *testing.T, db *gorm.DB) {
 // concurrent submissions, again and again, and checks after each kill that
 // every response answered 2xx is stored exactly once and the file is sound.
 func TestAcknowledgedResponsesSurviveSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped with -short: twelve rounds of load and SIGKILL on the real binary")
+	}
 	const rounds, clients = 12, 32
 	db := t.TempDir() + "/odi.db"
 	token := demoDB(t, db, 50)
@@ -478,7 +481,17 @@ func TestAcknowledgedResponsesSurviveSIGKILL(t *testing.T) {
 				}
 			}()
 		}
-		time.Sleep(time.Duration(150+rng.IntN(750)) * time.Millisecond)
+		// The kill comes at a random moment once the load has reached
+		// the server, which a busy machine may take a while to do.
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			mu.Lock()
+			n := len(newAcks)
+			mu.Unlock()
+			if n > 0 {
+				break
+			}
+		}
+		time.Sleep(time.Duration(rng.IntN(750)) * time.Millisecond)
 		p.kill()
 		killed.Store(true)
 		wg.Wait()

@@ -16,6 +16,7 @@ import (
 // on a running server at once: a disabled account's token and login stop
 // working, a new password set on stdin logs in and the old one does not.
 func TestHardeningUserDisableEnablePasswd(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "odi.db")
 	odi := func(stdin string, args ...string) (string, int) {
 		t.Helper()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -138,15 +139,20 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 }
 
 // dummyHash keeps a login for an unknown email as slow as one for a known email,
-// so response time does not reveal which emails have accounts.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("odi-timing-equaliser"), bcrypt.DefaultCost)
+// so response time does not reveal which emails have accounts. It is made at
+// the first such login, not at start-up: every command of the CLI would
+// otherwise spend 50-80 ms of CPU on it.
+var dummyHash = sync.OnceValue(func() []byte {
+	hash, _ := bcrypt.GenerateFromPassword([]byte("odi-timing-equaliser"), bcrypt.DefaultCost)
+	return hash
+})
 
 // Authenticate checks an email and password. A disabled account answers as a
 // wrong password does, after the same bcrypt work.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	u, err := s.UserByEmail(ctx, email)
 	if errors.Is(err, problem.ErrNotFound) {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 		return nil, problem.ErrUnauthorized
 	}
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
@@ -38,13 +39,42 @@ func Need(t testing.TB, what string) {
 // SQLite opens a new SQLite database in the test's temporary folder.
 func SQLite(t testing.TB) *surveys.Store {
 	t.Helper()
-	s, err := surveys.Open(context.Background(), filepath.Join(t.TempDir(), "odi.db"))
+	empty, err := migrated()
+	if err != nil {
+		t.Fatalf("migrate a template database: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "odi.db")
+	if err := os.WriteFile(path, empty, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := surveys.Open(context.Background(), path)
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
 }
+
+// migrated is the file of an empty database with every migration applied,
+// made once per test binary: a copy of it opens in a third of the time a
+// fresh file takes to migrate, which the commits of the migrations spend
+// waiting for the disk.
+var migrated = sync.OnceValues(func() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "odi-template")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "odi.db")
+	s, err := surveys.Open(context.Background(), path)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Close(); err != nil { // the last close checkpoints the WAL into the file
+		return nil, err
+	}
+	return os.ReadFile(path)
+})
 
 // Postgres creates an empty database on the server named by ODI_TEST_POSTGRES
 // (a postgres:// URL of a user allowed to create databases), opens it and drops
