@@ -410,7 +410,7 @@ func TestAttentionChecksThroughTheAPI(t *testing.T) {
 	}
 	// The check is no outcome: not in the ratings columns, not scored.
 	csv := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", id), nil)
-	if header, _, _ := strings.Cut(csv.body, "\n"); header != "respondent_id,status,O01_imp,O01_sat,O02_imp,O02_sat,O03_imp,O03_sat" {
+	if header, _, _ := strings.Cut(csv.body, "\n"); header != "respondent_id,status,excluded,flags,started_at,finished_at,O01_imp,O01_sat,O02_imp,O02_sat,O03_imp,O03_sat" {
 		t.Fatalf("responses header %q", header)
 	}
 	var opp results.Opportunities
