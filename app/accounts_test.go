@@ -121,8 +121,7 @@ func TestHardeningLoginRedirectStaysOnSite(t *testing.T) {
 // anonymously, or another user's token, does not work with a victim's
 // session; a token changes at login; the Origin check stays.
 func TestHardeningCSRFTokenIsBoundToTheSession(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	mustUser(t, s, "victim@example.com", accounts.RoleResearcher)
 	mustUser(t, s, "other@example.com", accounts.RoleResearcher)
 
@@ -170,8 +169,7 @@ func TestHardeningCSRFTokenIsBoundToTheSession(t *testing.T) {
 // TestHardeningAnonymousLoginPageWritesNothing: a login page view stores no
 // row (the pre-session token is signed, not stored), and its token works.
 func TestHardeningAnonymousLoginPageWritesNothing(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	mustUser(t, s, "r@example.com", accounts.RoleResearcher)
 	rows := func() (n int64) {
 		if err := s.store.DB().Table("kv").Where("key NOT LIKE ?", "secret:%").Count(&n).Error; err != nil {
@@ -221,8 +219,7 @@ var resetURL = regexp.MustCompile(`http://odi\.test/reset\?token=([A-Za-z0-9_-]+
 // their API token and the share links they made at once; deleting one
 // hands their studies to the admin; an admin cannot lock themselves out.
 func TestHardeningAdminEndsAUsersAccess(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	ctx := context.Background()
 	adminUser := mustUser(t, s, "admin@example.com", accounts.RoleAdmin)
 	ana := mustUser(t, s, "ana@example.com", accounts.RoleResearcher)
@@ -309,8 +306,7 @@ func TestHardeningAdminEndsAUsersAccess(t *testing.T) {
 // collaborator revokes the links they made of that study, not the owner's;
 // the Share tab names each link's creator.
 func TestHardeningRemovedCollaboratorLosesTheirShareLinks(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	ctx := context.Background()
 	owner := mustUser(t, s, "owner@example.com", accounts.RoleResearcher)
 	colleague := mustUser(t, s, "colleague@example.com", accounts.RoleResearcher)
@@ -356,8 +352,7 @@ func TestHardeningRemovedCollaboratorLosesTheirShareLinks(t *testing.T) {
 // TestHardeningPasswordRules: short and common passwords are refused with
 // the field named, on every path that sets one.
 func TestHardeningPasswordRules(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	admin := newClient(t, s)
 	mustUser(t, s, "admin@example.com", accounts.RoleAdmin)
 	admin.login("admin@example.com")

@@ -40,9 +40,7 @@ func readTestdata(t *testing.T, name string) string {
 }
 
 func TestOpportunitiesMatchGoldenData(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	_, c := researcherServer(t)
 	id := goldenStudy(t, c, []string{
 		`{"key": "company_size", "text": "Company size", "kind": "single", "options": ["1-9", "10-49", "50-249", "250+"], "segment": true}`,
 		`{"key": "region", "text": "Region", "kind": "single", "options": ["Americas", "Europe", "Asia-Pacific"], "segment": true}`,
@@ -113,9 +111,7 @@ func sameJSON(a, b any) bool {
 }
 
 func TestWorkedExampleThroughTheAPI(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	_, c := researcherServer(t)
 	outcomes := "statement,code\nMinimize the time to find a decision,O01\nMinimize the effort to onboard someone,O02\nMinimize the chance of losing a spec,O03\nReduce the cost of answering again,O04\n"
 	id := goldenStudy(t, c, []string{
 		`{"key": "team_size", "text": "Team size", "kind": "single", "options": ["small", "large"], "segment": true}`,
@@ -193,9 +189,7 @@ func TestWorkedExampleThroughTheAPI(t *testing.T) {
 // of each row, and that the rows have no time of their own: they started
 // and finished at the moment of the import.
 func TestResponsesCSVRoundTripsExactly(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	_, c := researcherServer(t)
 	golden := readTestdata(t, "golden/responses.csv")
 	id := goldenStudy(t, c, []string{
 		`{"key": "company_size", "text": "Company size", "kind": "single", "options": ["1-9", "10-49", "50-249", "250+"], "segment": true}`,
@@ -246,9 +240,7 @@ func TestResponsesCSVRoundTripsExactly(t *testing.T) {
 }
 
 func TestResponsesImportReportsEveryBadCellAndStoresNothing(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	_, c := researcherServer(t)
 	id := goldenStudy(t, c, []string{
 		`{"key": "team_size", "text": "Team size", "kind": "single", "options": ["small", "large"], "segment": true}`,
 	}, "statement\nMinimize a\nMinimize b\n", "respondent_id,status,O01_imp,O01_sat\nok1,complete,5,4\n")

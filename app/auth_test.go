@@ -11,8 +11,7 @@ import (
 )
 
 func TestAPIWithoutSessionOrTokenIs401(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	for _, path := range []string{"/api/v1/studies"} {
 		r := newClient(t, s).do("GET", path, "", "")
 		if r.status != http.StatusUnauthorized || !strings.Contains(r.body, `"error"`) {
@@ -28,8 +27,7 @@ func TestAPIWithoutSessionOrTokenIs401(t *testing.T) {
 // TestTokensPageRevokesAToken covers the settings page's part; that a revoked
 // token is refused everywhere is TestRevokedAPITokenIs401's.
 func TestTokensPageRevokesAToken(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	u := mustUser(t, s, "r@example.com", "researcher")
 	c := newClient(t, s)
 	c.bearer = mustToken(t, s, u)
@@ -56,8 +54,7 @@ func TestTokensPageRevokesAToken(t *testing.T) {
 }
 
 func TestCookieSessionNeedsCSRFToken(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	mustUser(t, s, "r@example.com", "researcher")
 	c := newClient(t, s)
 	c.login("r@example.com")
@@ -81,8 +78,7 @@ func TestCookieSessionNeedsCSRFToken(t *testing.T) {
 // TestLogoutEndsTheSession: the session id's rotation at login is
 // TestSessionIDRotatesAtLogin's.
 func TestLogoutEndsTheSession(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	mustUser(t, s, "r@example.com", "researcher")
 	c := newClient(t, s)
 	c.login("r@example.com")
@@ -105,8 +101,7 @@ func TestLogoutEndsTheSession(t *testing.T) {
 }
 
 func TestSessionCookieFlags(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	mustUser(t, s, "r@example.com", "researcher")
 	c := newClient(t, s)
 	page := c.get("/login")
@@ -126,8 +121,7 @@ func TestSessionCookieFlags(t *testing.T) {
 // With the sample box ticked, as the setup page offers it, the new admin
 // lands on the sample study's results: real numbers at once.
 func TestSetupWithTheSampleLandsOnItsResults(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	link, err := s.SetupLink(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -151,8 +145,7 @@ func TestSetupWithTheSampleLandsOnItsResults(t *testing.T) {
 }
 
 func TestSetupLinkCreatesFirstAdminOnce(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	token := "known-setup-token"
 	if err := s.accounts.Set(t.Context(), setupKey, []byte(hashForTest(token)), 0); err != nil {
 		t.Fatal(err)
@@ -183,8 +176,7 @@ func TestSetupLinkCreatesFirstAdminOnce(t *testing.T) {
 }
 
 func TestAdminPagesAreHiddenFromResearchers(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	mustUser(t, s, "r@example.com", "researcher")
 	c := newClient(t, s)
 	c.login("r@example.com")
@@ -194,8 +186,7 @@ func TestAdminPagesAreHiddenFromResearchers(t *testing.T) {
 }
 
 func TestPanicBecomes500WithRequestID(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	s.App().Get("/boom", func(c *fiber.Ctx) error { panic("boom") })
 	r := newClient(t, s).do("GET", "/boom", "", "")
 	rid := r.header.Get("X-Request-Id")
@@ -205,8 +196,7 @@ func TestPanicBecomes500WithRequestID(t *testing.T) {
 }
 
 func TestHealthzMetricsAndSecurityHeaders(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	c := newClient(t, s)
 	h := c.do("GET", "/healthz", "", "")
 	if h.status != http.StatusOK || !strings.Contains(h.body, `"ok"`) {

@@ -57,9 +57,7 @@ func timed(fn func()) time.Duration {
 }
 
 func TestHardeningOutcomeCap(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	page := newClient(t, s)
 	page.login("r@example.com")
 	id := newStudy(t, c, "Big")
@@ -120,9 +118,7 @@ func TestHardeningOutcomeCap(t *testing.T) {
 }
 
 func TestHardeningShareReportNeverLints(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	owner, err := s.accounts.UserByEmail(t.Context(), "r@example.com")
 	if err != nil {
 		t.Fatal(err)

@@ -195,14 +195,14 @@ func TestFirstRunInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshots(t, ctx, "setup")
-	// Untick the sample study: this is the path to an empty study list.
-	err = chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`input[name=sample]`)),
+	signIn := []chromedp.Action[chromedp.Void]{
 		chromedp.SendKeys(chromedp.CSS(`#email`), "admin@example.com"),
 		chromedp.SendKeys(chromedp.CSS(`#password`), "a good password"),
 		chromedp.Submit(chromedp.CSS(`#password`)),
 		chromedp.WaitVisible(chromedp.CSS(`.empty`)),
-	)
+	}
+	// Untick the sample study: this is the path to an empty study list.
+	err = chromedp.Do(ctx, append([]chromedp.Action[chromedp.Void]{chromedp.Click(chromedp.CSS(`input[name=sample]`))}, signIn...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,13 +224,7 @@ func TestFirstRunInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshots(t, ctx, "login")
-	err = chromedp.Do(ctx,
-		chromedp.SendKeys(chromedp.CSS(`#email`), "admin@example.com"),
-		chromedp.SendKeys(chromedp.CSS(`#password`), "a good password"),
-		chromedp.Submit(chromedp.CSS(`#password`)),
-		chromedp.WaitVisible(chromedp.CSS(`.empty`)),
-	)
-	if err != nil {
+	if err := chromedp.Do(ctx, signIn...); err != nil {
 		t.Fatal(err)
 	}
 }

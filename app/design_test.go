@@ -91,9 +91,7 @@ func wantFields(t *testing.T, r reply, want map[string]string) {
 }
 
 func TestStudyValidationNamesEveryField(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	_, c := researcherServer(t)
 	long := func(n int) string { return strings.Repeat("w", n) }
 	tests := []struct {
 		name, body string
@@ -130,8 +128,7 @@ func TestStudyValidationNamesEveryField(t *testing.T) {
 }
 
 func TestStudiesAreVisibleOnlyToOwnersCollaboratorsAndAdmins(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	owner := api(t, s, "owner@example.com", "researcher")
 	other := api(t, s, "other@example.com", "researcher")
 	admin := api(t, s, "admin@example.com", "admin")
@@ -164,9 +161,7 @@ func TestStudiesAreVisibleOnlyToOwnersCollaboratorsAndAdmins(t *testing.T) {
 }
 
 func TestOutcomesGetCodesStepsAndValidation(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	_, c := researcherServer(t)
 	id := newStudy(t, c, "Workspace")
 	base := fmt.Sprintf("/api/v1/studies/%d", id)
 
@@ -218,9 +213,7 @@ func multipartFile(t *testing.T, name string, data []byte) (string, string) {
 }
 
 func TestOutcomeImportIsAtomicAndReportsEveryBadRow(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	_, c := researcherServer(t)
 	id := newStudy(t, c, "Import")
 	path := fmt.Sprintf("/api/v1/studies/%d/outcomes/import", id)
 
@@ -267,9 +260,7 @@ func TestOutcomeImportIsAtomicAndReportsEveryBadRow(t *testing.T) {
 }
 
 func TestOutcomeImportNamesTheRowsOfTheFile(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	_, c := researcherServer(t)
 	id := newStudy(t, c, "Import rows")
 	path := fmt.Sprintf("/api/v1/studies/%d/outcomes/import", id)
 	count := func() int {
@@ -313,9 +304,7 @@ func TestOutcomeImportNamesTheRowsOfTheFile(t *testing.T) {
 }
 
 func TestQuestionRules(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	_, c := researcherServer(t)
 	id := newStudy(t, c, "Questions")
 	path := fmt.Sprintf("/api/v1/studies/%d/questions", id)
 	tests := []struct {
@@ -355,9 +344,7 @@ func TestQuestionRules(t *testing.T) {
 }
 
 func TestPublishLocksStructureCloseReopenDuplicate(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	_, c := researcherServer(t)
 	id := newStudy(t, c, "Lifecycle")
 	base := fmt.Sprintf("/api/v1/studies/%d", id)
 	wantField(t, c.send("POST", base+"/publish", nil), "outcomes", "at least one outcome")
@@ -558,8 +545,7 @@ func TestStudyListCountsCompleteResponsesAndTheLatest(t *testing.T) {
 }
 
 func TestCollaboratorsAreListedAddedAndRemovedByTheOwner(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	owner := api(t, s, "owner@example.com", "researcher")
 	ana := api(t, s, "ana@example.com", "researcher")
 	api(t, s, "bo@example.com", "researcher")
@@ -605,9 +591,7 @@ func TestCollaboratorsAreListedAddedAndRemovedByTheOwner(t *testing.T) {
 }
 
 func TestStepAndOutcomeEditsNameEveryBadField(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	_, c := researcherServer(t)
 	id := newStudy(t, c, "Edits")
 	base := fmt.Sprintf("/api/v1/studies/%d", id)
 	var d surveys.Design
@@ -662,9 +646,7 @@ func TestStepAndOutcomeEditsNameEveryBadField(t *testing.T) {
 }
 
 func TestForcesWordingEditsOnlyTheTextsSent(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	_, c := researcherServer(t)
 	id := newStudy(t, c, "Forces")
 	base := fmt.Sprintf("/api/v1/studies/%d", id)
 	var st surveys.Study
@@ -691,9 +673,7 @@ func TestForcesWordingEditsOnlyTheTextsSent(t *testing.T) {
 }
 
 func TestQuestionEditsNameEveryBadField(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	_, c := researcherServer(t)
 	id := newStudy(t, c, "Questions")
 	path := fmt.Sprintf("/api/v1/studies/%d/questions", id)
 	tests := []struct {

@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"odi/surveys"
 )
 
 // seedOutcomes is a "Stop losing context" study mapped onto five job
@@ -220,9 +218,8 @@ func TestStudyEditorInBrowser(t *testing.T) {
 	}
 	must("rate in the preview", chromedp.Do(ctx, chromedp.Click(css(`#survey .it .sc label`))))
 	load("preview: next page", chromedp.Click(css(`#survey button[name=go][value=next]`)))
-	var stored int64
-	if err := s.store.DB().Model(&surveys.Response{}).Count(&stored).Error; err != nil || stored != 0 {
-		t.Fatalf("the preview stored %d responses (%v)", stored, err)
+	if n := countResponses(t, s); n != 0 {
+		t.Fatalf("the preview stored %d responses", n)
 	}
 
 	load("back to the study", chromedp.Navigate(base+"/studies/1"))

@@ -104,8 +104,7 @@ func newDraft(t *testing.T, c *client) (int64, string) {
 }
 
 func TestNewStudyFormCreatesADraftOrMarksTheName(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	wantBody(t, c.get("/studies/new"), `action="/studies"`, `name="_csrf"`, `id="job-sentence"`)
 	wantBody(t, c.get("/studies"), `href="/studies/new"`)
@@ -151,8 +150,7 @@ func fullJobForm() url.Values {
 }
 
 func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
 
@@ -221,8 +219,7 @@ func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
 }
 
 func TestPublishedJobFormLocksTheStructure(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
 	wantRedirect(t, c.submit(base+"/outcomes", url.Values{"statement": {"Minimize the time it takes to find a decision"}, "step": {"Define"}}), base+"/outcomes")
@@ -257,8 +254,7 @@ func TestPublishedJobFormLocksTheStructure(t *testing.T) {
 }
 
 func TestOutcomeFormsAddEditReorderAndDelete(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
 	d := c.design(s, id)
@@ -338,8 +334,7 @@ func outcomeCodes(d *surveys.Design) string {
 }
 
 func TestStepFormsAddRenameReorderAndDelete(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
 	steps := c.design(s, id).Steps
@@ -363,8 +358,7 @@ func TestStepFormsAddRenameReorderAndDelete(t *testing.T) {
 }
 
 func TestOutcomeUploadReportsEveryBadRowOrAddsThemAll(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
 
@@ -387,8 +381,7 @@ func TestOutcomeUploadReportsEveryBadRowOrAddsThemAll(t *testing.T) {
 }
 
 func TestQuestionFormsReadListsBandsAndQuotas(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
 
@@ -455,8 +448,7 @@ func TestQuestionFormsReadListsBandsAndQuotas(t *testing.T) {
 }
 
 func TestLifecycleButtonsPublishCloseReopenDuplicateDelete(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
 
@@ -514,8 +506,7 @@ func TestLifecycleButtonsPublishCloseReopenDuplicateDelete(t *testing.T) {
 }
 
 func TestEditorPagesAreNotFoundForOtherResearchers(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	owner := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, owner)
 	owner.submit(base+"/outcomes", url.Values{"statement": {"Minimize the time it takes to find a decision"}, "step": {"Define"}})
@@ -555,8 +546,7 @@ func TestEditorPagesAreNotFoundForOtherResearchers(t *testing.T) {
 }
 
 func TestCollaboratorsSectionOnTheJobTab(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	ana := loggedIn(t, s, "ana@example.com")
 	_, base := newDraft(t, c)

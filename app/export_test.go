@@ -45,9 +45,7 @@ func readXLSX(t *testing.T, r reply) *excelize.File {
 }
 
 func TestWorkbookExportMatchesTheOpportunitiesAPI(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id := exportWorkedStudy(t, c)
 	base := fmt.Sprintf("/api/v1/studies/%d", id)
 
@@ -108,9 +106,7 @@ func TestWorkbookExportMatchesTheOpportunitiesAPI(t *testing.T) {
 }
 
 func TestRankedCSVExport(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	_, c := researcherServer(t)
 	id := exportWorkedStudy(t, c)
 	r := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/opportunities.csv?segment_by=team_size", id), nil)
 	wantStatus(t, r, http.StatusOK)
@@ -166,9 +162,7 @@ func noInlineScript(body string) bool {
 }
 
 func TestShareLinkShowsAReadOnlyReport(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id := exportWorkedStudy(t, c)
 	token, shareID := newShareLink(t, c, id, `{"segment_by": "team_size"}`)
 	visitor := newClient(t, s)
@@ -235,9 +229,7 @@ func TestShareLinkShowsAReadOnlyReport(t *testing.T) {
 }
 
 func TestExpiredAndUnknownShareLinksAreNotFound(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id := exportWorkedStudy(t, c)
 	soon := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
 	token, shareID := newShareLink(t, c, id, `{"expires_at": "`+soon+`"}`)
@@ -398,9 +390,7 @@ func TestReportLinksTheCanvasOfEachSavedSegment(t *testing.T) {
 }
 
 func TestShareTokenOpensNoAPI(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id := exportWorkedStudy(t, c)
 	token, _ := newShareLink(t, c, id, `{"segment_by": "team_size", "include_responses": true}`)
 	visitor := newClient(t, s)
@@ -421,9 +411,7 @@ func TestShareTokenOpensNoAPI(t *testing.T) {
 }
 
 func TestHostileTextIsEscapedOnTheReportAndInertInTheWorkbook(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	name := `<script>alert("name")</script> =1+1`
 	r := c.send("POST", "/api/v1/studies", map[string]any{"name": name,
 		"job": map[string]string{"when": `<img src=x onerror=alert(1)>`, "want": "=HYPERLINK(\"http://evil.test\")", "so_that": "\u202Ereversed"}})

@@ -31,6 +31,30 @@ func newTestServer(t testing.TB) *Server {
 	return s
 }
 
+// parallelServer is newTestServer for a test that runs beside the others:
+// its server and SQLite file are its own.
+func parallelServer(t *testing.T) *Server {
+	t.Parallel()
+	return newTestServer(t)
+}
+
+// countResponses is how many responses the database holds, of any study.
+func countResponses(t *testing.T, s *Server) int64 {
+	t.Helper()
+	var n int64
+	if err := s.store.DB().Model(&surveys.Response{}).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// researcherServer is parallelServer with r@example.com, a researcher,
+// calling its API with a token.
+func researcherServer(t *testing.T) (*Server, *client) {
+	s := parallelServer(t)
+	return s, api(t, s, "r@example.com", "researcher")
+}
+
 // App is the Fiber application, for tests that drive it with app.Test.
 func (s *Server) App() *fiber.App { return s.app }
 

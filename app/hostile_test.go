@@ -151,8 +151,7 @@ func wantEscaped(t *testing.T, what string, page reply, texts ...string) int {
 }
 
 func TestHostileTextIsShownAsTextOnEveryPage(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	c := api(t, s, "r@example.com", accounts.RoleResearcher)
 	h := newHostileStudy(t, c)
 	study := fmt.Sprintf("/studies/%d", h.id)
@@ -204,8 +203,7 @@ func TestHostileTextIsShownAsTextOnEveryPage(t *testing.T) {
 // responses CSV back: every text is there as typed, and no cell of the
 // workbook holding people's text is a formula or can become one on editing.
 func TestHostileTextIsExportedIntact(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	c := api(t, s, "r@example.com", accounts.RoleResearcher)
 	h := newHostileStudy(t, c)
 	base := fmt.Sprintf("/api/v1/studies/%d", h.id)

@@ -15,8 +15,7 @@ import (
 // fields the template would replace, are a 422 naming the field, never
 // dropped without a word.
 func TestHardeningTemplateQuestionKeepsQuotas(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	c := api(t, s, "r@example.com", accounts.RoleResearcher)
 	path := fmt.Sprintf("/api/v1/studies/%d/questions", newStudy(t, c, "Templates"))
 

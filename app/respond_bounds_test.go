@@ -11,18 +11,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"odi/surveys"
 	"odi/surveys/fieldwork"
 )
-
-func countResponses(t *testing.T, s *Server) int64 {
-	t.Helper()
-	var n int64
-	if err := s.store.DB().Model(&surveys.Response{}).Count(&n).Error; err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
 
 // megabyteOf is a JSON list of item, as many as fit the default body limit
 // of 1 MB with room for the rest of a submission.
@@ -36,8 +26,7 @@ func megabyteOf(item string) string {
 // question); anything else is a short 422 naming the field, and nothing is
 // stored, whether the body is a new response or an autosave.
 func TestHardeningSubmissionBounds(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	slug := fuzzStudy(t, s)
 	anon := newClient(t, s)
 	path := "/api/v1/s/" + slug + "/responses"
@@ -121,9 +110,7 @@ func TestHardeningSubmissionBounds(t *testing.T) {
 // a NUL in a text answer or more picks than a question has options redraws
 // the page with a 422 and stores nothing.
 func TestHardeningSurveyFormBounds(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	_, slug := surveyStudy(t, c, 2, 1, "",
 		`{"key": "tools", "text": "Tools?", "kind": "multi", "options": ["Slack", "Notion", "Jira"]}`,
 		`{"key": "note", "text": "Anything else?", "kind": "text"}`)

@@ -15,8 +15,7 @@ import (
 // without asking first; anything else is a 415 that says what to send, and
 // stores nothing.
 func TestHardeningSubmissionNeedsJSON(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	slug := fuzzStudy(t, s)
 	anon := newClient(t, s)
 	path := "/api/v1/s/" + slug + "/responses"

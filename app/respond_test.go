@@ -43,9 +43,7 @@ func sub(complete bool, answers map[string]any, ratings map[string]any) map[stri
 }
 
 func TestSubmissionValidationNamesEveryField(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	_, slug := publishedStudy(t, s, c)
 	anon := newClient(t, s)
 	path := "/api/v1/s/" + slug + "/responses"
@@ -108,9 +106,7 @@ func TestSubmissionValidationNamesEveryField(t *testing.T) {
 }
 
 func TestSubmissionIsIdempotentAndResumable(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	_, slug := publishedStudy(t, s, c)
 	anon := newClient(t, s)
 	path := "/api/v1/s/" + slug + "/responses"
@@ -151,17 +147,13 @@ func TestSubmissionIsIdempotentAndResumable(t *testing.T) {
 	if resp.Answers["tools"] != "Slack;Jira" || resp.Answers["seats"] != "12" || string(resp.Forces) != "\x08\x07\x03\x02" {
 		t.Errorf("stored answers %v forces %v", resp.Answers, resp.Forces)
 	}
-	var count int64
-	s.store.DB().Model(&surveys.Response{}).Count(&count)
-	if count != 1 {
-		t.Fatalf("%d responses stored, want 1", count)
+	if n := countResponses(t, s); n != 1 {
+		t.Fatalf("%d responses stored, want 1", n)
 	}
 }
 
 func TestScreenersQuotasAndStatuses(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id, slug := publishedStudy(t, s, c)
 	anon := newClient(t, s)
 	path := "/api/v1/s/" + slug + "/responses"
@@ -234,9 +226,7 @@ func TestSubmissionFloodIs429(t *testing.T) {
 // learn its answers are kept, even when its repeat differs, is invalid, or
 // arrives after the study has closed.
 func TestRepeatedSubmissionAnswersTheFirstResult(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id, slug := publishedStudy(t, s, c)
 	anon := newClient(t, s)
 	path := "/api/v1/s/" + slug + "/responses"
@@ -270,9 +260,7 @@ func TestRepeatedSubmissionAnswersTheFirstResult(t *testing.T) {
 	if resp.Answers["uses_slack"] != "Yes" {
 		t.Errorf("a repeat changed the stored answer to %q", resp.Answers["uses_slack"])
 	}
-	var n int64
-	s.store.DB().Model(&surveys.Response{}).Count(&n)
-	if n != 1 {
+	if n := countResponses(t, s); n != 1 {
 		t.Fatalf("%d responses stored, want 1", n)
 	}
 }
@@ -280,9 +268,7 @@ func TestRepeatedSubmissionAnswersTheFirstResult(t *testing.T) {
 // TestQuotaFullIsNoQualityFlag: a response screened out by a full quota says
 // why, but is not counted as flagged for its quality.
 func TestQuotaFullIsNoQualityFlag(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id, slug := publishedStudy(t, s, c)
 	anon := newClient(t, s)
 	path := "/api/v1/s/" + slug + "/responses"
@@ -327,9 +313,7 @@ func attentionStudy(t *testing.T, s *Server, c *client, n, steps, checks int) (i
 // missed or wrong flags the response, and null leaves a check as it was, so
 // autosaves can send one check at a time.
 func TestAttentionChecksThroughTheAPI(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id, slug := attentionStudy(t, s, c, 3, 3, 3)
 	anon := newClient(t, s)
 	path := "/api/v1/s/" + slug + "/responses"
@@ -429,9 +413,7 @@ func TestAttentionChecksThroughTheAPI(t *testing.T) {
 // cleared with an empty value, after which finished respondents stay on the
 // thank-you page.
 func TestRedirectURLCanBeCleared(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id := newStudy(t, c, "Panel")
 	base := "/api/v1/studies/" + itoa(id)
 	wantStatus(t, c.send("PATCH", base, `{"redirect_url": "https://panel.example/done?pid={panel_id}"}`), http.StatusOK)
@@ -453,9 +435,7 @@ func TestRedirectURLCanBeCleared(t *testing.T) {
 // The attention check is part of the survey's structure: set on a draft,
 // locked once published, and carried into a duplicate.
 func TestAttentionCheckSettingLocksAtPublish(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id, _ := attentionStudy(t, s, c, 2, 1, 2)
 	base := "/api/v1/studies/" + itoa(id)
 	wantStatus(t, c.send("PATCH", base, `{"attention_check": false}`), http.StatusConflict)
@@ -471,9 +451,7 @@ func TestAttentionCheckSettingLocksAtPublish(t *testing.T) {
 // A study written in French offers its default job steps and four-forces
 // questions in French.
 func TestFrenchStudyGetsFrenchDefaults(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	_, c := researcherServer(t)
 	var st surveys.Study
 	r := c.send("POST", "/api/v1/studies", `{"name": "Étude", "language": "fr", "four_forces": true}`)
 	wantStatus(t, r, http.StatusCreated)

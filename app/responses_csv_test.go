@@ -129,8 +129,7 @@ func csvCells(t *testing.T, body string) map[string]map[string]string {
 // (= + - @ TAB CR) with an apostrophe and leaves numbers as numbers; the
 // file without it keeps every cell as stored.
 func TestHardeningResponsesCSVSafe(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	c := api(t, s, "r@example.com", accounts.RoleResearcher)
 	id := formulaStudy(t, s, c)
 	path := fmt.Sprintf("/api/v1/studies/%d/responses.csv", id)
@@ -178,8 +177,7 @@ func TestHardeningResponsesCSVSafe(t *testing.T) {
 // like formulas imports into a copy of the study and exports again byte for
 // byte, and is the bytes the store writes, with nothing added on the way.
 func TestHardeningRawResponsesCSVRoundTrips(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	c := api(t, s, "r@example.com", accounts.RoleResearcher)
 	id := formulaStudy(t, s, c)
 	raw := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", id), nil)
@@ -232,8 +230,7 @@ var downloadLink = regexp.MustCompile(`<a[^>]*href="(/api/v1/studies/\d+/respons
 // the safe file; the raw one is one click further, inside a disclosure that
 // says why it is raw.
 func TestHardeningResultsPageLinksTheSafeCSV(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	c := api(t, s, "r@example.com", accounts.RoleResearcher)
 	id := formulaStudy(t, s, c)
 	browser := newClient(t, s)

@@ -52,9 +52,7 @@ func csvUpload(csrf, name, content string) (string, string) {
 var problemRow = regexp.MustCompile(`<tr><td class="num" data-label="Row">([^<]*)</td><td data-label="Column"><code>([^<]*)</code></td><td data-label="Problem">([^<]*)</td></tr>`)
 
 func TestResponsesImportWithoutJavaScript(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id := exportWorkedStudy(t, c)
 	browser := newClient(t, s)
 	browser.login("r@example.com")

@@ -12,9 +12,7 @@ import (
 )
 
 func TestExcludeRestoreAndForgetAResponse(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id := goldenStudy(t, c, []string{
 		`{"key": "team_size", "text": "Team size", "kind": "single", "options": ["small", "large"], "segment": true, "quotas": {"small": 10}}`,
 	}, "statement\nMinimize a\n", "respondent_id,status,team_size,O01_imp,O01_sat\n"+
@@ -62,9 +60,7 @@ func TestExcludeRestoreAndForgetAResponse(t *testing.T) {
 // invitation carried is in the responses table and list; the chart of
 // responses per day keeps its quiet days; quotas are named by their question.
 func TestFieldworkShowsPanelIDsQuietDaysAndQuotaQuestions(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id, slug := publishedStudy(t, s, c)
 	base := fmt.Sprintf("/api/v1/studies/%d", id)
 	var invs struct {

@@ -64,6 +64,16 @@ func analysisStatus(t *testing.T, r reply, status int) {
 	}
 }
 
+// refusedBeside posts form to the tab and wants a 422 page that marks field.
+func (w *analysisWorld) refusedBeside(t *testing.T, tab string, form url.Values, field string) {
+	t.Helper()
+	r := w.owner.postForm(w.path(tab), w.form(form))
+	analysisStatus(t, r, http.StatusUnprocessableEntity)
+	if !strings.Contains(r.body, `id="`+field+`-err"`) {
+		t.Errorf("%s: %s is not marked beside its field", tab, field)
+	}
+}
+
 func TestAnalysisTabsAreTheOwnersOnly(t *testing.T) {
 	t.Parallel()
 	w := newAnalysisWorld(t)
@@ -223,11 +233,7 @@ func TestFieldworkShowsCountsAndMakesInvitations(t *testing.T) {
 			t.Errorf("fieldwork lacks %q", want)
 		}
 	}
-	bad := w.owner.postForm(w.path("invitations"), w.form(url.Values{"count": {"none"}}))
-	analysisStatus(t, bad, http.StatusUnprocessableEntity)
-	if !strings.Contains(bad.body, `id="count-err"`) {
-		t.Error("a bad count is not shown beside its field")
-	}
+	w.refusedBeside(t, "invitations", url.Values{"count": {"none"}}, "count")
 	ok := w.owner.postForm(w.path("invitations"), w.form(url.Values{"count": {"3"}}))
 	analysisStatus(t, ok, http.StatusOK)
 	if !strings.HasPrefix(ok.header.Get("Content-Type"), "text/csv") || strings.Count(strings.TrimSpace(ok.body), "\n") != 3 {
@@ -238,11 +244,7 @@ func TestFieldworkShowsCountsAndMakesInvitations(t *testing.T) {
 func TestSegmentsDiscoverSaveAndSplitResults(t *testing.T) {
 	t.Parallel()
 	w := newAnalysisWorld(t)
-	bad := w.owner.postForm(w.path("segments"), w.form(url.Values{"k": {"9"}}))
-	analysisStatus(t, bad, http.StatusUnprocessableEntity)
-	if !strings.Contains(bad.body, `id="k-err"`) {
-		t.Error("a bad k is not shown beside its field")
-	}
+	w.refusedBeside(t, "segments", url.Values{"k": {"9"}}, "k")
 	r := w.owner.postForm(w.path("segments"), w.form(url.Values{"k": {"3"}}))
 	analysisStatus(t, r, http.StatusOK)
 	for _, want := range []string{"3 segments", "Segment s1", "Cramér", `name="label_2"`} {
@@ -251,11 +253,7 @@ func TestSegmentsDiscoverSaveAndSplitResults(t *testing.T) {
 		}
 	}
 	// Unnamed segments are marked beside their inputs; nothing is saved.
-	r = w.owner.postForm(w.path("segmentations"), w.form(url.Values{"k": {"3"}, "key": {"needs"}, "label_0": {"Stop losing context"}}))
-	analysisStatus(t, r, http.StatusUnprocessableEntity)
-	if !strings.Contains(r.body, `id="label_1-err"`) {
-		t.Error("an unnamed segment is not marked")
-	}
+	w.refusedBeside(t, "segmentations", url.Values{"k": {"3"}, "key": {"needs"}, "label_0": {"Stop losing context"}}, "label_1")
 	r = w.owner.postForm(w.path("segmentations"), w.form(url.Values{"k": {"3"}, "key": {"needs"},
 		"label_0": {"Stop losing context"}, "label_1": {"Look organised"}, "label_2": {"Ship faster"}}))
 	analysisStatus(t, r, http.StatusSeeOther)
@@ -282,22 +280,14 @@ func TestSegmentsDiscoverSaveAndSplitResults(t *testing.T) {
 	analysisStatus(t, w.owner.get(w.path("canvas?segmentation=needs&segment=s9")), http.StatusNotFound)
 	analysisStatus(t, w.stranger.get(w.path("canvas?segmentation=needs&segment=s1")), http.StatusNotFound)
 	// Saving the same key twice is an error beside the key.
-	r = w.owner.postForm(w.path("segmentations"), w.form(url.Values{"k": {"3"}, "key": {"needs"},
-		"label_0": {"a"}, "label_1": {"b"}, "label_2": {"c"}}))
-	analysisStatus(t, r, http.StatusUnprocessableEntity)
-	if !strings.Contains(r.body, `id="key-err"`) {
-		t.Error("a taken key is not shown beside its field")
-	}
+	w.refusedBeside(t, "segmentations", url.Values{"k": {"3"}, "key": {"needs"},
+		"label_0": {"a"}, "label_1": {"b"}, "label_2": {"c"}}, "key")
 }
 
 func TestShareLinkShownOnceThenRevoked(t *testing.T) {
 	t.Parallel()
 	w := newAnalysisWorld(t)
-	bad := w.owner.postForm(w.path("shares"), w.form(url.Values{"expires": {"2001-01-01"}}))
-	analysisStatus(t, bad, http.StatusUnprocessableEntity)
-	if !strings.Contains(bad.body, `id="expires-err"`) {
-		t.Error("a past expiry is not shown beside its field")
-	}
+	w.refusedBeside(t, "shares", url.Values{"expires": {"2001-01-01"}}, "expires")
 	r := w.owner.postForm(w.path("shares"), w.form(url.Values{"segment_by": {"company_size"}, "include_responses": {"1"}}))
 	analysisStatus(t, r, http.StatusCreated)
 	m := regexp.MustCompile(`value="http://odi.test(/r/[^"]+)"`).FindStringSubmatch(r.body)

@@ -40,9 +40,7 @@ func roundingStudy(t *testing.T, c *client) int64 {
 // up, with the class that rounded number has, on the Results tab, in its
 // landscape and heat map, and on the stakeholder report.
 func TestScoresReadTheSameOnEveryPage(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id := roundingStudy(t, c)
 	var opps results.Opportunities
 	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/opportunities", id), nil).json(t, &opps)

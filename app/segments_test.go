@@ -15,9 +15,7 @@ import (
 )
 
 func TestDiscoverSaveAndSplitByNeedsSegments(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
 	ds := sample.Generate(sample.Config{Respondents: 1200, Seed: 3})
 	st, err := s.fieldwork.LoadSample(t.Context(), owner, ds)

@@ -15,8 +15,7 @@ import (
 // for a connection that never sent a request (browsers open spare ones)
 // until the grace period runs out.
 func TestShutdownFinishesInFlightRequestsOnly(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
+	s := parallelServer(t)
 	running := make(chan struct{})
 	s.App().Get("/slow", func(c *fiber.Ctx) error {
 		close(running)

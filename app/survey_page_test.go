@@ -126,9 +126,7 @@ func wantPage(t *testing.T, r reply, parts ...string) {
 }
 
 func TestSurveyPageCompletesWithoutJavaScript(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	_, slug := publishedStudy(t, s, c)
 	en := surveys.Messages["en"]
 	r := newSurveyRespondent(t, s, slug)
@@ -194,9 +192,7 @@ func TestSurveyPageCompletesWithoutJavaScript(t *testing.T) {
 }
 
 func TestSurveyPageRedrawsErrorsNextToEachField(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	_, slug := publishedStudy(t, s, c)
 	en := surveys.Messages["en"]
 	r := newSurveyRespondent(t, s, slug)
@@ -234,9 +230,7 @@ func TestSurveyPageRedrawsErrorsNextToEachField(t *testing.T) {
 }
 
 func TestSurveyPageScreenedOutEndsPolitely(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	_, slug := surveyStudy(t, c, 3, 1, "",
 		`{"key": "uses_slack", "text": "Do you use Slack?", "kind": "single", "options": ["Yes", "No"], "screen_out": ["No"], "required": true}`)
 	en := surveys.Messages["en"]
@@ -256,9 +250,7 @@ func TestSurveyPageScreenedOutEndsPolitely(t *testing.T) {
 }
 
 func TestSurveyPageClosedIs410AndUnknownIs404(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id, slug := surveyStudy(t, c, 2, 1, `{"language": "fr"}`)
 	r := newSurveyRespondent(t, s, slug)
 	wantPage(t, r.get("/s/"+slug), ">Commencer<", `lang="fr"`)
@@ -277,9 +269,7 @@ func TestSurveyPageClosedIs410AndUnknownIs404(t *testing.T) {
 }
 
 func TestSurveyPageResumesByCookieAndByLink(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	_, slug := surveyStudy(t, c, 6, 3, "",
 		`{"key": "role", "text": "Your role?", "kind": "single", "options": ["Dev", "Ops"], "required": true}`)
 	r := newSurveyRespondent(t, s, slug)
@@ -331,17 +321,13 @@ func TestSurveyPageResumesByCookieAndByLink(t *testing.T) {
 	if resp.Status != surveys.Complete {
 		t.Fatalf("status %s after %d steps", resp.Status, p)
 	}
-	var n int64
-	s.store.DB().Model(&surveys.Response{}).Count(&n)
-	if n != 1 {
+	if n := countResponses(t, s); n != 1 {
 		t.Fatalf("%d responses stored, want 1", n)
 	}
 }
 
 func TestSurveyOutcomeOrderIsPerRespondentWithinSteps(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	_, slug := surveyStudy(t, c, 30, 5, "")
 	var orders [][]string
 	for range 2 {
@@ -376,9 +362,7 @@ func TestSurveyOutcomeOrderIsPerRespondentWithinSteps(t *testing.T) {
 }
 
 func TestSurveyInvitationLinkIsSingleUse(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id, slug := surveyStudy(t, c, 2, 1, "")
 	var invs struct {
 		Invitations []struct{ Token string } `json:"invitations"`
@@ -400,9 +384,7 @@ func TestSurveyInvitationLinkIsSingleUse(t *testing.T) {
 }
 
 func TestSurveyPreviewStoresNothing(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id := newStudy(t, c, "Draft study")
 	base := fmt.Sprintf("/api/v1/studies/%d", id)
 	wantStatus(t, c.send("PATCH", base, `{"four_forces": true}`), http.StatusOK)
@@ -427,9 +409,7 @@ func TestSurveyPreviewStoresNothing(t *testing.T) {
 	end := c.get(preview + "?p=3&go=next")
 	wantPage(t, end, banner, surveys.Messages["en"]["thanks"])
 
-	var n int64
-	s.store.DB().Model(&surveys.Response{}).Count(&n)
-	if n != 0 {
+	if n := countResponses(t, s); n != 0 {
 		t.Fatalf("preview stored %d responses", n)
 	}
 	// Only the study's people may preview it.
@@ -442,9 +422,7 @@ func TestSurveyPreviewStoresNothing(t *testing.T) {
 // on first load (page, stylesheet, script) for a 30-outcome study, also for
 // the heaviest step: all 30 outcomes on one page.
 func TestSurveyPageWeighsUnder100KB(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	anon := newClient(t, s)
 	assets := 0
 	for _, path := range []string{"/static/survey.css", "/static/survey.js"} {
@@ -488,9 +466,7 @@ var (
 // finished response unflagged, one wrong flags it, and a check is asked
 // like any rating.
 func TestSurveyPageAttentionChecks(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id, slug := attentionStudy(t, s, c, 10, 4, 3)
 	en := surveys.Messages["en"]
 	instruction := fmt.Sprintf(en["attention"], en["imp2"])
@@ -567,9 +543,7 @@ func TestSurveyPageAttentionChecks(t *testing.T) {
 // invitation link starts its own person's survey rather than continuing the
 // response this browser holds; the invited person's own link continues theirs.
 func TestSurveyPageInvitationWinsOverTheDevice(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id, slug := surveyStudy(t, c, 2, 1, "",
 		`{"key": "role", "text": "Your role?", "kind": "single", "options": ["Dev", "Ops"], "required": true}`)
 	var invs struct {
@@ -604,9 +578,7 @@ func TestSurveyPageInvitationWinsOverTheDevice(t *testing.T) {
 // TestSurveyPageInFrench: odi's own default texts — job step names, the
 // four forces — are French in a French survey; the researcher's own stay.
 func TestSurveyPageInFrench(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	id := newStudy(t, c, "Équipe")
 	base := fmt.Sprintf("/api/v1/studies/%d", id)
 	wantStatus(t, c.send("PATCH", base, `{"language": "fr", "four_forces": true, "forces_wording": {"habit": "Mon habitude ?"}}`), http.StatusOK)
@@ -634,9 +606,7 @@ func TestSurveyPageInFrench(t *testing.T) {
 // the page as on the screen, Enter still means Next, and "Saved" is not
 // claimed before anything is answered.
 func TestSurveyPageKeyboardOrderAndSavedIndicator(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	_, slug := surveyStudy(t, c, 2, 1, "",
 		`{"key": "role", "text": "Your role?", "kind": "single", "options": ["Dev", "Ops"], "required": true}`)
 	r := newSurveyRespondent(t, s, slug)
@@ -662,9 +632,7 @@ func TestSurveyPageKeyboardOrderAndSavedIndicator(t *testing.T) {
 // TestRespondentErrorPage: an error on a respondent's page is drawn in the
 // survey's layout and language, with a way back to the survey.
 func TestRespondentErrorPage(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	s, c := researcherServer(t)
 	_, slug := surveyStudy(t, c, 2, 1, `{"language": "fr"}`)
 	fr := surveys.Messages["fr"]
 	draw := func(path string, code int) (bool, int, string) {

@@ -121,9 +121,7 @@ func TestFullDiskIs503AndLosesNothing(t *testing.T) {
 // A conflict tells the client what clashes, not the chain of operations that
 // met it on the way up.
 func TestConflictMessageIsTheReasonOnly(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	_, c := researcherServer(t)
 	id := newStudy(t, c, "Draft")
 	r := c.send("POST", "/api/v1/studies/"+itoa(id)+"/close", nil)
 	wantStatus(t, r, http.StatusConflict)
