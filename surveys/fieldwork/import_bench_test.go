@@ -18,7 +18,7 @@ import (
 // POST .../responses/import does: parse, check every cell, insert in one
 // transaction. The target is under 20 s. Run it once:
 //
-//	go test -run '^$' -bench ImportResponses100k -benchtime 1x ./surveys/
+//	go test -run '^$' -bench ImportResponses100k -benchtime 1x ./surveys/fieldwork/
 func BenchmarkImportResponses100kx100(b *testing.B) {
 	if testing.Short() {
 		b.Skip("skipped with -short: builds a 100,000-response study first")

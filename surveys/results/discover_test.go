@@ -52,9 +52,6 @@ func loadSample(t *testing.T, cfg sample.Config) sampleStudy {
 // three planted needs segments among them; with the rule off, the
 // straight-liners come back and make a segment of their own.
 func TestDiscoveryLeavesStraightLinersOut(t *testing.T) {
-	if testing.Short() {
-		t.Skip("clusters 1,500 generated respondents twice")
-	}
 	t.Parallel()
 	ctx := context.Background()
 	x := loadSample(t, sample.Config{Respondents: 1500, Seed: 5, StraightShare: 0.10})
@@ -142,9 +139,6 @@ func TestDiscoveryLeavesStraightLinersOut(t *testing.T) {
 // alone; k = 3 asked for explicitly comes back with the small segment
 // marked and not recommended; and when no k qualifies, the answer says so.
 func TestDiscoveryNeverRecommendsASegmentUnderMinN(t *testing.T) {
-	if testing.Short() {
-		t.Skip("clusters generated respondents a dozen times")
-	}
 	t.Parallel()
 	ctx := context.Background()
 	x := loadSample(t, sample.Config{Respondents: 400, Seed: 3})
