@@ -93,7 +93,7 @@ func TestHardeningOutcomeCap(t *testing.T) {
 	wantBody(t, r, "outcomes: "+full)
 	// A responses file adds answers, never outcomes.
 	wantField(t, c.do("POST", base+"/responses/import", "text/csv", "respondent_id,status,O1001_imp\nr1,complete,5\n"),
-		"column O1001_imp", "is not a question, outcome rating or force")
+		"file", "no column gives a rating of this study's outcomes")
 	if n := count(id); n != 1000 {
 		t.Fatalf("the study has %d outcomes after refusals, want 1000", n)
 	}

@@ -47,18 +47,6 @@ func (s *Server) exportResponses(c *fiber.Ctx) error {
 	return c.Send(buf.Bytes())
 }
 
-func (s *Server) importResponses(c *fiber.Ctx) error {
-	data, _, err := uploadedFile(c)
-	if err != nil {
-		return err
-	}
-	n, err := s.fieldwork.ImportResponses(c.UserContext(), designOf(c), bytes.NewReader(data))
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"imported": n})
-}
-
 // responseQuery reads ?flag=&excluded=1|0&status=&sort=&offset=&limit=, the
 // review filters of the responses API and the Fieldwork tab alike.
 func responseQuery(c *fiber.Ctx, limit int) (fieldwork.ResponseQuery, error) {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"odi/surveys/fieldwork"
+	"odi/surveys/problem"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,24 +21,87 @@ type importProblem struct {
 	row    int // for ordering
 }
 
-// importResponsesPage is the Results tab's responses import without
-// JavaScript: the file as a multipart form, the answer a page. results.js
-// sends the same form to the API instead, to show upload progress.
-func (s *Server) importResponsesPage(c *fiber.Ctx) error {
-	d := designOf(c)
-	data, _, err := uploadedFile(c)
-	n := 0
-	if err == nil {
-		n, err = s.fieldwork.ImportResponses(c.UserContext(), designOf(c), bytes.NewReader(data))
+// importRefusal is the API's answer to a responses file it will not take:
+// the error and its fields, with what was understood of the file.
+type importRefusal struct {
+	apiError
+	*fieldwork.ImportReport
+}
+
+// importResponses takes a responses file in odi's layout or another tool's
+// export: ?dry_run=1 answers what it understood and writes nothing;
+// ?out_of_scale=missing reads cells outside a rating's scale as blanks.
+func (s *Server) importResponses(c *fiber.Ctx) error {
+	opt, err := importOptions(c.Query("dry_run"), c.Query("out_of_scale"))
+	if err != nil {
+		return err
 	}
-	if ve := validation(err); ve != nil {
-		c.Status(fiber.StatusUnprocessableEntity)
-		return s.showResults(c, d, fiber.Map{"ImportProblems": importProblems(ve.Fields)})
+	rep, err := s.runImport(c, opt)
+	if ve := validation(err); ve != nil && rep != nil {
+		return c.Status(fiber.StatusUnprocessableEntity).JSON(importRefusal{apiError{Error: "validation failed", Fields: ve.Fields}, rep})
 	}
 	if err != nil {
 		return err
 	}
-	return c.Redirect(fmt.Sprintf("%s?imported=%d#import", studyPath(d.Study.ID, "results"), n), fiber.StatusSeeOther)
+	if opt.DryRun {
+		return c.JSON(rep)
+	}
+	return c.Status(fiber.StatusCreated).JSON(rep)
+}
+
+// runImport reads the uploaded file, as CSV or, by its name, type or bytes,
+// as a workbook, and imports it into the request's study.
+func (s *Server) runImport(c *fiber.Ctx, opt fieldwork.ImportOptions) (*fieldwork.ImportReport, error) {
+	data, isXLSX, err := uploadedFile(c)
+	if err != nil {
+		return nil, err
+	}
+	opt.XLSX = isXLSX || bytes.HasPrefix(data, []byte("PK\x03\x04"))
+	return s.fieldwork.ImportResponses(c.UserContext(), designOf(c), bytes.NewReader(data), opt)
+}
+
+func importOptions(dryRun, outOfScale string) (fieldwork.ImportOptions, error) {
+	var opt fieldwork.ImportOptions
+	if dryRun != "" {
+		b, err := strconv.ParseBool(dryRun)
+		if err != nil {
+			return opt, problem.Invalid("dry_run", "must be 1 or 0")
+		}
+		opt.DryRun = b
+	}
+	switch outOfScale {
+	case "", "refuse":
+	case "missing":
+		opt.OutOfScaleMissing = true
+	default:
+		return opt, problem.Invalid("out_of_scale", "must be refuse (the default) or missing")
+	}
+	return opt, nil
+}
+
+// importResponsesPage is the Results tab's responses import without
+// JavaScript: the file as a multipart form, the answer a page. The Preview
+// button is a dry run whose page shows what was understood. results.js
+// sends the same form to the API instead, to show upload progress.
+func (s *Server) importResponsesPage(c *fiber.Ctx) error {
+	d := designOf(c)
+	preview := c.FormValue("preview") != ""
+	opt, err := importOptions(strconv.FormatBool(preview), c.FormValue("out_of_scale"))
+	if err != nil {
+		return err
+	}
+	rep, err := s.runImport(c, opt)
+	if ve := validation(err); ve != nil {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.showResults(c, d, fiber.Map{"ImportProblems": importProblems(ve.Fields), "ImportReport": rep})
+	}
+	if err != nil {
+		return err
+	}
+	if preview {
+		return s.showResults(c, d, fiber.Map{"ImportReport": rep, "ImportProblems": importProblems(rep.Problems)})
+	}
+	return c.Redirect(fmt.Sprintf("%s?imported=%d#import", studyPath(d.Study.ID, "results"), rep.Imported), fiber.StatusSeeOther)
 }
 
 // importProblems lists the fields of a rejected import ("row 3, O01_imp",

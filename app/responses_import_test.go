@@ -31,9 +31,9 @@ const (
 // importProblemsWant is every bad cell of importBad as the page lists it:
 // row, column, and a part of the reason.
 var importProblemsWant = [][3]string{
-	{"3", "O01_imp", "1 to 5"},
+	{"–", "O01_imp", `outside the scale 1 to 5: "6" ×1`},
+	{"–", "O01_sat", `outside the scale 1 to 5: "x" ×1`},
 	{"3", "status", "must be complete, in_progress or screened_out"},
-	{"4", "O01_sat", "1 to 5"},
 	{"4", "team_size", `is not one of the options`},
 }
 

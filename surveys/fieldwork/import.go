@@ -1,16 +1,15 @@
 package fieldwork
 
 import (
-	"bufio"
-	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,21 +24,52 @@ import (
 // file is clearly the wrong one.
 const maxImportErrors = 200
 
-// ImportResponses adds every row of a wide CSV to a study as source "import",
-// or nothing: any bad cell rejects the file, reporting each bad cell by row
-// and column.
-func (s *Store) ImportResponses(ctx context.Context, d *surveys.Design, data io.Reader) (int, error) {
+// ImportOptions are how an import reads its file.
+type ImportOptions struct {
+	XLSX              bool // the file is a workbook: its first sheet is read
+	DryRun            bool // read and check everything, write nothing
+	OutOfScaleMissing bool // cells outside a rating's scale are blanks, not a refusal
+}
+
+// ImportReport is what an import understood of its file: every column and
+// what it gives, the ignored ones by name, the cells outside a rating's
+// scale, and (in a dry run) the problems that would refuse it.
+type ImportReport struct {
+	DryRun     bool              `json:"dry_run,omitempty"`
+	Format     string            `json:"format"`
+	Rows       int               `json:"rows"`
+	Imported   int               `json:"imported"`
+	Columns    []ImportColumn    `json:"columns"`
+	Ignored    []string          `json:"ignored"`
+	OutOfScale []OutOfScale      `json:"out_of_scale"`
+	Problems   map[string]string `json:"problems,omitempty"`
+}
+
+// ImportResponses adds every row of a responses file to a study as source
+// "import", or nothing: any bad cell rejects the file, reporting each by row
+// and column. The report comes back with a refusal too, when the file's
+// header could be read, so the client can show what was understood.
+func (s *Store) ImportResponses(ctx context.Context, d *surveys.Design, data io.Reader, opt ImportOptions) (*ImportReport, error) {
 	studyID := d.Study.ID
-	rows, said, err := parseWide(d, data)
-	if err != nil {
-		return 0, err
+	var src rowSource = newCSVSource(data)
+	if opt.XLSX {
+		x, err := newXLSXSource(data)
+		if err != nil {
+			return nil, err
+		}
+		defer x.Close()
+		src = x
 	}
-	if err := s.keepExclusions(ctx, d, rows, said); err != nil {
-		return 0, fmt.Errorf("import responses into study %d: %w", studyID, err)
+	p, err := parseResponses(d, src, opt)
+	if err != nil {
+		return p.refused(opt, err)
+	}
+	if err := s.keepExclusions(ctx, d, p.rows, p.said); err != nil {
+		return nil, fmt.Errorf("import responses into study %d: %w", studyID, err)
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		ids := make([]string, 0, len(rows))
-		for _, r := range rows {
+		ids := make([]string, 0, len(p.rows))
+		for _, r := range p.rows {
 			ids = append(ids, r.RespondentID)
 		}
 		var taken []string
@@ -60,19 +90,28 @@ func (s *Store) ImportResponses(ctx context.Context, d *surveys.Design, data io.
 			}
 			return &problem.Validation{Fields: fields}
 		}
+		if opt.DryRun {
+			return nil
+		}
 		seq, err := nextSeq(tx, studyID)
 		if err != nil {
 			return err
 		}
-		for i := range rows {
-			rows[i].StudyID, rows[i].Seq = studyID, seq
+		for i := range p.rows {
+			p.rows[i].StudyID, p.rows[i].Seq = studyID, seq
 		}
-		return insertResponses(tx, s.dialect, rows)
+		return insertResponses(tx, s.dialect, p.rows)
 	})
 	if err != nil {
-		return 0, fmt.Errorf("import responses into study %d: %w", studyID, err)
+		if ve := (*problem.Validation)(nil); errors.As(err, &ve) {
+			return p.refused(opt, err)
+		}
+		return nil, fmt.Errorf("import responses into study %d: %w", studyID, err)
 	}
-	return len(rows), nil
+	if !opt.DryRun {
+		p.report.Imported = len(p.rows)
+	}
+	return &p.report, nil
 }
 
 // fileSays is what the excluded column of a file says of one row.
@@ -160,118 +199,95 @@ func insertResponses(tx *gorm.DB, dialect string, rows []surveys.Response) error
 	return nil
 }
 
-// parseWide reads and checks a wide CSV against the design: the responses,
-// and what its excluded column says of each (nil without the column).
-func parseWide(d *surveys.Design, data io.Reader) ([]surveys.Response, []fileSays, error) {
-	br := bufio.NewReaderSize(data, 1<<16)
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
-		br.Discard(3)
+// parsed is a file read against a design: its responses, what its excluded
+// column says of each (nil without the column), and the report.
+type parsed struct {
+	rows   []surveys.Response
+	said   []fileSays
+	report ImportReport
+}
+
+// refused is an import's answer to a file it will not take: in a dry run,
+// the report with the problems and no error; otherwise the error, with the
+// report when the header was understood.
+func (p *parsed) refused(opt ImportOptions, err error) (*ImportReport, error) {
+	var ve *problem.Validation
+	if p == nil || !errors.As(err, &ve) {
+		return nil, err
 	}
-	cr := csv.NewReader(br)
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, nil, problem.Invalid("file", "is empty")
+	if opt.DryRun {
+		p.report.Problems = ve.Fields
+		return &p.report, nil
+	}
+	return &p.report, err
+}
+
+// parseResponses reads and checks a responses file against the design.
+func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions) (*parsed, error) {
+	h, err := readHeader(src)
+	if errors.Is(err, errEmptyFile) {
+		return nil, problem.Invalid("file", "is empty")
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return nil, problem.Invalid("file", fmt.Sprintf("row %d: is not valid CSV: %v", pe.Line, pe.Err))
 	}
 	if err != nil {
-		return nil, nil, problem.Invalid("file", "is not valid CSV: "+err.Error())
+		return nil, err
 	}
-	header = slices.Clone(header)
-	type column struct {
-		kind  byte // 'i' respondent id, 's' status, 'x' excluded, 'g' flags, 'a' started_at, 'b' finished_at, 'q' question, 'r' rating, 'f' force
-		q     surveys.Question
-		at    int // byte index in ratings or forces
-		valid bool
+	fields := map[string]string{}
+	cols := mapColumns(d, h, fields)
+	p := &parsed{report: ImportReport{DryRun: opt.DryRun, Format: h.format, Columns: cols, Ignored: []string{}, OutOfScale: []OutOfScale{}}}
+	has := map[string]bool{}
+	for _, c := range cols {
+		has[c.MapsTo] = true
+		if c.MapsTo == RoleIgnored {
+			p.report.Ignored = append(p.report.Ignored, c.Column)
+		}
 	}
-	cols := make([]column, len(header))
-	questions := map[string]surveys.Question{}
-	for _, q := range d.Questions {
-		questions[q.Key] = q
-	}
-	slots := map[string]int{}
-	for _, o := range d.Outcomes {
-		slots[o.Code] = o.Slot
+	if len(fields) > 0 {
+		return p, &problem.Validation{Fields: fields}
 	}
 	nSlots := 0
 	for _, o := range d.Outcomes {
 		nSlots = max(nSlots, o.Slot+1)
 	}
-	fields := map[string]string{}
-	seenCol := map[string]bool{}
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		if seenCol[h] {
-			fields["column "+h] = "appears twice"
-		}
-		seenCol[h] = true
-		switch {
-		case h == "respondent_id":
-			cols[i] = column{kind: 'i', valid: true}
-		case h == "status":
-			cols[i] = column{kind: 's', valid: true}
-		case h == "excluded":
-			cols[i] = column{kind: 'x', valid: true}
-		case h == "flags": // worked out again from the data: read as information only
-			cols[i] = column{kind: 'g', valid: true}
-		case h == "started_at":
-			cols[i] = column{kind: 'a', valid: true}
-		case h == "finished_at":
-			cols[i] = column{kind: 'b', valid: true}
-		case questions[h].Key != "":
-			cols[i] = column{kind: 'q', q: questions[h], valid: true}
-		case slices.Contains(surveys.ForceNames[:], h) && d.Study.FourForces:
-			cols[i] = column{kind: 'f', at: slices.Index(surveys.ForceNames[:], h), valid: true}
-		default:
-			code, part := h, ""
-			if idx := strings.LastIndex(h, "_"); idx > 0 {
-				code, part = h[:idx], h[idx+1:]
-			}
-			slot, known := slots[code]
-			if known && (part == "imp" || part == "sat") {
-				at := 2 * slot
-				if part == "sat" {
-					at++
-				}
-				cols[i] = column{kind: 'r', at: at, valid: true}
-			} else {
-				fields["column "+h] = "is not a question, outcome rating or force of this study"
-			}
-		}
-	}
-	if !seenCol["respondent_id"] || !seenCol["status"] {
-		fields["file"] = "needs respondent_id and status columns"
-	}
-	if len(fields) > 0 {
-		return nil, nil, &problem.Validation{Fields: fields}
-	}
+	labels := scaleLabels(d.Study.Language)
+	_, padded := src.(*xlsxSource) // a sheet's row ends at its last cell
 	now := time.Now().UTC()
-	var out []surveys.Response
-	var said []fileSays
-	if seenCol["excluded"] {
-		said = []fileSays{}
+	if has[RoleExcluded] {
+		p.said = []fileSays{}
 	}
+	var scale outOfScale
 	ids := map[string]int{}
-	line := 1
+	line := h.rows // the file's line of the row read last
 	bad := func(col, msg string) {
 		if len(fields) < maxImportErrors {
 			fields[fmt.Sprintf("row %d, %s", line, col)] = msg
 		}
 	}
+	buffered := h.data
 	for {
-		rec, err := cr.Read()
-		line++
-		if errors.Is(err, io.EOF) {
+		var rec []string
+		if len(buffered) > 0 {
+			rec, buffered = buffered[0], buffered[1:]
+		} else if rec, err = src.next(); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				bad("file", "is not valid CSV: "+pe.Err.Error())
+			} else {
+				bad("file", err.Error())
+			}
 			break
 		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && !errors.Is(pe.Err, csv.ErrFieldCount) {
-				bad("file", "is not valid CSV: "+pe.Err.Error())
-				break
-			}
+		line++
+		if len(rec) > len(cols) || (len(rec) < len(cols) && !padded) {
+			bad("file", fmt.Sprintf("has %d cells, the header has %d", len(rec), len(cols)))
+			continue
 		}
-		if len(rec) != len(header) {
-			bad("file", fmt.Sprintf("has %d cells, the header has %d", len(rec), len(header)))
+		if blankRow(rec) {
 			continue
 		}
 		r := surveys.Response{Source: surveys.SourceImport, Answers: map[string]string{}, Ratings: make([]byte, 2*nSlots),
@@ -281,89 +297,89 @@ func parseWide(d *surveys.Design, data io.Reader) ([]surveys.Response, []fileSay
 		for i, cell := range rec {
 			cell = strings.TrimSpace(cell)
 			c := cols[i]
-			switch c.kind {
-			case 'i':
-				if cell == "" {
-					bad("respondent_id", "is required")
-				} else if len(cell) > 200 {
-					bad("respondent_id", "must be at most 200 characters")
+			if cell == "" {
+				continue
+			}
+			switch c.MapsTo {
+			case RoleRespondentID:
+				if len(cell) > 200 {
+					bad(c.Column, "must be at most 200 characters")
 				} else if prev, dup := ids[cell]; dup {
-					bad("respondent_id", fmt.Sprintf("%s repeats row %d", cell, prev))
+					bad(c.Column, fmt.Sprintf("%s repeats row %d", cell, prev))
 				} else {
 					ids[cell] = line
 				}
 				r.RespondentID = strings.Clone(cell)
-			case 's':
-				if cell != surveys.Complete && cell != surveys.InProgress && cell != surveys.ScreenedOut {
-					bad("status", "must be complete, in_progress or screened_out")
+			case RoleStatus, RoleFinished:
+				read := statusValue
+				if c.MapsTo == RoleFinished {
+					read = finishedValue
 				}
-				r.Status = strings.Clone(cell)
-			case 'x':
+				v, ok := read(cell)
+				r.Status = v
+				if ok {
+					continue
+				}
+				r.Status = cell // refused below; not "is required" as well
+				if c.MapsTo == RoleStatus {
+					bad(c.Column, "must be complete, in_progress or screened_out")
+				} else {
+					bad(c.Column, "must be 1 or 0 (true or false, yes or no)")
+				}
+			case RoleExcluded:
 				switch cell {
 				case "1":
 					says = saysOut
 				case "0":
 					says = saysIn
-				case "":
 				default:
-					bad("excluded", "must be 1 (out of the results), 0 (in them) or empty (the study's rule decides)")
+					bad(c.Column, "must be 1 (out of the results), 0 (in them) or empty (the study's rule decides)")
 				}
-			case 'a', 'b':
-				if cell == "" {
-					continue
-				}
-				t, err := time.Parse(time.RFC3339, cell)
-				if err != nil || t.Year() < 1970 { // the year 1 would be the zero time, which the export writes as no time
-					bad(header[i], "must be a time in RFC 3339 since 1970, such as 2026-01-05T09:30:00Z")
-					continue
-				}
-				t = t.UTC()
-				if c.kind == 'a' {
+			case RoleStartedAt, RoleFinishedAt:
+				t, ok := timeValue(cell)
+				if !ok {
+					bad(c.Column, "must be a time since 1970, such as 2026-01-05T09:30:00Z or 2026-01-05 09:30:00")
+				} else if c.MapsTo == RoleStartedAt {
 					started = &t
 				} else {
 					finished = &t
 				}
-			case 'q':
-				if cell == "" {
-					continue
-				}
+			case RoleQuestion:
 				v, msg := answer(c.q, Text(cell))
 				if msg != "" {
-					bad(c.q.Key, msg)
+					bad(c.Column, msg)
 				} else if v != "" {
 					r.Answers[c.q.Key] = v
 				}
-			case 'r', 'f':
-				if cell == "" {
+			case RoleRating:
+				v, ok := ratingValue(cell, 5, labels[c.at%2])
+				if !ok {
+					scale.add(i, cell)
 					continue
 				}
-				hi := 5
-				if c.kind == 'f' {
-					hi = 10
-				}
-				n := -1
-				if len(cell) == 1 {
-					n = int(cell[0]) - '0' // the usual case, without Atoi
-				} else if v, err := strconv.Atoi(cell); err == nil {
-					n = v
-				}
-				if n < 1 || n > hi {
-					bad(header[i], fmt.Sprintf("must be a whole number from 1 to %d", hi))
+				r.Ratings[c.at] = v
+			case RoleForce:
+				v, ok := ratingValue(cell, 10, nil)
+				if !ok {
+					bad(c.Column, "must be a whole number from 1 to 10")
 					continue
 				}
-				if c.kind == 'r' {
-					r.Ratings[c.at] = byte(n)
-				} else {
-					if len(r.Forces) == 0 {
-						r.Forces = make([]byte, 4)
-					}
-					r.Forces[c.at] = byte(n)
+				if len(r.Forces) == 0 {
+					r.Forces = make([]byte, 4)
 				}
+				r.Forces[c.at] = v
 			}
+		}
+		switch {
+		case r.Status != "":
+		case has[RoleStatus]:
+			bad("status", "is required: complete, in_progress or screened_out")
+		default:
+			r.Status = inferredStatus(d, r.Ratings)
 		}
 		r.StartedAt, r.FinishedAt = responseTimes(started, finished, r.Status, now)
 		switch {
-		case finished != nil && r.Status == surveys.InProgress:
+		case finished != nil && r.Status == surveys.InProgress && has[RoleStatus]:
 			bad("finished_at", "must be empty for a response in progress")
 		case started != nil && finished != nil && finished.Before(*started):
 			bad("finished_at", "is before started_at")
@@ -371,38 +387,60 @@ func parseWide(d *surveys.Design, data io.Reader) ([]surveys.Response, []fileSay
 		if r.RespondentID == "" {
 			r.RespondentID = uuid.NewString()
 		}
-		out = append(out, r)
-		if said != nil {
-			said = append(said, says)
+		p.rows = append(p.rows, r)
+		if p.said != nil {
+			p.said = append(p.said, says)
+		}
+	}
+	p.report.Rows = len(p.rows)
+	p.report.OutOfScale = scale.list(cols)
+	if len(p.report.OutOfScale) > 0 && !opt.OutOfScaleMissing {
+		for _, o := range p.report.OutOfScale {
+			fields["column "+o.Column] = "has values outside the scale 1 to 5: " + describeCounts(o.Values) +
+				"; import with out_of_scale=missing to read them as blanks"
 		}
 	}
 	if len(fields) > 0 {
-		return nil, nil, &problem.Validation{Fields: fields}
+		return p, &problem.Validation{Fields: fields}
 	}
-	if len(out) == 0 {
-		return nil, nil, problem.Invalid("file", "has no response rows")
+	if len(p.rows) == 0 {
+		return p, problem.Invalid("file", "has no response rows")
 	}
-	return out, said, nil
+	return p, nil
 }
 
-// responseTimes are an imported response's start and finish from the
-// file's started_at and finished_at (nil where the file has none), taken at
-// now when the file has neither. A response with only one of them starts and
-// finishes then, and one with neither at now: either way it has no
-// completion time (results' scored.duration), and so cannot be speeding. A
-// response in progress has no finish.
-func responseTimes(started, finished *time.Time, status string, now time.Time) (time.Time, *time.Time) {
-	start, end := now, now
-	switch {
-	case started != nil && finished != nil:
-		start, end = *started, *finished
-	case started != nil:
-		start, end = *started, *started
-	case finished != nil:
-		start, end = *finished, *finished
+// inferredStatus is the status of a response from a file without one:
+// complete when every outcome is rated on both scales.
+func inferredStatus(d *surveys.Design, ratings []byte) string {
+	for _, o := range d.Outcomes {
+		if ratings[2*o.Slot] == 0 || ratings[2*o.Slot+1] == 0 {
+			return surveys.InProgress
+		}
 	}
-	if status == surveys.InProgress {
-		return start, nil
+	return surveys.Complete
+}
+
+func blankRow(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
 	}
-	return start, &end
+	return true
+}
+
+// describeCounts lists values with their counts, most frequent first:
+// `"0" ×12, "N/A" ×3`.
+func describeCounts(values map[string]int) string {
+	keys := slices.Collect(maps.Keys(values))
+	slices.SortFunc(keys, func(a, b string) int { return cmp.Or(values[b]-values[a], strings.Compare(a, b)) })
+	parts := make([]string, 0, min(len(keys), 10))
+	for i, k := range keys {
+		if i == 10 {
+			parts = append(parts, fmt.Sprintf("and %d more values", len(keys)-10))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%q ×%d", k, values[k]))
+	}
+	return strings.Join(parts, ", ")
 }

@@ -52,9 +52,9 @@ func BenchmarkImportResponses100kx100(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		n, err := fw.ImportResponses(ctx, mustDesign(b, s, u, draft.ID), bytes.NewReader(csv.Bytes()))
-		if err != nil || n != 100000 {
-			b.Fatalf("imported %d: %v", n, err)
+		rep, err := fw.ImportResponses(ctx, mustDesign(b, s, u, draft.ID), bytes.NewReader(csv.Bytes()), fieldwork.ImportOptions{})
+		if err != nil || rep.Imported != 100000 {
+			b.Fatalf("imported %+v: %v", rep, err)
 		}
 	}
 }

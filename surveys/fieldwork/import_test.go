@@ -2,14 +2,25 @@ package fieldwork
 
 import (
 	"errors"
+	"io"
 	"maps"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"odi/surveys"
 	"odi/surveys/problem"
 )
+
+// parseWide reads a CSV file as an import does, without the database.
+func parseWide(d *surveys.Design, data io.Reader) ([]surveys.Response, []fileSays, error) {
+	p, err := parseResponses(d, newCSVSource(data), ImportOptions{})
+	if err != nil {
+		return nil, nil, err
+	}
+	return p.rows, p.said, nil
+}
 
 // cleaningHeader is the start of a responses file with the cleaning and the
 // times, for fuzzDesign's study.
@@ -88,7 +99,7 @@ func TestImportWithoutTheCleaningColumnsSaysNothing(t *testing.T) {
 func TestImportNamesEveryBadCleaningCell(t *testing.T) {
 	file := cleaningHeader +
 		"a,complete,yes,,2026-01-05T09:00:00Z,2026-01-05T09:05:00Z,5\n" + // row 2
-		"b,complete,0,,yesterday,2026-01-05 09:05:00,5\n" + // row 3
+		"b,complete,0,,yesterday,2026-13-05 09:05:00,5\n" + // row 3
 		"c,complete,1,,2026-01-05T09:05:00Z,2026-01-05T09:00:00Z,5\n" + // row 4
 		"d,in_progress,0,,2026-01-05T09:00:00Z,2026-01-05T09:05:00Z,5\n" + // row 5
 		"e,complete,1,anything at all,2026-01-05T09:00:00Z,2026-01-05T09:05:00Z,5\n" + // fine: flags are only read as information
@@ -100,8 +111,8 @@ func TestImportNamesEveryBadCleaningCell(t *testing.T) {
 	}
 	want := map[string]string{
 		"row 2, excluded":    "must be 1",
-		"row 3, started_at":  "RFC 3339",
-		"row 3, finished_at": "RFC 3339",
+		"row 3, started_at":  "such as 2026-01-05T09:30:00Z",
+		"row 3, finished_at": "such as 2026-01-05T09:30:00Z",
 		"row 4, finished_at": "is before started_at",
 		"row 5, finished_at": "must be empty for a response in progress",
 		"row 7, started_at":  "since 1970",

@@ -59,7 +59,7 @@ func goldenDesign(t *testing.T, s *surveys.Store) (*accounts.User, int64) {
 	if _, err := s.ImportOutcomes(ctx, u, st.ID, rows); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fieldworkOf(t, s).ImportResponses(ctx, mustDesign(t, s, u, st.ID), strings.NewReader(string(responses))); err != nil {
+	if _, err := fieldworkOf(t, s).ImportResponses(ctx, mustDesign(t, s, u, st.ID), strings.NewReader(string(responses)), fieldwork.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return u, st.ID
