@@ -51,7 +51,7 @@ type ImportReport struct {
 // header could be read, so the client can show what was understood.
 func (s *Store) ImportResponses(ctx context.Context, d *surveys.Design, data io.Reader, opt ImportOptions) (*ImportReport, error) {
 	studyID := d.Study.ID
-	var src rowSource = newCSVSource(data)
+	var src rowSource
 	if opt.XLSX {
 		x, err := newXLSXSource(data)
 		if err != nil {
@@ -59,6 +59,8 @@ func (s *Store) ImportResponses(ctx context.Context, d *surveys.Design, data io.
 		}
 		defer x.Close()
 		src = x
+	} else {
+		src = newCSVSource(data)
 	}
 	p, err := parseResponses(d, src, opt)
 	if err != nil {
