@@ -1,6 +1,8 @@
 package app
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -14,31 +16,56 @@ import (
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // uploadedFile returns an import's bytes, sent either as the raw body or as
-// the multipart field "file", and whether they are an XLSX workbook.
+// the multipart field "file", and whether they are an XLSX workbook. For
+// files read whole, such as outcomes; responses stream (uploadedReader).
 func uploadedFile(c *fiber.Ctx) ([]byte, bool, error) {
+	r, isXLSX, done, err := uploadedReader(c)
+	if err != nil {
+		return nil, false, err
+	}
+	defer done()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, false, fmt.Errorf("read uploaded file: %w", err)
+	}
+	return data, isXLSX, nil
+}
+
+// uploadedReader opens an import's file, sent either as the raw body or as
+// the multipart field "file", says whether it is an XLSX workbook (by its
+// name, its type or its first bytes), and gives a function that closes it.
+// A multipart file over 16 MB is read from the temporary file fasthttp
+// spooled it to rather than from memory; a raw body is fasthttp's own
+// buffer, valid until the handler returns (Fiber's c.Body() would copy it,
+// the app being Immutable).
+func uploadedReader(c *fiber.Ctx) (io.Reader, bool, func(), error) {
+	var r io.Reader
+	done := func() {}
 	ct := c.Get(fiber.HeaderContentType)
+	isXLSX := strings.HasPrefix(ct, xlsxType)
 	if strings.HasPrefix(ct, fiber.MIMEMultipartForm) {
 		fh, err := c.FormFile("file")
 		if err != nil {
-			return nil, false, problem.Invalid("file", "attach the file as the multipart field \"file\"")
+			return nil, false, nil, problem.Invalid("file", "attach the file as the multipart field \"file\"")
 		}
 		f, err := fh.Open()
 		if err != nil {
-			return nil, false, fmt.Errorf("open uploaded file: %w", err)
+			return nil, false, nil, fmt.Errorf("open uploaded file: %w", err)
 		}
-		defer f.Close()
-		data, err := io.ReadAll(f)
-		if err != nil {
-			return nil, false, fmt.Errorf("read uploaded file: %w", err)
+		r, done = f, func() { f.Close() }
+		isXLSX = strings.HasSuffix(strings.ToLower(fh.Filename), ".xlsx") || fh.Header.Get("Content-Type") == xlsxType
+	} else {
+		body := c.Request().Body()
+		if len(body) == 0 {
+			return nil, false, nil, problem.Invalid("file", "the request body is empty: send the file as text/csv or XLSX")
 		}
-		// A workbook sent under another name or type is still recognised by
-		// its bytes, in ReadOutcomesFile.
-		return data, strings.HasSuffix(strings.ToLower(fh.Filename), ".xlsx") || fh.Header.Get("Content-Type") == xlsxType, nil
+		r = bytes.NewReader(body)
 	}
-	if len(c.Body()) == 0 {
-		return nil, false, problem.Invalid("file", "the request body is empty: send the file as text/csv or XLSX")
+	br := bufio.NewReaderSize(r, 1<<16)
+	if head, _ := br.Peek(4); bytes.Equal(head, []byte("PK\x03\x04")) {
+		isXLSX = true // a workbook sent under another name or type
 	}
-	return c.Body(), strings.HasPrefix(ct, xlsxType), nil
+	return br, isXLSX, done, nil
 }
 
 func (s *Server) importOutcomes(c *fiber.Ctx) error {

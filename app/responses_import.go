@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"odi/surveys/fieldwork"
@@ -49,15 +48,16 @@ func (s *Server) importResponses(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(rep)
 }
 
-// runImport reads the uploaded file, as CSV or, by its name, type or bytes,
-// as a workbook, and imports it into the request's study.
+// runImport reads the uploaded file, as CSV or as a workbook, and imports
+// it into the request's study.
 func (s *Server) runImport(c *fiber.Ctx, opt fieldwork.ImportOptions) (*fieldwork.ImportReport, error) {
-	data, isXLSX, err := uploadedFile(c)
+	r, isXLSX, done, err := uploadedReader(c)
 	if err != nil {
 		return nil, err
 	}
-	opt.XLSX = isXLSX || bytes.HasPrefix(data, []byte("PK\x03\x04"))
-	return s.fieldwork.ImportResponses(c.UserContext(), designOf(c), bytes.NewReader(data), opt)
+	defer done()
+	opt.XLSX = isXLSX
+	return s.fieldwork.ImportResponses(c.UserContext(), designOf(c), r, opt)
 }
 
 func importOptions(dryRun, outOfScale string) (fieldwork.ImportOptions, error) {

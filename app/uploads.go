@@ -16,9 +16,10 @@ import (
 )
 
 // uploadSlots bounds the large bodies (over --body-limit) being read or
-// handled at once. Each may be buffered whole and then parsed, which takes a
-// few times its size (the 100,000-respondent import peaked at 488 MB), so
-// four keep the worst case near 2 GB whatever the callers do; imports are a
+// handled at once. A raw body is buffered whole before it is parsed (a
+// multipart file over 16 MB spools to a temporary file instead), and the
+// 100,000-respondent import sent raw peaked at 263 MB, so four keep the
+// worst case near 1 GB whatever the callers do; imports are a
 // researcher's occasional act, and on two cores more at once would not end
 // sooner. A count rather than a budget of bytes: a caller's Content-Length is
 // unknown when chunked.

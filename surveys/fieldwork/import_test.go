@@ -15,11 +15,15 @@ import (
 
 // parseWide reads a CSV file as an import does, without the database.
 func parseWide(d *surveys.Design, data io.Reader) ([]surveys.Response, []fileSays, error) {
-	p, err := parseResponses(d, newCSVSource(data), ImportOptions{})
+	var rows []surveys.Response
+	p, err := parseResponses(d, newCSVSource(data), ImportOptions{}, func(chunk []surveys.Response, _ bool) ([]string, error) {
+		rows = append(rows, chunk...)
+		return nil, nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	return p.rows, p.said, nil
+	return rows, p.said, nil
 }
 
 // cleaningHeader is the start of a responses file with the cleaning and the

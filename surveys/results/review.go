@@ -240,15 +240,24 @@ func (s *Store) Review(ctx context.Context, d *surveys.Design) ([]Reviewed, erro
 	return out, nil
 }
 
-// RuleExcludes tells, for each of rows about to be added to d's study,
+// Incoming is what the study's rule needs of a response an import is about
+// to add: an import's rows carry no panel id, invitation, network or
+// attention check, so only their ratings and times can flag them.
+type Incoming struct {
+	Status     string
+	Ratings    []byte
+	StartedAt  time.Time
+	FinishedAt *time.Time
+}
+
+// RuleExcludes tells, for each of rows about to be imported into d's study,
 // whether the study's rule will keep it out of the results: the review of
 // the study's responses with these after them, which is what the review
 // makes of them once they are committed (a row's flags depend on the others
-// only through the median time, and imported rows have no panel id,
-// invitation or network to be duplicates by). The responses import uses it
-// to store a decision only where its file disagrees with the rule, before
-// inserting the rows, so that rows and decisions go in together.
-func (s *Store) RuleExcludes(ctx context.Context, d *surveys.Design, rows []surveys.Response) ([]bool, error) {
+// only through the median time). The responses import uses it to store a
+// decision only where its file disagrees with the rule, in the transaction
+// that adds the rows.
+func (s *Store) RuleExcludes(ctx context.Context, d *surveys.Design, rows []Incoming) ([]bool, error) {
 	list, err := s.scoredResponses(ctx, d.Study.ID)
 	if err != nil {
 		return nil, err
@@ -262,8 +271,7 @@ func (s *Store) RuleExcludes(ctx context.Context, d *surveys.Design, rows []surv
 	for i := range rows {
 		r := &rows[i]
 		id++
-		all = append(all, &scored{ID: id, RespondentID: r.RespondentID, Status: r.Status, Source: r.Source, ExternalID: r.ExternalID,
-			InvitationID: r.InvitationID, Network: r.Network, Answers: r.Answers, Ratings: r.Ratings, Forces: r.Forces,
+		all = append(all, &scored{ID: id, Status: r.Status, Source: surveys.SourceImport, Ratings: r.Ratings,
 			StartedAt: r.StartedAt, FinishedAt: r.FinishedAt})
 	}
 	return newReview(all, d).byRule[len(list):], nil
