@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/cluster"
 	"odi/surveys/problem"
 	"odi/surveys/results"
 )
@@ -123,9 +124,24 @@ func discoveryData(d *surveys.Design, res *results.Discovery, k string, labels [
 			small = append(small, sg)
 		}
 	}
-	verdict := slices.DeleteFunc(slices.Clone(res.Flags), func(f string) bool { return f == results.FlagTooSmall })
+	verdict := slices.DeleteFunc(slices.Clone(res.Flags), func(f string) bool { return f == results.FlagTooSmall || f == results.FlagUnstable })
+	var cands []candidateView
+	for _, c := range res.Candidates {
+		cands = append(cands, candidateView{K: c.K, Silhouette: two(c.Silhouette), Stability: two(c.Stability),
+			Stable: c.Stability >= cluster.StableARI, Smallest: c.Smallest, TooSmall: c.Smallest < res.MinN, Chosen: c.K == res.K})
+	}
 	return fiber.Map{"Discovery": res, "Segments": views, "K": k, "Labels": labels, "Silhouette": two(res.Silhouette), "Fields": fields,
-		"Small": small, "Auto": k == "" || k == "auto", "Verdict": verdict}
+		"Small": small, "Auto": k == "" || k == "auto", "Verdict": verdict, "Candidates": cands,
+		"Stability": two(res.Stability), "StableARI": two(cluster.StableARI), "Unstable": slices.Contains(res.Flags, results.FlagUnstable)}
+}
+
+// candidateView is one k discovery tried, as the candidates table shows it.
+type candidateView struct {
+	K                     int
+	Silhouette, Stability string
+	Stable, TooSmall      bool
+	Smallest              int
+	Chosen                bool
 }
 
 // saveSegmentationPage re-runs discovery with the same k (it is deterministic

@@ -129,11 +129,25 @@ func TestSegmentsPageSaysWhyASegmentIsTooSmall(t *testing.T) {
 		t.Error("the page shows the too_small flag as a cross-check verdict")
 	}
 
+	// Automatic: a k whose segments are big enough, two here, which merges two
+	// planted segments: a split the resamples do not make alike, so the page
+	// says the data shows no stable needs segments (at that size).
 	auto, _ := discover("0")
 	page = browser.submit(studyPath(st.ID, "segments"), url.Values{"k": {"auto"}})
-	if !auto.Recommended || auto.K == 3 || strings.Contains(page.body, `id="too-small"`) || !strings.Contains(page.body, itoa(int64(auto.K))+" segments") {
-		t.Fatalf("automatic with min_n %d: k %d, recommended %v", small+1, auto.K, auto.Recommended)
+	if auto.Recommended || auto.K != 2 || !slices.Equal(auto.Flags[:1], []string{"unstable"}) || strings.Contains(page.body, `id="too-small"`) ||
+		!strings.Contains(page.body, "2 segments") {
+		t.Fatalf("automatic with min_n %d: k %d, recommended %v, flags %v", small+1, auto.K, auto.Recommended, auto.Flags)
 	}
+	wantBody(t, page, `id="unstable"`, "The data shows no stable needs segments.", `<span class="chip flag">unstable</span>`)
+
+	// With no minimum to meet, the three planted segments are found, stable.
+	minN(1)
+	auto, _ = discover("0")
+	page = browser.submit(studyPath(st.ID, "segments"), url.Values{"k": {"auto"}})
+	if !auto.Recommended || auto.K != 3 || auto.Stability < 0.9 || len(auto.Candidates) != 5 || strings.Contains(page.body, `id="unstable"`) {
+		t.Fatalf("automatic: k %d, recommended %v, stability %.3f, candidates %+v", auto.K, auto.Recommended, auto.Stability, auto.Candidates)
+	}
+	wantBody(t, page, `<tr class="chosen" aria-current="true">`, "stability "+fmt.Sprintf("%.2f", auto.Stability))
 	minN(1000)
 	page = browser.submit(studyPath(st.ID, "segments"), url.Values{"k": {"auto"}})
 	wantBody(t, page, "No segmentation into 2 to 6 segments with every segment of at least 1000 respondents was found.")

@@ -29,9 +29,24 @@ type Input struct {
 type Result struct {
 	K          int
 	Silhouette float64 // mean silhouette of the chosen k on the sample (0 when k = 1)
+	Stability  float64 // mean adjusted Rand index of the chosen k over the bootstrap resamples
 	Assign     []int   // segment index per input row; segments numbered by size, largest first (0 = largest)
 	Sizes      []int
+	Candidates []Candidate // every k tried, in increasing order
 }
+
+// Candidate is one k discovery tried: how well separated its segments are
+// (silhouette), how reproducible (stability, docs/scoring.md), and its
+// smallest segment.
+type Candidate struct {
+	K          int     `json:"k"`
+	Silhouette float64 `json:"silhouette"`
+	Stability  float64 `json:"stability"`
+	Smallest   int     `json:"smallest"`
+}
+
+// Stable says whether the chosen segments reproduce on resampled data.
+func (r Result) Stable() bool { return r.Stability >= StableARI }
 
 // Members lists the input rows of each segment, in input order: what a caller
 // needs to tally each segment's ratings for its distinctive outcomes.
@@ -73,10 +88,11 @@ const (
 //
 // Ratings outside 1..5, and slots past the end of a short vector, count as
 // missing. With K = 0 every k of 2..6 that has at least two respondents per
-// segment is tried and the one with the highest mean silhouette wins (the
-// smaller k on a tie) among those whose every segment has at least MinSize
-// rows; when none has, among all of them, and the caller sees the small
-// segment in Sizes. Silhouettes are computed on a systematic sample of at
+// segment is tried, each tested for stability on bootstrap resamples, and
+// the one with the highest mean silhouette wins (the smaller k on a tie)
+// among those that are stable and whose every segment has at least MinSize
+// rows; failing that, among those big enough; failing that, among all, and
+// the caller sees the small segment in Sizes and the low Stability. Silhouettes are computed on a systematic sample of at
 // most 2,000 rows (see sampleRows); segment sizes and assignments always
 // cover every row.
 func Discover(in Input) (Result, error) {
@@ -107,14 +123,24 @@ func Discover(in Input) (Result, error) {
 	x := needsMatrix(in.Ratings, m)
 	best := bestRuns(x, n, m, ks, seed)
 	sil := silhouettes(x, n, m, ks, best)
-	pick := bestOf(sil, func(int) bool { return true })
-	if in.MinSize > 1 {
-		if big := bestOf(sil, func(i int) bool { return smallest(best[i], ks[i]) >= in.MinSize }); big >= 0 {
-			pick = big
+	stab := stabilities(x, n, m, ks, best, seed)
+	cands := make([]Candidate, len(ks))
+	for i, k := range ks {
+		cands[i] = Candidate{K: k, Silhouette: sil[i], Stability: stab[i], Smallest: smallest(best[i], k)}
+	}
+	big := func(i int) bool { return cands[i].Smallest >= in.MinSize }
+	pick := -1
+	for _, ok := range []func(int) bool{
+		func(i int) bool { return big(i) && stab[i] >= StableARI },
+		big,
+		func(int) bool { return true },
+	} {
+		if pick = bestOf(sil, ok); pick >= 0 {
+			break
 		}
 	}
 	assign, sizes := renumber(best[pick], ks[pick])
-	return Result{K: ks[pick], Silhouette: sil[pick], Assign: assign, Sizes: sizes}, nil
+	return Result{K: ks[pick], Silhouette: sil[pick], Stability: stab[pick], Assign: assign, Sizes: sizes, Candidates: cands}, nil
 }
 
 // bestOf is the candidate with the highest silhouette of those ok accepts,

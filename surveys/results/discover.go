@@ -45,6 +45,10 @@ type Segment struct {
 type Discovery struct {
 	K          int     `json:"k"`
 	Silhouette float64 `json:"silhouette"`
+	// Stability is the chosen k's mean adjusted Rand index over bootstrap
+	// resamples; under cluster.StableARI its Flags hold FlagUnstable.
+	Stability  float64             `json:"stability"`
+	Candidates []cluster.Candidate `json:"candidates"`
 	// MinN is the study's minimum n: a segmentation with a segment smaller
 	// than that is not Recommended, and its Flags hold FlagTooSmall.
 	MinN        int       `json:"min_n"`
@@ -57,6 +61,11 @@ type Discovery struct {
 // respondents than the study's min_n (docs/scoring.md, "Needs-based segment
 // discovery", step 3): too few to act on, so it is not recommended.
 const FlagTooSmall = "too_small"
+
+// FlagUnstable is the flag of a segmentation that does not reproduce on
+// resampled data (docs/scoring.md, "Needs-based segment discovery", step
+// 3): the data shows no stable needs segments, and these are likely noise.
+const FlagUnstable = "unstable"
 
 // distinctiveMax is how many distinctive outcomes a segment shows.
 const distinctiveMax = 5
@@ -106,10 +115,13 @@ func (s *Store) Discover(ctx context.Context, d *surveys.Design, in DiscoverInpu
 
 	profiles := cluster.Profile(res.Assign, res.K, profileQuestions(d.Questions, counted, func(surveys.Question) bool { return true }))
 
-	out := &Discovery{K: res.K, Silhouette: res.Silhouette, MinN: d.Study.MinN, Recommended: slices.Min(res.Sizes) >= d.Study.MinN,
-		Flags: []string{}}
-	if !out.Recommended {
+	out := &Discovery{K: res.K, Silhouette: res.Silhouette, Stability: res.Stability, Candidates: res.Candidates, MinN: d.Study.MinN,
+		Recommended: slices.Min(res.Sizes) >= d.Study.MinN && res.Stable(), Flags: []string{}}
+	if slices.Min(res.Sizes) < d.Study.MinN {
 		out.Flags = append(out.Flags, FlagTooSmall)
+	}
+	if !res.Stable() {
+		out.Flags = append(out.Flags, FlagUnstable)
 	}
 	out.Flags = append(out.Flags, cluster.Verdict(profiles)...)
 	for seg, members := range res.Members() {

@@ -9,6 +9,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/cluster"
 	"odi/surveys/fieldwork"
 	"odi/surveys/results"
 	"odi/surveys/sample"
@@ -185,8 +186,12 @@ func TestDiscoveryNeverRecommendsASegmentUnderMinN(t *testing.T) {
 	}
 
 	auto := discover(0, minN)
-	if auto.K != want || !auto.Recommended || slices.Contains(auto.Flags, results.FlagTooSmall) || smallest(auto) < minN || auto.MinN != minN {
-		t.Fatalf("automatic with min_n %d: k %d (recommended %v, flags %v, smallest %d), want k %d", minN, auto.K, auto.Recommended, auto.Flags, smallest(auto), want)
+	// Recommended when stable too: merging two planted segments into one is
+	// not a split the data makes every time.
+	if auto.K != want || slices.Contains(auto.Flags, results.FlagTooSmall) || smallest(auto) < minN || auto.MinN != minN ||
+		auto.Recommended == slices.Contains(auto.Flags, results.FlagUnstable) || auto.Recommended != (auto.Stability >= cluster.StableARI) {
+		t.Fatalf("automatic with min_n %d: k %d (recommended %v, stability %.3f, flags %v, smallest %d), want k %d", minN, auto.K, auto.Recommended,
+			auto.Stability, auto.Flags, smallest(auto), want)
 	}
 
 	three := discover(3, minN)
