@@ -177,7 +177,7 @@ func TestResponsesImportPreviewInBrowser(t *testing.T) {
 	before := countResponses(t, s)
 	cells := func(table string) [][]string {
 		t.Helper()
-		rows, err := chromedp.Run(ctx, chromedp.Evaluate[[][]string](`[...document.querySelectorAll('.import-preview table.` + table +
+		rows, err := chromedp.Run(ctx, chromedp.Evaluate[[][]string](`[...document.querySelectorAll('.import-preview table.`+table+
 			` tbody tr')].map(r => [...r.cells].map(c => c.textContent))`))
 		if err != nil {
 			t.Fatal(err)
@@ -186,7 +186,7 @@ func TestResponsesImportPreviewInBrowser(t *testing.T) {
 	}
 	text := func(sel string) string {
 		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('` + sel + `')?.textContent ?? ''`))
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('`+sel+`')?.textContent ?? ''`))
 		if err != nil {
 			t.Fatal(err)
 		}
