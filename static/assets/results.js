@@ -85,9 +85,8 @@
     }).sort(function (a, b) { return a.row - b.row || (a.column < b.column ? -1 : a.column > b.column ? 1 : 0); });
   }
 
-  // table adds a table of rows of cells under the column heads to box, in
-  // a scroller; a cell is text, or a node, and is labelled by its head on
-  // phones.
+  // table adds a list table to box, in a scroller: heads are [text, class,
+  // label on phones if not the text], each row's cells text or a node.
   function table(box, cls, heads, rows) {
     var wrap = el("div", "table-wrap"), t = el("table", "list " + cls);
     var head = t.createTHead().insertRow();
