@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/csv"
 	"html"
 	"maps"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 )
 
 // monkeyExport is a SurveyMonkey export of the worked example's study:
@@ -135,6 +137,28 @@ func TestResponsesImportPreviewWithoutJavaScript(t *testing.T) {
 	}
 	if strings.Contains(r.body, "import-problems-h") || countResponses(t, s) != before {
 		t.Fatal("the ticked preview lists problems, or stored responses")
+	}
+
+	// The same export as a workbook previews the same.
+	x := excelize.NewFile()
+	rows, err := csv.NewReader(strings.NewReader(monkeyExport)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		x.SetSheetRow("Sheet1", cell, &row)
+	}
+	xb, err := x.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, body = csvUpload(browser.csrf(), "export.xlsx", xb.String(), "preview", "1", "out_of_scale", "missing")
+	r = browser.do("POST", path, ct, body)
+	wantStatus(t, r, http.StatusOK)
+	checkPreview(t, pageRows(mappingRow, r.body), pageRows(outOfScaleRow, r.body))
+	if !strings.Contains(r.body, "SurveyMonkey export (two header rows), 5 responses. To import it") || countResponses(t, s) != before {
+		t.Error("the workbook's preview differs from the CSV's, or stored responses")
 	}
 
 	ct, body = csvUpload(browser.csrf(), "export.csv", monkeyExport, "out_of_scale", "missing")
