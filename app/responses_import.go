@@ -81,8 +81,9 @@ func importOptions(dryRun, outOfScale string) (fieldwork.ImportOptions, error) {
 
 // importResponsesPage is the Results tab's responses import without
 // JavaScript: the file as a multipart form, the answer a page. The Preview
-// button is a dry run whose page shows what was understood. results.js
-// sends the same form to the API instead, to show upload progress.
+// button is a dry run whose page shows what was understood; the researcher
+// then picks the file again and presses Import. results.js sends the same
+// form to the API instead, to show upload progress and preview at once.
 func (s *Server) importResponsesPage(c *fiber.Ctx) error {
 	d := designOf(c)
 	preview := c.FormValue("preview") != ""
@@ -91,15 +92,18 @@ func (s *Server) importResponsesPage(c *fiber.Ctx) error {
 		return err
 	}
 	rep, err := s.runImport(c, opt)
+	show := fiber.Map{"ImportDryRun": preview, "OutOfScaleMissing": opt.OutOfScaleMissing, "ImportPreview": newImportPreview(rep)}
 	if ve := validation(err); ve != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return s.showResults(c, d, fiber.Map{"ImportProblems": importProblems(ve.Fields), "ImportReport": rep})
+		show["ImportProblems"] = importProblems(ve.Fields)
+		return s.showResults(c, d, show)
 	}
 	if err != nil {
 		return err
 	}
 	if preview {
-		return s.showResults(c, d, fiber.Map{"ImportReport": rep, "ImportProblems": importProblems(rep.Problems)})
+		show["ImportProblems"] = importProblems(rep.Problems)
+		return s.showResults(c, d, show)
 	}
 	return c.Redirect(fmt.Sprintf("%s?imported=%d#import", studyPath(d.Study.ID, "results"), rep.Imported), fiber.StatusSeeOther)
 }

@@ -37,12 +37,15 @@ var importProblemsWant = [][3]string{
 	{"4", "team_size", `is not one of the options`},
 }
 
-// csvUpload is a form with the CSRF token and the file, as a browser
-// without JavaScript posts it.
-func csvUpload(csrf, name, content string) (string, string) {
+// csvUpload is a form with the CSRF token, the file and any further fields
+// (name, value, …), as a browser without JavaScript posts it.
+func csvUpload(csrf, name, content string, fields ...string) (string, string) {
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)
 	w.WriteField("_csrf", csrf)
+	for i := 0; i+1 < len(fields); i += 2 {
+		w.WriteField(fields[i], fields[i+1])
+	}
 	f, _ := w.CreateFormFile("file", name)
 	f.Write([]byte(content))
 	w.Close()
@@ -153,8 +156,10 @@ func TestResponsesImportInBrowser(t *testing.T) {
 	}
 	err = chromedp.Do(ctx,
 		chromedp.SetUploadFiles(chromedp.CSS(`#import-file`), []string{bad}),
-		chromedp.Click(chromedp.CSS(`#import button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`.import-problems table`)),
+		chromedp.Click(chromedp.CSS(`#import button.primary`)),
+		// Choosing the file previewed it, listing the same problems: the
+		// import's own answer says nothing was imported.
+		chromedp.Poll[chromedp.Void](`document.querySelector('#import-problems-h')?.textContent.startsWith('Nothing was imported')`),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -178,7 +183,7 @@ func TestResponsesImportInBrowser(t *testing.T) {
 	}
 	err = chromedp.Do(ctx,
 		chromedp.SetUploadFiles(chromedp.CSS(`#import-file`), []string{good}),
-		chromedp.Click(chromedp.CSS(`#import button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`#import button.primary`)),
 		chromedp.WaitVisible(chromedp.CSS(`#import .notice`)),
 	)
 	if err != nil {

@@ -3,8 +3,10 @@
 // order from the server, and the responses import is a plain form.
 //   - A ranked table's column headers become sort buttons (click, Enter or
 //     Space); aria-sort says which column sorts and which way.
-//   - The responses import goes to the API with XMLHttpRequest, so the page
-//     can show upload progress, then "Processing…", then every bad cell.
+//   - The responses import goes to the API with XMLHttpRequest: a chosen
+//     file is previewed at once (what each column gives, what is ignored,
+//     values outside the scale), and the import shows upload progress, then
+//     "Processing…", then every bad cell.
 //   - The Fieldwork tab's "All on this page" box ticks or clears every row
 //     at once; without it, rows are ticked one by one.
 (function () {
@@ -83,92 +85,189 @@
     }).sort(function (a, b) { return a.row - b.row || (a.column < b.column ? -1 : a.column > b.column ? 1 : 0); });
   }
 
-  function showProblems(box, list) {
-    box.textContent = "";
-    var h = el("h3", "", "Nothing was imported: " + list.length + (list.length === 1 ? " problem" : " problems") + " in the file");
-    h.id = "import-problems-h";
-    box.appendChild(h);
-    var wrap = el("div", "table-wrap"), t = el("table", "list problems");
+  // table adds a list table to box, in a scroller: heads are [text, class,
+  // label on phones if not the text], each row's cells text or a node.
+  function table(box, cls, heads, rows) {
+    var wrap = el("div", "table-wrap"), t = el("table", "list " + cls);
     var head = t.createTHead().insertRow();
-    [["Row", "num"], ["Column", ""], ["Problem", ""]].forEach(function (c) {
-      var th = el("th", c[1], c[0]);
+    heads.forEach(function (h) {
+      var th = el("th", h[1], h[0]);
       th.scope = "col";
       head.appendChild(th);
     });
     var tb = t.createTBody();
-    list.forEach(function (p) {
+    rows.forEach(function (cells) {
       var tr = tb.insertRow();
-      var row = el("td", "num", p.rowText), col = el("td"), why = el("td", "", p.reason);
-      row.dataset.label = "Row"; col.dataset.label = "Column"; why.dataset.label = "Problem";
-      col.appendChild(el("code", "", p.column));
-      tr.appendChild(row); tr.appendChild(col); tr.appendChild(why);
+      cells.forEach(function (c, i) {
+        var td = el("td", heads[i][1]);
+        td.dataset.label = heads[i][2] || heads[i][0];
+        td.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+        tr.appendChild(td);
+      });
     });
     wrap.appendChild(t);
     box.appendChild(wrap);
+    return t;
   }
+
+  function showProblems(box, list, dryRun) {
+    box.textContent = "";
+    var h = el("h3", "", (dryRun ? "The import would be refused: " : "Nothing was imported: ") +
+      list.length + (list.length === 1 ? " problem" : " problems") + " in the file");
+    h.id = "import-problems-h";
+    box.appendChild(h);
+    table(box, "problems", [["Row", "num"], ["Column", ""], ["Problem", ""]], list.map(function (p) {
+      return [p.rowText, el("code", "", p.column), p.reason];
+    }));
+  }
+
+  // The API's report in words, as the page words it without JavaScript
+  // (app/responses_import_view.go).
+  var formatNames = { "one header row": "One header row", qualtrics: "Qualtrics export (three header rows)",
+    surveymonkey: "SurveyMonkey export (two header rows)" };
+  var metadataGives = { respondent_id: "respondent id", status: "status", finished: "status (finished or not)",
+    started_at: "start time", finished_at: "end time", excluded: "excluded", flags: "quality flags (worked out again)",
+    ignored: "ignored" };
+  function columnGives(c) {
+    if (c.maps_to === "rating") return c.key + " " + c.scale;
+    if (c.maps_to === "question" || c.maps_to === "force") return c.maps_to + " " + c.key;
+    return metadataGives[c.maps_to] || c.maps_to.replace(/_/g, " ");
+  }
+
+  // codes is "a, b, c" with each name in a code element.
+  function codes(parent, names, counts) {
+    names.forEach(function (n, i) {
+      if (i) parent.appendChild(document.createTextNode(", "));
+      parent.appendChild(el("code", "", n));
+      if (counts) parent.appendChild(document.createTextNode(" ×" + counts[n]));
+    });
+    return parent;
+  }
+
+  function showReport(box, rep, missing, ready) {
+    box.textContent = "";
+    box.appendChild(el("h3", "", rep.dry_run ? "Preview: nothing is stored yet" : "What the file gives"));
+    box.appendChild(el("p", "", (formatNames[rep.format] || rep.format) + ", " + rep.rows +
+      (rep.rows === 1 ? " response." : " responses.") + (ready ? " Press Import to add them." : "")));
+    table(box, "mapping", [["Column in the file", "", "Column"], ["Gives", ""]], rep.columns.map(function (c) {
+      return [el("code", "", c.column), columnGives(c)];
+    })).querySelectorAll("tbody tr").forEach(function (tr, i) {
+      if (rep.columns[i].maps_to === "ignored") tr.className = "ignored";
+    });
+    if (rep.ignored.length) {
+      var p = codes(el("p", "ignored-list", "Ignored, never stored: "), rep.ignored);
+      p.appendChild(document.createTextNode("."));
+      box.appendChild(p);
+    }
+    if (!rep.out_of_scale.length) return;
+    box.appendChild(el("h3", "", "Values outside the scale"));
+    table(box, "out-of-scale", [["Column", ""], ["Values, with how many cells", "", "Values"]], rep.out_of_scale.map(function (o) {
+      var values = Object.keys(o.values).sort().sort(function (a, b) { return o.values[b] - o.values[a]; });
+      return [el("code", "", o.column), codes(document.createDocumentFragment(), values, o.values)];
+    }));
+    box.appendChild(el("p", "hint", missing ? "Read as blanks, as the box is ticked." :
+      "They refuse the file unless \u201cRead values outside the scale as blanks\u201d is ticked."));
+  }
+
+  // After an import the page reloads with the new results; the columns it
+  // ignored are carried over the reload to the notice.
+  var ignoredKey = "odi-import-ignored";
+  document.querySelectorAll("#import .notice").forEach(function (notice) {
+    var ignored = JSON.parse(sessionStorage.getItem(ignoredKey) || "[]");
+    if (!ignored.length) return;
+    notice.appendChild(codes(el("span", "", " Ignored, never stored: "), ignored));
+    notice.appendChild(document.createTextNode("."));
+  });
+  sessionStorage.removeItem(ignoredKey);
 
   document.querySelectorAll("form[data-import]").forEach(function (form) {
     var section = form.closest("section");
     var progress = section.querySelector(".import-progress");
     var bar = progress.querySelector("progress"), stage = progress.querySelector(".import-stage");
     var status = section.querySelector(".import-status"), box = section.querySelector(".import-problems");
-    var file = form.querySelector("input[type=file]"), submit = form.querySelector("button[type=submit]");
+    var preview = section.querySelector(".import-preview");
+    var file = form.querySelector("input[type=file]"), missing = form.querySelector("input[name=out_of_scale]");
+    // An import under way is not to be replaced: its form waits for it.
+    var controls = form.querySelectorAll("input:not([type=hidden]), button");
+    var xhr = null; // the upload under way: a newer one replaces it
 
-    form.addEventListener("submit", function (e) {
-      if (!file.files.length) return; // the browser's own required message
-      e.preventDefault();
+    // send uploads the chosen file: a dry run shows what it gives, an
+    // import stores it and reloads the results.
+    function send(dryRun) {
+      if (xhr) xhr.abort();
       box.textContent = "";
+      preview.textContent = "";
       status.textContent = "";
       file.removeAttribute("aria-invalid");
       progress.hidden = false;
       bar.value = 0;
       stage.textContent = "Uploading…";
-      submit.disabled = true;
+      controls.forEach(function (c) { c.disabled = !dryRun; });
 
+      var q = new URLSearchParams();
+      if (dryRun) q.set("dry_run", "1");
+      if (missing.checked) q.set("out_of_scale", "missing");
       var data = new FormData();
       data.append("file", file.files[0]);
-      var xhr = new XMLHttpRequest();
-      xhr.open("POST", form.dataset.import);
-      xhr.setRequestHeader("Accept", "application/json");
-      xhr.setRequestHeader("X-Csrf-Token", csrf);
-      xhr.upload.addEventListener("progress", function (ev) {
+      var x = xhr = new XMLHttpRequest();
+      x.open("POST", form.dataset.import + (q.toString() ? "?" + q.toString() : ""));
+      x.setRequestHeader("Accept", "application/json");
+      x.setRequestHeader("X-Csrf-Token", csrf);
+      x.upload.addEventListener("progress", function (ev) {
         if (ev.lengthComputable) bar.value = Math.round(ev.loaded / ev.total * 100);
       });
       // Sent: the server now checks every cell and stores the rows.
-      xhr.upload.addEventListener("load", function () {
+      x.upload.addEventListener("load", function () {
         bar.value = 100;
         bar.removeAttribute("value"); // indeterminate while the server works
-        stage.textContent = "Processing…";
+        stage.textContent = dryRun ? "Checking…" : "Processing…";
       });
-      xhr.addEventListener("load", function () {
+      function done() {
+        xhr = null;
         progress.hidden = true;
-        submit.disabled = false;
+        controls.forEach(function (c) { c.disabled = false; });
+      }
+      x.addEventListener("load", function () {
+        done();
         var body = {};
-        try { body = JSON.parse(xhr.responseText); } catch (ignored) { /* not JSON: a proxy's page */ }
-        if (xhr.status === 201) {
+        try { body = JSON.parse(x.responseText); } catch (ignored) { /* not JSON: a proxy's page */ }
+        if (x.status === 201) {
           // Reload with the results as they now are, saying how many came in.
-          var q = new URLSearchParams(location.search);
-          q.set("imported", body.imported);
-          location.assign(location.pathname + "?" + q.toString() + "#import");
+          sessionStorage.setItem(ignoredKey, JSON.stringify(body.ignored || []));
+          var search = new URLSearchParams(location.search);
+          search.set("imported", body.imported);
+          location.assign(location.pathname + "?" + search.toString() + "#import");
           return;
         }
-        if (xhr.status === 422 && body.fields) {
-          showProblems(box, problems(body.fields));
+        var fields = x.status === 200 ? body.problems : x.status === 422 && body.fields;
+        if (body.columns) showReport(preview, body, missing.checked, x.status === 200 && !fields);
+        if (fields) {
+          showProblems(box, problems(fields), dryRun);
           file.setAttribute("aria-invalid", "true");
           file.setAttribute("aria-describedby", "import-problems-h");
           return;
         }
-        status.textContent = xhr.status === 413 ? "The file is too large to upload." :
-          "The import failed (" + xhr.status + (body.error ? ": " + body.error : "") + "). Nothing was imported.";
+        if (x.status === 200) return;
+        status.textContent = x.status === 413 ? "The file is too large to upload." :
+          "The import failed (" + x.status + (body.error ? ": " + body.error : "") + "). Nothing was imported.";
       });
-      xhr.addEventListener("error", function () {
-        progress.hidden = true;
-        submit.disabled = false;
+      x.addEventListener("error", function () {
+        done();
         // A file over the server's import limit ends the same way: the
         // server stops reading and closes the connection.
         status.textContent = "The upload did not reach the server: the file may be larger than it accepts, or the connection dropped. Nothing was imported.";
       });
-      xhr.send(data);
+      x.send(data);
+    }
+
+    // A chosen file, or a change of how to read it, is previewed at once.
+    [file, missing].forEach(function (input) {
+      input.addEventListener("change", function () { if (file.files.length) send(true); });
+    });
+    form.addEventListener("submit", function (e) {
+      if (!file.files.length) return; // the browser's own required message
+      e.preventDefault();
+      send(e.submitter !== null && e.submitter.name === "preview");
     });
   });
 })();

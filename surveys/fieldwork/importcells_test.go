@@ -1,6 +1,8 @@
 package fieldwork
 
 import (
+	"io"
+	"slices"
 	"testing"
 	"time"
 )
@@ -49,5 +51,41 @@ func TestStatusAndTimeValues(t *testing.T) {
 		if _, ok := timeValue(cell); ok {
 			t.Errorf("time %q read", cell)
 		}
+	}
+}
+
+// rowsOf is a file's rows as a source, the way a workbook gives them: each
+// row ends at its last cell.
+type rowsOf [][]string
+
+func (r *rowsOf) next() ([]string, error) {
+	if len(*r) == 0 {
+		return nil, io.EOF
+	}
+	row := (*r)[0]
+	*r = (*r)[1:]
+	return row, nil
+}
+
+// A SurveyMonkey workbook whose last matrix ends the sheet: its first row
+// stops at the matrix's first column, and the header still has every
+// column the second row names.
+func TestSurveyMonkeyHeaderOfAWorkbook(t *testing.T) {
+	src := rowsOf{
+		{"Respondent ID", "Minimize the time to find a decision"},
+		{"", "Importance", "Satisfaction"},
+		{"1001", "5", "2"},
+	}
+	h, err := readHeader(&src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for i := range h.texts {
+		names = append(names, h.name(i))
+	}
+	want := []string{"Respondent ID", "Minimize the time to find a decision | Importance", "Minimize the time to find a decision | Satisfaction"}
+	if h.format != FormatSurveyMonkey || !slices.Equal(names, want) {
+		t.Errorf("%s header %q, want %s %q", h.format, names, FormatSurveyMonkey, want)
 	}
 }

@@ -131,19 +131,25 @@ func readHeader(src rowSource) (*header, error) {
 		}
 		return ""
 	}
-	h := &header{format: FormatOneRow, texts: make([][]string, width)}
 	isQualtrics := len(rows) == 3 && slices.ContainsFunc(rows[2], func(c string) bool {
 		return strings.HasPrefix(strings.TrimSpace(c), `{"ImportId"`)
 	})
 	isMonkey := false
 	if !isQualtrics && len(rows) >= 2 {
-		for i := range width {
+		for i := range max(width, len(rows[1])) {
 			below := cell(1, i)
 			if below == "Response" || below == "Open-Ended Response" || (i > 0 && cell(0, i) == "" && below != "") {
 				isMonkey = true
 			}
 		}
 	}
+	if isMonkey {
+		// A workbook's row ends at its last cell: the first row stops before
+		// the last columns of a matrix that ends the file, which only the
+		// second names.
+		width = max(width, len(rows[1]))
+	}
+	h := &header{format: FormatOneRow, texts: make([][]string, width)}
 	switch {
 	case isQualtrics:
 		h.format, h.rows, h.data = FormatQualtrics, 3, rows[3:]
