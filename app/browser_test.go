@@ -101,7 +101,7 @@ func (b *surveyTab) logIn(base, email string) {
 // testout/, which CI keeps as artifacts and people look at.
 func screenshots(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	screenshotsAt(t, ctx, name, 375, 1280)
+	screenshotsAt(t, ctx, name, 390, 1280)
 }
 
 // screenshotsAt saves the current page at each of widths.

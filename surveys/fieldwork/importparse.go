@@ -245,7 +245,7 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 	if len(p.report.OutOfScale) > 0 && !opt.OutOfScaleMissing {
 		for _, o := range p.report.OutOfScale {
 			fields["column "+o.Column] = "has values outside the scale 1 to 5: " + describeCounts(o.Values) +
-				"; import with out_of_scale=missing to read them as blanks"
+				"; they can be read as blanks instead (out_of_scale=missing)"
 		}
 	}
 	if len(fields) > 0 {
