@@ -179,4 +179,16 @@ func TestSegmentsTooSmallInBrowser(t *testing.T) {
 		t.Fatalf("the warning says %q", got)
 	}
 	screenshotsAt(t, ctx, "segments-too-small", 390, 1280)
+
+	// Automatic: the k big enough merges planted segments and is unstable.
+	b.must("choose automatic", chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#k`), "auto")))
+	b.load("discover", chromedp.Click(chromedp.CSS(`form[action$="/segments"] button.primary`)))
+	if got := b.text("#unstable"); !strings.Contains(got, "The data shows no stable needs segments") {
+		t.Fatalf("the unstable notice says %q", got)
+	}
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("table.candidates tbody tr").length`))
+	if err != nil || n != 5 {
+		t.Fatalf("%d candidates listed, want 5 (%v)", n, err)
+	}
+	screenshotsAt(t, ctx, "segments-unstable", 390, 1280)
 }
