@@ -192,3 +192,47 @@ func TestSegmentsTooSmallInBrowser(t *testing.T) {
 	}
 	screenshotsAt(t, ctx, "segments-unstable", 390, 1280)
 }
+
+// TestSavedSegmentationPlacesLateRespondents: a segmentation saved with
+// only some of the respondents as members (as if the others answered after
+// it was saved) still puts every counted respondent in a segment, the
+// nearest, so the results split by it have discovery's sizes.
+func TestSavedSegmentationPlacesLateRespondents(t *testing.T) {
+	s, c := researcherServer(t)
+	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
+	st, err := s.fieldwork.LoadSample(t.Context(), owner, sample.Generate(sample.Config{Respondents: 400, Seed: 3}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := fmt.Sprintf("/api/v1/studies/%d", st.ID)
+	var d results.Discovery
+	c.send("POST", base+"/segments/discover", `{"k": 3}`).json(t, &d)
+	members := map[string]int{}
+	late := 0
+	for i, sg := range d.Segments {
+		for j, m := range sg.Members {
+			if j%4 == 0 { // a quarter of each segment came later
+				late++
+				continue
+			}
+			members[m] = i
+		}
+	}
+	wantStatus(t, c.send("POST", base+"/segmentations", map[string]any{"key": "needs", "labels": []string{"A", "B", "C"}, "members": members}),
+		http.StatusCreated)
+	var opp results.Opportunities
+	c.send("GET", base+"/opportunities?segment_by=needs", nil).json(t, &opp)
+	if len(opp.Groups) != 4 {
+		t.Fatalf("%d groups, want all and 3 segments", len(opp.Groups))
+	}
+	for i, g := range opp.Groups[1:] {
+		if g.N != d.Segments[i].Size {
+			t.Errorf("segment %s: n = %d, discovery's size %d (%d respondents not members)", g.Key, g.N, d.Segments[i].Size, late)
+		}
+	}
+	var saved []results.Segmentation
+	c.send("GET", base+"/segmentations", nil).json(t, &saved)
+	if len(saved) != 1 || saved[0].Model == nil || len(saved[0].Model.Centroids) != 3 || len(saved[0].Members) != len(members) {
+		t.Fatalf("saved: %+v", saved)
+	}
+}

@@ -170,25 +170,45 @@ func smallest(assign []int32, k int) int {
 // standardised with its population standard deviation. A constant column, or
 // one nobody rated, becomes all zeros.
 func needsMatrix(ratings [][]byte, m int) []float64 {
-	n := len(ratings)
-	x := make([]float64, n*m)
+	sc := newScaling(ratings, m)
+	x := make([]float64, len(ratings)*m)
+	for i, r := range ratings {
+		sc.row(r, x[i*m:(i+1)*m])
+	}
+	return x
+}
+
+// scaling is step 1's standardisation, kept so that a respondent who was not
+// there when it was worked out can be placed among the segments: per
+// outcome, the mean needs value of those who rated it and the population
+// standard deviation (missing values counting as the mean).
+type scaling struct {
+	Means []float64 `json:"means"`
+	SDs   []float64 `json:"sds"`
+}
+
+// needsValue is a respondent's needs value for outcome j, when both ratings
+// are there and within 1..5.
+func needsValue(r []byte, j int) (float64, bool) {
+	if 2*j+1 >= len(r) {
+		return 0, false
+	}
+	imp, sat := int(r[2*j]), int(r[2*j+1])
+	if imp < 1 || imp > 5 || sat < 1 || sat > 5 {
+		return 0, false
+	}
+	return float64(imp + max(imp-sat, 0)), true
+}
+
+func newScaling(ratings [][]byte, m int) scaling {
 	sum := make([]float64, m)
 	have := make([]int, m)
-	for i, r := range ratings {
-		row := x[i*m : (i+1)*m]
-		for j := range row {
-			row[j] = math.NaN()
-			if 2*j+1 >= len(r) {
-				continue
+	for _, r := range ratings {
+		for j := range m {
+			if v, ok := needsValue(r, j); ok {
+				sum[j] += v
+				have[j]++
 			}
-			imp, sat := int(r[2*j]), int(r[2*j+1])
-			if imp < 1 || imp > 5 || sat < 1 || sat > 5 {
-				continue
-			}
-			v := float64(imp + max(imp-sat, 0))
-			row[j] = v
-			sum[j] += v
-			have[j]++
 		}
 	}
 	mean := sum // reused: sum becomes the mean
@@ -198,31 +218,33 @@ func needsMatrix(ratings [][]byte, m int) []float64 {
 		}
 	}
 	sd := make([]float64, m)
-	for i := range n {
-		row := x[i*m : (i+1)*m]
-		for j, v := range row {
-			if math.IsNaN(v) {
-				row[j] = mean[j]
-				continue
+	for _, r := range ratings {
+		for j := range m {
+			if v, ok := needsValue(r, j); ok {
+				d := v - mean[j]
+				sd[j] += d * d
 			}
-			d := v - mean[j]
-			sd[j] += d * d
 		}
 	}
 	for j := range sd {
-		sd[j] = math.Sqrt(sd[j] / float64(n))
+		sd[j] = math.Sqrt(sd[j] / float64(max(1, len(ratings))))
 	}
-	for i := range n {
-		row := x[i*m : (i+1)*m]
-		for j, v := range row {
-			if sd[j] < 1e-12 {
-				row[j] = 0
-			} else {
-				row[j] = (v - mean[j]) / sd[j]
-			}
+	return scaling{Means: mean, SDs: sd}
+}
+
+// row writes r's standardised needs values into out.
+func (sc scaling) row(r []byte, out []float64) {
+	for j := range out {
+		v, ok := needsValue(r, j)
+		if !ok {
+			v = sc.Means[j]
+		}
+		if sc.SDs[j] < 1e-12 {
+			out[j] = 0
+		} else {
+			out[j] = (v - sc.Means[j]) / sc.SDs[j]
 		}
 	}
-	return x
 }
 
 // renumber maps k-means cluster indices to segments numbered by size,

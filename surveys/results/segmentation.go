@@ -26,7 +26,11 @@ type Segmentation struct {
 	Labels     []string       `json:"labels" gorm:"serializer:json"`
 	Members    map[string]int `json:"members" gorm:"serializer:json"` // respondent id -> segment index
 	Silhouette float64        `json:"silhouette"`
-	CreatedAt  time.Time      `json:"created_at"`
+	// Model places a respondent who is not a member (one who answered or was
+	// imported after saving) in the nearest segment; nil for segmentations
+	// saved before odi kept models, which stay member lists.
+	Model     *cluster.Model `json:"model,omitempty" gorm:"serializer:json"`
+	CreatedAt time.Time      `json:"created_at"`
 }
 
 // SegmentID is the group key of segment i, as results and exports name it.
@@ -38,7 +42,11 @@ func (sg *Segmentation) splitter() *splitter {
 		keys[i] = SegmentID(i)
 	}
 	return &splitter{keys: keys, labels: sg.Labels, of: func(r *scored) []string {
-		if i, ok := sg.Members[r.RespondentID]; ok && i >= 0 && i < len(keys) {
+		i, ok := sg.Members[r.RespondentID]
+		if !ok && sg.Model != nil {
+			i = sg.Model.Nearest(r.Ratings)
+		}
+		if i >= 0 && i < len(keys) {
 			return keys[i : i+1]
 		}
 		return nil
@@ -101,7 +109,11 @@ func (s *Store) SaveSegmentation(ctx context.Context, u *accounts.User, studyID 
 	for i, l := range in.Labels {
 		labels[i] = strings.TrimSpace(l)
 	}
-	sg := &Segmentation{StudyID: studyID, Key: in.Key, Labels: labels, Members: in.Members, Silhouette: in.Silhouette}
+	model, err := s.segmentationModel(ctx, d, in.Members, len(labels))
+	if err != nil {
+		return nil, err
+	}
+	sg := &Segmentation{StudyID: studyID, Key: in.Key, Labels: labels, Members: in.Members, Silhouette: in.Silhouette, Model: model}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&Segmentation{}).Where("study_id = ? AND key = ?", studyID, in.Key).Count(&n).Error; err != nil {
@@ -116,6 +128,32 @@ func (s *Store) SaveSegmentation(ctx context.Context, u *accounts.User, studyID 
 		return nil, fmt.Errorf("save segmentation %s: %w", in.Key, err)
 	}
 	return sg, nil
+}
+
+// segmentationModel is the model of a segmentation of the study's counted
+// respondents (complete, kept by the cleaning, as discovery sees them): their
+// standardisation, and each segment's centre over its members among them.
+func (s *Store) segmentationModel(ctx context.Context, d *surveys.Design, members map[string]int, k int) (*cluster.Model, error) {
+	rows, rv, err := s.reviewed(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	counted := countedOf(rows, rv)
+	slots := 0
+	for _, o := range d.Outcomes {
+		slots = max(slots, o.Slot+1)
+	}
+	ratings := make([][]byte, len(counted))
+	assign := make([]int, len(counted))
+	for i, r := range counted {
+		ratings[i] = r.Ratings
+		assign[i] = -1
+		if seg, ok := members[r.RespondentID]; ok {
+			assign[i] = seg
+		}
+	}
+	md := cluster.NewModel(ratings, slots, assign, k)
+	return &md, nil
 }
 
 // Canvas is the needs-based segment canvas of one saved segment: the
