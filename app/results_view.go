@@ -262,7 +262,7 @@ type canvasView struct {
 type profileView struct {
 	Key, Text string
 	V         string
-	Strong    bool
+	Strength  string // cluster.Strength: the words the verdict uses too
 	Lifts     []liftView
 }
 
@@ -283,7 +283,7 @@ func newCanvasView(d *surveys.Design, c *results.Canvas) canvasView {
 }
 
 func newProfileView(key, text string, v float64, lifts []cluster.Lift) profileView {
-	pv := profileView{Key: key, Text: text, V: two(v), Strong: v >= 0.3}
+	pv := profileView{Key: key, Text: text, V: two(v), Strength: cluster.Strength(v)}
 	for _, l := range lifts {
 		pv.Lifts = append(pv.Lifts, liftView{Option: l.Option, Seg: pct(l.SegmentShare), All: pct(l.AllShare), Lift: two(l.Lift), High: l.Lift >= 1.25})
 	}

@@ -132,7 +132,8 @@ func discoveryData(d *surveys.Design, res *results.Discovery, k string, labels [
 	}
 	return fiber.Map{"Discovery": res, "Segments": views, "K": k, "Labels": labels, "Silhouette": two(res.Silhouette), "Fields": fields,
 		"Small": small, "Auto": k == "" || k == "auto", "Verdict": verdict, "Candidates": cands,
-		"Stability": two(res.Stability), "StableARI": two(cluster.StableARI), "Unstable": slices.Contains(res.Flags, results.FlagUnstable)}
+		"Stability": two(res.Stability), "StableARI": two(cluster.StableARI), "Unstable": slices.Contains(res.Flags, results.FlagUnstable),
+		"Scale": map[string]string{"None": one(cluster.NoConcentrationV), "Moderate": one(cluster.ModerateV), "Strong": one(cluster.RediscoversV)}}
 }
 
 // candidateView is one k discovery tried, as the candidates table shows it.

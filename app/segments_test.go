@@ -147,7 +147,12 @@ func TestSegmentsPageSaysWhyASegmentIsTooSmall(t *testing.T) {
 	if !auto.Recommended || auto.K != 3 || auto.Stability < 0.9 || len(auto.Candidates) != 5 || strings.Contains(page.body, `id="unstable"`) {
 		t.Fatalf("automatic: k %d, recommended %v, stability %.3f, candidates %+v", auto.K, auto.Recommended, auto.Stability, auto.Candidates)
 	}
-	wantBody(t, page, `<tr class="chosen" aria-current="true">`, "stability "+fmt.Sprintf("%.2f", auto.Stability))
+	wantBody(t, page, `<tr class="chosen" aria-current="true">`, "stability "+fmt.Sprintf("%.2f", auto.Stability), `id="v-scale"`,
+		"(moderate)")
+	// The labels and the verdict read V on one scale: no "strong" beside "no re-discovery".
+	if strings.Contains(page.body, "without re-discovering any profile question") == strings.Contains(page.body, "(strong") {
+		t.Error("the cross-check's verdict and its labels disagree")
+	}
 	minN(1000)
 	page = browser.submit(studyPath(st.ID, "segments"), url.Values{"k": {"auto"}})
 	wantBody(t, page, "No segmentation into 2 to 6 segments with every segment of at least 1000 respondents was found.")

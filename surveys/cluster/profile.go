@@ -24,11 +24,28 @@ type QuestionProfile struct {
 	Segments [][]Lift `json:"segments"` // Segments[s] = lifts for segment s, in option order
 }
 
-// The Cramér's V thresholds of Verdict.
+// The Cramér's V thresholds of Strength and Verdict (docs/scoring.md,
+// "Needs-based segment discovery", step 5): one scale, so that a label and
+// the verdict beside it never disagree.
 const (
-	rediscoversV    = 0.8
-	noConcentration = 0.1
+	NoConcentrationV = 0.1 // below: the segments show in no answer of the question
+	ModerateV        = 0.3
+	RediscoversV     = 0.6 // from here: the segments largely repeat the question's answers
 )
+
+// Strength names how strongly a segmentation and a question go together:
+// "none", "weak", "moderate", or "strong", which is a re-discovery.
+func Strength(v float64) string {
+	switch {
+	case v >= RediscoversV:
+		return "strong"
+	case v >= ModerateV:
+		return "moderate"
+	case v >= NoConcentrationV:
+		return "weak"
+	}
+	return "none"
+}
 
 // Profile is step 5: for each question, the lift of every option in every
 // segment and Cramér's V between segment and answer.
@@ -149,7 +166,7 @@ func cramersV(table []float64, r, c int) float64 {
 
 // Verdict reads the cross-check as docs/scoring.md ("Needs-based segment
 // discovery", step 5) does: "re-discovers <key>" for every question with
-// V ≥ 0.8 (the segments merely repeat that question), or "no profile
+// V ≥ RediscoversV (the segments merely repeat that question), or "no profile
 // concentration" when every V < 0.1 (the segments show up in no profile at
 // all). A healthy needs-based segmentation sits in between and gets no flag.
 // No questions, no flags; never nil.
@@ -157,10 +174,10 @@ func Verdict(p []QuestionProfile) []string {
 	flags := []string{}
 	low := len(p) > 0
 	for _, q := range p {
-		if q.CramersV >= rediscoversV {
+		if q.CramersV >= RediscoversV {
 			flags = append(flags, "re-discovers "+q.Key)
 		}
-		if q.CramersV >= noConcentration {
+		if q.CramersV >= NoConcentrationV {
 			low = false
 		}
 	}

@@ -28,8 +28,8 @@ func TestProfileOfPlantedSegmentsShowsConcentrationNotOverlap(t *testing.T) {
 	}
 	p := Profile(planted, 3, qs)
 	for _, q := range p {
-		if q.CramersV < 0.1 || q.CramersV >= 0.8 {
-			t.Errorf("%s: V = %.3f, want a concentration between 0.1 and 0.8", q.Key, q.CramersV)
+		if q.CramersV < NoConcentrationV || q.CramersV >= RediscoversV {
+			t.Errorf("%s: V = %.3f, want a concentration between %.1f and %.1f", q.Key, q.CramersV, NoConcentrationV, RediscoversV)
 		}
 	}
 	if flags := Verdict(p); len(flags) != 0 {
@@ -147,7 +147,8 @@ func TestVerdictFlags(t *testing.T) {
 		want []string
 	}{
 		{"segments repeat a question", map[string]float64{"company_size": 0.85, "role": 0.3}, []string{"re-discovers company_size"}},
-		{"exactly 0.8 re-discovers", map[string]float64{"role": 0.8}, []string{"re-discovers role"}},
+		{"exactly 0.6 re-discovers", map[string]float64{"role": 0.6}, []string{"re-discovers role"}},
+		{"0.69 re-discovers", map[string]float64{"role": 0.69, "company_size": 0.2}, []string{"re-discovers role"}},
 		{"every V below 0.1", map[string]float64{"company_size": 0.05, "role": 0.099}, []string{"no profile concentration"}},
 		{"concentration without overlap", map[string]float64{"company_size": 0.35, "role": 0.05}, []string{}},
 		{"no questions", map[string]float64{}, []string{}},
