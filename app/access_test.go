@@ -95,6 +95,7 @@ type accessFixture struct {
 	studyID, stepID, outcomeID, shareID, tokenID int64
 	userID                                       int64 // an account an admin may disable, reset or delete
 	slug, questionKey, respondentID              string
+	segmentationKey                              string
 	resumeToken, shareToken                      string
 }
 
@@ -144,6 +145,10 @@ func (w *accessWorld) fixture() *accessFixture {
 		Answers: map[string]fieldwork.Value{"size": fieldwork.Text("small")}, Ratings: map[string]fieldwork.Rating{o.Code: {Importance: fieldwork.Rated(4)}}})
 	must(err)
 	f.respondentID, f.resumeToken = res.RespondentID, res.ResumeToken
+	f.segmentationKey = "needs"
+	_, err = w.s.results.SaveSegmentation(ctx, w.owner, f.studyID, results.SegmentationInput{Key: f.segmentationKey,
+		Labels: []string{"One", "Two"}, Members: map[string]int{f.respondentID: 0}})
+	must(err)
 	tok, sh, err := w.s.results.CreateShare(ctx, w.owner, f.studyID, results.ShareInput{})
 	must(err)
 	f.shareID, f.shareToken = sh.ID, tok
@@ -192,6 +197,8 @@ func paramValue(path, param string, f *accessFixture, c *caller, w *accessWorld)
 		return itoa(f.outcomeID), ofStudy, false, false, nil
 	case param == ":key" && strings.HasSuffix(before, "/questions/"):
 		return f.questionKey, ofStudy, false, false, nil
+	case param == ":key" && strings.HasSuffix(before, "/segmentations/"):
+		return f.segmentationKey, ofStudy, false, false, nil
 	case param == ":respondent_id" && strings.HasSuffix(before, "/responses/"):
 		return url.PathEscape(f.respondentID), ofStudy, false, false, nil
 	case param == ":share_id" && strings.HasSuffix(before, "/shares/"):

@@ -171,6 +171,8 @@ func (s *Server) routeTable() []route {
 		r("GET", "/api/v1/studies/:id/segmentations", researcher, list(s.results.Segmentations)),
 		r("POST", "/api/v1/studies/:id/segmentations", researcher, create(s.results.SaveSegmentation)),
 		r("POST", "/studies/:id/segmentations", researcher, s.saveSegmentationPage),
+		r("POST", "/api/v1/studies/:id/segmentations/:key/typing-tool", researcher, keyed(keyOf("key"), s.results.FitTypingTool)),
+		r("POST", "/api/v1/studies/:id/segmentations/:key/classify", researcher, keyed(keyOf("key"), s.results.Classify)),
 		r("GET", "/studies/:id/canvas", researcher, s.canvasPage),
 
 		// Sharing with stakeholders: the links, and what a link opens.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -240,4 +241,68 @@ func TestSavedSegmentationPlacesLateRespondents(t *testing.T) {
 	if len(saved) != 1 || saved[0].Model == nil || len(saved[0].Model.Centroids) != 3 || len(saved[0].Members) != len(members) {
 		t.Fatalf("saved: %+v", saved)
 	}
+}
+
+// TestTypingToolThroughTheAPI: a six-item typing tool of a saved
+// segmentation answers its items and a cross-validated accuracy; classify
+// puts the mean answers of each segment's members in that segment, and
+// refuses ratings that are not the study's.
+func TestTypingToolThroughTheAPI(t *testing.T) {
+	s, c := researcherServer(t)
+	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
+	st, err := s.fieldwork.LoadSample(t.Context(), owner, sample.Generate(sample.Config{Respondents: 600, Seed: 3}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := fmt.Sprintf("/api/v1/studies/%d", st.ID)
+	var d results.Discovery
+	c.send("POST", base+"/segments/discover", `{"k": 3}`).json(t, &d)
+	members := map[string]int{}
+	for i, sg := range d.Segments {
+		for _, m := range sg.Members {
+			members[m] = i
+		}
+	}
+	wantStatus(t, c.send("POST", base+"/segmentations", map[string]any{"key": "needs", "labels": []string{"A", "B", "C"}, "members": members}),
+		http.StatusCreated)
+	wantField(t, c.send("POST", base+"/segmentations/needs/typing-tool", `{"items": 0}`), "items", "")
+	wantStatus(t, c.send("POST", base+"/segmentations/nope/typing-tool", `{"items": 6}`), http.StatusNotFound)
+	var tool results.Typing
+	r := c.send("POST", base+"/segmentations/needs/typing-tool", `{"items": 6}`)
+	wantStatus(t, r, http.StatusOK)
+	r.json(t, &tool)
+	if len(tool.Items) != 6 || tool.Accuracy < 0.8 || tool.Accuracy > 1 {
+		t.Fatalf("typing tool %+v", tool)
+	}
+	// Each segment's typical answers to the items: its members' rounded means.
+	ratings := map[string][]byte{}
+	for _, p := range sample.Generate(sample.Config{Respondents: 600, Seed: 3}).Responses {
+		ratings[p.ID] = p.Ratings
+	}
+	slot := map[string]int{}
+	for _, o := range c.design(s, st.ID).Outcomes {
+		slot[o.Code] = o.Slot
+	}
+	for i, sg := range d.Segments {
+		in := map[string]map[string]int{}
+		for _, it := range tool.Items {
+			sum := 0
+			for _, m := range sg.Members {
+				sum += int(ratings[m][2*slot[it.Code]+map[string]int{"importance": 0, "satisfaction": 1}[it.Scale]])
+			}
+			if in[it.Code] == nil {
+				in[it.Code] = map[string]int{}
+			}
+			in[it.Code][it.Scale] = int(math.Round(float64(sum) / float64(len(sg.Members))))
+		}
+		var got results.Classification
+		r := c.send("POST", base+"/segmentations/needs/classify", map[string]any{"ratings": in})
+		wantStatus(t, r, http.StatusOK)
+		r.json(t, &got)
+		if got.Segment != sg.ID || got.Label != []string{"A", "B", "C"}[i] || got.Probability < 0.5 {
+			t.Errorf("segment %s's typical answers %v classified %+v", sg.ID, in, got)
+		}
+	}
+	wantField(t, c.send("POST", base+"/segmentations/needs/classify", `{"ratings": {"O99": {"importance": 5}}}`), "ratings.O99", "not an outcome")
+	wantField(t, c.send("POST", base+"/segmentations/needs/classify", `{"ratings": {"O01": {"importance": 9}}}`), "ratings.O01.importance", "1 to 5")
 }

@@ -120,6 +120,18 @@ func keyOf(name string) func(*fiber.Ctx) (string, error) {
 	return func(c *fiber.Ctx) (string, error) { return c.Params(name), nil }
 }
 
+// keyed serves the POST routes that act on one thing of a study, named by
+// the path parameter key reads, from a JSON body: 200 with the answer.
+func keyed[K, In, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Context, *surveys.Design, K, In) (Out, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		k, err := key(c)
+		if err != nil {
+			return err
+		}
+		return serveJSON(c, fiber.StatusOK, func(in In) (Out, error) { return fn(c.UserContext(), designOf(c), k, in) })
+	}
+}
+
 // update serves the PATCH routes that edit one thing of a study, named by
 // the path parameter key reads: 200 with the thing as it now is.
 func update[K, In, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Context, *accounts.User, int64, K, In) (Out, error)) fiber.Handler {

@@ -29,8 +29,9 @@ type Segmentation struct {
 	// Model places a respondent who is not a member (one who answered or was
 	// imported after saving) in the nearest segment; nil for segmentations
 	// saved before odi kept models, which stay member lists.
-	Model     *cluster.Model `json:"model,omitempty" gorm:"serializer:json"`
-	CreatedAt time.Time      `json:"created_at"`
+	Model      *cluster.Model      `json:"model,omitempty" gorm:"serializer:json"`
+	TypingTool *cluster.TypingTool `json:"typing_tool,omitempty" gorm:"serializer:json"`
+	CreatedAt  time.Time           `json:"created_at"`
 }
 
 // SegmentID is the group key of segment i, as results and exports name it.
@@ -42,15 +43,27 @@ func (sg *Segmentation) splitter() *splitter {
 		keys[i] = SegmentID(i)
 	}
 	return &splitter{keys: keys, labels: sg.Labels, of: func(r *scored) []string {
-		i, ok := sg.Members[r.RespondentID]
-		if !ok && sg.Model != nil {
-			i = sg.Model.Nearest(r.Ratings)
-		}
-		if i >= 0 && i < len(keys) {
+		if i := sg.segmentOf(r); i >= 0 {
 			return keys[i : i+1]
 		}
 		return nil
 	}}
+}
+
+// segmentOf is the segment of r: a member's own, anyone else's the nearest by
+// the model; -1 when neither places r.
+func (sg *Segmentation) segmentOf(r *scored) int {
+	i, ok := sg.Members[r.RespondentID]
+	if !ok {
+		i = -1
+		if sg.Model != nil {
+			i = sg.Model.Nearest(r.Ratings)
+		}
+	}
+	if i < 0 || i >= len(sg.Labels) {
+		return -1
+	}
+	return i
 }
 
 func (s *Store) segmentation(ctx context.Context, studyID int64, key string) (*Segmentation, error) {
