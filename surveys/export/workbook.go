@@ -90,7 +90,8 @@ type styles struct {
 	header, title, section, label, wrap, text, integer, dec1, dec3, percent, date, timestamp, lowN int
 	leftInt, leftDate                                                                              int // values beside labels
 	classDXF                                                                                       map[string]int
-	quoted                                                                                         map[int]int // style -> the same with quotePrefix
+	quoted                                                                                         map[int]int    // style -> the same with quotePrefix
+	marked                                                                                         map[string]int // significance marks -> the style that shows them
 }
 
 func newBook(in Input) (*book, error) {
@@ -156,6 +157,7 @@ func (b *book) newStyles() error {
 		b.st.classDXF[c] = id
 	}
 	b.st.quoted = map[int]int{}
+	b.st.marked = map[string]int{}
 	return nil
 }
 
