@@ -78,6 +78,9 @@ func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) er
 	data["Chips"] = filterChips(d.Study.ID, q)
 	data["Results"] = newResultsView(res)
 	data["Workbook"] = fmt.Sprintf("/api/v1/studies/%d/export.xlsx", d.Study.ID) + queryString(q)
+	if err := s.wavesOnResults(c, d, data, fields); err != nil {
+		return err
+	}
 	if n, err := strconv.Atoi(c.Query("imported")); err == nil && n > 0 {
 		data["Imported"] = n
 	}

@@ -21,7 +21,8 @@ var (
 )
 
 // Workbook writes the study's workbook to w. Sheets, in order: Summary,
-// Opportunities, one per segment group, Segment comparison, Landscape,
+// Opportunities, one per segment group, Segment comparison, Wave comparison
+// (only when in.Waves is set), Landscape,
 // Outcomes, Responses (only when in.Responses is set) and Quality.
 func Workbook(w io.Writer, in Input) error {
 	if len(in.Groups) == 0 {
@@ -197,7 +198,11 @@ func (b *book) parts() []part {
 	for i, g := range b.groups {
 		parts = append(parts, part{b.names[i], func(sh *sheet) { b.ranked(sh, g) }})
 	}
-	parts = append(parts, part{SheetComparison, b.comparison}, part{SheetLandscape, b.landscape}, part{SheetOutcomes, b.outcomes})
+	parts = append(parts, part{SheetComparison, b.comparison})
+	if b.in.Waves != nil {
+		parts = append(parts, part{SheetWaves, b.waves})
+	}
+	parts = append(parts, part{SheetLandscape, b.landscape}, part{SheetOutcomes, b.outcomes})
 	if b.in.Responses != nil {
 		parts = append(parts, part{SheetResponses, b.responses})
 	}

@@ -147,3 +147,15 @@ func Marks(x, all Row) []string {
 	}
 	return m
 }
+
+// Compare tests each outcome of one set of respondents against the same
+// outcome of another (a wave against an earlier one): this[i] and other[i]
+// are the same outcome. The family corrected together is every outcome on
+// both scales.
+func Compare(this, other []Row) []Test {
+	pairs := make([]Pair, len(this))
+	for i := range this {
+		pairs[i] = Pair{Imp: [2]Count{this[i].imp, other[i].imp}, Sat: [2]Count{this[i].sat, other[i].sat}}
+	}
+	return TestPairs(pairs)
+}
