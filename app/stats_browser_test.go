@@ -61,4 +61,18 @@ func TestSignificanceAndWavesInBrowser(t *testing.T) {
 			b.must("write", os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, w)), png, 0o644))
 		}
 	}
+
+	// Fieldwork: progress toward the sample size, per company size.
+	b.load("fieldwork", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/fieldwork?half_width=1.5", base, second.ID)))
+	if n := b.count("#sample-size progress"); n == 0 {
+		t.Errorf("no progress toward the sample size on Fieldwork")
+	}
+	for _, w := range []int64{390, 1280} {
+		b.must("resize", chromedp.Do(ctx, chromedp.EmulateViewport(w, 900), chromedp.Sleep(100*time.Millisecond)))
+		b.must("scroll", chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#sample-size").scrollIntoView({block: "start"})`),
+			chromedp.Sleep(100*time.Millisecond)))
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		b.must("screenshot", err)
+		b.must("write", os.WriteFile(filepath.Join("..", "testout", fmt.Sprintf("fieldwork-sample-size-%d.png", w)), png, 0o644))
+	}
 }

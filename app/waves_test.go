@@ -120,3 +120,50 @@ func TestWavesCompareOutcomesByCode(t *testing.T) {
 		t.Errorf("results with a study not theirs: %d", bad.status)
 	}
 }
+
+func TestSampleSize(t *testing.T) {
+	_, c := researcherServer(t)
+	teamSize := `{"key": "team_size", "text": "Team size", "kind": "single", "options": ["small", "large"], "segment": true}`
+	id := goldenStudy(t, c, []string{teamSize},
+		"statement,code\nMinimize the time to find a decision,O01\nMinimize the effort to onboard someone,O02\nMinimize the chance of losing a spec,O03\nReduce the cost of answering again,O04\n",
+		readTestdata(t, "worked-example.csv"))
+	base := fmt.Sprintf("/api/v1/studies/%d/sample-size", id)
+	r := c.send("GET", base+"?half_width=1", nil)
+	wantStatus(t, r, http.StatusOK)
+	var got struct {
+		HalfWidth            float64  `json:"half_width"`
+		PerGroup             int      `json:"per_group"`
+		DetectableDifference *float64 `json:"detectable_difference"`
+	}
+	r.json(t, &got)
+	// ±1 point: 1.959964² × (1/(4 × 0.1²) − 1) = 92.19, so 93. The worked
+	// example's 9 respondents split 4 and 5; the share nearest 0.5 is O02's
+	// satisfaction, 3 of 8: 10 × 2.801585 × √(0.375 × 0.625 × (1/4 + 1/5)) = 9.0985.
+	if got.HalfWidth != 1 || got.PerGroup != 93 || got.DetectableDifference == nil || math.Abs(*got.DetectableDifference-9.0985) > 1e-4 {
+		t.Errorf("sample size %s", r.body)
+	}
+	r = c.send("GET", base+"?half_width=0.5&segment_by=team_size", nil)
+	r.json(t, &got)
+	if got.PerGroup != 381 || math.Abs(*got.DetectableDifference-9.0985) > 1e-4 {
+		t.Errorf("by team size (4 and 5): %s", r.body)
+	}
+	wantField(t, c.send("GET", base, nil), "half_width", "give the interval")
+	wantField(t, c.send("GET", base+"?half_width=abc", nil), "half_width", "not a number")
+	wantField(t, c.send("GET", base+"?half_width=0", nil), "half_width", "from 0.1 to 5")
+	wantField(t, c.send("GET", base+"?half_width=NaN", nil), "half_width", "from 0.1 to 5")
+	wantField(t, c.send("GET", base+"?half_width=1&segment_by=nope", nil), "segment_by", "not a profile question")
+
+	// Fieldwork: the target per group and each group's progress toward it.
+	page := c.get(fmt.Sprintf("/studies/%d/fieldwork?half_width=2", id))
+	wantStatus(t, page, http.StatusOK)
+	for _, s := range []string{`id="sample-size"`, "<strong>21</strong> complete responses per group", "small — 4 of 21", "large — 5 of 21",
+		`<progress id="ss-team_size-0" max="21" value="4">`, "differ by 9.10 points"} {
+		if !strings.Contains(page.body, s) {
+			t.Errorf("fieldwork page lacks %q", s)
+		}
+	}
+	bad := c.get(fmt.Sprintf("/studies/%d/fieldwork?half_width=9", id))
+	if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.body, `id="half_width-err"`) || !strings.Contains(bad.body, "<strong>93</strong>") {
+		t.Errorf("fieldwork with half_width=9: %d", bad.status)
+	}
+}
