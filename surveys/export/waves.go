@@ -1,6 +1,11 @@
 package export
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
 
 // WavesLegend says what the Wave comparison's marks mean.
 const WavesLegend = "* the change is significant: pooled two-proportion z test of the share rating 4 or 5, two-sided, " +
@@ -17,6 +22,7 @@ func (b *book) waves(sh *sheet) {
 	sh.header(1, 2, []string{"Code", "Outcome", "Importance (this)", "Importance (other)", "Δ importance", "p importance",
 		"Satisfaction (this)", "Satisfaction (other)", "Δ satisfaction", "p satisfaction", "Opportunity (this)", "Opportunity (other)", "Δ opportunity"})
 	star := b.markStyle(sh, "*")
+	pStyle := b.pValueStyle(sh)
 	for i, o := range w.Outcomes {
 		row := i + 3
 		sh.text(1, row, o.Code, b.st.text)
@@ -34,7 +40,7 @@ func (b *book) waves(sh *sheet) {
 				style = star
 			}
 			sh.value(col+2, row, s.pair[0]-s.pair[1], style)
-			sh.value(col+3, row, s.p, b.st.dec3)
+			sh.value(col+3, row, s.p, pStyle)
 		}
 		sh.value(11, row, o.Opportunity[0], b.st.dec1)
 		sh.value(12, row, o.Opportunity[1], b.st.dec1)
@@ -56,4 +62,14 @@ func (b *book) waves(sh *sheet) {
 	if len(w.Outcomes) == 0 {
 		sh.text(2, 3, "The two studies share no outcome code.", b.st.text)
 	}
+}
+
+// pValueStyle shows a p-value to three decimals, and one below 0.001 as
+// "<0.001" rather than a misleading 0.000; the cell keeps the exact value.
+func (b *book) pValueStyle(sh *sheet) int {
+	id, err := b.f.NewStyle(&excelize.Style{CustomNumFmt: ptr(`[<0.001]"<0.001";0.000`), Alignment: &excelize.Alignment{Vertical: "top"}})
+	if err != nil {
+		sh.fail(fmt.Errorf("p-value style: %w", err))
+	}
+	return id
 }

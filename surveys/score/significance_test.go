@@ -261,3 +261,39 @@ func repeat(v []byte, n int) [][]byte {
 	}
 	return out
 }
+
+// BenchmarkVsRest is the significance a segmented result adds: five groups
+// of 100 outcomes, each tested against the rest on both scales and
+// corrected, as one opportunities call at 100,000 × 100 split five ways does.
+func BenchmarkVsRest(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const slots = 100
+	outcomes := make([]Outcome, slots)
+	for i := range outcomes {
+		outcomes[i] = Outcome{Code: "O" + strconv.Itoa(i+1), Slot: i}
+	}
+	all := NewTallies(slots)
+	groups := make([]Tallies, 5)
+	for g := range groups {
+		groups[g] = NewTallies(slots)
+	}
+	v := make([]byte, 2*slots)
+	for r := range 20000 {
+		for i := range v {
+			v[i] = byte(1 + rng.IntN(5))
+		}
+		all.Add(v)
+		groups[r%5].Add(v)
+	}
+	allRows := Rank(outcomes, all)
+	rows := make([][]Row, len(groups))
+	for g := range groups {
+		rows[g] = Rank(outcomes, groups[g])
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for g := range rows {
+			VsRest(rows[g], allRows)
+		}
+	}
+}
