@@ -6,7 +6,6 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -55,35 +54,28 @@ func (s *Server) compareWaves(c *fiber.Ctx) error {
 }
 
 // wavesOnResults fills the Results tab's "Compare with…": the other
-// studies to choose from and, with ?with=, the comparison and a workbook
-// link that carries it. A bad with is reported beside its select.
-func (s *Server) wavesOnResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map, fields map[string]string) error {
+// studies to choose from and, with ?with=, the comparison. A bad with is
+// reported beside its select. It answers the other study, or nil.
+func (s *Server) wavesOnResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map, fields map[string]string) (*surveys.Design, error) {
 	studies, err := s.store.ListStudies(c.UserContext(), userOf(c))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	studies = slices.DeleteFunc(studies, func(st surveys.StudySummary) bool { return st.ID == d.Study.ID })
-	data["WaveChoices"] = studies
+	data["WaveChoices"] = slices.DeleteFunc(studies, func(st surveys.StudySummary) bool { return st.ID == d.Study.ID })
 	other, err := s.otherWave(c)
 	if ve := validation(err); ve != nil {
 		maps.Copy(fields, ve.Fields)
-		c.Status(fiber.StatusUnprocessableEntity)
-		return nil
+		return nil, nil
 	}
 	if err != nil || other == nil {
-		return err
+		return nil, err
 	}
 	w, err := s.results.CompareWaves(c.UserContext(), d, other)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	data["Waves"] = newWaveView(other, w)
-	sep := "?"
-	if strings.Contains(data["Workbook"].(string), "?") {
-		sep = "&"
-	}
-	data["Workbook"] = data["Workbook"].(string) + sep + "with=" + strconv.FormatInt(other.Study.ID, 10)
-	return nil
+	return other, nil
 }
 
 // waveView is the "Compare with…" table of the Results tab.
