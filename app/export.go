@@ -15,7 +15,8 @@ import (
 	"odi/surveys/results"
 )
 
-// exportWorkbook is the researcher's workbook, Responses sheet included.
+// exportWorkbook is the researcher's workbook, Responses sheet included,
+// and a Wave comparison sheet with ?with={other_id}.
 func (s *Server) exportWorkbook(c *fiber.Ctx) error {
 	q, opps, err := s.studyOpportunities(c)
 	if err != nil {
@@ -25,6 +26,17 @@ func (s *Server) exportWorkbook(c *fiber.Ctx) error {
 	in, err := s.workbookInput(c.UserContext(), d, opps, q, true)
 	if err != nil {
 		return err
+	}
+	other, err := s.otherWave(c)
+	if err != nil {
+		return err
+	}
+	if other != nil {
+		w, err := s.results.CompareWaves(c.UserContext(), d, other)
+		if err != nil {
+			return err
+		}
+		in.Waves = w.Export(other.Study.Name)
 	}
 	return sendWorkbook(c, d, in)
 }

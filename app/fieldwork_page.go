@@ -184,6 +184,9 @@ func (s *Server) showFieldwork(c *fiber.Ctx, d *surveys.Design, data fiber.Map) 
 			return err
 		}
 	}
+	if err := s.sampleSizeOnFieldwork(c, d, data, fields); err != nil {
+		return err
+	}
 	if len(fields) > 0 && c.Response().StatusCode() == fiber.StatusOK {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}

@@ -62,9 +62,6 @@ func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) er
 	if err != nil {
 		return err
 	}
-	if len(fields) > 0 && c.Response().StatusCode() == fiber.StatusOK {
-		c.Status(fiber.StatusUnprocessableEntity)
-	}
 	fw, err := s.fieldwork.Summary(ctx, d)
 	if err != nil {
 		return err
@@ -77,7 +74,18 @@ func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) er
 	data["Choices"], data["Query"], data["Fields"] = splits, q, fields
 	data["Chips"] = filterChips(d.Study.ID, q)
 	data["Results"] = newResultsView(res)
-	data["Workbook"] = fmt.Sprintf("/api/v1/studies/%d/export.xlsx", d.Study.ID) + queryString(q)
+	other, err := s.wavesOnResults(c, d, data, fields)
+	if err != nil {
+		return err
+	}
+	var withID int64
+	if other != nil {
+		withID = other.Study.ID
+	}
+	data["Workbook"] = fmt.Sprintf("/api/v1/studies/%d/export.xlsx", d.Study.ID) + queryString(q, withID)
+	if len(fields) > 0 && c.Response().StatusCode() == fiber.StatusOK {
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
 	if n, err := strconv.Atoi(c.Query("imported")); err == nil && n > 0 {
 		data["Imported"] = n
 	}
@@ -95,10 +103,14 @@ func resultsQuery(c *fiber.Ctx) (results.OpportunityQuery, map[string]string) {
 	return q, fields
 }
 
-// queryString is "?segment_by=…&filter=…&include_partial=1" for q, or ""
-// when q asks for nothing: links that carry the view along.
-func queryString(q results.OpportunityQuery) string {
+// queryString is "?segment_by=…&filter=…&include_partial=1" for q (and
+// "&with=ID" for the study compared with, when with is not 0), or "" when q asks for nothing: links
+// that carry the view along.
+func queryString(q results.OpportunityQuery, with int64) string {
 	v := url.Values{}
+	if with != 0 {
+		v.Set("with", strconv.FormatInt(with, 10))
+	}
 	if q.SegmentBy != "" {
 		v.Set("segment_by", q.SegmentBy)
 	}
@@ -120,7 +132,7 @@ func filterChips(studyID int64, q results.OpportunityQuery) []filterChip {
 		rest := q
 		rest.Filters = slices.Delete(slices.Clone(q.Filters), i, i+1)
 		chips = append(chips, filterChip{Key: f.Key, Value: f.Value, Label: f.Key + ": " + f.Value,
-			Remove: studyPath(studyID, "results") + queryString(rest)})
+			Remove: studyPath(studyID, "results") + queryString(rest, 0)})
 	}
 	return chips
 }

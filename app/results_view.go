@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"odi/surveys"
 	"odi/surveys/cluster"
@@ -71,6 +72,30 @@ type heatCell struct {
 	Value string // "" when the group has no rating of the outcome
 	Class string
 	Title string
+	Marks []sigMark // the scales on which the group differs from everyone else
+}
+
+// sigMark is one significant difference of a segment from everyone else:
+// "I↑" reads importance significantly higher, "S↓" satisfaction lower.
+type sigMark struct {
+	Mark, Says string
+}
+
+// sigMarks are score.Marks of a segment's outcome x, each with what it
+// says, for the title and for screen readers.
+func sigMarks(x, all score.Row) []sigMark {
+	var out []sigMark
+	for _, m := range score.Marks(x, all) {
+		scale, word := "importance", "higher"
+		if m[0] == 'S' {
+			scale = "satisfaction"
+		}
+		if strings.HasSuffix(m, "↓") {
+			word = "lower"
+		}
+		out = append(out, sigMark{Mark: m, Says: scale + " significantly " + word + " than everyone else"})
+	}
+	return out
 }
 
 // classes are the opportunity classes, best first, as the legends list them.
@@ -130,7 +155,7 @@ func newComparison(opps *results.Opportunities, groups []groupView) *comparisonV
 		row := comparisonRow{Rank: r.Rank, Code: r.Code, Statement: r.Statement, Cells: make([]heatCell, len(r.Cells))}
 		for i, x := range r.Cells {
 			if x.N > 0 {
-				row.Cells[i] = heatCell{Value: one(x.Opportunity), Class: x.Class,
+				row.Cells[i] = heatCell{Value: one(x.Opportunity), Class: x.Class, Marks: sigMarks(x, r.Cells[0]),
 					Title: fmt.Sprintf("%s, %s: opportunity %s (%s), n %d", opps.Groups[i].Label, r.Code, one(x.Opportunity), x.Class, x.N)}
 			}
 		}

@@ -162,6 +162,8 @@ func (s *Server) routeTable() []route {
 
 		// Results and segments, and the exports of both.
 		r("GET", "/api/v1/studies/:id/opportunities", researcher, s.opportunities),
+		r("GET", "/api/v1/studies/:id/compare", researcher, s.compareWaves),
+		r("GET", "/api/v1/studies/:id/sample-size", researcher, s.sampleSize),
 		r("GET", "/studies/:id/results", researcher, analysisTab(s.showResults)),
 		r("GET", "/api/v1/studies/:id/opportunities.csv", researcher, s.exportRankedCSV),
 		r("GET", "/api/v1/studies/:id/export.xlsx", researcher, s.exportWorkbook),

@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -47,8 +48,13 @@ func (b *book) comparison(sh *sheet) {
 		sh.text(2, row, o.Code, b.st.text)
 		sh.text(3, row, o.Statement, b.st.wrap)
 		for gi, c := range o.Cells {
-			if c.N > 0 {
-				sh.float(4+gi, row, c.Opportunity)
+			if c.N == 0 {
+				continue
+			}
+			sh.float(4+gi, row, c.Opportunity)
+			if m := score.Marks(c, o.Cells[0]); m != nil {
+				ref := cell(4+gi, row)
+				sh.style(ref, ref, b.markStyle(sh, strings.Join(m, " ")))
 			}
 		}
 	}
@@ -57,6 +63,7 @@ func (b *book) comparison(sh *sheet) {
 	if len(all) == 0 {
 		return
 	}
+	sh.text(3, lastRow+2, SignificanceLegend, b.st.wrap)
 	// Fixed anchors, so the same colour means the same opportunity in every
 	// column and every workbook: 0 pale, 10 (solid) amber, 20 red.
 	sh.format(fmt.Sprintf("D3:%s%d", lastCol, lastRow), []excelize.ConditionalFormatOptions{{
@@ -65,6 +72,26 @@ func (b *book) comparison(sh *sheet) {
 		MidType: "num", MidValue: "10", MidColor: "FCD97D",
 		MaxType: "num", MaxValue: "20", MaxColor: "E0645C",
 	}})
+}
+
+// SignificanceLegend says what the marks beside an opportunity mean.
+const SignificanceLegend = "I↑ I↓: importance, S↑ S↓: satisfaction significantly higher or lower in the group than in everyone else " +
+	"(the share rating 4 or 5; pooled two-proportion z test, two-sided, Benjamini-Hochberg at 5% across the group's outcomes and both scales)."
+
+// markStyle is the one-decimal style followed by the marks, made on first
+// use: the cell keeps its number, so the heat map's colours and sorting
+// still work.
+func (b *book) markStyle(sh *sheet, marks string) int {
+	if id, ok := b.st.marked[marks]; ok {
+		return id
+	}
+	id, err := b.f.NewStyle(&excelize.Style{CustomNumFmt: ptr(`0.0" ` + marks + `"`), Alignment: &excelize.Alignment{Vertical: "top"}})
+	if err != nil {
+		sh.fail(fmt.Errorf("style for %q: %w", marks, err))
+		return 0
+	}
+	b.st.marked[marks] = id
+	return id
 }
 
 // guides are the lines of equal opportunity the landscape draws: importance

@@ -140,7 +140,9 @@ func (s *study) opportunities(key string) *results.Opportunities {
 	}
 	res.Groups = append(res.Groups, build("all", "All respondents", all, allN))
 	for i, g := range groups {
-		res.Groups = append(res.Groups, build(g, g, per[i], perN[i]))
+		grp := build(g, g, per[i], perN[i])
+		score.VsRest(grp.Outcomes, res.Groups[0].Outcomes)
+		res.Groups = append(res.Groups, grp)
 	}
 	return res
 }

@@ -28,6 +28,7 @@ type Input struct {
 	IncludePartial bool            // in-progress responses were counted too
 	Fieldwork      *Fieldwork      // nil leaves counts and dates out
 	Responses      *Responses      // nil leaves the Responses sheet out
+	Waves          *Waves          // nil leaves the Wave comparison sheet out
 	Generated      time.Time       // zero means now
 }
 
@@ -62,6 +63,22 @@ type ComparisonRow struct {
 	Rank            int // in all respondents
 	Code, Statement string
 	Cells           []score.Row
+}
+
+// Waves is the study against another, outcome by outcome (matched by
+// code): each pair is [this study, the other].
+type Waves struct {
+	With      string // the other study's name
+	Outcomes  []Wave
+	OnlyHere  []string // codes only this study asks
+	OnlyThere []string // codes only the other asks
+}
+
+// Wave is one outcome in both studies.
+type Wave struct {
+	Code, Statement                       string
+	Importance, Satisfaction, Opportunity [2]float64
+	Test                                  score.Test
 }
 
 // Filter is one answer the respondents were filtered to.

@@ -1,6 +1,7 @@
 package export_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -18,6 +19,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/export"
+	"odi/surveys/score"
 	"odi/surveys/surveystest"
 )
 
@@ -28,20 +30,30 @@ import (
 // sheet to its own file named <name>-<Sheet>.csv (LibreOffice 7.2 and later).
 const sofficeCSV = `csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1`
 
+// sofficeCSVShown is the same with "save cell contents as shown" on: each
+// cell as its number format displays it, marks included.
+const sofficeCSVShown = `csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1`
+
 // libreOfficeSheets converts a workbook with LibreOffice and reads every
 // sheet back. LibreOffice now and then crashes on a busy machine (killed by a
 // signal, or out with no file written): the conversion then runs once more,
 // with a fresh profile, before the test fails.
 func libreOfficeSheets(t *testing.T, data []byte) map[string][][]string {
 	t.Helper()
+	return libreOfficeSheetsAs(t, data, sofficeCSV)
+}
+
+// libreOfficeSheetsAs is libreOfficeSheets with the CSV filter given.
+func libreOfficeSheetsAs(t *testing.T, data []byte, filter string) map[string][][]string {
+	t.Helper()
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
 		surveystest.Need(t, "LibreOffice (apt-get install libreoffice-calc-nogui)")
 	}
-	sheets, err := convertWithLibreOffice(t, soffice, data)
+	sheets, err := convertWithLibreOffice(t, soffice, data, filter)
 	if errors.Is(err, errCrashed) {
 		t.Logf("once more: %v", err)
-		sheets, err = convertWithLibreOffice(t, soffice, data)
+		sheets, err = convertWithLibreOffice(t, soffice, data, filter)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +65,7 @@ func libreOfficeSheets(t *testing.T, data []byte) map[string][][]string {
 var errCrashed = errors.New("LibreOffice crashed")
 
 // convertWithLibreOffice runs one conversion in a folder of its own.
-func convertWithLibreOffice(t *testing.T, soffice string, data []byte) (map[string][][]string, error) {
+func convertWithLibreOffice(t *testing.T, soffice string, data []byte, filter string) (map[string][][]string, error) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "book.xlsx")
 	if err := os.WriteFile(in, data, 0o644); err != nil {
@@ -64,7 +76,7 @@ func convertWithLibreOffice(t *testing.T, soffice string, data []byte) (map[stri
 	defer cancel()
 	cmd := exec.CommandContext(ctx, soffice, "--headless", "--norestore",
 		"-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-		"--convert-to", sofficeCSV, "--outdir", dir, in)
+		"--convert-to", filter, "--outdir", dir, in)
 	cmd.WaitDelay = 10 * time.Second // soffice.bin may outlive the script that started it
 	out, err := cmd.CombinedOutput()
 	switch {
@@ -229,5 +241,67 @@ func TestWorkbookRoundTripsThroughLibreOffice(t *testing.T) {
 		if len(r) > 0 && r[0] != "" {
 			t.Logf("Quality: %q", r[:min(len(r), 4)])
 		}
+	}
+}
+
+// TestSignificanceSheetsRoundTripThroughLibreOffice reads the Segment
+// comparison's marks and the Wave comparison back as LibreOffice shows them.
+func TestSignificanceSheetsRoundTripThroughLibreOffice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts LibreOffice: ten seconds and more")
+	}
+	s := worked(t)
+	in := s.input("team_size", false)
+	for _, g := range in.Opportunities.Groups[1:] {
+		for i, o := range g.Outcomes {
+			if g.Key == "large" && o.Code == "O02" { // importance 10 against 8.75, satisfaction 0 against 3.75
+				g.Outcomes[i].VsRest = &score.Test{ImportanceP: 0.001, SatisfactionP: 0.002, ImportanceSignificant: true, SatisfactionSignificant: true}
+			}
+		}
+	}
+	ex := in.export()
+	ex.Waves = &export.Waves{With: "Wave 1", OnlyHere: []string{"O04"}, OnlyThere: []string{"O09"}, Outcomes: []export.Wave{
+		{Code: "O01", Statement: "Minimize the time it takes to find a past decision", Importance: [2]float64{7.78, 5.5},
+			Satisfaction: [2]float64{3.33, 3.4}, Opportunity: [2]float64{12.22, 7.6},
+			Test: score.Test{ImportanceP: 0.0004, SatisfactionP: 0.9, ImportanceSignificant: true}},
+	}}
+	var buf bytes.Buffer
+	if err := export.Workbook(&buf, ex); err != nil {
+		t.Fatal(err)
+	}
+	sheets := libreOfficeSheetsAs(t, buf.Bytes(), sofficeCSVShown)
+
+	cmp := sheets["Segment comparison"]
+	var o02 []string
+	for _, r := range cmp {
+		if len(r) > 1 && r[1] == "O02" {
+			o02 = r
+		}
+	}
+	if len(o02) < 6 || o02[5] != "20.0 I↑ S↓" || o02[4] != "7.5" {
+		t.Errorf("Segment comparison O02: %q, want large marked 20.0 I↑ S↓ and small 7.5 unmarked", o02)
+	}
+	if last := cmp[len(cmp)-1]; len(last) < 3 || last[2] != export.SignificanceLegend {
+		t.Errorf("legend row %q", last)
+	}
+	t.Logf("Segment comparison O02: %q", o02)
+
+	waves := sheets["Wave comparison"]
+	if len(waves) < 7 {
+		t.Fatalf("Wave comparison: %q", waves)
+	}
+	want := [][]string{
+		{"Compared with: Wave 1"},
+		{"Code", "Outcome", "Importance (this)", "Importance (other)", "Δ importance", "p importance"},
+		{"O01", "Minimize the time it takes to find a past decision", "7.8", "5.5", "2.3 *", "<0.001", "3.3", "3.4", "-0.1", "0.900", "12.2", "7.6", "4.6"},
+	}
+	for i, w := range want {
+		if got := waves[i][:min(len(waves[i]), len(w))]; !slices.Equal(got, w) {
+			t.Errorf("Wave comparison row %d: %q, want %q", i+1, got, w)
+		}
+		t.Logf("Wave comparison: %q", waves[i])
+	}
+	if waves[4][1] != export.WavesLegend || waves[5][0] != "Only in this study" || waves[5][1] != "O04" || waves[6][0] != "Only in Wave 1" || waves[6][1] != "O09" {
+		t.Errorf("Wave comparison footer: %q", waves[4:])
 	}
 }

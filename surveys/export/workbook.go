@@ -21,7 +21,8 @@ var (
 )
 
 // Workbook writes the study's workbook to w. Sheets, in order: Summary,
-// Opportunities, one per segment group, Segment comparison, Landscape,
+// Opportunities, one per segment group, Segment comparison, Wave comparison
+// (only when in.Waves is set), Landscape,
 // Outcomes, Responses (only when in.Responses is set) and Quality.
 func Workbook(w io.Writer, in Input) error {
 	if len(in.Groups) == 0 {
@@ -90,7 +91,8 @@ type styles struct {
 	header, title, section, label, wrap, text, integer, dec1, dec3, percent, date, timestamp, lowN int
 	leftInt, leftDate                                                                              int // values beside labels
 	classDXF                                                                                       map[string]int
-	quoted                                                                                         map[int]int // style -> the same with quotePrefix
+	quoted                                                                                         map[int]int    // style -> the same with quotePrefix
+	marked                                                                                         map[string]int // significance marks -> the style that shows them
 }
 
 func newBook(in Input) (*book, error) {
@@ -156,6 +158,7 @@ func (b *book) newStyles() error {
 		b.st.classDXF[c] = id
 	}
 	b.st.quoted = map[int]int{}
+	b.st.marked = map[string]int{}
 	return nil
 }
 
@@ -195,7 +198,11 @@ func (b *book) parts() []part {
 	for i, g := range b.groups {
 		parts = append(parts, part{b.names[i], func(sh *sheet) { b.ranked(sh, g) }})
 	}
-	parts = append(parts, part{SheetComparison, b.comparison}, part{SheetLandscape, b.landscape}, part{SheetOutcomes, b.outcomes})
+	parts = append(parts, part{SheetComparison, b.comparison})
+	if b.in.Waves != nil {
+		parts = append(parts, part{SheetWaves, b.waves})
+	}
+	parts = append(parts, part{SheetLandscape, b.landscape}, part{SheetOutcomes, b.outcomes})
 	if b.in.Responses != nil {
 		parts = append(parts, part{SheetResponses, b.responses})
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"odi/surveys"
 	"odi/surveys/export"
 	"odi/surveys/results"
+	"odi/surveys/score"
 	"odi/surveys/statement"
 )
 
@@ -174,6 +176,50 @@ func TestSegmentComparisonIsAHeatMapWithN(t *testing.T) {
 	panes, _ := f.GetPanes("Segment comparison")
 	if !panes.Freeze || panes.YSplit != 2 || panes.XSplit != 3 {
 		t.Errorf("panes %+v", panes)
+	}
+}
+
+// TestSegmentComparisonMarksSignificantCells plants two significant
+// differences (the worked example has none): each cell keeps its number and
+// shows its marks through its number format, and the legend under the table
+// says what they mean.
+func TestSegmentComparisonMarksSignificantCells(t *testing.T) {
+	s := worked(t)
+	in := s.input("team_size", false)
+	mark := func(group, code string, imp, sat bool) {
+		for _, g := range in.Opportunities.Groups {
+			for i, o := range g.Outcomes {
+				if g.Key == group && o.Code == code {
+					g.Outcomes[i].VsRest = &score.Test{ImportanceP: 0.001, SatisfactionP: 0.001, ImportanceSignificant: imp, SatisfactionSignificant: sat}
+				}
+			}
+		}
+	}
+	mark("small", "O01", true, false) // importance 10 against 7.78 in all: higher
+	mark("large", "O02", true, true)  // importance 10 against 8.75, satisfaction 0 against 3.75
+	f, _ := workbook(t, in)
+	rows := raw(t, f, "Segment comparison")
+	formats := map[string]string{}
+	for i, o := range in.Opportunities.Groups[0].Outcomes {
+		for gi, col := range []string{"E", "F"} {
+			ref := fmt.Sprintf("%s%d", col, i+3)
+			id, _ := f.GetCellStyle("Segment comparison", ref)
+			st, _ := f.GetStyle(id)
+			if st != nil && st.CustomNumFmt != nil && *st.CustomNumFmt != "0.0" {
+				formats[in.Opportunities.Groups[gi+1].Key+"/"+o.Code] = *st.CustomNumFmt
+			}
+			if num(t, rows[i+2][4+gi]) != in.Opportunities.Groups[gi+1].Outcomes[slices.IndexFunc(in.Opportunities.Groups[gi+1].Outcomes, func(r score.Row) bool { return r.Code == o.Code })].Opportunity {
+				t.Errorf("%s: %q is no longer the opportunity", ref, rows[i+2][4+gi])
+			}
+		}
+	}
+	want := map[string]string{"small/O01": `0.0" I↑"`, "large/O02": `0.0" I↑ S↓"`}
+	if !maps.Equal(formats, want) {
+		t.Errorf("marked cells %v, want %v", formats, want)
+	}
+	legend := rows[len(rows)-1]
+	if len(rows) != 8 || legend[2] != export.SignificanceLegend || !strings.Contains(legend[2], "Benjamini-Hochberg at 5%") {
+		t.Errorf("legend row %d: %q", len(rows), legend)
 	}
 }
 

@@ -169,7 +169,9 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 	res.Groups = append(res.Groups, build("all", "All respondents", all))
 	if split != nil {
 		for i, k := range split.keys {
-			res.Groups = append(res.Groups, build(k, split.labels[i], groups[i]))
+			g := build(k, split.labels[i], groups[i])
+			score.VsRest(g.Outcomes, res.Groups[0].Outcomes)
+			res.Groups = append(res.Groups, g)
 		}
 	}
 	return res, nil

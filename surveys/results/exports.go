@@ -73,3 +73,14 @@ func (s *Store) WideResponses(ctx context.Context, d *surveys.Design) (*export.R
 		return nil
 	}}, nil
 }
+
+// Export is the comparison as the workbook's Wave comparison sheet writes
+// it, against the study named with.
+func (w *WaveComparison) Export(with string) *export.Waves {
+	out := &export.Waves{With: with, OnlyHere: w.OnlyHere, OnlyThere: w.OnlyThere}
+	for _, o := range w.Outcomes {
+		out.Outcomes = append(out.Outcomes, export.Wave{Code: o.Code, Statement: o.Statement, Importance: o.Importance,
+			Satisfaction: o.Satisfaction, Opportunity: o.Opportunity, Test: o.Test})
+	}
+	return out
+}

@@ -62,6 +62,9 @@ type Row struct {
 	MeanImportance   float64    `json:"mean_importance"`
 	MeanSatisfaction float64    `json:"mean_satisfaction"`
 	Gap              float64    `json:"gap"`
+	VsRest           *Test      `json:"vs_rest,omitempty"` // a segment's outcome against everyone else; see VsRest
+
+	imp, sat Count // the counts the shares come from, for the tests
 }
 
 // z is the 97.5th percentile of the standard normal, for 95% intervals.
@@ -145,7 +148,8 @@ func Rank(outcomes []Outcome, t Tallies) []Row {
 		r := Row{Code: o.Code, Statement: o.Statement, Step: o.Step, N: int(max(imp.n, sat.n)),
 			Importance: imp.share(), Satisfaction: sat.share(),
 			ImportanceCI: imp.wilson(), SatisfactionCI: sat.wilson(),
-			MeanImportance: imp.mean(), MeanSatisfaction: sat.mean()}
+			MeanImportance: imp.mean(), MeanSatisfaction: sat.mean(),
+			imp: Count{Top: int(imp.top), N: int(imp.n)}, sat: Count{Top: int(sat.top), N: int(sat.n)}}
 		r.Opportunity = opportunity(imp, sat)
 		r.Gap = r.MeanImportance - r.MeanSatisfaction
 		r.Class = Class(r.Importance, r.Satisfaction, r.Opportunity)
