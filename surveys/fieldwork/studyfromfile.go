@@ -61,7 +61,7 @@ func ProposeStudy(data io.Reader, xlsx bool, name string) (*Proposal, error) {
 
 // propose is ProposeStudy with the header, for the import that follows.
 func propose(data io.Reader, xlsx bool, name string) (*Proposal, *header, error) {
-	var src rowSource = newCSVSource(data)
+	var src rowSource
 	if xlsx {
 		x, err := newXLSXSource(data)
 		if err != nil {
@@ -69,6 +69,8 @@ func propose(data io.Reader, xlsx bool, name string) (*Proposal, *header, error)
 		}
 		defer x.Close()
 		src = x
+	} else {
+		src = newCSVSource(data)
 	}
 	h, err := readHeader(src)
 	if err != nil {
@@ -330,7 +332,7 @@ func looksLikeCode(w string) bool {
 }
 
 // statementAndScale reads the header rows of a column as parts (split at
-// " - " and a closing parenthesis): a part of scale words only ("-
+// " - " and a closing bracket): a part of scale words only ("-
 // Importance", "(Satisfaction)") gives the scale and the rest is the
 // statement; failing that, a first part naming one scale is a question's
 // text ("How important is it to you…") and what follows the statement.
@@ -372,14 +374,14 @@ func statementAndScale(h *header, texts []string) (string, string) {
 }
 
 // headerParts splits a header at " - " (or an en or em dash) and takes a
-// closing "(…)" apart.
+// closing "(…)" or "[…]" apart (LimeSurvey writes "<question> [<statement>]").
 func headerParts(t string) []string {
 	t = strings.NewReplacer(" – ", " - ", " — ", " - ").Replace(t)
 	var parts []string
 	for _, part := range strings.Split(t, " - ") {
 		part = strings.TrimSpace(part)
-		if strings.HasSuffix(part, ")") {
-			if i := strings.LastIndexByte(part, '('); i > 0 {
+		if end := len(part) - 1; end > 0 && (part[end] == ')' || part[end] == ']') {
+			if i := strings.LastIndexByte(part, map[byte]byte{')': '(', ']': '['}[part[end]]); i > 0 {
 				parts = append(parts, strings.TrimSpace(part[:i]), part[i+1:len(part)-1])
 				continue
 			}
