@@ -79,16 +79,14 @@ func (s *Server) studyFromFile(c *fiber.Ctx) error {
 }
 
 func (s *Server) studyFromFilePage(c *fiber.Ctx) error {
-	return s.render(c, "study_from_file", fromFileData(nil, nil, nil))
+	return s.render(c, "study_from_file", fromFileData(nil, nil))
 }
 
-func fromFileData(p *fieldwork.Proposal, fields map[string]string, rep *fieldwork.ImportReport) fiber.Map {
-	data := fiber.Map{"Title": "New study from a file", "Proposal": p, "Fields": fields, "Styles": []string{"editor.css"},
-		"Scripts": []string{"fromfile.js"}}
-	if rep != nil {
-		data["ImportProblems"] = importProblems(fields)
-	}
-	return data
+// fromFileData is the page: the proposal, and every bad field both beside
+// its input and listed in file order (an import's bad cells by row).
+func fromFileData(p *fieldwork.Proposal, fields map[string]string) fiber.Map {
+	return fiber.Map{"Title": "New study from a file", "Proposal": p, "Fields": fields, "Problems": importProblems(fields),
+		"Styles": []string{"editor.css"}, "Scripts": []string{"fromfile.js"}}
 }
 
 // studyFromFileForm is the page's form: "Propose" (step=propose) answers
@@ -101,36 +99,38 @@ func (s *Server) studyFromFileForm(c *fiber.Ctx) error {
 		if corrected != nil && validation(err) != nil {
 			err = problem.Invalid("file", "choose the file again: a browser does not keep it from one page to the next")
 		}
-		return s.fromFileRefused(c, corrected, err, nil)
+		return s.fromFileRefused(c, corrected, err)
 	}
 	if c.FormValue("step") != "create" {
 		p, err := fieldwork.ProposeStudy(bytes.NewReader(data), isXLSX, name)
 		if err != nil {
-			return s.fromFileRefused(c, nil, err, nil)
+			return s.fromFileRefused(c, nil, err)
 		}
-		return s.render(c, "study_from_file", fromFileData(p, p.Problems, nil))
+		return s.render(c, "study_from_file", fromFileData(p, p.Problems))
 	}
 	opt, err := importOptions("", c.FormValue("out_of_scale"))
 	if err != nil {
-		return s.fromFileRefused(c, corrected, err, nil)
+		return s.fromFileRefused(c, corrected, err)
 	}
 	opt.XLSX = isXLSX
-	st, rep, err := s.fieldwork.CreateStudyFromFile(c.UserContext(), userOf(c), bytes.NewReader(data), name, corrected, opt)
+	st, _, err := s.fieldwork.CreateStudyFromFile(c.UserContext(), userOf(c), bytes.NewReader(data), name, corrected, opt)
 	if err != nil {
-		return s.fromFileRefused(c, corrected, err, rep)
+		return s.fromFileRefused(c, corrected, err)
 	}
 	return c.Redirect(studyPath(st.ID, "results"), fiber.StatusSeeOther)
 }
 
 // fromFileRefused shows the page again with what was wrong, the
 // researcher's corrections kept.
-func (s *Server) fromFileRefused(c *fiber.Ctx, p *fieldwork.Proposal, err error, rep *fieldwork.ImportReport) error {
+func (s *Server) fromFileRefused(c *fiber.Ctx, p *fieldwork.Proposal, err error) error {
 	ve := validation(err)
 	if ve == nil {
 		return err
 	}
 	c.Status(fiber.StatusUnprocessableEntity)
-	return s.render(c, "study_from_file", fromFileData(p, ve.Fields, rep))
+	data := fromFileData(p, ve.Fields)
+	data["OutOfScaleMissing"] = c.FormValue("out_of_scale") == "missing"
+	return s.render(c, "study_from_file", data)
 }
 
 // readProposalForm reads the proposal's inputs as the researcher corrected

@@ -310,3 +310,62 @@ func TestStudyFromFileRefusalLeavesNoStudy(t *testing.T) {
 		t.Errorf("with out_of_scale=missing: %d %s, want 201", r.status, r.body)
 	}
 }
+
+// fromFilePage posts the page's form as a browser without JavaScript does.
+func fromFilePage(t *testing.T, c *client, file []byte, fields map[string][]string) reply {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	w.WriteField("_csrf", c.csrf())
+	for k, vs := range fields {
+		for _, v := range vs {
+			w.WriteField(k, v)
+		}
+	}
+	if file != nil {
+		fw, _ := w.CreateFormFile("file", "decisions.csv")
+		fw.Write(file)
+	}
+	w.Close()
+	return c.do("POST", "/studies/from-file", w.FormDataContentType(), buf.String())
+}
+
+func TestStudyFromFilePageWorksWithoutJavaScript(t *testing.T) {
+	s := parallelServer(t)
+	mustUser(t, s, "r@example.com", "researcher")
+	c := newClient(t, s)
+	c.login("r@example.com")
+	if r := c.get("/studies"); !strings.Contains(r.body, `href="/studies/from-file"`) {
+		t.Fatalf("the study list has no way to a study from a file")
+	}
+	data := readFixture(t, "qualtrics_export.csv")
+	r := fromFilePage(t, c, data, map[string][]string{"step": {"propose"}})
+	if r.status != http.StatusOK || !strings.Contains(r.body, `value="`+statements[1]+`"`) || !strings.Contains(r.body, `name="q_keep" value="22"`) {
+		t.Fatalf("propose: %d, want the proposal's inputs: %s", r.status, r.body)
+	}
+	corrections := map[string][]string{
+		"step": {"create"}, "name": {"Decisions"},
+		"o_code": {"O01", "O02", "O03"}, "o_statement": {"Minimize the time it takes to find a decision", statements[1], statements[2]},
+		"q_column": {"14", "15", "22"}, "q_header": {"Q1", "Q2", "Q5"}, "q_key": {"role", "size", "q5"},
+		"q_text": {"Your role", "Company size", "Anything else?"}, "q_keep": {"14", "15"},
+	}
+	r = fromFilePage(t, c, nil, corrections)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "choose the file again") ||
+		!strings.Contains(r.body, `value="Minimize the time it takes to find a decision"`) {
+		t.Fatalf("confirming without the file: %d, want the corrections kept and the file asked for again", r.status)
+	}
+	r = fromFilePage(t, c, data, corrections)
+	if r.status != http.StatusSeeOther || !strings.HasSuffix(r.header.Get("Location"), "/results") {
+		t.Fatalf("create: %d %s, want a redirect to the results", r.status, r.body)
+	}
+	results := c.get(r.header.Get("Location"))
+	if !strings.Contains(results.body, "Minimize the time it takes to find a decision") {
+		t.Errorf("the results tab does not show the corrected statement")
+	}
+	if r := c.get("/studies"); !strings.Contains(r.body, `class="chip imported"`) {
+		t.Errorf("the study list does not mark the study imported")
+	}
+	if r := c.send("GET", "/api/v1/studies", nil); !strings.Contains(r.body, `"source":"import"`) || !strings.Contains(r.body, `"status":"closed"`) {
+		t.Errorf("studies: %s", r.body)
+	}
+}

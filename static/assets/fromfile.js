@@ -30,5 +30,8 @@
     }
   }
   form.querySelector("[data-propose]").addEventListener("click", propose);
-  file.addEventListener("change", () => propose());
+  // A new file is read at once, unless a proposal is on the page: after a
+  // refusal the file is chosen again to send it with the corrections shown,
+  // which reading it would replace ("Read the file" still does).
+  file.addEventListener("change", () => { if (!document.getElementById("pname")) propose(); });
 })();
