@@ -184,7 +184,12 @@ func TestStudyFromFileProposesOutcomesAndQuestionsOfEachTool(t *testing.T) {
 }
 
 func TestStudyFromFileIsClosedImportedAndScoresAsComputedByHand(t *testing.T) {
-	s, c := researcherServer(t)
+	t.Parallel()
+	eachServer(t, studyFromFileScores)
+}
+
+func studyFromFileScores(t *testing.T, s *Server) {
+	c := api(t, s, "r@example.com", "researcher")
 	for _, f := range exportFixtures {
 		t.Run(f.file, func(t *testing.T) {
 			r := fromFile(t, c, "", f.file, readFixture(t, f.file), nil)
@@ -276,7 +281,12 @@ func TestStudyFromFileTakesTheResearchersCorrections(t *testing.T) {
 }
 
 func TestStudyFromFileRefusalLeavesNoStudy(t *testing.T) {
-	s, c := researcherServer(t)
+	t.Parallel()
+	eachServer(t, studyFromFileRefusals)
+}
+
+func studyFromFileRefusals(t *testing.T, s *Server) {
+	c := api(t, s, "r@example.com", "researcher")
 	data := readFixture(t, "surveymonkey_export.csv")
 	var p fieldwork.Proposal
 	fromFile(t, c, "?dry_run=1", "m.csv", data, nil).json(t, &p)
