@@ -312,6 +312,11 @@ func studyFromFileRefusals(t *testing.T, s *Server) {
 			t.Errorf("%s: %d %s, want 422 naming %s", tc.name, r.status, r.body, tc.field)
 		}
 	}
+	var none fieldwork.Proposal
+	fromFile(t, c, "?dry_run=1", "m.csv", []byte("id,role\n1,a\n"), nil).json(t, &none)
+	if len(none.Outcomes) != 0 || !strings.Contains(none.Problems["outcomes"], "O01_imp") {
+		t.Errorf("a file without ratings is proposed as %+v, want the problem named", none)
+	}
 	if r := c.send("GET", "/api/v1/studies", nil); r.body != "[]" || countResponses(t, s) != 0 {
 		t.Errorf("a refused file left a study behind: %s", r.body)
 	}

@@ -1,11 +1,13 @@
 package fieldwork
 
 import (
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"odi/surveys"
 	"odi/surveys/problem"
@@ -99,13 +101,16 @@ func propose(data io.Reader, xlsx bool, name string) (*Proposal, *header, error)
 
 // fileError is a file that cannot be read as a problem naming the file.
 func fileError(err error) error {
-	if errors.Is(err, errEmptyFile) {
+	var pe *csv.ParseError
+	switch {
+	case errors.Is(err, errEmptyFile):
 		return problem.Invalid("file", "is empty")
-	}
-	if ve := (*problem.Validation)(nil); errors.As(err, &ve) {
+	case errors.As(err, &pe):
+		return problem.Invalid("file", fmt.Sprintf("row %d: is not valid CSV: %v", pe.Line, pe.Err))
+	case errors.As(err, new(*problem.Validation)):
 		return err
 	}
-	return problem.Invalid("file", "is not valid CSV: "+err.Error())
+	return fmt.Errorf("read the file: %w", err)
 }
 
 func studyName(file string) string {
@@ -486,7 +491,7 @@ func proposeKinds(p *Proposal, h *header, src rowSource) error {
 			v := strings.TrimSpace(rec[q.Column])
 			switch {
 			case v == "" || slices.Contains(c.values, v):
-			case c.lower[strings.ToLower(v)] || strings.Contains(v, ";") || len([]rune(v)) > 200 || len(c.values) == maxProposedOptions:
+			case c.lower[strings.ToLower(v)] || strings.Contains(v, ";") || utf8.RuneCountInString(v) > 200 || len(c.values) == maxProposedOptions:
 				c.text, c.values = true, nil
 			default:
 				c.values = append(c.values, strings.Clone(v))
@@ -564,7 +569,11 @@ func checkProposal(p *Proposal, h *header) {
 		}
 	}
 	p.Questions = questions
-	delete(fields, "file") // no rating column at all: said by the outcomes' absence
+	delete(fields, "file") // the import's words for a file of another study
+	if len(p.Outcomes) == 0 {
+		fields["outcomes"] = "no two columns rate one outcome for importance and for satisfaction: expected headers such as " +
+			"O01_imp and O01_sat, or <statement> - Importance and <statement> - Satisfaction"
+	}
 	if len(fields) > 0 {
 		p.Problems = fields
 	}
