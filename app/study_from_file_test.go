@@ -383,4 +383,20 @@ func TestStudyFromFilePageWorksWithoutJavaScript(t *testing.T) {
 	if r := c.send("GET", "/api/v1/studies", nil); !strings.Contains(r.body, `"source":"import"`) || !strings.Contains(r.body, `"status":"closed"`) {
 		t.Errorf("studies: %s", r.body)
 	}
+	// A study without job steps or a survey link of its own still opens
+	// on every tab and exports; its copy is a draft to field.
+	study := strings.TrimSuffix(r.header.Get("Location"), "/results")
+	for _, tab := range []string{"job", "outcomes", "questions", "preview", "fieldwork", "segments", "share"} {
+		if r := c.get(study + "/" + tab); r.status != http.StatusOK {
+			t.Errorf("the %s tab of an imported study: %d", tab, r.status)
+		}
+	}
+	if r := c.get("/api" + "/v1" + study + "/export.xlsx"); r.status != http.StatusOK {
+		t.Errorf("the workbook of an imported study: %d", r.status)
+	}
+	var cp struct{ Status, Source string }
+	c.do("POST", "/api/v1"+study+"/duplicate", "", "", "X-Csrf-Token", c.csrf()).json(t, &cp)
+	if cp.Status != "draft" || cp.Source != "survey" {
+		t.Errorf("the copy of an imported study is %+v, want a draft survey", cp)
+	}
 }
