@@ -39,7 +39,7 @@ func TestStudyFromFileInBrowser(t *testing.T) {
 	if overflow {
 		t.Errorf("the proposal overflows a 390 px screen")
 	}
-	screenshotsAt(t, ctx, "study-from-file-proposal", 390, 1280)
+	screenshots(t, ctx, "study-from-file-proposal")
 
 	// A bad code is refused with the page again, the corrections kept and
 	// the file asked for again, as without JavaScript.
@@ -50,7 +50,7 @@ func TestStudyFromFileInBrowser(t *testing.T) {
 	if alert := b.text(`#from-file-errors .alert`); !strings.Contains(alert, "outcomes[1].code") {
 		t.Errorf("the refusal says %q, want outcomes[1].code named", alert)
 	}
-	screenshotsAt(t, ctx, "study-from-file-refused", 390, 1280)
+	screenshots(t, ctx, "study-from-file-refused")
 	b.must("choose the file again", chromedp.Do(ctx,
 		chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{file})))
 	if code, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#o-code-1`))); err != nil || code != "2 bad" {
@@ -76,11 +76,11 @@ func TestStudyFromFileInBrowser(t *testing.T) {
 	if n := b.count(`form[action$="/reopen"]`); n != 0 {
 		t.Errorf("an imported study offers to reopen it")
 	}
-	screenshotsAt(t, ctx, "study-from-file-results", 390, 1280)
+	screenshots(t, ctx, "study-from-file-results")
 
 	b.load("the list", chromedp.Navigate(base+"/studies"))
 	if chip := b.text(`.chip.imported`); chip != "imported" {
 		t.Errorf("the list marks the study %q", chip)
 	}
-	screenshotsAt(t, ctx, "study-from-file-list", 390, 1280)
+	screenshots(t, ctx, "study-from-file-list")
 }
