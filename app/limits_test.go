@@ -41,6 +41,10 @@ func TestBodyLimitsArePerRoute(t *testing.T) {
 			strings.Repeat("x", 2<<20), http.StatusRequestEntityTooLarge, false},
 		{"an anonymous file over the body limit", "POST", "/api/v1/studies/" + itoa(id) + "/responses/import", "text/csv",
 			strings.Repeat("x", 100<<10), http.StatusUnauthorized, true}, // refused unread, saying why
+		{"a file for a new study, over the body limit, under the import limit", "POST", "/api/v1/studies/from-file?dry_run=1", "text/csv",
+			"O01_imp,O01_sat\n" + strings.Repeat("4,2\n", 30000), http.StatusOK, false},
+		{"an anonymous file for a new study over the body limit", "POST", "/api/v1/studies/from-file", "text/csv",
+			strings.Repeat("x", 100<<10), http.StatusUnauthorized, true},
 		{"a large body on a path that only ends like an import", "POST", "/r/x/import", "text/csv",
 			strings.Repeat("x", 100<<10), http.StatusRequestEntityTooLarge, false},
 	}

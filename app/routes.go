@@ -76,14 +76,18 @@ func (s *Server) routeTable() []route {
 		r("POST", "/s/:slug", public, s.submitLimit, s.surveyStep),
 		r("GET", "/studies/:id/preview", researcher, s.surveyPreview),
 
-		// Studies: the list, a new one, one, deleting one. /studies/new
-		// comes before /studies/:id, which would take "new" for an id.
+		// Studies: the list, a new one (or one from a file), one, deleting
+		// one. /studies/new and /studies/from-file come before /studies/:id,
+		// which would take them for an id.
 		r("GET", "/", researcher, s.home),
 		r("GET", "/api/v1/studies", researcher, s.listStudies),
 		r("GET", "/studies", researcher, s.studiesPage),
 		r("POST", "/api/v1/studies", researcher, s.createStudy),
 		r("GET", "/studies/new", researcher, s.newStudyPage),
 		r("POST", "/studies", researcher, s.createStudyPage),
+		r("POST", "/api/v1/studies/from-file", researcher, s.studyFromFile),
+		r("GET", "/studies/from-file", researcher, s.studyFromFilePage),
+		r("POST", "/studies/from-file", researcher, s.studyFromFileForm),
 		r("GET", "/api/v1/studies/:id", researcher, getStudy),
 		r("GET", "/studies/:id", researcher, s.studyPage),
 		r("DELETE", "/api/v1/studies/:id", researcher, s.deleteStudy),

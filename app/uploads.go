@@ -31,9 +31,10 @@ const uploadSlots = 4
 const uploadLease = uploadTimeout + time.Minute
 
 // largeBody are the routes whose body carries a study's data — an import's
-// file, a saved segmentation's member list (100,000 respondent ids are 4 MB);
-// the group is the study's id.
-var largeBody = regexp.MustCompile(`(?i)^(?:/api/v1)?/studies/([0-9]+)/(?:outcomes/import|responses/import|segmentations)/?$`)
+// file, a saved segmentation's member list (100,000 respondent ids are 4 MB),
+// the file a new study is made from; the group is the study's id, empty for
+// a new study.
+var largeBody = regexp.MustCompile(`(?i)^(?:/api/v1)?/studies/(?:([0-9]+)/(?:outcomes/import|responses/import|segmentations)|from-file)/?$`)
 
 var (
 	errAuthRequired = fiber.NewError(fiber.StatusUnauthorized, "authentication required: log in or send Authorization: Bearer <token>")
@@ -75,7 +76,8 @@ func (s *Server) requestLimits(h *fasthttp.RequestHeader) fasthttp.RequestConfig
 	return conf
 }
 
-// mayUpload tells whether the caller the headers name may see the study.
+// mayUpload tells whether the caller the headers name may see the study;
+// any researcher may make a new one ("").
 func (s *Server) mayUpload(h *fasthttp.RequestHeader, studyID string) error {
 	u, err := s.userFromHeader(h)
 	if err != nil {
@@ -83,6 +85,9 @@ func (s *Server) mayUpload(h *fasthttp.RequestHeader, studyID string) error {
 	}
 	if u == nil {
 		return errAuthRequired
+	}
+	if studyID == "" {
+		return nil
 	}
 	id, err := strconv.ParseInt(studyID, 10, 64)
 	if err != nil {

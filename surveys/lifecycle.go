@@ -44,6 +44,9 @@ func (s *Store) Reopen(ctx context.Context, u *accounts.User, id int64) (*Study,
 		if st.Status != StatusClosed {
 			return fmt.Errorf("%w: only a closed study can be reopened, and this one is %s", problem.ErrConflict, st.Status)
 		}
+		if st.Source == SourceImport {
+			return fmt.Errorf("%w: this study was made from a file and has no survey link: duplicate it to field its survey", problem.ErrConflict)
+		}
 		st.Status, st.ClosedAt = StatusOpen, nil
 		return tx.Save(st).Error
 	})
@@ -93,6 +96,7 @@ func (s *Store) Duplicate(ctx context.Context, u *accounts.User, id int64) (*Stu
 	}
 	cp := d.Study
 	cp.ID, cp.OwnerID, cp.Status, cp.Slug, cp.PublishedAt, cp.ClosedAt = 0, u.ID, StatusDraft, nil, nil, nil
+	cp.Source = StudySurvey // the copy is a draft to field
 	cp.Name = "Copy of " + cp.Name
 	if len(cp.Name) > 200 {
 		cp.Name = cp.Name[:200]

@@ -101,9 +101,9 @@ var QuestionTemplates = map[string]QuestionInput{
 // takes a question key's place), looks like.
 var KeyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 
-// reservedKey tells a key that would collide with a column of the wide CSV
+// ReservedKey tells a key that would collide with a column of the wide CSV
 // (widecsv.go).
-func reservedKey(key string) bool {
+func ReservedKey(key string) bool {
 	return slices.Contains(WideLeading, key) || slices.Contains(ForceNames[:], key) ||
 		strings.HasSuffix(key, "_imp") || strings.HasSuffix(key, "_sat")
 }
@@ -143,7 +143,7 @@ func (in QuestionInput) normalise() (Question, error) {
 		Required: in.Required, Segment: in.Segment, MinValue: in.Min, MaxValue: in.Max, Quotas: in.Quotas}
 	if !KeyPattern.MatchString(q.Key) {
 		fields.Add("key", "must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)")
-	} else if reservedKey(q.Key) {
+	} else if ReservedKey(q.Key) {
 		fields.Add("key", q.Key+" is reserved for the responses file")
 	}
 	if q.Text == "" {

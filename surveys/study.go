@@ -22,6 +22,11 @@ const (
 	StatusClosed = "closed"
 )
 
+// Where a study's responses come from: its own survey link, or a file of
+// another tool's export it was made from (source import, see
+// CreateImportedStudy).
+const StudySurvey = "survey"
+
 // Job is the job statement in its three parts.
 type Job struct {
 	When   string `json:"when" validate:"max=500"`
@@ -56,6 +61,7 @@ type Study struct {
 	OwnerID         int64         `json:"owner_id"`
 	Name            string        `json:"name"`
 	Status          string        `json:"status"`
+	Source          string        `json:"source"` // StudySurvey or SourceImport
 	Job             Job           `json:"job" gorm:"embedded;embeddedPrefix:job_"`
 	RespondentRole  string        `json:"respondent_role"`
 	MarketSize      *float64      `json:"market_size"`
@@ -348,7 +354,7 @@ func (in StudyInput) apply(st *Study, creating bool) error {
 
 // CreateStudy makes a draft study owned by u, with the eight universal job steps.
 func (s *Store) CreateStudy(ctx context.Context, u *accounts.User, in StudyInput) (*Study, error) {
-	st := &Study{OwnerID: u.ID, Status: StatusDraft, MinN: 30, Language: "en", ForcesWording: DefaultForces,
+	st := &Study{OwnerID: u.ID, Status: StatusDraft, Source: StudySurvey, MinN: 30, Language: "en", ForcesWording: DefaultForces,
 		AttentionChecks: 1, ExcludeFlags: slices.Clone(QualityFlagNames)}
 	if err := in.apply(st, true); err != nil {
 		return nil, err
