@@ -43,6 +43,8 @@ var publicRoutes = map[string]access{
 	"GET /r/:token":                          public,
 	"GET /r/:token/export.xlsx":              public,
 	"GET /r/:token/canvas":                   public,
+	"GET /unsubscribe/:token":                public,
+	"POST /unsubscribe/:token":               public,
 }
 
 // namesAStudy matches a path with a study id in it: never public, whatever
