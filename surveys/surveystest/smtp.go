@@ -3,6 +3,7 @@ package surveystest
 import (
 	"bytes"
 	"io"
+	"log"
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
@@ -51,6 +52,7 @@ func SMTP(t testing.TB) *SMTPSink {
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &sinkSession{k: k}, nil }))
 	srv.Domain = "localhost"
 	srv.ReadTimeout, srv.WriteTimeout = time.Minute, time.Minute
+	srv.ErrorLog = log.New(io.Discard, "", 0) // clients killed mid-message are the point of some tests
 	go srv.Serve(ln)
 	t.Cleanup(func() { close(k.release); srv.Close() })
 	return k
