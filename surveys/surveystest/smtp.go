@@ -41,10 +41,13 @@ type SMTPSink struct {
 	release  chan struct{}
 }
 
-// SMTP starts an SMTPSink for the test, closed when it ends.
-func SMTP(t testing.TB) *SMTPSink {
+// SMTP starts an SMTPSink on loopback for the test, closed when it ends.
+func SMTP(t testing.TB) *SMTPSink { return SMTPOn(t, "127.0.0.1:0") }
+
+// SMTPOn starts an SMTPSink listening on addr.
+func SMTPOn(t testing.TB, addr string) *SMTPSink {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
