@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -21,9 +20,9 @@ import (
 )
 
 // mailServer is a server that sends its e-mail to sink, serving (so that
-// its sender runs) on loopback, with retries 50 ms apart; and a researcher's
-// API client.
-func mailServer(t *testing.T, sink *surveystest.SMTPSink) (*Server, *client) {
+// its sender runs) on loopback at base, with retries 50 ms apart; and a
+// researcher's API client.
+func mailServer(t *testing.T, sink *surveystest.SMTPSink) (s *Server, c *client, base string) {
 	t.Helper()
 	cfg := Defaults()
 	cfg.Addr = "127.0.0.1:0"
@@ -33,16 +32,9 @@ func mailServer(t *testing.T, sink *surveystest.SMTPSink) (*Server, *client) {
 		t.Fatal(err)
 	}
 	cfg.SMTP, cfg.MailFrom, cfg.MailRate, cfg.MailBackoff = &smtpCfg, "Research <research@odi.test>", 1000, 50*time.Millisecond
-	s := New(cfg, surveystest.SQLite(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { s.Serve(ctx, ln); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return s, api(t, s, "r@example.com", "researcher")
+	s = New(cfg, surveystest.SQLite(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	base = serve(t, s)
+	return s, api(t, s, "r@example.com", "researcher"), base
 }
 
 // mailStudy is an open study of one outcome and no questions: a response
@@ -133,7 +125,7 @@ func submitInvited(c *client, slug, token string) reply {
 func TestMailingSendsPersonalLinksWithOneClickOptOutAndRemindsNonCompleters(t *testing.T) {
 	t.Parallel()
 	sink := surveystest.SMTP(t)
-	s, c := mailServer(t, sink)
+	s, c, _ := mailServer(t, sink)
 	id, slug := mailStudy(t, c)
 	body := "Hello,\n\nyour link: {link}\n\nThanks"
 	// The same address twice, in other case, is one recipient.
@@ -245,7 +237,7 @@ func TestMailingRetriesTemporaryFailuresAndRecordsPermanentOnes(t *testing.T) {
 		}
 		return nil
 	}
-	_, c := mailServer(t, sink)
+	_, c, _ := mailServer(t, sink)
 	id, _ := mailStudy(t, c)
 	mid := createMailing(t, c, id, "{link}", "flaky@example.com", "gone@example.com", "ok@example.com")
 	p := settled(t, c, id, mid)
@@ -270,7 +262,7 @@ func TestMailingRetriesTemporaryFailuresAndRecordsPermanentOnes(t *testing.T) {
 func TestScheduledReminderWaitsForItsDay(t *testing.T) {
 	t.Parallel()
 	sink := surveystest.SMTP(t)
-	s, c := mailServer(t, sink)
+	s, c, _ := mailServer(t, sink)
 	id, _ := mailStudy(t, c)
 	mid := createMailing(t, c, id, "{link}", "ana@example.com")
 	sink.WaitFor(t, 1, 20*time.Second)
@@ -324,7 +316,7 @@ func TestWithoutSMTPMailingsAnswer409AndThePageSaysHowToConfigure(t *testing.T) 
 func TestMailingFormTakesPastedOrUploadedRecipientsAndNamesBadOnes(t *testing.T) {
 	t.Parallel()
 	sink := surveystest.SMTP(t)
-	s, c := mailServer(t, sink)
+	s, c, _ := mailServer(t, sink)
 	id, _ := mailStudy(t, c)
 	w := newClient(t, s)
 	w.login("r@example.com")
