@@ -192,7 +192,7 @@ func (s *Store) Create(ctx context.Context, d *surveys.Design, in Input) (int64,
 
 func checkStudy(d *surveys.Design) error {
 	if d.Study.Status != surveys.StatusOpen || d.Study.Slug == nil {
-		return fmt.Errorf("%w: publish the study first: the links in the e-mail lead to its open survey", problem.ErrConflict)
+		return fmt.Errorf("%w: the study is not open: the links in the e-mail lead to its survey, which takes answers only while the study is open", problem.ErrConflict)
 	}
 	return nil
 }
