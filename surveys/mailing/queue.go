@@ -123,3 +123,15 @@ func (s *Store) recoverClaims(ctx context.Context, stale time.Time) (int, error)
 	}
 	return int(res.RowsAffected), nil
 }
+
+// untilNext is how long the sender may sleep: until the next retry is due,
+// never longer than pollEvery, and never so short that a database refusing
+// claims is asked again and again at once.
+func (s *Store) untilNext(ctx context.Context, now time.Time) time.Duration {
+	var next []time.Time
+	err := s.db.WithContext(ctx).Model(&Message{}).Where("state = ?", Pending).Order("not_before").Limit(1).Pluck("not_before", &next).Error
+	if err != nil || len(next) == 0 {
+		return pollEvery
+	}
+	return min(max(next[0].Sub(now), 100*time.Millisecond), pollEvery)
+}

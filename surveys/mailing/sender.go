@@ -35,7 +35,7 @@ const (
 	DefaultMaxAttempts = 6
 	DefaultLease       = 10 * time.Minute
 	maxBackoff         = time.Hour
-	pollEvery          = 2 * time.Second
+	pollEvery          = 2 * time.Second // for what other instances queue, and reminders scheduled
 )
 
 // Sender works through the queue of a Store over SMTP.
@@ -70,15 +70,16 @@ func (snd *Sender) Run(ctx context.Context) {
 		stale = time.Now().UTC()
 	}
 	snd.recover(ctx, stale)
-	tick := time.NewTicker(pollEvery)
-	defer tick.Stop()
 	for {
 		snd.round(ctx)
+		wake := time.NewTimer(snd.store.untilNext(ctx, time.Now().UTC()))
 		select {
 		case <-ctx.Done():
+			wake.Stop()
 			return
-		case <-tick.C:
+		case <-wake.C:
 		case <-snd.store.queued:
+			wake.Stop()
 		}
 		snd.recover(ctx, time.Now().UTC().Add(-snd.cfg.Lease))
 	}
