@@ -337,7 +337,24 @@ func TestMailingFormTakesPastedOrUploadedRecipientsAndNamesBadOnes(t *testing.T)
 		t.Fatalf("uploaded list sent to %v", mails)
 	}
 	page := w.get(fmt.Sprintf("/studies/%d/fieldwork", id))
-	if !strings.Contains(page.body, `id="mailing-`) || !strings.Contains(page.body, "Send a reminder") {
+	if !strings.Contains(page.body, `id="mailing-1"`) || !strings.Contains(page.body, "Sent: 2 of 2") {
 		t.Fatalf("fieldwork page shows no mailing progress")
+	}
+	// The reminder form: now, to both (neither answered), or on a later day.
+	remind := path + "/1/remind"
+	r = w.postForm(remind, url.Values{"_csrf": {w.csrf()}, "subject": {"Again"}, "body": {"{link}"}, "after_days": {"0"}})
+	wantRedirect(t, r, fmt.Sprintf("/studies/%d/fieldwork?reminded=2#mailing-1", id))
+	sink.WaitFor(t, 4, 20*time.Second)
+	r = w.postForm(remind, url.Values{"_csrf": {w.csrf()}, "subject": {"Later"}, "body": {"{link}"}, "after_days": {"7"}})
+	if r.status != http.StatusSeeOther || !strings.Contains(r.header.Get("Location"), "reminded=0&scheduled=") {
+		t.Fatalf("scheduled reminder: %d to %q", r.status, r.header.Get("Location"))
+	}
+	page = w.get(r.header.Get("Location"))
+	if !strings.Contains(page.body, "Reminder scheduled for ") || !strings.Contains(page.body, "Later — scheduled for") {
+		t.Fatalf("the tab does not show the scheduled reminder")
+	}
+	r = w.postForm(remind, url.Values{"_csrf": {w.csrf()}, "subject": {"Again"}, "body": {"no link"}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Message must contain {link}") {
+		t.Fatalf("reminder without {link}: %d", r.status)
 	}
 }

@@ -91,9 +91,22 @@ func TestSendersSharingADatabaseSendEachMessageOnce(t *testing.T) {
 		if err != nil || p.Recipients != 60 || p.Sent != 60 || p.Pending+p.Failed+p.Started+p.OptedOut != 0 {
 			t.Fatalf("progress %+v, %v; want 60 recipients, 60 sent", p, err)
 		}
+		// p00 opts out, twice: the reminder goes to the other 59.
+		secret, err := st.Accounts().Secret(context.Background(), "mail_secret")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if err := store.OptOut(context.Background(), token(secret, "optout", id, "p00@example.com")); err != nil {
+				t.Fatal(err)
+			}
+		}
 		res, err := store.Remind(context.Background(), d, id, ReminderInput{Subject: "Again", Body: "{link}"})
-		if err != nil || res.Queued != 60 {
-			t.Fatalf("reminder: %+v, %v; want 60 queued, nobody having answered", res, err)
+		if err != nil || res.Queued != 59 {
+			t.Fatalf("reminder: %+v, %v; want 59 queued, nobody having answered and one opted out", res, err)
+		}
+		if p, _ := store.Progress(context.Background(), d.Study.ID, id); p.OptedOut != 1 || p.Reminders[0].Pending != 59 {
+			t.Fatalf("progress %+v, want 1 opted out and 59 reminders waiting", p)
 		}
 	})
 }
