@@ -15,6 +15,7 @@ import (
 	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/fieldwork"
+	"odi/surveys/mailing"
 	"odi/surveys/results"
 )
 
@@ -43,6 +44,8 @@ var publicRoutes = map[string]access{
 	"GET /r/:token":                          public,
 	"GET /r/:token/export.xlsx":              public,
 	"GET /r/:token/canvas":                   public,
+	"GET /unsubscribe/:token":                public,
+	"POST /unsubscribe/:token":               public,
 }
 
 // namesAStudy matches a path with a study id in it: never public, whatever
@@ -93,6 +96,7 @@ type accessWorld struct {
 // a path can name.
 type accessFixture struct {
 	studyID, stepID, outcomeID, shareID, tokenID int64
+	mailingID                                    int64
 	userID                                       int64 // an account an admin may disable, reset or delete
 	slug, questionKey, respondentID              string
 	segmentationKey                              string
@@ -152,6 +156,9 @@ func (w *accessWorld) fixture() *accessFixture {
 	tok, sh, err := w.s.results.CreateShare(ctx, w.owner, f.studyID, results.ShareInput{})
 	must(err)
 	f.shareID, f.shareToken = sh.ID, tok
+	f.mailingID, err = w.s.mail.Create(ctx, mustDesign(t, w.s, w.owner, f.studyID),
+		mailing.Input{Subject: "Hello", Body: "{link}", Recipients: []mailing.RecipientInput{{Email: "ana@example.com"}}})
+	must(err)
 	_, spare, err := st.Accounts().CreateToken(ctx, w.owner.ID, "spare")
 	must(err)
 	f.tokenID = spare.ID
@@ -203,6 +210,11 @@ func paramValue(path, param string, f *accessFixture, c *caller, w *accessWorld)
 		return url.PathEscape(f.respondentID), ofStudy, false, false, nil
 	case param == ":share_id" && strings.HasSuffix(before, "/shares/"):
 		return itoa(f.shareID), ofStudy, false, false, nil
+	case param == ":mailing_id" && strings.HasSuffix(before, "/mailings/"):
+		return itoa(f.mailingID), ofStudy, false, false, nil
+	case param == ":token" && before == "/unsubscribe/":
+		// Held only by the recipient's mailbox: no caller here has it.
+		return guessedToken, anyone, true, false, nil
 	case param == ":user_id" && strings.HasSuffix(before, "/members/"):
 		return itoa(w.colleague.ID), ofStudy, false, false, nil
 	case param == ":user_id" && before == "/admin/users/":

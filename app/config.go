@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"odi/surveys/mailing"
 )
 
 // Config is every setting odi reads, from flags first and ODI_* variables second.
@@ -26,6 +28,10 @@ type Config struct {
 	MaxConnsPerIP int           // of those, from one client address; 0 disables
 	ShutdownMax   time.Duration // how long in-flight requests may take to finish
 	MetricsAddr   string        // a listener of its own for /metrics; "" serves it on Addr
+	SMTP          *mailing.SMTP // --smtp-url; nil: odi sends no e-mail
+	MailFrom      string        // the From: of every e-mail
+	MailRate      float64       // e-mails per second from this instance
+	MailBackoff   time.Duration // the wait before a temporary failure is retried, doubling each time
 }
 
 // Defaults are what `go run ./cmd/odi` uses on a fresh clone.
@@ -39,6 +45,8 @@ func Defaults() Config {
 		MaxConns:      10000,
 		MaxConnsPerIP: 256,
 		ShutdownMax:   15 * time.Second,
+		MailRate:      5,
+		MailBackoff:   mailing.DefaultBackoff,
 	}
 }
 
@@ -57,6 +65,9 @@ func ParseConfig(name string, args []string, getenv func(string) string) (Config
 	submitLimit := fs.String("submit-limit", envOr(getenv, "ODI_SUBMIT_LIMIT", strconv.Itoa(cfg.SubmitLimit)), "survey submissions per minute per address, 0 = no limit (ODI_SUBMIT_LIMIT)")
 	maxConns := fs.String("max-conns", envOr(getenv, "ODI_MAX_CONNS", strconv.Itoa(cfg.MaxConns)), "client connections open at once, at most the open-file limit less a reserve (ODI_MAX_CONNS)")
 	maxConnsPerIP := fs.String("max-conns-per-ip", envOr(getenv, "ODI_MAX_CONNS_PER_IP", strconv.Itoa(cfg.MaxConnsPerIP)), "client connections open at once from one address, 0 = no limit; trusted proxies are exempt (ODI_MAX_CONNS_PER_IP)")
+	smtpURL := fs.String("smtp-url", envOr(getenv, "ODI_SMTP_URL", ""), "SMTP server for e-mail invitations, smtp://user:pass@host:port or smtps://… (ODI_SMTP_URL)")
+	fs.StringVar(&cfg.MailFrom, "mail-from", envOr(getenv, "ODI_MAIL_FROM", ""), "From: of e-mail invitations, e.g. \"Research <research@example.com>\" (ODI_MAIL_FROM)")
+	mailRate := fs.String("mail-rate", envOr(getenv, "ODI_MAIL_RATE", strconv.FormatFloat(cfg.MailRate, 'f', -1, 64)), "e-mails sent per second by this instance (ODI_MAIL_RATE)")
 	// A mistake is one line, returned to the caller; only -help lists the flags.
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
@@ -90,7 +101,35 @@ func ParseConfig(name string, args []string, getenv func(string) string) (Config
 	if cfg.MaxConnsPerIP, err = strconv.Atoi(*maxConnsPerIP); err != nil || cfg.MaxConnsPerIP < 0 {
 		return cfg, fmt.Errorf("--max-conns-per-ip %q: must be a whole number >= 0", *maxConnsPerIP)
 	}
+	if cfg.MailRate, err = strconv.ParseFloat(*mailRate, 64); err != nil || !(cfg.MailRate > 0 && cfg.MailRate <= 1000) {
+		return cfg, fmt.Errorf("--mail-rate %q: must be a number above 0, at most 1000", *mailRate)
+	}
+	if err := cfg.mail(*smtpURL); err != nil {
+		return cfg, err
+	}
 	return cfg, cfg.validate()
+}
+
+// mail checks the e-mail settings: both or neither of --smtp-url and
+// --mail-from.
+func (c *Config) mail(smtpURL string) error {
+	switch {
+	case smtpURL == "" && c.MailFrom == "":
+		return nil
+	case smtpURL == "":
+		return errors.New("--mail-from is set but --smtp-url is not: odi needs both to send e-mail")
+	case c.MailFrom == "":
+		return errors.New("--smtp-url is set but --mail-from is not: say which address the e-mail comes from")
+	}
+	smtp, err := mailing.ParseSMTP(smtpURL)
+	if err != nil {
+		return fmt.Errorf("--smtp-url %q: %w", redact(smtpURL), err)
+	}
+	if c.MailFrom, err = mailing.ParseFrom(c.MailFrom); err != nil {
+		return fmt.Errorf("--mail-from %q: %w", c.MailFrom, err)
+	}
+	c.SMTP = &smtp
+	return nil
 }
 
 // fdReserve are the descriptors kept from client connections for the rest of

@@ -35,6 +35,18 @@ func TestParseConfig(t *testing.T) {
 		{"connection caps", []string{"--max-conns", "500"}, map[string]string{"ODI_MAX_CONNS_PER_IP": "0"}, "", func(c Config) bool { return c.MaxConns == 500 && c.MaxConnsPerIP == 0 }},
 		{"no connections", []string{"--max-conns", "0"}, nil, "--max-conns", nil},
 		{"negative cap per address", nil, map[string]string{"ODI_MAX_CONNS_PER_IP": "-1"}, "--max-conns-per-ip", nil},
+		{"no mail by default", nil, nil, "", func(c Config) bool { return c.SMTP == nil && c.MailRate == 5 }},
+		{"smtp", []string{"--mail-from", "Research <r@example.com>"}, map[string]string{"ODI_SMTP_URL": "smtp://ana:secret@mail.example.com"}, "", func(c Config) bool {
+			return c.SMTP != nil && c.SMTP.Host == "mail.example.com" && c.SMTP.Port == 587 && c.SMTP.Password == "secret" && c.MailFrom == `"Research" <r@example.com>`
+		}},
+		{"smtps", nil, map[string]string{"ODI_SMTP_URL": "smtps://mail.example.com", "ODI_MAIL_FROM": "r@example.com", "ODI_MAIL_RATE": "0.5"}, "", func(c Config) bool {
+			return c.SMTP.Implicit && c.SMTP.Port == 465 && c.MailRate == 0.5
+		}},
+		{"smtp without from", []string{"--smtp-url", "smtp://ana:secret@mail.example.com"}, nil, "--mail-from is not", nil},
+		{"from without smtp", []string{"--mail-from", "r@example.com"}, nil, "--smtp-url is not", nil},
+		{"bad smtp url", []string{"--smtp-url", "http://ana:secret@mail.example.com", "--mail-from", "r@example.com"}, nil, "--smtp-url", nil},
+		{"bad mail from", []string{"--smtp-url", "smtp://mail.example.com", "--mail-from", "research"}, nil, "--mail-from", nil},
+		{"bad mail rate", []string{"--mail-rate", "0"}, nil, "--mail-rate", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

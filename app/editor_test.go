@@ -33,12 +33,16 @@ func (c *client) submit(path string, v url.Values) reply {
 	return c.postForm(path, v)
 }
 
-// upload posts a file through a multipart form, as the import form does.
-func (c *client) upload(path, name, data string) reply {
+// upload posts a file through a multipart form, as the import form does,
+// with the form's other fields given as name, value pairs.
+func (c *client) upload(path, name, data string, fields ...string) reply {
 	c.t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	w.WriteField("_csrf", c.csrf())
+	for i := 0; i+1 < len(fields); i += 2 {
+		w.WriteField(fields[i], fields[i+1])
+	}
 	fw, _ := w.CreateFormFile("file", name)
 	fw.Write([]byte(data))
 	w.Close()

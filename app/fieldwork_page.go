@@ -223,6 +223,9 @@ func (s *Server) showFieldwork(c *fiber.Ctx, d *surveys.Design, data fiber.Map) 
 		maps.Copy(fields, f)
 	}
 	data["Fields"] = fields
+	if err := s.mailingsView(c, d, data); err != nil {
+		return err
+	}
 	return s.analysisPage(c, d, "fieldwork", data)
 }
 

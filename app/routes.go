@@ -75,6 +75,10 @@ func (s *Server) routeTable() []route {
 		r("PATCH", "/api/v1/s/:slug/responses/:token", public, s.submitLimit, jsonOnly, s.autosave),
 		r("POST", "/s/:slug", public, s.submitLimit, s.surveyStep),
 		r("GET", "/studies/:id/preview", researcher, s.surveyPreview),
+		// The opt-out link of every e-mail invitation: a page to confirm,
+		// and the one-click POST of RFC 8058.
+		r("GET", "/unsubscribe/:token", public, s.optOutPage),
+		r("POST", "/unsubscribe/:token", public, s.submitLimit, s.optOut),
 
 		// Studies: the list, a new one (or one from a file), one, deleting
 		// one. /studies/new and /studies/from-file come before /studies/:id,
@@ -146,7 +150,7 @@ func (s *Server) routeTable() []route {
 		r("DELETE", "/api/v1/studies/:id/questions/:key", researcher, deleteOne(s, keyOf("key"), s.store.DeleteQuestion, nil)),
 		r("POST", "/studies/:id/questions/:key/delete", researcher, deleteOne(s, keyOf("key"), s.store.DeleteQuestion, to("questions"))),
 
-		// Fieldwork: invitations, the cleaning rule (the study's
+		// Fieldwork: invitations, mailings (e-mail invitations), the cleaning rule (the study's
 		// exclude_flags, which PATCH /api/v1/studies/:id also takes), and the
 		// responses as they come in.
 		r("GET", "/api/v1/studies/:id/fieldwork", researcher, list(s.fieldwork.Summary)),
@@ -154,6 +158,12 @@ func (s *Server) routeTable() []route {
 		r("POST", "/studies/:id/cleaning", researcher, s.saveRulePage),
 		r("POST", "/api/v1/studies/:id/invitations", researcher, s.createInvitations),
 		r("POST", "/studies/:id/invitations", researcher, s.createInvitationsPage),
+		r("GET", "/api/v1/studies/:id/mailings", researcher, s.listMailings),
+		r("POST", "/api/v1/studies/:id/mailings", researcher, s.createMailing),
+		r("POST", "/studies/:id/mailings", researcher, s.createMailingPage),
+		r("GET", "/api/v1/studies/:id/mailings/:mailing_id", researcher, s.getMailing),
+		r("POST", "/api/v1/studies/:id/mailings/:mailing_id/remind", researcher, s.remind),
+		r("POST", "/studies/:id/mailings/:mailing_id/remind", researcher, s.remindPage),
 		r("GET", "/api/v1/studies/:id/responses", researcher, s.listResponses),
 		r("POST", "/api/v1/studies/:id/responses/exclusions", researcher, s.decideResponses),
 		r("POST", "/studies/:id/responses/exclusions", researcher, s.decidePage),

@@ -22,6 +22,7 @@ import (
 	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/fieldwork"
+	"odi/surveys/mailing"
 	"odi/surveys/results"
 )
 
@@ -43,6 +44,8 @@ type Server struct {
 	store     *surveys.Store
 	fieldwork *fieldwork.Store
 	results   *results.Store
+	mail      *mailing.Store
+	sender    *mailing.Sender // nil without --smtp-url
 	log       *slog.Logger
 	app       *fiber.App
 	ops       *fiber.App // the operator routes on --metrics-addr; nil when they are on app
@@ -65,6 +68,11 @@ func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
 		} else if a, err := netip.ParseAddr(p); err == nil {
 			s.proxies = append(s.proxies, netip.PrefixFrom(a, a.BitLen()))
 		}
+	}
+	s.mail = mailing.New(store)
+	if cfg.SMTP != nil {
+		s.sender = s.mail.NewSender(mailing.SenderConfig{SMTP: *cfg.SMTP, From: cfg.MailFrom, BaseURL: s.baseURL(),
+			Rate: cfg.MailRate, Backoff: cfg.MailBackoff}, log)
 	}
 	s.metrics = newMetrics(store)
 	views := html.NewFileSystem(http.FS(static.Templates), ".html")
@@ -185,6 +193,16 @@ func (s *Server) trusted(a netip.Addr) bool {
 // written before returning; the store is the caller's to close after.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer s.fieldwork.Close()
+	if s.sender != nil {
+		// The sender finishes the message it is handing over before the
+		// store may close: cancel, then wait.
+		sent := make(chan struct{})
+		defer func() { <-sent }()
+		var stopMail context.CancelFunc
+		ctx, stopMail = context.WithCancel(ctx)
+		defer stopMail()
+		go func() { s.sender.Run(ctx); close(sent) }()
+	}
 	go s.sweepLoop(ctx)
 	ln = newConnLimiter(ln, s.cfg.MaxConns, s.cfg.MaxConnsPerIP, s.trusted, s.log)
 	errc := make(chan error, 1)
