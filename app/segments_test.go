@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"odi/surveys"
 	"odi/surveys/results"
 	"odi/surveys/sample"
 )
@@ -199,20 +200,29 @@ func TestSegmentsTooSmallInBrowser(t *testing.T) {
 	screenshotsAt(t, ctx, "segments-unstable", 390, 1280)
 }
 
+// discoveredSample is the sample study of n respondents (seed 3), owned by
+// the researcher of a server of its own, with its three needs segments
+// discovered through the API.
+func discoveredSample(t *testing.T, n int) (*Server, *client, *surveys.Study, results.Discovery) {
+	t.Helper()
+	s, c := researcherServer(t)
+	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
+	st, err := s.fieldwork.LoadSample(t.Context(), owner, sample.Generate(sample.Config{Respondents: n, Seed: 3}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d results.Discovery
+	c.send("POST", fmt.Sprintf("/api/v1/studies/%d/segments/discover", st.ID), `{"k": 3}`).json(t, &d)
+	return s, c, st, d
+}
+
 // TestSavedSegmentationPlacesLateRespondents: a segmentation saved with
 // only some of the respondents as members (as if the others answered after
 // it was saved) still puts every counted respondent in a segment, the
 // nearest, so the results split by it have discovery's sizes.
 func TestSavedSegmentationPlacesLateRespondents(t *testing.T) {
-	s, c := researcherServer(t)
-	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
-	st, err := s.fieldwork.LoadSample(t.Context(), owner, sample.Generate(sample.Config{Respondents: 400, Seed: 3}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, c, st, d := discoveredSample(t, 400)
 	base := fmt.Sprintf("/api/v1/studies/%d", st.ID)
-	var d results.Discovery
-	c.send("POST", base+"/segments/discover", `{"k": 3}`).json(t, &d)
 	members := map[string]int{}
 	late := 0
 	for i, sg := range d.Segments {
@@ -248,15 +258,8 @@ func TestSavedSegmentationPlacesLateRespondents(t *testing.T) {
 // puts the mean answers of each segment's members in that segment, and
 // refuses ratings that are not the study's.
 func TestTypingToolThroughTheAPI(t *testing.T) {
-	s, c := researcherServer(t)
-	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
-	st, err := s.fieldwork.LoadSample(t.Context(), owner, sample.Generate(sample.Config{Respondents: 600, Seed: 3}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, c, st, d := discoveredSample(t, 600)
 	base := fmt.Sprintf("/api/v1/studies/%d", st.ID)
-	var d results.Discovery
-	c.send("POST", base+"/segments/discover", `{"k": 3}`).json(t, &d)
 	members := map[string]int{}
 	for i, sg := range d.Segments {
 		for _, m := range sg.Members {

@@ -144,22 +144,15 @@ func (s *Store) SaveSegmentation(ctx context.Context, u *accounts.User, studyID 
 }
 
 // segmentationModel is the model of a segmentation of the study's counted
-// respondents (complete, kept by the cleaning, as discovery sees them): their
-// standardisation, and each segment's centre over its members among them.
+// respondents: their standardisation, and each segment's centre over its
+// members among them.
 func (s *Store) segmentationModel(ctx context.Context, d *surveys.Design, members map[string]int, k int) (*cluster.Model, error) {
-	rows, rv, err := s.reviewed(ctx, d)
+	counted, ratings, slots, err := s.countedRatings(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	counted := countedOf(rows, rv)
-	slots := 0
-	for _, o := range d.Outcomes {
-		slots = max(slots, o.Slot+1)
-	}
-	ratings := make([][]byte, len(counted))
 	assign := make([]int, len(counted))
 	for i, r := range counted {
-		ratings[i] = r.Ratings
 		assign[i] = -1
 		if seg, ok := members[r.RespondentID]; ok {
 			assign[i] = seg
@@ -167,6 +160,36 @@ func (s *Store) segmentationModel(ctx context.Context, d *surveys.Design, member
 	}
 	md := cluster.NewModel(ratings, slots, assign, k)
 	return &md, nil
+}
+
+// countedRatings are the study's counted respondents (complete, kept by the
+// cleaning, as discovery sees them), their ratings, and how many outcome
+// slots the ratings hold.
+func (s *Store) countedRatings(ctx context.Context, d *surveys.Design) ([]*scored, [][]byte, int, error) {
+	rows, rv, err := s.reviewed(ctx, d)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	counted := countedOf(rows, rv)
+	slots := 0
+	for _, o := range d.Outcomes {
+		slots = max(slots, o.Slot+1)
+	}
+	ratings := make([][]byte, len(counted))
+	for i, r := range counted {
+		ratings[i] = r.Ratings
+	}
+	return counted, ratings, slots, nil
+}
+
+// savedSegmentation is the segmentation saved under key; problem.ErrNotFound
+// when there is none.
+func (s *Store) savedSegmentation(ctx context.Context, d *surveys.Design, key string) (*Segmentation, error) {
+	sg, err := s.segmentation(ctx, d.Study.ID, key)
+	if err == nil && sg == nil {
+		err = problem.ErrNotFound
+	}
+	return sg, err
 }
 
 // Canvas is the needs-based segment canvas of one saved segment: the

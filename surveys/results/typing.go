@@ -38,26 +38,17 @@ func (s *Store) FitTypingTool(ctx context.Context, d *surveys.Design, key string
 	if err := problem.Check(in); err != nil {
 		return nil, err
 	}
-	sg, err := s.segmentation(ctx, d.Study.ID, key)
+	sg, err := s.savedSegmentation(ctx, d, key)
 	if err != nil {
 		return nil, err
 	}
-	if sg == nil {
-		return nil, problem.ErrNotFound
-	}
-	rows, rv, err := s.reviewed(ctx, d)
+	counted, ratings, slots, err := s.countedRatings(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	counted := countedOf(rows, rv)
-	slots := 0
-	for _, o := range d.Outcomes {
-		slots = max(slots, o.Slot+1)
-	}
-	ratings := make([][]byte, len(counted))
 	assign := make([]int, len(counted))
 	for i, r := range counted {
-		ratings[i], assign[i] = r.Ratings, sg.segmentOf(r)
+		assign[i] = sg.segmentOf(r)
 	}
 	tool, err := cluster.FitTypingTool(ratings, slots, assign, len(sg.Labels), in.Items)
 	if errors.Is(err, cluster.ErrTypingData) {
@@ -106,12 +97,9 @@ func (s *Store) Classify(ctx context.Context, d *surveys.Design, key string, in 
 	if err := problem.Check(in); err != nil {
 		return nil, err
 	}
-	sg, err := s.segmentation(ctx, d.Study.ID, key)
+	sg, err := s.savedSegmentation(ctx, d, key)
 	if err != nil {
 		return nil, err
-	}
-	if sg == nil {
-		return nil, problem.ErrNotFound
 	}
 	if sg.TypingTool == nil {
 		return nil, problem.Invalid("key", key+" has no typing tool yet: make one first")
