@@ -208,8 +208,8 @@ func TestResponsesCSVRoundTripsExactly(t *testing.T) {
 	if len(got) != len(want) {
 		t.Fatalf("export has %d records, the imported file %d", len(got), len(want))
 	}
-	if lead := []string{"respondent_id", "status", "excluded", "flags", "started_at", "finished_at"}; !slices.Equal(got[0][:6], lead) {
-		t.Fatalf("header starts %q, want %q", got[0][:6], lead)
+	if lead := []string{"respondent_id", "status", "excluded", "flags", "started_at", "finished_at", "panel_id"}; !slices.Equal(got[0][:7], lead) {
+		t.Fatalf("header starts %q, want %q", got[0][:7], lead)
 	}
 	var review []surveys.Response
 	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses?sort=oldest&limit=500", id), nil).json(t, &struct {
@@ -232,7 +232,10 @@ func TestResponsesCSVRoundTripsExactly(t *testing.T) {
 				flagged++
 			}
 		}
-		if rest := slices.Delete(slices.Clone(rec), 2, 6); !slices.Equal(rest, want[i]) {
+		if i > 0 && rec[6] != "" {
+			t.Errorf("record %d has the panel id %q, the file none", i+1, rec[6])
+		}
+		if rest := slices.Delete(slices.Clone(rec), 2, 7); !slices.Equal(rest, want[i]) {
 			t.Fatalf("record %d differs:\n got  %q\n want %q", i+1, rest, want[i])
 		}
 	}
@@ -254,7 +257,7 @@ func TestResponsesImportReportsEveryBadCellAndStoresNothing(t *testing.T) {
 	var e apiError
 	r.json(t, &e)
 	want := map[string]string{
-		"row 3, status":        "must be complete, in_progress or screened_out",
+		"row 3, status":        "must be complete, in_progress, screened_out or quota_full",
 		"column O01_imp":       `outside the scale 1 to 5: "6" ×1`,
 		"row 4, respondent_id": "repeats row 2",
 		"row 4, team_size":     `"medium" is not one of the options`,

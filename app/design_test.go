@@ -103,7 +103,7 @@ func TestStudyValidationNamesEveryField(t *testing.T) {
 		{"language", `{"name": "x", "language": "de"}`, map[string]string{"language": "one of: en, fr"}},
 		{"market size", `{"name": "x", "market_size": -5}`, map[string]string{"market_size": "at least 0"}},
 		{"min n", `{"name": "x", "min_n": 0}`, map[string]string{"min_n": "at least 1"}},
-		{"redirect", `{"name": "x", "redirect_url": "javascript:alert(1)"}`, map[string]string{"redirect_url": "http(s) URL"}},
+		{"end url", `{"name": "x", "end_urls": {"screened_out": "javascript:alert(1)"}}`, map[string]string{"end_urls.screened_out": "http(s) URL"}},
 		{"job part", `{"name": "x", "job": {"when": "` + long(501) + `"}}`, map[string]string{"job.when": "at most 500"}},
 		{"type", `{"name": 42}`, map[string]string{"name": "must be a string"}},
 		{"no name and bad settings", `{"language": "de", "market_size": -1, "min_n": 0}`,

@@ -23,8 +23,9 @@ type jobForm struct {
 	Name, When, Want, SoThat   string
 	Role, CustomRole           string // Role is an avatar, or "custom" for CustomRole
 	MarketSize, MinN, Language string
-	Intro, Thanks, RedirectURL string
+	Intro, Thanks              string
 	FourForces, AttentionCheck bool
+	panelForm
 	AttentionChecks            string // how many, 1 to surveys.MaxAttentionChecks
 	Push, Pull, Anxiety, Habit string
 }
@@ -43,7 +44,7 @@ func readJobForm(c *fiber.Ctx) jobForm {
 		Name: c.FormValue("name"), When: c.FormValue("when"), Want: c.FormValue("want"), SoThat: c.FormValue("so_that"),
 		Role: c.FormValue("role"), CustomRole: c.FormValue("role_custom"),
 		MarketSize: c.FormValue("market_size"), MinN: c.FormValue("min_n"), Language: c.FormValue("language"),
-		Intro: c.FormValue("intro"), Thanks: c.FormValue("thanks"), RedirectURL: c.FormValue("redirect_url"),
+		Intro: c.FormValue("intro"), Thanks: c.FormValue("thanks"), panelForm: readPanelForm(c),
 		FourForces: c.FormValue("four_forces") != "", AttentionCheck: c.FormValue("attention_check") != "", AttentionChecks: c.FormValue("attention_checks"),
 		Push: c.FormValue("push"), Pull: c.FormValue("pull"), Anxiety: c.FormValue("anxiety"), Habit: c.FormValue("habit"),
 	}
@@ -51,7 +52,7 @@ func readJobForm(c *fiber.Ctx) jobForm {
 
 func jobFormOf(st surveys.Study) jobForm {
 	f := jobForm{Name: st.Name, Role: st.RespondentRole, MinN: strconv.Itoa(st.MinN),
-		Intro: st.Intro, Thanks: st.Thanks, RedirectURL: st.RedirectURL}
+		Intro: st.Intro, Thanks: st.Thanks, panelForm: panelFormOf(st)}
 	if st.RespondentRole != "" && !slices.Contains(surveys.Avatars, st.RespondentRole) {
 		f.Role, f.CustomRole = "custom", st.RespondentRole
 	}
@@ -86,8 +87,8 @@ func (f jobForm) input(structural bool) (surveys.StudyInput, error) {
 	if role == "custom" {
 		role = f.CustomRole
 	}
-	// An empty redirect box clears the panel's redirect.
-	in := surveys.StudyInput{Name: &f.Name, RespondentRole: &role, Intro: &f.Intro, Thanks: &f.Thanks, RedirectURL: &f.RedirectURL}
+	in := surveys.StudyInput{Name: &f.Name, RespondentRole: &role, Intro: &f.Intro, Thanks: &f.Thanks}
+	f.panelForm.input(&in)
 	fields := map[string]string{}
 	// People write market sizes the way they read them: "1,200,000".
 	size := strings.NewReplacer(",", "", " ", "", "_", "").Replace(f.MarketSize)

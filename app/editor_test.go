@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -147,7 +148,8 @@ func fullJobForm() url.Values {
 		"name": {"Stop losing context"}, "when": {"the team grows past 10 people"}, "want": {"put our work into a shared workspace"},
 		"so_that": {"stop answering the same question"}, "role": {"custom"}, "role_custom": {"team lead"},
 		"market_size": {"1,200,000"}, "min_n": {"50"}, "language": {"fr"}, "intro": {"Merci"}, "thanks": {"Merci beaucoup"},
-		"redirect_url": {"https://panel.example/done?id={panel_id}"}, "four_forces": {"on"},
+		"panel": {"1"}, "panel_param": {"pid"}, "url_fields": {"src, wave"}, "end_complete": {"https://panel.example/done?id={panel_id}"},
+		"end_screened_out": {"https://panel.example/out?id={panel_id}&src={src}"}, "four_forces": {"on"},
 		"push": {"Push?"}, "pull": {"Pull?"}, "anxiety": {"Anxiety?"}, "habit": {"Habit?"},
 		"attention_check": {"on"}, "attention_checks": {"3"},
 	}
@@ -167,7 +169,9 @@ func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
 		{"min n", "min_n", "0", "min_n", "at least 1"},
 		{"min n text", "min_n", "thirty", "min_n", "whole number"},
 		{"language", "language", "de", "language", "one of: en, fr"},
-		{"redirect", "redirect_url", "javascript:alert(1)", "redirect_url", "http(s) URL"},
+		{"end url", "end_complete", "javascript:alert(1)", "end_complete", "http(s) URL"},
+		{"end url placeholder", "end_quota_full", "https://p.example/?x={nope}", "end_quota_full", "{nope}"},
+		{"panel parameter", "panel_param", "p id", "panel_param", "URL parameter name"},
 		{"push wording", "push", strings.Repeat("p", 301), "push", "at most 300"},
 		{"four attention checks", "attention_checks", "4", "attention_checks", "at most 3"},
 		{"attention checks text", "attention_checks", "three", "attention_checks", "whole number"},
@@ -203,7 +207,8 @@ func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
 	wantRedirect(t, c.submit(base+"/job", fullJobForm()), base+"/job")
 	st := c.design(s, id).Study
 	if st.RespondentRole != "team lead" || st.MarketSize == nil || *st.MarketSize != 1.2e6 || st.MinN != 50 || st.Language != "fr" ||
-		!st.FourForces || st.ForcesWording.Habit != "Habit?" || st.RedirectURL != "https://panel.example/done?id={panel_id}" || st.Thanks != "Merci beaucoup" ||
+		!st.FourForces || st.ForcesWording.Habit != "Habit?" || st.PanelParam != "pid" || !slices.Equal(st.URLFields, []string{"src", "wave"}) ||
+		st.EndURLs != (surveys.EndURLs{Complete: "https://panel.example/done?id={panel_id}", ScreenedOut: "https://panel.example/out?id={panel_id}&src={src}"}) || st.Thanks != "Merci beaucoup" ||
 		!st.AttentionCheck || st.AttentionChecks != 3 {
 		t.Fatalf("saved study: %+v", st)
 	}

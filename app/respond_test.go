@@ -20,7 +20,7 @@ func publishedStudy(t *testing.T, s *Server, c *client) (int64, string) {
 	t.Helper()
 	id := newStudy(t, c, "Respondents")
 	base := fmt.Sprintf("/api/v1/studies/%d", id)
-	wantStatus(t, c.send("PATCH", base, `{"four_forces": true, "redirect_url": "https://panel.example/done?pid={panel_id}&s={status}"}`), http.StatusOK)
+	wantStatus(t, c.send("PATCH", base, `{"four_forces": true, "end_urls": {"complete": "https://panel.example/done?pid={panel_id}&s={status}", "screened_out": "https://panel.example/done?pid={panel_id}&s={status}", "quota_full": "https://panel.example/done?pid={panel_id}&s={status}"}}`), http.StatusOK)
 	for _, st := range []string{"Minimize the time it takes to find a decision", "Minimize the likelihood of losing a spec"} {
 		wantStatus(t, c.send("POST", base+"/outcomes", map[string]string{"statement": st}), http.StatusCreated)
 	}
@@ -169,7 +169,7 @@ func TestScreenersQuotasAndStatuses(t *testing.T) {
 		t.Fatalf("first large: %+v", res)
 	}
 	anon.send("POST", path, sub(true, map[string]any{"uses_slack": "Yes", "company_size": "large"}, rating)).json(t, &res)
-	if res.Status != "screened_out" {
+	if res.Status != surveys.QuotaFull || res.Redirect != "https://panel.example/done?pid=&s=quota_full" {
 		t.Fatalf("large quota of 1 is full, got %+v", res)
 	}
 	wantStatus(t, anon.send("GET", "/api/v1/s/"+slug, nil), http.StatusOK)
@@ -265,8 +265,9 @@ func TestRepeatedSubmissionAnswersTheFirstResult(t *testing.T) {
 	}
 }
 
-// TestQuotaFullIsNoQualityFlag: a response screened out by a full quota says
-// why, but is not counted as flagged for its quality.
+// TestQuotaFullIsNoQualityFlag: a response stopped by a full quota has the
+// status quota_full, counted apart from screened out, and is not counted as
+// flagged for its quality.
 func TestQuotaFullIsNoQualityFlag(t *testing.T) {
 	s, c := researcherServer(t)
 	id, slug := publishedStudy(t, s, c)
@@ -276,17 +277,17 @@ func TestQuotaFullIsNoQualityFlag(t *testing.T) {
 	var res fieldwork.SubmitResult
 	anon.send("POST", path, sub(true, map[string]any{"uses_slack": "Yes", "company_size": "large"}, same)).json(t, &res)
 	anon.send("POST", path, sub(true, map[string]any{"uses_slack": "Yes", "company_size": "large"}, same)).json(t, &res)
-	if res.Status != surveys.ScreenedOut {
+	if res.Status != surveys.QuotaFull {
 		t.Fatalf("second large: %+v", res)
 	}
 	var fw fieldwork.Summary
 	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/fieldwork", id), nil).json(t, &fw)
 	// Only two outcomes: too few to call the same ratings straight-lining.
-	if fw.Flagged != 0 || fw.Counts["screened_out"] != 1 {
+	if fw.Flagged != 0 || fw.Counts[surveys.QuotaFull] != 1 || fw.Counts[surveys.ScreenedOut] != 0 {
 		t.Fatalf("fieldwork counts %d flagged (%v), %v", fw.Flagged, fw.Flags, fw.Counts)
 	}
 	page := c.get(fmt.Sprintf("/studies/%d/fieldwork", id))
-	wantPage(t, page, "(quota full)")
+	wantPage(t, page, `<td data-label="Status">quota_full</td>`)
 	if strings.Contains(page.body, `<span class="chip flag">quota_full`) {
 		t.Fatal("the responses table shows quota_full as a quality flag")
 	}
@@ -394,7 +395,7 @@ func TestAttentionChecksThroughTheAPI(t *testing.T) {
 	}
 	// The check is no outcome: not in the ratings columns, not scored.
 	csv := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", id), nil)
-	if header, _, _ := strings.Cut(csv.body, "\n"); header != "respondent_id,status,excluded,flags,started_at,finished_at,O01_imp,O01_sat,O02_imp,O02_sat,O03_imp,O03_sat" {
+	if header, _, _ := strings.Cut(csv.body, "\n"); header != "respondent_id,status,excluded,flags,started_at,finished_at,panel_id,O01_imp,O01_sat,O02_imp,O02_sat,O03_imp,O03_sat" {
 		t.Fatalf("responses header %q", header)
 	}
 	var opp results.Opportunities
@@ -409,16 +410,16 @@ func TestAttentionChecksThroughTheAPI(t *testing.T) {
 		"attention", "does not ask an attention check")
 }
 
-// A panel's redirect URL can be set, refused when it is no http(s) URL, and
+// A panel's end URL can be set, refused when it is no http(s) URL, and
 // cleared with an empty value, after which finished respondents stay on the
 // thank-you page.
-func TestRedirectURLCanBeCleared(t *testing.T) {
+func TestEndURLCanBeCleared(t *testing.T) {
 	s, c := researcherServer(t)
 	id := newStudy(t, c, "Panel")
 	base := "/api/v1/studies/" + itoa(id)
-	wantStatus(t, c.send("PATCH", base, `{"redirect_url": "https://panel.example/done?pid={panel_id}"}`), http.StatusOK)
-	wantField(t, c.send("PATCH", base, `{"redirect_url": "javascript:alert(1)"}`), "redirect_url", "http(s) URL")
-	wantStatus(t, c.send("PATCH", base, `{"redirect_url": ""}`), http.StatusOK)
+	wantStatus(t, c.send("PATCH", base, `{"end_urls": {"complete": "https://panel.example/done?pid={panel_id}"}}`), http.StatusOK)
+	wantField(t, c.send("PATCH", base, `{"end_urls": {"complete": "javascript:alert(1)"}}`), "end_urls.complete", "http(s) URL")
+	wantStatus(t, c.send("PATCH", base, `{"end_urls": {"complete": ""}}`), http.StatusOK)
 	wantStatus(t, c.send("POST", base+"/outcomes", map[string]string{"statement": "Minimize the time it takes to find a decision"}), http.StatusCreated)
 	var pub struct{ Slug string }
 	c.send("POST", base+"/publish", nil).json(t, &pub)

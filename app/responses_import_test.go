@@ -33,7 +33,7 @@ const (
 var importProblemsWant = [][3]string{
 	{"–", "O01_imp", `outside the scale 1 to 5: "6" ×1`},
 	{"–", "O01_sat", `outside the scale 1 to 5: "x" ×1`},
-	{"3", "status", "must be complete, in_progress or screened_out"},
+	{"3", "status", "must be complete, in_progress, screened_out or quota_full"},
 	{"4", "team_size", `is not one of the options`},
 }
 

@@ -47,10 +47,16 @@ func cleanedSample(t *testing.T) (c *client, id int64, excluded int, file string
 	if len(planted) < 20 {
 		t.Fatalf("only %d planted straight-liners and speeders", len(planted))
 	}
-	// The second of two completes with one panel id is a duplicate.
+	// The second of two completes with one panel id is a duplicate. Two
+	// came with a URL field, one of them with a value to escape in CSV,
+	// and one was stopped by a full quota.
+	wantStatus(t, c.send("PATCH", fmt.Sprintf("/api/v1/studies/%d", st.ID), `{"url_fields": ["src"]}`), http.StatusOK)
 	for _, id := range clean[:2] {
 		setColumn(t, s, st.ID, id, "external_id", "panel-7")
 	}
+	setColumn(t, s, st.ID, clean[4], "url_fields", `{"src":"mail"}`)
+	setColumn(t, s, st.ID, clean[5], "url_fields", `{"src":"a, \"b\""}`)
+	setColumn(t, s, st.ID, clean[6], "status", surveys.QuotaFull)
 	base := fmt.Sprintf("/api/v1/studies/%d/responses/exclusions", st.ID)
 	wantStatus(t, c.send("POST", base, map[string]any{"respondent_ids": planted[:1], "excluded": false}), http.StatusOK)
 	wantStatus(t, c.send("POST", base, map[string]any{"respondent_ids": clean[2:4], "excluded": true}), http.StatusOK)
@@ -109,8 +115,9 @@ func fieldworkOf(t *testing.T, c *client, id int64) fieldwork.Summary {
 // field of every group, overall and by segment, the excluded counts
 // included: the copy works out straight-lining and speeding again from the
 // ratings and times, and the file's excluded column becomes a decision
-// where its rule says otherwise (the duplicate, whose panel id the file does
-// not carry; the researcher's three decisions).
+// where its rule says otherwise (the researcher's three decisions). The
+// file carries the panel ids, so the copy flags the same duplicate, and the
+// URL fields and the quota_full status come back as they were.
 func TestResponsesRoundTripKeepsTheCleaning(t *testing.T) {
 	t.Parallel()
 	c, id, excluded, file := cleanedSample(t)
@@ -133,39 +140,39 @@ func TestResponsesRoundTripKeepsTheCleaning(t *testing.T) {
 		}
 	}
 	switch {
-	case before.Flags[surveys.FlagDuplicate] != 1 || after.Flags[surveys.FlagDuplicate] != 0:
-		t.Errorf("duplicates: %d in the original, %d in the copy; want 1 and 0 (the panel id stays behind)",
+	case before.Flags[surveys.FlagDuplicate] != 1 || after.Flags[surveys.FlagDuplicate] != 1:
+		t.Errorf("duplicates: %d in the original, %d in the copy; want 1 and 1 (the panel id comes along)",
 			before.Flags[surveys.FlagDuplicate], after.Flags[surveys.FlagDuplicate])
+	case before.Counts[surveys.QuotaFull] != 1 || after.Counts[surveys.QuotaFull] != 1:
+		t.Errorf("quota full: %d in the original, %d in the copy, want 1 and 1", before.Counts[surveys.QuotaFull], after.Counts[surveys.QuotaFull])
 	case after.Counts["excluded"] != excluded || before.Counts["excluded"] != excluded:
 		t.Errorf("excluded: %d in the original, %d in the copy, want %d", before.Counts["excluded"], after.Counts["excluded"], excluded)
-	case before.ExcludedByDecision != 2 || after.ExcludedByDecision != 3 || after.ExcludedByRule != before.ExcludedByRule-1:
-		t.Errorf("by decision %d, by rule %d in the original; %d and %d in the copy; want the duplicate moved to a decision",
+	case before.ExcludedByDecision != 2 || after.ExcludedByDecision != 2 || after.ExcludedByRule != before.ExcludedByRule:
+		t.Errorf("by decision %d, by rule %d in the original; %d and %d in the copy; want the same",
 			before.ExcludedByDecision, before.ExcludedByRule, after.ExcludedByDecision, after.ExcludedByRule)
 	case after.MedianSeconds != before.MedianSeconds || !reflect.DeepEqual(after.PerDay, before.PerDay):
 		t.Errorf("times: median %v s and %d days in the copy, %v s and %d days in the original",
 			after.MedianSeconds, len(after.PerDay), before.MedianSeconds, len(before.PerDay))
 	}
-	// Exported again, the file is the one imported but for the duplicate's
-	// flag, which the copy cannot see; its excluded stays 1.
-	again, lines := strings.Split(c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", cp), nil).body, "\n"), strings.Split(file, "\n")
-	if len(again) != len(lines) {
-		t.Fatalf("the copy's responses.csv has %d lines, the file imported %d", len(again), len(lines))
-	}
-	differ := 0
-	for i, line := range lines {
-		if again[i] == line {
-			continue
+	// Exported again, the file is the one imported, line for line.
+	again := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", cp), nil).body
+	if again != file {
+		a, b := strings.Split(again, "\n"), strings.Split(file, "\n")
+		for i := range min(len(a), len(b)) {
+			if a[i] != b[i] {
+				t.Errorf("line %d of the copy's responses.csv:\n %.160q\nwas imported as\n %.160q", i+1, a[i], b[i])
+				break
+			}
 		}
-		differ++
-		if strings.Replace(line, ",1,duplicate,", ",1,,", 1) != again[i] {
-			t.Errorf("line %d of the copy's responses.csv:\n %.120q\nwas imported as\n %.120q", i+1, again[i], line)
-		}
+		t.Errorf("the copy's responses.csv (%d lines) is not the file imported (%d lines)", len(a), len(b))
 	}
-	if differ != 1 {
-		t.Errorf("%d lines of the copy's responses.csv differ from the file imported, want the duplicate's alone", differ)
+	for _, want := range []string{"panel_id,src,", ",panel-7,", `,"a, ""b""",`, ",mail,", "," + surveys.QuotaFull + ","} {
+		if !strings.Contains(file, want) {
+			t.Errorf("responses.csv lacks %q", want)
+		}
 	}
 	t.Logf("%d responses, %d excluded (%d by the rule, %d by decision; in the copy %d and %d); straight-lining %d, speeding %d, median %.0f s: "+
-		"the copy's opportunities equal the original's overall and by company_size and role, and its responses.csv is the file imported but for the duplicate flag",
+		"the copy's opportunities equal the original's overall and by company_size and role, and its responses.csv is the file imported",
 		before.Started, excluded, before.ExcludedByRule, before.ExcludedByDecision, after.ExcludedByRule, after.ExcludedByDecision,
 		before.Flags[surveys.FlagStraightLining], before.Flags[surveys.FlagSpeeding], before.MedianSeconds)
 }
@@ -184,7 +191,7 @@ func TestResponsesFileWithoutTheCleaningStillImports(t *testing.T) {
 	var old strings.Builder
 	w := csv.NewWriter(&old)
 	for _, rec := range recs {
-		w.Write(slices.Delete(rec, 2, 6)) // excluded, flags, started_at, finished_at
+		w.Write(slices.Delete(rec, 2, 8)) // excluded, flags, started_at, finished_at, panel_id, src
 	}
 	w.Flush()
 	if !strings.HasPrefix(old.String(), "respondent_id,status,uses_slack,") {

@@ -167,6 +167,7 @@ type surveyPageData struct {
 	preview  int64  // the study id when previewing
 	sid      string // the submission id Start will use
 	invite   string
+	link     panelLink // the panel id and URL fields the link carried, for Start
 	notice   string
 	resumeAt string // absolute resume link
 }
@@ -198,7 +199,7 @@ func (s *Server) drawSurvey(c *fiber.Ctx, d surveyPageData) error {
 		"Minutes": minutes, "Next": next,
 		"Action": d.action, "Method": "post", "Slug": f.sv.Slug, "Token": d.token, "Stale": d.stale,
 		"Saved": d.token != "" && d.answered && d.p > 0 && len(links) == 0, "ResumeURL": d.resumeAt,
-		"Errors": links, "Wide": step.Kind == fieldwork.StageOutcomes, "SID": d.sid, "Invitation": d.invite, "Notice": d.notice,
+		"Errors": links, "Wide": step.Kind == fieldwork.StageOutcomes, "SID": d.sid, "Invitation": d.invite, "Link": d.link.hidden(), "Notice": d.notice,
 	}
 	if d.preview != 0 {
 		data["Method"] = "get"

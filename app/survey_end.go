@@ -42,10 +42,21 @@ func (s *Server) drawEnd(c *fiber.Ctx, sv *fieldwork.Survey, key, redirect strin
 // endKey is the end page of a finished response; endURL shows it. The end
 // page is drawn from the address alone: the device has forgotten the response.
 func endKey(status string) string {
-	if status == surveys.ScreenedOut {
-		return "screened_out"
+	if status == surveys.ScreenedOut || status == surveys.QuotaFull {
+		return status
 	}
 	return "thanks"
+}
+
+// endKeys are the end pages ?end= may ask for.
+var endKeys = []string{"thanks", surveys.ScreenedOut, surveys.QuotaFull}
+
+// panelDone answers a panel id that has finished the survey already: 409,
+// with a page that says so. The device forgets what it held.
+func (s *Server) panelDone(c *fiber.Ctx, sv *fieldwork.Survey) error {
+	s.clearResume(c, sv.Slug)
+	c.Status(fiber.StatusConflict)
+	return s.drawEnd(c, sv, "panel_done", "", 0)
 }
 
 func endURL(slug, status string) string { return "/s/" + slug + "?end=" + endKey(status) }

@@ -112,9 +112,10 @@ func (s *Server) surveyPage(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, slug := c.UserContext(), c.Params("slug")
-	if end := c.Query("end"); end == "thanks" || end == "screened_out" {
+	if end := c.Query("end"); slices.Contains(endKeys, end) {
 		return s.drawEnd(c, sv, end, "", 0)
 	}
+	link := linkOf(c, sv)
 	// A resume link wins over the cookie. An invitation link is for the
 	// person it was sent to: a response this device holds is theirs only if
 	// it came from the same invitation. A link that leads to nothing of
@@ -143,6 +144,9 @@ func (s *Server) surveyPage(c *fiber.Ctx) error {
 				got = nil
 			}
 		}
+		if got != nil && link.panelID != "" && got.ExternalID != link.panelID {
+			got = nil // another panel respondent's, on a shared device
+		}
 		if got == nil {
 			stale = stale || i == 0
 			continue
@@ -158,6 +162,21 @@ func (s *Server) surveyPage(c *fiber.Ctx) error {
 			return s.drawEnd(c, sv, endKey(r.Status), "", 0)
 		}
 		r, stale = nil, true
+	}
+	if r == nil && link.panelID != "" && invite == "" {
+		// The panel sends its respondent back to the same link: a finished
+		// panel id is told so, an unfinished one continues.
+		resume, finished, err := s.fieldwork.PanelResponse(ctx, slug, link.panelID)
+		if err != nil {
+			return err
+		}
+		if finished {
+			return s.panelDone(c, sv)
+		}
+		if r, err = s.resumed(c, resume); err != nil {
+			return err
+		}
+		token, byCookie, stale = resume, false, false
 	}
 	if r == nil {
 		token = ""
@@ -176,7 +195,7 @@ func (s *Server) surveyPage(c *fiber.Ctx) error {
 		}
 	}
 	return s.drawSurvey(c, surveyPageData{flow: f, p: p, a: a, action: "/s/" + slug, token: token, stale: stale,
-		answered: r != nil && r.Answered(), sid: uuid.NewString(), invite: invite,
+		answered: r != nil && r.Answered(), sid: uuid.NewString(), invite: invite, link: link,
 		resumeAt: s.baseURL() + "/s/" + slug + "?r=" + token})
 }
 
@@ -249,6 +268,9 @@ func (s *Server) surveyStep(c *fiber.Ctx) error {
 		in.Complete = true
 	}
 	res, err := s.fieldwork.Update(ctx, slug, token, in)
+	if errors.Is(err, fieldwork.ErrPanelFinished) {
+		return s.panelDone(c, sv)
+	}
 	if errors.As(err, &ve) {
 		f.fieldErrors(ve, errs)
 		return redraw(errs)
@@ -272,10 +294,13 @@ func (s *Server) startSurvey(c *fiber.Ctx, sv *fieldwork.Survey) error {
 		sid = uuid.NewString()
 	}
 	f := newFlow(sv, nil, sid)
-	invite := c.FormValue("i")
-	res, _, err := s.fieldwork.Submit(c.UserContext(), slug, fieldwork.Submission{SubmissionID: sid, Invitation: invite, Order: f.order, From: s.clientIP(c)})
+	invite, link := c.FormValue("i"), postedLink(c, sv)
+	res, _, err := s.fieldwork.Submit(c.UserContext(), slug, fieldwork.Submission{SubmissionID: sid, Invitation: invite, Order: f.order,
+		From: s.clientIP(c), PanelID: link.panelID, URLFields: link.fields})
 	var ve *problem.Validation
 	switch {
+	case errors.Is(err, fieldwork.ErrPanelFinished):
+		return s.panelDone(c, sv)
 	case errors.As(err, &ve) && ve.Fields["invitation"] != "":
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.drawSurvey(c, surveyPageData{flow: f, a: fieldwork.NewAnswers(), action: "/s/" + slug,

@@ -16,7 +16,7 @@ import (
 func (d *Design) WideColumns() []export.Column {
 	header := d.WideHeader()
 	cols := make([]export.Column, len(header))
-	lead := len(WideLeading)
+	lead := len(WideLeading) + len(d.Study.URLFields)
 	for i, h := range header {
 		cols[i].Name = h
 		switch {
@@ -24,7 +24,7 @@ func (d *Design) WideColumns() []export.Column {
 			cols[i].Kind = export.NumberColumn
 		case (h == "started_at" || h == "finished_at") && i < lead:
 			cols[i].Kind = export.TimeColumn
-		case i < lead: // respondent_id, status, flags
+		case i < lead: // respondent_id, status, flags, panel_id, the URL fields
 		case i < lead+len(d.Questions):
 			if k := d.Questions[i-lead].Kind; k == KindNumber || k == KindNPS {
 				cols[i].Kind = export.NumberColumn

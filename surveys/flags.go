@@ -16,19 +16,12 @@ const (
 	FlagDuplicate      = "duplicate"
 )
 
-// FlagQuotaFull says why a response was screened out: its segment's quota was
-// full. It is a note kept with the response, not a quality flag.
-const FlagQuotaFull = "quota_full"
-
 // QualityFlagNames are the quality flags, in the order pages and the
 // workbook list them; by default each of them excludes.
 var QualityFlagNames = []string{FlagStraightLining, FlagSpeeding, FlagAttention, FlagDuplicate}
 
-// IsQualityFlag tells a quality flag from a note such as FlagQuotaFull.
+// IsQualityFlag tells whether flag is one of the quality flags.
 func IsQualityFlag(flag string) bool { return slices.Contains(QualityFlagNames, flag) }
-
-// QuotaFull tells whether r was screened out because its quota was full.
-func (r *Response) QuotaFull() bool { return slices.Contains(r.Notes, FlagQuotaFull) }
 
 // The attention checks: a study may ask up to MaxAttentionChecks
 // instructed-response items ("please choose Somewhat important for this

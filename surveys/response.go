@@ -6,16 +6,22 @@ import (
 	"time"
 )
 
-// Response statuses and sources.
+// Response statuses and sources. A response is finished once it is no longer
+// in progress: complete, screened out or quota full.
 const (
 	InProgress  = "in_progress"
 	Complete    = "complete"
 	ScreenedOut = "screened_out"
+	QuotaFull   = "quota_full" // stopped because the quota of the respondent's group was full
 
 	SourceLink   = "link"
 	SourceInvite = "invite"
 	SourceImport = "import"
 )
+
+// Statuses are the statuses a response may have, in the order pages and
+// counts list them.
+var Statuses = []string{Complete, InProgress, ScreenedOut, QuotaFull}
 
 // Response is one respondent's answers to one study.
 type Response struct {
@@ -24,7 +30,7 @@ type Response struct {
 	RespondentID string            `json:"respondent_id"`
 	SubmissionID *string           `json:"-"`
 	InvitationID *int64            `json:"-"`
-	ExternalID   string            `json:"external_id"`
+	ExternalID   string            `json:"external_id"` // the panel id: from the open link's panel parameter, the invitation, or an import
 	Status       string            `json:"status"`
 	Decision     string            `json:"decision"` // the researcher's: "" (the study's rule decides), "include" or "exclude"
 	Source       string            `json:"source"`
@@ -32,8 +38,8 @@ type Response struct {
 	Ratings      []byte            `json:"-"` // 2 per outcome slot: importance, satisfaction; 0 = none
 	Forces       []byte            `json:"-"` // push, pull, anxiety, habit; empty = none
 	ItemOrder    []string          `json:"item_order" gorm:"serializer:json"`
-	Notes        []string          `json:"-" gorm:"column:flags;serializer:json"` // what happened to it, such as FlagQuotaFull
-	Network      string            `json:"-"`                                     // a keyed hash of the client's /24 or /64
+	URLFields    map[string]string `json:"url_fields" gorm:"serializer:json"` // the study's URL fields the respondent came with
+	Network      string            `json:"-"`                                 // a keyed hash of the client's /24 or /64
 	StartedAt    time.Time         `json:"started_at"`
 	UpdatedAt    time.Time         `json:"updated_at"`
 	FinishedAt   *time.Time        `json:"finished_at"`

@@ -74,7 +74,9 @@ type Study struct {
 	Language        string        `json:"language"`
 	Intro           string        `json:"intro"`
 	Thanks          string        `json:"thanks"`
-	RedirectURL     string        `json:"redirect_url"`
+	PanelParam      string        `json:"panel_param"`                       // the URL parameter holding a panel's id for the respondent
+	URLFields       []string      `json:"url_fields" gorm:"serializer:json"` // other URL parameters kept with each response
+	EndURLs         EndURLs       `json:"end_urls" gorm:"serializer:json"`   // where each outcome ends (panels.go)
 	TargetN         int           `json:"target_n"`
 	Slug            *string       `json:"slug"`
 	NextSlot        int           `json:"-"`
@@ -82,6 +84,15 @@ type Study struct {
 	UpdatedAt       time.Time     `json:"updated_at"`
 	PublishedAt     *time.Time    `json:"published_at"`
 	ClosedAt        *time.Time    `json:"closed_at"`
+}
+
+// BeforeSave writes a study without URL fields as [], not NULL: GORM writes
+// a nil list as NULL, which the column refuses.
+func (st *Study) BeforeSave(*gorm.DB) error {
+	if st.URLFields == nil {
+		st.URLFields = []string{}
+	}
+	return nil
 }
 
 // StudySummary is a row of the study list.
@@ -201,7 +212,10 @@ type StudyInput struct {
 	Language        *string             `json:"language" validate:"omitempty,oneof=en fr"`
 	Intro           *string             `json:"intro" validate:"omitempty,max=5000"`
 	Thanks          *string             `json:"thanks" validate:"omitempty,max=5000"`
-	RedirectURL     *string             `json:"redirect_url" validate:"omitempty,max=2000"`
+	PanelParam      *string             `json:"panel_param"`
+	URLFields       *[]string           `json:"url_fields"`
+	EndURLs         *EndURLs            `json:"end_urls"`
+	PanelPreset     *PresetInput        `json:"panel_preset"` // fills the three above from a panel's codes or base URL
 	TargetN         *int                `json:"target_n" validate:"omitempty,gte=0,lte=10000000"`
 }
 
@@ -334,14 +348,29 @@ func (in StudyInput) apply(st *Study, creating bool) error {
 	if in.Thanks != nil {
 		st.Thanks = strings.TrimSpace(*in.Thanks)
 	}
-	if in.RedirectURL != nil {
-		// Empty clears it; anything else is where a panel sends respondents.
-		st.RedirectURL = strings.TrimSpace(*in.RedirectURL)
-		if st.RedirectURL != "" {
-			if msg := problem.Rule(st.RedirectURL, "http_url"); msg != "" {
-				fields.Add("redirect_url", msg)
+	if in.PanelParam != nil {
+		st.PanelParam = strings.TrimSpace(*in.PanelParam)
+	}
+	if in.URLFields != nil {
+		st.URLFields = []string{}
+		for _, name := range *in.URLFields {
+			if name = strings.TrimSpace(name); name != "" {
+				st.URLFields = append(st.URLFields, name)
 			}
 		}
+	}
+	if in.EndURLs != nil {
+		st.EndURLs = EndURLs{}
+		given := in.EndURLs.each()
+		for i, e := range st.EndURLs.each() {
+			*e.url = strings.TrimSpace(*given[i].url)
+		}
+	}
+	if in.PanelPreset != nil {
+		in.PanelPreset.apply(st, &fields)
+	}
+	if in.PanelParam != nil || in.URLFields != nil || in.EndURLs != nil || in.PanelPreset != nil {
+		checkPanel(st, &fields)
 	}
 	if in.TargetN != nil {
 		st.TargetN = *in.TargetN

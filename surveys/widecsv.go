@@ -18,8 +18,9 @@ import (
 //   - started_at, finished_at: RFC 3339 in UTC (fractions of a second kept,
 //     so that speeding is worked out from the same durations), empty when
 //     unknown (finished_at of a response in progress);
+//   - panel_id: the respondent's id at the panel that sent them, if any;
 //
-// then one column per profile question, <code>_imp and <code>_sat per
+// then one column per URL field of the study (what the link carried), one column per profile question, <code>_imp and <code>_sat per
 // outcome in code order, then push, pull, anxiety, habit when the study asks
 // the four forces. An empty cell is no answer. This file lays out a row;
 // package export writes the file, handed the rows by results/exports.go (the
@@ -30,7 +31,7 @@ import (
 
 // WideLeading are the columns every wide file starts with, before the
 // profile questions.
-var WideLeading = []string{"respondent_id", "status", "excluded", "flags", "started_at", "finished_at"}
+var WideLeading = []string{"respondent_id", "status", "excluded", "flags", "started_at", "finished_at", "panel_id"}
 
 // ByCode returns the outcomes in code order (score.CompareCodes: O2 before
 // O10).
@@ -42,7 +43,7 @@ func ByCode(outcomes []Outcome) []Outcome {
 
 // WideHeader is the header row of the study's responses file.
 func (d *Design) WideHeader() []string {
-	h := slices.Clone(WideLeading)
+	h := slices.Concat(WideLeading, d.Study.URLFields)
 	for _, q := range d.Questions {
 		h = append(h, q.Key)
 	}
@@ -66,7 +67,10 @@ func (d *Design) WideRow(r *Response, byCode []Outcome, row []string) []string {
 	if r.FinishedAt != nil {
 		finished = wideTime(*r.FinishedAt)
 	}
-	row = append(row[:0], r.RespondentID, r.Status, excluded, strings.Join(r.Flags, ";"), wideTime(r.StartedAt), finished)
+	row = append(row[:0], r.RespondentID, r.Status, excluded, strings.Join(r.Flags, ";"), wideTime(r.StartedAt), finished, r.ExternalID)
+	for _, name := range d.Study.URLFields {
+		row = append(row, r.URLFields[name])
+	}
 	for _, q := range d.Questions {
 		row = append(row, r.Answers[q.Key])
 	}

@@ -93,6 +93,7 @@ type Fieldwork struct {
 	Complete               int
 	InProgress             int
 	ScreenedOut            int
+	QuotaFull              int
 	ExcludedByRule         int // out of the results by the study's rule
 	ExcludedByDecision     int // out by the researcher's own decision
 	Flagged                int // carrying any quality flag

@@ -55,6 +55,7 @@ func (b *book) quality(sh *sheet) {
 		put("Complete", fw.Complete, b.st.integer)
 		put("In progress", fw.InProgress, b.st.integer)
 		put("Screened out", fw.ScreenedOut, b.st.integer)
+		put("Quota full", fw.QuotaFull, b.st.integer)
 		put("Carrying any quality flag", fw.Flagged, b.st.integer)
 		put("Excluded from the results by the study's rule", fw.ExcludedByRule, b.st.integer)
 		put("Excluded from the results by the researcher", fw.ExcludedByDecision, b.st.integer)

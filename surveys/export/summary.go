@@ -114,6 +114,7 @@ func (b *book) studyFacts() []fact {
 			fact{"Complete", fw.Complete, b.st.leftInt, false},
 			fact{"In progress", fw.InProgress, b.st.leftInt, false},
 			fact{"Screened out", fw.ScreenedOut, b.st.leftInt, false},
+			fact{"Quota full", fw.QuotaFull, b.st.leftInt, false},
 			fact{"Excluded by the rule", fw.ExcludedByRule, b.st.leftInt, false},
 			fact{"Excluded by the rule, by flag", ruleReasons(fw), b.st.wrap, false},
 			fact{"Excluded by the researcher", fw.ExcludedByDecision, b.st.leftInt, false},

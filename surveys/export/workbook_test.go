@@ -329,10 +329,10 @@ func TestResponsesSheetIsTheWideLayout(t *testing.T) {
 	if times != 19 { // ten started, nine finished
 		t.Errorf("%d time cells checked, want 19", times)
 	}
-	if want := []string{"r03", "complete", "1", "straight_lining;speeding", rows[3][4], rows[3][5], "small"}; !slices.Equal(rows[3][:7], want) {
-		t.Errorf("the excluded row starts %q, want %q", rows[3][:7], want)
+	if want := []string{"r03", "complete", "1", "straight_lining;speeding", rows[3][4], rows[3][5], "", "small"}; !slices.Equal(rows[3][:8], want) {
+		t.Errorf("the excluded row starts %q, want %q", rows[3][:8], want)
 	}
-	for _, ref := range []string{"C2", "E2", "F2", "H2"} { // excluded, started_at, finished_at, O01_imp
+	for _, ref := range []string{"C2", "E2", "F2", "I2"} { // excluded, started_at, finished_at, O01_imp
 		if typ, _ := f.GetCellType("Responses", ref); typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString {
 			t.Errorf("%s (%s) is stored as text", ref, rows[0][ref[0]-'A'])
 		}
@@ -344,7 +344,7 @@ func TestResponsesSheetIsTheWideLayout(t *testing.T) {
 	if !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("Responses panes %+v", panes)
 	}
-	if x := string(zipFile(t, data, sheetPath(t, data, "Responses"))); !strings.Contains(x, `<autoFilter ref="$A$1:$O$11"`) {
+	if x := string(zipFile(t, data, sheetPath(t, data, "Responses"))); !strings.Contains(x, `<autoFilter ref="$A$1:$P$11"`) {
 		t.Errorf("Responses has no autofilter: %.400s", x[strings.Index(x, "</sheetData>"):])
 	}
 }

@@ -80,7 +80,7 @@ func (s *Store) LoadSample(ctx context.Context, u *accounts.User, ds *sample.Dat
 
 func sampleResponse(studyID, seq int64, r *sample.Response) surveys.Response {
 	out := surveys.Response{StudyID: studyID, RespondentID: r.ID, Status: r.Status, Source: surveys.SourceLink, Answers: r.Answers,
-		Ratings: r.Ratings, Notes: []string{}, ItemOrder: []string{}, StartedAt: r.Started, UpdatedAt: r.Started, Seq: seq}
+		Ratings: r.Ratings, ItemOrder: []string{}, URLFields: map[string]string{}, StartedAt: r.Started, UpdatedAt: r.Started, Seq: seq}
 	if out.Ratings == nil {
 		out.Ratings = []byte{}
 	}

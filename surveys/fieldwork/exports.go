@@ -15,6 +15,7 @@ func (sm *Summary) Export() *export.Fieldwork {
 	}
 	out := &export.Fieldwork{LastResponse: sm.LastResponse, Started: sm.Started,
 		Complete: sm.Counts[surveys.Complete], InProgress: sm.Counts[surveys.InProgress], ScreenedOut: sm.Counts[surveys.ScreenedOut],
+		QuotaFull:      sm.Counts[surveys.QuotaFull],
 		ExcludedByRule: sm.ExcludedByRule, ExcludedByDecision: sm.ExcludedByDecision, Flagged: sm.Flagged,
 		CompletionRate: sm.CompletionRate, MedianSeconds: sm.MedianSeconds}
 	if len(sm.PerDay) > 0 {

@@ -23,7 +23,7 @@ type form struct {
 	ordered   []surveys.Question
 	forces    bool
 	checks    int // how many attention checks the survey asks
-	redirect  string
+	panel     panelLink
 	survey    *Survey
 }
 
@@ -92,7 +92,7 @@ func (s *Store) form(ctx context.Context, slug string) (*form, error) {
 	}
 	f = &form{studyID: st.ID, updatedAt: st.UpdatedAt, status: st.Status, slots: map[string]int{},
 		questions: map[string]surveys.Question{}, ordered: d.Questions, forces: st.FourForces, checks: d.ChecksAsked(),
-		redirect: st.RedirectURL, survey: build(d)}
+		panel: panelLink{fields: st.URLFields, ends: st.EndURLs}, survey: build(d)}
 	for _, o := range d.Outcomes {
 		f.slots[o.Code] = o.Slot
 		f.codes = append(f.codes, o.Code)

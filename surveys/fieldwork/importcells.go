@@ -62,6 +62,8 @@ func statusValue(cell string) (string, bool) {
 		return surveys.InProgress, true
 	case "screened out", "disqualified", "screenout":
 		return surveys.ScreenedOut, true
+	case "quota full", "over quota", "overquota", "quotafull":
+		return surveys.QuotaFull, true
 	}
 	return "", false
 }

@@ -30,6 +30,8 @@ const (
 	RoleFinishedAt   = "finished_at"
 	RoleExcluded     = "excluded"
 	RoleFlags        = "flags" // worked out again from the data: read as information only
+	RolePanelID      = "panel_id"
+	RoleURLField     = "url_field" // one of the study's URL fields, named by Key
 	RoleQuestion     = "question"
 	RoleRating       = "rating"
 	RoleForce        = "force"
@@ -66,6 +68,7 @@ var metadataNames = map[string]string{
 	"submitdate": RoleFinishedAt, "date submitted": RoleFinishedAt, "timestamp": RoleFinishedAt,
 	"completion time": RoleFinishedAt,
 	"excluded":        RoleExcluded, "flags": RoleFlags,
+	"panel id": RolePanelID, "panelid": RolePanelID, "external id": RolePanelID,
 }
 
 // scaleWords are the words that say which scale a rating column is, by
@@ -228,6 +231,11 @@ func (m *columnMatcher) match(texts []string) ImportColumn {
 			// Qualtrics' Status is the kind of response (IP address, preview),
 			// not whether it was finished: its Finished column says that.
 			return ImportColumn{MapsTo: role}
+		}
+		// A URL field is named exactly as the study names it; it comes
+		// before the questions in odi's own file.
+		if slices.Contains(m.d.Study.URLFields, t) {
+			return ImportColumn{MapsTo: RoleURLField, Key: t}
 		}
 		if q, ok := m.questions[n]; ok {
 			return ImportColumn{MapsTo: RoleQuestion, Key: q.Key, q: q}

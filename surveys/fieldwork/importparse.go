@@ -128,7 +128,7 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 			continue
 		}
 		r := surveys.Response{Source: surveys.SourceImport, Answers: map[string]string{}, Ratings: make([]byte, 2*nSlots),
-			StartedAt: now, UpdatedAt: now, Notes: []string{}, ItemOrder: []string{}}
+			StartedAt: now, UpdatedAt: now, ItemOrder: []string{}}
 		says := saysNothing
 		var started, finished *time.Time
 		for i, cell := range rec {
@@ -161,7 +161,7 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 				}
 				r.Status = cell // refused below; not "is required" as well
 				if c.MapsTo == RoleStatus {
-					bad(c.Column, "must be complete, in_progress or screened_out")
+					bad(c.Column, "must be complete, in_progress, screened_out or quota_full")
 				} else {
 					bad(c.Column, "must be 1 or 0 (true or false, yes or no)")
 				}
@@ -182,6 +182,18 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 					started = &t
 				} else {
 					finished = &t
+				}
+			case RolePanelID, RoleURLField:
+				// Copies, as the respondent id is.
+				if msg := panelValue(cell); msg != "" {
+					bad(c.Column, msg)
+				} else if c.MapsTo == RolePanelID {
+					r.ExternalID = strings.Clone(cell)
+				} else {
+					if r.URLFields == nil {
+						r.URLFields = map[string]string{}
+					}
+					r.URLFields[c.Key] = strings.Clone(cell)
 				}
 			case RoleQuestion:
 				v, msg := answer(c.q, Text(cell))
@@ -212,7 +224,7 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 		switch {
 		case r.Status != "":
 		case has[RoleStatus]:
-			bad("status", "is required: complete, in_progress or screened_out")
+			bad("status", "is required: complete, in_progress, screened_out or quota_full")
 		default:
 			r.Status = inferredStatus(d, r.Ratings)
 		}

@@ -34,8 +34,8 @@ func (q ResponseQuery) check() error {
 	if q.Flag != "" && !surveys.IsQualityFlag(q.Flag) {
 		bad.Add("flag", "must be one of: "+strings.Join(surveys.QualityFlagNames, ", "))
 	}
-	if q.Status != "" && !slices.Contains([]string{surveys.Complete, surveys.InProgress, surveys.ScreenedOut}, q.Status) {
-		bad.Add("status", "must be one of: complete, in_progress, screened_out")
+	if q.Status != "" && !slices.Contains(surveys.Statuses, q.Status) {
+		bad.Add("status", "must be one of: "+strings.Join(surveys.Statuses, ", "))
 	}
 	if q.Sort != "" && !slices.Contains(ResponseSorts, q.Sort) {
 		bad.Add("sort", "must be one of: "+strings.Join(ResponseSorts, ", "))

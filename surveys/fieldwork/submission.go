@@ -33,6 +33,8 @@ type Submission struct {
 	Attention    Checks            `json:"attention"` // the attention checks' importance ratings, when the survey asks them
 	Order        []string          `json:"order"`     // outcome codes in the order the respondent saw them
 	Complete     bool              `json:"complete"`
+	PanelID      string            `json:"panel_id"`   // the respondent's id at the panel that sent them; kept from the first submission
+	URLFields    map[string]string `json:"url_fields"` // the study's URL fields from the link they came by; kept from the first submission
 
 	// From is the client's address, set by the server, never decoded from
 	// the body; only a keyed hash of its network is stored.

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"net/url"
 	"strings"
 	"time"
 
@@ -50,13 +49,14 @@ func (s *Store) submit(ctx context.Context, slug string, in *Submission) (*Submi
 	// Respondent ids of link responses grow with time (UUIDv7), so each new
 	// one goes at the end of the index on them rather than at a random page.
 	r := &surveys.Response{StudyID: f.studyID, RespondentID: uuid.Must(uuid.NewV7()).String(), SubmissionID: &in.SubmissionID,
-		Status: surveys.InProgress, Source: surveys.SourceLink, StartedAt: now, UpdatedAt: now, Notes: []string{}, ItemOrder: []string{}}
+		Status: surveys.InProgress, Source: surveys.SourceLink, StartedAt: now, UpdatedAt: now, ItemOrder: []string{}}
 	network, err := s.networkOf(ctx, in.From)
 	if err != nil {
 		return nil, false, err
 	}
 	r.Network = network
 	fields := f.apply(in, r)
+	f.applyPanel(in, r, &fields)
 	if in.SubmissionID == "" {
 		fields.Add("submission_id", "is required (a UUID made by the client)")
 	} else if _, err := uuid.Parse(in.SubmissionID); err != nil {
@@ -67,6 +67,10 @@ func (s *Store) submit(ctx context.Context, slug string, in *Submission) (*Submi
 		return s.repeatOr(ctx, f, in.SubmissionID, surveys.ErrClosed)
 	case len(fields) > 0:
 		return s.repeatOr(ctx, f, in.SubmissionID, fields.Err())
+	case in.PanelID != "" && in.Invitation == "":
+		if res, ok, err := s.continuePanel(ctx, f, slug, in); ok {
+			return res, false, err
+		}
 	}
 	token, err := s.resumeToken(ctx, f.studyID, r.RespondentID)
 	if err != nil {
@@ -94,6 +98,9 @@ func (s *Store) submit(ctx context.Context, slug string, in *Submission) (*Submi
 			}
 		}
 		if err := s.settle(context.WithoutCancel(ctx), b, f, r, in.Complete); err != nil {
+			return err
+		}
+		if err := finishOnce(b.tx, r); err != nil {
 			return err
 		}
 		if r.FinishedAt != nil {
@@ -211,6 +218,9 @@ func (s *Store) Update(ctx context.Context, slug, token string, in Submission) (
 		if err := s.settle(context.WithoutCancel(ctx), b, f, &r, in.Complete); err != nil {
 			return err
 		}
+		if err := finishOnce(b.tx, &r); err != nil {
+			return err
+		}
 		var err error
 		if r.Seq, err = b.seq(f.studyID); err != nil {
 			return err
@@ -245,8 +255,8 @@ func (s *Store) Resume(ctx context.Context, slug, token string) (*surveys.Respon
 	return &r, nil
 }
 
-// settle decides a response's status: a screener answer or a full quota ends
-// it as screened out; a finished one becomes complete. Its quality flags are
+// settle decides a response's status: a screener answer ends it as screened
+// out, a full quota as quota full; a finished one becomes complete. Its quality flags are
 // the results' to work out, from all the data (results/review.go).
 func (s *Store) settle(ctx context.Context, b *batch, f *form, r *surveys.Response, complete bool) error {
 	if screenedBy(r, f) {
@@ -254,8 +264,7 @@ func (s *Store) settle(ctx context.Context, b *batch, f *form, r *surveys.Respon
 	} else if full, err := s.quotaFull(ctx, b, f, r); err != nil {
 		return err
 	} else if full {
-		r.Status = surveys.ScreenedOut
-		r.Notes = append(r.Notes, surveys.FlagQuotaFull)
+		r.Status = surveys.QuotaFull
 	} else if complete {
 		r.Status = surveys.Complete
 	}
@@ -276,14 +285,13 @@ func (s *Store) result(ctx context.Context, f *form, r *surveys.Response, token 
 		}
 	}
 	res := &SubmitResult{RespondentID: r.RespondentID, Status: r.Status, ResumeToken: token}
-	if r.Status != surveys.InProgress && f.redirect != "" {
-		res.Redirect = strings.ReplaceAll(f.redirect, "{panel_id}", urlEscape(r.ExternalID))
-		res.Redirect = strings.ReplaceAll(res.Redirect, "{status}", r.Status)
+	if r.Status != surveys.InProgress {
+		if end := f.panel.ends.For(r.Status); end != "" {
+			res.Redirect = surveys.FillEndURL(end, r)
+		}
 	}
 	return res, nil
 }
-
-func urlEscape(s string) string { return url.QueryEscape(s) }
 
 // networkOf is a keyed hash of the network an address is in (its /24, or
 // its /64 for IPv6): enough to tell that two identical responses came from

@@ -27,6 +27,17 @@ type Summary struct {
 	ExcludedFlags      map[string]int `json:"excluded_flags"`
 	ExcludedByDecision int            `json:"excluded_by_decision"`
 	LastResponse       *time.Time     `json:"last_response_at"`
+	Channels           []Channel      `json:"channels"` // how each way of reaching respondents is going
+}
+
+// Channel is how the responses that came one way are going: the open link,
+// invitations, an import.
+type Channel struct {
+	Key     string         `json:"key"` // the responses' source: link, invite, import
+	Label   string         `json:"label"`
+	Links   *int           `json:"links,omitempty"` // single-use links made, for a channel that makes them
+	Started int            `json:"started"`
+	Counts  map[string]int `json:"counts"` // by status
 }
 
 // DayCount is the number of responses started on one day (UTC).
@@ -45,6 +56,7 @@ type QuotaStatus struct {
 }
 
 type fieldRow struct {
+	Source     string
 	Status     string
 	Decision   string
 	Answers    map[string]string `gorm:"serializer:json"`
@@ -56,12 +68,12 @@ type fieldRow struct {
 func (s *Store) Summary(ctx context.Context, d *surveys.Design) (*Summary, error) {
 	studyID := d.Study.ID
 	var rows []fieldRow
-	if err := s.db.WithContext(ctx).Model(&surveys.Response{}).Select("status, decision, answers, started_at, finished_at").
+	if err := s.db.WithContext(ctx).Model(&surveys.Response{}).Select("source, status, decision, answers, started_at, finished_at").
 		Where("study_id = ?", studyID).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("fieldwork of study %d: %w", studyID, err)
 	}
-	fw := &Summary{Counts: map[string]int{surveys.Complete: 0, surveys.InProgress: 0, surveys.ScreenedOut: 0, "excluded": 0},
-		Flags: map[string]int{}, ExcludedFlags: map[string]int{}}
+	fw := &Summary{Counts: statusCounts(), Flags: map[string]int{}, ExcludedFlags: map[string]int{}}
+	fw.Counts["excluded"] = 0
 	for _, f := range surveys.QualityFlagNames {
 		fw.Flags[f], fw.ExcludedFlags[f] = 0, 0
 	}
@@ -90,6 +102,9 @@ func (s *Store) Summary(ctx context.Context, d *surveys.Design) (*Summary, error
 			fw.ExcludedByDecision++
 			fw.Counts["excluded"]++
 		}
+	}
+	if fw.Channels, err = s.channels(ctx, studyID, rows); err != nil {
+		return nil, err
 	}
 	perDay := map[string]int{}
 	var durations []float64
@@ -139,6 +154,41 @@ func (s *Store) Summary(ctx context.Context, d *surveys.Design) (*Summary, error
 		}
 	}
 	return fw, nil
+}
+
+func statusCounts() map[string]int {
+	counts := make(map[string]int, len(surveys.Statuses)+1)
+	for _, st := range surveys.Statuses {
+		counts[st] = 0
+	}
+	return counts
+}
+
+// channels counts rows by the way they came: the open link always, the
+// invitations once any are made, imports once there are some.
+func (s *Store) channels(ctx context.Context, studyID int64, rows []fieldRow) ([]Channel, error) {
+	var links int64
+	if err := s.db.WithContext(ctx).Model(&Invitation{}).Where("study_id = ?", studyID).Count(&links).Error; err != nil {
+		return nil, fmt.Errorf("count invitations of study %d: %w", studyID, err)
+	}
+	invites := int(links)
+	out := []Channel{
+		{Key: surveys.SourceLink, Label: "Open link"},
+		{Key: surveys.SourceInvite, Label: "Invitations", Links: &invites},
+		{Key: surveys.SourceImport, Label: "Imported"},
+	}
+	for i := range out {
+		out[i].Counts = statusCounts()
+	}
+	for _, r := range rows {
+		if i := slices.IndexFunc(out, func(c Channel) bool { return c.Key == r.Source }); i >= 0 {
+			out[i].Started++
+			out[i].Counts[r.Status]++
+		}
+	}
+	return slices.DeleteFunc(out, func(c Channel) bool {
+		return c.Key != surveys.SourceLink && c.Started == 0 && (c.Links == nil || *c.Links == 0)
+	}), nil
 }
 
 // dayLayout is how a DayCount names its day.

@@ -26,6 +26,11 @@ type Survey struct {
 	Attention *AttentionCheck        `json:"attention,omitempty"`
 	Forces    *surveys.ForcesWording `json:"forces,omitempty"`
 	Scale     Scale                  `json:"scale"`
+
+	// The link's parameters a response keeps: the panel id's and the
+	// others, sent back as panel_id and url_fields.
+	PanelParam string   `json:"panel_param,omitempty"`
+	URLFields  []string `json:"url_fields,omitempty"`
 }
 
 // Page is one job step's outcomes.
@@ -62,7 +67,7 @@ const secondsPerPair = 7
 func build(d *surveys.Design) *Survey {
 	st := d.Study
 	lang := st.Language
-	sv := &Survey{Title: st.Name, Language: lang, Intro: st.Intro, Thanks: st.Thanks}
+	sv := &Survey{Title: st.Name, Language: lang, Intro: st.Intro, Thanks: st.Thanks, PanelParam: st.PanelParam, URLFields: st.URLFields}
 	if st.Slug != nil {
 		sv.Slug = *st.Slug
 	}

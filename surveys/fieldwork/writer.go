@@ -299,7 +299,7 @@ func (b *batch) keepPending(err error) {
 }
 
 // responseColumns are the columns of a new response, in insertArgs order.
-const responseColumns = "study_id, respondent_id, submission_id, invitation_id, external_id, status, decision, source, answers, ratings, forces, item_order, flags, network, started_at, updated_at, finished_at, seq"
+const responseColumns = "study_id, respondent_id, submission_id, invitation_id, external_id, status, decision, source, answers, ratings, forces, item_order, url_fields, network, started_at, updated_at, finished_at, seq"
 
 const nResponseColumns = 18
 
@@ -352,7 +352,10 @@ func nextSeq(tx *gorm.DB, studyID int64) (int64, error) {
 func insertArgs(r *surveys.Response, args []any) []any {
 	answers, _ := json.Marshal(r.Answers) // a map of strings always encodes
 	order, _ := json.Marshal(r.ItemOrder) // as does a list of strings
-	notes, _ := json.Marshal(r.Notes)
+	fields := []byte("{}")
+	if len(r.URLFields) > 0 {
+		fields, _ = json.Marshal(r.URLFields) // and a map of strings
+	}
 	var submissionID, invitationID, finishedAt any
 	if r.SubmissionID != nil {
 		submissionID = *r.SubmissionID
@@ -364,6 +367,6 @@ func insertArgs(r *surveys.Response, args []any) []any {
 		finishedAt = *r.FinishedAt
 	}
 	return append(args, r.StudyID, r.RespondentID, submissionID, invitationID, r.ExternalID,
-		r.Status, r.Decision, r.Source, string(answers), r.Ratings, r.Forces, string(order), string(notes), r.Network,
+		r.Status, r.Decision, r.Source, string(answers), r.Ratings, r.Forces, string(order), string(fields), r.Network,
 		r.StartedAt, r.UpdatedAt, finishedAt, r.Seq)
 }

@@ -63,7 +63,7 @@ func (s *Store) WideResponses(ctx context.Context, d *surveys.Design) (*export.R
 		var row []string
 		var r surveys.Response
 		for i, sc := range list {
-			r = surveys.Response{RespondentID: sc.RespondentID, Status: sc.Status, Answers: sc.Answers, Ratings: sc.Ratings,
+			r = surveys.Response{RespondentID: sc.RespondentID, Status: sc.Status, ExternalID: sc.ExternalID, URLFields: sc.URLFields, Answers: sc.Answers, Ratings: sc.Ratings,
 				Forces: sc.Forces, StartedAt: sc.StartedAt, FinishedAt: sc.FinishedAt, Flags: rv.flags[i].names(), Excluded: rv.excluded[i]}
 			row = d.WideRow(&r, byCode, row)
 			if err := yield(row); err != nil {

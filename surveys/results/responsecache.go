@@ -20,6 +20,7 @@ type scored struct {
 	Decision     string
 	Source       string
 	ExternalID   string
+	URLFields    map[string]string `gorm:"serializer:json"`
 	InvitationID *int64
 	Network      string
 	Answers      map[string]string `gorm:"serializer:json"`
@@ -106,7 +107,7 @@ func (s *Store) scoredResponses(ctx context.Context, studyID int64) ([]*scored, 
 func (c *studyResponses) loadSince(db *gorm.DB, studyID, seq int64) error {
 	var batch []*scored
 	changed := false
-	err := db.Select("id, respondent_id, status, decision, source, external_id, invitation_id, network, answers, ratings, forces, started_at, finished_at, seq").
+	err := db.Select("id, respondent_id, status, decision, source, external_id, url_fields, invitation_id, network, answers, ratings, forces, started_at, finished_at, seq").
 		Where("study_id = ? AND seq > ?", studyID, seq).Order("id").
 		FindInBatches(&batch, 5000, func(*gorm.DB, int) error {
 			for _, r := range batch {
