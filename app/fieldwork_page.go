@@ -108,8 +108,7 @@ func reviewFilters(view url.Values, flags []flagView, fields map[string]string) 
 		sort.Options = append(sort.Options, filterOption{Value: o, Label: o + " first"})
 	}
 	out := []reviewFilter{flag,
-		{Name: "status", Label: "Status", Options: []filterOption{{Label: "any"}, {Value: surveys.Complete, Label: "complete"},
-			{Value: surveys.InProgress, Label: "in progress"}, {Value: surveys.ScreenedOut, Label: "screened out"}}},
+		{Name: "status", Label: "Status", Options: statusOptions()},
 		{Name: "excluded", Label: "In the results", Options: []filterOption{{Label: "in or out"}, {Value: "0", Label: "in"}, {Value: "1", Label: "left out"}}},
 		sort}
 	for i := range out {
@@ -200,7 +199,8 @@ func (s *Server) showFieldwork(c *fiber.Ctx, d *surveys.Design, data fiber.Map) 
 	}
 	view := reviewQuery(q, page)
 	data["FW"], data["Days"], data["Quotas"] = fw, dayBars(fw.PerDay), quotas
-	data["Statuses"] = statusCounts(fw.Counts)
+	data["Statuses"], data["Channels"] = statusCounts(fw.Counts), channelViews(fw.Channels)
+	data["StatusNames"] = statusCounts(nil)
 	data["Rate"] = strconv.FormatFloat(fw.CompletionRate*100, 'f', 1, 64) + "%"
 	data["Median"] = (time.Duration(fw.MedianSeconds) * time.Second).String()
 	flags := flagViews(d, fw)
@@ -306,14 +306,42 @@ type statusCount struct {
 	Count  int
 }
 
+// statusLabel is a status as people read it: "in progress".
+func statusLabel(status string) string { return strings.ReplaceAll(status, "_", " ") }
+
 func statusCounts(m map[string]int) []statusCount {
 	var out []statusCount
-	for _, k := range []string{"complete", "in_progress", "screened_out", "excluded"} {
-		out = append(out, statusCount{strings.ReplaceAll(k, "_", " "), m[k]})
+	for _, k := range append(slices.Clone(surveys.Statuses), "excluded") {
+		out = append(out, statusCount{statusLabel(k), m[k]})
 	}
-	for k, v := range m {
-		if !slices.Contains([]string{"complete", "in_progress", "screened_out", "excluded"}, k) {
-			out = append(out, statusCount{strings.ReplaceAll(k, "_", " "), v})
+	return out
+}
+
+func statusOptions() []filterOption {
+	out := []filterOption{{Label: "any"}}
+	for _, st := range surveys.Statuses {
+		out = append(out, filterOption{Value: st, Label: statusLabel(st)})
+	}
+	return out
+}
+
+// channelView is a row of the table of channels: how the responses that
+// came one way are going, with a count per status in surveys.Statuses order.
+type channelView struct {
+	Label, Links string // Links is "" for a channel that makes no links
+	Started      int
+	Counts       []statusCount
+}
+
+func channelViews(chans []fieldwork.Channel) []channelView {
+	out := make([]channelView, len(chans))
+	for i, ch := range chans {
+		out[i] = channelView{Label: ch.Label, Started: ch.Started}
+		if ch.Links != nil {
+			out[i].Links = strconv.Itoa(*ch.Links)
+		}
+		for _, st := range surveys.Statuses {
+			out[i].Counts = append(out[i].Counts, statusCount{statusLabel(st), ch.Counts[st]})
 		}
 	}
 	return out

@@ -87,6 +87,7 @@ func (s *Server) routeTable() []route {
 		r("GET", "/api/v1/studies", researcher, s.listStudies),
 		r("GET", "/studies", researcher, s.studiesPage),
 		r("POST", "/api/v1/studies", researcher, s.createStudy),
+		r("GET", "/api/v1/panel-presets", researcher, panelPresets),
 		r("GET", "/studies/new", researcher, s.newStudyPage),
 		r("POST", "/studies", researcher, s.createStudyPage),
 		r("POST", "/api/v1/studies/from-file", researcher, s.studyFromFile),

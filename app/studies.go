@@ -186,6 +186,10 @@ func (s *Server) listStudies(c *fiber.Ctx) error {
 	return c.JSON(studies)
 }
 
+// panelPresets lists the panels a study's panel settings can be filled for,
+// with what each needs (PATCH a study with "panel_preset").
+func panelPresets(c *fiber.Ctx) error { return c.JSON(surveys.PanelPresets) }
+
 func (s *Server) createStudy(c *fiber.Ctx) error {
 	return serveJSON(c, fiber.StatusCreated, func(in surveys.StudyInput) (*surveys.Study, error) {
 		return s.store.CreateStudy(c.UserContext(), userOf(c), in)
