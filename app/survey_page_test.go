@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"html"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -54,7 +55,10 @@ func newSurveyRespondent(t *testing.T, s *Server, slug string) *surveyRespondent
 	return &surveyRespondent{client: newClient(t, s), t: t, slug: slug}
 }
 
-var surveySIDField = regexp.MustCompile(`name="sid" value="([^"]+)"`)
+var (
+	surveySIDField = regexp.MustCompile(`name="sid" value="([^"]+)"`)
+	surveyHidden   = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+)
 
 // start opens the link and presses Start; it returns the first step's page.
 func (r *surveyRespondent) start(query string) reply {
@@ -65,10 +69,14 @@ func (r *surveyRespondent) start(query string) reply {
 	if m == nil {
 		r.t.Fatalf("welcome page has no submission id: %s", page.body)
 	}
-	v := url.Values{"p": {"0"}, "go": {"next"}, "sid": {m[1]}}
-	if inv := regexp.MustCompile(`name="i" value="([^"]+)"`).FindStringSubmatch(page.body); inv != nil {
-		v.Set("i", inv[1])
+	// The welcome page's hidden inputs (the invitation, the panel link) go
+	// along, as a browser sends them.
+	v := url.Values{}
+	for _, in := range surveyHidden.FindAllStringSubmatch(page.body, -1) {
+		v.Set(in[1], html.UnescapeString(in[2]))
 	}
+	v.Set("p", "0")
+	v.Set("go", "next")
 	return r.follow(r.postForm("/s/"+r.slug, v))
 }
 

@@ -191,7 +191,7 @@ func (in PresetInput) apply(st *Study, fields *problem.List) {
 		return
 	}
 	p := PanelPresets[i]
-	st.PanelParam, st.URLFields, st.EndURLs = p.PanelParam, slices.Clone(p.URLFields), p.EndURLs
+	st.PanelParam, st.URLFields, st.EndURLs = p.PanelParam, append([]string{}, p.URLFields...), p.EndURLs
 	if p.Needs == "codes" {
 		codes := in.Codes
 		given := codes.each()

@@ -45,6 +45,12 @@ func (s *Store) submit(ctx context.Context, slug string, in *Submission) (*Submi
 	if f.status != surveys.StatusOpen && f.status != surveys.StatusClosed {
 		return nil, false, problem.ErrNotFound
 	}
+	if f.status == surveys.StatusOpen && in.PanelID != "" && in.Invitation == "" && panelValue(in.PanelID) == "" {
+		// A panel id seen before: finished, or to be continued.
+		if res, ok, err := s.continuePanel(ctx, f, slug, in); ok {
+			return res, false, err
+		}
+	}
 	now := time.Now().UTC()
 	// Respondent ids of link responses grow with time (UUIDv7), so each new
 	// one goes at the end of the index on them rather than at a random page.
@@ -67,10 +73,6 @@ func (s *Store) submit(ctx context.Context, slug string, in *Submission) (*Submi
 		return s.repeatOr(ctx, f, in.SubmissionID, surveys.ErrClosed)
 	case len(fields) > 0:
 		return s.repeatOr(ctx, f, in.SubmissionID, fields.Err())
-	case in.PanelID != "" && in.Invitation == "":
-		if res, ok, err := s.continuePanel(ctx, f, slug, in); ok {
-			return res, false, err
-		}
 	}
 	token, err := s.resumeToken(ctx, f.studyID, r.RespondentID)
 	if err != nil {
