@@ -200,7 +200,7 @@ func (s *Server) showFieldwork(c *fiber.Ctx, d *surveys.Design, data fiber.Map) 
 	view := reviewQuery(q, page)
 	data["FW"], data["Days"], data["Quotas"] = fw, dayBars(fw.PerDay), quotas
 	data["Statuses"], data["Channels"] = statusCounts(fw.Counts), channelViews(fw.Channels)
-	data["StatusNames"] = statusCounts(nil)
+	data["StatusNames"] = statusCounts(nil)[:len(surveys.Statuses)] // the header of the channels' counts
 	data["Rate"] = strconv.FormatFloat(fw.CompletionRate*100, 'f', 1, 64) + "%"
 	data["Median"] = (time.Duration(fw.MedianSeconds) * time.Second).String()
 	flags := flagViews(d, fw)
