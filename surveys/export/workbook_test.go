@@ -361,7 +361,17 @@ func TestSummaryAndQuality(t *testing.T) {
 	in.Fieldwork.ExcludedByRule, in.Fieldwork.ExcludedByDecision = 2, 1
 	in.Fieldwork.ExcludedFlags = map[string]int{surveys.FlagStraightLining: 2, surveys.FlagSpeeding: 1}
 	in.Design.Study.ExcludeFlags = []string{surveys.FlagStraightLining, surveys.FlagSpeeding}
+	in.Fieldwork.Counts[surveys.ScreenedOut], in.Fieldwork.Counts[surveys.QuotaFull] = 1, 2 // counted apart
 	f, _ := workbook(t, in)
+	quota := ""
+	for _, r := range raw(t, f, "Quality") {
+		if len(r) >= 2 && r[0] == "Quota full" {
+			quota = r[1]
+		}
+	}
+	if quota != "2" {
+		t.Errorf("Quality: quota full %q, want 2", quota)
+	}
 	rows := raw(t, f, "Summary")
 	kv := map[string]string{}
 	for _, r := range rows {
@@ -371,7 +381,7 @@ func TestSummaryAndQuality(t *testing.T) {
 	}
 	for k, v := range map[string]string{
 		"Study": "Team workspace", "Job": s.design.Study.Job.Sentence(), "Segmented by": "team_size",
-		"Complete": "9", "In progress": "1", "Started": "10", "Respondents in the results (n)": "9",
+		"Complete": "9", "In progress": "1", "Started": "10", "Respondents in the results (n)": "9", "Screened out": "1", "Quota full": "2",
 		"Filtered to": "team_size = small", "Counted": "complete responses not excluded by the study's rule or the researcher",
 		"Exclusion rule": "responses flagged straight lining or speeding are left out", "Excluded by the rule": "2",
 		"Excluded by the rule, by flag": "straight lining 2, speeding 1", "Excluded by the researcher": "1",

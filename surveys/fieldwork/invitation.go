@@ -76,7 +76,10 @@ func claimInvitation(tx *gorm.DB, studyID int64, token string, r *surveys.Respon
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("%w: this invitation has already been used", problem.ErrConflict)
 	}
-	r.InvitationID, r.ExternalID, r.Source = &inv.ID, inv.ExternalID, surveys.SourceInvite
+	r.InvitationID, r.Source = &inv.ID, surveys.SourceInvite
+	if inv.ExternalID != "" {
+		r.ExternalID = inv.ExternalID // the panel id the invitation was made for wins over one sent
+	}
 	return nil
 }
 
