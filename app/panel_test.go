@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"odi/surveys"
@@ -174,7 +175,12 @@ func TestPanelLinkWithoutJavaScript(t *testing.T) {
 // is refused with 409 and stores nothing; an unfinished one continues the
 // same response; URL fields the study does not keep are named.
 func TestPanelSubmissionsThroughTheAPI(t *testing.T) {
-	s, c := researcherServer(t)
+	t.Parallel()
+	eachServer(t, func(t *testing.T, s *Server) { panelSubmissions(t, s) })
+}
+
+func panelSubmissions(t *testing.T, s *Server) {
+	c := api(t, s, "r@example.com", "researcher")
 	_, slug := panelStudy(t, s, c)
 	anon := newClient(t, s)
 	path := "/api/v1/s/" + slug + "/responses"
@@ -221,6 +227,25 @@ func TestPanelSubmissionsThroughTheAPI(t *testing.T) {
 		t.Fatalf("J3: %+v", res)
 	}
 	wantField(t, anon.send("POST", path, panel(sub(false, nil, nil), "J4", map[string]string{"campaign": "x"})), "url_fields.campaign", "not a URL field")
+
+	// Eight finishes of one new panel id at once: one is stored.
+	n = countResponses(t, s)
+	codes := make([]int, 8)
+	var wg sync.WaitGroup
+	for i := range codes {
+		own := newClient(t, s) // a client each: one keeps cookies in a plain map
+		wg.Go(func() {
+			codes[i] = own.send("POST", path, panel(sub(true, map[string]any{"uses_slack": "Yes", "company_size": "small"}, rating), "J5", nil)).status
+		})
+	}
+	wg.Wait()
+	slices.Sort(codes)
+	if codes[0] != http.StatusCreated || codes[1] != http.StatusConflict || codes[7] != http.StatusConflict {
+		t.Errorf("eight finishes of J5 answered %v, want one 201 and seven 409", codes)
+	}
+	if got := countResponses(t, s); got != n+1 {
+		t.Errorf("%d responses after eight finishes of J5, want %d", got, n+1)
+	}
 	wantField(t, anon.send("POST", path, panel(sub(false, nil, nil), strings.Repeat("p", 201), nil)), "panel_id", "at most 200")
 }
 
