@@ -167,6 +167,24 @@ func TestPanelLinkWithoutJavaScript(t *testing.T) {
 	}
 	wantPage(t, c.get(fmt.Sprintf("/studies/%d/fieldwork", id)), "<h3>By channel</h3>", `<th scope="row">Open link</th>`,
 		`<td data-label="quota full" class="num">1</td>`, "?pid=…&amp;src=…")
+	// The URL field splits and filters the results like a question: the
+	// complete responses from each src (Q2 and S1 did not complete), in the
+	// results or left out by the cleaning (they answered alike from one
+	// network, so all but the first are duplicates).
+	for query, want := range map[string]map[string]float64{
+		"?segment_by=src":    {"all": 3, "ads": 1, "mail": 1, "news/letter?": 1},
+		"?filter=src%3Amail": {"all": 1},
+		"?filter=src%3Anews%2Fletter%3F&segment_by=src": {"all": 1, "ads": 0, "mail": 0, "news/letter?": 1},
+	} {
+		got := map[string]float64{}
+		for _, g := range groupsOf(t, c, id, query) {
+			g := g.(map[string]any)
+			got[g["key"].(string)] = g["n"].(float64) + g["excluded"].(float64)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("opportunities%s: n by group %v, want %v", query, got, want)
+		}
+	}
 	t.Logf("5 panel respondents: P 1&x complete (its second finish 409), S1 screened out, Q1 complete, Q2 quota full, R1 resumed on another device; each sent to its outcome's URL")
 }
 

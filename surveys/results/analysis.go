@@ -1,8 +1,10 @@
 package results
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -83,6 +85,9 @@ func (s *Store) splitterFor(ctx context.Context, d *surveys.Design, key string) 
 			return &splitter{keys: groups, labels: groups, of: func(r *scored) []string { return q.Group(r.Answers[q.Key]) }}, nil
 		}
 	}
+	if slices.Contains(d.Study.URLFields, key) {
+		return s.urlFieldSplitter(ctx, d, key)
+	}
 	seg, err := s.segmentation(ctx, d.Study.ID, key)
 	if err != nil {
 		return nil, err
@@ -90,7 +95,35 @@ func (s *Store) splitterFor(ctx context.Context, d *surveys.Design, key string) 
 	if seg != nil {
 		return seg.splitter(), nil
 	}
-	return nil, fmt.Errorf("%s is not a profile question or saved segmentation of this study", key)
+	return nil, fmt.Errorf("%s is not a profile question, URL field or saved segmentation of this study", key)
+}
+
+// maxURLGroups bounds the groups of a URL field: its values come from
+// respondents' links, so there may be as many as respondents.
+const maxURLGroups = 20
+
+// urlFieldSplitter splits by a URL field's value: the maxURLGroups most
+// common values among the study's responses, most common first.
+func (s *Store) urlFieldSplitter(ctx context.Context, d *surveys.Design, key string) (*splitter, error) {
+	rows, err := s.scoredResponses(ctx, d.Study.ID)
+	if err != nil {
+		return nil, err
+	}
+	n := map[string]int{}
+	for _, r := range rows {
+		if v := r.URLFields[key]; v != "" {
+			n[v]++
+		}
+	}
+	values := slices.Collect(maps.Keys(n))
+	slices.SortFunc(values, func(a, b string) int { return cmp.Or(n[b]-n[a], strings.Compare(a, b)) })
+	values = values[:min(len(values), maxURLGroups)]
+	return &splitter{keys: values, labels: values, of: func(r *scored) []string {
+		if v := r.URLFields[key]; v != "" {
+			return []string{v}
+		}
+		return nil
+	}}, nil
 }
 
 // Opportunities scores a study for all respondents and per group.
