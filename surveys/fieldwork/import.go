@@ -135,8 +135,8 @@ const (
 // rows' flags are worked out here again, with the same rule, so a decision
 // is stored only where the file says otherwise than this study's rule will:
 // exclude where the file says 1 and the rule would keep the row in (a flag
-// the file's study saw and an import cannot: a duplicate by panel id or
-// network, a failed attention check; or a researcher's own exclusion),
+// the file's study saw and an import cannot: a duplicate by network, a
+// failed attention check; or a researcher's own exclusion),
 // include where it says 0 and the rule would leave it out (a researcher's
 // inclusion). Everywhere else the rule goes on deciding, and follows a later
 // change of it. The rule is applied to the study's responses as committed

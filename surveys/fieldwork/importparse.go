@@ -242,7 +242,7 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 		if p.said != nil {
 			p.said = append(p.said, says)
 			p.ids = append(p.ids, r.RespondentID)
-			p.rule = append(p.rule, results.Incoming{Status: r.Status, Ratings: r.Ratings, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt})
+			p.rule = append(p.rule, results.Incoming{Status: r.Status, PanelID: r.ExternalID, Ratings: r.Ratings, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt})
 		}
 		if rows = append(rows, r); len(rows) == importChunk {
 			if err := flush(); err != nil {

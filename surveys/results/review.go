@@ -241,10 +241,11 @@ func (s *Store) Review(ctx context.Context, d *surveys.Design) ([]Reviewed, erro
 }
 
 // Incoming is what the study's rule needs of a response an import is about
-// to add: an import's rows carry no panel id, invitation, network or
-// attention check, so only their ratings and times can flag them.
+// to add: an import's rows carry no invitation, network or attention check,
+// so only their panel id, ratings and times can flag them.
 type Incoming struct {
 	Status     string
+	PanelID    string
 	Ratings    []byte
 	StartedAt  time.Time
 	FinishedAt *time.Time
@@ -271,7 +272,7 @@ func (s *Store) RuleExcludes(ctx context.Context, d *surveys.Design, rows []Inco
 	for i := range rows {
 		r := &rows[i]
 		id++
-		all = append(all, &scored{ID: id, Status: r.Status, Source: surveys.SourceImport, Ratings: r.Ratings,
+		all = append(all, &scored{ID: id, Status: r.Status, Source: surveys.SourceImport, ExternalID: r.PanelID, Ratings: r.Ratings,
 			StartedAt: r.StartedAt, FinishedAt: r.FinishedAt})
 	}
 	return newReview(all, d).byRule[len(list):], nil
