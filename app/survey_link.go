@@ -1,6 +1,9 @@
 package app
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys/fieldwork"
@@ -54,8 +57,8 @@ func (l panelLink) hidden() []hiddenInput {
 	if l.panelID != "" {
 		out = append(out, hiddenInput{panelIDField, l.panelID})
 	}
-	for name, v := range l.fields {
-		out = append(out, hiddenInput{urlFieldPre + name, v})
+	for _, name := range slices.Sorted(maps.Keys(l.fields)) {
+		out = append(out, hiddenInput{urlFieldPre + name, l.fields[name]})
 	}
 	return out
 }
