@@ -336,8 +336,13 @@ func TestMailingFormTakesPastedOrUploadedRecipientsAndNamesBadOnes(t *testing.T)
 	if _, ok := mails["ben@example.com"]; !ok || len(mails) != 2 {
 		t.Fatalf("uploaded list sent to %v", mails)
 	}
-	page := w.get(fmt.Sprintf("/studies/%d/fieldwork", id))
-	if !strings.Contains(page.body, `id="mailing-1"`) || !strings.Contains(page.body, "Sent: 2 of 2") {
+	// The server has both messages a moment before the sender records them.
+	var page reply
+	waitFor(t, "the mailing's progress", func() bool {
+		page = w.get(fmt.Sprintf("/studies/%d/fieldwork", id))
+		return strings.Contains(page.body, "Sent: 2 of 2")
+	})
+	if !strings.Contains(page.body, `id="mailing-1"`) {
 		t.Fatalf("fieldwork page shows no mailing progress")
 	}
 	// The reminder form: now, to both (neither answered), or on a later day.
