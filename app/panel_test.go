@@ -288,6 +288,11 @@ func TestPanelSettingsAndPresets(t *testing.T) {
 	} {
 		wantField(t, c.send("PATCH", base, tc.body), tc.field, tc.msg)
 	}
+	// A URL field and a profile question would share a responses.csv column.
+	wantStatus(t, c.send("POST", base+"/questions", `{"key": "src", "text": "Where from?", "kind": "text"}`), http.StatusCreated)
+	wantField(t, c.send("PATCH", base, `{"url_fields": ["campaign", "src"]}`), "url_fields[1]", "key of a profile question")
+	wantStatus(t, c.send("PATCH", base, `{"url_fields": ["campaign"]}`), http.StatusOK)
+	wantField(t, c.send("POST", base+"/questions", `{"key": "campaign", "text": "Campaign?", "kind": "text"}`), "key", "URL field")
 
 	var presets []surveys.PanelPreset
 	c.send("GET", "/api/v1/panel-presets", nil).json(t, &presets)

@@ -249,6 +249,9 @@ func (s *Store) AddQuestion(ctx context.Context, u *accounts.User, studyID int64
 		if n > 0 {
 			return problem.Invalid("key", q.Key+" is already used by another question")
 		}
+		if slices.Contains(st.URLFields, q.Key) || st.PanelParam == q.Key {
+			return problem.Invalid("key", q.Key+" is a URL field of the study's panel link: its column in responses.csv would clash")
+		}
 		var count int64
 		if err := tx.Model(&Question{}).Where("study_id = ?", st.ID).Count(&count).Error; err != nil {
 			return err

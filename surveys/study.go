@@ -418,12 +418,34 @@ func (s *Store) UpdateStudy(ctx context.Context, u *accounts.User, id int64, in 
 		if err := in.apply(st, false); err != nil {
 			return err
 		}
+		if err := urlFieldsClash(tx, st); err != nil {
+			return err
+		}
 		return tx.Save(st).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update study %d: %w", id, err)
 	}
 	return st, nil
+}
+
+// urlFieldsClash refuses URL fields named like one of the study's profile
+// questions: both are columns of responses.csv, which could hold only one.
+func urlFieldsClash(tx *gorm.DB, st *Study) error {
+	if len(st.URLFields) == 0 {
+		return nil
+	}
+	var keys []string
+	if err := tx.Model(&Question{}).Where("study_id = ? AND key IN ?", st.ID, st.URLFields).Pluck("key", &keys).Error; err != nil {
+		return err
+	}
+	var fields problem.List
+	for i, name := range st.URLFields {
+		if slices.Contains(keys, name) {
+			fields.Add(fmt.Sprintf("url_fields[%d]", i), "is the key of a profile question: its column in responses.csv would clash")
+		}
+	}
+	return fields.Err()
 }
 
 // CheckStudyEdit tells what UpdateStudy would refuse in, without saving
