@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,7 +126,7 @@ func TestImportOtherToolsExports(t *testing.T) {
 				t.Fatalf("format %q, %d rows, %d imported; want %q, 6, 6", rep.Format, rep.Rows, rep.Imported, tc.format)
 			}
 			for _, name := range tc.ignored {
-				if !containsString(rep.Ignored, name) {
+				if !slices.Contains(rep.Ignored, name) {
 					t.Errorf("ignored %q, want %q among them", rep.Ignored, name)
 				}
 			}
@@ -142,15 +143,6 @@ func TestImportOtherToolsExports(t *testing.T) {
 			}
 		})
 	}
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // databaseHolds says whether the SQLite files of the server (the database and

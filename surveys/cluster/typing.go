@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -167,7 +168,7 @@ func fitTyping(x [][]float64, p int, rows, assign []int, k, items int, use []int
 	for len(chosen) < items {
 		best, bestL := -1, math.Inf(1)
 		for c := range p {
-			if containsInt(chosen, c) {
+			if slices.Contains(chosen, c) {
 				continue
 			}
 			l, ok := wilks(W, T, append(chosen, c))
@@ -237,15 +238,6 @@ func wilks(W, T *mat.SymDense, items []int) (float64, bool) {
 		return 0, false
 	}
 	return math.Exp(lw - lt), true
-}
-
-func containsInt(list []int, v int) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // classify is the segment of a respondent's values (all 2·slots of them,
