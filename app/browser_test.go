@@ -88,15 +88,6 @@ func serve(t *testing.T, s *Server) string {
 	return "http://" + ln.Addr().String()
 }
 
-// logIn logs the tab in through the login form as email, with the test
-// password.
-func (b *surveyTab) logIn(base, email string) {
-	b.t.Helper()
-	b.load("log in", chromedp.Navigate(base+"/login"))
-	b.load("log in", chromedp.SendKeys(chromedp.CSS(`#email`), email),
-		chromedp.SendKeys(chromedp.CSS(`#password`), "olive-kettle-93"), chromedp.Submit(chromedp.CSS(`#password`)))
-}
-
 // screenshots saves the current page at a phone and a laptop width under
 // testout/, which CI keeps as artifacts and people look at.
 func screenshots(t *testing.T, ctx context.Context, name string) {
@@ -170,11 +161,19 @@ func (b browserTab) count(sel string) int {
 // login logs in through the form of the odi at base, as a test user.
 func (b browserTab) login(base, email string) {
 	b.t.Helper()
-	b.load("log in", chromedp.Navigate(base+"/login"))
-	b.load("log in",
+	b.must("log in", chromedp.Do(b.ctx, logInSteps(base, email)...))
+}
+
+// logInSteps log a tab in through the form of the odi at base as email,
+// with the test password, and wait for the page a logged-in user lands on.
+func logInSteps(base, email string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(base + "/login"),
 		chromedp.SendKeys(chromedp.CSS(`#email`), email),
 		chromedp.SendKeys(chromedp.CSS(`#password`), "olive-kettle-93"),
-		chromedp.Submit(chromedp.CSS(`#password`)))
+		chromedp.Submit(chromedp.CSS(`#password`)),
+		chromedp.WaitVisible(chromedp.CSS(`header.top nav`)),
+	}
 }
 
 func TestFirstRunInBrowser(t *testing.T) {

@@ -273,15 +273,10 @@ func TestHardeningResultsDownloadsInBrowser(t *testing.T) {
 	c := api(t, s, "r@example.com", accounts.RoleResearcher)
 	id := formulaStudy(t, s, c)
 	base := serve(t, s)
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/login"),
-		chromedp.SendKeys(chromedp.CSS(`#email`), "r@example.com"),
-		chromedp.SendKeys(chromedp.CSS(`#password`), "olive-kettle-93"),
-		chromedp.Submit(chromedp.CSS(`#password`)),
-		chromedp.WaitVisible(chromedp.CSS(`header.top nav`)),
+	err := chromedp.Do(ctx, append(logInSteps(base, "r@example.com"),
 		chromedp.Navigate(base+studyPath(id, "results")),
 		chromedp.WaitVisible(chromedp.CSS(`#raw-responses summary`)),
-	)
+	)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -186,15 +186,10 @@ func TestResponsesImportPreviewInBrowser(t *testing.T) {
 	if err := os.WriteFile(file, []byte(monkeyExport), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/login"),
-		chromedp.SendKeys(chromedp.CSS(`#email`), "r@example.com"),
-		chromedp.SendKeys(chromedp.CSS(`#password`), "olive-kettle-93"),
-		chromedp.Submit(chromedp.CSS(`#password`)),
-		chromedp.WaitVisible(chromedp.CSS(`header.top nav`)),
+	err := chromedp.Do(ctx, append(logInSteps(base, "r@example.com"),
 		chromedp.Navigate(base+studyPath(id, "results")),
 		chromedp.WaitVisible(chromedp.CSS(`#import-file`)),
-	)
+	)...)
 	if err != nil {
 		t.Fatal(err)
 	}

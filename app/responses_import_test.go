@@ -125,13 +125,7 @@ func TestResponsesImportInBrowser(t *testing.T) {
 	if os.WriteFile(bad, []byte(importBad), 0o644) != nil || os.WriteFile(good, []byte(big.String()), 0o644) != nil {
 		t.Fatal("write the files")
 	}
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/login"),
-		chromedp.SendKeys(chromedp.CSS(`#email`), "r@example.com"),
-		chromedp.SendKeys(chromedp.CSS(`#password`), "olive-kettle-93"),
-		chromedp.Submit(chromedp.CSS(`#password`)),
-		chromedp.WaitVisible(chromedp.CSS(`header.top nav`)),
-	)
+	err := chromedp.Do(ctx, logInSteps(base, "r@example.com")...)
 	if err != nil {
 		t.Fatal(err)
 	}

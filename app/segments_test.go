@@ -178,7 +178,7 @@ func TestSegmentsTooSmallInBrowser(t *testing.T) {
 	base := serve(t, s)
 	ctx := newBrowser(t)
 	b := &surveyTab{t: t, ctx: ctx, width: 1280}
-	b.logIn(base, "r@example.com")
+	browserTab{t, ctx}.login(base, "r@example.com")
 	b.load("segments tab", chromedp.Navigate(base+studyPath(st.ID, "segments")))
 	b.must("choose 3", chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#k`), "3")))
 	b.load("discover", chromedp.Click(chromedp.CSS(`form[action$="/segments"] button.primary`)))

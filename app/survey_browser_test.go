@@ -407,7 +407,7 @@ func TestAttentionChecksInBrowser(t *testing.T) {
 	browser := newBrowser(t)
 
 	ed := &surveyTab{t: t, ctx: browser, width: 1280}
-	ed.logIn(base, "r@example.com")
+	browserTab{t, browser}.login(base, "r@example.com")
 	ed.load("job tab", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/job", base, id)))
 	visible := func() bool {
 		v, err := chromedp.Run(browser, chromedp.Evaluate[bool](`!document.getElementById("attention-count").hidden`))
