@@ -49,19 +49,13 @@ type ImportReport struct {
 // responses; a problem anywhere rolls all of it back.
 func (s *Store) ImportResponses(ctx context.Context, d *surveys.Design, data io.Reader, opt ImportOptions) (*ImportReport, error) {
 	studyID := d.Study.ID
-	var src rowSource
-	if opt.XLSX {
-		x, err := newXLSXSource(data)
-		if err != nil {
-			return nil, err
-		}
-		defer x.Close()
-		src = x
-	} else {
-		src = newCSVSource(data)
+	src, closeRows, err := openRows(data, opt.XLSX)
+	if err != nil {
+		return nil, err
 	}
+	defer closeRows()
 	var p *parsed
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		w := &importWriter{tx: tx, dialect: s.dialect, studyID: studyID, insert: !opt.DryRun}
 		var err error
 		if !opt.DryRun {

@@ -155,16 +155,15 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 					read = finishedValue
 				}
 				v, ok := read(cell)
+				if !ok {
+					msg := "must be 1 or 0 (true or false, yes or no)"
+					if c.MapsTo == RoleStatus {
+						msg = "must be complete, in_progress, screened_out or quota_full"
+					}
+					bad(c.Column, msg)
+					v = cell // refused here; not "is required" as well
+				}
 				r.Status = v
-				if ok {
-					continue
-				}
-				r.Status = cell // refused below; not "is required" as well
-				if c.MapsTo == RoleStatus {
-					bad(c.Column, "must be complete, in_progress, screened_out or quota_full")
-				} else {
-					bad(c.Column, "must be 1 or 0 (true or false, yes or no)")
-				}
 			case RoleExcluded:
 				switch cell {
 				case "1":

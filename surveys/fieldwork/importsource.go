@@ -19,6 +19,20 @@ type rowSource interface {
 	next() ([]string, error)
 }
 
+// openRows opens a responses file as rows: the first sheet of a workbook
+// when xlsx, else CSV. The CSV reader is made only for CSV, since it reads
+// ahead (to skip a byte order mark) and would eat a workbook's first bytes.
+func openRows(data io.Reader, xlsx bool) (rowSource, func(), error) {
+	if !xlsx {
+		return newCSVSource(data), func() {}, nil
+	}
+	x, err := newXLSXSource(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return x, x.Close, nil
+}
+
 type csvSource struct{ r *csv.Reader }
 
 func newCSVSource(data io.Reader) csvSource {

@@ -63,17 +63,11 @@ func ProposeStudy(data io.Reader, xlsx bool, name string) (*Proposal, error) {
 
 // propose is ProposeStudy with the header, for the import that follows.
 func propose(data io.Reader, xlsx bool, name string) (*Proposal, *header, error) {
-	var src rowSource
-	if xlsx {
-		x, err := newXLSXSource(data)
-		if err != nil {
-			return nil, nil, err
-		}
-		defer x.Close()
-		src = x
-	} else {
-		src = newCSVSource(data)
+	src, closeRows, err := openRows(data, xlsx)
+	if err != nil {
+		return nil, nil, err
 	}
+	defer closeRows()
 	h, err := readHeader(src)
 	if err != nil {
 		return nil, nil, fileError(err)
