@@ -39,20 +39,10 @@ func TestOutcomeCodesAreUniqueWhateverTheirCase(t *testing.T) {
 		if !errors.Is(err, problem.ErrConflict) {
 			t.Fatalf("a second a1 written directly: %v, want problem.ErrConflict", err)
 		}
-		outs, err := mustDesign(t, s, u, st.ID).Outcomes, error(nil)
+		outs, err := surveystest.Design(t, s, u, st.ID).Outcomes, error(nil)
 		if err != nil || len(outs) != 1 {
 			t.Fatalf("outcomes after the refused write: %d %v", len(outs), err)
 		}
 	})
 }
 func ptr[T any](v T) *T { return &v }
-
-// mustDesign is a study's design as the study-access middleware resolves it.
-func mustDesign(t testing.TB, s *surveys.Store, u *accounts.User, id int64) *surveys.Design {
-	t.Helper()
-	d, err := s.Design(context.Background(), u, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}

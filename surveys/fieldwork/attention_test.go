@@ -58,7 +58,7 @@ func TestAttentionChecksOnEveryBackend(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if sv := fieldwork.Preview(mustDesign(t, s, u, st.ID)); sv.Attention != nil {
+		if sv := fieldwork.Preview(surveystest.Design(t, s, u, st.ID)); sv.Attention != nil {
 			t.Fatalf("before it is set: %+v", sv.Attention)
 		}
 		on, three := true, 3
@@ -66,7 +66,7 @@ func TestAttentionChecksOnEveryBackend(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Three asked, two pages: two checks, one a page.
-		sv := fieldwork.Preview(mustDesign(t, s, u, st.ID))
+		sv := fieldwork.Preview(surveystest.Design(t, s, u, st.ID))
 		if sv.Attention == nil || sv.Attention.Checks != 2 {
 			t.Fatalf("three checks asked of two pages: %+v", sv.Attention)
 		}
@@ -108,7 +108,7 @@ func TestAttentionChecksOnEveryBackend(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", tc.name, err)
 			}
-			list, err := fw.Responses(ctx, mustDesign(t, s, u, st.ID), fieldwork.ResponseQuery{Limit: 500})
+			list, err := fw.Responses(ctx, surveystest.Design(t, s, u, st.ID), fieldwork.ResponseQuery{Limit: 500})
 			if err != nil {
 				t.Fatal(err)
 			}

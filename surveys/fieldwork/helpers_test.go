@@ -1,11 +1,9 @@
 package fieldwork_test
 
 import (
-	"context"
 	"testing"
 
 	"odi/surveys"
-	"odi/surveys/accounts"
 	"odi/surveys/fieldwork"
 	"odi/surveys/results"
 )
@@ -15,14 +13,4 @@ func fieldworkOf(t testing.TB, s *surveys.Store) *fieldwork.Store {
 	fw := fieldwork.New(s, results.New(s))
 	t.Cleanup(fw.Close) // before the store's own cleanup closes the database
 	return fw
-}
-
-// mustDesign is a study's design as the study-access middleware resolves it.
-func mustDesign(t testing.TB, s *surveys.Store, u *accounts.User, id int64) *surveys.Design {
-	t.Helper()
-	d, err := s.Design(context.Background(), u, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
 }

@@ -34,7 +34,7 @@ func BenchmarkImportResponses100kx100(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	wide, err := results.New(s).WideResponses(ctx, mustDesign(b, s, u, st.ID))
+	wide, err := results.New(s).WideResponses(ctx, surveystest.Design(b, s, u, st.ID))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func BenchmarkImportResponses100kx100(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		rep, err := fw.ImportResponses(ctx, mustDesign(b, s, u, draft.ID), bytes.NewReader(csv.Bytes()), fieldwork.ImportOptions{})
+		rep, err := fw.ImportResponses(ctx, surveystest.Design(b, s, u, draft.ID), bytes.NewReader(csv.Bytes()), fieldwork.ImportOptions{})
 		if err != nil || rep.Imported != 100000 {
 			b.Fatalf("imported %+v: %v", rep, err)
 		}

@@ -59,7 +59,7 @@ func goldenDesign(t *testing.T, s *surveys.Store) (*accounts.User, int64) {
 	if _, err := s.ImportOutcomes(ctx, u, st.ID, rows); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fieldworkOf(t, s).ImportResponses(ctx, mustDesign(t, s, u, st.ID), strings.NewReader(string(responses)), fieldwork.ImportOptions{}); err != nil {
+	if _, err := fieldworkOf(t, s).ImportResponses(ctx, surveystest.Design(t, s, u, st.ID), strings.NewReader(string(responses)), fieldwork.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return u, st.ID
@@ -71,7 +71,7 @@ func TestOpportunitiesOnEveryBackend(t *testing.T) {
 		fw := fieldwork.New(s, rs)
 		t.Cleanup(fw.Close)
 		u, id := goldenDesign(t, s)
-		res, err := rs.Opportunities(ctx, mustDesign(t, s, u, id), results.OpportunityQuery{SegmentBy: "company_size"})
+		res, err := rs.Opportunities(ctx, surveystest.Design(t, s, u, id), results.OpportunityQuery{SegmentBy: "company_size"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,17 +99,17 @@ func TestOpportunitiesOnEveryBackend(t *testing.T) {
 		if _, created, err := fw.Submit(ctx, *st.Slug, in); err != nil || created {
 			t.Fatalf("repeat submit: created=%v err=%v", created, err)
 		}
-		res, err = rs.Opportunities(ctx, mustDesign(t, s, u, id), results.OpportunityQuery{})
+		res, err = rs.Opportunities(ctx, surveystest.Design(t, s, u, id), results.OpportunityQuery{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if res.Groups[0].N != all+1 {
 			t.Fatalf("after one more complete response n = %d, want %d", res.Groups[0].N, all+1)
 		}
-		if err := fw.SetExcluded(ctx, mustDesign(t, s, u, id), res1.RespondentID, true); err != nil {
+		if err := fw.SetExcluded(ctx, surveystest.Design(t, s, u, id), res1.RespondentID, true); err != nil {
 			t.Fatal(err)
 		}
-		if res, _ = rs.Opportunities(ctx, mustDesign(t, s, u, id), results.OpportunityQuery{}); res.Groups[0].N != all {
+		if res, _ = rs.Opportunities(ctx, surveystest.Design(t, s, u, id), results.OpportunityQuery{}); res.Groups[0].N != all {
 			t.Fatalf("after excluding it n = %d, want %d", res.Groups[0].N, all)
 		}
 		if _, err := s.AddOutcome(ctx, u, id, surveys.OutcomeInput{Statement: ptr("Minimize x")}); !errors.Is(err, surveys.ErrLocked) {
@@ -131,7 +131,7 @@ func ptr[T any](v T) *T { return &v }
 func TestComparisonLinesUpEveryGroupInTheOrderOfAll(t *testing.T) {
 	s := surveystest.SQLite(t)
 	u, id := goldenDesign(t, s)
-	res, err := results.New(s).Opportunities(context.Background(), mustDesign(t, s, u, id), results.OpportunityQuery{SegmentBy: "company_size"})
+	res, err := results.New(s).Opportunities(context.Background(), surveystest.Design(t, s, u, id), results.OpportunityQuery{SegmentBy: "company_size"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestCanvasProfileIsTheDiscoveryProfile(t *testing.T) {
 	s := surveystest.SQLite(t)
 	ctx := context.Background()
 	u, id := goldenDesign(t, s)
-	disc, err := results.New(s).Discover(ctx, mustDesign(t, s, u, id), results.DiscoverInput{K: 3})
+	disc, err := results.New(s).Discover(ctx, surveystest.Design(t, s, u, id), results.DiscoverInput{K: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +219,7 @@ func TestCanvasProfileIsTheDiscoveryProfile(t *testing.T) {
 	if _, err := results.New(s).SaveSegmentation(ctx, u, id, results.SegmentationInput{Key: "needs", Labels: []string{"a", "b", "c"}, Members: members}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := results.New(s).Canvas(ctx, mustDesign(t, s, u, id), "needs", "s2")
+	c, err := results.New(s).Canvas(ctx, surveystest.Design(t, s, u, id), "needs", "s2")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +235,7 @@ func TestCanvasProfileIsTheDiscoveryProfile(t *testing.T) {
 		t.Errorf("canvas profile %+v, discovery %+v", got, want)
 	}
 	for _, bad := range [][2]string{{"needs", "s4"}, {"company_size", "1-9"}, {"nothing", "s1"}} {
-		if _, err := results.New(s).Canvas(ctx, mustDesign(t, s, u, id), bad[0], bad[1]); !errors.Is(err, problem.ErrNotFound) {
+		if _, err := results.New(s).Canvas(ctx, surveystest.Design(t, s, u, id), bad[0], bad[1]); !errors.Is(err, problem.ErrNotFound) {
 			t.Errorf("canvas %v: %v, want not found", bad, err)
 		}
 	}
@@ -245,7 +245,7 @@ func TestWideRowsAreTheRowsOfTheCSV(t *testing.T) {
 	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
 		ctx := context.Background()
 		u, id := goldenDesign(t, s)
-		wide, err := results.New(s).WideResponses(ctx, mustDesign(t, s, u, id))
+		wide, err := results.New(s).WideResponses(ctx, surveystest.Design(t, s, u, id))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -276,16 +276,6 @@ func TestWideRowsAreTheRowsOfTheCSV(t *testing.T) {
 			t.Errorf("stopping at row 10: %d rows, %v", n, err)
 		}
 	})
-}
-
-// mustDesign is a study's design as the study-access middleware resolves it.
-func mustDesign(t testing.TB, s *surveys.Store, u *accounts.User, id int64) *surveys.Design {
-	t.Helper()
-	d, err := s.Design(context.Background(), u, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
 }
 
 // fieldworkOf takes responses for s's studies until the test ends.

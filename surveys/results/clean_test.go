@@ -36,7 +36,7 @@ func TestPlantedLowQualityIsFlaggedAndLeftOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := mustDesign(t, s, u, st.ID)
+	d := surveystest.Design(t, s, u, st.ID)
 	review, err := rs.Review(ctx, d)
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +106,7 @@ func TestPlantedLowQualityIsFlaggedAndLeftOut(t *testing.T) {
 	if _, err := s.UpdateStudy(ctx, u, st.ID, surveys.StudyInput{ExcludeFlags: &off}); err != nil {
 		t.Fatal(err)
 	}
-	opps, err = rs.Opportunities(ctx, mustDesign(t, s, u, st.ID), results.OpportunityQuery{})
+	opps, err = rs.Opportunities(ctx, surveystest.Design(t, s, u, st.ID), results.OpportunityQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}

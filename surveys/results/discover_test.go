@@ -26,7 +26,9 @@ type sampleStudy struct {
 }
 
 // design is the study's design as it stands.
-func (x sampleStudy) design(t *testing.T) *surveys.Design { return mustDesign(t, x.s, x.u, x.st.ID) }
+func (x sampleStudy) design(t *testing.T) *surveys.Design {
+	return surveystest.Design(t, x.s, x.u, x.st.ID)
+}
 
 // loadSample loads the data cfg generates as a study.
 func loadSample(t *testing.T, cfg sample.Config) sampleStudy {

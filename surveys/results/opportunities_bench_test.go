@@ -11,6 +11,7 @@ import (
 	"odi/surveys/accounts"
 	"odi/surveys/results"
 	"odi/surveys/sample"
+	"odi/surveys/surveystest"
 )
 
 // Opportunities end to end on a large study: 100,000 complete responses ×
@@ -103,7 +104,7 @@ func BenchmarkOpportunities100k(b *testing.B) {
 		s, u, id := openBench(b, path)
 		defer s.Close()
 		ctx := context.Background()
-		res, err := results.New(s).Opportunities(ctx, mustDesign(b, s, u, id), q)
+		res, err := results.New(s).Opportunities(ctx, surveystest.Design(b, s, u, id), q)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -111,7 +112,7 @@ func BenchmarkOpportunities100k(b *testing.B) {
 		b.ReportAllocs()
 		b.ResetTimer()
 		for b.Loop() {
-			if _, err := results.New(s).Opportunities(ctx, mustDesign(b, s, u, id), q); err != nil {
+			if _, err := results.New(s).Opportunities(ctx, surveystest.Design(b, s, u, id), q); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -122,7 +123,7 @@ func BenchmarkOpportunities100k(b *testing.B) {
 			b.StopTimer()
 			s, u, id := openBench(b, path)
 			b.StartTimer()
-			res, err := results.New(s).Opportunities(context.Background(), mustDesign(b, s, u, id), q)
+			res, err := results.New(s).Opportunities(context.Background(), surveystest.Design(b, s, u, id), q)
 			b.StopTimer()
 			if err != nil {
 				b.Fatal(err)

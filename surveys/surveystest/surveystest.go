@@ -118,3 +118,14 @@ func Each(t *testing.T, fn func(t *testing.T, s *surveys.Store)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
 }
+
+// Design is a study's design as the study-access middleware resolves it for
+// u, the way the web layer hands it to the domain's read methods.
+func Design(t testing.TB, s *surveys.Store, u *accounts.User, id int64) *surveys.Design {
+	t.Helper()
+	d, err := s.Design(context.Background(), u, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
