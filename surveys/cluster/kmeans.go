@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -14,14 +15,6 @@ import (
 // stream, derived from the seed, k and the restart number, so the outcome does
 // not depend on which goroutine ran what.
 func bestRuns(x []float64, n, m int, ks []int, seed uint64) [][]int32 {
-	type job struct{ ki, restart int }
-	var jobs []job
-	// Larger k first: they take longest, so the workers finish together.
-	for ki := len(ks) - 1; ki >= 0; ki-- {
-		for r := range restarts {
-			jobs = append(jobs, job{ki, r})
-		}
-	}
 	best := make([][]int32, len(ks))
 	bestSS := make([]float64, len(ks))
 	bestRestart := make([]int, len(ks))
@@ -29,40 +22,52 @@ func bestRuns(x []float64, n, m int, ks []int, seed uint64) [][]int32 {
 		best[i] = make([]int32, n)
 		bestRestart[i] = -1
 	}
-	maxK := 0
-	for _, k := range ks {
-		maxK = max(maxK, k)
-	}
+	maxK := slices.Max(ks)
+	var mu sync.Mutex
+	eachRun(ks, restarts, func() *workspace { return newWorkspace(n, m, maxK) }, func(w *workspace, ki, r int) {
+		k := ks[ki]
+		rng := rand.New(rand.NewPCG(seed, uint64(k)<<32|uint64(r)))
+		ss := w.run(x, k, rng)
+		mu.Lock()
+		defer mu.Unlock()
+		if br := bestRestart[ki]; br < 0 || ss < bestSS[ki] || (ss == bestSS[ki] && r < br) {
+			bestSS[ki], bestRestart[ki] = ss, r
+			copy(best[ki], w.assign)
+		}
+	})
+	return best
+}
 
+// eachRun calls fn for run r of every k in ks (by index ki), runs of them
+// each, on all cores: each worker has its own state from newWorker, reused
+// across the runs it takes. Larger k first: they take longest, so the
+// workers finish together. fn's result must not depend on which worker ran
+// it.
+func eachRun[S any](ks []int, runs int, newWorker func() S, fn func(s S, ki, r int)) {
+	type job struct{ ki, r int }
+	var jobs []job
+	for ki := len(ks) - 1; ki >= 0; ki-- {
+		for r := range runs {
+			jobs = append(jobs, job{ki, r})
+		}
+	}
 	var (
 		next atomic.Int64
-		mu   sync.Mutex
 		wg   sync.WaitGroup
 	)
-	workers := min(runtime.GOMAXPROCS(0), len(jobs))
-	for range workers {
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
 		wg.Go(func() {
-			w := newWorkspace(n, m, maxK)
+			s := newWorker()
 			for {
 				j := int(next.Add(1)) - 1
 				if j >= len(jobs) {
 					return
 				}
-				ki, r := jobs[j].ki, jobs[j].restart
-				k := ks[ki]
-				rng := rand.New(rand.NewPCG(seed, uint64(k)<<32|uint64(r)))
-				ss := w.run(x, k, rng)
-				mu.Lock()
-				if br := bestRestart[ki]; br < 0 || ss < bestSS[ki] || (ss == bestSS[ki] && r < br) {
-					bestSS[ki], bestRestart[ki] = ss, r
-					copy(best[ki], w.assign)
-				}
-				mu.Unlock()
+				fn(s, jobs[j].ki, jobs[j].r)
 			}
 		})
 	}
 	wg.Wait()
-	return best
 }
 
 // workspace holds one worker's buffers, reused across its runs so the Lloyd

@@ -2,9 +2,7 @@ package cluster
 
 import (
 	"math/rand/v2"
-	"runtime"
-	"sync"
-	"sync/atomic"
+	"slices"
 )
 
 // Stability settings (docs/scoring.md, "Needs-based segment discovery",
@@ -24,51 +22,32 @@ const (
 // stream, derived from the seed, k and its number, so the result does not
 // depend on which goroutine ran what.
 func stabilities(x []float64, n, m int, ks []int, full [][]int32, seed uint64) []float64 {
-	type job struct{ ki, b int }
-	var jobs []job
-	for ki := len(ks) - 1; ki >= 0; ki-- {
-		for b := range bootstraps {
-			jobs = append(jobs, job{ki, b})
-		}
-	}
 	ari := make([][]float64, len(ks))
 	for i := range ari {
 		ari[i] = make([]float64, bootstraps)
 	}
-	maxK := 0
-	for _, k := range ks {
-		maxK = max(maxK, k)
+	type worker struct {
+		w     *workspace
+		xb    []float64 // the resample's rows
+		ref   []int32   // the full solution's segment of each row drawn
+		drawn []int
 	}
-	var (
-		next atomic.Int64
-		wg   sync.WaitGroup
-	)
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
-		wg.Go(func() {
-			w := newWorkspace(n, m, maxK)
-			xb := make([]float64, n*m)
-			drawn := make([]int, n)
-			ref := make([]int32, n)
-			for {
-				j := int(next.Add(1)) - 1
-				if j >= len(jobs) {
-					return
-				}
-				ki, b := jobs[j].ki, jobs[j].b
-				k := ks[ki]
-				// Another stream than bestRuns' restarts of the same k.
-				rng := rand.New(rand.NewPCG(seed^0x5eed_b007, uint64(k)<<32|uint64(b)))
-				for i := range drawn {
-					drawn[i] = rng.IntN(n)
-					copy(xb[i*m:(i+1)*m], x[drawn[i]*m:(drawn[i]+1)*m])
-					ref[i] = full[ki][drawn[i]]
-				}
-				w.run(xb, k, rng)
-				ari[ki][b] = adjustedRand(ref, w.assign) // each job writes its own cell
-			}
-		})
+	maxK := slices.Max(ks)
+	newWorker := func() *worker {
+		return &worker{w: newWorkspace(n, m, maxK), xb: make([]float64, n*m), ref: make([]int32, n), drawn: make([]int, n)}
 	}
-	wg.Wait()
+	eachRun(ks, bootstraps, newWorker, func(s *worker, ki, b int) {
+		k := ks[ki]
+		// Another stream than bestRuns' restarts of the same k.
+		rng := rand.New(rand.NewPCG(seed^0x5eed_b007, uint64(k)<<32|uint64(b)))
+		for i := range s.drawn {
+			s.drawn[i] = rng.IntN(n)
+			copy(s.xb[i*m:(i+1)*m], x[s.drawn[i]*m:(s.drawn[i]+1)*m])
+			s.ref[i] = full[ki][s.drawn[i]]
+		}
+		s.w.run(s.xb, k, rng)
+		ari[ki][b] = adjustedRand(s.ref, s.w.assign) // each run writes its own cell
+	})
 	out := make([]float64, len(ks))
 	for ki, v := range ari {
 		sum := 0.0
