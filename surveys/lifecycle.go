@@ -96,7 +96,7 @@ func (s *Store) Duplicate(ctx context.Context, u *accounts.User, id int64) (*Stu
 	}
 	cp := d.Study
 	cp.ID, cp.OwnerID, cp.Status, cp.Slug, cp.PublishedAt, cp.ClosedAt = 0, u.ID, StatusDraft, nil, nil, nil
-	cp.Source = StudySurvey // the copy is a draft to field
+	cp.Source = sourceSurvey // the copy is a draft to field
 	cp.Name = "Copy of " + cp.Name
 	if len(cp.Name) > 200 {
 		cp.Name = cp.Name[:200]
