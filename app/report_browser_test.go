@@ -25,10 +25,7 @@ func TestReportInBrowser(t *testing.T) {
 	s := newTestServer(t)
 	base := serve(t, s)
 	u := mustUser(t, s, "r@example.com", "researcher")
-	st, err := s.fieldwork.LoadSample(t.Context(), u, sample.Generate(sample.Config{Respondents: 400, Seed: 1, Start: fieldwork.DemoStart()}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 400, Seed: 1, Start: fieldwork.DemoStart()}))
 	c := newClient(t, s)
 	c.bearer = mustToken(t, s, u)
 	token, _ := newShareLink(t, c, st.ID, `{"segment_by": "company_size"}`)
@@ -37,7 +34,7 @@ func TestReportInBrowser(t *testing.T) {
 	wantStatus(t, r, http.StatusOK)
 	r.json(t, &opps)
 
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/r/"+token),
 		chromedp.WaitVisible(chromedp.CSS(`table.ranked`)),
 	)

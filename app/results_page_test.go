@@ -28,10 +28,7 @@ func newAnalysisWorld(t *testing.T) *analysisWorld {
 	s := newTestServer(t)
 	u := mustUser(t, s, "owner@example.com", accounts.RoleResearcher)
 	mustUser(t, s, "stranger@example.com", accounts.RoleResearcher)
-	st, err := s.fieldwork.LoadSample(t.Context(), u, sample.Generate(sample.Config{Respondents: 600, Seed: 3}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 600, Seed: 3}))
 	w := &analysisWorld{s: s, owner: newClient(t, s), stranger: newClient(t, s), id: st.ID}
 	w.owner.login("owner@example.com")
 	w.stranger.login("stranger@example.com")
