@@ -129,3 +129,13 @@ func Design(t testing.TB, s *surveys.Store, u *accounts.User, id int64) *surveys
 	}
 	return d
 }
+
+// User makes an account with a password the strength check accepts.
+func User(t testing.TB, s *surveys.Store, email, role string) *accounts.User {
+	t.Helper()
+	u, err := s.Accounts().CreateUser(context.Background(), accounts.NewUser{Email: email, Password: "olive-kettle-93", Role: role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
