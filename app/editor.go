@@ -198,6 +198,23 @@ func (s *Server) saveQuestionPage(c *fiber.Ctx) error {
 	return s.formDone(c, err, "questions", f)
 }
 
+// moveQuestionPage serves a question's ↑ and ↓ buttons: the PATCH of the
+// API with only a position.
+func (s *Server) moveQuestionPage(c *fiber.Ctx) error {
+	q, err := editedQuestion(c)
+	if err != nil {
+		return err
+	}
+	pos, err := optionalInt(c, "position")
+	if err == nil && pos == nil {
+		err = problem.Invalid("position", "is required")
+	}
+	if err == nil {
+		_, err = s.store.UpdateQuestion(c.UserContext(), userOf(c), designOf(c).Study.ID, q.Key, surveys.QuestionInput{Position: pos})
+	}
+	return s.formDone(c, err, "questions#q-"+q.Key, nil)
+}
+
 // lintOutcome is the JSON endpoint behind the editor's lint-as-you-type: it
 // answers a statement's parts and lint warnings without storing anything.
 func (s *Server) lintOutcome(c *fiber.Ctx) error {

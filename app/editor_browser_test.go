@@ -185,6 +185,12 @@ func TestStudyEditorInBrowser(t *testing.T) {
 	if got := text(`#q-team_size`); !strings.Contains(got, "large: 50–10000") {
 		t.Fatalf("number row: %q", got)
 	}
+	// The number question moves above company size with its ↑ button.
+	load("move team size up", chromedp.Click(css(`#q-team_size button[title="Move up"]`)))
+	order, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('table.questions tbody tr')].map(r => r.id)`))
+	if err != nil || strings.Join(order, " ") != "q-uses_slack q-team_size q-company_size" {
+		t.Fatalf("questions after moving team_size up: %v (%v)", order, err)
+	}
 	screenshots(t, ctx, "editor-questions")
 
 	// The Preview tab shows the respondent's pages under a banner, and keeps

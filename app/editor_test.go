@@ -601,3 +601,52 @@ func mustUserID(t *testing.T, s *Server, email string) int64 {
 	}
 	return u.ID
 }
+
+// TestQuestionsMove: PATCH with only a position moves a question, as the
+// Questions tab's ↑ and ↓ buttons do, and the respondent sees the new order.
+func TestQuestionsMove(t *testing.T) {
+	s := parallelServer(t)
+	c := loggedIn(t, s, "r@example.com")
+	id, base := newDraft(t, c)
+	api := fmt.Sprintf("/api/v1/studies/%d", id)
+	u, err := s.accounts.UserByEmail(t.Context(), "r@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := newClient(t, s) // the API, with a token of the same researcher
+	script.bearer = mustToken(t, s, u)
+	for _, key := range []string{"a", "b", "c"} {
+		wantStatus(t, script.send("POST", api+"/questions", map[string]any{"key": key, "text": "Question " + key, "kind": "text"}), http.StatusCreated)
+	}
+	order := func() string {
+		t.Helper()
+		var qs []surveys.Question
+		script.send("GET", api+"/questions", nil).json(t, &qs)
+		keys := ""
+		for _, q := range qs {
+			keys += q.Key
+		}
+		return keys
+	}
+	var moved surveys.Question
+	r := script.send("PATCH", api+"/questions/c", map[string]int{"position": 0})
+	wantStatus(t, r, http.StatusOK)
+	r.json(t, &moved)
+	if got := order(); got != "cab" || moved.Text != "Question c" || moved.Position != 0 {
+		t.Fatalf("after moving c first: %s, answer %+v", got, moved)
+	}
+	wantFields(t, script.send("PATCH", api+"/questions/a", map[string]int{"position": -1}), map[string]string{"position": "0 or more"})
+	wantRedirect(t, c.submit(base+"/questions/a/move", url.Values{"position": {"2"}}), base+"/questions#q-a")
+	if got := order(); got != "cba" {
+		t.Fatalf("after the page moved a last: %s", got)
+	}
+	page := c.get(base + "/questions")
+	if !strings.Contains(page.body, `action="/studies/`+fmt.Sprint(id)+`/questions/c/move"`) || strings.Count(page.body, "Move up") != 2 || strings.Count(page.body, "Move down") != 2 {
+		t.Fatalf("the Questions tab lacks its move buttons")
+	}
+	// A rename with a move does both.
+	wantStatus(t, script.send("PATCH", api+"/questions/b", map[string]any{"key": "b", "text": "Renamed", "kind": "text", "position": 0}), http.StatusOK)
+	if got := order(); got != "bca" {
+		t.Fatalf("after a rename with a move: %s", got)
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 var templateFuncs = template.FuncMap{
 	"date": func(t time.Time) string { return t.Format("2 Jan 2006 15:04") },
+	"add":  func(a, b int) int { return a + b }, // a neighbour's place, for move buttons
 }
 
 // render writes a page inside the common layout; PassLocalsToViews hands every

@@ -3,6 +3,7 @@ package surveys
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -84,6 +85,9 @@ type QuestionInput struct {
 	Max       *float64       `json:"max"`
 	Bands     []Band         `json:"bands" validate:"max=20,dive"`
 	Quotas    map[string]int `json:"quotas" validate:"dive,gte=0"`
+	// Position moves the question to that place among the study's questions
+	// (0 is first). Sent alone, it only moves the question.
+	Position *int `json:"position" validate:"omitempty,gte=0"`
 }
 
 // questionTemplates are the profile questions one click away.
@@ -265,16 +269,26 @@ func (s *Store) AddQuestion(ctx context.Context, u *accounts.User, studyID int64
 	return &q, nil
 }
 
-// UpdateQuestion replaces a question (found by key) in a draft study.
+// UpdateQuestion replaces a question (found by key) in a draft study and, when
+// in has a position, moves it there; a position alone only moves it.
 func (s *Store) UpdateQuestion(ctx context.Context, u *accounts.User, studyID int64, key string, in QuestionInput) (*Question, error) {
-	q, err := in.normalise()
-	if err != nil {
-		return nil, err
+	moveOnly := in.Position != nil && reflect.DeepEqual(in, QuestionInput{Position: in.Position})
+	if moveOnly && *in.Position < 0 {
+		return nil, problem.Invalid("position", "must be 0 or more")
 	}
-	err = s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
+	var q Question
+	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
 		var old Question
 		if err := tx.Where("study_id = ? AND key = ?", st.ID, key).First(&old).Error; err != nil {
 			return notFound(err)
+		}
+		if moveOnly {
+			q = old
+			return moveQuestion(tx, st.ID, &q, *in.Position)
+		}
+		var err error
+		if q, err = in.normalise(); err != nil {
+			return err
 		}
 		if q.Key != key {
 			var n int64
@@ -286,12 +300,41 @@ func (s *Store) UpdateQuestion(ctx context.Context, u *accounts.User, studyID in
 			}
 		}
 		q.ID, q.StudyID, q.Position = old.ID, st.ID, old.Position
-		return tx.Save(&q).Error
+		if err := tx.Save(&q).Error; err != nil {
+			return err
+		}
+		if in.Position != nil {
+			return moveQuestion(tx, st.ID, &q, *in.Position)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update question %s: %w", key, err)
 	}
 	return &q, nil
+}
+
+// moveQuestion puts q at position among the study's questions (a position
+// past the end means last) and numbers them all again from 0.
+func moveQuestion(tx *gorm.DB, studyID int64, q *Question, position int) error {
+	var qs []Question
+	if err := tx.Where("study_id = ?", studyID).Order("position, id").Find(&qs).Error; err != nil {
+		return err
+	}
+	at := slices.IndexFunc(qs, func(o Question) bool { return o.ID == q.ID })
+	if at < 0 {
+		return problem.ErrNotFound
+	}
+	qs = move(qs, at, position)
+	for i := range qs {
+		if err := tx.Model(&Question{}).Where("id = ?", qs[i].ID).Update("position", i).Error; err != nil {
+			return err
+		}
+		if qs[i].ID == q.ID {
+			q.Position = i
+		}
+	}
+	return nil
 }
 
 // DeleteQuestion removes a question from a draft study.
