@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -205,11 +206,36 @@ func TestStudyEditorInBrowser(t *testing.T) {
 	if got := text(`.welcome h1`); got != "Stop losing context" {
 		t.Fatalf("preview welcome title: %q", got)
 	}
+	// Next checks required answers as the live survey does: the screener's
+	// page and the profile page, left empty, come back with the error
+	// summary naming their one required question, then pass once answered.
+	next := func() int {
+		t.Helper()
+		resp, err := chromedp.RunResponse(ctx, chromedp.Click(css(`#survey button[name=go][value=next]`)))
+		must("preview: next", err)
+		return int(resp.Status)
+	}
+	refused := 0
 	for page := 0; count(`#survey .grid`) == 0; page++ {
-		if page == 5 {
-			t.Fatal("no page of outcomes after 5 pages of the preview")
+		if page == 6 {
+			t.Fatal("no page of outcomes after 6 pages of the preview")
 		}
-		load("preview: next page", chromedp.Click(css(`#survey button[name=go][value=next]`)))
+		if next() != http.StatusUnprocessableEntity {
+			continue
+		}
+		if n := count(`#errors li a`); n != 1 {
+			t.Fatalf("a preview page lists %d unanswered questions, want its 1 required one", n)
+		}
+		if refused++; refused == 1 {
+			screenshots(t, ctx, "preview-required")
+		}
+		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const seen = {};
+			document.querySelectorAll('#survey input[type=radio]').forEach(i => { if (!seen[i.name]) { seen[i.name] = 1; i.checked = true; } });
+			return true; })()`))
+		must("answer the required questions", err)
+	}
+	if refused != 2 {
+		t.Fatalf("the preview refused %d pages, want the screener's and the profile page", refused)
 	}
 	// Outcomes come in an order shuffled within the step; whichever is first
 	// is asked about in the job's words.
@@ -223,7 +249,9 @@ func TestStudyEditorInBrowser(t *testing.T) {
 		t.Fatalf("first outcome question in the preview:\n%q\nwant\n%q", first, want)
 	}
 	must("rate in the preview", chromedp.Do(ctx, chromedp.Click(css(`#survey .it .sc label`))))
-	load("preview: next page", chromedp.Click(css(`#survey button[name=go][value=next]`)))
+	if status := next(); status != http.StatusUnprocessableEntity || count(`#errors li a`) == 0 {
+		t.Fatalf("a page of outcomes with one rating: %d, %d errors listed", status, count(`#errors li a`))
+	}
 	if n := countResponses(t, s); n != 0 {
 		t.Fatalf("the preview stored %d responses", n)
 	}

@@ -34,6 +34,10 @@ func formRating(v string) fieldwork.Value {
 func (f *surveyFlow) read(p int, c *fiber.Ctx, a *fieldwork.Answers) fieldwork.Submission {
 	var in fieldwork.Submission
 	st := f.stages[p]
+	form := c.Request().PostArgs()
+	if c.Method() == fiber.MethodGet { // the preview's pages, which store nothing
+		form = c.Request().URI().QueryArgs()
+	}
 	switch st.Kind {
 	case fieldwork.StageQuestions:
 		in.Answers = map[string]fieldwork.Value{}
@@ -41,7 +45,7 @@ func (f *surveyFlow) read(p int, c *fiber.Ctx, a *fieldwork.Answers) fieldwork.S
 			var v string
 			if q.Kind == surveys.KindMulti {
 				var picked []string
-				for _, b := range c.Request().PostArgs().PeekMulti("q." + q.Key) {
+				for _, b := range form.PeekMulti("q." + q.Key) {
 					picked = append(picked, string(b))
 				}
 				v = strings.Join(picked, ";")

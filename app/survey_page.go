@@ -322,16 +322,24 @@ func (s *Server) surveyPreview(c *fiber.Ctx) error {
 	d := designOf(c)
 	sv, id := fieldwork.Preview(d), d.Study.ID
 	f := newFlow(sv, nil, "preview")
-	p := c.QueryInt("p")
+	p := min(max(c.QueryInt("p"), 0), f.last())
+	page := surveyPageData{flow: f, p: p, a: fieldwork.NewAnswers(), action: fmt.Sprintf("/studies/%d/preview", id), preview: id}
 	switch c.Query("go") {
 	case "next":
-		p++
+		// Next checks the page's required answers as the live survey does,
+		// so the researcher sees its error states; nothing else is kept.
+		f.read(p, c, page.a)
+		if page.errs = f.missing(p, page.a); len(page.errs) > 0 {
+			c.Status(fiber.StatusUnprocessableEntity)
+			return s.drawSurvey(c, page)
+		}
+		page.p++
 	case "back":
-		p--
+		page.p = max(p-1, 0)
 	}
-	if p > f.last() {
+	if page.p > f.last() {
 		return s.drawEnd(c, sv, "thanks", "", id)
 	}
-	p = min(max(p, 0), f.last())
-	return s.drawSurvey(c, surveyPageData{flow: f, p: p, a: fieldwork.NewAnswers(), action: fmt.Sprintf("/studies/%d/preview", id), preview: id})
+	page.a = fieldwork.NewAnswers()
+	return s.drawSurvey(c, page)
 }
