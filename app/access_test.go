@@ -30,6 +30,7 @@ var publicRoutes = map[string]access{
 	"GET /healthz":                           public,
 	"GET /metrics":                           operator,
 	"GET /static/*":                          public,
+	"GET /favicon.ico":                       public,
 	"GET /setup":                             form,
 	"POST /setup":                            form,
 	"GET /login":                             form,

@@ -406,15 +406,20 @@ func TestSurveyPreviewStoresNothing(t *testing.T) {
 	page := c.get(preview)
 	wantStatus(t, page, http.StatusOK)
 	wantPage(t, page, banner, "<h1>Draft study</h1>", `method="get"`, `data-preview="1"`)
-	// Paging works without answering, and answers are not kept.
+	// Next checks a page's required answers as the live survey does; Back
+	// does not; answers are not kept.
 	page = c.get(preview + "?p=0&go=next")
 	wantPage(t, page, banner, "Your role?")
+	refused := c.get(preview + "?p=1&go=next")
+	wantStatus(t, refused, http.StatusUnprocessableEntity)
+	wantPage(t, refused, `id="errors"`, "Your role?", surveys.Messages["en"]["required"])
 	page = c.get(preview + "?p=1&go=next&q.role=Dev")
 	wantPage(t, page, "Minimize the time it takes to find a decision", `name="i.O01"`)
-	page = c.get(preview + "?p=2&go=next")
+	wantStatus(t, c.get(preview+"?p=2&go=next&i.O01=4&s.O01=2"), http.StatusUnprocessableEntity)
+	page = c.get(preview + "?p=2&go=next&i.O01=4&s.O01=2&i.O02=5&s.O02=1")
 	wantPage(t, page, surveys.DefaultForces.Habit)
 	wantPage(t, c.get(preview+"?p=2&go=back"), "Your role?")
-	end := c.get(preview + "?p=3&go=next")
+	end := c.get(preview + "?p=3&go=next&f.push=7&f.pull=8&f.anxiety=3&f.habit=5")
 	wantPage(t, end, banner, surveys.Messages["en"]["thanks"])
 
 	if n := countResponses(t, s); n != 0 {
