@@ -147,19 +147,24 @@ func readOutcomeChange(c *fiber.Ctx, id int64) (form any, in surveys.OutcomeInpu
 	return form, in, err
 }
 
-// stepForm is the new-step box (ID 0) or a step's rename form.
+// stepForm is the new-step box (ID 0) or a step's rename form, which also
+// titles the step for respondents.
 type stepForm struct {
-	ID   int64
-	Name string
+	ID          int64
+	Name, Title string
 }
 
 // readStepChange reads what a step's rename form or its up/down buttons
 // send. form is the rename form, nil for a button.
 func readStepChange(c *fiber.Ctx, id int64) (form any, in surveys.StepInput, err error) {
-	in = surveys.StepInput{Name: optional(c, "name")}
+	in = surveys.StepInput{Name: optional(c, "name"), Title: optional(c, "title")}
 	in.Position, err = optionalInt(c, "position")
 	if in.Name != nil {
-		form = stepForm{ID: id, Name: *in.Name}
+		f := stepForm{ID: id, Name: *in.Name}
+		if in.Title != nil {
+			f.Title = *in.Title
+		}
+		form = f
 	}
 	return form, in, err
 }

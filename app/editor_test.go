@@ -364,6 +364,19 @@ func TestStepFormsAddRenameReorderAndDelete(t *testing.T) {
 	if got := strings.Join(names, ","); got != "Find,Define,Confirm,Execute,Monitor,Modify,Conclude,Hand over" {
 		t.Fatalf("steps: %s", got)
 	}
+
+	// A step's title for respondents: the default is shown until one is set.
+	define := c.design(s, id).Steps[1]
+	tab := c.get(base + "/outcomes")
+	wantBody(t, tab, `Respondents read: <q>Getting ready</q>`, `placeholder="Getting ready"`)
+	wantMarked(t, c.submit(fmt.Sprintf("%s/steps/%d", base, define.ID), url.Values{"name": {"Define"}, "title": {strings.Repeat("t", 101)}}),
+		fmt.Sprintf("step-%d-title", define.ID), "100")
+	wantRedirect(t, c.submit(fmt.Sprintf("%s/steps/%d", base, define.ID), url.Values{"name": {"Define"}, "title": {" Before you begin "}}),
+		fmt.Sprintf("%s/outcomes#step-%d", base, define.ID))
+	if got := c.design(s, id).Steps[1]; got.Name != "Define" || got.Title != "Before you begin" {
+		t.Fatalf("after titling: %+v", got)
+	}
+	wantBody(t, c.get(base+"/outcomes"), `Respondents read: <q>Before you begin</q>`, `value="Before you begin"`)
 }
 
 func TestOutcomeUploadReportsEveryBadRowOrAddsThemAll(t *testing.T) {

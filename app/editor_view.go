@@ -105,6 +105,7 @@ type outcomesTab struct {
 // stepGroup is one job step and its outcomes.
 type stepGroup struct {
 	Step        surveys.Step // ID 0: outcomes whose step was deleted
+	Shown       string       // the title respondents read above the step's outcomes
 	Up, Down    int          // positions the step's up/down buttons send
 	First, Last bool
 	Rows        []outcomeRow
@@ -128,8 +129,8 @@ func outcomesView(d *surveys.Design, form any, fields map[string]string) outcome
 	at := map[int64]int{}
 	for i, sp := range d.Steps {
 		at[sp.ID] = i
-		v.Groups = append(v.Groups, stepGroup{Step: sp, Up: i - 1, Down: i + 1, First: i == 0, Last: i == len(d.Steps)-1,
-			Rename: stepForm{ID: sp.ID, Name: sp.Name}, Add: outcomeForm{Step: sp.Name}})
+		v.Groups = append(v.Groups, stepGroup{Step: sp, Shown: fieldwork.StepTitle(d.Study.Language, sp.Name, sp.Title), Up: i - 1, Down: i + 1, First: i == 0, Last: i == len(d.Steps)-1,
+			Rename: stepForm{ID: sp.ID, Name: sp.Name, Title: sp.Title}, Add: outcomeForm{Step: sp.Name}})
 	}
 	for _, o := range d.Outcomes {
 		i, ok := 0, false

@@ -283,31 +283,31 @@ func TestSurveyPageResumesByCookieAndByLink(t *testing.T) {
 	r := newSurveyRespondent(t, s, slug)
 	r.start("")
 	first := r.step(1, url.Values{"q.role": {"Ops"}})
-	wantPage(t, first, "<h1>Define</h1>")
+	wantPage(t, first, "<h1>Getting ready</h1>") // the step Define, in plain words
 	half := shownCodes(first.body)
 	r.step(2, url.Values{"i." + half[0]: {"4"}, "s." + half[0]: {"2"}, "i." + half[1]: {"5"}, "s." + half[1]: {"1"}})
 	second := r.get("/s/" + slug + "?p=3")
-	wantPage(t, second, "<h1>Locate</h1>")
+	wantPage(t, second, "<h1>Finding what you need</h1>")
 	// Half of the Locate step is answered, then the tab closes.
 	loc := shownCodes(second.body)
 	wantStatus(t, r.postForm("/s/"+slug, url.Values{"p": {"3"}, "go": {"back"}, "i." + loc[0]: {"3"}}), http.StatusSeeOther)
 
 	// The same browser (cookie) comes back to the first unfinished step.
 	again := r.get("/s/" + slug)
-	wantPage(t, again, "<h1>Locate</h1>", `name="i.`+loc[0]+`" value="3" checked`, "Saved")
+	wantPage(t, again, "<h1>Finding what you need</h1>", `name="i.`+loc[0]+`" value="3" checked`, "Saved")
 	if !slices.Equal(shownCodes(again.body), loc) {
 		t.Errorf("order changed on resume: %v then %v", loc, shownCodes(again.body))
 	}
 	// Steps already done can be revisited; later ones cannot be skipped to.
 	wantPage(t, r.get("/s/"+slug+"?p=1"), `value="Ops" checked`)
-	wantPage(t, r.get("/s/"+slug+"?p=4"), "<h1>Locate</h1>")
+	wantPage(t, r.get("/s/"+slug+"?p=4"), "<h1>Finding what you need</h1>")
 
 	// Another device with the resume link, and the link it offers.
 	token := r.token()
 	wantPage(t, again, "http://odi.test/s/"+slug+"?r="+token)
 	other := newSurveyRespondent(t, s, slug)
 	byLink := other.get("/s/" + slug + "?r=" + url.QueryEscape(token))
-	wantPage(t, byLink, "<h1>Locate</h1>", `data-token="`+token+`"`)
+	wantPage(t, byLink, "<h1>Finding what you need</h1>", `data-token="`+token+`"`)
 	if other.token() != token {
 		t.Fatal("the resume link did not set the cookie")
 	}
@@ -316,7 +316,7 @@ func TestSurveyPageResumesByCookieAndByLink(t *testing.T) {
 	stale := newSurveyRespondent(t, s, slug).get("/s/" + slug + "?r=nope")
 	wantPage(t, stale, ">Start<", `data-stale="1"`)
 	// A dead link does not lose progress the cookie still finds.
-	wantPage(t, r.get("/s/"+slug+"?r=nope"), "<h1>Locate</h1>", `data-stale="1"`, `data-token="`+token+`"`)
+	wantPage(t, r.get("/s/"+slug+"?r=nope"), "<h1>Finding what you need</h1>", `data-stale="1"`, `data-token="`+token+`"`)
 
 	// Finishing from the other device.
 	p := 3
@@ -598,10 +598,14 @@ func TestSurveyPageInFrench(t *testing.T) {
 	for _, step := range []string{"Define", "Locate"} {
 		wantStatus(t, c.send("POST", base+"/outcomes", map[string]string{"statement": "Minimize the time it takes to " + step, "step": step}), http.StatusCreated)
 	}
+	// The researcher titles the first step for respondents.
+	var d surveys.Design
+	c.send("GET", base, nil).json(t, &d)
+	wantStatus(t, c.send("PATCH", fmt.Sprintf("%s/steps/%d", base, d.Steps[0].ID), `{"title": "Pour bien commencer"}`), http.StatusOK)
 	var pub struct{ Slug string }
 	c.send("POST", base+"/publish", nil).json(t, &pub)
 	r := newSurveyRespondent(t, s, pub.Slug)
-	wantPage(t, r.start(""), "<h1>Définir</h1>", ">Suivant<", ">Retour<")
+	wantPage(t, r.start(""), "<h1>Pour bien commencer</h1>", ">Suivant<", ">Retour<")
 	r.step(1, rateShown(r.get("/s/"+pub.Slug+"?p=1").body, func(string) int { return 3 }))
 	forces := r.step(2, rateShown(r.get("/s/"+pub.Slug+"?p=2").body, func(string) int { return 3 }))
 	wantPage(t, forces, "Dans quelle mesure votre façon actuelle de faire vous frustre-t-elle", "Mon habitude ?", ">Terminer<")

@@ -21,6 +21,7 @@ type Step struct {
 	ID       int64  `json:"id"`
 	StudyID  int64  `json:"-"`
 	Name     string `json:"name"`
+	Title    string `json:"title"` // what respondents read; "" for the default (fieldwork/survey.go)
 	Position int    `json:"position"`
 }
 

@@ -12,9 +12,11 @@ import (
 	"odi/surveys/problem"
 )
 
-// StepInput adds or renames a step, or moves it to a position (0-based).
+// StepInput adds or renames a step, titles it for respondents, or moves it
+// to a position (0-based).
 type StepInput struct {
 	Name     *string `json:"name" validate:"omitempty,max=100"`
+	Title    *string `json:"title" validate:"omitempty,max=100"`
 	Position *int    `json:"position" validate:"omitempty,gte=0"`
 }
 
@@ -27,6 +29,9 @@ func (in *StepInput) check(adding bool) error {
 	}
 	if in.Name != nil {
 		*in.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.Title != nil {
+		*in.Title = strings.TrimSpace(*in.Title)
 	}
 	if (in.Name == nil && adding) || (in.Name != nil && *in.Name == "") {
 		fields.Add("name", "is required")
@@ -54,6 +59,9 @@ func (s *Store) AddStep(ctx context.Context, u *accounts.User, studyID int64, in
 			}
 		}
 		step = Step{StudyID: st.ID, Name: *in.Name, Position: len(steps)}
+		if in.Title != nil {
+			step.Title = *in.Title
+		}
 		return tx.Create(&step).Error
 	})
 	if err != nil {
@@ -85,13 +93,16 @@ func (s *Store) UpdateStep(ctx context.Context, u *accounts.User, studyID, stepI
 			}
 			steps[at].Name = *in.Name
 		}
+		if in.Title != nil {
+			steps[at].Title = *in.Title
+		}
 		if in.Position != nil {
 			steps = move(steps, at, *in.Position)
 		}
 		for i := range steps {
 			steps[i].Position = i
 			if err := tx.Model(&Step{}).Where("id = ?", steps[i].ID).
-				Updates(map[string]any{"name": steps[i].Name, "position": i}).Error; err != nil {
+				Updates(map[string]any{"name": steps[i].Name, "title": steps[i].Title, "position": i}).Error; err != nil {
 				return err
 			}
 			if steps[i].ID == stepID {

@@ -62,8 +62,9 @@ type Scale struct {
 const secondsPerPair = 7
 
 // build generates the respondent's survey, with the attention checks the
-// design asks (Design.ChecksAsked). Step names and four forces questions that are odi's English
-// defaults are shown in the survey's language.
+// design asks (Design.ChecksAsked). A page is headed by its step's title
+// (StepTitle); four forces questions that are odi's English defaults are
+// shown in the survey's language.
 func build(d *surveys.Design) *Survey {
 	st := d.Study
 	lang := st.Language
@@ -87,8 +88,12 @@ func build(d *surveys.Design) *Survey {
 	if want != "" {
 		sv.Lead = fmt.Sprintf(surveys.Msg(lang, "rate_lead"), want)
 	}
+	titles := map[string]string{}
+	for _, sp := range d.Steps {
+		titles[sp.Name] = sp.Title
+	}
 	for _, outs := range d.Pages() {
-		p := Page{Step: surveys.Default(lang, outs[0].Step)}
+		p := Page{Step: StepTitle(lang, outs[0].Step, titles[outs[0].Step])}
 		for _, o := range outs {
 			p.Items = append(p.Items, Item{
 				Code:         o.Code,
@@ -165,4 +170,21 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return string(unicode.ToLower(r)) + s[n:]
+}
+
+// StepTitle is what respondents read above a step's outcomes: the title the
+// researcher gave it, else, for one of the universal job steps, a title in
+// plain words ("Getting ready" rather than the job map's "Define"), else the
+// step's name.
+func StepTitle(lang, name, title string) string {
+	if title != "" {
+		return title
+	}
+	name = surveys.Default(lang, name) // a default step stored in English
+	for _, l := range []string{lang, "en"} { // a language odi lacks reads English, as every message
+		if t, ok := surveys.Messages[l]["step."+name]; ok {
+			return t
+		}
+	}
+	return name
 }
