@@ -180,7 +180,7 @@ func StepTitle(lang, name, title string) string {
 	if title != "" {
 		return title
 	}
-	name = surveys.Default(lang, name) // a default step stored in English
+	name = surveys.Default(lang, name)       // a default step stored in English
 	for _, l := range []string{lang, "en"} { // a language odi lacks reads English, as every message
 		if t, ok := surveys.Messages[l]["step."+name]; ok {
 			return t
