@@ -180,8 +180,10 @@ func StepTitle(lang, name, title string) string {
 	if title != "" {
 		return title
 	}
-	name = surveys.Default(lang, name)       // a default step stored in English
-	for _, l := range []string{lang, "en"} { // a language odi lacks reads English, as every message
+	// A default step may be stored in English; a language odi lacks reads
+	// English, as every message does.
+	name = surveys.Default(lang, name)
+	for _, l := range []string{lang, "en"} {
 		if t, ok := surveys.Messages[l]["step."+name]; ok {
 			return t
 		}
