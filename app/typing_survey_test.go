@@ -1,0 +1,240 @@
+package app
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/xuri/excelize/v2"
+
+	"odi/surveys"
+	"odi/surveys/results"
+	"odi/surveys/sample"
+)
+
+// typingSample is the discovered sample study of 600 with its three needs
+// segments saved as "needs", and which saved segment each planted segment
+// mostly is (planted -> segment index).
+func typingSample(t *testing.T) (*Server, *client, *surveys.Study, []int) {
+	t.Helper()
+	s, c, st, d := discoveredSample(t, 600)
+	truth := map[string]int{}
+	for _, p := range sample.Generate(sample.Config{Respondents: 600, Seed: 3}).Responses {
+		truth[p.ID] = p.Segment
+	}
+	members := map[string]int{}
+	planted := []int{-1, -1, -1}
+	for i, sg := range d.Segments {
+		var count [3]int
+		for _, m := range sg.Members {
+			members[m] = i
+			count[truth[m]]++
+		}
+		planted[slices.Index(count[:], slices.Max(count[:]))] = i
+	}
+	if slices.Contains(planted, -1) {
+		t.Fatalf("discovery did not find the three planted segments: %v", planted)
+	}
+	wantStatus(t, c.send("POST", fmt.Sprintf("/api/v1/studies/%d/segmentations", st.ID),
+		map[string]any{"key": "needs", "labels": []string{"Stop losing context", "Look organized", "Ship faster"}, "members": members}), http.StatusCreated)
+	return s, c, st, planted
+}
+
+// TestTypingSurveyAssignsPlantedRespondents: the typing survey of a six-item
+// typing tool is a published study asking exactly the tool's ratings;
+// held-out planted respondents who complete it through the API get their
+// planted segment about as often as the tool's cross-validated accuracy
+// says, in the answer, in the end URL's {segment} and in the exports'
+// segment column; a respondent on the survey page gets one too.
+func TestTypingSurveyAssignsPlantedRespondents(t *testing.T) {
+	s, c, st, planted := typingSample(t)
+	base := fmt.Sprintf("/api/v1/studies/%d", st.ID)
+
+	r := c.send("POST", base+"/segmentations/needs/typing-survey", nil)
+	wantStatus(t, r, http.StatusConflict)
+	wantBody(t, r, "needs has no typing tool yet")
+	wantStatus(t, c.send("POST", base+"/segmentations/nope/typing-survey", nil), http.StatusNotFound)
+
+	var tool results.Typing
+	c.send("POST", base+"/segmentations/needs/typing-tool", `{"items": 6}`).json(t, &tool)
+	var made struct {
+		StudyID int64  `json:"study_id"`
+		Slug    string `json:"slug"`
+		URL     string `json:"url"`
+	}
+	r = c.send("POST", base+"/segmentations/needs/typing-survey", nil)
+	wantStatus(t, r, http.StatusCreated)
+	r.json(t, &made)
+	if made.StudyID == st.ID || made.Slug == "" || !strings.HasSuffix(made.URL, "/s/"+made.Slug) {
+		t.Fatalf("typing survey %+v", made)
+	}
+	typing := fmt.Sprintf("/api/v1/studies/%d", made.StudyID)
+	var td surveys.Design
+	c.send("GET", typing, nil).json(t, &td)
+	ts := td.Study
+	if ts.Status != surveys.StatusOpen || ts.Language != st.Language || ts.Job != st.Job || ts.FourForces {
+		t.Fatalf("typing survey study %+v", ts)
+	}
+	// Its outcomes are the items' outcomes, each asking the items' scales.
+	want := map[string]map[string]bool{}
+	for _, it := range tool.Items {
+		if want[it.Code] == nil {
+			want[it.Code] = map[string]bool{}
+		}
+		want[it.Code][it.Scale] = true
+	}
+	outs := td.Outcomes
+	source := map[string]string{}
+	for _, o := range c.design(s, st.ID).Outcomes {
+		source[o.Code] = o.Statement
+	}
+	if len(outs) != len(want) {
+		t.Fatalf("%d outcomes, want the %d of the items %+v", len(outs), len(want), tool.Items)
+	}
+	for _, o := range outs {
+		ask := "both"
+		if w := want[o.Code]; !w["importance"] {
+			ask = "satisfaction"
+		} else if !w["satisfaction"] {
+			ask = "importance"
+		}
+		if o.Ask != ask || o.Statement != source[o.Code] {
+			t.Errorf("outcome %s asks %q (%q), want %q (%q)", o.Code, o.Ask, o.Statement, ask, source[o.Code])
+		}
+	}
+
+	// {segment} is a placeholder of the typing survey's end URLs only.
+	wantField(t, c.send("PATCH", base, `{"end_urls": {"complete": "https://crm.example/x?s={segment}"}}`), "end_urls.complete", "{segment}")
+	wantField(t, c.send("PATCH", typing, `{"url_fields": ["segment"]}`), "url_fields[0]", "column")
+	wantStatus(t, c.send("PATCH", typing, `{"panel_param": "pid", "end_urls": {"complete": "https://crm.example/done?seg={segment}&pid={panel_id}"}}`), http.StatusOK)
+
+	// Held-out respondents: a sample of another seed, its planted segments
+	// alike. Each sends the items' ratings, as the typing survey asks them.
+	code := map[int]string{}
+	for _, o := range c.design(s, st.ID).Outcomes {
+		code[o.Slot] = o.Code
+	}
+	slot := map[string]int{}
+	for s, c := range code {
+		slot[c] = s
+	}
+	scale := map[string]int{"importance": 0, "satisfaction": 1}
+	right, n := 0, 0
+	assigned := map[string]string{}
+	for _, p := range sample.Generate(sample.Config{Respondents: 400, Seed: 11}).Responses {
+		if p.Status != sample.StatusComplete || len(p.Flags) > 0 {
+			continue
+		}
+		ratings := map[string]map[string]int{}
+		for _, it := range tool.Items {
+			if ratings[it.Code] == nil {
+				ratings[it.Code] = map[string]int{}
+			}
+			if v := p.Ratings[2*slot[it.Code]+scale[it.Scale]]; v != 0 { // 0: left unanswered
+				ratings[it.Code][it.Scale] = int(v)
+			}
+		}
+		body := map[string]any{"submission_id": uuid.NewString(), "panel_id": p.ID, "ratings": ratings, "complete": true}
+		r := c.send("POST", "/api/v1/s/"+made.Slug+"/responses", body)
+		wantStatus(t, r, http.StatusCreated)
+		var res struct {
+			RespondentID string `json:"respondent_id"`
+			Segment      string `json:"segment"`
+			SegmentLabel string `json:"segment_label"`
+			Redirect     string `json:"redirect"`
+		}
+		r.json(t, &res)
+		wantSeg := results.SegmentID(planted[p.Segment])
+		if res.Segment == wantSeg {
+			right++
+		}
+		n++
+		if res.Redirect != "https://crm.example/done?seg="+res.Segment+"&pid="+p.ID || res.SegmentLabel == "" {
+			t.Fatalf("answer %+v", res)
+		}
+		assigned[res.RespondentID] = res.Segment
+	}
+	acc := float64(right) / float64(n)
+	t.Logf("typing survey: %d of %d held-out planted respondents in their planted segment (%.3f); the tool reports %.3f", right, n, acc, tool.Accuracy)
+	if n < 300 || math.Abs(acc-tool.Accuracy) > 0.06 {
+		t.Fatalf("accuracy on %d held-out respondents %.3f, the tool reports %.3f", n, acc, tool.Accuracy)
+	}
+
+	// A rating the survey does not ask is refused, naming it.
+	for _, o := range outs {
+		if o.Ask != "both" {
+			other := map[string]string{"importance": "satisfaction", "satisfaction": "importance"}[o.Ask]
+			wantField(t, c.send("POST", "/api/v1/s/"+made.Slug+"/responses",
+				map[string]any{"submission_id": uuid.NewString(), "ratings": map[string]any{o.Code: map[string]int{other: 3}}}),
+				"ratings."+o.Code+"."+other, "not asked")
+			break
+		}
+	}
+
+	// The survey page without JavaScript: one page of the items, each with
+	// the scales it asks, and the end page forwards with the segment.
+	resp := newSurveyRespondent(t, s, made.Slug)
+	page := resp.start("?pid=WEB1")
+	v := url.Values{}
+	for _, it := range tool.Items {
+		field := map[string]string{"importance": "i.", "satisfaction": "s."}[it.Scale] + it.Code
+		if !strings.Contains(page.body, `name="`+field+`"`) {
+			t.Fatalf("the page lacks %s:\n%s", field, page.body)
+		}
+		v.Set(field, "4")
+	}
+	if got := strings.Count(page.body, `type="radio"`); got != 5*len(tool.Items) {
+		t.Errorf("the page has %d rating buttons, want 5 for each of the %d items", got, len(tool.Items))
+	}
+	done := resp.step(1, v)
+	wantStatus(t, done, http.StatusOK)
+	wantPage(t, done, `url=https://crm.example/done?seg=s`, `&amp;pid=WEB1"`)
+
+	// The exports: a segment column, the answer's segment for every
+	// complete response.
+	r = c.send("GET", typing+"/responses.csv", nil)
+	wantStatus(t, r, http.StatusOK)
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := len(rows[0]) - 1
+	if rows[0][last] != "segment" || len(rows) != n+2 {
+		t.Fatalf("responses.csv header %v, %d rows", rows[0], len(rows))
+	}
+	for _, row := range rows[1:] {
+		if got, ok := assigned[row[0]]; ok && row[last] != got {
+			t.Errorf("%s: segment %q in the CSV, %q in the answer", row[0], row[last], got)
+		}
+		if row[last] == "" || !strings.HasPrefix(row[last], "s") {
+			t.Errorf("%s has no segment in the CSV: %v", row[0], row)
+		}
+	}
+	r = c.send("GET", typing+"/export.xlsx", nil)
+	wantStatus(t, r, http.StatusOK)
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(r.body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet, err := f.GetRows("Responses")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sheet) != len(rows) || sheet[0][last] != "segment" {
+		t.Fatalf("Responses sheet: %d rows, header %v", len(sheet), sheet[0])
+	}
+	counts := map[string]int{}
+	for _, row := range sheet[1:] {
+		counts[row[last]]++
+	}
+	if len(counts) != 3 {
+		t.Errorf("the workbook's segments: %v", counts)
+	}
+}
