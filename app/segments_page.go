@@ -33,28 +33,83 @@ type distinctiveView struct {
 }
 
 func (s *Server) showSegments(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
-	segs, err := s.results.Segmentations(c.UserContext(), d)
+	ctx := c.UserContext()
+	segs, err := s.results.Segmentations(ctx, d)
 	if err != nil {
 		return err
 	}
 	saved := make([]savedView, len(segs))
 	for i, sg := range segs {
-		saved[i] = savedView{Segmentation: sg}
-		for j, l := range sg.Labels {
-			saved[i].Segs = append(saved[i].Segs, savedSeg{ID: results.SegmentID(j), Label: l})
+		v := savedView{Segmentation: sg, Items: "6"}
+		sizes, err := s.results.Sizes(ctx, d, &sg)
+		if err != nil {
+			return err
 		}
+		total := 0
+		for _, n := range sizes {
+			total += n
+		}
+		for j, l := range sg.Labels {
+			v.Segs = append(v.Segs, savedSeg{ID: results.SegmentID(j), Label: l, Size: sizes[j], Share: pct(float64(sizes[j]) / float64(max(1, total)))})
+		}
+		v.N = total
+		if sg.TypingTool != nil {
+			v.Typing = newTypingView(d, sg.TypingTool)
+			v.Items = strconv.Itoa(len(sg.TypingTool.Items))
+		}
+		if v.TypingSurveys, err = s.results.TypingSurveys(ctx, userOf(c), sg.ID); err != nil {
+			return err
+		}
+		if data["TypingKey"] == sg.Key && data["Items"] != nil {
+			v.Items = data["Items"].(string)
+		}
+		saved[i] = v
 	}
 	data["Saved"] = saved
+	if _, ok := data["TypingKey"]; !ok {
+		data["TypingKey"] = ""
+	}
 	data["Ks"] = []int{2, 3, 4, 5, 6}
 	return s.analysisPage(c, d, "segments", data)
 }
 
+// savedView is a saved segmentation as the Segments tab shows it: its
+// segments' sizes now, its typing tool, and the typing surveys made of it.
 type savedView struct {
 	results.Segmentation
-	Segs []savedSeg
+	Segs          []savedSeg
+	N             int // counted respondents in a segment
+	Typing        *typingView
+	Items         string // the typing tool form's number of items
+	TypingSurveys []surveys.Study
 }
 
-type savedSeg struct{ ID, Label string }
+type savedSeg struct {
+	ID, Label string
+	Size      int
+	Share     string
+}
+
+// typingView is a typing tool: its accuracy and each item's outcome.
+type typingView struct {
+	Accuracy string
+	Items    []typingItemView
+}
+
+type typingItemView struct{ Code, Statement, Scale string }
+
+func newTypingView(d *surveys.Design, tool *cluster.TypingTool) *typingView {
+	statement := map[string]string{}
+	for _, o := range d.Outcomes {
+		statement[o.Code] = o.Statement
+	}
+	t := results.TypingOf(d, tool)
+	v := &typingView{Accuracy: pct(t.Accuracy)}
+	for _, it := range t.Items {
+		v.Items = append(v.Items, typingItemView{Code: it.Code, Statement: statement[it.Code], Scale: it.Scale})
+	}
+	return v
+}
 
 func discoverK(c *fiber.Ctx) (int, error) {
 	v := strings.TrimSpace(c.FormValue("k"))

@@ -50,7 +50,7 @@ func (s *Server) typingSurveyPage(c *fiber.Ctx) error {
 	st, err := s.results.CreateTypingSurvey(c.UserContext(), userOf(c), d, c.Params("key"))
 	if msg, ok := refusal(err); ok {
 		c.Status(fiber.StatusConflict)
-		return s.showSegments(c, d, fiber.Map{"TypingKey": c.Params("key"), "Alert": msg})
+		return s.showSegments(c, d, fiber.Map{"TypingKey": c.Params("key"), "Alert": []string{msg}})
 	}
 	if err != nil {
 		return err

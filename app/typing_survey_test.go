@@ -238,3 +238,50 @@ func TestTypingSurveyAssignsPlantedRespondents(t *testing.T) {
 		t.Errorf("the workbook's segments: %v", counts)
 	}
 }
+
+// TestSegmentsTabFitsTheTypingToolAndMakesTheSurvey: a saved segmentation
+// shows its segments' sizes; its form fits a typing tool (a bad number of
+// items is named next to the field), whose accuracy and items the tab then
+// shows; the typing survey button makes the survey, opens its Fieldwork tab
+// and lists it.
+func TestSegmentsTabFitsTheTypingToolAndMakesTheSurvey(t *testing.T) {
+	s, c, st, _ := typingSample(t)
+	browser := newClient(t, s)
+	browser.login("r@example.com")
+	tab := studyPath(st.ID, "segments")
+	page := browser.get(tab)
+	wantStatus(t, page, http.StatusOK)
+	var opp results.Opportunities
+	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/opportunities?segment_by=needs", st.ID), nil).json(t, &opp)
+	for _, g := range opp.Groups[1:] {
+		wantBody(t, page, fmt.Sprintf(`<strong>%s</strong> %s</td><td class="num" data-label="Respondents">%d</td>`, g.Key, g.Label, g.N))
+	}
+	wantBody(t, page, "Fit a typing tool", `id="typing-needs"`)
+	if strings.Contains(page.body, "Create the typing survey") {
+		t.Error("the typing survey button shows before there is a typing tool")
+	}
+
+	bad := browser.submit(tab[:len(tab)-len("segments")]+"segmentations/needs/typing-tool", url.Values{"items": {"0"}})
+	wantStatus(t, bad, http.StatusUnprocessableEntity)
+	wantBody(t, bad, `id="items-needs-err" role="alert"`, `value="0"`)
+	fit := browser.submit(studyPath(st.ID, "segmentations/needs/typing-tool"), url.Values{"items": {"6"}})
+	if fit.status != http.StatusSeeOther || fit.header.Get("Location") != tab+"#typing-needs" {
+		t.Fatalf("fit: %d %s", fit.status, fit.header.Get("Location"))
+	}
+	var segs []results.Segmentation
+	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/segmentations", st.ID), nil).json(t, &segs)
+	tool := segs[0].TypingTool
+	page = browser.get(tab)
+	wantBody(t, page, fmt.Sprintf("<strong>%.0f%%</strong> of respondents in their own segment", 100*tool.Accuracy), "Fit again", "Create the typing survey")
+	if got := strings.Count(page.body, `<td data-label="Rating">`); got != 6 {
+		t.Errorf("the tab lists %d items, want 6", got)
+	}
+
+	made := browser.submit(studyPath(st.ID, "segmentations/needs/typing-survey"), nil)
+	loc := made.header.Get("Location")
+	if made.status != http.StatusSeeOther || !strings.HasSuffix(loc, "/fieldwork") || loc == studyPath(st.ID, "fieldwork") {
+		t.Fatalf("typing survey: %d %s", made.status, loc)
+	}
+	wantBody(t, browser.get(loc), st.Name+" — short survey", "/s/")
+	wantBody(t, browser.get(tab), `<a href="`+loc+`">`, "Create another typing survey")
+}

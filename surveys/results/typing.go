@@ -60,10 +60,12 @@ func (s *Store) FitTypingTool(ctx context.Context, d *surveys.Design, key string
 	if err := s.db.WithContext(ctx).Model(sg).Select("TypingTool").Updates(&Segmentation{TypingTool: &tool}).Error; err != nil {
 		return nil, fmt.Errorf("save the typing tool of %s: %w", key, err)
 	}
-	return typingOf(d, &tool), nil
+	return TypingOf(d, &tool), nil
 }
 
-func typingOf(d *surveys.Design, tool *cluster.TypingTool) *Typing {
+// TypingOf is a typing tool of d's study as the API shows it: its items by
+// outcome code and scale, and its accuracy.
+func TypingOf(d *surveys.Design, tool *cluster.TypingTool) *Typing {
 	codes := map[int]string{}
 	for _, o := range d.Outcomes {
 		codes[o.Slot] = o.Code

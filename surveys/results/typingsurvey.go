@@ -116,7 +116,8 @@ func (s *Store) CreateTypingSurvey(ctx context.Context, u *accounts.User, d *sur
 	st := d.Study
 	st.ID, st.OwnerID, st.Status, st.Slug, st.PublishedAt, st.ClosedAt = 0, u.ID, surveys.StatusDraft, nil, nil, nil
 	st.Source, st.NextSlot, st.TargetN = surveys.StudySurvey, len(outcomes), 0
-	st.Name = st.Name + " — typing survey (" + key + ")"
+	// Its respondents read the name as the survey's title.
+	st.Name = fmt.Sprintf(surveys.Msg(st.Language, "short_survey"), st.Name)
 	if r := []rune(st.Name); len(r) > 200 {
 		st.Name = string(r[:200])
 	}
@@ -145,12 +146,23 @@ func (s *Store) CreateTypingSurvey(ctx context.Context, u *accounts.User, d *sur
 }
 
 // TypingSurveys are the typing surveys made from the saved segmentation of
-// id, oldest first, as study ids.
-func (s *Store) TypingSurveys(ctx context.Context, segmentationID int64) ([]int64, error) {
+// id that u may open, oldest first.
+func (s *Store) TypingSurveys(ctx context.Context, u *accounts.User, segmentationID int64) ([]surveys.Study, error) {
 	var ids []int64
 	err := s.db.WithContext(ctx).Model(&TypingSurvey{}).Where("segmentation_id = ?", segmentationID).Order("study_id").Pluck("study_id", &ids).Error
 	if err != nil {
 		return nil, fmt.Errorf("typing surveys of segmentation %d: %w", segmentationID, err)
 	}
-	return ids, nil
+	var out []surveys.Study
+	for _, id := range ids {
+		st, err := s.studies.Study(ctx, u, id)
+		if errors.Is(err, problem.ErrNotFound) {
+			continue // another researcher's
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *st)
+	}
+	return out, nil
 }
