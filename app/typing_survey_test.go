@@ -237,6 +237,16 @@ func TestTypingSurveyAssignsPlantedRespondents(t *testing.T) {
 	if len(counts) != 3 {
 		t.Errorf("the workbook's segments: %v", counts)
 	}
+
+	// The study's workbook split by the segmentation has its typing tool.
+	r = c.send("GET", base+"/export.xlsx?segment_by=needs", nil)
+	wantStatus(t, r, http.StatusOK)
+	if f, err = excelize.OpenReader(bytes.NewReader([]byte(r.body))); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := f.GetCellValue("Typing tool", "A5"); code != tool.Items[0].Code {
+		t.Errorf("the Typing tool sheet's first item is %q, want %s (sheets %v)", code, tool.Items[0].Code, f.GetSheetList())
+	}
 }
 
 // TestSegmentsTabFitsTheTypingToolAndMakesTheSurvey: a saved segmentation

@@ -8,6 +8,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/cluster"
+	"odi/surveys/export"
 	"odi/surveys/problem"
 )
 
@@ -138,4 +139,42 @@ func (s *Store) Classify(ctx context.Context, d *surveys.Design, key string, in 
 	}
 	seg, p := sg.TypingTool.Classify(x)
 	return &Classification{Segment: SegmentID(seg), Label: sg.Labels[seg], Probability: p[seg]}, nil
+}
+
+// TypingExport is sg's typing tool as the workbook's Typing tool sheet
+// writes it; nil when sg has none.
+func (sg *Segmentation) TypingExport(d *surveys.Design) *export.Typing {
+	tool := sg.TypingTool
+	if tool == nil {
+		return nil
+	}
+	statement := map[int]string{}
+	for _, o := range d.Outcomes {
+		statement[o.Slot] = o.Statement
+	}
+	t := TypingOf(d, tool)
+	out := &export.Typing{Segmentation: sg.Key, Accuracy: tool.Accuracy}
+	for a, it := range tool.Items {
+		out.Items = append(out.Items, export.TypingItem{Code: t.Items[a].Code, Statement: statement[it.Slot], Scale: t.Items[a].Scale, Fill: tool.Fill[a]})
+	}
+	for s, label := range sg.Labels {
+		if s < len(tool.Coef) {
+			out.Segments = append(out.Segments, export.TypingSegment{ID: SegmentID(s), Label: label, Coef: tool.Coef[s], Const: tool.Const[s]})
+		}
+	}
+	return out
+}
+
+// WorkbookTyping is the typing tool the workbook shows when its results are
+// split by key: the tool of the saved segmentation key; nil when key is no
+// saved segmentation or it has no tool.
+func (s *Store) WorkbookTyping(ctx context.Context, d *surveys.Design, key string) (*export.Typing, error) {
+	if key == "" {
+		return nil, nil
+	}
+	sg, err := s.segmentation(ctx, d.Study.ID, key)
+	if err != nil || sg == nil {
+		return nil, err
+	}
+	return sg.TypingExport(d), nil
 }
