@@ -13,7 +13,7 @@ const (
 	SheetSummary       = "Summary"
 	SheetOpportunities = "Opportunities"
 	SheetComparison    = "Segment comparison"
-	SheetTyping        = "Typing tool" // only when split by a saved segmentation that has one
+	SheetTyping        = "Typing tool"     // only when split by a saved segmentation that has one
 	SheetWaves         = "Wave comparison" // only when the workbook is asked to compare with another study
 	SheetLandscape     = "Landscape"
 	SheetOutcomes      = "Outcomes"
