@@ -238,6 +238,19 @@ func TestTypingSurveyAssignsPlantedRespondents(t *testing.T) {
 		t.Errorf("the workbook's segments: %v", counts)
 	}
 
+	// The typing survey's own results: outcomes asked on one scale score
+	// without the other.
+	var opp results.Opportunities
+	r = c.send("GET", typing+"/opportunities", nil)
+	wantStatus(t, r, http.StatusOK)
+	r.json(t, &opp)
+	if g := opp.Groups[0]; g.N+g.Excluded != n+1 {
+		t.Errorf("the typing survey's results count %d and leave out %d, want %d in all", g.N, g.Excluded, n+1)
+	}
+	researcher := newClient(t, s)
+	researcher.login("r@example.com")
+	wantStatus(t, researcher.get(studyPath(made.StudyID, "results")), http.StatusOK)
+
 	// The study's workbook split by the segmentation has its typing tool.
 	r = c.send("GET", base+"/export.xlsx?segment_by=needs", nil)
 	wantStatus(t, r, http.StatusOK)
