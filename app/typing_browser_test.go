@@ -13,7 +13,8 @@ import (
 )
 
 // TestTypingToolAndSurveyInBrowser: on the Segments tab, a researcher
-// discovers segments (the candidates table), fits a six-item typing tool of
+// discovers segments (the candidates table, and the comparison with
+// discovery on principal components, one click away), fits a six-item typing tool of
 // the saved segmentation, and creates its typing survey, which opens on its
 // Fieldwork tab; a respondent answers the survey's one page, each outcome
 // with the scales it asks. Screenshots of the tab and the survey at a
@@ -72,6 +73,11 @@ func TestTypingToolAndSurveyInBrowser(t *testing.T) {
 	}
 	b.load("discover", chromedp.Click(chromedp.CSS(`form[action$="/segments"] button.primary`)))
 	screenshots(t, ctx, "segments-typing")
+	// The other solution, on principal components, one click away.
+	b.load("show the components' solution", chromedp.Click(chromedp.CSS(`table.spaces form button`)))
+	if got := b.text("#discovery h2"); !strings.Contains(got, "principal components") {
+		t.Fatalf("after Show, the discovery says %q", got)
+	}
 
 	// The respondent's one page: six ratings, an outcome asking only
 	// satisfaction keeps it under its heading on a wide screen.
