@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -91,4 +92,12 @@ func TestHardeningStaticTraversalIs404WithoutError(t *testing.T) {
 	}
 	t.Logf("%d paths under /static over a real listener: odi.css 200, every traversal or empty name 404; %d records logged, %d at WARN or above",
 		len(cases), len(logs.atLeast(slog.LevelDebug)), len(loud))
+}
+
+// Browsers ask for /favicon.ico on every site without being told: odi has one.
+func TestFaviconIsServed(t *testing.T) {
+	r := newClient(t, parallelServer(t)).get("/favicon.ico")
+	if r.status != http.StatusOK || !strings.HasPrefix(r.body, "\x00\x00\x01\x00") || r.header.Get("Content-Type") != "image/x-icon" {
+		t.Fatalf("/favicon.ico: %d %q %q", r.status, r.header.Get("Content-Type"), r.body[:min(len(r.body), 8)])
+	}
 }

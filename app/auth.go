@@ -106,38 +106,50 @@ func safeNext(next string) string {
 }
 
 // setupAllowed checks the one-time token against the stored hash in constant time.
-func (s *Server) setupAllowed(c *fiber.Ctx, token string) (bool, error) {
-	n, err := s.accounts.CountUsers(c.UserContext())
-	if err != nil || n > 0 {
-		return false, err
-	}
-	want, err := s.accounts.Get(c.UserContext(), setupKey)
-	if err != nil || want == nil {
-		return false, err
-	}
-	got := accounts.HashSecret(token)
-	return subtle.ConstantTimeCompare(want, []byte(got)) == 1, nil
-}
+// errSetupUsed answers a setup link once the first admin exists: the link
+// did its job, and whoever holds it should log in.
+var errSetupUsed = errors.New("setup link already used")
 
-func (s *Server) setupPage(c *fiber.Ctx) error {
-	ok, err := s.setupAllowed(c, c.Query("token"))
+// setupAllowed tells whether token is the live setup link: errSetupUsed once
+// an account exists, problem.ErrNotFound for any other token.
+func (s *Server) setupAllowed(c *fiber.Ctx, token string) error {
+	n, err := s.accounts.CountUsers(c.UserContext())
 	if err != nil {
 		return err
 	}
-	if !ok {
+	if n > 0 {
+		return errSetupUsed
+	}
+	want, err := s.accounts.Get(c.UserContext(), setupKey)
+	if err != nil {
+		return err
+	}
+	if want == nil || subtle.ConstantTimeCompare(want, []byte(accounts.HashSecret(token))) != 1 {
 		return problem.ErrNotFound
+	}
+	return nil
+}
+
+// setupRefused shows why a setup link no longer works, or hands the error on.
+func (s *Server) setupRefused(c *fiber.Ctx, err error) error {
+	if errors.Is(err, errSetupUsed) {
+		c.Status(fiber.StatusGone)
+		return s.render(c, "setup_used", fiber.Map{"Title": "Already set up"})
+	}
+	return err
+}
+
+func (s *Server) setupPage(c *fiber.Ctx) error {
+	if err := s.setupAllowed(c, c.Query("token")); err != nil {
+		return s.setupRefused(c, err)
 	}
 	return s.render(c, "setup", fiber.Map{"Title": "Set up odi", "Token": c.Query("token"), "Fields": map[string]string{}})
 }
 
 func (s *Server) setup(c *fiber.Ctx) error {
 	token := c.FormValue("token")
-	ok, err := s.setupAllowed(c, token)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return problem.ErrNotFound
+	if err := s.setupAllowed(c, token); err != nil {
+		return s.setupRefused(c, err)
 	}
 	in := accounts.NewUser{Email: c.FormValue("email"), Password: c.FormValue("password"), Role: accounts.RoleAdmin}
 	u, err := s.accounts.CreateFirstAdmin(c.UserContext(), in)

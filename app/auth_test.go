@@ -170,8 +170,14 @@ func TestSetupLinkCreatesFirstAdminOnce(t *testing.T) {
 	if r := c.get("/admin/users"); r.status != http.StatusOK || !strings.Contains(r.body, "admin@example.com") {
 		t.Fatalf("admin page after setup: %d", r.status)
 	}
-	if r := newClient(t, s).get("/setup?token=" + token); r.status != http.StatusNotFound {
-		t.Fatalf("setup link reused: %d", r.status)
+	// The used link says so and points to the login, on a page and a post.
+	again := newClient(t, s)
+	if r := again.get("/setup?token=" + token); r.status != http.StatusGone || !strings.Contains(r.body, "already set up") || !strings.Contains(r.body, `href="/login"`) {
+		t.Fatalf("setup link reused: %d %.300s", r.status, r.body)
+	}
+	tok = csrfMeta.FindStringSubmatch(again.get("/login").body)[1]
+	if r := again.postForm("/setup", url.Values{"token": {token}, "email": {"eve@example.com"}, "password": {"olive-kettle-93"}, "_csrf": {tok}}); r.status != http.StatusGone {
+		t.Fatalf("a second admin through the used link: %d", r.status)
 	}
 }
 

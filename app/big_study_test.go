@@ -124,10 +124,7 @@ func TestHardeningShareReportNeverLints(t *testing.T) {
 		t.Fatal(err)
 	}
 	ds := sample.Generate(sample.Config{Respondents: 200, Outcomes: outcomeCap, Seed: 5})
-	st, err := s.fieldwork.LoadSample(t.Context(), owner, ds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := loadSample(t, s, owner, ds)
 	base := fmt.Sprintf("/api/v1/studies/%d", st.ID)
 	members := map[string]int{}
 	for i, resp := range ds.Responses {

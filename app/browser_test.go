@@ -226,4 +226,15 @@ func TestFirstRunInBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, signIn...); err != nil {
 		t.Fatal(err)
 	}
+
+	// The used link says so; the users list reads as labelled cards on a phone.
+	tab := browserTab{t, ctx}
+	tab.must("used setup link", chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`main h1`)))) // a 410
+	if text := tab.text(`main`); !strings.Contains(text, "already set up") {
+		t.Fatalf("the used setup link shows %q", text)
+	}
+	screenshots(t, ctx, "setup-used")
+	mustUser(t, s, "a-rather-long-researcher-address@example.com", "researcher")
+	tab.load("users", chromedp.Navigate(base+"/admin/users"))
+	screenshots(t, ctx, "users")
 }

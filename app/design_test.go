@@ -410,6 +410,13 @@ func TestPublishLocksStructureCloseReopenDuplicate(t *testing.T) {
 	if st.Status != "draft" || st.Slug != nil || st.Name != "Copy of Renamed study" {
 		t.Fatalf("duplicate: %+v", st)
 	}
+	var fr surveys.Study // a French study's copy is named in French
+	copyBase := fmt.Sprintf("/api/v1/studies/%d", st.ID)
+	wantStatus(t, c.send("PATCH", copyBase, map[string]string{"language": "fr"}), http.StatusOK)
+	c.send("POST", copyBase+"/duplicate", nil).json(t, &fr)
+	if fr.Name != "Copie de Copy of Renamed study" {
+		t.Fatalf("a French study's copy: %q", fr.Name)
+	}
 	wantStatus(t, c.send("POST", fmt.Sprintf("/api/v1/studies/%d/outcomes", st.ID), map[string]string{"statement": "Minimize the effort to onboard"}), http.StatusCreated)
 	var copyD surveys.Design
 	c.send("GET", fmt.Sprintf("/api/v1/studies/%d", st.ID), nil).json(t, &copyD)

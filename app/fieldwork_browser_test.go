@@ -25,10 +25,7 @@ func TestFieldworkReviewInBrowser(t *testing.T) {
 	s := newTestServer(t)
 	u := mustUser(t, s, "r@example.com", "researcher")
 	ds := sample.Generate(sample.Config{Respondents: 600, Seed: 3, Start: fieldwork.DemoStart()})
-	st, err := s.fieldwork.LoadSample(t.Context(), u, ds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := loadSample(t, s, u, ds)
 	speeders := plantedCount(ds, flagged(surveys.FlagSpeeding))
 	base := serve(t, s)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }

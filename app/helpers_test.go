@@ -17,6 +17,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/sample"
 	"odi/surveys/surveystest"
 )
 
@@ -65,6 +66,16 @@ func mustUser(t testing.TB, s *Server, email, role string) *accounts.User {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// loadSample stores a generated study owned by u, as odi demo does.
+func loadSample(t testing.TB, s *Server, u *accounts.User, ds *sample.Dataset) *surveys.Study {
+	t.Helper()
+	st, err := s.fieldwork.LoadSample(t.Context(), u, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 func mustToken(t testing.TB, s *Server, u *accounts.User) string {

@@ -25,19 +25,16 @@ func TestReportInBrowser(t *testing.T) {
 	s := newTestServer(t)
 	base := serve(t, s)
 	u := mustUser(t, s, "r@example.com", "researcher")
-	st, err := s.fieldwork.LoadSample(t.Context(), u, sample.Generate(sample.Config{Respondents: 400, Seed: 1, Start: fieldwork.DemoStart()}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 400, Seed: 1, Start: fieldwork.DemoStart()}))
 	c := newClient(t, s)
 	c.bearer = mustToken(t, s, u)
-	token, _ := newShareLink(t, c, st.ID, `{"segment_by": "company_size"}`)
+	token, _ := newShareLink(t, c, st.ID, `{"name": "Board review", "segment_by": "company_size"}`)
 	var opps results.Opportunities
 	r := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/opportunities?segment_by=company_size", st.ID), nil)
 	wantStatus(t, r, http.StatusOK)
 	r.json(t, &opps)
 
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/r/"+token),
 		chromedp.WaitVisible(chromedp.CSS(`table.ranked`)),
 	)
@@ -101,6 +98,15 @@ func TestReportInBrowser(t *testing.T) {
 	if dl["status"] != float64(200) || dl["magic"] != "PK" || dl["size"].(float64) < 10000 || !strings.Contains(fmt.Sprint(dl["type"]), "spreadsheetml") {
 		t.Errorf("workbook download: %v", dl)
 	}
+
+	// The researcher's list of links names the one the stakeholder used.
+	tab := browserTab{t, ctx}
+	tab.login(base, "r@example.com")
+	tab.load("share tab", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/share", base, st.ID)))
+	if name := tab.text(`table.list td.who`); name != "Board review" {
+		t.Errorf("the share list names the link %q", name)
+	}
+	screenshots(t, ctx, "share-tab")
 }
 
 // checkSorting sorts the first ranked table on the page by its headers, with

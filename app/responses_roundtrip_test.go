@@ -30,10 +30,7 @@ func cleanedSample(t *testing.T) (c *client, id int64, excluded int, file string
 		t.Fatal(err)
 	}
 	ds := sample.Generate(sample.Config{Respondents: 600, Seed: 11, Start: fieldwork.DemoStart()})
-	st, err := s.fieldwork.LoadSample(t.Context(), owner, ds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := loadSample(t, s, owner, ds)
 	var planted, clean []string
 	for _, r := range ds.Responses {
 		switch {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -28,10 +29,7 @@ func newAnalysisWorld(t *testing.T) *analysisWorld {
 	s := newTestServer(t)
 	u := mustUser(t, s, "owner@example.com", accounts.RoleResearcher)
 	mustUser(t, s, "stranger@example.com", accounts.RoleResearcher)
-	st, err := s.fieldwork.LoadSample(t.Context(), u, sample.Generate(sample.Config{Respondents: 600, Seed: 3}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 600, Seed: 3}))
 	w := &analysisWorld{s: s, owner: newClient(t, s), stranger: newClient(t, s), id: st.ID}
 	w.owner.login("owner@example.com")
 	w.stranger.login("stranger@example.com")
@@ -288,7 +286,8 @@ func TestShareLinkShownOnceThenRevoked(t *testing.T) {
 	t.Parallel()
 	w := newAnalysisWorld(t)
 	w.refusedBeside(t, "shares", url.Values{"expires": {"2001-01-01"}}, "expires")
-	r := w.owner.postForm(w.path("shares"), w.form(url.Values{"segment_by": {"company_size"}, "include_responses": {"1"}}))
+	w.refusedBeside(t, "shares", url.Values{"name": {strings.Repeat("n", 101)}}, "share-name")
+	r := w.owner.postForm(w.path("shares"), w.form(url.Values{"name": {"Board review"}, "segment_by": {"company_size"}, "include_responses": {"1"}}))
 	analysisStatus(t, r, http.StatusCreated)
 	m := regexp.MustCompile(`value="http://odi.test(/r/[^"]+)"`).FindStringSubmatch(r.body)
 	if m == nil {
@@ -301,8 +300,13 @@ func TestShareLinkShownOnceThenRevoked(t *testing.T) {
 		t.Error("the link is shown again after creation")
 	}
 	rm := regexp.MustCompile(`action="(/studies/\d+/shares/\d+/revoke)"`).FindStringSubmatch(page.body)
-	if rm == nil || !strings.Contains(page.body, "company_size") {
-		t.Fatal("share list lacks the link or its revoke button")
+	if rm == nil || !strings.Contains(page.body, "company_size") || !strings.Contains(page.body, `<td class="who">Board review</td>`) {
+		t.Fatal("share list lacks the link, its name or its revoke button")
+	}
+	var listed []results.Share
+	w.owner.send("GET", fmt.Sprintf("/api/v1/studies/%d/shares", w.id), nil).json(t, &listed)
+	if len(listed) != 1 || listed[0].Name != "Board review" {
+		t.Fatalf("the API lists %+v, want the link named Board review", listed)
 	}
 	analysisStatus(t, w.owner.postForm(rm[1], w.form(url.Values{})), http.StatusSeeOther)
 	analysisStatus(t, visitor.get(m[1]), http.StatusNotFound)

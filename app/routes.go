@@ -43,6 +43,7 @@ func (s *Server) routeTable() []route {
 		r("GET", "/healthz", public, s.healthz),
 		r("GET", "/metrics", operator, s.metrics.handler()),
 		r("GET", "/static/*", public, s.asset),
+		r("GET", "/favicon.ico", public, s.favicon),
 
 		// Getting in: the first admin, login, a password-reset link.
 		r("GET", "/setup", form, s.setupPage),
@@ -254,4 +255,10 @@ func (s *Server) asset(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	return filesystem.SendFile(c, assets, name)
+}
+
+// favicon answers the address browsers ask for an icon without being told.
+func (s *Server) favicon(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	return filesystem.SendFile(c, assets, "favicon.ico")
 }

@@ -20,10 +20,7 @@ func TestDiscoverSaveAndSplitByNeedsSegments(t *testing.T) {
 	s, c := researcherServer(t)
 	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
 	ds := sample.Generate(sample.Config{Respondents: 1200, Seed: 3})
-	st, err := s.fieldwork.LoadSample(t.Context(), owner, ds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := loadSample(t, s, owner, ds)
 	base := fmt.Sprintf("/api/v1/studies/%d", st.ID)
 	r := c.send("POST", base+"/segments/discover", `{}`)
 	wantStatus(t, r, http.StatusOK)
@@ -99,10 +96,7 @@ func TestSegmentsPageSaysWhyASegmentIsTooSmall(t *testing.T) {
 	browser := newClient(t, s)
 	browser.login("r@example.com")
 	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
-	st, err := s.fieldwork.LoadSample(t.Context(), owner, sample.Generate(sample.Config{Respondents: 400, Seed: 3}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := loadSample(t, s, owner, sample.Generate(sample.Config{Respondents: 400, Seed: 3}))
 	base := fmt.Sprintf("/api/v1/studies/%d", st.ID)
 	minN := func(n int) { wantStatus(t, c.send("PATCH", base, map[string]int{"min_n": n}), http.StatusOK) }
 	discover := func(k string) (results.Discovery, reply) {
@@ -170,10 +164,7 @@ func TestSegmentsTooSmallInBrowser(t *testing.T) {
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
-	st, err := s.fieldwork.LoadSample(t.Context(), owner, sample.Generate(sample.Config{Respondents: 400, Seed: 3}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := loadSample(t, s, owner, sample.Generate(sample.Config{Respondents: 400, Seed: 3}))
 	wantStatus(t, c.send("PATCH", fmt.Sprintf("/api/v1/studies/%d", st.ID), `{"min_n": 100}`), http.StatusOK)
 	base := serve(t, s)
 	ctx := newBrowser(t)
@@ -207,10 +198,7 @@ func discoveredSample(t *testing.T, n int) (*Server, *client, *surveys.Study, re
 	t.Helper()
 	s, c := researcherServer(t)
 	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
-	st, err := s.fieldwork.LoadSample(t.Context(), owner, sample.Generate(sample.Config{Respondents: n, Seed: 3}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := loadSample(t, s, owner, sample.Generate(sample.Config{Respondents: n, Seed: 3}))
 	var d results.Discovery
 	c.send("POST", fmt.Sprintf("/api/v1/studies/%d/segments/discover", st.ID), `{"k": 3}`).json(t, &d)
 	return s, c, st, d

@@ -46,14 +46,14 @@ func (s *Server) showShares(c *fiber.Ctx, d *surveys.Design, data fiber.Map) err
 }
 
 type shareForm struct {
-	Expires, SegmentBy string
-	Raw                bool
+	Name, Expires, SegmentBy string
+	Raw                      bool
 }
 
 func (s *Server) createSharePage(c *fiber.Ctx) error {
 	d, err := designOf(c), error(nil)
-	f := shareForm{Expires: strings.TrimSpace(c.FormValue("expires")), SegmentBy: c.FormValue("segment_by"), Raw: c.FormValue("include_responses") != ""}
-	in := results.ShareInput{SegmentBy: f.SegmentBy, IncludeResponses: f.Raw}
+	f := shareForm{Name: c.FormValue("name"), Expires: strings.TrimSpace(c.FormValue("expires")), SegmentBy: c.FormValue("segment_by"), Raw: c.FormValue("include_responses") != ""}
+	in := results.ShareInput{Name: f.Name, SegmentBy: f.SegmentBy, IncludeResponses: f.Raw}
 	if f.Expires != "" {
 		t, perr := time.Parse("2006-01-02", f.Expires)
 		if perr != nil {

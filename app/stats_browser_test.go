@@ -22,14 +22,8 @@ func TestSignificanceAndWavesInBrowser(t *testing.T) {
 	s := newTestServer(t)
 	base := serve(t, s)
 	u := mustUser(t, s, "r@example.com", "researcher")
-	first, err := s.fieldwork.LoadSample(t.Context(), u, sample.Generate(sample.Config{Respondents: 400, Seed: 1, Start: fieldwork.DemoStart()}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := s.fieldwork.LoadSample(t.Context(), u, sample.Generate(sample.Config{Respondents: 300, Seed: 2, Start: fieldwork.DemoStart()}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 400, Seed: 1, Start: fieldwork.DemoStart()}))
+	second := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 300, Seed: 2, Start: fieldwork.DemoStart()}))
 	b := browserTab{t, ctx}
 	b.login(base, "r@example.com")
 	b.load("results", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/results?segment_by=company_size&with=%d", base, second.ID, first.ID)))

@@ -13,8 +13,8 @@ import (
 	"odi/surveys/statement"
 )
 
-// DefaultSteps are the universal job steps every new study starts with.
-var DefaultSteps = []string{"Define", "Locate", "Prepare", "Confirm", "Execute", "Monitor", "Modify", "Conclude"}
+// defaultSteps are the universal job steps every new study starts with.
+var defaultSteps = []string{"Define", "Locate", "Prepare", "Confirm", "Execute", "Monitor", "Modify", "Conclude"}
 
 // Step is a stage of the job map; it groups outcomes.
 type Step struct {

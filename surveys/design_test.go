@@ -16,10 +16,7 @@ import (
 func TestOutcomeCodesAreUniqueWhateverTheirCase(t *testing.T) {
 	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
 		ctx := context.Background()
-		u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: "r@example.com", Password: "olive-kettle-93", Role: accounts.RoleResearcher})
-		if err != nil {
-			t.Fatal(err)
-		}
+		u := surveystest.User(t, s, "r@example.com", accounts.RoleResearcher)
 		st, err := s.CreateStudy(ctx, u, surveys.StudyInput{Name: ptr("Codes")})
 		if err != nil {
 			t.Fatal(err)

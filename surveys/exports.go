@@ -9,14 +9,14 @@ import (
 // (results/exports.go hands them the rows with the scores' cleaning,
 // fieldwork/exports.go the fieldwork).
 
-// WideColumns are the columns of the wide layout (WideHeader), each with how
+// WideColumns are the columns of the wide layout (wideHeader), each with how
 // the exports write it: excluded, ratings and forces as whole numbers, the
 // times as times, answers to number and NPS questions as numbers when they
 // read as one, the rest as text.
 func (d *Design) WideColumns() []export.Column {
-	header := d.WideHeader()
+	header := d.wideHeader()
 	cols := make([]export.Column, len(header))
-	lead := len(WideLeading) + len(d.Study.URLFields)
+	lead := len(wideLeading) + len(d.Study.URLFields)
 	for i, h := range header {
 		cols[i].Name = h
 		switch {

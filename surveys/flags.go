@@ -1,7 +1,6 @@
 package surveys
 
 import (
-	"slices"
 	"strconv"
 )
 
@@ -19,9 +18,6 @@ const (
 // QualityFlagNames are the quality flags, in the order pages and the
 // workbook list them; by default each of them excludes.
 var QualityFlagNames = []string{FlagStraightLining, FlagSpeeding, FlagAttention, FlagDuplicate}
-
-// IsQualityFlag tells whether flag is one of the quality flags.
-func IsQualityFlag(flag string) bool { return slices.Contains(QualityFlagNames, flag) }
 
 // The attention checks: a study may ask up to MaxAttentionChecks
 // instructed-response items ("please choose Somewhat important for this

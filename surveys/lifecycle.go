@@ -96,10 +96,10 @@ func (s *Store) Duplicate(ctx context.Context, u *accounts.User, id int64) (*Stu
 	}
 	cp := d.Study
 	cp.ID, cp.OwnerID, cp.Status, cp.Slug, cp.PublishedAt, cp.ClosedAt = 0, u.ID, StatusDraft, nil, nil, nil
-	cp.Source = StudySurvey // the copy is a draft to field
-	cp.Name = "Copy of " + cp.Name
+	cp.Source = sourceSurvey // the copy is a draft to field
+	cp.Name = fmt.Sprintf(Default(cp.Language, "Copy of %s"), cp.Name)
 	if len(cp.Name) > 200 {
-		cp.Name = cp.Name[:200]
+		cp.Name = strings.ToValidUTF8(cp.Name[:200], "") // not half a character
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&cp).Error; err != nil {

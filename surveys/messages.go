@@ -116,9 +116,9 @@ var Messages = map[string]map[string]string{
 	},
 }
 
-// defaults translates the texts odi fills in for a new study — the job step
-// names and the four forces wording, which are stored with the study in
-// English — keyed by the English text.
+// defaults translates the texts odi fills in for a study — the job step
+// names, the four forces wording and a copy's name, which are stored with
+// the study — keyed by the English text.
 var defaults = map[string]map[string]string{
 	"fr": {
 		"Define": "Définir", "Locate": "Localiser", "Prepare": "Préparer", "Confirm": "Confirmer",
@@ -127,6 +127,7 @@ var defaults = map[string]map[string]string{
 		DefaultForces.Pull:    "Dans quelle mesure une nouvelle façon de faire vous attire-t-elle\u00a0?",
 		DefaultForces.Anxiety: "À quel point craignez-vous ce qui pourrait mal tourner si vous changiez\u00a0?",
 		DefaultForces.Habit:   "À quel point serait-il difficile d'abandonner votre façon actuelle de faire\u00a0?",
+		"Copy of %s":          "Copie de %s",
 	},
 }
 

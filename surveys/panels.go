@@ -51,8 +51,7 @@ func (e *EndURLs) each() []struct {
 // Bounds of the panel settings: a URL carries a handful of fields, and
 // everything a respondent's URL brings is stored with the response.
 const (
-	MaxURLFields   = 10
-	MaxPanelValue  = 200 // characters of a panel id or a URL field's value
+	maxURLFields   = 10
 	maxEndURL      = 2000
 	maxParamLength = 64
 )
@@ -86,15 +85,15 @@ func checkPanel(st *Study, typing bool, fields *problem.List) {
 			fields.Add(field, "must be a URL parameter name: a letter, then letters, digits, _ . or -, at most 64")
 		case slices.Contains(reservedParams, strings.ToLower(name)):
 			fields.Add(field, "is a parameter of the survey link itself: choose another name")
-		case i > 0 && (slices.Contains(WideLeading, strings.ToLower(name)) || typing && strings.EqualFold(name, "segment")):
+		case i > 0 && (slices.Contains(wideLeading, strings.ToLower(name)) || typing && strings.EqualFold(name, "segment")):
 			fields.Add(field, "is a column of the responses file already: choose another name")
 		case names[strings.ToLower(name)]:
 			fields.Add(field, "is named twice")
 		}
 		names[strings.ToLower(name)] = true
 	}
-	if len(st.URLFields) > MaxURLFields {
-		fields.Add("url_fields", fmt.Sprintf("must have at most %d fields", MaxURLFields))
+	if len(st.URLFields) > maxURLFields {
+		fields.Add("url_fields", fmt.Sprintf("must have at most %d fields", maxURLFields))
 	}
 	for _, e := range st.EndURLs.each() {
 		field := "end_urls." + e.name

@@ -70,7 +70,7 @@ func (q Question) Groups() []string {
 }
 
 // QuestionInput is a profile question as a client sends it; Template fills
-// everything else from one of QuestionTemplates.
+// everything else from one of questionTemplates.
 type QuestionInput struct {
 	Template  string         `json:"template" validate:"omitempty,oneof=role company_size job_frequency"`
 	Key       string         `json:"key" validate:"required_without=Template,omitempty,max=40"`
@@ -86,8 +86,8 @@ type QuestionInput struct {
 	Quotas    map[string]int `json:"quotas" validate:"dive,gte=0"`
 }
 
-// QuestionTemplates are the profile questions one click away.
-var QuestionTemplates = map[string]QuestionInput{
+// questionTemplates are the profile questions one click away.
+var questionTemplates = map[string]QuestionInput{
 	"role": {Key: "role", Text: "Which best describes your part in this?", Kind: KindSingle, Required: true, Segment: true,
 		Options: []string{"I do the job myself (job executor)", "I benefit from the job being done (job beneficiary)",
 			"I install, maintain or support the product (product lifecycle support)", "I decide what to buy (purchase decision-maker)"}},
@@ -104,7 +104,7 @@ var KeyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 // ReservedKey tells a key that would collide with a column of the wide CSV
 // (widecsv.go).
 func ReservedKey(key string) bool {
-	return slices.Contains(WideLeading, key) || slices.Contains(ForceNames[:], key) ||
+	return slices.Contains(wideLeading, key) || slices.Contains(ForceNames[:], key) ||
 		strings.HasSuffix(key, "_imp") || strings.HasSuffix(key, "_sat")
 }
 
@@ -120,7 +120,7 @@ func CheckQuestion(in QuestionInput) error {
 // depend on the kind wait for a kind that exists.
 func (in QuestionInput) normalise() (Question, error) {
 	var fields problem.List
-	if t, ok := QuestionTemplates[in.Template]; ok {
+	if t, ok := questionTemplates[in.Template]; ok {
 		// A template gives the wording and the options; the study still
 		// chooses the key, the quotas and the screen-outs among those
 		// options. What the template would replace is refused, not dropped.

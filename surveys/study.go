@@ -25,7 +25,7 @@ const (
 // Where a study's responses come from: its own survey link, or a file of
 // another tool's export it was made from (source import, see
 // CreateImportedStudy).
-const StudySurvey = "survey"
+const sourceSurvey = "survey"
 
 // Job is the job statement in its three parts.
 type Job struct {
@@ -61,7 +61,7 @@ type Study struct {
 	OwnerID         int64         `json:"owner_id"`
 	Name            string        `json:"name"`
 	Status          string        `json:"status"`
-	Source          string        `json:"source"` // StudySurvey or SourceImport
+	Source          string        `json:"source"` // sourceSurvey or SourceImport
 	Job             Job           `json:"job" gorm:"embedded;embeddedPrefix:job_"`
 	RespondentRole  string        `json:"respondent_role"`
 	MarketSize      *float64      `json:"market_size"`
@@ -386,7 +386,7 @@ func (in StudyInput) apply(st *Study, creating bool) error {
 
 // CreateStudy makes a draft study owned by u, with the eight universal job steps.
 func (s *Store) CreateStudy(ctx context.Context, u *accounts.User, in StudyInput) (*Study, error) {
-	st := &Study{OwnerID: u.ID, Status: StatusDraft, Source: StudySurvey, MinN: 30, Language: "en", ForcesWording: DefaultForces,
+	st := &Study{OwnerID: u.ID, Status: StatusDraft, Source: sourceSurvey, MinN: 30, Language: "en", ForcesWording: DefaultForces,
 		AttentionChecks: 1, ExcludeFlags: slices.Clone(QualityFlagNames)}
 	if err := in.apply(st, true); err != nil {
 		return nil, err
@@ -398,8 +398,8 @@ func (s *Store) CreateStudy(ctx context.Context, u *accounts.User, in StudyInput
 		if err := tx.Create(st).Error; err != nil {
 			return err
 		}
-		steps := make([]Step, len(DefaultSteps))
-		for i, name := range DefaultSteps {
+		steps := make([]Step, len(defaultSteps))
+		for i, name := range defaultSteps {
 			steps[i] = Step{StudyID: st.ID, Name: Default(st.Language, name), Position: i}
 		}
 		return tx.Create(&steps).Error

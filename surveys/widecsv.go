@@ -29,9 +29,9 @@ import (
 // information (flags are always worked out again) and excluded becomes a
 // decision where the copy's own rule would decide otherwise.
 
-// WideLeading are the columns every wide file starts with, before the
+// wideLeading are the columns every wide file starts with, before the
 // profile questions.
-var WideLeading = []string{"respondent_id", "status", "excluded", "flags", "started_at", "finished_at", "panel_id"}
+var wideLeading = []string{"respondent_id", "status", "excluded", "flags", "started_at", "finished_at", "panel_id"}
 
 // ByCode returns the outcomes in code order (score.CompareCodes: O2 before
 // O10).
@@ -41,9 +41,9 @@ func ByCode(outcomes []Outcome) []Outcome {
 	return out
 }
 
-// WideHeader is the header row of the study's responses file.
-func (d *Design) WideHeader() []string {
-	h := slices.Concat(WideLeading, d.Study.URLFields)
+// wideHeader is the header row of the study's responses file.
+func (d *Design) wideHeader() []string {
+	h := slices.Concat(wideLeading, d.Study.URLFields)
 	for _, q := range d.Questions {
 		h = append(h, q.Key)
 	}
@@ -56,7 +56,7 @@ func (d *Design) WideHeader() []string {
 	return h
 }
 
-// WideRow is one response in the wide layout, aligned with WideHeader; its
+// WideRow is one response in the wide layout, aligned with wideHeader; its
 // Flags and Excluded are the cleaning's, filled in by the caller.
 func (d *Design) WideRow(r *Response, byCode []Outcome, row []string) []string {
 	excluded := "0"

@@ -10,6 +10,7 @@
 //	odi demo [--responses N] [--outcomes M] [--email E]   (loads the sample study)
 //	odi backup [--db D] PATH                         (a consistent copy of a live SQLite database)
 //	odi version
+//	odi help
 package main
 
 import (
@@ -22,6 +23,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -43,13 +45,53 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	cmd := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
+// usage is what odi --help and odi help print.
+const usage = `odi: the JTBD survey server and its admin chores
+
+  odi [serve] [flags]                               run the server (the default); odi serve --help lists its flags
+  odi user add --email E --role admin|researcher    (password on stdin)
+  odi user disable|enable --email E                 (ends or restores an account's access)
+  odi user passwd --email E                         (new password on stdin; logs them out)
+  odi token create --email E [--name N]             (prints only the token)
+  odi token list --email E                          (an account's tokens, newest first)
+  odi token revoke --id N | --email E --name N      (stops a token working)
+  odi demo [--responses N] [--outcomes M] [--email E]   (loads the sample study)
+  odi backup [--db D] PATH                          (a consistent copy of a live SQLite database)
+  odi version
+
+Every command takes --db (or ODI_DB), before or after the command's name.
+`
+
+var commands = []string{"serve", "user", "token", "demo", "backup", "version", "help"}
+
+// splitCommand finds the command among args: the first word that names
+// one, after any flags meant for it (odi --db x.db user add …). It returns
+// the command and every other argument in order; no command is serve.
+func splitCommand(args []string) (string, []string) {
+	for i, a := range args {
+		if slices.Contains(commands, a) {
+			return a, append(slices.Clone(args[i+1:]), args[:i]...)
+		}
+		flagValue := i > 0 && strings.HasPrefix(args[i-1], "-") && !strings.Contains(args[i-1], "=")
+		if !strings.HasPrefix(a, "-") && !flagValue {
+			break // an unknown word: the default command says what is wrong
+		}
 	}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return args[0], args[1:]
+	}
+	return "serve", args
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		args = []string{"help"}
+	}
+	cmd, args := splitCommand(args)
 	var err error
 	switch cmd {
+	case "help":
+		fmt.Fprint(stdout, usage)
 	case "serve":
 		err = serve(args, stderr)
 	case "user":
@@ -63,14 +105,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "version":
 		fmt.Fprintln(stdout, "odi", version)
 	default:
-		err = usageError{fmt.Errorf("unknown command %q (want serve, user, token, demo, backup, version)", cmd)}
+		err = usageError{fmt.Errorf("unknown command %q (want %s; odi help lists them)", cmd, strings.Join(commands, ", "))}
 	}
-	if err == nil {
+	if err == nil || errors.Is(err, flag.ErrHelp) { // the flags' help is printed already
 		return 0
 	}
 	fmt.Fprintln(stderr, "odi:", err)
 	var ue usageError
-	if errors.As(err, &ue) || errors.Is(err, flag.ErrHelp) {
+	if errors.As(err, &ue) {
 		return 2
 	}
 	return 1

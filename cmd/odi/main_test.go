@@ -222,3 +222,33 @@ func TestTokenListAndRevoke(t *testing.T) {
 		t.Fatalf("API with a revoked token: %d, want 401", resp.StatusCode)
 	}
 }
+
+// TestHelpAndFlagsBeforeTheCommand: odi --help and odi help print the
+// commands and exit 0, and a chore's flags may come before its name.
+func TestHelpAndFlagsBeforeTheCommand(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+		var out, errOut bytes.Buffer
+		if code := run(args, strings.NewReader(""), &out, &errOut); code != 0 || !strings.Contains(out.String(), "odi token create --email E") {
+			t.Errorf("odi %v: exit %d, stdout %q, stderr %q", args, code, out.String(), errOut.String())
+		}
+	}
+	db := filepath.Join(t.TempDir(), "odi.db")
+	for _, tc := range []struct {
+		args  []string
+		stdin string
+		want  string
+	}{
+		{[]string{"--db", db, "user", "add", "--email", "ana@example.com", "--role", "admin"}, "olive-kettle-93\n", "created admin ana@example.com"},
+		{[]string{"--db=" + db, "token", "create", "--email", "ana@example.com"}, "", "odi_"},
+		{[]string{"token", "list", "--email", "ana@example.com", "--db", db}, "", "cli"},
+	} {
+		var out, errOut bytes.Buffer
+		if code := run(tc.args, strings.NewReader(tc.stdin), &out, &errOut); code != 0 || !strings.Contains(out.String(), tc.want) {
+			t.Errorf("odi %v: exit %d, stdout %q, stderr %q, want %q", tc.args, code, out.String(), errOut.String(), tc.want)
+		}
+	}
+	var out, errOut bytes.Buffer
+	if code := run([]string{"--db", db, "bogus"}, strings.NewReader(""), &out, &errOut); code != 2 {
+		t.Errorf("odi --db … bogus: exit %d, want 2 (%s)", code, errOut.String())
+	}
+}

@@ -363,30 +363,16 @@ func subFrom(sum, p []float64) {
 	}
 }
 
-// dist2 is the squared Euclidean distance between a and b.
-func dist2(a, b []float64) float64 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		d0, d1, d2, d3 := a[i]-b[i], a[i+1]-b[i+1], a[i+2]-b[i+2], a[i+3]-b[i+3]
-		s0 += d0 * d0
-		s1 += d1 * d1
-		s2 += d2 * d2
-		s3 += d3 * d3
-	}
-	for ; i < len(a); i++ {
-		d := a[i] - b[i]
-		s0 += d * d
-	}
-	return (s0 + s1) + (s2 + s3)
-}
+// dist2 is the squared Euclidean distance between a and b: dist2Below with
+// no bound, which adds the same terms in the same order.
+func dist2(a, b []float64) float64 { return dist2Below(a, b, math.Inf(1)) }
 
-// dist2Below is dist2, except that it stops early once the distance is certain
-// to exceed bound and returns the partial sum: a value above bound and at most
-// what dist2 returns, so still a lower bound. Whenever the distance is at most
-// bound it returns exactly what dist2 returns, so choosing a nearest centre
-// with it gives the same answer, ties included.
+// dist2Below is the squared distance between a and b, except that it stops
+// early once the distance is certain to exceed bound and returns the partial
+// sum: a value above bound and at most the whole distance, so still a lower
+// bound. Whenever the distance is at most bound it returns exactly the whole
+// distance, so choosing a nearest centre with it gives the same answer, ties
+// included.
 func dist2Below(a, b []float64, bound float64) float64 {
 	b = b[:len(a)]
 	var s0, s1, s2, s3 float64

@@ -7,18 +7,26 @@ import (
 	"odi/surveys/sample"
 )
 
+// earlyAndLate are 1,800 generated respondents with three planted needs
+// segments (complete ones only), split into the first 1,000, whose segments
+// are discovered with k = 3, and those who came after them.
+func earlyAndLate(t *testing.T) (early, late [][]byte, planted []int, res Result) {
+	t.Helper()
+	ratings, planted := counted(sample.Generate(sample.Config{Respondents: 1800, Outcomes: 30, Seed: 2026}))
+	early, late = ratings[:1000], ratings[1000:]
+	res, err := Discover(Input{Ratings: early, Slots: 30, K: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return early, late, planted, res
+}
+
 // TestModelPlacesLateRespondents: a model built from the segments of the
 // first 1,000 respondents places the 500 that came after them in the
 // segment of their planted needs, and places every respondent it was built
 // on where discovery did; it survives a JSON round trip as stored.
 func TestModelPlacesLateRespondents(t *testing.T) {
-	d := sample.Generate(sample.Config{Respondents: 1800, Outcomes: 30, Seed: 2026})
-	ratings, planted := counted(d)
-	early, late := ratings[:1000], ratings[1000:]
-	res, err := Discover(Input{Ratings: early, Slots: 30, K: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	early, late, planted, res := earlyAndLate(t)
 	md := NewModel(early, 30, res.Assign, res.K)
 	b, err := json.Marshal(md)
 	if err != nil {

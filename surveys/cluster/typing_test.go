@@ -3,8 +3,6 @@ package cluster
 import (
 	"math"
 	"testing"
-
-	"odi/surveys/sample"
 )
 
 // TestTypingToolAccuracyHoldsOnNewRespondents: a six-item typing tool fitted
@@ -12,13 +10,7 @@ import (
 // accuracy that the 600 respondents after them, never seen by it, confirm
 // within a few points.
 func TestTypingToolAccuracyHoldsOnNewRespondents(t *testing.T) {
-	d := sample.Generate(sample.Config{Respondents: 1800, Outcomes: 30, Seed: 2026})
-	ratings, _ := counted(d)
-	early, late := ratings[:1000], ratings[1000:]
-	res, err := Discover(Input{Ratings: early, Slots: 30, K: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	early, late, _, res := earlyAndLate(t)
 	tool, err := FitTypingTool(early, 30, res.Assign, res.K, 6)
 	if err != nil {
 		t.Fatal(err)

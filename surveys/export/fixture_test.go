@@ -147,6 +147,15 @@ func (s *study) opportunities(key string) *results.Opportunities {
 	return res
 }
 
+// header is the wide layout's header row: the names of its columns.
+func (s *study) header() []string {
+	var h []string
+	for _, c := range s.design.WideColumns() {
+		h = append(h, c.Name)
+	}
+	return h
+}
+
 // rows yields the study's responses in the wide layout.
 func (s *study) rows() export.Rows {
 	return func(yield func([]string) error) error {

@@ -177,7 +177,7 @@ func TestWorkbookRoundTripsThroughLibreOffice(t *testing.T) {
 	var want [][]string
 	s.rows()(func(r []string) error { want = append(want, append([]string(nil), r...)); return nil })
 	resp := sheets["Responses"]
-	if strings.Join(resp[0], ",") != strings.Join(s.design.WideHeader(), ",") {
+	if strings.Join(resp[0], ",") != strings.Join(s.header(), ",") {
 		t.Errorf("Responses header %q", resp[0])
 	}
 	if len(resp)-1 != len(want) {

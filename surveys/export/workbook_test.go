@@ -295,8 +295,8 @@ func TestResponsesSheetIsTheWideLayout(t *testing.T) {
 	s := worked(t)
 	f, data := workbook(t, s.input("team_size", true))
 	rows := raw(t, f, "Responses")
-	if !slices.Equal(rows[0], s.design.WideHeader()) {
-		t.Fatalf("header %q, want %q", rows[0], s.design.WideHeader())
+	if !slices.Equal(rows[0], s.header()) {
+		t.Fatalf("header %q, want %q", rows[0], s.header())
 	}
 	s.responses[2].Excluded, s.responses[2].Flags = true, []string{surveys.FlagStraightLining, surveys.FlagSpeeding}
 	f, data = workbook(t, s.input("team_size", true))

@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 
 	"odi/surveys"
-	"odi/surveys/accounts"
 	"odi/surveys/fieldwork"
 	"odi/surveys/surveystest"
 )
@@ -42,10 +41,7 @@ func TestAttentionChecksOnEveryBackend(t *testing.T) {
 	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
 		fw := fieldworkOf(t, s)
 		ctx := context.Background()
-		u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: "r@example.com", Password: "olive-kettle-93", Role: "researcher"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		u := surveystest.User(t, s, "r@example.com", "researcher")
 		name := "Attention"
 		st, err := s.CreateStudy(ctx, u, surveys.StudyInput{Name: &name})
 		if err != nil {

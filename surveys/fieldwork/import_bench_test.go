@@ -5,7 +5,6 @@ import (
 	"context"
 	"testing"
 
-	"odi/surveys/accounts"
 	"odi/surveys/export"
 	"odi/surveys/fieldwork"
 	"odi/surveys/results"
@@ -26,10 +25,7 @@ func BenchmarkImportResponses100kx100(b *testing.B) {
 	ctx := context.Background()
 	s := surveystest.SQLite(b)
 	fw := fieldworkOf(b, s)
-	u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: "bench@example.com", Password: "olive-kettle-93", Role: "admin"})
-	if err != nil {
-		b.Fatal(err)
-	}
+	u := surveystest.User(b, s, "bench@example.com", "admin")
 	st, err := fw.LoadSample(ctx, u, sample.Generate(sample.Config{Respondents: 100000, Outcomes: 100, Seed: 1, Start: fieldwork.DemoStart()}))
 	if err != nil {
 		b.Fatal(err)

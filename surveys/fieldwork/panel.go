@@ -52,10 +52,14 @@ func (f *form) applyPanel(in *Submission, r *surveys.Response, fields *problem.L
 	stray.report(fields, "url_fields", "is not a URL field of this survey", "keys that are not URL fields of this survey")
 }
 
+// maxPanelValue is how many bytes of a panel id or a URL field's value a
+// response keeps.
+const maxPanelValue = 200
+
 // panelValue says what is wrong with a panel id or URL field value, or "".
 func panelValue(v string) string {
-	if len(v) > surveys.MaxPanelValue || !utf8.ValidString(v) {
-		return fmt.Sprintf("must be at most %d characters of text", surveys.MaxPanelValue)
+	if len(v) > maxPanelValue || !utf8.ValidString(v) {
+		return fmt.Sprintf("must be at most %d characters of text", maxPanelValue)
 	}
 	return ""
 }

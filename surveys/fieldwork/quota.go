@@ -9,7 +9,8 @@ import (
 // quotaFull tells whether r's answer to a segment question with a quota falls
 // in a group that already has its target of complete responses: those
 // committed, counted from the study's response cache, and those written
-// earlier in r's own batch.
+// earlier in r's own batch. The batch holds the study's lock from its
+// first count (lockForQuota), so no other instance's batch counts meanwhile.
 func (s *Store) quotaFull(ctx context.Context, b *batch, f *form, r *surveys.Response) (bool, error) {
 	for _, q := range f.ordered {
 		if len(q.Quotas) == 0 {
@@ -19,6 +20,9 @@ func (s *Store) quotaFull(ctx context.Context, b *batch, f *form, r *surveys.Res
 			target, ok := q.Quotas[g]
 			if !ok || target <= 0 {
 				continue
+			}
+			if err := b.lockForQuota(f.studyID); err != nil {
+				return false, err
 			}
 			n, err := s.results.CompletesInGroup(ctx, f.studyID, q, g)
 			if err != nil {

@@ -32,10 +32,7 @@ func newBenchSurvey(b *testing.B, responses, outcomes int) *benchSurvey {
 	ctx := context.Background()
 	s := surveystest.SQLite(b)
 	fw := fieldworkOf(b, s)
-	u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: "bench@example.com", Password: "olive-kettle-93", Role: "admin"})
-	if err != nil {
-		b.Fatal(err)
-	}
+	u := surveystest.User(b, s, "bench@example.com", "admin")
 	ds := sample.Generate(sample.Config{Respondents: responses, Outcomes: outcomes, Seed: 1, Start: fieldwork.DemoStart()})
 	st, err := fw.LoadSample(ctx, u, ds)
 	if err != nil {

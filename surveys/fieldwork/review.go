@@ -31,7 +31,7 @@ var ResponseSorts = []string{"newest", "oldest", "fastest", "slowest"}
 
 func (q ResponseQuery) check() error {
 	var bad problem.List
-	if q.Flag != "" && !surveys.IsQualityFlag(q.Flag) {
+	if q.Flag != "" && !slices.Contains(surveys.QualityFlagNames, q.Flag) {
 		bad.Add("flag", "must be one of: "+strings.Join(surveys.QualityFlagNames, ", "))
 	}
 	if q.Status != "" && !slices.Contains(surveys.Statuses, q.Status) {
@@ -142,7 +142,7 @@ func (s *Store) Decide(ctx context.Context, d *surveys.Design, in Decision) (int
 	if (len(in.RespondentIDs) > 0) == (in.Flag != "") {
 		bad.Add("respondent_ids", "give either respondent_ids or flag")
 	}
-	if in.Flag != "" && !surveys.IsQualityFlag(in.Flag) {
+	if in.Flag != "" && !slices.Contains(surveys.QualityFlagNames, in.Flag) {
 		bad.Add("flag", "must be one of: "+strings.Join(surveys.QualityFlagNames, ", "))
 	}
 	if (in.Excluded != nil) == in.FollowRule {

@@ -179,6 +179,7 @@ type batchStudy struct {
 	status string
 	seq    int64
 	stored []*surveys.Response // complete responses written so far in this batch, for quotas
+	locked bool                // the batch holds the study's row lock (lockForQuota)
 }
 
 // run runs fn in its own savepoint when the batch holds other writes too.
@@ -247,6 +248,25 @@ func (b *batch) open(f *form) error {
 		return surveys.ErrClosed
 	}
 	return problem.ErrNotFound
+}
+
+// lockForQuota makes the batch the only one, on any instance, deciding
+// quotas of the study until it commits. On PostgreSQL several instances
+// write at once, and each counts only the completes committed before it
+// asked: without the lock two of them could both take a quota's last
+// place. The lock is the study's row, held to the end of the transaction;
+// a batch of another instance waits for it and then counts what this one
+// committed. SQLite has a single writer, the batch itself, so no lock.
+func (b *batch) lockForQuota(studyID int64) error {
+	st, err := b.study(studyID)
+	if err != nil || st.locked || b.w.dialect != "postgres" {
+		return err
+	}
+	if err := b.tx.Exec("SELECT id FROM studies WHERE id = ? FOR UPDATE", studyID).Error; err != nil {
+		return fmt.Errorf("lock study %d for its quotas: %w", studyID, err)
+	}
+	st.locked = true
+	return nil
 }
 
 // seq numbers the batch's writes of a study's responses. They commit

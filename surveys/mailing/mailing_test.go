@@ -22,10 +22,7 @@ import (
 func openStudy(t *testing.T, st *surveys.Store) *surveys.Design {
 	t.Helper()
 	ctx := context.Background()
-	u, err := st.Accounts().CreateUser(ctx, accounts.NewUser{Email: "r@example.com", Password: "olive-kettle-93", Role: accounts.RoleResearcher})
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := surveystest.User(t, st, "r@example.com", accounts.RoleResearcher)
 	name, stmt := "Mail", "Minimize the time it takes to find a decision"
 	study, err := st.CreateStudy(ctx, u, surveys.StudyInput{Name: &name})
 	if err != nil {

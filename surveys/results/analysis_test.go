@@ -35,10 +35,7 @@ func goldenDesign(t *testing.T, s *surveys.Store) (*accounts.User, int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: "r@example.com", Password: "olive-kettle-93", Role: "researcher"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := surveystest.User(t, s, "r@example.com", "researcher")
 	name := "Golden"
 	st, err := s.CreateStudy(ctx, u, surveys.StudyInput{Name: &name})
 	if err != nil {

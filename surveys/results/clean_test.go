@@ -24,10 +24,7 @@ func TestPlantedLowQualityIsFlaggedAndLeftOut(t *testing.T) {
 	t.Parallel()
 	s := surveystest.SQLite(t)
 	ctx := context.Background()
-	u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: "r@example.com", Password: "olive-kettle-93", Role: accounts.RoleResearcher})
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := surveystest.User(t, s, "r@example.com", accounts.RoleResearcher)
 	ds := sample.Generate(sample.Config{Respondents: 1500, Seed: 3, Start: fieldwork.DemoStart()})
 	rs := results.New(s)
 	fw := fieldwork.New(s, rs)

@@ -34,10 +34,7 @@ func (x sampleStudy) design(t *testing.T) *surveys.Design {
 func loadSample(t *testing.T, cfg sample.Config) sampleStudy {
 	t.Helper()
 	s := surveystest.SQLite(t)
-	u, err := s.Accounts().CreateUser(context.Background(), accounts.NewUser{Email: "r@example.com", Password: "olive-kettle-93", Role: accounts.RoleResearcher})
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := surveystest.User(t, s, "r@example.com", accounts.RoleResearcher)
 	rs := results.New(s)
 	fw := fieldwork.New(s, rs)
 	t.Cleanup(fw.Close)

@@ -40,10 +40,7 @@ func benchStudyDB(b *testing.B) string {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	u, err := s.Accounts().CreateUser(ctx, accounts.NewUser{Email: "bench@example.com", Password: "olive-kettle-93", Role: "admin"})
-	if err != nil {
-		b.Fatal(err)
-	}
+	u := surveystest.User(b, s, "bench@example.com", "admin")
 	// Enough respondents that 100,000 of them complete; the rest are left
 	// out, and each complete one is in a wave by arrival.
 	ds := sample.Generate(sample.Config{Respondents: benchResponses * 115 / 100, Outcomes: benchOutcomes, Seed: 1})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"odi/surveys"
@@ -16,6 +17,7 @@ type Share struct {
 	ID               int64      `json:"id"`
 	StudyID          int64      `json:"-"`
 	TokenHash        string     `json:"-"`
+	Name             string     `json:"name"`
 	SegmentBy        string     `json:"segment_by"`
 	IncludeResponses bool       `json:"include_responses"`
 	ExpiresAt        *time.Time `json:"expires_at"`
@@ -29,6 +31,7 @@ type Share struct {
 // ShareInput is what a share link shows: results only by default; raw
 // responses only when the researcher ticks it.
 type ShareInput struct {
+	Name             string     `json:"name" validate:"max=100"` // whom it is for, in the list of links
 	SegmentBy        string     `json:"segment_by" validate:"max=40"`
 	IncludeResponses bool       `json:"include_responses"`
 	ExpiresAt        *time.Time `json:"expires_at"`
@@ -52,7 +55,7 @@ func (s *Store) CreateShare(ctx context.Context, u *accounts.User, studyID int64
 		return "", nil, problem.Invalid("expires_at", "must be in the future")
 	}
 	token := accounts.NewSecret("")
-	sh := &Share{StudyID: studyID, TokenHash: accounts.HashSecret(token), SegmentBy: in.SegmentBy, IncludeResponses: in.IncludeResponses,
+	sh := &Share{StudyID: studyID, TokenHash: accounts.HashSecret(token), Name: strings.TrimSpace(in.Name), SegmentBy: in.SegmentBy, IncludeResponses: in.IncludeResponses,
 		ExpiresAt: in.ExpiresAt, CreatedBy: &u.ID, Creator: u.Email}
 	if err := s.db.WithContext(ctx).Create(sh).Error; err != nil {
 		return "", nil, fmt.Errorf("create share for study %d: %w", studyID, err)

@@ -115,7 +115,7 @@ func (s *Store) CreateTypingSurvey(ctx context.Context, u *accounts.User, d *sur
 	}
 	st := d.Study
 	st.ID, st.OwnerID, st.Status, st.Slug, st.PublishedAt, st.ClosedAt = 0, u.ID, surveys.StatusDraft, nil, nil, nil
-	st.Source, st.NextSlot, st.TargetN = surveys.StudySurvey, len(outcomes), 0
+	st.NextSlot, st.TargetN = len(outcomes), 0
 	// Its respondents read the name as the survey's title.
 	st.Name = fmt.Sprintf(surveys.Msg(st.Language, "short_survey"), st.Name)
 	if r := []rune(st.Name); len(r) > 200 {
@@ -128,7 +128,9 @@ func (s *Store) CreateTypingSurvey(ctx context.Context, u *accounts.User, d *sur
 	st.PanelParam, st.URLFields, st.EndURLs = "", []string{}, surveys.EndURLs{}
 	st.CreatedAt, st.UpdatedAt = time.Time{}, time.Time{}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&st).Error; err != nil {
+		// Its source is the column's default, survey (fielded by its own
+		// link), even when the study's responses came from a file.
+		if err := tx.Omit("Source").Create(&st).Error; err != nil {
 			return err
 		}
 		for i := range outcomes {

@@ -81,6 +81,19 @@ var migrated = sync.OnceValues(func() ([]byte, error) {
 // it when the test ends.
 func Postgres(t testing.TB) *surveys.Store {
 	t.Helper()
+	s, err := surveys.Open(context.Background(), PostgresURL(t))
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// PostgresURL creates an empty database as Postgres does and returns its URL,
+// for tests that hand it to odi processes; it is dropped when the test ends,
+// whoever is still connected.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
 	base := os.Getenv("ODI_TEST_POSTGRES")
 	if base == "" {
 		Need(t, "PostgreSQL (ODI_TEST_POSTGRES)")
@@ -90,7 +103,6 @@ func Postgres(t testing.TB) *surveys.Store {
 		t.Fatalf("connect to ODI_TEST_POSTGRES: %v", err)
 	}
 	adminDB, _ := admin.DB()
-	t.Cleanup(func() { adminDB.Close() })
 	b := make([]byte, 6)
 	rand.Read(b)
 	name := "odi_test_" + hex.EncodeToString(b)
@@ -102,15 +114,11 @@ func Postgres(t testing.TB) *surveys.Store {
 		t.Fatalf("ODI_TEST_POSTGRES: %v", err)
 	}
 	u.Path = "/" + name
-	s, err := surveys.Open(context.Background(), u.String())
-	if err != nil {
-		t.Fatalf("open postgres: %v", err)
-	}
 	t.Cleanup(func() {
-		s.Close()
 		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		adminDB.Close()
 	})
-	return s
+	return u.String()
 }
 
 // Each runs fn against SQLite and, when configured, PostgreSQL.
@@ -128,4 +136,14 @@ func Design(t testing.TB, s *surveys.Store, u *accounts.User, id int64) *surveys
 		t.Fatal(err)
 	}
 	return d
+}
+
+// User makes an account with a password the strength check accepts.
+func User(t testing.TB, s *surveys.Store, email, role string) *accounts.User {
+	t.Helper()
+	u, err := s.Accounts().CreateUser(context.Background(), accounts.NewUser{Email: email, Password: "olive-kettle-93", Role: role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
