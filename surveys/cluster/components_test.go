@@ -115,3 +115,18 @@ func TestDiscoverOnComponentsTellsPlantedSegmentsFromNoise(t *testing.T) {
 	}
 	t.Logf("noise, on %d components (%.3f): %+v", res.Components, res.Variance, res.Candidates)
 }
+
+// BenchmarkDiscoverComponents10kx100 is BenchmarkDiscover10kx100 on
+// principal components: the eigen decomposition of a 100×100 matrix and
+// k-means in fewer dimensions.
+func BenchmarkDiscoverComponents10kx100(b *testing.B) {
+	d := sample.Generate(sample.Config{Respondents: 11500, Outcomes: 100, Seed: 1})
+	ratings, _ := counted(d)
+	ratings = ratings[:10000]
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Discover(Input{Ratings: ratings, Slots: 100, Components: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
