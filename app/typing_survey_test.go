@@ -250,6 +250,12 @@ func TestTypingSurveyAssignsPlantedRespondents(t *testing.T) {
 	researcher := newClient(t, s)
 	researcher.login("r@example.com")
 	wantStatus(t, researcher.get(studyPath(made.StudyID, "results")), http.StatusOK)
+	page = researcher.get(studyPath(made.StudyID, "outcomes"))
+	for _, o := range outs {
+		if o.Ask != "both" && !strings.Contains(page.body, o.Statement+` <span class="chip">asks `+o.Ask+` only</span>`) {
+			t.Errorf("the Outcomes tab does not say %s asks %s only", o.Code, o.Ask)
+		}
+	}
 
 	// The study's workbook split by the segmentation has its typing tool.
 	r = c.send("GET", base+"/export.xlsx?segment_by=needs", nil)
