@@ -59,7 +59,7 @@ func TestTypingSurveyAssignsPlantedRespondents(t *testing.T) {
 
 	r := c.send("POST", base+"/segmentations/needs/typing-survey", nil)
 	wantStatus(t, r, http.StatusConflict)
-	wantBody(t, r, "needs has no typing tool yet")
+	wantBody(t, r, `segmentation \"needs\" has no typing tool yet: fit one first`)
 	wantStatus(t, c.send("POST", base+"/segmentations/nope/typing-survey", nil), http.StatusNotFound)
 
 	var tool results.Typing
@@ -290,7 +290,11 @@ func TestSegmentsTabFitsTheTypingToolAndMakesTheSurvey(t *testing.T) {
 		t.Error("the typing survey button shows before there is a typing tool")
 	}
 
-	bad := browser.submit(tab[:len(tab)-len("segments")]+"segmentations/needs/typing-tool", url.Values{"items": {"0"}})
+	early := browser.submit(studyPath(st.ID, "segmentations/needs/typing-survey"), nil)
+	wantStatus(t, early, http.StatusConflict)
+	wantBody(t, early, `<div class="alert" role="alert">`, "Segmentation &#34;needs&#34; has no typing tool yet: fit one first.")
+
+	bad := browser.submit(studyPath(st.ID, "segmentations/needs/typing-tool"), url.Values{"items": {"0"}})
 	wantStatus(t, bad, http.StatusUnprocessableEntity)
 	wantBody(t, bad, `id="items-needs-err" role="alert"`, `value="0"`)
 	fit := browser.submit(studyPath(st.ID, "segmentations/needs/typing-tool"), url.Values{"items": {"6"}})

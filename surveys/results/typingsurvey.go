@@ -78,7 +78,7 @@ func (s *Store) CreateTypingSurvey(ctx context.Context, u *accounts.User, d *sur
 		return nil, err
 	}
 	if sg.TypingTool == nil || len(sg.TypingTool.Items) == 0 {
-		return nil, fmt.Errorf("%w: %s has no typing tool yet: fit one first (POST …/segmentations/%s/typing-tool)", problem.ErrConflict, key, key)
+		return nil, fmt.Errorf("%w: segmentation %q has no typing tool yet: fit one first", problem.ErrConflict, key)
 	}
 	tool := *sg.TypingTool
 	tool.Items = append([]cluster.TypingItem(nil), tool.Items...)
