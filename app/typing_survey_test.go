@@ -217,6 +217,59 @@ func TestTypingSurveyAssignsPlantedRespondents(t *testing.T) {
 			t.Errorf("%s has no segment in the CSV: %v", row[0], row)
 		}
 	}
+	// The file imports back (as new respondents): the segment column and
+	// a rating the survey does not ask are ignored, and the imported
+	// complete responses get their segment from their ratings.
+	var unasked string
+	for _, o := range outs {
+		if o.Ask != "both" {
+			unasked = o.Code + map[string]string{"importance": "_sat", "satisfaction": "_imp"}[o.Ask]
+			break
+		}
+	}
+	col := slices.Index(rows[0], unasked)
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	for i, row := range rows {
+		row = slices.Clone(row)
+		if i > 0 {
+			row[0], row[col], row[last] = "imp-"+row[0], "5", "s9"
+		}
+		w.Write(row)
+	}
+	w.Flush()
+	r = c.do("POST", typing+"/responses/import", "text/csv", buf.String())
+	wantStatus(t, r, http.StatusCreated)
+	var rep struct {
+		Columns []struct {
+			Column string `json:"column"`
+			MapsTo string `json:"maps_to"`
+		} `json:"columns"`
+	}
+	r.json(t, &rep)
+	for _, cl := range rep.Columns {
+		if (cl.Column == unasked || cl.Column == "segment") && cl.MapsTo != "ignored" {
+			t.Errorf("the import maps %s to %s", cl.Column, cl.MapsTo)
+		}
+	}
+	r = c.send("GET", typing+"/responses.csv", nil)
+	again, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bySeg := map[string]string{}
+	for _, row := range again[1:] {
+		bySeg[row[0]] = row[last]
+		if strings.HasPrefix(row[0], "imp-") && row[col] != "" {
+			t.Fatalf("imported %s holds %s = %q, which the survey does not ask", row[0], unasked, row[col])
+		}
+	}
+	for id, seg := range assigned {
+		if bySeg["imp-"+id] != seg {
+			t.Errorf("imported imp-%s is in %q, the original in %q", id, bySeg["imp-"+id], seg)
+		}
+	}
+
 	r = c.send("GET", typing+"/export.xlsx", nil)
 	wantStatus(t, r, http.StatusOK)
 	f, err := excelize.OpenReader(bytes.NewReader([]byte(r.body)))
@@ -227,7 +280,7 @@ func TestTypingSurveyAssignsPlantedRespondents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sheet) != len(rows) || sheet[0][last] != "segment" {
+	if len(sheet) != len(again) || sheet[0][last] != "segment" {
 		t.Fatalf("Responses sheet: %d rows, header %v", len(sheet), sheet[0])
 	}
 	counts := map[string]int{}
@@ -244,8 +297,8 @@ func TestTypingSurveyAssignsPlantedRespondents(t *testing.T) {
 	r = c.send("GET", typing+"/opportunities", nil)
 	wantStatus(t, r, http.StatusOK)
 	r.json(t, &opp)
-	if g := opp.Groups[0]; g.N+g.Excluded != n+1 {
-		t.Errorf("the typing survey's results count %d and leave out %d, want %d in all", g.N, g.Excluded, n+1)
+	if g := opp.Groups[0]; g.N+g.Excluded != 2*(n+1) { // each respondent, and the copy imported
+		t.Errorf("the typing survey's results count %d and leave out %d, want %d in all", g.N, g.Excluded, 2*(n+1))
 	}
 	researcher := newClient(t, s)
 	researcher.login("r@example.com")
