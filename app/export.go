@@ -91,6 +91,9 @@ func (s *Server) workbookInput(ctx context.Context, d *surveys.Design, opps *res
 	}
 	in := results.WorkbookInput(d, opps, q)
 	in.Fieldwork = fw.Export()
+	if in.Typing, err = s.results.WorkbookTyping(ctx, d, q.SegmentBy); err != nil {
+		return export.Input{}, err
+	}
 	if withResponses {
 		if in.Responses, err = s.results.WideResponses(ctx, d); err != nil {
 			return export.Input{}, err

@@ -191,7 +191,10 @@ func (s *Server) routeTable() []route {
 		r("POST", "/api/v1/studies/:id/segmentations", researcher, create(s.results.SaveSegmentation)),
 		r("POST", "/studies/:id/segmentations", researcher, s.saveSegmentationPage),
 		r("POST", "/api/v1/studies/:id/segmentations/:key/typing-tool", researcher, keyed(keyOf("key"), s.results.FitTypingTool)),
+		r("POST", "/studies/:id/segmentations/:key/typing-tool", researcher, s.typingToolPage),
 		r("POST", "/api/v1/studies/:id/segmentations/:key/classify", researcher, keyed(keyOf("key"), s.results.Classify)),
+		r("POST", "/api/v1/studies/:id/segmentations/:key/typing-survey", researcher, s.createTypingSurvey),
+		r("POST", "/studies/:id/segmentations/:key/typing-survey", researcher, s.typingSurveyPage),
 		r("GET", "/studies/:id/canvas", researcher, s.canvasPage),
 
 		// Sharing with stakeholders: the links, and what a link opens.

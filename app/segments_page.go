@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -33,28 +34,84 @@ type distinctiveView struct {
 }
 
 func (s *Server) showSegments(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
-	segs, err := s.results.Segmentations(c.UserContext(), d)
+	ctx := c.UserContext()
+	segs, err := s.results.Segmentations(ctx, d)
 	if err != nil {
 		return err
 	}
 	saved := make([]savedView, len(segs))
 	for i, sg := range segs {
-		saved[i] = savedView{Segmentation: sg}
-		for j, l := range sg.Labels {
-			saved[i].Segs = append(saved[i].Segs, savedSeg{ID: results.SegmentID(j), Label: l})
+		v := savedView{Segmentation: sg, Items: "6"}
+		sizes, err := s.results.Sizes(ctx, d, &sg)
+		if err != nil {
+			return err
 		}
+		total := 0
+		for _, n := range sizes {
+			total += n
+		}
+		for j, l := range sg.Labels {
+			v.Segs = append(v.Segs, savedSeg{ID: results.SegmentID(j), Label: l, Size: sizes[j], Share: pct(float64(sizes[j]) / float64(max(1, total)))})
+		}
+		v.N = total
+		if sg.TypingTool != nil {
+			v.Typing = newTypingView(d, sg.TypingTool)
+			v.Items = strconv.Itoa(len(sg.TypingTool.Items))
+		}
+		if v.TypingSurveys, err = s.results.TypingSurveys(ctx, userOf(c), sg.ID); err != nil {
+			return err
+		}
+		if data["TypingKey"] == sg.Key && data["Items"] != nil {
+			v.Items = data["Items"].(string)
+		}
+		saved[i] = v
 	}
 	data["Saved"] = saved
+	if _, ok := data["TypingKey"]; !ok {
+		data["TypingKey"] = ""
+	}
 	data["Ks"] = []int{2, 3, 4, 5, 6}
+	data["ComponentsShare"] = pct(cluster.ComponentsShare)
 	return s.analysisPage(c, d, "segments", data)
 }
 
+// savedView is a saved segmentation as the Segments tab shows it: its
+// segments' sizes now, its typing tool, and the typing surveys made of it.
 type savedView struct {
 	results.Segmentation
-	Segs []savedSeg
+	Segs          []savedSeg
+	N             int // counted respondents in a segment
+	Typing        *typingView
+	Items         string // the typing tool form's number of items
+	TypingSurveys []surveys.Study
 }
 
-type savedSeg struct{ ID, Label string }
+type savedSeg struct {
+	ID, Label string
+	Size      int
+	Share     string
+}
+
+// typingView is a typing tool: its accuracy and each item's outcome.
+type typingView struct {
+	Accuracy string
+	Items    []typingItemView
+}
+
+type typingItemView struct{ Code, Statement, Scale string }
+
+func newTypingView(d *surveys.Design, tool *cluster.TypingTool) *typingView {
+	statement := map[string]string{}
+	for _, o := range d.Outcomes {
+		statement[o.Code] = o.Statement
+	}
+	t := results.TypingOf(d, tool)
+	v := &typingView{Accuracy: pct(t.Accuracy)}
+	for _, it := range t.Items {
+		v.Items = append(v.Items, typingItemView{Code: it.Code, Statement: statement[it.Code], Scale: it.Scale})
+	}
+	return v
+}
 
 func discoverK(c *fiber.Ctx) (int, error) {
 	v := strings.TrimSpace(c.FormValue("k"))
@@ -68,13 +125,14 @@ func discoverK(c *fiber.Ctx) (int, error) {
 	return k, nil
 }
 
-// discoverFromForm runs discovery with the k the Segments form chose.
+// discoverFromForm runs discovery with the k the Segments form chose, on
+// the needs values or, ticked, on their principal components.
 func (s *Server) discoverFromForm(c *fiber.Ctx, d *surveys.Design) (*results.Discovery, error) {
 	k, err := discoverK(c)
 	if err != nil {
 		return nil, err
 	}
-	return s.results.Discover(c.UserContext(), d, results.DiscoverInput{K: k})
+	return s.results.Discover(c.UserContext(), d, results.DiscoverInput{K: k, Components: c.FormValue("components") == "1"})
 }
 
 // segmentsError redraws the Segments tab with a validation error next to
@@ -93,7 +151,44 @@ func (s *Server) discoverPage(c *fiber.Ctx) error {
 	if err != nil {
 		return s.segmentsError(c, d, err)
 	}
-	return s.showSegments(c, d, discoveryData(d, res, c.FormValue("k"), nil, nil))
+	// The other way too, with the same k when one was chosen, so that the
+	// page compares the two.
+	in := results.DiscoverInput{Components: res.Components == nil}
+	if k, _ := discoverK(c); k > 0 {
+		in.K = k
+	}
+	other, err := s.results.Discover(c.UserContext(), d, in)
+	if err != nil {
+		return err
+	}
+	data := discoveryData(d, res, c.FormValue("k"), nil, nil)
+	data["Spaces"] = spaceViews(d, res, other)
+	return s.showSegments(c, d, data)
+}
+
+// spaceView is one way discovery ran, as the comparison of the needs values
+// and their principal components shows it.
+type spaceView struct {
+	Name                  string
+	K                     int
+	Silhouette, Stability string
+	Stable, Shown         bool
+	Components            bool
+}
+
+func spaceViews(d *surveys.Design, shown, other *results.Discovery) []spaceView {
+	out := make([]spaceView, 2)
+	for _, r := range []*results.Discovery{shown, other} {
+		v := spaceView{Name: fmt.Sprintf("Needs values (%d outcomes)", len(d.Outcomes)), K: r.K, Silhouette: two(r.Silhouette),
+			Stability: two(r.Stability), Stable: r.Stability >= cluster.StableARI, Shown: r == shown}
+		at := 0
+		if r.Components != nil {
+			v.Name = fmt.Sprintf("Principal components (%d, %s of the variance)", r.Components.Count, pct(r.Components.Variance))
+			v.Components, at = true, 1
+		}
+		out[at] = v
+	}
+	return out
 }
 
 func discoveryData(d *surveys.Design, res *results.Discovery, k string, labels []string, fields map[string]string) fiber.Map {
@@ -131,7 +226,7 @@ func discoveryData(d *surveys.Design, res *results.Discovery, k string, labels [
 			Stable: c.Stability >= cluster.StableARI, Smallest: c.Smallest, TooSmall: c.Smallest < res.MinN, Chosen: c.K == res.K})
 	}
 	return fiber.Map{"Discovery": res, "Segments": views, "K": k, "Labels": labels, "Silhouette": two(res.Silhouette), "Fields": fields,
-		"Small": small, "Auto": k == "" || k == "auto", "Verdict": verdict, "Candidates": cands,
+		"Small": small, "Auto": k == "" || k == "auto", "Verdict": verdict, "Candidates": cands, "Components": res.Components != nil,
 		"Stability": two(res.Stability), "StableARI": two(cluster.StableARI), "Unstable": slices.Contains(res.Flags, results.FlagUnstable),
 		"Scale": map[string]string{"None": one(cluster.NoConcentrationV), "Moderate": one(cluster.ModerateV), "Strong": one(cluster.RediscoversV)}}
 }

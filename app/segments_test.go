@@ -297,3 +297,43 @@ func TestTypingToolThroughTheAPI(t *testing.T) {
 	wantField(t, c.send("POST", base+"/segmentations/needs/classify", `{"ratings": {"O99": {"importance": 5}}}`), "ratings.O99", "not an outcome")
 	wantField(t, c.send("POST", base+"/segmentations/needs/classify", `{"ratings": {"O01": {"importance": 9}}}`), "ratings.O01.importance", "1 to 5")
 }
+
+// TestSegmentsOnPrincipalComponents: discovery through the API on
+// principal components says how many and what share of the variance they
+// explain; the Segments tab, ticked, shows that solution and compares its
+// stability with the needs values' at the same k, and saving keeps the
+// solution shown.
+func TestSegmentsOnPrincipalComponents(t *testing.T) {
+	s, c, st, needs := discoveredSample(t, 600)
+	base := fmt.Sprintf("/api/v1/studies/%d", st.ID)
+	var comp results.Discovery
+	r := c.send("POST", base+"/segments/discover", `{"k": 3, "components": true}`)
+	wantStatus(t, r, http.StatusOK)
+	r.json(t, &comp)
+	if comp.Components == nil || comp.Components.Count < 2 || comp.Components.Count >= 30 || comp.Components.Variance < 0.8 || comp.K != 3 {
+		t.Fatalf("on components: k %d, %+v", comp.K, comp.Components)
+	}
+	if needs.Components != nil {
+		t.Error("discovery on the needs values says it ran on components")
+	}
+	browser := newClient(t, s)
+	browser.login("r@example.com")
+	page := browser.submit(studyPath(st.ID, "segments"), url.Values{"k": {"3"}, "components": {"1"}})
+	wantStatus(t, page, http.StatusOK)
+	wantBody(t, page, fmt.Sprintf("on %d principal components", comp.Components.Count), `name="components" value="1" checked`,
+		fmt.Sprintf("Principal components (%d, %.0f%% of the variance) <span class=\"chip\">shown</span>", comp.Components.Count, 100*comp.Components.Variance),
+		fmt.Sprintf(`<td class="num" data-label="Stability">%.2f`, needs.Stability), fmt.Sprintf(`<td class="num" data-label="Stability">%.2f`, comp.Stability),
+		`<input type="hidden" name="components" value="1">`)
+	save := browser.submit(studyPath(st.ID, "segmentations"), url.Values{"k": {"3"}, "components": {"1"}, "key": {"pca"},
+		"label_0": {"A"}, "label_1": {"B"}, "label_2": {"C"}})
+	if save.status != http.StatusSeeOther {
+		t.Fatalf("save: %d %.500s", save.status, save.body)
+	}
+	var segs []results.Segmentation
+	c.send("GET", base+"/segmentations", nil).json(t, &segs)
+	for _, m := range comp.Segments[0].Members {
+		if segs[0].Members[m] != 0 {
+			t.Fatalf("%s of the shown s1 saved in segment %d", m, segs[0].Members[m])
+		}
+	}
+}

@@ -33,11 +33,12 @@ type questionView struct {
 type scaleView struct {
 	ID, Name, Legend, Short, Error string
 	Choices                        []choiceView
+	Sat                            bool // satisfaction: under its heading in the wide grid, also when importance is not asked
 }
 
 type itemView struct {
 	ID, Statement string
-	Scales        []scaleView // importance and satisfaction; importance alone for an attention check
+	Scales        []scaleView // importance and satisfaction, those the outcome asks; importance alone for an attention check
 	Check         bool        // an attention check
 	CheckIndex    int         // which check (from 0), for survey.js
 	Bad           bool
@@ -102,12 +103,15 @@ func (f *surveyFlow) view(p int, a *fieldwork.Answers, errs map[string]string) (
 				Error: errs[attentionField], Choices: ratingChoices(f.sv.Scale.Importance, a.Attention[it.Check])}}}
 		} else {
 			r := a.Ratings[it.Code]
-			iv = itemView{ID: "o-" + it.Code, Statement: it.Statement, Scales: []scaleView{
-				{ID: "i-" + it.Code, Name: "i." + it.Code, Legend: it.Importance, Short: f.msg("importance"),
-					Error: errs["i."+it.Code], Choices: ratingChoices(f.sv.Scale.Importance, r[0])},
-				{ID: "s-" + it.Code, Name: "s." + it.Code, Legend: it.Statement + " — " + it.Satisfaction, Short: f.msg("satisfaction"),
-					Error: errs["s."+it.Code], Choices: ratingChoices(f.sv.Scale.Satisfaction, r[1])},
-			}}
+			iv = itemView{ID: "o-" + it.Code, Statement: it.Statement}
+			if it.Importance != "" {
+				iv.Scales = append(iv.Scales, scaleView{ID: "i-" + it.Code, Name: "i." + it.Code, Legend: it.Importance, Short: f.msg("importance"),
+					Error: errs["i."+it.Code], Choices: ratingChoices(f.sv.Scale.Importance, r[0])})
+			}
+			if it.Satisfaction != "" {
+				iv.Scales = append(iv.Scales, scaleView{ID: "s-" + it.Code, Name: "s." + it.Code, Legend: it.Statement + " — " + it.Satisfaction, Short: f.msg("satisfaction"),
+					Error: errs["s."+it.Code], Choices: ratingChoices(f.sv.Scale.Satisfaction, r[1]), Sat: true})
+			}
 		}
 		for _, sc := range iv.Scales {
 			iv.Bad = iv.Bad || sc.Error != ""

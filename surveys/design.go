@@ -27,16 +27,19 @@ type Step struct {
 
 // Outcome is one desired-outcome statement of a study.
 type Outcome struct {
-	ID        int64             `json:"id"`
-	StudyID   int64             `json:"-"`
-	StepID    *int64            `json:"step_id"`
-	Step      string            `json:"step" gorm:"-"`
-	Code      string            `json:"code"`
-	Statement string            `json:"statement"`
-	Position  int               `json:"position"`
-	Slot      int               `json:"-"`
-	Parsed    statement.Parsed  `json:"parsed" gorm:"-"`
-	Lint      []statement.Issue `json:"lint" gorm:"-"`
+	ID        int64  `json:"id"`
+	StudyID   int64  `json:"-"`
+	StepID    *int64 `json:"step_id"`
+	Step      string `json:"step" gorm:"-"`
+	Code      string `json:"code"`
+	Statement string `json:"statement"`
+	Position  int    `json:"position"`
+	Slot      int    `json:"-"`
+	// Ask is which ratings the survey asks: "both", or only "importance"
+	// or "satisfaction" (a typing survey's outcomes, results/typingsurvey.go).
+	Ask    string            `json:"ask" gorm:"default:both"`
+	Parsed statement.Parsed  `json:"parsed" gorm:"-"`
+	Lint   []statement.Issue `json:"lint" gorm:"-"`
 }
 
 // Design is a study with everything a respondent will be asked.

@@ -69,8 +69,9 @@ var placeholder = regexp.MustCompile(`\{([^{}]*)\}`)
 
 // checkPanel adds to fields what is wrong with a study's panel settings: the
 // names of its parameters, and end URLs that are http(s) and use only the
-// placeholders {panel_id}, {status} and its URL fields.
-func checkPanel(st *Study, fields *problem.List) {
+// placeholders {panel_id}, {status} and its URL fields, and {segment} in a
+// typing survey, where no URL field may take that name.
+func checkPanel(st *Study, typing bool, fields *problem.List) {
 	names := map[string]bool{}
 	for i, name := range slices.Concat([]string{st.PanelParam}, st.URLFields) {
 		field := "panel_param"
@@ -84,7 +85,7 @@ func checkPanel(st *Study, fields *problem.List) {
 			fields.Add(field, "must be a URL parameter name: a letter, then letters, digits, _ . or -, at most 64")
 		case slices.Contains(reservedParams, strings.ToLower(name)):
 			fields.Add(field, "is a parameter of the survey link itself: choose another name")
-		case i > 0 && slices.Contains(wideLeading, strings.ToLower(name)):
+		case i > 0 && (slices.Contains(wideLeading, strings.ToLower(name)) || typing && strings.EqualFold(name, "segment")):
 			fields.Add(field, "is a column of the responses file already: choose another name")
 		case names[strings.ToLower(name)]:
 			fields.Add(field, "is named twice")
@@ -105,7 +106,11 @@ func checkPanel(st *Study, fields *problem.List) {
 			continue
 		}
 		for _, m := range placeholder.FindAllStringSubmatch(u, -1) {
-			if m[1] != "panel_id" && m[1] != "status" && !slices.Contains(st.URLFields, m[1]) {
+			switch {
+			case m[1] == "panel_id", m[1] == "status", slices.Contains(st.URLFields, m[1]), typing && m[1] == "segment":
+			case typing:
+				fields.Add(field, fmt.Sprintf("has the placeholder {%s}: use {panel_id}, {status}, {segment} or a URL field", m[1]))
+			default:
 				fields.Add(field, fmt.Sprintf("has the placeholder {%s}: use {panel_id}, {status} or a URL field", m[1]))
 			}
 		}
@@ -116,7 +121,8 @@ func checkPanel(st *Study, fields *problem.List) {
 }
 
 // FillEndURL fills an end URL template for a finished response: {panel_id},
-// {status} and each {<url field>} become the response's values, URL-escaped.
+// {status}, {segment} (a typing survey's) and each {<url field>} become the
+// response's values, URL-escaped.
 func FillEndURL(template string, r *Response) string {
 	return placeholder.ReplaceAllStringFunc(template, func(m string) string {
 		name := m[1 : len(m)-1]
@@ -125,6 +131,8 @@ func FillEndURL(template string, r *Response) string {
 			return url.QueryEscape(r.ExternalID)
 		case "status":
 			return url.QueryEscape(r.Status)
+		case "segment":
+			return url.QueryEscape(r.Segment)
 		}
 		return url.QueryEscape(r.URLFields[name])
 	})

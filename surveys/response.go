@@ -49,6 +49,10 @@ type Response struct {
 	// when a response is listed; never stored.
 	Flags    []string `json:"flags" gorm:"-"`
 	Excluded bool     `json:"excluded" gorm:"-"`
+	// Segment is the segment a typing survey's classifier assigns a
+	// complete response (results/typingsurvey.go), worked out from its
+	// ratings for its answer and end URL; never stored.
+	Segment string `json:"-" gorm:"-"`
 }
 
 // Decisions a researcher makes about a response, overruling the study's

@@ -217,6 +217,9 @@ type StudyInput struct {
 	EndURLs         *EndURLs            `json:"end_urls"`
 	PanelPreset     *PresetInput        `json:"panel_preset"` // fills the three above from a panel's codes or base URL
 	TargetN         *int                `json:"target_n" validate:"omitempty,gte=0,lte=10000000"`
+
+	// typing is set for a typing survey, whose end URLs may use {segment}.
+	typing bool
 }
 
 // ForcesWordingInput edits some of the four forces texts; the ones not sent
@@ -370,7 +373,7 @@ func (in StudyInput) apply(st *Study, creating bool) error {
 		in.PanelPreset.apply(st, &fields)
 	}
 	if in.PanelParam != nil || in.URLFields != nil || in.EndURLs != nil || in.PanelPreset != nil {
-		checkPanel(st, &fields)
+		checkPanel(st, in.typing, &fields)
 	}
 	if in.TargetN != nil {
 		st.TargetN = *in.TargetN
@@ -414,6 +417,15 @@ func (s *Store) UpdateStudy(ctx context.Context, u *accounts.User, id int64, in 
 		var err error
 		if st, err = lockStudy(tx, u, id); err != nil {
 			return err
+		}
+		if in.URLFields != nil || in.EndURLs != nil {
+			// The link results/typingsurvey.go keeps: only a typing
+			// survey assigns the segment an end URL may carry.
+			var typing int64
+			if err := tx.Table("typing_surveys").Where("study_id = ?", id).Count(&typing).Error; err != nil {
+				return err
+			}
+			in.typing = typing > 0
 		}
 		if err := in.apply(st, false); err != nil {
 			return err

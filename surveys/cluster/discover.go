@@ -23,6 +23,9 @@ type Input struct {
 	K       int      // 0 -> choose 2..6 by mean silhouette
 	MinSize int      // with K = 0, prefer a k whose segments all have at least this many rows
 	Seed    uint64   // 0 -> a fixed default
+	// Components clusters on the principal components of the needs values
+	// (components.go) instead of the values themselves.
+	Components bool
 }
 
 // Result is a segmentation of the input rows.
@@ -33,6 +36,10 @@ type Result struct {
 	Assign     []int   // segment index per input row; segments numbered by size, largest first (0 = largest)
 	Sizes      []int
 	Candidates []Candidate // every k tried, in increasing order
+	// With Input.Components: how many principal components were clustered
+	// on, and the share of the needs values' variance they explain.
+	Components int
+	Variance   float64
 }
 
 // Candidate is one k discovery tried: how well separated its segments are
@@ -84,7 +91,8 @@ const (
 
 // Discover segments the respondents by their needs (docs/scoring.md,
 // "Needs-based segment discovery", steps 1-4; the distinctive outcomes of
-// step 4 are the caller's, with package score).
+// step 4 are the caller's, with package score), on the needs values or,
+// with Components, on their principal components.
 //
 // Ratings outside 1..5, and slots past the end of a short vector, count as
 // missing. With K = 0 every k of 2..6 that has at least two respondents per
@@ -121,6 +129,12 @@ func Discover(in Input) (Result, error) {
 	}
 
 	x := needsMatrix(in.Ratings, m)
+	var comps int
+	var variance float64
+	if in.Components {
+		x, comps, variance = principalComponents(x, n, m)
+		m = comps
+	}
 	best := bestRuns(x, n, m, ks, seed)
 	sil := silhouettes(x, n, m, ks, best)
 	stab := stabilities(x, n, m, ks, best, seed)
@@ -140,7 +154,8 @@ func Discover(in Input) (Result, error) {
 		}
 	}
 	assign, sizes := renumber(best[pick], ks[pick])
-	return Result{K: ks[pick], Silhouette: sil[pick], Stability: stab[pick], Assign: assign, Sizes: sizes, Candidates: cands}, nil
+	return Result{K: ks[pick], Silhouette: sil[pick], Stability: stab[pick], Assign: assign, Sizes: sizes, Candidates: cands,
+		Components: comps, Variance: variance}, nil
 }
 
 // bestOf is the candidate with the highest silhouette of those ok accepts,

@@ -29,6 +29,7 @@ type Input struct {
 	Fieldwork      *Fieldwork      // nil leaves counts and dates out
 	Responses      *Responses      // nil leaves the Responses sheet out
 	Waves          *Waves          // nil leaves the Wave comparison sheet out
+	Typing         *Typing         // nil leaves the Typing tool sheet out
 	Generated      time.Time       // zero means now
 }
 
@@ -79,6 +80,30 @@ type Wave struct {
 	Code, Statement                       string
 	Importance, Satisfaction, Opportunity [2]float64
 	Test                                  score.Test
+}
+
+// Typing is a saved segmentation's typing tool as the Typing tool sheet
+// writes it: linear discriminant functions, one per segment, of the items'
+// ratings (docs/scoring.md, "Typing tool").
+type Typing struct {
+	Segmentation string // its key
+	Accuracy     float64
+	Items        []TypingItem
+	Segments     []TypingSegment
+}
+
+// TypingItem is one rating the tool asks.
+type TypingItem struct {
+	Code, Statement, Scale string  // Scale: importance or satisfaction
+	Fill                   float64 // what an unanswered item counts as
+}
+
+// TypingSegment is one segment's discriminant function: Coef[i] times
+// item i's rating, summed, plus Const.
+type TypingSegment struct {
+	ID, Label string
+	Coef      []float64
+	Const     float64
 }
 
 // Filter is one answer the respondents were filtered to.

@@ -21,8 +21,9 @@ var (
 )
 
 // Workbook writes the study's workbook to w. Sheets, in order: Summary,
-// Opportunities, one per segment group, Segment comparison, Wave comparison
-// (only when in.Waves is set), Landscape,
+// Opportunities, one per segment group, Segment comparison, Typing tool
+// (only when in.Typing is set), Wave comparison (only when in.Waves is
+// set), Landscape,
 // Outcomes, Responses (only when in.Responses is set) and Quality.
 func Workbook(w io.Writer, in Input) error {
 	if len(in.Groups) == 0 {
@@ -199,6 +200,9 @@ func (b *book) parts() []part {
 		parts = append(parts, part{b.names[i], func(sh *sheet) { b.ranked(sh, g) }})
 	}
 	parts = append(parts, part{SheetComparison, b.comparison})
+	if b.in.Typing != nil {
+		parts = append(parts, part{SheetTyping, b.typing})
+	}
 	if b.in.Waves != nil {
 		parts = append(parts, part{SheetWaves, b.waves})
 	}

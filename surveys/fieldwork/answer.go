@@ -47,8 +47,15 @@ func (f *form) apply(in *Submission, r *surveys.Response) problem.List {
 			strayRatings.add(code)
 			continue
 		}
-		rt.Importance.merge(&r.Ratings[2*slot], "ratings."+code+".importance", &fields)
-		rt.Satisfaction.merge(&r.Ratings[2*slot+1], "ratings."+code+".satisfaction", &fields)
+		for i, v := range [2]RatingValue{rt.Importance, rt.Satisfaction} {
+			scale := [2]string{ScaleImportance, ScaleSatisfaction}[i]
+			field := "ratings." + code + "." + scale
+			if ask := f.asks[code]; ask != "" && ask != scale && (v.n != 0 || v.bad) {
+				fields.Add(field, "is not asked in this survey: it asks only "+ask)
+				continue
+			}
+			v.merge(&r.Ratings[2*slot+i], field, &fields)
+		}
 	}
 	strayRatings.report(&fields, "ratings", "is not an outcome of this survey", "keys that are not outcomes of this survey")
 	if msg := f.applyChecks(in.Attention, r); msg != "" {

@@ -131,7 +131,7 @@ func (sv *Survey) AnswersOf(r *surveys.Response) *Answers {
 
 // Missing names what a stage still lacks, as a submission names its fields
 // ("answers.role", "ratings.O01.importance", "forces.push", "attention"):
-// required questions, both ratings of every outcome, the page's attention
+// required questions, the ratings every outcome asks, the page's attention
 // check, all four forces.
 func (st *Stage) Missing(a *Answers) []string {
 	var out []string
@@ -148,10 +148,10 @@ func (st *Stage) Missing(a *Answers) []string {
 			continue
 		}
 		r := a.Ratings[it.Code]
-		if r[0] == 0 {
+		if r[0] == 0 && it.Importance != "" {
 			out = append(out, "ratings."+it.Code+".importance")
 		}
-		if r[1] == 0 {
+		if r[1] == 0 && it.Satisfaction != "" {
 			out = append(out, "ratings."+it.Code+".satisfaction")
 		}
 	}

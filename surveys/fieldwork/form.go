@@ -7,6 +7,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/problem"
+	"odi/surveys/results"
 )
 
 // form is a published study compiled for checking submissions quickly. A
@@ -15,8 +16,9 @@ type form struct {
 	studyID   int64
 	updatedAt time.Time
 	status    string
-	slots     map[string]int // outcome code -> slot
-	codes     []string       // in survey order
+	slots     map[string]int    // outcome code -> slot
+	asks      map[string]string // outcome code -> the one scale it asks; none for outcomes asking both
+	codes     []string          // in survey order
 	nSlots    int
 	slotList  []int // every outcome's slot, for loops that need no codes
 	questions map[string]surveys.Question
@@ -25,6 +27,7 @@ type form struct {
 	checks    int // how many attention checks the survey asks
 	panel     panelLink
 	survey    *Survey
+	typing    *results.TypingSurvey // the classifier of a typing survey; nil for other studies
 }
 
 type formCache struct {
@@ -90,13 +93,23 @@ func (s *Store) form(ctx context.Context, slug string) (*form, error) {
 	if err != nil {
 		return nil, err
 	}
+	typing, err := results.TypingSurveyOf(ctx, s.db, st.ID)
+	if err != nil {
+		return nil, err
+	}
 	f = &form{studyID: st.ID, updatedAt: st.UpdatedAt, status: st.Status, slots: map[string]int{},
 		questions: map[string]surveys.Question{}, ordered: d.Questions, forces: st.FourForces, checks: d.ChecksAsked(),
-		panel: panelLink{fields: st.URLFields, ends: st.EndURLs}, survey: build(d)}
+		panel: panelLink{fields: st.URLFields, ends: st.EndURLs}, survey: build(d), typing: typing}
 	for _, o := range d.Outcomes {
 		f.slots[o.Code] = o.Slot
 		f.codes = append(f.codes, o.Code)
 		f.slotList = append(f.slotList, o.Slot)
+		if o.Ask == ScaleImportance || o.Ask == ScaleSatisfaction {
+			if f.asks == nil {
+				f.asks = map[string]string{}
+			}
+			f.asks[o.Code] = o.Ask
+		}
 		f.nSlots = max(f.nSlots, o.Slot+1)
 	}
 	for _, q := range d.Questions {

@@ -316,7 +316,13 @@ func (m *columnMatcher) scaleOf(words []string, only bool) string {
 	return ""
 }
 
+// rating is the column of an outcome's rating on scale; a rating the
+// outcome does not ask (a typing survey's, surveys.Outcome.Ask) is ignored,
+// as the survey itself refuses it.
 func rating(o surveys.Outcome, scale string) ImportColumn {
+	if (o.Ask == ScaleImportance || o.Ask == ScaleSatisfaction) && o.Ask != scale {
+		return ImportColumn{MapsTo: RoleIgnored}
+	}
 	at := 2 * o.Slot
 	if scale == ScaleSatisfaction {
 		at++

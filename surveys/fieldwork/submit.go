@@ -24,6 +24,10 @@ type SubmitResult struct {
 	Status       string `json:"status"`
 	ResumeToken  string `json:"resume_token"`
 	Redirect     string `json:"redirect,omitempty"`
+	// A typing survey's complete response is assigned a segment: its id
+	// (s1, s2, …) and label.
+	Segment      string `json:"segment,omitempty"`
+	SegmentLabel string `json:"segment_label,omitempty"`
 }
 
 // Submit stores a new response (201) or, for a submission_id already seen,
@@ -287,6 +291,10 @@ func (s *Store) result(ctx context.Context, f *form, r *surveys.Response, token 
 		}
 	}
 	res := &SubmitResult{RespondentID: r.RespondentID, Status: r.Status, ResumeToken: token}
+	if f.typing != nil && r.Status == surveys.Complete {
+		res.Segment, res.SegmentLabel = f.typing.Segment(r.Ratings)
+		r.Segment = res.Segment
+	}
 	if r.Status != surveys.InProgress {
 		if end := f.panel.ends.For(r.Status); end != "" {
 			res.Redirect = surveys.FillEndURL(end, r)

@@ -39,7 +39,8 @@ type Page struct {
 	Items []Item `json:"items"`
 }
 
-// Item is one outcome worded as its two rating questions, or, in a
+// Item is one outcome worded as its two rating questions (a question the
+// outcome does not ask, surveys.Outcome.Ask, is empty), or, in a
 // respondent's stages only, an attention check item.
 type Item struct {
 	Code         string `json:"code"`
@@ -92,16 +93,20 @@ func build(d *surveys.Design) *Survey {
 	for _, sp := range d.Steps {
 		titles[sp.Name] = sp.Title
 	}
+	ratings := 0 // of the outcomes, each asked once or twice
 	for _, outs := range d.Pages() {
 		p := Page{Step: StepTitle(lang, outs[0].Step, titles[outs[0].Step])}
 		for _, o := range outs {
-			p.Items = append(p.Items, Item{
-				Code:         o.Code,
-				Statement:    o.Statement,
-				Importance:   importanceQuestion(lang, want, o.Statement),
-				Satisfaction: surveys.Msg(lang, "sat_q"),
-				Slot:         o.Slot,
-			})
+			it := Item{Code: o.Code, Statement: o.Statement, Slot: o.Slot}
+			if o.Ask != ScaleSatisfaction {
+				it.Importance = importanceQuestion(lang, want, o.Statement)
+				ratings++
+			}
+			if o.Ask != ScaleImportance {
+				it.Satisfaction = surveys.Msg(lang, "sat_q")
+				ratings++
+			}
+			p.Items = append(p.Items, it)
 		}
 		sv.Pages = append(sv.Pages, p)
 	}
@@ -112,7 +117,7 @@ func build(d *surveys.Design) *Survey {
 	if st.FourForces {
 		sv.Forces = forcesIn(lang, st.ForcesWording)
 	}
-	seconds := (len(d.Outcomes)+checks)*secondsPerPair + len(d.Questions)*8
+	seconds := ratings*secondsPerPair/2 + checks*secondsPerPair + len(d.Questions)*8
 	if st.FourForces {
 		seconds += 4 * 6
 	}

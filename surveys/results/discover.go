@@ -13,6 +13,16 @@ import (
 // DiscoverInput asks for K needs-based segments, or for the best k when 0.
 type DiscoverInput struct {
 	K int `json:"k" validate:"omitempty,gte=2,lte=10"`
+	// Components clusters on the principal components of the needs values
+	// that explain cluster.ComponentsShare of their variance.
+	Components bool `json:"components"`
+}
+
+// Components says what discovery on principal components clustered on: how
+// many, and the share of the needs values' variance they explain.
+type Components struct {
+	Count    int     `json:"count"`
+	Variance float64 `json:"variance"`
 }
 
 // Distinctive is an outcome that sets a segment apart: far more underserved
@@ -51,10 +61,11 @@ type Discovery struct {
 	Candidates []cluster.Candidate `json:"candidates"`
 	// MinN is the study's minimum n: a segmentation with a segment smaller
 	// than that is not Recommended, and its Flags hold FlagTooSmall.
-	MinN        int       `json:"min_n"`
-	Recommended bool      `json:"recommended"`
-	Segments    []Segment `json:"segments"`
-	Flags       []string  `json:"flags"`
+	MinN        int         `json:"min_n"`
+	Components  *Components `json:"components,omitempty"` // only when discovery ran on principal components
+	Recommended bool        `json:"recommended"`
+	Segments    []Segment   `json:"segments"`
+	Flags       []string    `json:"flags"`
 }
 
 // FlagTooSmall is the flag of a segmentation with a segment of fewer
@@ -94,7 +105,7 @@ func (s *Store) Discover(ctx context.Context, d *surveys.Design, in DiscoverInpu
 	for i, r := range counted {
 		ratings[i] = r.Ratings
 	}
-	res, err := cluster.Discover(cluster.Input{Ratings: ratings, Slots: slots, K: in.K, MinSize: d.Study.MinN})
+	res, err := cluster.Discover(cluster.Input{Ratings: ratings, Slots: slots, K: in.K, MinSize: d.Study.MinN, Components: in.Components})
 	if err != nil {
 		return nil, problem.Invalid("k", err.Error())
 	}
@@ -117,6 +128,9 @@ func (s *Store) Discover(ctx context.Context, d *surveys.Design, in DiscoverInpu
 
 	out := &Discovery{K: res.K, Silhouette: res.Silhouette, Stability: res.Stability, Candidates: res.Candidates, MinN: d.Study.MinN,
 		Recommended: slices.Min(res.Sizes) >= d.Study.MinN && res.Stable(), Flags: []string{}}
+	if in.Components {
+		out.Components = &Components{Count: res.Components, Variance: res.Variance}
+	}
 	if slices.Min(res.Sizes) < d.Study.MinN {
 		out.Flags = append(out.Flags, FlagTooSmall)
 	}

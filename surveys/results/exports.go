@@ -49,7 +49,8 @@ func (o *Opportunities) ExportGroups() []export.Group {
 
 // WideResponses are every response of d's study in the wide layout
 // (surveys.Design.WideRow), oldest first, each with whether the cleaning
-// keeps it out of the results and its flags. The rows are the responses
+// keeps it out of the results and its flags; a typing survey's end with the
+// segment of each complete one (typingsurvey.go). The rows are the responses
 // and the review the scores are computed from, one snapshot of them: the
 // cache the analysis keeps in memory anyway, so an export reads nothing
 // more from the database than the rows written since.
@@ -58,7 +59,15 @@ func (s *Store) WideResponses(ctx context.Context, d *surveys.Design) (*export.R
 	if err != nil {
 		return nil, err
 	}
-	return &export.Responses{Columns: d.WideColumns(), Rows: func(yield func(row []string) error) error {
+	typing, err := TypingSurveyOf(ctx, s.db, d.Study.ID)
+	if err != nil {
+		return nil, err
+	}
+	cols := d.WideColumns()
+	if typing != nil {
+		cols = append(cols, export.Column{Name: "segment"})
+	}
+	return &export.Responses{Columns: cols, Rows: func(yield func(row []string) error) error {
 		byCode := surveys.ByCode(d.Outcomes)
 		var row []string
 		var r surveys.Response
@@ -66,6 +75,13 @@ func (s *Store) WideResponses(ctx context.Context, d *surveys.Design) (*export.R
 			r = surveys.Response{RespondentID: sc.RespondentID, Status: sc.Status, ExternalID: sc.ExternalID, URLFields: sc.URLFields, Answers: sc.Answers, Ratings: sc.Ratings,
 				Forces: sc.Forces, StartedAt: sc.StartedAt, FinishedAt: sc.FinishedAt, Flags: rv.flags[i].names(), Excluded: rv.excluded[i]}
 			row = d.WideRow(&r, byCode, row)
+			if typing != nil {
+				seg := ""
+				if sc.Status == surveys.Complete {
+					seg, _ = typing.Segment(sc.Ratings)
+				}
+				row = append(row, seg)
+			}
 			if err := yield(row); err != nil {
 				return err
 			}

@@ -182,6 +182,22 @@ func (s *Store) countedRatings(ctx context.Context, d *surveys.Design) ([]*score
 	return counted, ratings, slots, nil
 }
 
+// Sizes are how many counted respondents each segment of sg holds now: its
+// members and, by the model, everyone who answered or was imported later.
+func (s *Store) Sizes(ctx context.Context, d *surveys.Design, sg *Segmentation) ([]int, error) {
+	counted, _, _, err := s.countedRatings(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	sizes := make([]int, len(sg.Labels))
+	for _, r := range counted {
+		if i := sg.segmentOf(r); i >= 0 {
+			sizes[i]++
+		}
+	}
+	return sizes, nil
+}
+
 // savedSegmentation is the segmentation saved under key; problem.ErrNotFound
 // when there is none.
 func (s *Store) savedSegmentation(ctx context.Context, d *surveys.Design, key string) (*Segmentation, error) {

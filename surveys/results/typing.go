@@ -8,6 +8,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/cluster"
+	"odi/surveys/export"
 	"odi/surveys/problem"
 )
 
@@ -60,10 +61,12 @@ func (s *Store) FitTypingTool(ctx context.Context, d *surveys.Design, key string
 	if err := s.db.WithContext(ctx).Model(sg).Select("TypingTool").Updates(&Segmentation{TypingTool: &tool}).Error; err != nil {
 		return nil, fmt.Errorf("save the typing tool of %s: %w", key, err)
 	}
-	return typingOf(d, &tool), nil
+	return TypingOf(d, &tool), nil
 }
 
-func typingOf(d *surveys.Design, tool *cluster.TypingTool) *Typing {
+// TypingOf is a typing tool of d's study as the API shows it: its items by
+// outcome code and scale, and its accuracy.
+func TypingOf(d *surveys.Design, tool *cluster.TypingTool) *Typing {
 	codes := map[int]string{}
 	for _, o := range d.Outcomes {
 		codes[o.Slot] = o.Code
@@ -136,4 +139,42 @@ func (s *Store) Classify(ctx context.Context, d *surveys.Design, key string, in 
 	}
 	seg, p := sg.TypingTool.Classify(x)
 	return &Classification{Segment: SegmentID(seg), Label: sg.Labels[seg], Probability: p[seg]}, nil
+}
+
+// TypingExport is sg's typing tool as the workbook's Typing tool sheet
+// writes it; nil when sg has none.
+func (sg *Segmentation) TypingExport(d *surveys.Design) *export.Typing {
+	tool := sg.TypingTool
+	if tool == nil {
+		return nil
+	}
+	statement := map[int]string{}
+	for _, o := range d.Outcomes {
+		statement[o.Slot] = o.Statement
+	}
+	t := TypingOf(d, tool)
+	out := &export.Typing{Segmentation: sg.Key, Accuracy: tool.Accuracy}
+	for a, it := range tool.Items {
+		out.Items = append(out.Items, export.TypingItem{Code: t.Items[a].Code, Statement: statement[it.Slot], Scale: t.Items[a].Scale, Fill: tool.Fill[a]})
+	}
+	for s, label := range sg.Labels {
+		if s < len(tool.Coef) {
+			out.Segments = append(out.Segments, export.TypingSegment{ID: SegmentID(s), Label: label, Coef: tool.Coef[s], Const: tool.Const[s]})
+		}
+	}
+	return out
+}
+
+// WorkbookTyping is the typing tool the workbook shows when its results are
+// split by key: the tool of the saved segmentation key; nil when key is no
+// saved segmentation or it has no tool.
+func (s *Store) WorkbookTyping(ctx context.Context, d *surveys.Design, key string) (*export.Typing, error) {
+	if key == "" {
+		return nil, nil
+	}
+	sg, err := s.segmentation(ctx, d.Study.ID, key)
+	if err != nil || sg == nil {
+		return nil, err
+	}
+	return sg.TypingExport(d), nil
 }
