@@ -40,17 +40,14 @@ func LintJob(lang, when, want, soThat string) []Issue {
 			add(RuleTooBroad, "The want %s names no object, or one every customer has: say what they are getting done, as in %q.",
 				quote(want, 60), "prepare a board update without chasing anyone")
 		}
-		if found := solutionSpans(want, 0); len(found) > 0 || toolVerb(want) {
-			what := "names a product or tool to use"
-			if len(found) > 0 {
-				what = listQuoted(written(want, found)) + " names a product, feature or tool"
-				if len(found) > 1 {
-					what = listQuoted(written(want, found)) + " name products, features or tools"
-				}
-				add(RuleSolution, "The want %s rather than the progress the customer wants to make.", what)
-			} else {
-				add(RuleSolution, "The want %s %s rather than the progress the customer wants to make.", quote(want, 60), what)
+		if found := solutionSpans(want, 0); len(found) > 0 {
+			what := "a product, feature or tool"
+			if len(found) > 1 {
+				what = "products, features or tools"
 			}
+			add(RuleSolution, "The want names %s, %s, rather than the progress the customer wants to make.", listQuoted(written(want, found)), what)
+		} else if toolVerb(want) {
+			add(RuleSolution, "The want %s is getting a tool rather than the progress the customer wants to make with it.", quote(want, 60))
 		}
 		if task := clickTask(want); task != "" {
 			add(RuleTooNarrow, "The want %s is a single step in a tool (%s); say the job that step is part of, as in %q.",
