@@ -78,6 +78,13 @@ func TestJobLintInTheStudyJSON(t *testing.T) {
 	if r := c.send("GET", base, nil); !strings.Contains(r.body, `"job_lint":[]`) {
 		t.Fatalf("GET after the fix: %s", r.body)
 	}
+	// The study list and a copy carry it too.
+	if r := c.send("GET", "/api/v1/studies", nil); !strings.Contains(r.body, `"job_lint":[]`) {
+		t.Fatalf("GET /studies: %s", r.body)
+	}
+	if r := c.send("POST", base+"/duplicate", nil); r.status != http.StatusCreated || !strings.Contains(r.body, `"job_lint":[]`) {
+		t.Fatalf("duplicate: %d %s", r.status, r.body)
+	}
 }
 
 // TestOutcomeLintRewritesInTheAPI checks the outcome lint v2 rules come

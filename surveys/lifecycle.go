@@ -136,6 +136,7 @@ func (s *Store) Duplicate(ctx context.Context, u *accounts.User, id int64) (*Stu
 	if err != nil {
 		return nil, fmt.Errorf("duplicate study %d: %w", id, err)
 	}
+	cp.lintJob()
 	return &cp, nil
 }
 

@@ -34,6 +34,20 @@ var goodJobs = []struct{ when, want, soThat string }{
 	{"my child starts school", "arrange pick-ups around my working hours", "keep my job"},
 	{"the team has grown past ten people", "quickly find a past decision", "avoid repeating old debates"},
 	{"a supplier misses a delivery", "source the part elsewhere within a day", "keep the line running"},
+	// Jobs from interviews as the method's articles quote them.
+	{"I'm running late for a meeting", "grab a quick breakfast I can eat in the car", "stay full until lunch"},
+	{"my kid's birthday is next week", "plan a party the kids will remember", "feel like a good parent"},
+	{"I'm moving to a new city", "find a neighbourhood I can afford", "settle in quickly"},
+	{"a deal reaches the legal stage", "get the contract signed without back-and-forth", "close the quarter on target"},
+	{"my phone battery runs low while traveling", "keep my phone charged until I get back to the hotel", ""},
+	{"I start a new job", "learn who to ask for what", "become productive quickly"},
+	{"a customer asks for a refund", "decide whether the refund is justified", "keep the customer"},
+	{"I receive a diagnosis", "understand my treatment options", "make an informed decision"},
+	{"I have a pile of receipts after a business trip", "get reimbursed for my expenses", "not lose money"},
+	{"our biggest client threatens to leave", "understand what went wrong", "win them back"},
+	{"it rains on the weekend", "keep the kids entertained indoors", ""},
+	{"an auditor requests evidence", "produce the records they ask for", "pass the audit"},
+	{"I have 10 minutes between meetings", "catch up on what my team decided", ""},
 }
 
 func TestLintJobGoodStatements(t *testing.T) {

@@ -79,6 +79,9 @@ func (p parts) metricRewrite() string {
 	if e := matchPhrase(rest, 0, "the"); e >= 0 {
 		of = rest[skipBlank(rest, e):]
 	}
+	if firstWord(of) == "" {
+		return "" // "Minimize the": nothing to measure
+	}
 	dir := upperFirst(p.text[:len(p.Direction)])
 	switch {
 	case first == "that":
