@@ -1,9 +1,13 @@
 // Package statement parses desired-outcome statements into the ODI parts —
 // direction, metric, object of control, contextual clarifier — so a researcher
 // sees how each statement reads, and lints them for the mistakes that make a
-// survey item hard to rate: no direction, no object of control, two objects,
-// a solution instead of an outcome, too many words, a near-duplicate. Lint only warns; whether to
-// keep a statement is the researcher's call.
+// survey item hard to rate: no direction or a vague one, no unit of measure,
+// no object of control, two metrics or objects, a solution instead of an
+// outcome, too many words, a near-duplicate, each with a rewrite to start from
+// where one can be made (rewrite.go). It lints the job statement too (job.go):
+// no situation, a want too broad, too narrow or naming a solution, and a want
+// the survey cannot put after "When you". Lint only warns; whether to keep a
+// statement is the researcher's call.
 //
 // "Minimize the time it takes to onboard a new team member, regardless of
 // their prior tooling" reads as direction "minimize", metric "time", object
