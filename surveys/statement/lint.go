@@ -60,7 +60,7 @@ func lint(s string, dup match) []Issue {
 		issues = append(issues, Issue{Rule: rule, Message: fmt.Sprintf(format, args...), Rewrite: rewrite})
 	}
 	vague := vagueDirections[p.Direction]
-	noMetric := p.Direction != "" && p.Metric == "" && p.Object != ""
+	noMetric := p.Direction != "" && p.Metric == "" && p.Object != "" && unitIn(p.Object) == ""
 	if p.Direction == "" {
 		add(RuleNoDirection, p.directionRewrite(), "It starts with %s instead of a direction of improvement such as Minimize, Reduce or Increase.",
 			quote(p.firstWord, 30))

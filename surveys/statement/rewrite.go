@@ -43,17 +43,20 @@ func (p parts) directionRewrite() string {
 // clearDirectionRewrite replaces a vague direction by the one its metric
 // calls for: more of a likelihood of success, less of anything else.
 func (p parts) clearDirectionRewrite() string {
-	if len(p.metrics) == 0 {
+	metric, after := "", ""
+	switch {
+	case len(p.metrics) > 0:
+		metric, after = p.metrics[0], p.text[p.metricEnd:]
+	case unitIn(p.Object) != "":
+		metric, after = unitIn(p.Object), p.text[p.objectStart:]
+	default:
 		return ""
 	}
-	return p.clearDirection() + " " + p.text[p.metricAt:]
-}
-
-func (p parts) clearDirection() string {
-	if moreIsBetter[p.metrics[0]] && !badEvent(p.text[p.metricEnd:]) {
-		return "Increase"
+	dir := "Minimize"
+	if moreIsBetter[metric] && !badEvent(after) {
+		dir = "Increase"
 	}
-	return "Minimize"
+	return dir + " " + p.text[p.metricAt:]
 }
 
 // badEvent reports whether s speaks of something going wrong.
@@ -65,6 +68,18 @@ func badEvent(s string) bool {
 		}
 	}
 	return false
+}
+
+// unitIn returns the first unit of measure written inside an object of
+// control ("onboarding time", "the error rate of invoices"), lower-case, or
+// "".
+func unitIn(object string) string {
+	for _, w := range spans(object) {
+		if u := asciiLower(object[w.start:w.end]); trailingUnits[u] {
+			return u
+		}
+	}
+	return ""
 }
 
 // metricRewrite gives a statement without a metric the one its direction

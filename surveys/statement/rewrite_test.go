@@ -77,6 +77,10 @@ func TestLintV2Rules(t *testing.T) {
 		{"Speed up the hand-over of a shift", []string{RuleNoMetric}, RuleNoMetric, "Minimize the time it takes to complete the hand-over of a shift"},
 		{"Increase sales to existing customers", []string{RuleNoMetric}, RuleNoMetric, "Increase the number of sales to existing customers"},
 		{"Maximize revenue per visit", []string{RuleNoMetric}, RuleNoMetric, "Maximize the amount of revenue per visit"},
+		{"Minimize onboarding time", nil, "", ""}, // the unit closes the object
+		{"Reduce the error rate of invoices", nil, "", ""},
+		{"Improve onboarding time", []string{RuleVagueDirection}, RuleVagueDirection, "Minimize onboarding time"},
+		{"Improve forecast accuracy", []string{RuleVagueDirection}, RuleVagueDirection, "Increase forecast accuracy"},
 
 		// vague_direction
 		{"Improve the onboarding experience", []string{RuleVagueDirection, RuleNoMetric}, RuleVagueDirection,

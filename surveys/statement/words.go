@@ -65,6 +65,12 @@ var moreIsBetter = set("likelihood", "chance", "chances", "probability", "odds",
 var badEvents = []string{"fail", "miss", "lose", "lost", "forget", "wrong", "error", "mistake", "outdated",
 	"late", "conflict", "duplicat", "break", "broke", "overlook", "confus", "delay", "stale", "block"}
 
+// trailingUnits are the metrics that may come inside the object instead of
+// after the direction: "Minimize onboarding time", "Reduce the error rate of
+// invoices".
+var trailingUnits = set("time", "times", "effort", "cost", "costs", "rate", "risk", "delay", "delays", "duration",
+	"frequency", "accuracy", "speed", "variability", "volume", "likelihood", "probability", "precision", "reliability")
+
 // unitMetrics take their unit from the word after "of" when a verb phrase
 // follows it: "the number of meetings needed to …" measures "number of
 // meetings"; "the number of decisions that get lost" measures "number".
