@@ -51,7 +51,7 @@ func TestJobLintInTheStudyJSON(t *testing.T) {
 	}
 	r := c.send("POST", base+"/job/lint", map[string]string{"when": "a new hire joins", "want": "I want to click the export button"})
 	r.json(t, &live)
-	if got := issueRules(live.JobLint); r.status != 200 || !slices.Equal(got, []string{"solution", "grammar"}) {
+	if got := issueRules(live.JobLint); r.status != 200 || !slices.Equal(got, []string{"solution", "too_narrow", "grammar"}) {
 		t.Fatalf("job/lint: %d %v", r.status, live.JobLint)
 	}
 	c.send("POST", base+"/job/lint", map[string]string{"when": "une recrue arrive", "want": "trouver une décision", "language": "fr"}).json(t, &live)

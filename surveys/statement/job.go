@@ -36,22 +36,24 @@ func LintJob(lang, when, want, soThat string) []Issue {
 		add(RuleNoTrigger, "%s", msg)
 	}
 	if en {
-		if broad := tooBroad(want); broad {
+		// What the want says, without an "I want to" that grammar names.
+		said := strings.TrimSpace(want[leadEnd(want):])
+		if broad := tooBroad(said); broad {
 			add(RuleTooBroad, "The want %s names no object, or one every customer has: say what they are getting done, as in %q.",
-				quote(want, 60), "prepare a board update without chasing anyone")
+				quote(said, 60), "prepare a board update without chasing anyone")
 		}
-		if found := solutionSpans(want, 0); len(found) > 0 {
+		if found := solutionSpans(said, 0); len(found) > 0 {
 			what := "a product, feature or tool"
 			if len(found) > 1 {
 				what = "products, features or tools"
 			}
-			add(RuleSolution, "The want names %s, %s, rather than the progress the customer wants to make.", listQuoted(written(want, found)), what)
-		} else if toolVerb(want) {
-			add(RuleSolution, "The want %s is getting a tool rather than the progress the customer wants to make with it.", quote(want, 60))
+			add(RuleSolution, "The want names %s, %s, rather than the progress the customer wants to make.", listQuoted(written(said, found)), what)
+		} else if toolVerb(said) {
+			add(RuleSolution, "The want %s is getting a tool rather than the progress the customer wants to make with it.", quote(said, 60))
 		}
-		if task := clickTask(want); task != "" {
+		if task := clickTask(said); task != "" {
 			add(RuleTooNarrow, "The want %s is a single step in a tool (%s); say the job that step is part of, as in %q.",
-				quote(want, 60), quote(task, 30), "share the week's decisions with the team")
+				quote(said, 60), quote(task, 30), "share the week's decisions with the team")
 		}
 	}
 	if msg := whenGrammar(when, en); msg != "" {
@@ -73,6 +75,20 @@ func LintJob(lang, when, want, soThat string) []Issue {
 func WantReads(lang, want string) bool {
 	want = strings.TrimSpace(want)
 	return firstWord(want) != "" && wantGrammar(want, lang) == ""
+}
+
+// leadEnd is where want starts after an "I want to" (wantLeads), or 0.
+func leadEnd(want string) int {
+	ws, _ := nextWord(want, 0)
+	if ws < 0 {
+		return 0
+	}
+	for _, p := range wantLeads {
+		if e := matchPhrase(want, ws, p); e >= 0 {
+			return e
+		}
+	}
+	return 0
 }
 
 // noTrigger says why when names no situation, or "".
@@ -196,11 +212,9 @@ func wantGrammar(want, lang string) string {
 	if lang == "fr" {
 		return wantGrammarFR(want, ws)
 	}
-	for _, p := range wantLeads {
-		if e := matchPhrase(want, ws[0].start, p); e >= 0 {
-			return fmt.Sprintf("The want starts with %s, which the sentence already says: write the rest, as in %q%s",
-				quote(want[ws[0].start:e], 20), "find a past decision", after)
-		}
+	if e := leadEnd(want); e > 0 {
+		return fmt.Sprintf("The want starts with %s, which the sentence already says: write the rest, as in %q%s",
+			quote(want[ws[0].start:e], 20), "find a past decision", after)
 	}
 	firstW := want[ws[0].start:ws[0].end]
 	first := asciiLower(firstW)

@@ -112,6 +112,8 @@ func TestLintJobRules(t *testing.T) {
 		{"send the board the quarter's numbers is a job", when, "send the board a clear picture of the quarter", "", nil, true},
 
 		{"I want to", when, "I want to find a past decision", "", []string{RuleGrammar}, false},
+		{"I want to be productive", when, "I want to be productive", "", []string{RuleTooBroad, RuleGrammar}, false},
+		{"I want to click", when, "I want to click the export button", "", []string{RuleSolution, RuleTooNarrow, RuleGrammar}, false},
 		{"to", when, "to find a past decision", "", []string{RuleGrammar}, false},
 		{"want to", when, "Want to find a past decision", "", []string{RuleGrammar}, false},
 		{"gerund", when, "finding a past decision", "", []string{RuleGrammar}, false},
