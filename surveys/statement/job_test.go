@@ -121,6 +121,8 @@ func TestLintJobRules(t *testing.T) {
 		{"possessive noun phrase", when, "our decisions in one place", "", []string{RuleGrammar}, false},
 		{"third person", when, "finds a past decision", "", []string{RuleGrammar}, false},
 		{"modal", when, "can find a past decision", "", []string{RuleGrammar}, false},
+		{"not", when, "not lose track of decisions", "", []string{RuleGrammar}, false},
+		{"never reads", when, "never lose track of decisions", "", nil, true},
 		{"subject", when, "I find a past decision", "", []string{RuleGrammar}, false},
 		{"adverb first reads", when, "always know who owns a task", "", nil, true},
 		{"capital verb reads", when, "Find a past decision", "", nil, true},

@@ -70,9 +70,10 @@ var wantLeads = longestFirst("i want to", "i'd like to", "i would like to", "i n
 	"we need to", "we'd like to", "we would like to", "want to", "to", "i want", "we want", "i need", "we need",
 	"i'd like", "i can", "so i can")
 
-// auxiliaries never follow "When you" alone: "When you can find…".
+// auxiliaries never follow "When you" alone: "When you can find…", nor
+// does "not" ("When you not lose…").
 var auxiliaries = set("am", "is", "are", "was", "were", "can", "could", "should", "would", "will", "shall", "may",
-	"might", "must", "has", "had", "does", "did", "i'm", "i'd", "we're", "we'd", "i've", "we've")
+	"might", "must", "has", "had", "does", "did", "i'm", "i'd", "we're", "we'd", "i've", "we've", "not")
 
 // notThirdPerson end in -s without being "he finds": adverbs and nouns a
 // want may start with.
