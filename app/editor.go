@@ -98,9 +98,9 @@ func (s *Server) saveJob(c *fiber.Ctx) error {
 // pressed on, except duplicate (to the copy) and delete (to the list).
 func (s *Server) studyAction(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		tab := c.FormValue("tab")
-		if !slices.Contains(editorTabs, tab) {
-			tab = "job"
+		tab := editorTab(c)
+		if action == "publish" && needsPublishCheck(c, designOf(c)) {
+			return s.showPublishCheck(c, tab)
 		}
 		id := designOf(c).Study.ID
 		var st *surveys.Study

@@ -52,7 +52,9 @@ func (s *Server) showEditor(c *fiber.Ctx, e editor) error {
 			return err
 		}
 		data["Members"], data["ManageMembers"] = members, surveys.CanManageMembers(userOf(c), &d.Study)
-		data["Form"], data["Avatars"] = e.jobForm(), surveys.Avatars
+		f := e.jobForm()
+		data["Form"], data["Avatars"] = f, surveys.Avatars
+		data["JobLint"], data["JobLinted"] = jobLint(cmp.Or(f.Language, d.Study.Language), f.When, f.Want, f.SoThat), true
 		data["CheckCounts"] = checkCounts
 		// The collaborators form's errors belong beside it, not the job form.
 		data["MemberFields"] = map[string]string{}

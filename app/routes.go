@@ -113,6 +113,7 @@ func (s *Server) routeTable() []route {
 		// The Job tab: the study's own fields, and its collaborators.
 		r("PATCH", "/api/v1/studies/:id", researcher, change(fiber.StatusOK, s.store.UpdateStudy)),
 		r("GET", "/studies/:id/job", researcher, s.tabPage("job")),
+		r("POST", "/api/v1/studies/:id/job/lint", researcher, lintJob),
 		r("POST", "/studies/:id/job", researcher, s.saveJob),
 		r("GET", "/api/v1/studies/:id/members", researcher, list(s.store.Members)),
 		r("POST", "/api/v1/studies/:id/members", researcher, create(s.store.AddMember)),

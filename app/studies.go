@@ -227,12 +227,20 @@ func (s *Server) runLifecycle(c *fiber.Ctx, action string, id int64) (*surveys.S
 // study's new state out; publishing and reopening answer the public link.
 func (s *Server) lifecycle(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		// The warnings of the study as it was published; a script has no one
+		// to confirm them, so they come with the answer instead.
+		var warnings []warning
+		if action == "publish" {
+			warnings = publishWarnings(designOf(c))
+		}
 		st, err := s.runLifecycle(c, action, designOf(c).Study.ID)
 		if err != nil {
 			return err
 		}
 		switch action {
-		case "publish", "reopen":
+		case "publish":
+			return c.JSON(fiber.Map{"slug": st.Slug, "url": s.baseURL() + "/s/" + *st.Slug, "status": st.Status, "warnings": warnings})
+		case "reopen":
 			return c.JSON(fiber.Map{"slug": st.Slug, "url": s.baseURL() + "/s/" + *st.Slug, "status": st.Status})
 		case "duplicate":
 			return c.Status(fiber.StatusCreated).JSON(st)

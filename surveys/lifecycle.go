@@ -80,6 +80,7 @@ func (s *Store) transition(ctx context.Context, u *accounts.User, id int64, what
 	if err != nil {
 		return nil, fmt.Errorf("%s study %d: %w", what, id, err)
 	}
+	st.lintJob()
 	return st, nil
 }
 
@@ -135,6 +136,7 @@ func (s *Store) Duplicate(ctx context.Context, u *accounts.User, id int64) (*Stu
 	if err != nil {
 		return nil, fmt.Errorf("duplicate study %d: %w", id, err)
 	}
+	cp.lintJob()
 	return &cp, nil
 }
 

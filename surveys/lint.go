@@ -65,7 +65,17 @@ func (s *Store) lint(d *Design) {
 	for i := range d.Outcomes {
 		d.Outcomes[i].Lint = issues[i]
 	}
+	d.Study.lintJob()
 	d.Linted = true
+}
+
+// lintJob fills st.JobLint: the job statement is a few hundred characters,
+// so it is linted afresh each time rather than cached.
+func (st *Study) lintJob() {
+	st.JobLint = statement.LintJob(st.Language, st.Job.When, st.Job.Want, st.Job.SoThat)
+	if st.JobLint == nil {
+		st.JobLint = []statement.Issue{} // a client reads an empty list, not null
+	}
 }
 
 func (c *lintCache) get(studyID int64, stmts []string) [][]statement.Issue {

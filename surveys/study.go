@@ -13,6 +13,7 @@ import (
 
 	"odi/surveys/accounts"
 	"odi/surveys/problem"
+	"odi/surveys/statement"
 )
 
 // Study statuses.
@@ -84,6 +85,9 @@ type Study struct {
 	UpdatedAt       time.Time     `json:"updated_at"`
 	PublishedAt     *time.Time    `json:"published_at"`
 	ClosedAt        *time.Time    `json:"closed_at"`
+	// JobLint is the job statement's lint (statement.LintJob) for the
+	// researchers: filled where a study is shown to them, [] when clean.
+	JobLint []statement.Issue `json:"job_lint" gorm:"-"`
 }
 
 // BeforeSave writes a study without URL fields as [], not NULL: GORM writes
@@ -152,6 +156,7 @@ func (s *Store) ListStudies(ctx context.Context, u *accounts.User) ([]StudySumma
 	out := make([]StudySummary, len(studies))
 	for i, st := range studies {
 		out[i] = StudySummary{Study: st}
+		out[i].lintJob()
 		if j, ok := byStudy[st.ID]; ok {
 			out[i].Complete = tallies[j].Complete
 			if last := tallies[j].Last; last.Valid {
@@ -407,6 +412,7 @@ func (s *Store) CreateStudy(ctx context.Context, u *accounts.User, in StudyInput
 	if err != nil {
 		return nil, fmt.Errorf("create study: %w", err)
 	}
+	st.lintJob()
 	return st, nil
 }
 
@@ -438,6 +444,7 @@ func (s *Store) UpdateStudy(ctx context.Context, u *accounts.User, id int64, in 
 	if err != nil {
 		return nil, fmt.Errorf("update study %d: %w", id, err)
 	}
+	st.lintJob()
 	return st, nil
 }
 

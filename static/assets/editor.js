@@ -1,5 +1,5 @@
 // The study editor's enhancements. Every page works without them: they only
-// show the job sentence and lint results as you type, reorder outcomes by drag,
+// show the job sentence, its lint and the outcomes' lint as you type, reorder outcomes by drag,
 // hide inputs that do not apply (four forces wording and the number of
 // attention checks while their switch is off, options or bands by question
 // kind), and copy the link.
@@ -39,6 +39,24 @@
       sentence.textContent = "When " + w + ", I want to " + t + (s ? ", so I can " + s : "") + ".";
     };
     Object.keys(parts).forEach(function (k) { parts[k].addEventListener("input", update); });
+
+    // The job lint, as the Job tab shows it after Save, while typing.
+    var jobLint = document.getElementById("job-lint"), language = document.getElementById("language");
+    if (jobLint && study && !parts.want.disabled) {
+      var timer, seq = 0;
+      var relint = function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          var mine = ++seq;
+          api("POST", "/job/lint", { when: parts.when.value, want: parts.want.value, so_that: parts.so_that.value,
+            language: language ? language.value : "" })
+            .then(function (res) { if (mine === seq) { jobLint.textContent = ""; jobLint.appendChild(lintList(res.job_lint)); } })
+            .catch(function () {});
+        }, 250);
+      };
+      Object.keys(parts).forEach(function (k) { parts[k].addEventListener("input", relint); });
+      if (language) language.addEventListener("change", relint);
+    }
   }
 
   // A switch hides the inputs that apply only while it is on.
@@ -78,6 +96,26 @@
     });
   });
 
+  // lintList draws lint warnings as the lint_list template does.
+  function lintList(issues) {
+    if (!issues || !issues.length) return el("p", "ok", "✓ No lint warnings");
+    var ul = el("ul", "lint");
+    ul.setAttribute("aria-label", "Lint warnings");
+    issues.forEach(function (i) {
+      var li = el("li");
+      li.appendChild(el("span", "rule", i.rule));
+      li.appendChild(document.createTextNode(" " + i.message));
+      if (i.rewrite) {
+        var r = el("span", "rewrite");
+        r.appendChild(el("span", "k", "Try:"));
+        r.appendChild(document.createTextNode(" " + i.rewrite));
+        li.appendChild(r);
+      }
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+
   // Lint as you type: the same parts and warnings the saved rows show.
   function showLint(out, res) {
     out.textContent = "";
@@ -92,19 +130,7 @@
       chips.appendChild(li);
     });
     if (chips.children.length) out.appendChild(chips);
-    if (res.lint && res.lint.length) {
-      var ul = el("ul", "lint");
-      ul.setAttribute("aria-label", "Lint warnings");
-      res.lint.forEach(function (i) {
-        var li = el("li");
-        li.appendChild(el("span", "rule", i.rule));
-        li.appendChild(document.createTextNode(" " + i.message));
-        ul.appendChild(li);
-      });
-      out.appendChild(ul);
-    } else {
-      out.appendChild(el("p", "ok", "✓ No lint warnings"));
-    }
+    out.appendChild(lintList(res.lint));
   }
 
   document.querySelectorAll("textarea[data-lint]").forEach(function (t) {

@@ -22,6 +22,10 @@ func (b *book) outcomes(sh *sheet) {
 			lint := make([]string, len(o.Lint))
 			for j, l := range o.Lint {
 				lint[j] = l.Rule + ": " + l.Message
+				if l.Rewrite != "" {
+					// A split statement's lines, on one line of the cell.
+					lint[j] += " Try: " + strings.ReplaceAll(l.Rewrite, "\n", " / ")
+				}
 			}
 			cells = append(cells, strings.Join(lint, "; "))
 		}

@@ -259,7 +259,8 @@ func TestLandscapeHasANativeScatterChartOfItsData(t *testing.T) {
 func TestOutcomesSheetHasParsedPartsAndLint(t *testing.T) {
 	s := worked(t)
 	s.design.Outcomes[3].Statement = "Use Slack and Notion"
-	s.design.Outcomes[3].Lint = []statement.Issue{{Rule: "no_direction", Message: "start with a direction"}}
+	s.design.Outcomes[3].Lint = []statement.Issue{{Rule: "no_direction", Message: "start with a direction"},
+		{Rule: "compound", Message: "two things", Rewrite: "Use Slack\nUse Notion"}}
 	f, _ := workbook(t, s.input("", false))
 	rows := raw(t, f, "Outcomes")
 	if want := []string{"Code", "Step", "Statement", "Direction", "Metric", "Object of control", "Contextual clarifier", "Lint"}; !slices.Equal(rows[0], want) {
@@ -271,7 +272,7 @@ func TestOutcomesSheetHasParsedPartsAndLint(t *testing.T) {
 			t.Errorf("row %d: %q for %+v", i+2, r[:8], o)
 		}
 	}
-	if r := append(rows[4], make([]string, 8)...); r[7] != "no_direction: start with a direction" {
+	if r := append(rows[4], make([]string, 8)...); r[7] != "no_direction: start with a direction; compound: two things Try: Use Slack / Use Notion" {
 		t.Errorf("lint %q", rows[4])
 	}
 }

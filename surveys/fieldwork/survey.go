@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"odi/surveys"
+	"odi/surveys/statement"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -84,7 +85,12 @@ func build(d *surveys.Design) *Survey {
 			sv.Profile = append(sv.Profile, q)
 		}
 	}
-	want := lowerFirst(strings.TrimRight(strings.TrimSpace(spoken(lang, st.Job.Want)), ".,;: "))
+	// A want that would not read after "When you" ("be productive", "I want
+	// to …") is left out: the questions are asked without the job.
+	want := ""
+	if statement.WantReads(lang, st.Job.Want) {
+		want = lowerFirst(strings.TrimRight(strings.TrimSpace(spoken(lang, st.Job.Want)), ".,;: "))
+	}
 	sv.Lead = surveys.Msg(lang, "rate_lead_bare")
 	if want != "" {
 		sv.Lead = fmt.Sprintf(surveys.Msg(lang, "rate_lead"), want)

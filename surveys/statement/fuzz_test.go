@@ -15,6 +15,7 @@ func FuzzParseLint(f *testing.F) {
 		"Find past decisions in Slack and/or Jira",
 		"", ",,,", "<script>alert(1)</script>", "Reduce \u202ethe cost\u200b of x", "\xff\xfe",
 		"Minimize the number of", "Speed  up the time and effort it takes to log in, or out",
+		"Improve the time or the cost and effort of a repair", "Minimize the number of apps & tools with Slack",
 	} {
 		f.Add(s, "Minimize the time it takes to find a decision")
 	}
@@ -22,6 +23,14 @@ func FuzzParseLint(f *testing.F) {
 		checkParsed(t, s, Parse(s))
 		for _, i := range Lint(s, []string{other, s}) {
 			checkIssue(t, s, i)
+		}
+		for _, lang := range []string{"en", "fr"} {
+			for _, i := range LintJob(lang, s, other, s) {
+				if i.Message == "" || i.Rewrite != "" {
+					t.Fatalf("LintJob(%q, %q): %+v", s, other, i)
+				}
+			}
+			WantReads(lang, s)
 		}
 		study := []string{s, other, s}
 		for i, issues := range LintAll(study) {

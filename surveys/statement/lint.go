@@ -9,16 +9,22 @@ import (
 type Issue struct {
 	Rule    string `json:"rule"`    // one of the Rule* constants
 	Message string `json:"message"` // one sentence naming what was found
+	// Rewrite is a statement that does not break the rule, made from the
+	// researcher's own words; "" when no safe one can be made. A statement
+	// split in two gives two lines.
+	Rewrite string `json:"rewrite,omitempty"`
 }
 
-// Lint rules, in the order Lint reports them.
+// Lint rules of outcome statements, in the order Lint reports them.
 const (
-	RuleNoDirection = "no_direction" // the first word is not a direction verb
-	RuleNoObject    = "no_object"    // nothing follows the direction and metric
-	RuleTwoObjects  = "two_objects"  // the object of control joins two things
-	RuleSolution    = "solution"     // a product or feature is named instead of an outcome
-	RuleTooLong     = "too_long"     // more than maxWords words
-	RuleDuplicate   = "duplicate"    // nearly the same words as another statement
+	RuleNoDirection    = "no_direction"    // the first word is not a direction verb
+	RuleVagueDirection = "vague_direction" // improve, enhance, optimize: not which way is better
+	RuleNoMetric       = "no_metric"       // no unit of measure: time, likelihood, number, effort, cost…
+	RuleNoObject       = "no_object"       // nothing follows the direction and metric
+	RuleCompound       = "compound"        // two metrics or two objects joined by and/or
+	RuleSolution       = "solution"        // a product or feature is named instead of an outcome
+	RuleTooLong        = "too_long"        // more than maxWords words
+	RuleDuplicate      = "duplicate"       // nearly the same words as another statement
 )
 
 // maxWords is the longest statement a respondent takes in at a glance.
@@ -50,60 +56,84 @@ func lint(s string, dup match) []Issue {
 		return nil
 	}
 	var issues []Issue
-	add := func(rule, format string, args ...any) {
-		issues = append(issues, Issue{Rule: rule, Message: fmt.Sprintf(format, args...)})
+	add := func(rule, rewrite, format string, args ...any) {
+		issues = append(issues, Issue{Rule: rule, Message: fmt.Sprintf(format, args...), Rewrite: rewrite})
 	}
+	vague := vagueDirections[p.Direction]
+	noMetric := p.Direction != "" && p.Metric == "" && p.Object != "" && unitIn(p.Object) == ""
 	if p.Direction == "" {
-		add(RuleNoDirection, "It starts with %s instead of a direction of improvement such as Minimize, Reduce or Increase.",
+		add(RuleNoDirection, p.directionRewrite(), "It starts with %s instead of a direction of improvement such as Minimize, Reduce or Increase.",
 			quote(p.firstWord, 30))
 	}
+	if vague {
+		rewrite := p.clearDirectionRewrite()
+		if noMetric {
+			rewrite = p.metricRewrite()
+		}
+		add(RuleVagueDirection, rewrite, "%s does not say which way is better: say Minimize, Maximize, Increase or Decrease.",
+			quote(p.text[:len(p.Direction)], 30))
+	}
+	if noMetric {
+		add(RuleNoMetric, p.metricRewrite(), "It names no unit of measure: say what is counted, as in the time, the likelihood, the number of steps, the effort or the cost.")
+	}
 	if p.Object == "" {
-		add(RuleNoObject, "It names no object of control: say what the customer is trying to get done, as in %q.",
+		add(RuleNoObject, "", "It names no object of control: say what the customer is trying to get done, as in %q.",
 			"Minimize the time it takes to find a past decision")
 	}
-	if j := joiner(p.Object, p.connector); j != "" {
-		add(RuleTwoObjects, "The object of control %s joins two things with %q; rate each in a statement of its own.",
-			quote(p.Object, 60), j)
+	if len(p.metrics) > 1 {
+		add(RuleCompound, p.metricSplit(), "It joins two units of measure, %s and %s, with %q; rate each in a statement of its own.",
+			quote(p.metrics[0], 30), quote(p.metrics[1], 30), p.metricJoin)
+	} else if j := joiner(p.Object, p.connector); j.word != "" {
+		add(RuleCompound, p.objectSplit(j), "The object of control %s joins two things with %q; rate each in a statement of its own.",
+			quote(p.Object, 60), j.word)
 	}
-	if words := solutionWords(p.text, p.objectStart); len(words) > 0 {
+	if found := solutionSpans(p.text, p.objectStart); len(found) > 0 {
 		verb := "names a solution or feature"
-		if len(words) > 1 {
+		if len(found) > 1 {
 			verb = "name solutions or features"
 		}
-		add(RuleSolution, "%s %s; say what the customer wants to get done instead.", listQuoted(words), verb)
+		add(RuleSolution, p.solutionRewrite(found), "%s %s; say what the customer wants to get done instead.", listQuoted(written(p.text, found)), verb)
 	}
 	if n := countWords(p.text); n > maxWords {
-		add(RuleTooLong, "It has %d words; keep it to %d or fewer so respondents can take it in at a glance.", n, maxWords)
+		add(RuleTooLong, "", "It has %d words; keep it to %d or fewer so respondents can take it in at a glance.", n, maxWords)
 	}
 	if dup.ok {
 		if dup.percent == 100 {
-			add(RuleDuplicate, "It uses the same words as %s.", quote(dup.other, 60))
+			add(RuleDuplicate, "", "It uses the same words as %s.", quote(dup.other, 60))
 		} else {
-			add(RuleDuplicate, "It is nearly the same as %s (%d%% of the words in common).", quote(dup.other, 60), dup.percent)
+			add(RuleDuplicate, "", "It is nearly the same as %s (%d%% of the words in common).", quote(dup.other, 60), dup.percent)
 		}
 	}
 	return issues
 }
 
-// joiner returns the word that joins two things in the object of control,
-// or "" if it names one thing.
-func joiner(object, connector string) string {
+// join is where the object of control joins two things: the joining word
+// or sign, and its byte span in the object. word is "" when it names one
+// thing.
+type join struct {
+	word      string
+	at, after int
+}
+
+// joiner finds the word that joins two things in the object of control.
+func joiner(object, connector string) join {
 	if connector == "between" {
-		return "" // "the time between a request and its answer" is one span
+		return join{} // "the time between a request and its answer" is one span
 	}
 	prev := ""
 	for i := 0; ; {
 		ws, we := nextWord(object, i)
 		if ws < 0 {
-			return ""
+			return join{}
 		}
 		if gap := object[i:ws]; prev != "" && len(gap) > 1 && strings.TrimFunc(gap, isBlank) == "&" {
-			return "&" // "decisions & specs", but not "R&D"
+			at := i + strings.IndexByte(gap, '&')
+			return join{"&", at, at + 1} // "decisions & specs", but not "R&D"
 		}
 		w := asciiLower(object[ws:we])
 		switch {
 		case w == "between":
-			return ""
+			return join{}
 		case prev == "":
 		case w == "and" || w == "or":
 			phrase, after := w, we
@@ -111,12 +141,12 @@ func joiner(object, connector string) string {
 				phrase, after = "and/or", we+3
 			}
 			if ns, ne := nextWord(object, after); ns >= 0 && !fixedPairs[prev+" "+w+" "+asciiLower(object[ns:ne])] {
-				return phrase
+				return join{phrase, ws, after}
 			}
 		case w == "as":
 			if e := matchPhrase(object, ws, "as well as"); e >= 0 {
 				if ns, _ := nextWord(object, e); ns >= 0 {
-					return "as well as"
+					return join{"as well as", ws, e}
 				}
 			}
 		}
@@ -124,16 +154,19 @@ func joiner(object, connector string) string {
 	}
 }
 
-// solutionWords returns the solution words in text as written, each once,
-// in order. objectStart is where the object of control begins: a word that
-// is also a verb ("screen") names no solution there.
-func solutionWords(text string, objectStart int) []string {
-	var found []string
+// span is a byte range of a statement.
+type span struct{ start, end int }
+
+// solutionSpans finds the solution words in text, each once (the first time
+// it is written), in order. objectStart is where the object of control
+// begins: a word that is also a verb ("screen") names no solution there.
+func solutionSpans(text string, objectStart int) []span {
+	var found []span
 	seen := map[string]bool{}
-	note := func(written string) {
-		if k := asciiLower(written); !seen[k] {
+	note := func(start, end int) {
+		if k := asciiLower(text[start:end]); !seen[k] {
 			seen[k] = true
-			found = append(found, written)
+			found = append(found, span{start, end})
 		}
 	}
 	prev, prevStart := "", 0
@@ -146,21 +179,32 @@ func solutionWords(text string, objectStart int) []string {
 		w := asciiLower(written)
 		switch {
 		case solutionPairsFirst[prev] && solutionPairs[prev+" "+singular(w)]:
-			note(text[prevStart:we])
+			note(prevStart, we)
 		case verbSolutions[singular(w)] && (ws == objectStart || verbLead[prev]):
 			// a verb here: "screen a candidate"
 		case solutions[singular(w)]:
-			note(written)
+			note(ws, we)
 		case strings.ContainsAny(w, "-'"):
+			at := ws
 			for part := range strings.FieldsFuncSeq(written, func(r rune) bool { return r == '-' || r == '\'' }) {
+				at = ws + strings.Index(text[ws:we], part)
 				if solutions[singular(asciiLower(part))] {
-					note(part)
+					note(at, at+len(part))
 				}
 			}
 		}
 		prev, prevStart, i = w, ws, we
 	}
 	return found
+}
+
+// written is the text of each span.
+func written(text string, spans []span) []string {
+	out := make([]string, len(spans))
+	for i, s := range spans {
+		out[i] = text[s.start:s.end]
+	}
+	return out
 }
 
 // singular drops a plural ending: "apps" → "app", "APIs" → "api",

@@ -1,9 +1,13 @@
 // Package statement parses desired-outcome statements into the ODI parts —
 // direction, metric, object of control, contextual clarifier — so a researcher
 // sees how each statement reads, and lints them for the mistakes that make a
-// survey item hard to rate: no direction, no object of control, two objects,
-// a solution instead of an outcome, too many words, a near-duplicate. Lint only warns; whether to
-// keep a statement is the researcher's call.
+// survey item hard to rate: no direction or a vague one, no unit of measure,
+// no object of control, two metrics or objects, a solution instead of an
+// outcome, too many words, a near-duplicate, each with a rewrite to start from
+// where one can be made (rewrite.go). It lints the job statement too (job.go):
+// no situation, a want too broad, too narrow or naming a solution, and a want
+// the survey cannot put after "When you". Lint only warns; whether to keep a
+// statement is the researcher's call.
 //
 // "Minimize the time it takes to onboard a new team member, regardless of
 // their prior tooling" reads as direction "minimize", metric "time", object
@@ -40,6 +44,13 @@ type parts struct {
 	firstWord   string // "" if the statement has no word at all
 	connector   string // lower-case words between metric and object, e.g. "it takes to"
 	objectStart int    // byte offset of the object in text
+	// metrics are the units of measure one by one: two in "the time and
+	// effort it takes to", joined by metricJoin. metricAt and metricEnd
+	// are the byte span of "[the] metric" in text; metricAt is also
+	// where whatever follows the direction starts.
+	metrics             []string
+	metricJoin          string
+	metricAt, metricEnd int
 }
 
 func parse(s string) parts {
@@ -59,6 +70,7 @@ func parse(s string) parts {
 		p.Direction = asciiLower(t[:end])
 		i = skipBlank(t, end)
 	}
+	p.metricAt = i
 	i = p.parseMetric(t, i)
 	p.objectStart = i
 	body := t[i:]
@@ -70,9 +82,9 @@ func parse(s string) parts {
 
 func isBlankOrComma(r rune) bool { return r == ',' || isBlank(r) }
 
-// parseMetric reads "[the] metric [connector]" at byte i of t, records the
-// metric and connector, and returns where the object starts (i if there is
-// no metric).
+// parseMetric reads "[the] metric [and|or [the] metric] [connector]" at byte
+// i of t, records the metrics and connector, and returns where the object
+// starts (i if there is no metric).
 func (p *parts) parseMetric(t string, i int) int {
 	j := i
 	if e := matchPhrase(t, j, "the"); e >= 0 {
@@ -83,23 +95,40 @@ func (p *parts) parseMetric(t string, i int) int {
 	if end < 0 {
 		return i
 	}
+	p.metrics = []string{asciiLower(t[start:end])}
+	last := start // where the last metric starts
+	// "the time and effort it takes to …" measures two things.
+	if k := skipBlank(t, end); k > end {
+		if je, join := matchAny(t, k, []string{"and", "or"}); je >= 0 {
+			m := skipBlank(t, je)
+			if e := matchPhrase(t, m, "the"); e >= 0 {
+				m = skipBlank(t, e)
+			}
+			if e2, _ := matchAny(t, m, metrics); e2 >= 0 && m > je {
+				p.metrics = append(p.metrics, asciiLower(t[m:e2]))
+				p.metricJoin, last, end = join, m, e2
+			}
+		}
+	}
 	metricEnd := end
 	body := skipBlank(t, end)
 	if ce, c := matchAny(t, body, connectors); ce >= 0 {
 		p.connector = c
 		body = skipBlank(t, ce)
-		if c == "of" && unitMetrics[asciiLower(t[start:end])] {
+		if c == "of" && unitMetrics[asciiLower(t[last:end])] {
 			// "the number of meetings needed to …": the unit is the word
 			// between "of" and the verb phrase.
 			if ws, we := nextWord(t, body); ws == body {
 				k := skipBlank(t, we)
 				if ue, uc := matchAny(t, k, unitConnectors); ue >= 0 && k > we {
 					metricEnd, p.connector, body = we, uc, skipBlank(t, ue)
+					p.metrics[len(p.metrics)-1] = asciiLower(t[last:we])
 				}
 			}
 		}
 	}
 	p.Metric = asciiLower(t[start:metricEnd])
+	p.metricEnd = metricEnd
 	return body
 }
 

@@ -11,20 +11,39 @@ import (
 // Entries are lower-case ASCII; multi-word entries use single spaces.
 
 // directions open a well-formed statement with the way things should move.
-// "Optimize" and "ensure" are left out on purpose: they do not say which way
-// is better, which is the point of the direction.
+// The vague ones are here too, so the rest of the statement still parses;
+// Lint names them (vagueDirections).
 var directions = longestFirst(
 	"minimize", "minimise", "maximize", "maximise",
 	"increase", "decrease", "reduce", "lower", "raise",
 	"improve", "eliminate", "prevent", "avoid", "mitigate",
 	"speed up", "shorten", "lessen", "limit", "cut down on", "cut",
 	"boost", "accelerate", "enhance", "curb",
+	"optimize", "optimise", "ensure", "better",
 )
+
+// vagueDirections say that things should get better without saying which
+// way is better: "improve the time" may mean more of it or less.
+var vagueDirections = set("improve", "enhance", "optimize", "optimise", "ensure", "better")
+
+// towardsZero are the directions that want less of what follows; the others
+// (increase, maximize, raise, boost) want more. A rewrite says "Minimize" or
+// "Increase" accordingly.
+var towardsZero = set("minimize", "minimise", "decrease", "reduce", "lower", "eliminate", "prevent", "avoid",
+	"mitigate", "speed up", "shorten", "lessen", "limit", "cut down on", "cut", "accelerate", "curb")
+
+// eventDirections name something that should not happen at all: its metric
+// is a likelihood ("Prevent data loss": the likelihood of data loss).
+var eventDirections = set("eliminate", "prevent", "avoid", "mitigate")
+
+// speedDirections are about time: "Speed up the hand-over" measures the time
+// the hand-over takes.
+var speedDirections = set("speed up", "shorten", "accelerate")
 
 // metrics are the units of measure that follow the direction, after an
 // optional "the": "the time", "the likelihood", "the number of steps".
 var metrics = longestFirst(
-	"time", "amount of time", "length of time", "time and effort",
+	"time", "amount of time", "length of time",
 	"effort", "amount of effort", "amount of work",
 	"likelihood", "chance", "chances", "probability", "risk", "odds",
 	"number", "number of steps", "number of times", "number of errors", "number of mistakes",
@@ -34,6 +53,23 @@ var metrics = longestFirst(
 	"variability", "consistency", "completeness", "reliability", "percentage", "proportion",
 	"rate", "level", "degree", "difficulty", "volume",
 )
+
+// moreIsBetter are the metrics a vague direction wants more of; it wants less
+// of every other one (time, effort, cost, number, risk…), as ODI statements
+// nearly always do.
+var moreIsBetter = set("likelihood", "chance", "chances", "probability", "odds", "accuracy", "precision",
+	"consistency", "completeness", "reliability", "speed", "percentage", "proportion")
+
+// badEvents mark a likelihood of something going wrong, which a vague
+// direction wants less of: "improve the likelihood of missing a deadline".
+var badEvents = []string{"fail", "miss", "lose", "lost", "forget", "wrong", "error", "mistake", "outdated",
+	"late", "conflict", "duplicat", "break", "broke", "overlook", "confus", "delay", "stale", "block"}
+
+// trailingUnits are the metrics that may come inside the object instead of
+// after the direction: "Minimize onboarding time", "Reduce the error rate of
+// invoices".
+var trailingUnits = set("time", "times", "effort", "cost", "costs", "rate", "risk", "delay", "delays", "duration",
+	"frequency", "accuracy", "speed", "variability", "volume", "likelihood", "probability", "precision", "reliability")
 
 // unitMetrics take their unit from the word after "of" when a verb phrase
 // follows it: "the number of meetings needed to …" measures "number of
