@@ -120,6 +120,9 @@ func queryString(q results.OpportunityQuery, with int64) string {
 	if q.IncludePartial {
 		v.Set("include_partial", "1")
 	}
+	if q.Unweighted {
+		v.Set("weighted", "0")
+	}
 	if len(v) == 0 {
 		return ""
 	}
