@@ -74,6 +74,11 @@ func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) er
 	data["Choices"], data["Query"], data["Fields"] = splits, q, fields
 	data["Chips"] = filterChips(d.Study.ID, q)
 	data["Results"] = newResultsView(res)
+	data["Weighted"], data["WeightingProblem"] = res.Weighted, res.WeightingProblem
+	data["WeightToggle"] = studyPath(d.Study.ID, "results") + queryString(results.OpportunityQuery{SegmentBy: q.SegmentBy, Filters: q.Filters, IncludePartial: q.IncludePartial, Unweighted: !q.Unweighted}, 0)
+	if err := s.weightingOnResults(c, d, data); err != nil {
+		return err
+	}
 	other, err := s.wavesOnResults(c, d, data, fields)
 	if err != nil {
 		return err

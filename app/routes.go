@@ -182,6 +182,8 @@ func (s *Server) routeTable() []route {
 		r("GET", "/api/v1/studies/:id/weighting", researcher, s.getWeighting),
 		r("PUT", "/api/v1/studies/:id/weighting", researcher, s.putWeighting),
 		r("DELETE", "/api/v1/studies/:id/weighting", researcher, s.deleteWeighting),
+		r("POST", "/studies/:id/weighting", researcher, s.saveWeightingPage),
+		r("POST", "/studies/:id/weighting/delete", researcher, s.deleteWeightingPage),
 		r("GET", "/studies/:id/results", researcher, analysisTab(s.showResults)),
 		r("GET", "/api/v1/studies/:id/opportunities.csv", researcher, s.exportRankedCSV),
 		r("GET", "/api/v1/studies/:id/export.xlsx", researcher, s.exportWorkbook),

@@ -69,7 +69,10 @@ type Opportunities struct {
 	SegmentBy string  `json:"segment_by"`
 	Weighted  bool    `json:"weighted"` // scored with the study's weighting
 	Raking    *Raking `json:"weighting,omitempty"`
-	Groups    []Group `json:"groups"`
+	// WeightingProblem says why the study's weighting is not applied (its
+	// targets no longer fit the questions); see Store.weights.
+	WeightingProblem string  `json:"weighting_problem,omitempty"`
+	Groups           []Group `json:"groups"`
 }
 
 // splitter puts a respondent into the groups of one segmentation.
@@ -155,8 +158,9 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 		return nil, err
 	}
 	var rk *raked
+	var unfit string
 	if !q.Unweighted {
-		if rk, err = s.studyWeights(ctx, d, rows, rv); err != nil {
+		if rk, unfit, err = s.studyWeights(ctx, d, rows, rv); err != nil {
 			return nil, err
 		}
 	}
@@ -204,7 +208,7 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 			}
 		}
 	}
-	res := &Opportunities{StudyID: d.Study.ID, SegmentBy: q.SegmentBy, Weighted: rk != nil}
+	res := &Opportunities{StudyID: d.Study.ID, SegmentBy: q.SegmentBy, Weighted: rk != nil, WeightingProblem: unfit}
 	if rk != nil {
 		res.Raking = &rk.raking
 	}

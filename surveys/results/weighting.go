@@ -58,6 +58,10 @@ type Raking struct {
 type WeightingStatus struct {
 	Weighting
 	Raking
+	// Problem says why the targets no longer fit the study's questions (one
+	// was deleted, or an option renamed) and so are not applied; "" when
+	// they are.
+	Problem string `json:"problem,omitempty"`
 }
 
 // margin is one validated target question: its question and the target
@@ -110,7 +114,8 @@ func margins(d *surveys.Design, w *Weighting) ([]margin, error) {
 			}
 		}
 		if ok && math.Abs(sum-1) > ShareTolerance {
-			bad.Add("targets."+key, fmt.Sprintf("shares add up to %s; they must add up to 1 (within %g); an option left out has share 0", strconv.FormatFloat(sum, 'f', -1, 64), ShareTolerance))
+			bad.Add("targets."+key, fmt.Sprintf("shares add up to %s (%s%%); they must add up to 1 (100%%) within %g; an option left out has share 0",
+				strconv.FormatFloat(sum, 'f', -1, 64), strconv.FormatFloat(sum*100, 'f', -1, 64), ShareTolerance))
 			ok = false
 		}
 		if ok {
@@ -187,12 +192,14 @@ func (s *Store) weightingOf(ctx context.Context, studyID int64) (*Weighting, err
 
 // weights rakes list (reviewed as rv) to w, or takes the weights kept with
 // the cached list when neither the responses, the cleaning nor w changed.
-func (s *Store) weights(d *surveys.Design, list []*scored, rv *review, w *Weighting) (*raked, error) {
+// Targets that no longer fit d's questions (a question deleted or an
+// option renamed since they were saved) weight nothing: the results stay
+// unweighted and the problem is said, rather than weighting to half of
+// what the researcher set.
+func (s *Store) weights(d *surveys.Design, list []*scored, rv *review, w *Weighting) (*raked, string) {
 	ms, err := margins(d, w)
 	if err != nil {
-		// A question deleted or its options changed since the targets were
-		// saved: say so rather than weight to targets that no longer fit.
-		return nil, fmt.Errorf("the study's weighting no longer fits its questions (set it again or remove it): %w", err)
+		return nil, "the weighting no longer fits the study's questions, so the results are unweighted; set it again or remove it (" + err.Error() + ")"
 	}
 	raw, _ := json.Marshal(w) // a map marshals in key order: the same targets give the same key
 	key := rv.key + "\x00" + string(raw)
@@ -201,7 +208,7 @@ func (s *Store) weights(d *surveys.Design, list []*scored, rv *review, w *Weight
 	if c != nil && sameList(c.list, list) && c.raked != nil && c.raked.key == key {
 		rk := c.raked
 		s.responses.mu.Unlock()
-		return rk, nil
+		return rk, ""
 	}
 	s.responses.mu.Unlock()
 	trim := 0.0
@@ -215,17 +222,18 @@ func (s *Store) weights(d *surveys.Design, list []*scored, rv *review, w *Weight
 		c.raked = rk
 	}
 	s.responses.mu.Unlock()
-	return rk, nil
+	return rk, ""
 }
 
 // studyWeights is the weight of each response of list for d's results, nil
-// when the study is not weighted.
-func (s *Store) studyWeights(ctx context.Context, d *surveys.Design, list []*scored, rv *review) (*raked, error) {
+// when the study is not weighted, with why not when it has targets.
+func (s *Store) studyWeights(ctx context.Context, d *surveys.Design, list []*scored, rv *review) (*raked, string, error) {
 	w, err := s.weightingOf(ctx, d.Study.ID)
 	if err != nil || w == nil {
-		return nil, err
+		return nil, "", err
 	}
-	return s.weights(d, list, rv, w)
+	rk, unfit := s.weights(d, list, rv, w)
+	return rk, unfit, nil
 }
 
 // SetWeighting checks in against d's questions, rakes the responses so far
@@ -273,9 +281,11 @@ func (s *Store) WeightingStatus(ctx context.Context, d *surveys.Design) (*Weight
 	if err != nil {
 		return nil, err
 	}
-	rk, err := s.weights(d, list, rv, w)
-	if err != nil {
-		return nil, err
+	st := &WeightingStatus{Weighting: *w}
+	rk, unfit := s.weights(d, list, rv, w)
+	if rk != nil {
+		st.Raking = rk.raking
 	}
-	return &WeightingStatus{Weighting: *w, Raking: rk.raking}, nil
+	st.Problem = unfit
+	return st, nil
 }
