@@ -16,11 +16,11 @@ import (
 // option of every question respondents answer with one option, the trim,
 // and how the responses so far rake to the saved targets.
 type weightingView struct {
-	Questions []weightQuestion
-	Trim      string
-	TrimError string
-	Error     string                   // about the targets as a whole
-	Status    *results.WeightingStatus // nil when the study is not weighted
+	Questions             []weightQuestion
+	Trim                  string
+	TrimError             string
+	Error                 string                   // about the targets as a whole
+	Status                *results.WeightingStatus // nil when the study is not weighted
 	EffectiveN, MaxWeight string
 	Empty                 []string // target cells without respondents, as people read them
 	Saved, Removed        bool
