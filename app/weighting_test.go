@@ -138,6 +138,22 @@ func TestWeightingRakesToThePopulation(t *testing.T) {
 			}
 		}
 
+		// The responses file ends with each response's weight.
+		recs, err := csv.NewReader(strings.NewReader(c.send("GET", base+"/responses.csv", nil).body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := len(recs[0]) - 1
+		if recs[0][last] != "weight" || recs[1][last] != "0.625" || recs[100][last] != "2.5" {
+			t.Errorf("responses.csv: header %q, first row %q, last row %q", recs[0], recs[1], recs[100])
+		}
+
+		// and the import reads such a file back, ignoring the weight.
+		_, other := weightedStudy(t, c, skewedCSV(1000, 1, 0, 0))
+		if r := c.do("POST", other+"/responses/import?dry_run=1", "text/csv", c.send("GET", base+"/responses.csv", nil).body); r.status != http.StatusOK || !strings.Contains(r.body, `"ignored":["weight"]`) {
+			t.Errorf("import of the weighted file: %d %.300s", r.status, r.body)
+		}
+
 		// Responses arriving later are weighted as well: 20 more large
 		// teams make small 0.5 × 120/80 = 0.75 and large 0.5 × 120/40 =
 		// 1.5; O01 stays at the population's 5, and the effective n is
@@ -171,7 +187,7 @@ func TestWeightingRakesToThePopulation(t *testing.T) {
 		r := c.send("PUT", base+"/weighting", `{"targets": {"team_size": {"small": 0.5, "large": 0.5}}, "trim": 3}`)
 		wantStatus(t, r, http.StatusOK)
 		after := c.send("GET", base+"/opportunities?segment_by=team_size", nil).body
-		after = strings.Replace(after, `"weighted":true,"weighting":{"converged":true,"iterations":1,"effective_n":100,"max_weight":1,"n":100,"trimmed":0,"empty":[]},`, `"weighted":false,`, 1)
+		after = strings.Replace(after, `"weighted":true,"weighting":{"by":["team_size"],"converged":true,"iterations":1,"effective_n":100,"max_weight":1,"n":100,"trimmed":0,"empty":[]},`, `"weighted":false,`, 1)
 		if after != before {
 			t.Errorf("weights of 1 changed the numbers:\nbefore %s\nafter  %s", before, after)
 		}

@@ -45,6 +45,7 @@ type WeightingInput struct {
 
 // Raking is how the weights came out: what PUT …/weighting answers.
 type Raking struct {
+	By         []string `json:"by"` // the questions raked on, in question order
 	Converged  bool     `json:"converged"`
 	Iterations int      `json:"iterations"`
 	EffectiveN float64  `json:"effective_n"` // Kish: (Σw)² ÷ Σw² over the respondents raked
@@ -168,6 +169,9 @@ func rake(list []*scored, rv *review, ms []margin, trim float64) *raked {
 	}
 	for k, i := range idx {
 		out.weights[i] = res.Weights[k]
+	}
+	for _, mg := range ms {
+		out.raking.By = append(out.raking.By, mg.q.Key)
 	}
 	for m, cells := range res.Empty {
 		for _, c := range cells {

@@ -254,3 +254,24 @@ func checkMargins(t *testing.T, w []float64, margins []Margin, tol float64) {
 		}
 	}
 }
+
+// BenchmarkRake100k rakes 100,000 respondents to two questions of four
+// options, the work a weighted study's first analysis adds.
+func BenchmarkRake100k(b *testing.B) {
+	const n = 100000
+	rng := rand.New(rand.NewPCG(1, 1))
+	margins := []Margin{{Of: make([]int, n), Targets: []float64{.4, .3, .2, .1}}, {Of: make([]int, n), Targets: []float64{.1, .2, .3, .4}}}
+	for i := range n {
+		margins[0].Of[i] = min(3, int(4*rng.Float64()*rng.Float64()*1.5))
+		margins[1].Of[i] = rng.IntN(4)
+		if i%50 == 0 {
+			margins[1].Of[i] = -1 // some did not answer
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := Rake(n, margins, 5); !res.Converged {
+			b.Fatalf("did not converge in %d rounds", res.Rounds)
+		}
+	}
+}
