@@ -138,6 +138,12 @@ func TestWeightingRakesToThePopulation(t *testing.T) {
 			}
 		}
 
+		// A stakeholder's report is weighted and says so.
+		token, _ := newShareLink(t, c, id, `{}`)
+		if r := newClient(t, c.s).get("/r/" + token); !strings.Contains(r.body, "effective n = 64.0") {
+			t.Errorf("the report does not show the effective n: %d", r.status)
+		}
+
 		// The responses file ends with each response's weight.
 		recs, err := csv.NewReader(strings.NewReader(c.send("GET", base+"/responses.csv", nil).body)).ReadAll()
 		if err != nil {
@@ -178,7 +184,6 @@ func TestWeightingRakesToThePopulation(t *testing.T) {
 			t.Errorf("GET after DELETE: %d %s, want 200 null", r.status, r.body)
 		}
 		wantStatus(t, c.send("DELETE", base+"/weighting", nil), http.StatusNoContent)
-		_ = id
 	})
 
 	t.Run("a sample that already matches changes nothing", func(t *testing.T) {
@@ -235,5 +240,15 @@ func TestWeightingRakesToThePopulation(t *testing.T) {
 		}
 		// Shares within the tolerance are scaled to add up to 1.
 		wantStatus(t, c.send("PUT", base+"/weighting", `{"targets": {"team_size": {"small": 0.333, "large": 0.666}}}`), http.StatusOK)
+
+		// Targets that no longer fit the questions weight nothing, and say so.
+		wantStatus(t, c.send("DELETE", base+"/questions/team_size", nil), http.StatusNoContent)
+		if res := opportunitiesOf(t, c, base+"/opportunities"); res.Weighted || !strings.Contains(res.WeightingProblem, "targets.team_size") {
+			t.Errorf("after deleting the question: weighted %v, problem %q", res.Weighted, res.WeightingProblem)
+		}
+		c.send("GET", base+"/weighting", nil).json(t, &st)
+		if !strings.Contains(st.Problem, "no longer fits") {
+			t.Errorf("GET weighting after deleting the question: %+v", st)
+		}
 	})
 }
