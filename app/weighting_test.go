@@ -68,7 +68,13 @@ func outcome(t *testing.T, g results.Group, code string) (o struct {
 }
 
 func TestWeightingRakesToThePopulation(t *testing.T) {
-	_, c := researcherServer(t)
+	t.Parallel()
+	eachServer(t, testWeighting)
+}
+
+// testWeighting is TestWeightingRakesToThePopulation on one database.
+func testWeighting(t *testing.T, s *Server) {
+	c := api(t, s, "r@example.com", "researcher")
 
 	t.Run("planted effect", func(t *testing.T) {
 		// 80 small and 20 large teams answered; the population is half and
