@@ -30,6 +30,9 @@ func TestWeightingInBrowser(t *testing.T) {
 	if n := b.count("#weighting input[inputmode=decimal]"); n != 4 {
 		t.Fatalf("%d inputs in the Weighting section, want 3 options and the trim", n)
 	}
+	if got := b.text("#weighting .weight-options"); !strings.Contains(got, "sample 80.0%") || !strings.Contains(got, "sample 0.0%") || !strings.Contains(got, "sample 20.0%") {
+		t.Errorf("the sample's shares beside the inputs: %q", got)
+	}
 	// team_size is the first weightable question: options small, medium, large.
 	fill := func(small, medium, large, trim string) {
 		for sel, v := range map[string]string{"#w-0-0": small, "#w-0-1": medium, "#w-0-2": large, "#trim": trim} {
@@ -38,7 +41,25 @@ func TestWeightingInBrowser(t *testing.T) {
 		_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#weighting button.primary`)))
 		b.must("save weighting", err)
 	}
+	// shoot saves what a reader sees scrolled to sel, at each width.
+	shoot := func(name, sel string) {
+		for _, w := range []int64{390, 1280} {
+			b.must("resize", chromedp.Do(ctx, chromedp.EmulateViewport(w, 1000), chromedp.Sleep(100*time.Millisecond)))
+			overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > document.documentElement.clientWidth`))
+			b.must("measure", err)
+			if overflow {
+				t.Errorf("the page overflows horizontally at %d px", w)
+			}
+			b.must("scroll", chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: "start"})`, sel)),
+				chromedp.Sleep(100*time.Millisecond)))
+			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+			b.must("screenshot", err)
+			b.must("write", os.WriteFile(filepath.Join("..", "testout", fmt.Sprintf("results-weighting-%s-%d.png", name, w)), png, 0o644))
+		}
+		b.must("resize", chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)))
+	}
 	fill("40", "", "40", "")
+	shoot("refused", "#weighting form")
 	if got := b.text("#weighting fieldset .field-error"); !strings.Contains(got, "add up to 0.8 (80%)") {
 		t.Errorf("percentages adding up to 80: error %q", got)
 	}
@@ -62,21 +83,8 @@ func TestWeightingInBrowser(t *testing.T) {
 		t.Errorf("group heading %q", h)
 	}
 	screenshots(t, ctx, "results-weighting")
-	// The section itself as a reader scrolls to it, at each width.
-	for _, w := range []int64{390, 1280} {
-		b.must("resize", chromedp.Do(ctx, chromedp.EmulateViewport(w, 1000), chromedp.Sleep(100*time.Millisecond)))
-		overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > document.documentElement.clientWidth`))
-		b.must("measure", err)
-		if overflow {
-			t.Errorf("the page overflows horizontally at %d px", w)
-		}
-		b.must("scroll", chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#weighting").scrollIntoView({block: "start"})`),
-			chromedp.Sleep(100*time.Millisecond)))
-		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		b.must("screenshot", err)
-		b.must("write", os.WriteFile(filepath.Join("..", "testout", fmt.Sprintf("results-weighting-section-%d.png", w)), png, 0o644))
-	}
-	b.must("resize", chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)))
+	shoot("section", "#weighting")
+	shoot("form", "#weighting form")
 	b.load("unweighted", chromedp.Navigate(results+"?weighted=0"))
 	if h := b.text("#group-all h2"); strings.Contains(h, "effective") || !strings.Contains(b.text("#weighted"), "Unweighted") {
 		t.Errorf("?weighted=0: heading %q", h)

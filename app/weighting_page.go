@@ -33,6 +33,7 @@ type weightQuestion struct {
 
 type weightOption struct {
 	Name, Label, Value, Error string
+	Sample                    string // the option's share of the sample, "" when nobody answered the question
 }
 
 // weightable are the questions a weighting can use: those whose every
@@ -123,6 +124,10 @@ func (s *Server) weightingOnResults(c *fiber.Ctx, d *surveys.Design, data fiber.
 	if err != nil {
 		return err
 	}
+	sample, err := s.results.SampleShares(c.UserContext(), d)
+	if err != nil {
+		return err
+	}
 	typed, refused := data["WeightingTyped"].(map[string]string)
 	fields, _ := data["WeightingFields"].(map[string]string)
 	v := &weightingView{Status: st, Error: fields["targets"], TrimError: fields["trim"],
@@ -136,6 +141,9 @@ func (s *Server) weightingOnResults(c *fiber.Ctx, d *surveys.Design, data fiber.
 		wq := weightQuestion{Key: q.Key, Text: q.Text, Error: fields["targets."+q.Key]}
 		for j, opt := range q.Groups() {
 			o := weightOption{Name: fieldName(i, j), Label: opt, Error: fields["targets."+q.Key+"."+opt]}
+			if shares, ok := sample[q.Key]; ok {
+				o.Sample = strconv.FormatFloat(shares[opt]*100, 'f', 1, 64) + "%"
+			}
 			switch {
 			case refused:
 				o.Value = typed[o.Name]

@@ -293,3 +293,37 @@ func (s *Store) WeightingStatus(ctx context.Context, d *surveys.Design) (*Weight
 	st.Problem = unfit
 	return st, nil
 }
+
+// SampleShares is, per question a weighting can use, the share of each of
+// its groups among the counted complete responses that answered it: what
+// the targets are set against. A question nobody answered has no entry.
+func (s *Store) SampleShares(ctx context.Context, d *surveys.Design) (map[string]map[string]float64, error) {
+	list, rv, err := s.reviewed(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]float64{}
+	for _, q := range d.Questions {
+		if q.Kind == surveys.KindMulti || q.Kind == surveys.KindText {
+			continue
+		}
+		counts, total := map[string]float64{}, 0.0
+		for i, r := range list {
+			if r.Status != surveys.Complete || rv.excluded[i] {
+				continue
+			}
+			if g := q.Group(r.Answers[q.Key]); len(g) == 1 {
+				counts[g[0]]++
+				total++
+			}
+		}
+		if total == 0 {
+			continue
+		}
+		for g := range counts {
+			counts[g] /= total
+		}
+		out[q.Key] = counts
+	}
+	return out, nil
+}
