@@ -101,3 +101,16 @@ func TestWeightedVsRestUsesEffectiveN(t *testing.T) {
 		t.Fatalf("p %v, want %v (z %.4f)", g[0].VsRest.ImportanceP, want, zz)
 	}
 }
+
+// TestWeightedForces: means and the share with a positive net are
+// weighted; n stays the count. Weights 3 and 1: push (3×8 + 1×2)/4 = 6.5,
+// net (3×10 + 1×(−6))/4 = 6, positive share 3/4.
+func TestWeightedForces(t *testing.T) {
+	var f ForceTally
+	f.Add(8, 7, 3, 2, 3) // net 10
+	f.Add(2, 3, 6, 5, 1) // net -6
+	s := f.Summary()
+	if s.N != 2 || !near(s.Push, 6.5, 1e-12) || !near(s.Net, 6, 1e-12) || !near(s.PositiveShare, 0.75, 1e-12) {
+		t.Fatalf("weighted forces %+v", s)
+	}
+}
