@@ -122,6 +122,16 @@ func testWeighting(t *testing.T, s *Server) {
 			t.Errorf("small O01 %+v, vs rest %+v", v, small.Outcomes[0].VsRest)
 		}
 
+		// The detectable difference takes the effective n: two halves of 32
+		// and O01's weighted share 0.5, 10 × (1.959964 + 0.841621) ×
+		// √(0.25 × 2/32) = 3.502 points (unweighted, halves of 50 and the
+		// share 0.8 nearest 0.5 would give 2.241).
+		var size results.SampleSize
+		c.send("GET", base+"/sample-size?half_width=1", nil).json(t, &size)
+		if size.DetectableDifference == nil || math.Abs(*size.DetectableDifference-10*(1.959964+0.8416212)*math.Sqrt(0.25*2/32)) > 1e-6 {
+			t.Errorf("sample size %+v", size)
+		}
+
 		unweighted := opportunitiesOf(t, c, base+"/opportunities?weighted=0")
 		if o := outcome(t, unweighted.Groups[0], "O01"); unweighted.Weighted || o.Importance != 8 || o.Opportunity != 14 || unweighted.Groups[0].EffectiveN != 100 {
 			t.Errorf("?weighted=0: weighted %v, O01 %+v", unweighted.Weighted, o)

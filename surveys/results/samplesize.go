@@ -48,7 +48,7 @@ func (s *Store) SampleSize(ctx context.Context, d *surveys.Design, halfWidth flo
 	if segmentBy != "" {
 		sizes = sizes[:0]
 		for _, g := range res.Groups[1:] {
-			if g.N > 0 {
+			if g.EffectiveN > 0 { // respondents, and not all of them weighted 0
 				sizes = append(sizes, g.EffectiveN)
 			}
 		}
