@@ -114,3 +114,28 @@ func TestWeightedForces(t *testing.T) {
 		t.Fatalf("weighted forces %+v", s)
 	}
 }
+
+// BenchmarkWeightedTalliesAdd is BenchmarkTalliesAdd with a weight per
+// respondent: the hot loop of a weighted result.
+func BenchmarkWeightedTalliesAdd(b *testing.B) {
+	const n, slots = 100_000, 100
+	rng := rand.New(rand.NewPCG(3, 4))
+	rows := make([][]byte, n)
+	weights := make([]float64, n)
+	for i := range rows {
+		rows[i] = make([]byte, 2*slots)
+		for j := range rows[i] {
+			rows[i][j] = byte(1 + rng.IntN(5))
+		}
+		weights[i] = 0.5 + rng.Float64()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		t := NewWeightedTallies(slots)
+		for i, r := range rows {
+			t.Add(r, weights[i])
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/respondent")
+}
