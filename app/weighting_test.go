@@ -171,9 +171,19 @@ func testWeighting(t *testing.T, s *Server) {
 		}
 
 		// and the import reads such a file back, ignoring the weight.
-		_, other := weightedStudy(t, c, skewedCSV(1000, 1, 0, 0))
+		otherID, other := weightedStudy(t, c, skewedCSV(1000, 1, 0, 0))
 		if r := c.do("POST", other+"/responses/import?dry_run=1", "text/csv", c.send("GET", base+"/responses.csv", nil).body); r.status != http.StatusOK || !strings.Contains(r.body, `"ignored":["weight"]`) {
 			t.Errorf("import of the weighted file: %d %.300s", r.status, r.body)
+		}
+
+		// Waves: this study weighted against the other (not weighted), or
+		// both unweighted.
+		for q, want := range map[string]float64{"": 5, "&weighted=0": 8} {
+			var w results.WaveComparison
+			c.send("GET", fmt.Sprintf("%s/compare?with=%d%s", base, otherID, q), nil).json(t, &w)
+			if len(w.Outcomes) != 2 || w.Outcomes[0].Code != "O01" || math.Abs(w.Outcomes[0].Importance[0]-want) > 1e-12 || w.Outcomes[0].Importance[1] != 10 {
+				t.Errorf("compare%s: %+v", q, w.Outcomes)
+			}
 		}
 
 		// Responses arriving later are weighted as well: 20 more large
