@@ -19,10 +19,10 @@ import (
 	"odi/surveys/weighting"
 )
 
-// ShareTolerance is how far a question's target shares may add up from 1:
+// shareTolerance is how far a question's target shares may add up from 1:
 // shares typed as rounded percentages (33.3 three times) add up to 0.999.
 // They are scaled to add up to exactly 1 before raking.
-const ShareTolerance = 0.01
+const shareTolerance = 0.01
 
 // Weighting is a study's raking targets: per profile question, the
 // population's share of each option, and the largest weight allowed (none
@@ -114,9 +114,9 @@ func margins(d *surveys.Design, w *Weighting) ([]margin, error) {
 				sum += share
 			}
 		}
-		if ok && math.Abs(sum-1) > ShareTolerance {
+		if ok && math.Abs(sum-1) > shareTolerance {
 			bad.Add("targets."+key, fmt.Sprintf("shares add up to %s (%s%%); they must add up to 1 (100%%) within %g; an option left out has share 0",
-				strconv.FormatFloat(sum, 'f', -1, 64), strconv.FormatFloat(sum*100, 'f', -1, 64), ShareTolerance))
+				strconv.FormatFloat(sum, 'f', -1, 64), strconv.FormatFloat(sum*100, 'f', -1, 64), shareTolerance))
 			ok = false
 		}
 		if ok {
