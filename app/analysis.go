@@ -1,18 +1,29 @@
 package app
 
 import (
+	"fmt"
+
 	"github.com/gofiber/fiber/v2"
+
+	"odi/surveys/problem"
 
 	"odi/surveys/results"
 )
 
-// opportunityQuery reads ?segment_by=KEY&filter=KEY:VALUE...&include_partial=1.
+// opportunityQuery reads ?segment_by=KEY&filter=KEY:VALUE...&include_partial=1&weighted=0.
 func opportunityQuery(c *fiber.Ctx) (results.OpportunityQuery, error) {
 	var filters []string
 	for _, raw := range c.Context().QueryArgs().PeekMulti("filter") {
 		filters = append(filters, string(raw))
 	}
-	return results.ParseQuery(c.Query("segment_by"), filters, c.QueryBool("include_partial"))
+	q, err := results.ParseQuery(c.Query("segment_by"), filters, c.QueryBool("include_partial"), c.Query("weighted") == "0")
+	if w := c.Query("weighted"); w != "" && w != "0" && w != "1" {
+		var bad problem.List
+		_ = bad.Merge(err)
+		bad.Add("weighted", fmt.Sprintf("%q: give 0 for the unweighted numbers, 1 (the default) for the study's weighting", w))
+		err = bad.Err()
+	}
+	return q, err
 }
 
 // studyOpportunities scores the study a request names the way its query

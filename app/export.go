@@ -32,7 +32,7 @@ func (s *Server) exportWorkbook(c *fiber.Ctx) error {
 		return err
 	}
 	if other != nil {
-		w, err := s.results.CompareWaves(c.UserContext(), d, other)
+		w, err := s.results.CompareWaves(c.UserContext(), d, other, q.Unweighted)
 		if err != nil {
 			return err
 		}

@@ -74,6 +74,11 @@ func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) er
 	data["Choices"], data["Query"], data["Fields"] = splits, q, fields
 	data["Chips"] = filterChips(d.Study.ID, q)
 	data["Results"] = newResultsView(res)
+	data["Weighted"], data["WeightingProblem"] = res.Weighted, res.WeightingProblem
+	data["WeightToggle"] = studyPath(d.Study.ID, "results") + queryString(results.OpportunityQuery{SegmentBy: q.SegmentBy, Filters: q.Filters, IncludePartial: q.IncludePartial, Unweighted: !q.Unweighted}, 0)
+	if err := s.weightingOnResults(c, d, data); err != nil {
+		return err
+	}
 	other, err := s.wavesOnResults(c, d, data, fields)
 	if err != nil {
 		return err
@@ -119,6 +124,9 @@ func queryString(q results.OpportunityQuery, with int64) string {
 	}
 	if q.IncludePartial {
 		v.Set("include_partial", "1")
+	}
+	if q.Unweighted {
+		v.Set("weighted", "0")
 	}
 	if len(v) == 0 {
 		return ""

@@ -32,9 +32,10 @@ type resultsView struct {
 // groupView is one group's ranked table.
 type groupView struct {
 	results.Group
-	Rows     []rankedRow
-	Priority string
-	Forces   *forcesView
+	Rows       []rankedRow
+	Priority   string
+	Forces     *forcesView
+	EffectiveN string // shown beside n when the result is weighted
 }
 
 // rankedRow is one outcome of one group. The Sort* fields are the raw
@@ -116,7 +117,11 @@ func pct(v float64) string { return strconv.FormatFloat(v*100, 'f', 0, 64) + "%"
 func newResultsView(opps *results.Opportunities) resultsView {
 	v := resultsView{Classes: classes}
 	for _, g := range opps.Groups {
-		v.Groups = append(v.Groups, newGroupView(g))
+		gv := newGroupView(g)
+		if opps.Weighted {
+			gv.EffectiveN = one(g.EffectiveN)
+		}
+		v.Groups = append(v.Groups, gv)
 	}
 	if len(v.Groups) == 0 {
 		return v

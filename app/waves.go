@@ -46,7 +46,7 @@ func (s *Server) compareWaves(c *fiber.Ctx) error {
 	if other == nil {
 		return problem.Invalid("with", "give the id of the study to compare with, e.g. ?with=12")
 	}
-	res, err := s.results.CompareWaves(c.UserContext(), designOf(c), other)
+	res, err := s.results.CompareWaves(c.UserContext(), designOf(c), other, c.Query("weighted") == "0")
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (s *Server) wavesOnResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map,
 	if err != nil || other == nil {
 		return nil, err
 	}
-	w, err := s.results.CompareWaves(c.UserContext(), d, other)
+	w, err := s.results.CompareWaves(c.UserContext(), d, other, c.Query("weighted") == "0")
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,7 @@ type Input struct {
 	SegmentBy      string          // the question or segmentation the groups split by; "" when not segmented
 	Filters        []Filter        // the respondents the scores were asked for; none is every respondent
 	IncludePartial bool            // in-progress responses were counted too
+	Weighting      *Weighting      // how the scores were weighted; nil when they were not
 	Fieldwork      *Fieldwork      // nil leaves counts and dates out
 	Responses      *Responses      // nil leaves the Responses sheet out
 	Waves          *Waves          // nil leaves the Wave comparison sheet out
@@ -56,6 +57,16 @@ type Group struct {
 	LowN     bool // fewer respondents than the study's minimum n
 	Priority float64
 	Outcomes []score.Row
+}
+
+// Weighting is how the scores were weighted: raked to the population's
+// shares of the answers to the questions By.
+type Weighting struct {
+	By         []string
+	Converged  bool
+	EffectiveN float64 // of all respondents
+	MaxWeight  float64
+	Trimmed    int
 }
 
 // ComparisonRow is one outcome across the groups: Cells[i] is the outcome in

@@ -92,6 +92,16 @@ func (b *book) studyFacts() []fact {
 		}
 		rule += labels[last] + " are left out"
 	}
+	weighting := "none: every respondent counts once"
+	if w := in.Weighting; w != nil {
+		weighting = fmt.Sprintf("raked to the population's shares of %s; largest weight %.2f", strings.Join(w.By, ", "), w.MaxWeight)
+		if w.Trimmed > 0 {
+			weighting += fmt.Sprintf(", %d weights trimmed", w.Trimmed)
+		}
+		if !w.Converged {
+			weighting += "; NOT CONVERGED: the weighted shares miss the targets"
+		}
+	}
 	facts := []fact{
 		{"Study", st.Name, b.st.wrap, true},
 		{"Job", st.Job, b.st.wrap, true},
@@ -101,6 +111,7 @@ func (b *book) studyFacts() []fact {
 		{"Filtered to", filters, b.st.wrap, true},
 		{"Counted", counted, b.st.text, false},
 		{"Exclusion rule", rule, b.st.wrap, false},
+		{"Weighting", weighting, b.st.wrap, false},
 		{"Minimum n per group", st.MinN, b.st.leftInt, false},
 		{"Addressable market size", market, b.st.text, false},
 		{"Published", dateOr(st.PublishedAt), b.st.leftDate, false},
@@ -120,8 +131,11 @@ func (b *book) studyFacts() []fact {
 			fact{"Excluded by the researcher", fw.ExcludedByDecision, b.st.leftInt, false},
 		)
 	}
+	facts = append(facts, fact{"Respondents in the results (n)", in.Groups[0].N, b.st.leftInt, false})
+	if w := in.Weighting; w != nil {
+		facts = append(facts, fact{"Effective n (weighted)", w.EffectiveN, b.st.dec1, false})
+	}
 	return append(facts,
-		fact{"Respondents in the results (n)", in.Groups[0].N, b.st.leftInt, false},
 		fact{"Generated", in.Generated.UTC(), b.st.leftDate, false},
 		fact{"Classes", "Opportunity = importance + max(importance − satisfaction, 0), each 0–10 (share rating 4 or 5). " +
 			"extreme ≥ 15, high ≥ 12, solid ≥ 10 are underserved; below 10, overserved when satisfaction > importance, else served.", b.st.wrap, false},

@@ -24,6 +24,7 @@ type OpportunityQuery struct {
 	SegmentBy      string
 	Filters        []Filter
 	IncludePartial bool
+	Unweighted     bool // ignore the study's weighting (?weighted=0)
 }
 
 // ParseQuery reads a query the way every caller sends it: the opportunities
@@ -31,8 +32,8 @@ type OpportunityQuery struct {
 // Each filter is "KEY:VALUE"; a blank one is a filter select left at its
 // blank choice and is skipped. A malformed one is left out of the query
 // and named in the error, so that a page can still show the rest.
-func ParseQuery(segmentBy string, filters []string, includePartial bool) (OpportunityQuery, error) {
-	q := OpportunityQuery{SegmentBy: segmentBy, IncludePartial: includePartial}
+func ParseQuery(segmentBy string, filters []string, includePartial, unweighted bool) (OpportunityQuery, error) {
+	q := OpportunityQuery{SegmentBy: segmentBy, IncludePartial: includePartial, Unweighted: unweighted}
 	var bad problem.List
 	for _, f := range filters {
 		if f == "" {
@@ -50,14 +51,15 @@ func ParseQuery(segmentBy string, filters []string, includePartial bool) (Opport
 
 // Group is one slice of respondents with every outcome scored.
 type Group struct {
-	Key      string              `json:"key"`
-	Label    string              `json:"label"`
-	N        int                 `json:"n"`
-	Excluded int                 `json:"excluded"` // responses the cleaning kept out of the group: by the study's rule or a decision
-	LowN     bool                `json:"low_n"`
-	Priority float64             `json:"priority"`
-	Forces   *score.ForceSummary `json:"forces,omitempty"`
-	Outcomes []score.Row         `json:"outcomes"`
+	Key        string              `json:"key"`
+	Label      string              `json:"label"`
+	N          int                 `json:"n"`
+	EffectiveN float64             `json:"effective_n"` // Kish: (Σw)² ÷ Σw² over the group; n when unweighted
+	Excluded   int                 `json:"excluded"`    // responses the cleaning kept out of the group: by the study's rule or a decision
+	LowN       bool                `json:"low_n"`
+	Priority   float64             `json:"priority"`
+	Forces     *score.ForceSummary `json:"forces,omitempty"`
+	Outcomes   []score.Row         `json:"outcomes"`
 }
 
 // Opportunities is the ranked result of a study: all respondents first, then
@@ -65,7 +67,12 @@ type Group struct {
 type Opportunities struct {
 	StudyID   int64   `json:"study_id"`
 	SegmentBy string  `json:"segment_by"`
-	Groups    []Group `json:"groups"`
+	Weighted  bool    `json:"weighted"` // scored with the study's weighting
+	Raking    *Raking `json:"weighting,omitempty"`
+	// WeightingProblem says why the study's weighting is not applied (its
+	// targets no longer fit the questions); see Store.weights.
+	WeightingProblem string  `json:"weighting_problem,omitempty"`
+	Groups           []Group `json:"groups"`
 }
 
 // splitter puts a respondent into the groups of one segmentation.
@@ -150,6 +157,13 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 	if err != nil {
 		return nil, err
 	}
+	var rk *raked
+	var unfit string
+	if !q.Unweighted {
+		if rk, unfit, err = s.studyWeights(ctx, d, rows, rv); err != nil {
+			return nil, err
+		}
+	}
 
 	outcomes := make([]score.Outcome, len(d.Outcomes))
 	slots := 0
@@ -157,7 +171,12 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 		outcomes[i] = score.Outcome{Code: o.Code, Statement: o.Statement, Step: o.Step, Slot: o.Slot}
 		slots = max(slots, o.Slot+1)
 	}
-	newAcc := func() *groupTally { return &groupTally{t: score.NewTallies(slots)} }
+	newAcc := func() *groupTally {
+		if rk != nil {
+			return &groupTally{wt: score.NewWeightedTallies(slots)}
+		}
+		return &groupTally{t: score.NewTallies(slots)}
+	}
 	all := newAcc()
 	var groups []*groupTally
 	index := map[string]int{}
@@ -176,23 +195,39 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 		if rv.excluded[i] {
 			add = (*groupTally).exclude
 		}
-		add(all, r)
+		w := 1.0
+		if rk != nil {
+			w = rk.weights[i]
+		}
+		add(all, r, w)
 		if split != nil {
 			for _, k := range split.of(r) {
 				if i, ok := index[k]; ok {
-					add(groups[i], r)
+					add(groups[i], r, w)
 				}
 			}
 		}
 	}
-	res := &Opportunities{StudyID: d.Study.ID, SegmentBy: q.SegmentBy}
+	res := &Opportunities{StudyID: d.Study.ID, SegmentBy: q.SegmentBy, Weighted: rk != nil, WeightingProblem: unfit}
+	if rk != nil {
+		res.Raking = &rk.raking
+	}
 	market := 1.0
 	if d.Study.MarketSize != nil {
 		market = *d.Study.MarketSize
 	}
 	build := func(key, label string, a *groupTally) Group {
-		g := Group{Key: key, Label: label, N: a.n, Excluded: a.excluded, LowN: a.n < d.Study.MinN, Outcomes: score.Rank(outcomes, a.t)}
-		g.Priority = score.Priority(g.Outcomes, a.n, all.n, market)
+		g := Group{Key: key, Label: label, N: a.n, EffectiveN: float64(a.n), Excluded: a.excluded, LowN: a.n < d.Study.MinN}
+		if rk != nil {
+			g.Outcomes = score.RankWeighted(outcomes, a.wt)
+			g.EffectiveN = 0
+			if a.sq > 0 {
+				g.EffectiveN = a.weight * a.weight / a.sq
+			}
+		} else {
+			g.Outcomes = score.Rank(outcomes, a.t)
+		}
+		g.Priority = score.Priority(g.Outcomes, a.weight, all.weight, market)
 		if d.Study.FourForces {
 			f := a.forces.Summary()
 			g.Forces = &f
@@ -210,22 +245,31 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 	return res, nil
 }
 
-// groupTally accumulates one group's ratings and forces, and counts the
-// responses the cleaning kept out of it.
+// groupTally accumulates one group's ratings and forces, unweighted in t
+// or weighted in wt, its respondents' total weight and squared weight, and
+// counts the responses the cleaning kept out of it.
 type groupTally struct {
-	t        score.Tallies
-	forces   score.ForceTally
-	n        int
-	excluded int
+	t          score.Tallies
+	wt         score.WeightedTallies
+	forces     score.ForceTally
+	n          int
+	weight, sq float64
+	excluded   int
 }
 
-func (g *groupTally) exclude(*scored) { g.excluded++ }
+func (g *groupTally) exclude(*scored, float64) { g.excluded++ }
 
-func (g *groupTally) add(r *scored) {
+func (g *groupTally) add(r *scored, w float64) {
 	g.n++
-	g.t.Add(r.Ratings)
+	g.weight += w
+	g.sq += w * w
+	if g.wt != nil {
+		g.wt.Add(r.Ratings, w)
+	} else {
+		g.t.Add(r.Ratings)
+	}
 	if len(r.Forces) == 4 {
-		g.forces.Add(int(r.Forces[0]), int(r.Forces[1]), int(r.Forces[2]), int(r.Forces[3]))
+		g.forces.Add(int(r.Forces[0]), int(r.Forces[1]), int(r.Forces[2]), int(r.Forces[3]), w)
 	}
 }
 

@@ -2,6 +2,8 @@ package results
 
 import (
 	"context"
+	"slices"
+	"strconv"
 
 	"odi/surveys"
 	"odi/surveys/export"
@@ -34,6 +36,9 @@ func WorkbookInput(d *surveys.Design, opps *Opportunities, q OpportunityQuery) e
 	for _, f := range q.Filters {
 		in.Filters = append(in.Filters, export.Filter(f))
 	}
+	if rk := opps.Raking; opps.Weighted && rk != nil {
+		in.Weighting = &export.Weighting{By: rk.By, Converged: rk.Converged, EffectiveN: opps.Groups[0].EffectiveN, MaxWeight: rk.MaxWeight, Trimmed: rk.Trimmed}
+	}
 	return in
 }
 
@@ -54,8 +59,17 @@ func (o *Opportunities) ExportGroups() []export.Group {
 // and the review the scores are computed from, one snapshot of them: the
 // cache the analysis keeps in memory anyway, so an export reads nothing
 // more from the database than the rows written since.
+//
+// A weighted study's file ends with a weight column: each counted complete
+// response's raking weight, empty for the others (docs/scoring.md,
+// "Weighting"). The import ignores it. A study with a question or URL field
+// already named weight goes without.
 func (s *Store) WideResponses(ctx context.Context, d *surveys.Design) (*export.Responses, error) {
 	list, rv, err := s.reviewed(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	rk, _, err := s.studyWeights(ctx, d, list, rv)
 	if err != nil {
 		return nil, err
 	}
@@ -64,6 +78,12 @@ func (s *Store) WideResponses(ctx context.Context, d *surveys.Design) (*export.R
 		return nil, err
 	}
 	cols := d.WideColumns()
+	if slices.ContainsFunc(cols, func(c export.Column) bool { return c.Name == "weight" }) {
+		rk = nil
+	}
+	if rk != nil {
+		cols = append(cols, export.Column{Name: "weight", Kind: export.NumberColumn})
+	}
 	if typing != nil {
 		cols = append(cols, export.Column{Name: "segment"})
 	}
@@ -75,6 +95,13 @@ func (s *Store) WideResponses(ctx context.Context, d *surveys.Design) (*export.R
 			r = surveys.Response{RespondentID: sc.RespondentID, Status: sc.Status, ExternalID: sc.ExternalID, URLFields: sc.URLFields, Answers: sc.Answers, Ratings: sc.Ratings,
 				Forces: sc.Forces, StartedAt: sc.StartedAt, FinishedAt: sc.FinishedAt, Flags: rv.flags[i].names(), Excluded: rv.excluded[i]}
 			row = d.WideRow(&r, byCode, row)
+			if rk != nil {
+				w := ""
+				if sc.Status == surveys.Complete && !rv.excluded[i] {
+					w = strconv.FormatFloat(rk.weights[i], 'g', -1, 64)
+				}
+				row = append(row, w)
+			}
 			if typing != nil {
 				seg := ""
 				if sc.Status == surveys.Complete {

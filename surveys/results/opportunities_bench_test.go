@@ -83,53 +83,80 @@ func openBench(b *testing.B, path string) (*surveys.Store, *accounts.User, int64
 
 // BenchmarkOpportunities100k scores the large study split by wave: warm,
 // with the store's cache of ratings filled by an earlier call, and cold, on
-// a store just opened on the same file, as after a restart. It is skipped
-// with -short; building the database is not timed.
+// a store just opened on the same file, as after a restart; each unweighted
+// (?weighted=0) and weighted by company size and role (the raking is kept
+// with the warm cache, so warm-weighted measures the weighted tallies and
+// cold-weighted the raking too). It is skipped with -short; building the
+// database is not timed.
 func BenchmarkOpportunities100k(b *testing.B) {
 	if testing.Short() {
 		b.Skip("skipped with -short: builds a 100,000-response database first")
 	}
 	path := benchStudyDB(b)
-	q := results.OpportunityQuery{SegmentBy: "wave"}
-	check := func(b *testing.B, res *results.Opportunities) {
+	setBenchWeighting(b, path)
+	check := func(b *testing.B, res *results.Opportunities, weighted bool) {
 		// The sample's careless respondents are left out by the cleaning.
 		if len(res.Groups) != 1+len(benchWaves) || res.Groups[0].N+res.Groups[0].Excluded != benchResponses || len(res.Groups[0].Outcomes) != benchOutcomes {
 			b.Fatalf("groups %d, n %d + %d excluded, outcomes %d", len(res.Groups), res.Groups[0].N, res.Groups[0].Excluded, len(res.Groups[0].Outcomes))
 		}
+		if res.Weighted != weighted || (weighted && !res.Raking.Converged) {
+			b.Fatalf("weighted %v, want %v (raking %+v)", res.Weighted, weighted, res.Raking)
+		}
 	}
-	b.Run("warm", func(b *testing.B) {
-		s, u, id := openBench(b, path)
-		defer s.Close()
-		ctx := context.Background()
-		res, err := results.New(s).Opportunities(ctx, surveystest.Design(b, s, u, id), q)
-		if err != nil {
-			b.Fatal(err)
-		}
-		check(b, res)
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			if _, err := results.New(s).Opportunities(ctx, surveystest.Design(b, s, u, id), q); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("cold", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			b.StopTimer()
+	for _, weighted := range []bool{false, true} {
+		q := results.OpportunityQuery{SegmentBy: "wave", Unweighted: !weighted}
+		name := map[bool]string{false: "", true: "-weighted"}[weighted]
+		b.Run("warm"+name, func(b *testing.B) {
 			s, u, id := openBench(b, path)
-			b.StartTimer()
-			res, err := results.New(s).Opportunities(context.Background(), surveystest.Design(b, s, u, id), q)
-			b.StopTimer()
+			defer s.Close()
+			ctx := context.Background()
+			rs := results.New(s)
+			res, err := rs.Opportunities(ctx, surveystest.Design(b, s, u, id), q)
 			if err != nil {
 				b.Fatal(err)
 			}
-			check(b, res)
-			if err := s.Close(); err != nil {
-				b.Fatal(fmt.Errorf("close: %w", err))
+			check(b, res, weighted)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := rs.Opportunities(ctx, surveystest.Design(b, s, u, id), q); err != nil {
+					b.Fatal(err)
+				}
 			}
-			b.StartTimer()
-		}
-	})
+		})
+		b.Run("cold"+name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				s, u, id := openBench(b, path)
+				b.StartTimer()
+				res, err := results.New(s).Opportunities(context.Background(), surveystest.Design(b, s, u, id), q)
+				b.StopTimer()
+				if err != nil {
+					b.Fatal(err)
+				}
+				check(b, res, weighted)
+				if err := s.Close(); err != nil {
+					b.Fatal(fmt.Errorf("close: %w", err))
+				}
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// setBenchWeighting weights the large study to a population unlike its
+// sample on two questions; the unweighted benchmarks set it aside with
+// ?weighted=0, as a reader would.
+func setBenchWeighting(b *testing.B, path string) {
+	b.Helper()
+	s, u, id := openBench(b, path)
+	defer s.Close()
+	_, err := results.New(s).SetWeighting(context.Background(), surveystest.Design(b, s, u, id), results.WeightingInput{Targets: map[string]map[string]float64{
+		"company_size": {"1-9": 0.4, "10-49": 0.3, "50-249": 0.2, "250+": 0.1},
+		"role":         {"Job executor": 0.4, "Job beneficiary": 0.3, "Product lifecycle support": 0.2, "Purchase decision-maker": 0.1},
+	}})
+	if err != nil {
+		b.Fatal(err)
+	}
 }

@@ -52,6 +52,7 @@ type studyResponses struct {
 	maxSeq int64
 	groups map[string]int // quota counts by question key and group, for this list
 	review *review        // the cleaning of this list, under the rule it names
+	raked  *raked         // the weights of this list, under the review and weighting it names
 }
 
 type responseCache struct {
@@ -133,7 +134,7 @@ func (c *studyResponses) loadSince(db *gorm.DB, studyID, seq int64) error {
 		}
 		slices.SortFunc(list, func(a, b *scored) int { return int(a.ID - b.ID) })
 		c.list = list
-		c.groups, c.review = nil, nil
+		c.groups, c.review, c.raked = nil, nil, nil
 	}
 	return nil
 }

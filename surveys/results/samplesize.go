@@ -39,13 +39,17 @@ func (s *Store) SampleSize(ctx context.Context, d *surveys.Design, halfWidth flo
 		return nil, err
 	}
 	out := &SampleSize{HalfWidth: halfWidth, PerGroup: score.PerGroup(halfWidth)}
+	// With weighting, a group of n respondents tells as much as its
+	// effective n (docs/scoring.md, "Weighting"); unweighted the two are
+	// the same.
 	all := res.Groups[0]
-	sizes := []int{all.N / 2, all.N - all.N/2}
+	half := float64(all.N/2) / float64(max(all.N, 1))
+	sizes := []float64{all.EffectiveN * half, all.EffectiveN * (1 - half)}
 	if segmentBy != "" {
 		sizes = sizes[:0]
 		for _, g := range res.Groups[1:] {
-			if g.N > 0 {
-				sizes = append(sizes, g.N)
+			if g.EffectiveN > 0 { // respondents, and not all of them weighted 0
+				sizes = append(sizes, g.EffectiveN)
 			}
 		}
 		slices.Sort(sizes)
@@ -79,7 +83,7 @@ func (s *Store) Progress(ctx context.Context, d *surveys.Design) ([]SplitProgres
 	}
 	out := make([]SplitProgress, len(splits))
 	for i, sp := range splits {
-		res, err := s.Opportunities(ctx, d, OpportunityQuery{SegmentBy: sp.Key})
+		res, err := s.Opportunities(ctx, d, OpportunityQuery{SegmentBy: sp.Key, Unweighted: true}) // counts only
 		if err != nil {
 			return nil, err
 		}

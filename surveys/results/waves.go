@@ -33,13 +33,15 @@ type WaveOutcome struct {
 }
 
 // CompareWaves scores both studies over their counted responses (complete,
-// not excluded) and compares them outcome by outcome.
-func (s *Store) CompareWaves(ctx context.Context, this, other *surveys.Design) (*WaveComparison, error) {
-	a, err := s.Opportunities(ctx, this, OpportunityQuery{})
+// not excluded), each with its own weighting unless unweighted, and
+// compares them outcome by outcome.
+func (s *Store) CompareWaves(ctx context.Context, this, other *surveys.Design, unweighted bool) (*WaveComparison, error) {
+	q := OpportunityQuery{Unweighted: unweighted}
+	a, err := s.Opportunities(ctx, this, q)
 	if err != nil {
 		return nil, err
 	}
-	b, err := s.Opportunities(ctx, other, OpportunityQuery{})
+	b, err := s.Opportunities(ctx, other, q)
 	if err != nil {
 		return nil, err
 	}

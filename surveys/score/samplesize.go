@@ -21,12 +21,13 @@ func PerGroup(halfWidth float64) int {
 // scores of two groups of n1 and n2 respondents, in points on the 0–10
 // scale, that the two-sided two-proportion test at 5% finds with 80% power
 // when the shares are near p: (z₀.₉₇₅ + z₀.₈) × √(p(1 − p)(1/n1 + 1/n2)) × 10.
-// It is 0 when either group is empty (nothing can be told apart).
-func DetectableDifference(p float64, n1, n2 int) float64 {
+// It is 0 when either group is empty (nothing can be told apart). Weighted
+// groups are sized by their effective n.
+func DetectableDifference(p, n1, n2 float64) float64 {
 	if n1 <= 0 || n2 <= 0 {
 		return 0
 	}
-	return 10 * (z + zPower) * math.Sqrt(p*(1-p)*(1/float64(n1)+1/float64(n2)))
+	return 10 * (z + zPower) * math.Sqrt(p*(1-p)*(1/n1+1/n2))
 }
 
 // HardestShare is, of the top-two-box shares of rows on both scales, the one
@@ -35,8 +36,8 @@ func DetectableDifference(p float64, n1, n2 int) float64 {
 func HardestShare(rows []Row) float64 {
 	best, found := 0.5, false
 	for _, r := range rows {
-		for _, c := range []Count{r.imp, r.sat} {
-			if c.N == 0 {
+		for _, c := range []Count{r.imp.effective(), r.sat.effective()} {
+			if c.N <= 0 {
 				continue
 			}
 			if s := c.Share(); !found || math.Abs(s-0.5) < math.Abs(best-0.5) {

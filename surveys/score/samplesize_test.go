@@ -49,7 +49,7 @@ func TestDetectableDifferenceHasEightyPercentPower(t *testing.T) {
 	found := 0
 	for range trials {
 		draw := func(n int, p float64) Count {
-			c := Count{N: n}
+			c := Count{N: float64(n)}
 			for range n {
 				if rng.Float64() < p {
 					c.Top++

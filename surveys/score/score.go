@@ -46,6 +46,42 @@ func (t Tallies) Add(ratings []byte) {
 	}
 }
 
+// WeightedTally sums the weights of the respondents who gave each rating of
+// one outcome (index 0 unused), the squares of those weights over each
+// scale, from which the effective n of a weighted share comes, and how many
+// rated each scale, whatever their weight.
+type WeightedTally struct {
+	Imp, Sat     [6]float64
+	ImpSq, SatSq float64
+	ImpN, SatN   int32
+}
+
+// WeightedTallies holds one WeightedTally per slot.
+type WeightedTallies []WeightedTally
+
+// NewWeightedTallies makes empty weighted tallies for a study with the given
+// number of slots.
+func NewWeightedTallies(slots int) WeightedTallies { return make(WeightedTallies, slots) }
+
+// Add counts one respondent's ratings with weight w.
+func (t WeightedTallies) Add(ratings []byte, w float64) {
+	n := min(len(t), len(ratings)/2)
+	w2 := w * w
+	for i := 0; i < n; i++ {
+		imp, sat := ratings[2*i], ratings[2*i+1]
+		if imp-1 < 5 {
+			t[i].Imp[imp] += w
+			t[i].ImpSq += w2
+			t[i].ImpN++
+		}
+		if sat-1 < 5 {
+			t[i].Sat[sat] += w
+			t[i].SatSq += w2
+			t[i].SatN++
+		}
+	}
+}
+
 // Row is one outcome's result in one group; its JSON is the public API.
 type Row struct {
 	Code             string     `json:"code"`
@@ -64,50 +100,85 @@ type Row struct {
 	Gap              float64    `json:"gap"`
 	VsRest           *Test      `json:"vs_rest,omitempty"` // a segment's outcome against everyone else; see VsRest
 
-	imp, sat Count // the counts the shares come from, for the tests
+	imp, sat side // the sums the shares come from, for the tests
 }
 
 // z is the 97.5th percentile of the standard normal, for 95% intervals.
 const z = 1.959964
 
-// side summarises one scale of one outcome.
+// side summarises one scale of one outcome: the weight of those who rated
+// it (n), of those who rated 4 or 5 (top), the weighted sum of the ratings,
+// and the sum of the squared weights. Unweighted every weight is 1, so n and
+// top are counts and sq equals n; the values are whole numbers far below
+// 2⁵³, so every sum and product below is exact and the unweighted scores are
+// those of integer arithmetic to the last bit.
 type side struct {
-	n, top int32
-	sum    int64
+	n, top, sum, sq float64
+	count           int32 // respondents who rated, whatever their weight
 }
 
 func summarise(counts [6]int32) side {
 	var s side
 	for v := 1; v <= 5; v++ {
-		s.n += counts[v]
-		s.sum += int64(v) * int64(counts[v])
+		s.count += counts[v]
+		s.sum += float64(v) * float64(counts[v])
 	}
-	s.top = counts[4] + counts[5]
+	s.n = float64(s.count)
+	s.sq = s.n
+	s.top = float64(counts[4] + counts[5])
+	return s
+}
+
+func summariseWeighted(sums [6]float64, sq float64, count int32) side {
+	s := side{sq: sq, count: count}
+	for v := 1; v <= 5; v++ {
+		s.n += sums[v]
+		s.sum += float64(v) * sums[v]
+	}
+	s.top = sums[4] + sums[5]
 	return s
 }
 
 // share is the top-two-box share on the 0–10 scale.
 func (s side) share() float64 {
-	if s.n == 0 {
+	if s.n <= 0 {
 		return 0
 	}
-	return 10 * float64(s.top) / float64(s.n)
+	return 10 * s.top / s.n
 }
 
 func (s side) mean() float64 {
-	if s.n == 0 {
+	if s.n <= 0 {
 		return 0
 	}
-	return float64(s.sum) / float64(s.n)
+	return s.sum / s.n
 }
 
-// wilson is the 95% Wilson score interval of the top-two-box proportion, ×10.
+// count is the side as the tests and intervals read it: the top-two-box
+// share of an effective n of (Σw)² ÷ Σw² respondents (Kish), which is the
+// plain count when every weight is 1 (docs/scoring.md, "Weighting").
+func (s side) effective() Count {
+	if s.n <= 0 || s.sq <= 0 {
+		return Count{}
+	}
+	eff := s.n * s.n / s.sq
+	return Count{Top: eff * s.top / s.n, N: eff}
+}
+
+// minus is what is left of s without t: everyone else's sums.
+func (s side) minus(t side) side {
+	return side{n: s.n - t.n, top: s.top - t.top, sum: s.sum - t.sum, sq: s.sq - t.sq, count: s.count - t.count}
+}
+
+// wilson is the 95% Wilson score interval of the top-two-box proportion,
+// ×10, on the effective n.
 func (s side) wilson() [2]float64 {
-	if s.n == 0 {
+	c := s.effective()
+	if c.N == 0 {
 		return [2]float64{0, 0}
 	}
-	n := float64(s.n)
-	p := float64(s.top) / n
+	n := c.N
+	p := s.top / s.n
 	z2 := z * z
 	den := 1 + z2/n
 	centre := (p + z2/(2*n)) / den
@@ -116,40 +187,59 @@ func (s side) wilson() [2]float64 {
 }
 
 // opportunity is importance + max(importance − satisfaction, 0), computed
-// from the counts in one division. Adding the two shares in floating point
+// from the sums in one division. Adding the two shares in floating point
 // makes exact ties differ in the last bit (69/14 + 1/14 is 5.000000000000001),
 // which would rank them by that bit rather than by importance and code; one
-// division of exact integers rounds equal values to the same float.
+// division of exact whole numbers rounds equal values to the same float.
 func opportunity(imp, sat side) float64 {
-	if imp.top == 0 {
+	if imp.top <= 0 || imp.n <= 0 {
 		return 0
 	}
-	ti, ni := int64(imp.top), int64(imp.n)
-	ts, ns := int64(sat.top), int64(sat.n)
-	if ns == 0 {
-		ns = 1 // no satisfaction rating: its share is 0
+	ti, ni := imp.top, imp.n
+	ts, ns := sat.top, sat.n
+	if ns <= 0 {
+		ts, ns = 0, 1 // no satisfaction rating: its share is 0
 	}
 	if ti*ns <= ts*ni { // importance ≤ satisfaction: no gap to add
-		return 10 * float64(ti) / float64(ni)
+		return 10 * ti / ni
 	}
-	return float64(20*ti*ns-10*ts*ni) / float64(ni*ns)
+	return (20*ti*ns - 10*ts*ni) / (ni * ns)
 }
 
 // Rank scores every outcome and returns the rows by rank: opportunity
 // descending, then importance descending, then code ascending.
 func Rank(outcomes []Outcome, t Tallies) []Row {
+	return rank(outcomes, func(slot int) (side, side) {
+		var tl Tally
+		if slot >= 0 && slot < len(t) {
+			tl = t[slot]
+		}
+		return summarise(tl.Imp), summarise(tl.Sat)
+	})
+}
+
+// RankWeighted is Rank on weighted tallies: shares, means and
+// opportunities are weighted, intervals and tests use the effective n, and
+// each row's n is still the count of respondents.
+func RankWeighted(outcomes []Outcome, t WeightedTallies) []Row {
+	return rank(outcomes, func(slot int) (side, side) {
+		var tl WeightedTally
+		if slot >= 0 && slot < len(t) {
+			tl = t[slot]
+		}
+		return summariseWeighted(tl.Imp, tl.ImpSq, tl.ImpN), summariseWeighted(tl.Sat, tl.SatSq, tl.SatN)
+	})
+}
+
+func rank(outcomes []Outcome, sides func(slot int) (side, side)) []Row {
 	rows := make([]Row, len(outcomes))
 	for i, o := range outcomes {
-		var tl Tally
-		if o.Slot >= 0 && o.Slot < len(t) {
-			tl = t[o.Slot]
-		}
-		imp, sat := summarise(tl.Imp), summarise(tl.Sat)
-		r := Row{Code: o.Code, Statement: o.Statement, Step: o.Step, N: int(max(imp.n, sat.n)),
+		imp, sat := sides(o.Slot)
+		r := Row{Code: o.Code, Statement: o.Statement, Step: o.Step, N: int(max(imp.count, sat.count)),
 			Importance: imp.share(), Satisfaction: sat.share(),
 			ImportanceCI: imp.wilson(), SatisfactionCI: sat.wilson(),
 			MeanImportance: imp.mean(), MeanSatisfaction: sat.mean(),
-			imp: Count{Top: int(imp.top), N: int(imp.n)}, sat: Count{Top: int(sat.top), N: int(sat.n)}}
+			imp: imp, sat: sat}
 		r.Opportunity = opportunity(imp, sat)
 		r.Gap = r.MeanImportance - r.MeanSatisfaction
 		r.Class = Class(r.Importance, r.Satisfaction, r.Opportunity)
@@ -203,9 +293,10 @@ func Class(importance, satisfaction, opportunity float64) string {
 // Priority is a group's segment priority (docs/scoring.md, "Segment
 // priority"), importance × dissatisfaction × market size, on its five
 // highest-ranked outcomes (rows by rank): I × (1 − S) × (group n / all n) ×
-// market size, market size 1 when unset.
-func Priority(rows []Row, groupN, allN int, marketSize float64) float64 {
-	if len(rows) == 0 || allN == 0 {
+// market size, market size 1 when unset. The sizes are the groups' total
+// weights: their counts unweighted.
+func Priority(rows []Row, groupN, allN float64, marketSize float64) float64 {
+	if len(rows) == 0 || allN <= 0 {
 		return 0
 	}
 	if marketSize <= 0 {
@@ -219,30 +310,33 @@ func Priority(rows []Row, groupN, allN int, marketSize float64) float64 {
 	}
 	i := imp / float64(len(top)) / 10
 	s := sat / float64(len(top)) / 10
-	return i * (1 - s) * (float64(groupN) / float64(allN)) * marketSize
+	return i * (1 - s) * (groupN / allN) * marketSize
 }
 
 // ForceTally accumulates the four forces of switching over responses that
-// rated all four.
+// rated all four, each response with its weight (1 unweighted).
 type ForceTally struct {
-	n, positive                int
-	push, pull, anxiety, habit int
+	n                          int
+	weight, positive           float64
+	push, pull, anxiety, habit float64
 }
 
-// Add counts one response's forces (each 1..10); a response missing any is skipped.
-func (f *ForceTally) Add(push, pull, anxiety, habit int) {
+// Add counts one response's forces (each 1..10) with weight w; a response
+// missing any is skipped.
+func (f *ForceTally) Add(push, pull, anxiety, habit int, w float64) {
 	for _, v := range [4]int{push, pull, anxiety, habit} {
 		if v < 1 || v > 10 {
 			return
 		}
 	}
 	f.n++
-	f.push += push
-	f.pull += pull
-	f.anxiety += anxiety
-	f.habit += habit
+	f.weight += w
+	f.push += w * float64(push)
+	f.pull += w * float64(pull)
+	f.anxiety += w * float64(anxiety)
+	f.habit += w * float64(habit)
 	if push+pull-anxiety-habit > 0 {
-		f.positive++
+		f.positive += w
 	}
 }
 
@@ -258,15 +352,15 @@ type ForceSummary struct {
 	PositiveShare float64 `json:"positive_share"`
 }
 
-// Summary is the means of what was added.
+// Summary is the (weighted) means of what was added.
 func (f ForceTally) Summary() ForceSummary {
-	if f.n == 0 {
-		return ForceSummary{}
+	if f.n == 0 || f.weight <= 0 {
+		return ForceSummary{N: f.n}
 	}
-	n := float64(f.n)
-	s := ForceSummary{N: f.n, Push: float64(f.push) / n, Pull: float64(f.pull) / n,
-		Anxiety: float64(f.anxiety) / n, Habit: float64(f.habit) / n, PositiveShare: float64(f.positive) / n}
-	s.Net = float64(f.push+f.pull-f.anxiety-f.habit) / n // from the sums, so a balanced net is exactly 0
+	w := f.weight
+	s := ForceSummary{N: f.n, Push: f.push / w, Pull: f.pull / w,
+		Anxiety: f.anxiety / w, Habit: f.habit / w, PositiveShare: f.positive / w}
+	s.Net = (f.push + f.pull - f.anxiety - f.habit) / w // from the sums, so a balanced net is exactly 0
 	return s
 }
 

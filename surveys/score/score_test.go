@@ -131,7 +131,7 @@ func TestWorkedExampleFromScoringMD(t *testing.T) {
 				}
 			}
 		}
-		if got := Priority(Rank(outcomes, groups[group]), n, len(respondents), 0); !near(got, want, .0005) {
+		if got := Priority(Rank(outcomes, groups[group]), float64(n), float64(len(respondents)), 0); !near(got, want, .0005) {
 			t.Errorf("%s priority = %.4f, want %.3f", group, got, want)
 		}
 	}
@@ -349,10 +349,10 @@ func TestPriority(t *testing.T) {
 
 func TestForces(t *testing.T) {
 	var f ForceTally
-	f.Add(8, 7, 3, 2) // net 10
-	f.Add(2, 3, 6, 5) // net -6
-	f.Add(5, 5, 5, 5) // net 0
-	f.Add(9, 9, 0, 1) // incomplete: skipped
+	f.Add(8, 7, 3, 2, 1) // net 10
+	f.Add(2, 3, 6, 5, 1) // net -6
+	f.Add(5, 5, 5, 5, 1) // net 0
+	f.Add(9, 9, 0, 1, 1) // incomplete: skipped
 	s := f.Summary()
 	want := ForceSummary{N: 3, Push: 5, Pull: 5, Anxiety: 14.0 / 3, Habit: 4, Net: 4.0 / 3, PositiveShare: 1.0 / 3}
 	if s.N != want.N || !near(s.Push, want.Push, 1e-12) || !near(s.Anxiety, want.Anxiety, 1e-12) || !near(s.Net, want.Net, 1e-12) || !near(s.PositiveShare, want.PositiveShare, 1e-12) {

@@ -10,15 +10,16 @@ import (
 const Alpha = 0.05
 
 // Count is one scale of one outcome: how many gave a rating and how many of
-// them a 4 or 5.
-type Count struct{ Top, N int }
+// them a 4 or 5. Weighted, N is the effective n and Top the weighted share
+// of it, so neither need be whole.
+type Count struct{ Top, N float64 }
 
 // Share is the top-two-box proportion, 0 when nobody rated.
 func (c Count) Share() float64 {
-	if c.N == 0 {
+	if c.N <= 0 {
 		return 0
 	}
-	return float64(c.Top) / float64(c.N)
+	return c.Top / c.N
 }
 
 // TwoProportionP is the two-sided p-value of the pooled two-proportion z
@@ -27,13 +28,13 @@ func (c Count) Share() float64 {
 // side there is nothing to test, and with a pooled share of 0 or 1 both
 // shares are equal: either way p is 1.
 func TwoProportionP(a, b Count) float64 {
-	if a.N == 0 || b.N == 0 {
+	if a.N <= 0 || b.N <= 0 {
 		return 1
 	}
-	n1, n2 := float64(a.N), float64(b.N)
-	pooled := float64(a.Top+b.Top) / (n1 + n2)
+	n1, n2 := a.N, b.N
+	pooled := (a.Top + b.Top) / (n1 + n2)
 	se := math.Sqrt(pooled * (1 - pooled) * (1/n1 + 1/n2))
-	if se == 0 {
+	if !(se > 0) { // 0, or NaN from a pooled share rounded past 0 or 1
 		return 1
 	}
 	z := (a.Share() - b.Share()) / se
@@ -114,8 +115,8 @@ func VsRest(group, all []Row) {
 	for i, g := range group {
 		a := all[at[g.Code]]
 		pairs[i] = Pair{
-			Imp: [2]Count{g.imp, {Top: a.imp.Top - g.imp.Top, N: a.imp.N - g.imp.N}},
-			Sat: [2]Count{g.sat, {Top: a.sat.Top - g.sat.Top, N: a.sat.N - g.sat.N}},
+			Imp: [2]Count{g.imp.effective(), a.imp.minus(g.imp).effective()},
+			Sat: [2]Count{g.sat.effective(), a.sat.minus(g.sat).effective()},
 		}
 	}
 	for i, t := range TestPairs(pairs) {
@@ -155,7 +156,7 @@ func Marks(x, all Row) []string {
 func Compare(this, other []Row) []Test {
 	pairs := make([]Pair, len(this))
 	for i := range this {
-		pairs[i] = Pair{Imp: [2]Count{this[i].imp, other[i].imp}, Sat: [2]Count{this[i].sat, other[i].sat}}
+		pairs[i] = Pair{Imp: [2]Count{this[i].imp.effective(), other[i].imp.effective()}, Sat: [2]Count{this[i].sat.effective(), other[i].sat.effective()}}
 	}
 	return TestPairs(pairs)
 }

@@ -64,7 +64,7 @@ func TestTwoProportionP(t *testing.T) {
 		cases = append(cases, [4]int{rng.IntN(n1 + 1), n1, rng.IntN(n2 + 1), n2})
 	}
 	for _, c := range cases {
-		a, b := Count{c[0], c[1]}, Count{c[2], c[3]}
+		a, b := Count{float64(c[0]), float64(c[1])}, Count{float64(c[2]), float64(c[3])}
 		if a.Top+b.Top == 0 || a.Top+b.Top == a.N+b.N {
 			continue
 		}
