@@ -174,7 +174,7 @@ func (w *analysisWorld) decide(t *testing.T, query string, v url.Values) string 
 // resultsN is the n of all respondents as the Results tab heads it.
 func (w *analysisWorld) resultsN(t *testing.T) int {
 	t.Helper()
-	m := regexp.MustCompile(`<bdi>All respondents</bdi> <span class="muted">n = (\d+)</span>`).FindStringSubmatch(w.owner.get(w.path("results")).body)
+	m := regexp.MustCompile(`<bdi>All respondents</bdi><span class="muted">, n = (\d+)</span>`).FindStringSubmatch(w.owner.get(w.path("results")).body)
 	if m == nil {
 		t.Fatal("no n for all respondents on the Results tab")
 	}

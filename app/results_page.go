@@ -23,6 +23,9 @@ import (
 // analysisPage shows one analysis tab under the study head.
 func (s *Server) analysisPage(c *fiber.Ctx, d *surveys.Design, tab string, data fiber.Map) error {
 	data["Title"], data["D"], data["Tab"] = tabTitle(tab)+" · "+d.Study.Name, d, tab
+	if f, ok := data["Filtered"].(string); ok {
+		data["Title"] = tabTitle(tab) + " for " + f + " · " + d.Study.Name
+	}
 	data["Styles"], data["Scripts"] = []string{"editor.css", "results.css"}, []string{"editor.js", "results.js"}
 	if d.Study.Slug != nil {
 		data["PublicURL"] = s.baseURL() + "/s/" + *d.Study.Slug
@@ -72,8 +75,16 @@ func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) er
 		data["Cleaning"], data["WholeStudy"] = newCleaning(d, fw), len(q.Filters) > 0 || q.IncludePartial
 	}
 	data["Choices"], data["Query"], data["Fields"] = splits, q, fields
-	data["Chips"] = filterChips(d.Study.ID, q)
-	data["Results"] = newResultsView(res)
+	data["Chips"] = filterChips(d.Study.ID, splits, q)
+	view := newResultsView(res)
+	if f := filterTitle(splits, q.Filters); f != "" && len(view.Groups) > 0 {
+		// The page title, the landscape and the first group say whom they
+		// count, so a filtered view is never read as everyone's.
+		view.Groups[0].Heading = "Respondents with " + f
+		view.All = view.Groups[0]
+		data["Filtered"] = f
+	}
+	data["Results"] = view
 	data["Weighted"], data["WeightingProblem"] = res.Weighted, res.WeightingProblem
 	data["WeightToggle"] = studyPath(d.Study.ID, "results") + queryString(results.OpportunityQuery{SegmentBy: q.SegmentBy, Filters: q.Filters, IncludePartial: q.IncludePartial, Unweighted: !q.Unweighted}, 0)
 	if err := s.weightingOnResults(c, d, data); err != nil {
@@ -134,15 +145,41 @@ func queryString(q results.OpportunityQuery, with int64) string {
 	return "?" + v.Encode()
 }
 
-func filterChips(studyID int64, q results.OpportunityQuery) []filterChip {
+func filterChips(studyID int64, splits []results.Split, q results.OpportunityQuery) []filterChip {
 	var chips []filterChip
 	for i, f := range q.Filters {
 		rest := q
 		rest.Filters = slices.Delete(slices.Clone(q.Filters), i, i+1)
-		chips = append(chips, filterChip{Key: f.Key, Value: f.Value, Label: f.Key + ": " + f.Value,
+		chips = append(chips, filterChip{Key: f.Key, Value: f.Value, Label: filterName(splits, f),
 			Remove: studyPath(studyID, "results") + queryString(rest, 0)})
 	}
 	return chips
+}
+
+// filterName is a filter as people read it: "Company size: 1-9", with the
+// split's name and the group's label ("No answer" for results.NoAnswer); a
+// key that is no split (a URL field) reads as itself.
+func filterName(splits []results.Split, f results.Filter) string {
+	i := slices.IndexFunc(splits, func(sp results.Split) bool { return sp.Key == f.Key })
+	if i < 0 {
+		return f.Key + ": " + f.Value
+	}
+	label := f.Value
+	if f.Value == results.NoAnswer {
+		label = "No answer"
+	} else if j := slices.Index(splits[i].Groups, f.Value); j >= 0 {
+		label = splits[i].Labels[j]
+	}
+	return splits[i].Name + ": " + label
+}
+
+// filterTitle names every filter of a view, "" when there is none.
+func filterTitle(splits []results.Split, fs []results.Filter) string {
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = filterName(splits, f)
+	}
+	return strings.Join(names, " and ")
 }
 
 // px formats a pixel coordinate of a chart.

@@ -99,8 +99,12 @@ func TestResultsShowTheRankedNumbersOfTheAPI(t *testing.T) {
 	if m[1] != top.Code || m[2] != one(top.Opportunity) {
 		t.Errorf("rank 1 shows %s %s, the API says %s %.4f", m[1], m[2], top.Code, top.Opportunity)
 	}
-	for _, g := range o.Groups {
-		if !strings.Contains(r.body, groupHeading(g.Label, g.N)) {
+	for i, g := range o.Groups {
+		heading := g.Label
+		if i > 0 {
+			heading = "Company size: " + g.Label
+		}
+		if !strings.Contains(r.body, groupHeading(heading, g.N)) {
 			t.Errorf("group %s (n = %d) missing", g.Key, g.N)
 		}
 	}
@@ -126,7 +130,7 @@ var rankOne = regexp.MustCompile(`(?s)<td class="num" data-label="Rank">1</td>\s
 
 // groupHeading is how the Results tab heads a group's table.
 func groupHeading(label string, n int) string {
-	return "<bdi>" + strings.ReplaceAll(label, "+", "&#43;") + `</bdi> <span class="muted">n = ` + itoa(n) + "</span>"
+	return "<bdi>" + strings.ReplaceAll(label, "+", "&#43;") + `</bdi><span class="muted">, n = ` + itoa(n) + "</span>"
 }
 
 func TestWorkbookLinkKeepsTheViewOfTheResults(t *testing.T) {
@@ -164,8 +168,11 @@ func TestResultsFilterAndBadFilterShownBesideTheField(t *testing.T) {
 	o := w.apiOpportunities(t, "?filter=company_size:1-9")
 	r := w.owner.get(w.path("results?filter=company_size:1-9"))
 	analysisStatus(t, r, http.StatusOK)
-	if !strings.Contains(r.body, "n = "+itoa(o.Groups[0].N)) || !strings.Contains(r.body, `Remove filter company_size: 1-9`) {
+	if !strings.Contains(r.body, "n = "+itoa(o.Groups[0].N)) || !strings.Contains(r.body, `Remove filter Company size: 1-9`) {
 		t.Errorf("filtered page lacks n = %d or the filter chip", o.Groups[0].N)
+	}
+	if !strings.Contains(r.body, "<title>Results for Company size: 1-9 · ") || !strings.Contains(r.body, groupHeading("Respondents with Company size: 1-9", o.Groups[0].N)) {
+		t.Error("the filtered page's title or first heading does not say whom it counts")
 	}
 	for q, id := range map[string]string{"filter=company_size:lots": `id="filter-err"`, "segment_by=nope": `id="segment_by-err"`} {
 		r = w.owner.get(w.path("results?" + q))
@@ -261,7 +268,7 @@ func TestSegmentsDiscoverSaveAndSplitResults(t *testing.T) {
 	}
 	split := w.owner.get(w.path("results?segment_by=needs"))
 	analysisStatus(t, split, http.StatusOK)
-	if !strings.Contains(split.body, "<bdi>Stop losing context</bdi> <span class=\"muted\">n = ") {
+	if !strings.Contains(split.body, "<bdi>Segmentation needs: Stop losing context</bdi><span class=\"muted\">, n = ") {
 		t.Error("results split by the saved segmentation lack its named group")
 	}
 	seg := w.owner.get(w.path("segments"))

@@ -32,6 +32,7 @@ type resultsView struct {
 // groupView is one group's ranked table.
 type groupView struct {
 	results.Group
+	Heading    string // "Company size: 1-9"; the label alone for all respondents
 	Rows       []rankedRow
 	Priority   string
 	Forces     *forcesView
@@ -116,10 +117,13 @@ func pct(v float64) string { return strconv.FormatFloat(v*100, 'f', 0, 64) + "%"
 // result is split into segments.
 func newResultsView(opps *results.Opportunities) resultsView {
 	v := resultsView{Classes: classes}
-	for _, g := range opps.Groups {
+	for i, g := range opps.Groups {
 		gv := newGroupView(g)
 		if opps.Weighted {
 			gv.EffectiveN = one(g.EffectiveN)
+		}
+		if i > 0 && opps.SegmentName != "" {
+			gv.Heading = opps.SegmentName + ": " + g.Label
 		}
 		v.Groups = append(v.Groups, gv)
 	}
@@ -135,7 +139,7 @@ func newResultsView(opps *results.Opportunities) resultsView {
 }
 
 func newGroupView(g results.Group) groupView {
-	v := groupView{Group: g, Priority: strconv.FormatFloat(g.Priority, 'f', 3, 64)}
+	v := groupView{Group: g, Heading: g.Label, Priority: strconv.FormatFloat(g.Priority, 'f', 3, 64)}
 	byCode := slices.Clone(g.Outcomes)
 	slices.SortFunc(byCode, func(a, b score.Row) int { return score.CompareCodes(a.Code, b.Code) })
 	order := make(map[string]int, len(byCode))

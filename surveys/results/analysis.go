@@ -62,13 +62,22 @@ type Group struct {
 	Outcomes   []score.Row         `json:"outcomes"`
 }
 
+// NoAnswer is the key of the group of respondents whom the segment_by
+// question (URL field, saved segmentation) puts in no group: they skipped it
+// or were never asked. It is the last group, there only when it has
+// respondents, and a filter may name it ("company_size:no_answer").
+const NoAnswer = "no_answer"
+
 // Opportunities is the ranked result of a study: all respondents first, then
-// one group per answer of the segment_by question.
+// one group per answer of the segment_by question, then NoAnswer.
 type Opportunities struct {
-	StudyID   int64   `json:"study_id"`
-	SegmentBy string  `json:"segment_by"`
-	Weighted  bool    `json:"weighted"` // scored with the study's weighting
-	Raking    *Raking `json:"weighting,omitempty"`
+	StudyID   int64  `json:"study_id"`
+	SegmentBy string `json:"segment_by"`
+	// SegmentName is what the groups are of, as a heading names them
+	// ("Company size" in "Company size: 1-9").
+	SegmentName string  `json:"segment_name,omitempty"`
+	Weighted    bool    `json:"weighted"` // scored with the study's weighting
+	Raking      *Raking `json:"weighting,omitempty"`
 	// WeightingProblem says why the study's weighting is not applied (its
 	// targets no longer fit the questions); see Store.weights.
 	WeightingProblem string  `json:"weighting_problem,omitempty"`
@@ -77,8 +86,27 @@ type Opportunities struct {
 
 // splitter puts a respondent into the groups of one segmentation.
 type splitter struct {
+	name         string // what the groups are of, for headings
 	keys, labels []string
 	of           func(r *scored) []string // group keys of a respondent
+}
+
+// groupsOf is of(r), or NoAnswer for a respondent in no group.
+func (sp *splitter) groupsOf(r *scored) []string {
+	if k := sp.of(r); len(k) > 0 {
+		return k
+	}
+	return []string{NoAnswer}
+}
+
+// keyName is a question or URL field key as a heading reads it:
+// "company_size" is "Company size".
+func keyName(key string) string {
+	s := strings.ReplaceAll(key, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // splitterFor finds the question (or saved segmentation) named key.
@@ -89,7 +117,7 @@ func (s *Store) splitterFor(ctx context.Context, d *surveys.Design, key string) 
 				return nil, fmt.Errorf("%s is free text and cannot split results", key)
 			}
 			groups := q.Groups()
-			return &splitter{keys: groups, labels: groups, of: func(r *scored) []string { return q.Group(r.Answers[q.Key]) }}, nil
+			return &splitter{name: keyName(key), keys: groups, labels: groups, of: func(r *scored) []string { return q.Group(r.Answers[q.Key]) }}, nil
 		}
 	}
 	if slices.Contains(d.Study.URLFields, key) {
@@ -125,7 +153,7 @@ func (s *Store) urlFieldSplitter(ctx context.Context, d *surveys.Design, key str
 	values := slices.Collect(maps.Keys(n))
 	slices.SortFunc(values, func(a, b string) int { return cmp.Or(n[b]-n[a], strings.Compare(a, b)) })
 	values = values[:min(len(values), maxURLGroups)]
-	return &splitter{keys: values, labels: values, of: func(r *scored) []string {
+	return &splitter{name: keyName(key), keys: values, labels: values, of: func(r *scored) []string {
 		if v := r.URLFields[key]; v != "" {
 			return []string{v}
 		}
@@ -148,7 +176,7 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 		if err != nil {
 			return nil, problem.Invalid("filter", err.Error())
 		}
-		if !slices.Contains(sp.keys, f.Value) {
+		if f.Value != NoAnswer && !slices.Contains(sp.keys, f.Value) {
 			return nil, problem.Invalid("filter", fmt.Sprintf("%q is not a group of %s (groups: %s)", f.Value, f.Key, strings.Join(sp.keys, ", ")))
 		}
 		filters[i] = sp
@@ -181,10 +209,15 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 	var groups []*groupTally
 	index := map[string]int{}
 	if split != nil {
-		groups = make([]*groupTally, len(split.keys))
+		groups = make([]*groupTally, len(split.keys)+1)
 		for i, k := range split.keys {
 			groups[i] = newAcc()
 			index[k] = i
+		}
+		// An answer option named like NoAnswer keeps its own group.
+		if _, taken := index[NoAnswer]; !taken {
+			groups[len(split.keys)] = newAcc()
+			index[NoAnswer] = len(split.keys)
 		}
 	}
 	for i, r := range rows {
@@ -201,7 +234,7 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 		}
 		add(all, r, w)
 		if split != nil {
-			for _, k := range split.of(r) {
+			for _, k := range split.groupsOf(r) {
 				if i, ok := index[k]; ok {
 					add(groups[i], r, w)
 				}
@@ -209,6 +242,9 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 		}
 	}
 	res := &Opportunities{StudyID: d.Study.ID, SegmentBy: q.SegmentBy, Weighted: rk != nil, WeightingProblem: unfit}
+	if split != nil {
+		res.SegmentName = split.name
+	}
 	if rk != nil {
 		res.Raking = &rk.raking
 	}
@@ -236,10 +272,16 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 	}
 	res.Groups = append(res.Groups, build("all", "All respondents", all))
 	if split != nil {
-		for i, k := range split.keys {
-			g := build(k, split.labels[i], groups[i])
+		add := func(key, label string, a *groupTally) {
+			g := build(key, label, a)
 			score.VsRest(g.Outcomes, res.Groups[0].Outcomes)
 			res.Groups = append(res.Groups, g)
+		}
+		for i, k := range split.keys {
+			add(k, split.labels[i], groups[i])
+		}
+		if na := groups[len(split.keys)]; na != nil && na.n+na.excluded > 0 {
+			add(NoAnswer, "No answer", na)
 		}
 	}
 	return res, nil
@@ -282,7 +324,7 @@ func counts(r *scored, includePartial bool) bool {
 
 func passes(r *scored, fs []Filter, sp []*splitter) bool {
 	for i, f := range fs {
-		if !slices.Contains(sp[i].of(r), f.Value) {
+		if !slices.Contains(sp[i].groupsOf(r), f.Value) {
 			return false
 		}
 	}
@@ -329,6 +371,7 @@ func (o *Opportunities) Comparison() []ComparisonRow {
 // needs-based segmentation, with its groups' keys and the labels people read.
 type Split struct {
 	Key, Label string
+	Name       string   // what the groups are of, as a heading names them: Opportunities.SegmentName
 	Saved      bool     // a saved segmentation rather than a question
 	Groups     []string // group keys, as segment_by and filters name them
 	Labels     []string // the same groups as people read them
@@ -341,7 +384,7 @@ func (s *Store) Splits(ctx context.Context, d *surveys.Design) ([]Split, error) 
 	for _, q := range d.Questions {
 		if q.Segment && q.Kind != surveys.KindText {
 			g := q.Groups()
-			out = append(out, Split{Key: q.Key, Label: q.Text, Groups: g, Labels: g})
+			out = append(out, Split{Key: q.Key, Label: q.Text, Name: keyName(q.Key), Groups: g, Labels: g})
 		}
 	}
 	var segs []Segmentation
@@ -350,7 +393,7 @@ func (s *Store) Splits(ctx context.Context, d *surveys.Design) ([]Split, error) 
 	}
 	for _, sg := range segs {
 		sp := sg.splitter()
-		out = append(out, Split{Key: sg.Key, Label: "Saved segmentation " + sg.Key, Saved: true, Groups: sp.keys, Labels: sp.labels})
+		out = append(out, Split{Key: sg.Key, Label: "Saved segmentation " + sg.Key, Name: sp.name, Saved: true, Groups: sp.keys, Labels: sp.labels})
 	}
 	return out, nil
 }

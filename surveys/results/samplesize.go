@@ -48,7 +48,9 @@ func (s *Store) SampleSize(ctx context.Context, d *surveys.Design, halfWidth flo
 	if segmentBy != "" {
 		sizes = sizes[:0]
 		for _, g := range res.Groups[1:] {
-			if g.EffectiveN > 0 { // respondents, and not all of them weighted 0
+			// Respondents, and not all of them weighted 0; those who
+			// skipped the question are no group a study is sized for.
+			if g.Key != NoAnswer && g.EffectiveN > 0 {
 				sizes = append(sizes, g.EffectiveN)
 			}
 		}
@@ -89,6 +91,9 @@ func (s *Store) Progress(ctx context.Context, d *surveys.Design) ([]SplitProgres
 		}
 		out[i].Split = sp
 		for _, g := range res.Groups[1:] {
+			if g.Key == NoAnswer { // no group fieldwork aims at
+				continue
+			}
 			out[i].Progress = append(out[i].Progress, GroupProgress{Label: g.Label, N: g.N})
 		}
 	}

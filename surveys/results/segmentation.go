@@ -42,7 +42,7 @@ func (sg *Segmentation) splitter() *splitter {
 	for i := range sg.Labels {
 		keys[i] = SegmentID(i)
 	}
-	return &splitter{keys: keys, labels: sg.Labels, of: func(r *scored) []string {
+	return &splitter{name: "Segmentation " + sg.Key, keys: keys, labels: sg.Labels, of: func(r *scored) []string {
 		if i := sg.segmentOf(r); i >= 0 {
 			return keys[i : i+1]
 		}
