@@ -90,7 +90,7 @@ func TestHardeningOutcomeCap(t *testing.T) {
 	wantBody(t, r, "Outcomes: "+full)
 	r = page.upload(fmt.Sprintf("/studies/%d/outcomes/import", id), "outcomes.csv", outcomesCSV(1000, 1))
 	wantStatus(t, r, http.StatusUnprocessableEntity)
-	wantBody(t, r, "outcomes: "+full)
+	wantBody(t, r, "Outcomes: "+full)
 	// A responses file adds answers, never outcomes.
 	wantField(t, c.do("POST", base+"/responses/import", "text/csv", "respondent_id,status,O1001_imp\nr1,complete,5\n"),
 		"file", "no column gives a rating of this study's outcomes")

@@ -95,10 +95,10 @@ func (s *Server) saveJob(c *fiber.Ctx) error {
 }
 
 // studyAction serves the lifecycle buttons. Each goes back to the tab it was
-// pressed on, except duplicate (to the copy) and delete (to the list).
+// pressed on (saying what it did), except duplicate (to the copy) and delete (to the list).
 func (s *Server) studyAction(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		tab := editorTab(c)
+		tab := pressedOn(c)
 		if action == "publish" && needsPublishCheck(c, designOf(c)) {
 			return s.showPublishCheck(c, tab)
 		}
@@ -114,16 +114,17 @@ func (s *Server) studyAction(action string) fiber.Handler {
 		case ve != nil:
 			// A button has no inputs to mark: what stops it goes above the tabs.
 			c.Status(fiber.StatusUnprocessableEntity)
-			e := newEditor(c, tab, nil)
+			e := newEditor(c, editorTabOr(tab), nil)
 			e.alert = sortedMessages(ve.Fields)
 			return s.showEditor(c, e)
 		case err != nil:
-			return s.formDone(c, err, tab, nil)
+			return s.formDone(c, err, editorTabOr(tab), nil)
 		case action == "delete":
 			return c.Redirect("/studies", fiber.StatusSeeOther)
 		case action == "duplicate":
 			return c.Redirect(studyPath(st.ID, "job"), fiber.StatusSeeOther)
 		}
+		s.flash(c, action)
 		return c.Redirect(studyPath(id, tab), fiber.StatusSeeOther)
 	}
 }
@@ -142,15 +143,26 @@ func (s *Server) addOutcomePage(c *fiber.Ctx) error {
 	return s.formDone(c, err, "outcomes"+anchor(c), f)
 }
 
+// importOutcomesPage serves the Outcomes tab's upload form: a refused file
+// shows the tab again with every problem listed; an imported one goes back
+// to the tab saying how many outcomes were added.
 func (s *Server) importOutcomesPage(c *fiber.Ctx) error {
 	data, isXLSX, err := uploadedFile(c)
+	n := 0
 	if err == nil {
 		var rows []surveys.OutcomeInput
 		if rows, err = surveys.ReadOutcomesFile(data, isXLSX); err == nil {
-			_, err = s.store.ImportOutcomes(c.UserContext(), userOf(c), designOf(c).Study.ID, rows)
+			n, err = s.store.ImportOutcomes(c.UserContext(), userOf(c), designOf(c).Study.ID, rows)
 		}
 	}
-	return s.formDone(c, err, "outcomes#import", importForm{})
+	return s.formDoneSaying(c, err, "outcomes#import", importForm{}, fmt.Sprintf("imported.%d", n))
+}
+
+// importedOutcomes answers the address of the upload form, which a browser
+// shows after a refused file: reloading it, or opening it again, lands on
+// the form instead of a 405.
+func importedOutcomes(c *fiber.Ctx) error {
+	return c.Redirect(studyPath(designOf(c).Study.ID, "outcomes#import"), fiber.StatusSeeOther)
 }
 
 func (s *Server) addStepPage(c *fiber.Ctx) error {
@@ -233,6 +245,12 @@ func (s *Server) lintOutcome(c *fiber.Ctx) error {
 // every bad field marked (422) when the input was wrong, or with the reason
 // (409) when the study's state refuses the change.
 func (s *Server) formDone(c *fiber.Ctx, err error, to string, form any) error {
+	return s.formDoneSaying(c, err, to, form, "saved")
+}
+
+// formDoneSaying is formDone with the notice the page redirected to shows
+// (a key of notices, see notice.go).
+func (s *Server) formDoneSaying(c *fiber.Ctx, err error, to string, form any, notice string) error {
 	tab, _, _ := strings.Cut(to, "#")
 	e := newEditor(c, tab, form)
 	if ve := validation(err); ve != nil {
@@ -248,6 +266,7 @@ func (s *Server) formDone(c *fiber.Ctx, err error, to string, form any) error {
 	if err != nil {
 		return err
 	}
+	s.flash(c, notice)
 	return c.Redirect(studyPath(e.design.Study.ID, to), fiber.StatusSeeOther)
 }
 

@@ -205,6 +205,7 @@ func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
 	}
 
 	wantRedirect(t, c.submit(base+"/job", fullJobForm()), base+"/job")
+	wantBody(t, c.get(base+"/job"), `id="notice">Saved.</p>`)
 	st := c.design(s, id).Study
 	if st.RespondentRole != "team lead" || st.MarketSize == nil || *st.MarketSize != 1.2e6 || st.MinN != 50 || st.Language != "fr" ||
 		!st.FourForces || st.ForcesWording.Habit != "Habit?" || st.PanelParam != "pid" || !slices.Equal(st.URLFields, []string{"src", "wave"}) ||
@@ -389,9 +390,13 @@ func TestOutcomeUploadReportsEveryBadRowOrAddsThemAll(t *testing.T) {
 	if r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad file: %d", r.status)
 	}
-	wantBody(t, r, `aria-invalid="true"`, "Nothing was imported",
-		"<li>row 3: statement: is required</li>", "<li>row 4: code: A1 is already used by row 2: code</li>", `<li>row 4: step: no step named &#34;Nowhere&#34; in this study</li>`)
-	wantBody(t, c.upload(base+"/outcomes/import", "notes.csv", "title\nx\n"), "file: needs a header row")
+	// At the top, a summary linking to each row's problem beside the form.
+	wantBody(t, r, `aria-invalid="true"`, "Nothing was imported: 3 problems in the file",
+		`<li><a href="#import-err-1">Row 3: statement: is required</a></li>`, `<li id="import-err-1">Row 3: statement: is required</li>`,
+		`<li id="import-err-2">Row 4: code: A1 is already used by row 2: code</li>`, `<li id="import-err-3">Row 4: step: no step named &#34;Nowhere&#34; in this study</li>`)
+	wantBody(t, c.upload(base+"/outcomes/import", "notes.csv", "title\nx\n"), "File: needs a header row")
+	// The address the refused upload left in the browser can be reloaded.
+	wantRedirect(t, c.get(base+"/outcomes/import"), base+"/outcomes#import")
 	if n := len(c.design(s, id).Outcomes); n != 0 {
 		t.Fatalf("a rejected file stored %d outcomes", n)
 	}
@@ -399,6 +404,10 @@ func TestOutcomeUploadReportsEveryBadRowOrAddsThemAll(t *testing.T) {
 	wantRedirect(t, c.upload(base+"/outcomes/import", "outcomes.csv", "statement,step\nMinimize the time to find a file,Define\nMinimize the effort to onboard someone,Prepare\n"), base+"/outcomes#import")
 	if got := outcomeCodes(c.design(s, id)); got != "O01 O02" {
 		t.Fatalf("imported: %s", got)
+	}
+	wantBody(t, c.get(base+"/outcomes"), `<p class="notice done" role="status" id="notice">Imported 2 outcomes: every row of the file was added.</p>`)
+	if page := c.get(base + "/outcomes"); strings.Contains(page.body, `id="notice"`) {
+		t.Error("the import's notice is shown again on reload")
 	}
 }
 
@@ -498,7 +507,11 @@ func TestLifecycleButtonsPublishCloseReopenDuplicateDelete(t *testing.T) {
 	}
 
 	wantRedirect(t, c.submit(base+"/close", url.Values{"tab": {"questions"}}), base+"/questions")
-	wantBody(t, c.get(base+"/job"), `class="chip closed"`, `action="`+base+`/reopen"`)
+	wantBody(t, c.get(base+"/job"), `class="chip closed"`, `action="`+base+`/reopen"`, "Closed: the survey link no longer takes responses.")
+	// The analysis tabs have the buttons too, and keep their place.
+	wantRedirect(t, c.submit(base+"/reopen", url.Values{"tab": {"fieldwork"}}), base+"/fieldwork")
+	wantBody(t, c.get(base+"/fieldwork"), "Reopened: the survey link takes responses again.")
+	wantRedirect(t, c.submit(base+"/close", url.Values{"tab": {"results"}}), base+"/results")
 	wantRedirect(t, c.submit(base+"/reopen", nil), base+"/job")
 	if st := c.design(s, id).Study; st.Status != surveys.StatusOpen || *st.Slug != slug {
 		t.Fatalf("reopen: %s %v", st.Status, st.Slug)

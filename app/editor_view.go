@@ -101,7 +101,13 @@ type outcomesTab struct {
 	Groups        []stepGroup
 	NewStep       stepForm
 	NewStepFields map[string]string
-	ImportErrors  []string
+	ImportErrors  []importError
+}
+
+// importError is one problem of a refused outcomes file, listed at the top of
+// the tab with a link to it beside the upload form.
+type importError struct {
+	ID, Text string
 }
 
 // stepGroup is one job step and its outcomes.
@@ -180,8 +186,9 @@ func outcomesView(d *surveys.Design, form any, fields map[string]string) outcome
 		keys := slices.SortedFunc(maps.Keys(fields), func(a, b string) int {
 			return cmp.Or(cmp.Compare(rowNumber(a), rowNumber(b)), strings.Compare(a, b))
 		})
-		for _, k := range keys {
-			v.ImportErrors = append(v.ImportErrors, k+": "+fields[k])
+		for i, k := range keys {
+			text := k + ": " + fields[k]
+			v.ImportErrors = append(v.ImportErrors, importError{ID: fmt.Sprintf("import-err-%d", i+1), Text: strings.ToUpper(text[:1]) + text[1:]})
 		}
 	}
 	return v

@@ -98,9 +98,22 @@ func (s *Server) showPublishCheck(c *fiber.Ctx, tab string) error {
 		"Sentence": d.Study.Job.Sentence(), "Styles": []string{"editor.css"}})
 }
 
-// editorTab is the editor tab a lifecycle button was pressed on, or job.
-func editorTab(c *fiber.Ctx) string {
-	if tab := c.FormValue("tab"); slices.Contains(editorTabs, tab) {
+// lifecycleTabs are the tabs whose head has the lifecycle buttons.
+var lifecycleTabs = append(slices.Clone(editorTabs), "fieldwork", "results", "segments", "share")
+
+// pressedOn is the tab a lifecycle button was pressed on, or job: where the
+// button goes back to.
+func pressedOn(c *fiber.Ctx) string {
+	if tab := c.FormValue("tab"); slices.Contains(lifecycleTabs, tab) {
+		return tab
+	}
+	return "job"
+}
+
+// editorTabOr is tab when the editor draws it (with a refusal above it),
+// else job.
+func editorTabOr(tab string) string {
+	if slices.Contains(editorTabs, tab) {
 		return tab
 	}
 	return "job"

@@ -19,6 +19,11 @@ var templateFuncs = template.FuncMap{
 // page the user and the CSRF token.
 func (s *Server) render(c *fiber.Ctx, page string, data fiber.Map) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	if _, ok := data["Notice"]; !ok && c.Method() == fiber.MethodGet {
+		if n := s.takeNotice(c); n != "" {
+			data["Notice"] = n
+		}
+	}
 	return c.Render(page, data)
 }
 

@@ -137,6 +137,7 @@ func (s *Server) routeTable() []route {
 		r("POST", "/api/v1/studies/:id/outcomes/lint", researcher, s.lintOutcome),
 		r("POST", "/api/v1/studies/:id/outcomes/import", researcher, s.importOutcomes),
 		r("POST", "/studies/:id/outcomes/import", researcher, s.importOutcomesPage),
+		r("GET", "/studies/:id/outcomes/import", researcher, importedOutcomes),
 		r("PATCH", "/api/v1/studies/:id/outcomes/:outcome_id", researcher, update(idOf("outcome_id"), s.store.UpdateOutcome)),
 		r("POST", "/studies/:id/outcomes/:outcome_id", researcher, updatePage(s, "outcome_id", readOutcomeChange, s.store.UpdateOutcome, "outcomes#o-%d")),
 		r("DELETE", "/api/v1/studies/:id/outcomes/:outcome_id", researcher, deleteOne(s, idOf("outcome_id"), s.store.DeleteOutcome, nil)),

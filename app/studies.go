@@ -159,7 +159,7 @@ func deleteOne[K any](s *Server, key func(*fiber.Ctx) (K, error), fn func(contex
 		}
 		err = fn(c.UserContext(), userOf(c), designOf(c).Study.ID, k)
 		if back != nil {
-			return s.formDone(c, err, back(c), nil)
+			return s.formDoneSaying(c, err, back(c), nil, "deleted")
 		}
 		if err != nil {
 			return err
