@@ -82,6 +82,9 @@ func TestStudyEditorInBrowser(t *testing.T) {
 		chromedp.WaitVisible(css(`#push`)),
 	))
 	load("save job", chromedp.Submit(css(`#market_size`)))
+	if got := text(`#notice`); got != "Saved." {
+		t.Errorf("after saving the job tab says %q, want Saved.", got)
+	}
 	if count(`#four_forces:checked`) != 1 || count(`input[value="job executor"]:checked`) != 1 {
 		t.Fatal("job tab did not keep four forces and the role")
 	}
@@ -96,6 +99,17 @@ func TestStudyEditorInBrowser(t *testing.T) {
 		sel := `section.step:has(input[name=step][value="` + step + `"]) details.step-edit`
 		must("open step "+step, chromedp.Do(ctx, chromedp.Click(css(sel+` summary`))))
 		load("delete step "+step, chromedp.Click(css(sel+` button.danger`)))
+		// The button asks first, on a page of its own.
+		if step == "Confirm" {
+			if got := text(`h1`); got != "Delete step “Confirm”?" {
+				t.Fatalf("delete asks %q", got)
+			}
+			screenshots(t, ctx, "confirm-delete")
+		}
+		load("confirm delete step "+step, chromedp.Click(css(`.confirm button.danger-fill`)))
+	}
+	if got := text(`#notice`); got != "Deleted." {
+		t.Errorf("after deleting a step the tab says %q", got)
 	}
 	if n := count(`section.step`); n != 5 {
 		t.Fatalf("%d steps, want 5", n)
@@ -127,10 +141,27 @@ func TestStudyEditorInBrowser(t *testing.T) {
 	if err := os.WriteFile(file, []byte(csv), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A file with two bad rows: nothing imported, both summarised at the
+	// top, each linking to its line beside the form.
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	if err := os.WriteFile(bad, []byte("statement,step\n,Define\nMinimize the time it takes to x,Nowhere\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	must("choose bad file", chromedp.Do(ctx, chromedp.SetUploadFiles(css(`#file`), []string{bad})))
+	must("import bad file", chromedp.Do(ctx, chromedp.Submit(css(`#file`)), chromedp.WaitVisible(css(`#import-summary`))))
+	if n := count(`#import-summary a[href^="#import-err-"]`); n != 2 || count(`#file-err li[id^="import-err-"]`) != 2 {
+		t.Fatalf("the error summary links %d rows, want 2", n)
+	}
+	screenshots(t, ctx, "outcomes-import-errors")
+	// The address the refused file left is reloadable.
+	load("reload after a refused file", chromedp.Navigate(base+"/studies/1/outcomes/import"))
 	must("choose file", chromedp.Do(ctx, chromedp.SetUploadFiles(css(`#file`), []string{file})))
 	load("import", chromedp.Submit(css(`#file`)))
 	if n := count(`li.outcome`); n != len(seedOutcomes) {
 		t.Fatalf("%d outcomes after the import, want %d", n, len(seedOutcomes))
+	}
+	if got, want := text(`#notice`), fmt.Sprintf("Imported %d outcomes", len(seedOutcomes)-typedByHand); !strings.HasPrefix(got, want) {
+		t.Errorf("after the import the tab says %q, want %q", got, want)
 	}
 	if got := text(`.foot`); !strings.Contains(got, "30 outcomes") {
 		t.Fatalf("footer: %q", got)

@@ -314,7 +314,17 @@ func TestOutcomeFormsAddEditReorderAndDelete(t *testing.T) {
 		t.Fatalf("after moving O02 up: %s", got)
 	}
 
-	wantRedirect(t, c.submit(fmt.Sprintf("%s/outcomes/%d/delete", base, o2.ID), url.Values{"at": {fmt.Sprintf("step-%d", define.ID)}}), fmt.Sprintf("%s/outcomes#step-%d", base, define.ID))
+	// Delete asks first, keeping the place to go back to; nothing goes yet.
+	del := fmt.Sprintf("%s/outcomes/%d/delete", base, o2.ID)
+	ask := c.submit(del, url.Values{"at": {fmt.Sprintf("step-%d", define.ID)}})
+	wantStatus(t, ask, http.StatusOK)
+	wantBody(t, ask, "<h1>Delete outcome O02?</h1>", `action="`+del+`"`, `name="confirm" value="1"`, fmt.Sprintf(`name="at" value="step-%d"`, define.ID),
+		fmt.Sprintf(`href="%s/outcomes#step-%d">Cancel</a>`, base, define.ID))
+	if got := outcomeCodes(c.design(s, id)); got != "O02 O03 D1" {
+		t.Fatalf("asking deleted: %s", got)
+	}
+	wantRedirect(t, c.submit(del, url.Values{"at": {fmt.Sprintf("step-%d", define.ID)}, "confirm": {"1"}}), fmt.Sprintf("%s/outcomes#step-%d", base, define.ID))
+	wantBody(t, c.get(base+"/outcomes"), `id="notice">Deleted.</p>`)
 	if got := outcomeCodes(c.design(s, id)); got != "O03 D1" {
 		t.Fatalf("after delete: %s", got)
 	}
@@ -356,7 +366,8 @@ func TestStepFormsAddRenameReorderAndDelete(t *testing.T) {
 	wantBody(t, r, `<details class="step-edit" open>`)
 	wantRedirect(t, c.submit(fmt.Sprintf("%s/steps/%d", base, steps[1].ID), url.Values{"name": {"Find"}}), fmt.Sprintf("%s/outcomes#step-%d", base, steps[1].ID))
 	wantRedirect(t, c.submit(fmt.Sprintf("%s/steps/%d", base, steps[1].ID), url.Values{"position": {"0"}}), fmt.Sprintf("%s/outcomes#step-%d", base, steps[1].ID))
-	wantRedirect(t, c.submit(fmt.Sprintf("%s/steps/%d/delete", base, steps[2].ID), nil), base+"/outcomes")
+	wantBody(t, c.submit(fmt.Sprintf("%s/steps/%d/delete", base, steps[2].ID), nil), "Delete step “"+steps[2].Name+"”?")
+	wantRedirect(t, c.submit(fmt.Sprintf("%s/steps/%d/delete", base, steps[2].ID), url.Values{"confirm": {"1"}}), base+"/outcomes")
 
 	var names []string
 	for _, sp := range c.design(s, id).Steps {
@@ -472,7 +483,8 @@ func TestQuestionFormsReadListsBandsAndQuotas(t *testing.T) {
 	}
 	wantMarked(t, c.submit(base+"/questions/team_size", url.Values{"key": {"uses_slack"}, "text": {"x"}, "kind": {"text"}}), "q-key", "already used")
 	wantRedirect(t, c.submit(base+"/questions/team_size", url.Values{"key": {"team"}, "text": {"Team size?"}, "kind": {"number"}}), base+"/questions")
-	wantRedirect(t, c.submit(base+"/questions/uses_slack/delete", nil), base+"/questions")
+	wantBody(t, c.submit(base+"/questions/uses_slack/delete", nil), "<h1>Delete question uses_slack?</h1>", `href="`+base+`/questions">Cancel</a>`)
+	wantRedirect(t, c.submit(base+"/questions/uses_slack/delete", url.Values{"confirm": {"1"}}), base+"/questions")
 	if qs := c.design(s, id).Questions; len(qs) != 2 || qs[1].Key != "team" || qs[1].Text != "Team size?" {
 		t.Fatalf("after edit and delete: %+v", qs)
 	}

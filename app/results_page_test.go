@@ -315,7 +315,13 @@ func TestShareLinkShownOnceThenRevoked(t *testing.T) {
 	if len(listed) != 1 || listed[0].Name != "Board review" {
 		t.Fatalf("the API lists %+v, want the link named Board review", listed)
 	}
-	analysisStatus(t, w.owner.postForm(rm[1], w.form(url.Values{})), http.StatusSeeOther)
+	ask := w.owner.postForm(rm[1], w.form(url.Values{}))
+	analysisStatus(t, ask, http.StatusOK)
+	if !strings.Contains(ask.body, "Revoke the share link “Board review”?") {
+		t.Error("revoking does not ask first, naming the link")
+	}
+	analysisStatus(t, visitor.get(m[1]), http.StatusOK)
+	analysisStatus(t, w.owner.postForm(rm[1], w.form(url.Values{"confirm": {"1"}})), http.StatusSeeOther)
 	analysisStatus(t, visitor.get(m[1]), http.StatusNotFound)
 	if !strings.Contains(w.owner.get(w.path("share")).body, `<span class="chip revoked">revoked</span>`) {
 		t.Error("the revoked link is not marked revoked")

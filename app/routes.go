@@ -131,7 +131,7 @@ func (s *Server) routeTable() []route {
 		r("PATCH", "/api/v1/studies/:id/steps/:step_id", researcher, update(idOf("step_id"), s.store.UpdateStep)),
 		r("POST", "/studies/:id/steps/:step_id", researcher, updatePage(s, "step_id", readStepChange, s.store.UpdateStep, "outcomes#step-%d")),
 		r("DELETE", "/api/v1/studies/:id/steps/:step_id", researcher, deleteOne(s, idOf("step_id"), s.store.DeleteStep, nil)),
-		r("POST", "/studies/:id/steps/:step_id/delete", researcher, deleteOne(s, idOf("step_id"), s.store.DeleteStep, to("outcomes"))),
+		r("POST", "/studies/:id/steps/:step_id/delete", researcher, s.confirmFirst(askStep, deleteOne(s, idOf("step_id"), s.store.DeleteStep, to("outcomes")))),
 		r("POST", "/api/v1/studies/:id/outcomes", researcher, create(s.store.AddOutcome)),
 		r("POST", "/studies/:id/outcomes", researcher, s.addOutcomePage),
 		r("POST", "/api/v1/studies/:id/outcomes/lint", researcher, s.lintOutcome),
@@ -141,7 +141,7 @@ func (s *Server) routeTable() []route {
 		r("PATCH", "/api/v1/studies/:id/outcomes/:outcome_id", researcher, update(idOf("outcome_id"), s.store.UpdateOutcome)),
 		r("POST", "/studies/:id/outcomes/:outcome_id", researcher, updatePage(s, "outcome_id", readOutcomeChange, s.store.UpdateOutcome, "outcomes#o-%d")),
 		r("DELETE", "/api/v1/studies/:id/outcomes/:outcome_id", researcher, deleteOne(s, idOf("outcome_id"), s.store.DeleteOutcome, nil)),
-		r("POST", "/studies/:id/outcomes/:outcome_id/delete", researcher, deleteOne(s, idOf("outcome_id"), s.store.DeleteOutcome, toAnchor("outcomes"))),
+		r("POST", "/studies/:id/outcomes/:outcome_id/delete", researcher, s.confirmFirst(askOutcome, deleteOne(s, idOf("outcome_id"), s.store.DeleteOutcome, toAnchor("outcomes")))),
 
 		// The Questions tab: the profile questions.
 		r("GET", "/api/v1/studies/:id/questions", researcher, listQuestions),
@@ -153,7 +153,7 @@ func (s *Server) routeTable() []route {
 		r("POST", "/studies/:id/questions/:key", researcher, s.saveQuestionPage),
 		r("POST", "/studies/:id/questions/:key/move", researcher, s.moveQuestionPage),
 		r("DELETE", "/api/v1/studies/:id/questions/:key", researcher, deleteOne(s, keyOf("key"), s.store.DeleteQuestion, nil)),
-		r("POST", "/studies/:id/questions/:key/delete", researcher, deleteOne(s, keyOf("key"), s.store.DeleteQuestion, to("questions"))),
+		r("POST", "/studies/:id/questions/:key/delete", researcher, s.confirmFirst(askQuestion, deleteOne(s, keyOf("key"), s.store.DeleteQuestion, to("questions")))),
 
 		// Fieldwork: invitations, mailings (e-mail invitations), the cleaning rule (the study's
 		// exclude_flags, which PATCH /api/v1/studies/:id also takes), and the
@@ -210,7 +210,7 @@ func (s *Server) routeTable() []route {
 		r("POST", "/api/v1/studies/:id/shares", researcher, s.createShare),
 		r("POST", "/studies/:id/shares", researcher, s.createSharePage),
 		r("DELETE", "/api/v1/studies/:id/shares/:share_id", researcher, deleteOne(s, idOf("share_id"), s.results.RevokeShare, nil)),
-		r("POST", "/studies/:id/shares/:share_id/revoke", researcher, s.revokeSharePage),
+		r("POST", "/studies/:id/shares/:share_id/revoke", researcher, s.confirmFirst(s.askShare, s.revokeSharePage)),
 		r("GET", "/r/:token", public, s.reportPage),
 		r("GET", "/r/:token/export.xlsx", public, s.sharedWorkbook),
 		r("GET", "/r/:token/canvas", public, s.sharedCanvasPage),

@@ -87,5 +87,6 @@ func (s *Server) revokeSharePage(c *fiber.Ctx) error {
 	if err := s.results.RevokeShare(c.UserContext(), userOf(c), id, sid); err != nil {
 		return err
 	}
+	s.flash(c, "revoked")
 	return c.Redirect(studyPath(id, "share"), fiber.StatusSeeOther)
 }
