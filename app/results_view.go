@@ -201,12 +201,13 @@ type zone struct {
 }
 
 type point struct {
-	X, Y, LX, LY float64
-	Labelled     bool
-	Minor        bool // labelled on wide screens only
+	X, Y, LX, LY float64 // the point, and its label's left end and baseline
+	Leader       *leader // a line to a label set away from its point
 	Code, Class  string
 	Title        string
 }
+
+type leader struct{ X1, Y1, X2, Y2 float64 }
 
 const (
 	plotW, plotH = 560.0, 400.0
@@ -240,43 +241,104 @@ func newLandscape(rows []score.Row) landscape {
 			LabelX:  x(10) + 4, LabelY: y(20-z.c) + 4, Label: fmt.Sprintf("%g", z.c),
 		})
 	}
-	// Label every outcome when there are few, otherwise the top twenty: to
-	// the right of the point, else left, above or below; a label that finds
-	// no free spot is left out (the point keeps its title).
-	type box struct{ x0, x1, y float64 }
-	var placed []box
+	var guides []box // the zones' numbers in the right margin
+	for _, z := range l.Zones {
+		guides = append(guides, box{z.LabelX, z.LabelY - 10, z.LabelX + 16, z.LabelY + 3})
+	}
+	l.Points = labelPoints(rows, x, y, guides)
+	return l
+}
+
+// The labels' size in the chart's units: the SVG is drawn at about this
+// scale on a laptop, and a phone scrolls it sideways at the same scale
+// rather than shrinking it (results.css), so 12 stays readable.
+const (
+	labelH     = 12.0
+	labelCharW = 7.6 // an upper-case letter or digit of the system font at 12, with room to spare
+	labelPad   = 1.5 // clear space each side of a label
+	pointR     = 6.0 // a point's circle, with its white ring
+)
+
+// box is a rectangle a label or a point takes up.
+type box struct{ x0, y0, x1, y1 float64 }
+
+func (a box) overlaps(b box) bool { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1 }
+
+// labelPoints places every outcome's code so no label covers another label
+// or any point: beside its point when there is room (right, left, above,
+// below, then the corners), else on rings further and further out with a
+// leader line back to the point. Outcomes go in rank order, so the ones a
+// reader looks for first sit closest to their points.
+func labelPoints(rows []score.Row, x, y func(float64) float64, reserved []box) []point {
+	pts := make([]point, len(rows))
+	taken := slices.Clone(reserved)
+	for i, r := range rows {
+		pts[i] = point{X: x(r.Importance), Y: y(r.Satisfaction), Code: r.Code, Class: r.Class,
+			Title: fmt.Sprintf("%s %s — importance %s, satisfaction %s, opportunity %s (%s), n %d",
+				r.Code, r.Statement, one(r.Importance), one(r.Satisfaction), one(r.Opportunity), r.Class, r.N)}
+		taken = append(taken, box{pts[i].X - pointR, pts[i].Y - pointR, pts[i].X + pointR, pts[i].Y + pointR})
+	}
+	inside := func(b box) bool {
+		return b.x0 >= marginL+2 && b.x1 <= marginL+plotW+34 && b.y0 >= 2 && b.y1 <= marginT+plotH-2
+	}
 	free := func(b box) bool {
-		if b.x0 < marginL || b.x1 > marginL+plotW+20 || b.y < marginT+8 || b.y > marginT+plotH+4 {
+		if !inside(b) {
 			return false
 		}
-		for _, p := range placed {
-			if b.x0 < p.x1 && p.x0 < b.x1 && math.Abs(b.y-p.y) < 11 {
+		for _, t := range taken {
+			if b.overlaps(t) {
 				return false
 			}
 		}
 		return true
 	}
-	for _, r := range rows { // every point first, so no label covers one
-		placed = append(placed, box{x(r.Importance) - 5, x(r.Importance) + 5, y(r.Satisfaction)})
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
 	}
-	for _, r := range rows {
-		p := point{X: x(r.Importance), Y: y(r.Satisfaction), Code: r.Code, Class: r.Class,
-			Title: fmt.Sprintf("%s %s — importance %s, satisfaction %s, opportunity %s (%s), n %d",
-				r.Code, r.Statement, one(r.Importance), one(r.Satisfaction), one(r.Opportunity), r.Class, r.N)}
-		if len(rows) <= 40 || r.Rank <= 20 {
-			w := 6.5 * float64(len(r.Code))
-			for _, at := range [][2]float64{{7, 4}, {-7 - w, 4}, {-w / 2, -8}, {-w / 2, 15}, {7, -7}, {7, 15}, {-7 - w, -7}, {-7 - w, 15}} {
-				b := box{p.X + at[0], p.X + at[0] + w, p.Y + at[1]}
-				if free(b) {
-					placed = append(placed, b)
-					p.LX, p.LY, p.Labelled, p.Minor = round1(b.x0), round1(b.y), true, r.Rank > 10
+	slices.SortStableFunc(order, func(a, b int) int { return rows[a].Rank - rows[b].Rank })
+	for _, i := range order {
+		p := &pts[i]
+		w := labelCharW*float64(len([]rune(p.Code))) + 2*labelPad
+		at := func(cx, cy float64) box { return box{cx - w/2, cy - labelH/2, cx + w/2, cy + labelH/2} }
+		var found *box
+		near := [][2]float64{{pointR + 2 + w/2, 0}, {-pointR - 2 - w/2, 0}, {0, -pointR - 1 - labelH/2}, {0, pointR + 1 + labelH/2},
+			{pointR + w/2, -pointR - labelH/2 + 2}, {pointR + w/2, pointR + labelH/2 - 2}, {-pointR - w/2, -pointR - labelH/2 + 2}, {-pointR - w/2, pointR + labelH/2 - 2}}
+		for _, d := range near {
+			if b := at(p.X+d[0], p.Y+d[1]); free(b) {
+				found = &b
+				break
+			}
+		}
+		for r := 22.0; found == nil && r <= 220; r += 12 {
+			k := max(8, int(2*math.Pi*r/14))
+			for j := range k {
+				a := 2 * math.Pi * float64(j) / float64(k)
+				if b := at(p.X+r*math.Cos(a), p.Y+r*math.Sin(a)); free(b) {
+					found = &b
+					p.Leader = leaderTo(p.X, p.Y, b)
 					break
 				}
 			}
 		}
-		l.Points = append(l.Points, p)
+		if found == nil { // a crowd no ring clears: beside the point, over the others
+			b := at(p.X+pointR+2+w/2, p.Y)
+			found = &b
+		}
+		taken = append(taken, *found)
+		p.LX, p.LY = round1(found.x0+labelPad), round1(found.y1-2.5)
 	}
-	return l
+	return pts
+}
+
+// leaderTo is the line from a point's edge to the nearest edge of its label.
+func leaderTo(px, py float64, b box) *leader {
+	tx, ty := math.Max(b.x0, math.Min(px, b.x1)), math.Max(b.y0, math.Min(py, b.y1))
+	d := math.Hypot(tx-px, ty-py)
+	if d == 0 {
+		return nil
+	}
+	return &leader{round1(px + (tx-px)*pointR/d), round1(py + (ty-py)*pointR/d), round1(tx), round1(ty)}
 }
 
 // round1 rounds a pixel coordinate; scores go through one() instead.

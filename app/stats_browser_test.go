@@ -2,13 +2,16 @@ package app
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"odi/surveys"
 	"odi/surveys/fieldwork"
 	"odi/surveys/sample"
 )
@@ -24,8 +27,56 @@ func TestSignificanceAndWavesInBrowser(t *testing.T) {
 	u := mustUser(t, s, "r@example.com", "researcher")
 	first := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 400, Seed: 1, Start: fieldwork.DemoStart()}))
 	second := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 300, Seed: 2, Start: fieldwork.DemoStart()}))
+	// Three respondents who skipped company size: the No answer group.
+	c := newClient(t, s)
+	c.bearer = mustToken(t, s, u)
+	var d surveys.Design
+	c.send("GET", fmt.Sprintf("/api/v1/studies/%d", second.ID), nil).json(t, &d)
+	var csv strings.Builder
+	csv.WriteString("respondent_id,status,company_size")
+	for _, o := range d.Outcomes {
+		fmt.Fprintf(&csv, ",%s_imp,%s_sat", o.Code, o.Code)
+	}
+	for j := range 3 {
+		fmt.Fprintf(&csv, "\nskip%d,complete,", j)
+		for i := range d.Outcomes {
+			fmt.Fprintf(&csv, ",%d,%d", 1+(i+j)%5, 1+(i/2+j)%5)
+		}
+	}
+	wantStatus(t, c.do("POST", fmt.Sprintf("/api/v1/studies/%d/responses/import", second.ID), "text/csv", csv.String()+"\n"), http.StatusCreated)
+
 	b := browserTab{t, ctx}
 	b.login(base, "r@example.com")
+	b.load("results", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/results?segment_by=company_size&with=%d", base, second.ID, first.ID)))
+	if got := b.text("#group-no_answer h2"); !strings.HasPrefix(got, "Company size: No answer, n = 3") {
+		t.Errorf("the group of those who skipped company size is headed %q", got)
+	}
+	if got := b.text("#group-1-9 h2"); !strings.HasPrefix(got, "Company size: 1-9, n = ") {
+		t.Errorf("a group is headed %q", got)
+	}
+	// The contents link every part of the page, and the landscape names
+	// every point.
+	if n, want := b.count(`nav.toc a[href^="#"]`), 3+b.count(`section.group`); n < want {
+		t.Errorf("the page's contents have %d links, want at least %d", n, want)
+	}
+	if n := b.count(`figure.landscape .pt text`); n != len(d.Outcomes) {
+		t.Errorf("%d labels on the landscape, want %d", n, len(d.Outcomes))
+	}
+	// Scrolled sideways, the heat map keeps its outcome column in view.
+	b.must("scroll the heat map", chromedp.Do(ctx, chromedp.EmulateViewport(390, 900),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#comparison .table-wrap").scrollLeft = 400`), chromedp.Sleep(100*time.Millisecond)))
+	gap, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector("#comparison tbody th").getBoundingClientRect().left - document.querySelector("#comparison .table-wrap").getBoundingClientRect().left`))
+	b.must("measure the outcome column", err)
+	if gap < -1 || gap > 1 {
+		t.Errorf("scrolled sideways, the outcome column is %.0f px from the table's left edge", gap)
+	}
+	b.must("scroll back", chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#comparison .table-wrap").scrollLeft = 0`)))
+	// The filtered view says whom it counts.
+	b.load("filtered", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/results?filter=company_size:no_answer", base, second.ID)))
+	if title, err := chromedp.Run(ctx, chromedp.Title()); err != nil || !strings.HasPrefix(title, "Results for Company size: No answer · ") {
+		t.Errorf("filtered page title %q (%v)", title, err)
+	}
+	screenshots(t, ctx, "results-filtered")
 	b.load("results", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/results?segment_by=company_size&with=%d", base, second.ID, first.ID)))
 	if n := b.count("table.heat abbr.sig"); n == 0 {
 		t.Errorf("no significant cell marked in the segment comparison")
@@ -45,7 +96,8 @@ func TestSignificanceAndWavesInBrowser(t *testing.T) {
 		}
 		// What a reader sees with each part scrolled into view: the top of
 		// the heat map, its legend, the top of the waves' table.
-		for name, sel := range map[string]string{"results-heatmap": "table.heat", "results-heatmap-legend": "#sig-legend", "results-waves": "#waves"} {
+		for name, sel := range map[string]string{"results-heatmap": "table.heat", "results-heatmap-legend": "#sig-legend", "results-waves": "#waves",
+			"results-landscape": "#landscape", "results-toc": "nav.toc", "results-no-answer": "#group-no_answer"} {
 			b.must("scroll to "+sel, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: "start"})`, sel)),
 				chromedp.Sleep(100*time.Millisecond)))
 			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())

@@ -99,6 +99,10 @@ func (b *book) markStyle(sh *sheet, marks string) int {
 // when c ≥ 10.
 var guides = []float64{10, 12, 15}
 
+// maxLabelledPoints is the most outcomes the landscape chart labels, one
+// series each, well under Excel's 255 series a chart.
+const maxLabelledPoints = 150
+
 // landscape is the importance–satisfaction scatter chart of all
 // respondents, one series per class, with the table it plots.
 func (b *book) landscape(sh *sheet) {
@@ -160,24 +164,46 @@ func (b *book) landscape(sh *sheet) {
 	ref := func(col string, r1, r2 int) string {
 		return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", sh.name, col, r1, col, r2)
 	}
-	var series []excelize.ChartSeries
-	for _, s := range spans {
-		colour := classColours[s.class]
+	marker := func(class string) excelize.ChartMarker {
+		colour := classColours[class]
 		if colour == "" {
 			colour = "5B6474"
 		}
-		series = append(series, excelize.ChartSeries{
-			Name:       fmt.Sprintf("'%s'!$F$%d", sh.name, s.first),
-			Categories: ref("C", s.first, s.last),
-			Values:     ref("D", s.first, s.last),
-			Marker: excelize.ChartMarker{Symbol: "circle", Size: 7,
-				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colour}}},
-		})
+		return excelize.ChartMarker{Symbol: "circle", Size: 7, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colour}}}
+	}
+	// Each outcome is a series named by its code cell, so the series-name
+	// data label writes its code beside its point; past maxLabelledPoints
+	// (Excel draws at most 255 series) the outcomes are one series a
+	// class, unlabelled, and the legend names the classes.
+	labelled := len(rows) <= maxLabelledPoints
+	var series []excelize.ChartSeries
+	if labelled {
+		for i, o := range rows {
+			row := i + 2
+			series = append(series, excelize.ChartSeries{Name: fmt.Sprintf("'%s'!$A$%d", sh.name, row),
+				Categories: ref("C", row, row), Values: ref("D", row, row), Marker: marker(o.Class)})
+		}
+	} else {
+		for _, s := range spans {
+			series = append(series, excelize.ChartSeries{Name: fmt.Sprintf("'%s'!$F$%d", sh.name, s.first),
+				Categories: ref("C", s.first, s.last), Values: ref("D", s.first, s.last), Marker: marker(s.class)})
+		}
+	}
+	// A labelled chart writes every series' name at its points: the guide
+	// lines' would crowd the axis, so they are named by a cell holding a
+	// space (an empty one reads "Column K" in LibreOffice) and the title
+	// says what they are.
+	guideName := func(row int) string {
+		if labelled {
+			sh.value(8, row, " ", b.st.text)
+			return fmt.Sprintf("'%s'!$H$%d", sh.name, row)
+		}
+		return fmt.Sprintf("'%s'!$I$%d", sh.name, row)
 	}
 	for i := range guides {
 		row := 2 + 2*i
 		series = append(series, excelize.ChartSeries{
-			Name:       fmt.Sprintf("'%s'!$I$%d", sh.name, row),
+			Name:       guideName(row),
 			Categories: ref("J", row, row+1),
 			Values:     ref("K", row, row+1),
 			Line:       excelize.LineOptions{Type: excelize.LineSolid, Dash: excelize.LineDashDash, Width: 1},
@@ -190,11 +216,19 @@ func (b *book) landscape(sh *sheet) {
 		return excelize.ChartAxis{Minimum: &zero, Maximum: &ten, MajorUnit: 2, MajorGridLines: true,
 			Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}}}
 	}
+	title, legend := "Opportunity landscape (all respondents)", excelize.ChartLegend{Position: "bottom"}
+	if labelled {
+		// A legend of every code would crowd out the chart: the codes are
+		// on the points, their classes in column F.
+		title += ": codes as in column A, coloured by class; dashed lines at opportunity 10, 12 and 15"
+		legend.Position = "none"
+	}
 	sh.chart("I10", &excelize.Chart{
 		Type:      excelize.Scatter,
 		Series:    series,
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Opportunity landscape (all respondents)"}}},
-		Legend:    excelize.ChartLegend{Position: "bottom"},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
+		Legend:    legend,
+		PlotArea:  excelize.ChartPlotArea{ShowSerName: labelled},
 		XAxis:     axis("Importance"),
 		YAxis:     axis("Satisfaction"),
 		Dimension: excelize.ChartDimension{Width: 720, Height: 540},

@@ -235,11 +235,17 @@ func TestLandscapeHasANativeScatterChartOfItsData(t *testing.T) {
 	if !regexp.MustCompile(`<(c:)?scatterChart>`).MatchString(x) {
 		t.Fatalf("chart is not a scatter chart: %.300s", x)
 	}
-	// extreme, high, overserved, then the three guide lines.
-	for _, ref := range []string{"'Landscape'!$C$2:$C$2", "'Landscape'!$D$3:$D$4", "'Landscape'!$C$5:$C$5", "'Landscape'!$J$6:$J$7"} {
+	// One series an outcome, named by its code cell so that the series-name
+	// data labels write the codes beside the points; then the three guide
+	// lines.
+	for _, ref := range []string{"'Landscape'!$C$2:$C$2", "'Landscape'!$D$3:$D$3", "'Landscape'!$D$4:$D$4", "'Landscape'!$C$5:$C$5", "'Landscape'!$J$6:$J$7",
+		"'Landscape'!$A$2", "'Landscape'!$A$5"} {
 		if !strings.Contains(x, ref) {
 			t.Errorf("chart does not plot %s", ref)
 		}
+	}
+	if !regexp.MustCompile(`<(c:)?dLbls>.*<(c:)?showSerName val="(1|true)"`).MatchString(x) {
+		t.Errorf("the chart's points are not labelled with their series names: %.2000s", x)
 	}
 	rows := raw(t, f, "Landscape")
 	got := map[string][2]float64{}
