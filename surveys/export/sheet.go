@@ -14,6 +14,7 @@ type sheet struct {
 	b    *book
 	name string
 	err  error
+	page // what it takes to print it; see print.go
 }
 
 // fail keeps err unless an earlier error is kept already.
@@ -42,6 +43,7 @@ func (sh *sheet) text(col, row int, s string, style int) {
 	}
 	s = clip(s)
 	ref := cell(col, row)
+	sh.wrote(col, row, s, style)
 	sh.err = sh.b.f.SetCellStr(sh.name, ref, s)
 	if formulaLead(s) {
 		style = sh.b.quoted(style)
@@ -60,6 +62,7 @@ func (sh *sheet) float(col, row int, v float64) {
 	if i := strings.IndexByte(s, '.'); i >= 0 {
 		decimals = len(s) - i - 1
 	}
+	sh.wrote(col, row, "", 0)
 	sh.err = sh.b.f.SetCellFloat(sh.name, cell(col, row), v, decimals, 64)
 }
 
@@ -69,6 +72,7 @@ func (sh *sheet) int(col, row, v int) {
 	if sh.err != nil {
 		return
 	}
+	sh.wrote(col, row, "", 0)
 	sh.err = sh.b.f.SetCellInt(sh.name, cell(col, row), int64(v))
 }
 
@@ -78,6 +82,8 @@ func (sh *sheet) value(col, row int, v any, style int) {
 	if x, ok := v.(float64); ok {
 		sh.float(col, row, x)
 	} else if sh.err == nil {
+		text, _ := v.(string)
+		sh.wrote(col, row, text, style)
 		sh.err = sh.b.f.SetCellValue(sh.name, ref, v)
 	}
 	sh.style(ref, ref, style)
@@ -111,6 +117,7 @@ func (sh *sheet) width(col int, w float64) {
 		return
 	}
 	c := colName(col)
+	sh.setWidth(col, w)
 	sh.err = sh.b.f.SetColWidth(sh.name, c, c, w)
 }
 
@@ -118,6 +125,7 @@ func (sh *sheet) height(row int, h float64) {
 	if sh.err != nil {
 		return
 	}
+	sh.setHeight(row)
 	sh.err = sh.b.f.SetRowHeight(sh.name, row, h)
 }
 
@@ -125,6 +133,7 @@ func (sh *sheet) merge(first, last string) {
 	if sh.err != nil {
 		return
 	}
+	sh.merged(first, last)
 	sh.err = sh.b.f.MergeCell(sh.name, first, last)
 }
 
@@ -138,6 +147,7 @@ func (sh *sheet) freeze(col, row int) {
 	if col > 1 {
 		pane = "bottomRight"
 	}
+	sh.titleRows = row - 1
 	sh.err = sh.b.f.SetPanes(sh.name, &excelize.Panes{Freeze: true, XSplit: col - 1, YSplit: row - 1, TopLeftCell: top,
 		ActivePane: pane, Selection: []excelize.Selection{{SQRef: top, ActiveCell: top, Pane: pane}}})
 }
@@ -170,6 +180,7 @@ func (sh *sheet) chart(ref string, c *excelize.Chart) {
 	if sh.err != nil {
 		return
 	}
+	sh.charted(ref, c.Dimension)
 	sh.err = sh.b.f.AddChart(sh.name, ref, c)
 }
 

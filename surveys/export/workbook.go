@@ -231,6 +231,9 @@ func (b *book) build() error {
 	for _, p := range parts {
 		sh := &sheet{b: b, name: p.name}
 		p.write(sh)
+		if p.name != SheetResponses { // streamed: a setting would read it all back (see above); it is data, not a page
+			sh.printable()
+		}
 		if sh.err != nil {
 			return fmt.Errorf("sheet %s: %w", p.name, sh.err)
 		}

@@ -625,3 +625,55 @@ func TestSheetNamesAreSafeAndUnique(t *testing.T) {
 		})
 	}
 }
+
+// TestSheetsPrintAcrossThePageWithTheirHeaders: every sheet but the raw
+// responses prints landscape, one page wide, its header rows on every page
+// and its cells (and the landscape's chart) as the print area; a statement
+// that wraps gets a row tall enough for its lines, so the next row does not
+// cover it.
+func TestSheetsPrintAcrossThePageWithTheirHeaders(t *testing.T) {
+	s := fromSample(120, 30, 2)
+	f, _ := workbook(t, s.input("wave", true))
+	names := map[string]string{}
+	for _, n := range f.GetDefinedName() {
+		names[n.Scope+" "+n.Name] = n.RefersTo
+	}
+	for sheet, want := range map[string][2]string{
+		"Opportunities":      {"'Opportunities'!$A$1:$S$31", "'Opportunities'!$1:$1"}, // the group's facts in R:S
+		"Segment comparison": {"", "'Segment comparison'!$1:$2"},
+		"Landscape":          {"'Landscape'!$A$1:$R$37", "'Landscape'!$1:$1"},
+	} {
+		if got := names[sheet+" _xlnm.Print_Area"]; want[0] != "" && got != want[0] {
+			t.Errorf("%s prints %q, want %q", sheet, got, want[0])
+		}
+		if got := names[sheet+" _xlnm.Print_Titles"]; got != want[1] {
+			t.Errorf("%s repeats %q on every page, want %q", sheet, got, want[1])
+		}
+		pl, err := f.GetPageLayout(sheet)
+		if err != nil || pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.FitToHeight == nil || *pl.FitToHeight != 0 || *pl.Orientation != "landscape" {
+			t.Errorf("%s page layout %+v (%v), want landscape, 1 page wide", sheet, pl, err)
+		}
+	}
+	if _, ok := names["Responses _xlnm.Print_Area"]; ok {
+		t.Error("the streamed responses sheet has print settings")
+	}
+	tall := 0
+	for row := 2; row <= 31; row++ {
+		stmt, _ := f.GetCellValue("Opportunities", "D"+strconv.Itoa(row))
+		h, err := f.GetRowHeight("Opportunities", row)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Column D is 60 characters wide: a longer statement needs a line
+		// more for each 60 (or part) it holds.
+		if need := 15 * math.Ceil(float64(len([]rune(stmt)))/60); h < need {
+			t.Errorf("row %d is %v points for %d characters, want at least %v", row, h, len([]rune(stmt)), need)
+		}
+		if len(stmt) > 60 {
+			tall++
+		}
+	}
+	if tall == 0 {
+		t.Fatal("no statement wraps in this sample: the test checks nothing")
+	}
+}
