@@ -70,6 +70,9 @@ func TestSignificanceAndWavesInBrowser(t *testing.T) {
 	if gap < -1 || gap > 1 {
 		t.Errorf("scrolled sideways, the outcome column is %.0f px from the table's left edge", gap)
 	}
+	png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(`#comparison .table-wrap`)))
+	b.must("screenshot the scrolled heat map", err)
+	b.must("write", os.WriteFile(filepath.Join("..", "testout", "results-heatmap-scrolled-390.png"), png, 0o644))
 	b.must("scroll back", chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#comparison .table-wrap").scrollLeft = 0`)))
 	// The filtered view says whom it counts.
 	b.load("filtered", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/results?filter=company_size:no_answer", base, second.ID)))
