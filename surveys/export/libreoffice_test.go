@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"odi/surveys"
 	"odi/surveys/export"
 	"odi/surveys/score"
@@ -64,12 +66,16 @@ func libreOfficeSheetsAs(t *testing.T, data []byte, filter string) map[string][]
 // errCrashed is a conversion LibreOffice gave up on, as against one that hung.
 var errCrashed = errors.New("LibreOffice crashed")
 
-// convertWithLibreOffice runs one conversion in a folder of its own.
-func convertWithLibreOffice(t *testing.T, soffice string, data []byte, filter string) (map[string][][]string, error) {
+// runLibreOffice converts the workbook data with filter, in a folder of its
+// own, and returns the folder its output is in, as book.*.
+func runLibreOffice(t *testing.T, soffice string, data []byte, filter string) (string, []byte, error) {
 	dir := t.TempDir()
-	in := filepath.Join(dir, "book.xlsx")
+	in := filepath.Join(dir, "in", "book.xlsx")
+	if err := os.MkdirAll(filepath.Dir(in), 0o755); err != nil {
+		return "", nil, err
+	}
 	if err := os.WriteFile(in, data, 0o644); err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	timeout := libreOfficeTimeout(t)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
@@ -81,9 +87,18 @@ func convertWithLibreOffice(t *testing.T, soffice string, data []byte, filter st
 	out, err := cmd.CombinedOutput()
 	switch {
 	case ctx.Err() != nil:
-		return nil, fmt.Errorf("soffice did not finish in %v: %v\n%s", timeout.Round(time.Second), err, out)
+		return "", out, fmt.Errorf("soffice did not finish in %v: %v\n%s", timeout.Round(time.Second), err, out)
 	case err != nil:
-		return nil, fmt.Errorf("%w: soffice: %v\n%s", errCrashed, err, out)
+		return "", out, fmt.Errorf("%w: soffice: %v\n%s", errCrashed, err, out)
+	}
+	return dir, out, nil
+}
+
+// convertWithLibreOffice runs one conversion to CSV and reads every sheet.
+func convertWithLibreOffice(t *testing.T, soffice string, data []byte, filter string) (map[string][][]string, error) {
+	dir, out, err := runLibreOffice(t, soffice, data, filter)
+	if err != nil {
+		return nil, err
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "book-*.csv"))
 	if len(files) == 0 {
@@ -303,5 +318,53 @@ func TestSignificanceSheetsRoundTripThroughLibreOffice(t *testing.T) {
 	}
 	if waves[4][1] != export.WavesLegend || waves[5][0] != "Only in this study" || waves[5][1] != "O04" || waves[6][0] != "Only in Wave 1" || waves[6][1] != "O09" {
 		t.Errorf("Wave comparison footer: %q", waves[4:])
+	}
+}
+
+// TestPrintSettingsSurviveLibreOffice saves the workbook again with
+// LibreOffice and reads the print settings back from its copy: what
+// LibreOffice keeps is what it understood, so it prints the sheets one page
+// wide with their headers, and wrapped statements keep their row heights.
+func TestPrintSettingsSurviveLibreOffice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts LibreOffice: ten seconds and more")
+	}
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		surveystest.Need(t, "LibreOffice (apt-get install libreoffice-calc-nogui)")
+	}
+	s := fromSample(120, 30, 2)
+	orig, data := workbook(t, s.input("wave", false))
+	dir, _, err := runLibreOffice(t, soffice, data, "xlsx:Calc MS Excel 2007 XML")
+	if errors.Is(err, errCrashed) {
+		t.Logf("once more: %v", err)
+		dir, _, err = runLibreOffice(t, soffice, data, "xlsx:Calc MS Excel 2007 XML")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(filepath.Join(dir, "book.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	names := map[string]string{}
+	for _, n := range f.GetDefinedName() {
+		names[n.Scope+" "+n.Name] = strings.ReplaceAll(n.RefersTo, "'", "")
+	}
+	for _, sheet := range []string{"Opportunities", "Wave 1", "Segment comparison", "Landscape", "Outcomes"} {
+		if names[sheet+" _xlnm.Print_Titles"] == "" || names[sheet+" _xlnm.Print_Area"] == "" {
+			t.Errorf("LibreOffice kept no print titles or area of %s: %v", sheet, names)
+		}
+		pl, err := f.GetPageLayout(sheet)
+		if err != nil || pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.Orientation == nil || *pl.Orientation != "landscape" {
+			t.Errorf("LibreOffice's %s prints %+v (%v), want landscape, one page wide", sheet, pl, err)
+		}
+	}
+	for row := 1; row <= 31; row++ {
+		want, _ := orig.GetRowHeight("Opportunities", row)
+		if got, _ := f.GetRowHeight("Opportunities", row); want > 15 && got < want-0.5 {
+			t.Errorf("Opportunities row %d: %v points in LibreOffice's copy, %v in odi's", row, got, want)
+		}
 	}
 }
