@@ -272,4 +272,19 @@ func TestStudyEditorInBrowser(t *testing.T) {
 	if n := count(`#when:disabled`); n != 1 {
 		t.Fatal("the job statement is still editable after publishing")
 	}
+
+	// A typo found after publishing is fixed in place, and the Fieldwork tab
+	// says what respondents read before.
+	load("outcomes, published", chromedp.Navigate(base+"/studies/1/outcomes"))
+	sel := `li.outcome:has(.code) details.reword`
+	must("open fix wording", chromedp.Do(ctx, chromedp.Click(css(sel+` summary`))))
+	before := text(`li.outcome .stmt`)
+	must("reword", chromedp.Do(ctx, chromedp.SetValue(css(sel+` textarea`), before+" today")))
+	load("save wording", chromedp.Submit(css(sel+` textarea`)))
+	screenshots(t, ctx, "outcomes-published")
+	load("fieldwork", chromedp.Navigate(base+"/studies/1/fieldwork"))
+	if got := text(`#changes`); !strings.Contains(got, before+" today") {
+		t.Fatalf("the Fieldwork tab's changes: %q", got)
+	}
+	screenshots(t, ctx, "fieldwork-changes")
 }

@@ -147,6 +147,19 @@ func readOutcomeChange(c *fiber.Ctx, id int64) (form any, in surveys.OutcomeInpu
 	return form, in, err
 }
 
+// rewordForm is a published study's question as its "Fix wording" form
+// holds it: only the text may change.
+type rewordForm struct {
+	Key, Text string
+}
+
+// rewordedInput is q as a whole, with text for its text: what UpdateQuestion
+// takes for a rewording.
+func rewordedInput(q surveys.Question, text string) surveys.QuestionInput {
+	return surveys.QuestionInput{Key: q.Key, Text: text, Kind: q.Kind, Options: q.Options, Required: q.Required, Segment: q.Segment,
+		ScreenOut: q.ScreenOut, Min: q.MinValue, Max: q.MaxValue, Bands: q.Bands, Quotas: q.Quotas}
+}
+
 // stepForm is the new-step box (ID 0) or a step's rename form, which also
 // titles the step for respondents.
 type stepForm struct {

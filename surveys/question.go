@@ -3,6 +3,7 @@ package surveys
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -270,17 +271,23 @@ func (s *Store) AddQuestion(ctx context.Context, u *accounts.User, studyID int64
 }
 
 // UpdateQuestion replaces a question (found by key) in a draft study and, when
-// in has a position, moves it there; a position alone only moves it.
+// in has a position, moves it there; a position alone only moves it. A
+// published study's question may only be reworded (its text; the rest as it
+// was), and the rewording goes in the change log.
 func (s *Store) UpdateQuestion(ctx context.Context, u *accounts.User, studyID int64, key string, in QuestionInput) (*Question, error) {
 	moveOnly := in.Position != nil && reflect.DeepEqual(in, QuestionInput{Position: in.Position})
 	if moveOnly && *in.Position < 0 {
 		return nil, problem.Invalid("position", "must be 0 or more")
 	}
 	var q Question
-	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
+	err := s.editWording(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
 		var old Question
 		if err := tx.Where("study_id = ? AND key = ?", st.ID, key).First(&old).Error; err != nil {
 			return notFound(err)
+		}
+		published := st.Status != StatusDraft
+		if moveOnly && published {
+			return ErrLocked
 		}
 		if moveOnly {
 			q = old
@@ -289,6 +296,18 @@ func (s *Store) UpdateQuestion(ctx context.Context, u *accounts.User, studyID in
 		var err error
 		if q, err = in.normalise(); err != nil {
 			return err
+		}
+		if published {
+			if !sameButText(q, old) || in.Position != nil {
+				return fmt.Errorf("%w: only a question's text can change once the study is published (its options are the answers already given); duplicate it to change the rest", ErrLocked)
+			}
+			if err := tx.Model(&Question{}).Where("id = ?", old.ID).Update("text", q.Text).Error; err != nil {
+				return err
+			}
+			was := old.Text
+			old.Text = q.Text
+			q = old
+			return logWording(tx, st, u, "question "+key, was, q.Text)
 		}
 		if q.Key != key {
 			var n int64
@@ -312,6 +331,15 @@ func (s *Store) UpdateQuestion(ctx context.Context, u *accounts.User, studyID in
 		return nil, fmt.Errorf("update question %s: %w", key, err)
 	}
 	return &q, nil
+}
+
+// sameButText tells whether a and b differ at most in their text: the rest
+// is what answers are stored and read by (an empty list is no list).
+func sameButText(a, b Question) bool {
+	num := func(x, y *float64) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	return a.Key == b.Key && a.Kind == b.Kind && a.Required == b.Required && a.Segment == b.Segment &&
+		slices.Equal(a.Options, b.Options) && slices.Equal(a.ScreenOut, b.ScreenOut) && slices.Equal(a.Bands, b.Bands) &&
+		maps.Equal(a.Quotas, b.Quotas) && num(a.MinValue, b.MinValue) && num(a.MaxValue, b.MaxValue)
 }
 
 // moveQuestion puts q at position among the study's questions (a position

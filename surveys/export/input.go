@@ -136,6 +136,14 @@ type Fieldwork struct {
 	Flags                  []Flag
 	CompletionRate         float64 // complete / (complete + in progress)
 	MedianSeconds          float64
+	Changes                []Change // rewordings after publishing, oldest first
+}
+
+// Change is one rewording of a published study: respondents before At read
+// Before.
+type Change struct {
+	At                      time.Time
+	By, What, Before, After string
 }
 
 // Flag is how many complete responses carry one quality flag, and how many of

@@ -130,6 +130,9 @@ func (b *book) studyFacts() []fact {
 			fact{"Excluded by the rule, by flag", ruleReasons(fw), b.st.wrap, false},
 			fact{"Excluded by the researcher", fw.ExcludedByDecision, b.st.leftInt, false},
 		)
+		if len(fw.Changes) > 0 {
+			facts = append(facts, fact{"Reworded after publishing", rewordings(fw.Changes), b.st.wrap, false})
+		}
 	}
 	facts = append(facts, fact{"Respondents in the results (n)", in.Groups[0].N, b.st.leftInt, false})
 	if w := in.Weighting; w != nil {
@@ -140,6 +143,16 @@ func (b *book) studyFacts() []fact {
 		fact{"Classes", "Opportunity = importance + max(importance − satisfaction, 0), each 0–10 (share rating 4 or 5). " +
 			"extreme ≥ 15, high ≥ 12, solid ≥ 10 are underserved; below 10, overserved when satisfaction > importance, else served.", b.st.wrap, false},
 	)
+}
+
+// rewordings lists the changes one a line: when (UTC), what, by whom, and
+// the wording before and after.
+func rewordings(changes []Change) string {
+	lines := make([]string, len(changes))
+	for i, c := range changes {
+		lines[i] = fmt.Sprintf("%s UTC, %s (%s): “%s” → “%s”", c.At.UTC().Format("2006-01-02 15:04"), c.What, c.By, c.Before, c.After)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // ruleReasons says for which flags the rule excluded responses: "straight
