@@ -259,9 +259,11 @@ func TestStudyEditorInBrowser(t *testing.T) {
 	load("back to the study", chromedp.Navigate(base+"/studies/1"))
 	load("publish", chromedp.Click(css(`.lifecycle button.primary`)))
 	// O05 names solutions, so publishing first lists the warnings.
-	if got := text(`#publish-check`); !strings.Contains(got, "O05") || !strings.Contains(got, "solution") {
+	if got := text(`#publish-check`); !strings.Contains(got, "O05") || !strings.Contains(got, "solution") ||
+		!strings.Contains(got, "Screened by “Does your team use Slack today?”") || !strings.Contains(got, "No quotas") {
 		t.Fatalf("publish check: %q", got)
 	}
+	screenshots(t, ctx, "publish-check")
 	load("publish anyway", chromedp.Click(css(`#publish-check button.primary`)))
 	must("copy button", chromedp.Do(ctx, chromedp.WaitVisible(css(`button[data-copy]`))))
 	link, err := chromedp.Run(ctx, chromedp.Value(css(`#public-url`)))

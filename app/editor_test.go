@@ -232,7 +232,7 @@ func TestPublishedJobFormLocksTheStructure(t *testing.T) {
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
 	wantRedirect(t, c.submit(base+"/outcomes", url.Values{"statement": {"Minimize the time it takes to find a decision"}, "step": {"Define"}}), base+"/outcomes")
-	wantRedirect(t, c.submit(base+"/publish", url.Values{"tab": {"job"}}), base+"/job")
+	wantRedirect(t, c.submit(base+"/publish", url.Values{"tab": {"job"}, "confirm": {"1"}}), base+"/job")
 
 	page := c.get(base + "/job")
 	for _, input := range []string{"when", "want", "so_that", "language", "four_forces", "push", "attention_check", "attention_checks"} {
@@ -479,7 +479,7 @@ func TestLifecycleButtonsPublishCloseReopenDuplicateDelete(t *testing.T) {
 		t.Fatalf("publish without outcomes: %d", r.status)
 	}
 	wantRedirect(t, c.submit(base+"/outcomes", url.Values{"statement": {"Minimize the time it takes to find a decision"}, "step": {"Define"}}), base+"/outcomes")
-	wantRedirect(t, c.submit(base+"/publish", url.Values{"tab": {"outcomes"}}), base+"/outcomes")
+	wantRedirect(t, c.submit(base+"/publish", url.Values{"tab": {"outcomes"}, "confirm": {"1"}}), base+"/outcomes")
 
 	page := c.get(base + "/outcomes")
 	slug := *c.design(s, id).Study.Slug
