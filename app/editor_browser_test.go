@@ -56,7 +56,6 @@ func TestStudyEditorInBrowser(t *testing.T) {
 	s := newTestServer(t)
 	mustUser(t, s, "r@example.com", "researcher")
 	base := serve(t, s)
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	tab := browserTab{t, ctx}
 	must, load, text, count := tab.must, tab.load, tab.text, tab.count
 
