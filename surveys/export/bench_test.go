@@ -43,8 +43,7 @@ func benchWorkbook(b *testing.B, in input) {
 
 // BenchmarkBareStreamWriter writes only the Responses sheet's cells of
 // BenchmarkWorkbookWithResponses with excelize's StreamWriter, numbers as
-// numbers: the floor the full workbook is measured against (issue: within
-// 2× of it).
+// numbers: the floor the full workbook is held to, at most twice its time.
 func BenchmarkBareStreamWriter(b *testing.B) {
 	n := 20000
 	if v, err := strconv.Atoi(os.Getenv("ODI_BENCH_RESPONSES")); err == nil && v > 0 {
