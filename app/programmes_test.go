@@ -155,7 +155,14 @@ func plantedProgramme(t *testing.T, s *Server, c *client) (programmeID int64, a,
 }
 
 func TestCrossJobCountsPlantedOverlapByPanelID(t *testing.T) {
-	s, c := researcherServer(t)
+	t.Parallel()
+	eachServer(t, func(t *testing.T, s *Server) {
+		c := api(t, s, "r@example.com", "researcher")
+		checkPlantedCrossJob(t, s, c)
+	})
+}
+
+func checkPlantedCrossJob(t *testing.T, s *Server, c *client) {
 	id, a, b, cc := plantedProgramme(t, s, c)
 	got := crossJobOf(t, c, id)
 
@@ -270,7 +277,12 @@ func TestCrossJobLinksByInvitationEmail(t *testing.T) {
 }
 
 func TestProgrammeRefusesBadInputAndHidesFromOthers(t *testing.T) {
-	s, c := researcherServer(t)
+	t.Parallel()
+	eachServer(t, checkProgrammeRefusals)
+}
+
+func checkProgrammeRefusals(t *testing.T, s *Server) {
+	c := api(t, s, "r@example.com", "researcher")
 	a, _ := programmeStudy(t, c, "Find decisions")
 	b, _ := programmeStudy(t, c, "Onboard people")
 	other := api(t, s, "other@example.com", "researcher")
