@@ -21,6 +21,7 @@ func TestProgrammeInBrowser(t *testing.T) {
 	tab := browserTab{t, ctx}
 	tab.login(base, "r@example.com")
 	tab.load("studies", chromedp.Navigate(base+"/studies"))
+	screenshots(t, ctx, "studies-with-programmes")
 	tab.load("programmes", chromedp.Click(chromedp.CSS(`a[href="/programmes"]`)))
 	if got := tab.text("main table.list"); !strings.Contains(got, "Workspace buyers") {
 		t.Errorf("the programmes list lacks the planted programme: %q", got)
