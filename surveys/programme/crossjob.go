@@ -57,9 +57,8 @@ type Person struct {
 
 // Answer is a person's counted response to one study.
 type Answer struct {
-	RespondentID string
-	Segment      string // the segment's label; "" in none
-	High         bool
+	Segment string // the segment's label; "" in none
+	High    bool
 }
 
 // Studies is how many studies p answered, and in how many of them p is in a
@@ -209,7 +208,7 @@ func link(studies []StudyView, keys [][][]string) []Person {
 			r := st.Respondents[j]
 			a := pe.Answers[i]
 			if a == nil {
-				a = &Answer{RespondentID: r.RespondentID}
+				a = &Answer{}
 				pe.Answers[i] = a
 			}
 			if r.Segment >= 0 {

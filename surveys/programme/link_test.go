@@ -17,7 +17,7 @@ func studyOf(entries ...string) (StudyView, [][]string) {
 	for _, e := range entries {
 		ks, seg, _ := strings.Cut(e, "/")
 		i := map[string]int{"0": 0, "1": 1, "-1": -1}[seg]
-		st.Respondents = append(st.Respondents, results.LinkedRespondent{RespondentID: e, Segment: i})
+		st.Respondents = append(st.Respondents, results.LinkedRespondent{Segment: i})
 		var k []string
 		if ks != "" {
 			k = strings.Split(ks, ",")

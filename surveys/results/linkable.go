@@ -39,7 +39,6 @@ type SegmentOpportunity struct {
 // invitation's recipient is their address) and their segment, an index into
 // Linkable.Segments or -1 when none holds them.
 type LinkedRespondent struct {
-	RespondentID string
 	PanelID      string
 	InvitationID *int64
 	Segment      int
@@ -73,7 +72,7 @@ func (s *Store) Linkable(ctx context.Context, d *surveys.Design) (*Linkable, err
 		if sg != nil {
 			seg = sg.segmentOf(r)
 		}
-		out.Respondents = append(out.Respondents, LinkedRespondent{RespondentID: r.RespondentID, PanelID: r.ExternalID, InvitationID: r.InvitationID, Segment: seg})
+		out.Respondents = append(out.Respondents, LinkedRespondent{PanelID: r.ExternalID, InvitationID: r.InvitationID, Segment: seg})
 	}
 	return out, nil
 }
