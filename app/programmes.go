@@ -64,6 +64,28 @@ func (s *Server) exportPeople(c *fiber.Ctx) error {
 	return c.Send(buf.Bytes())
 }
 
+func (s *Server) deleteProgramme(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.programmes.Delete(c.UserContext(), userOf(c), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) deleteProgrammePage(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.programmes.Delete(c.UserContext(), userOf(c), id); err != nil {
+		return err
+	}
+	return c.Redirect("/programmes", fiber.StatusSeeOther)
+}
+
 // programmesPage lists the researcher's programmes and offers a new one
 // made of the studies they can see.
 func (s *Server) programmesPage(c *fiber.Ctx) error {

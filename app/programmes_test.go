@@ -333,9 +333,14 @@ func checkProgrammeRefusals(t *testing.T, s *Server) {
 	if strings.TrimSpace(r.body) != "[]" {
 		t.Errorf("a stranger lists %s, want []", r.body)
 	}
+	wantStatus(t, other.send("DELETE", fmt.Sprintf("/api/v1/programmes/%d", id), nil), http.StatusNotFound)
 	// A deleted study leaves the programme.
 	wantStatus(t, c.send("DELETE", fmt.Sprintf("/api/v1/studies/%d", a), nil), http.StatusNoContent)
 	if got := crossJobOf(t, c, id); len(got.Studies) != 1 || len(got.Pairs) != 0 {
 		t.Errorf("after deleting study %d: %+v, want study %d alone and no pairs", a, got, b)
 	}
+	// Deleting the programme leaves its study.
+	wantStatus(t, c.send("DELETE", fmt.Sprintf("/api/v1/programmes/%d", id), nil), http.StatusNoContent)
+	wantStatus(t, c.send("GET", fmt.Sprintf("/api/v1/programmes/%d/cross-job", id), nil), http.StatusNotFound)
+	wantStatus(t, c.send("GET", fmt.Sprintf("/api/v1/studies/%d", b), nil), http.StatusOK)
 }

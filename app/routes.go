@@ -223,6 +223,8 @@ func (s *Server) routeTable() []route {
 		r("GET", "/api/v1/programmes/:id/cross-job", researcher, s.getCrossJob),
 		r("GET", "/api/v1/programmes/:id/people.csv", researcher, s.exportPeople),
 		r("GET", "/programmes/:id", researcher, s.programmePage),
+		r("DELETE", "/api/v1/programmes/:id", researcher, s.deleteProgramme),
+		r("POST", "/programmes/:id/delete", researcher, s.deleteProgrammePage),
 	}
 }
 
