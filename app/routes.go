@@ -214,6 +214,18 @@ func (s *Server) routeTable() []route {
 		r("GET", "/r/:token", public, s.reportPage),
 		r("GET", "/r/:token/export.xlsx", public, s.sharedWorkbook),
 		r("GET", "/r/:token/canvas", public, s.sharedCanvasPage),
+
+		// Programmes: studies of one population, and the people who
+		// answered several of them. Each is its creator's alone.
+		r("GET", "/api/v1/programmes", researcher, s.listProgrammes),
+		r("POST", "/api/v1/programmes", researcher, s.createProgramme),
+		r("GET", "/programmes", researcher, s.programmesPage),
+		r("POST", "/programmes", researcher, s.createProgrammePage),
+		r("GET", "/api/v1/programmes/:id/cross-job", researcher, s.getCrossJob),
+		r("GET", "/api/v1/programmes/:id/people.csv", researcher, s.exportPeople),
+		r("GET", "/programmes/:id", researcher, s.programmePage),
+		r("DELETE", "/api/v1/programmes/:id", researcher, s.deleteProgramme),
+		r("POST", "/programmes/:id/delete", researcher, s.deleteProgrammePage),
 	}
 }
 
