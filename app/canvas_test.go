@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -41,6 +42,7 @@ func canvasStudy(t *testing.T, c *client) (int64, string) {
 		`{"key": "team_size", "text": "Team size", "kind": "single", "options": ["small", "large"], "segment": true}`,
 		`{"key": "tool", "text": "What do you use for this today?", "kind": "multi", "options": ["Spreadsheets", "Notion", "Slack"], "current_solution": true}`,
 		`{"key": "why", "text": "What is hardest about it?", "kind": "text"}`,
+		`{"template": "role"}`,
 	} {
 		wantStatus(t, c.send("POST", base+"/questions", q), http.StatusCreated)
 	}
@@ -49,10 +51,18 @@ func canvasStudy(t *testing.T, c *client) (int64, string) {
 	wantStatus(t, c.do("POST", base+"/outcomes/import", "text/csv",
 		"statement,code\nMinimize the time to find a decision,O01\nMinimize the effort to onboard someone,O02\nMinimize the time to prepare a board update,O03\n"), http.StatusCreated)
 	var csv strings.Builder
-	csv.WriteString("respondent_id,status,team_size,tool,why,O01_imp,O01_sat,O02_imp,O02_sat,O03_imp,O03_sat,push,pull,anxiety,habit\n")
+	csv.WriteString("respondent_id,status,team_size,tool,why,O01_imp,O01_sat,O02_imp,O02_sat,O03_imp,O03_sat,push,pull,anxiety,habit,role\n")
 	members := map[string]int{}
-	for _, r := range canvasRows {
-		csv.WriteString(r[0] + ",complete," + strings.Join(r[1:], ",") + "\n")
+	// The role's long answers are what made the share canvas's profile
+	// tables run past their column.
+	roles := []string{"I do the job myself (job executor)", "I benefit from the job being done (job beneficiary)",
+		"I decide what to buy (purchase decision-maker)"}
+	for i, r := range canvasRows {
+		role := roles[0]
+		if r[0][0] == 'b' {
+			role = roles[1+i%2]
+		}
+		csv.WriteString(r[0] + ",complete," + strings.Join(r[1:], ",") + "," + role + "\n")
 		members[r[0]] = map[byte]int{'a': 0, 'b': 1}[r[0][0]]
 	}
 	wantStatus(t, c.do("POST", base+"/responses/import", "text/csv", csv.String()), http.StatusCreated)
@@ -144,7 +154,7 @@ func TestSegmentCanvasRoundTrip(t *testing.T) {
 		if seg.OwnCriteria || !slices.Equal(seg.SuccessCriteria, under) || len(under) == 0 {
 			t.Errorf("segment %s success criteria %q, want its underserved %q", seg.ID, seg.SuccessCriteria, under)
 		}
-		if len(seg.Overlap) != 1 || seg.Overlap[0].Key != "team_size" {
+		if len(seg.Overlap) != 2 || seg.Overlap[0].Key != "team_size" || seg.Overlap[1].Key != "role" {
 			t.Errorf("segment %s overlap %+v", seg.ID, seg.Overlap)
 		}
 	}
@@ -311,10 +321,54 @@ func TestPriorityIndexByHand(t *testing.T) {
 	if first != "small" || math.Abs(si-100*sp/m) > 1e-9 || math.Abs(li-100*lp/m) > 1e-9 {
 		t.Errorf("with market sizes: first %s, indexes %.4f %.4f; want small, %.4f %.4f", first, si, li, 100*sp/m, 100*lp/m)
 	}
+	// Small's alone: 1000 for its 4/9 implies a market of 2250, so large
+	// counts 5/9 × 2250 = 1250, and comes first again.
+	wantStatus(t, c.send("PATCH", base+"/segmentations/size/segments/s2", `{"market_size": 0}`), http.StatusOK)
+	var o results.Opportunities
+	c.send("GET", base+"/opportunities?segment_by=size", nil).json(t, &o)
+	if f := o.Groups[2].PriorityFactors; math.Abs(f.MarketSize-2250) > 1e-9 || math.Abs(f.Share-5.0/9) > 1e-12 ||
+		math.Abs(o.Groups[2].Priority-0.6*0.65*1250) > 1e-9 || o.Groups[1].PriorityFactors.Share != 1 {
+		t.Errorf("large beside small's own market: %+v priority %v", f, o.Groups[2].Priority)
+	}
 	// Taking it away (0) restores the order.
 	wantStatus(t, c.send("PATCH", base+"/segmentations/size/segments/s1", `{"market_size": 0}`), http.StatusOK)
-	wantStatus(t, c.send("PATCH", base+"/segmentations/size/segments/s2", `{"market_size": 0}`), http.StatusOK)
 	if first, _, _ := order(); first != "large" {
 		t.Errorf("first after taking the market sizes away: %s", first)
+	}
+}
+
+// TestCanvasFormWithoutJavaScript: the canvas page's form saves what the
+// PATCH does; the study's job and the proposed success criteria sent back
+// unchanged stay unwritten, and a bad market size is refused with the page
+// again (422) and nothing stored.
+func TestCanvasFormWithoutJavaScript(t *testing.T) {
+	_, c := researcherServer(t)
+	id, base := canvasStudy(t, c)
+	page := fmt.Sprintf("/studies/%d/canvas?segmentation=needs&segment=s2", id)
+	wantStatus(t, c.get(page), http.StatusOK)
+	proposed := getCanvas(t, c, base).Segments[1]
+	form := url.Values{"label": {"Look organized"}, "job_when": {"the team grows past 10 people"},
+		"job_want": {"put our work into a shared workspace"}, "job_so_that": {"stop answering the same question"},
+		"verbatim": {"Board meetings take hours to prepare"}, "verbatims_new": {"My board sees we are not winging it\n\n"},
+		"alternatives": {"Google Docs\nSlides"}, "success_criteria": {strings.Join(proposed.SuccessCriteria, "\n")}, "market_size": {""}}
+	r := c.postForm(fmt.Sprintf("/studies/%d/segmentations/needs/segments/s2", id), form)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", r.status, r.body)
+	}
+	s2 := getCanvas(t, c, base).Segments[1]
+	if s2.Label != "Look organized" || s2.OwnJob || s2.OwnCriteria || s2.MarketSize != nil ||
+		!slices.Equal(s2.Verbatims, []string{"Board meetings take hours to prepare", "My board sees we are not winging it"}) ||
+		!slices.Equal(s2.Alternatives, []string{"Google Docs", "Slides"}) || s2.Validation.WithVerbatims != 2 {
+		t.Fatalf("after the form: %+v", s2)
+	}
+	stored := c.send("GET", base+"/segmentations/needs", nil).body
+	form.Set("market_size", "lots")
+	form.Set("label", "Renamed")
+	r = c.postForm(fmt.Sprintf("/studies/%d/segmentations/needs/segments/s2", id), form)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="canvas-errors"`) || !strings.Contains(r.body, `value="lots"`) {
+		t.Fatalf("a bad market size: %d", r.status)
+	}
+	if after := c.send("GET", base+"/segmentations/needs", nil).body; after != stored {
+		t.Errorf("a refused form changed the canvas")
 	}
 }

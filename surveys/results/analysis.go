@@ -218,10 +218,7 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 	if rk != nil {
 		res.Raking = &rk.raking
 	}
-	market := 1.0
-	if d.Study.MarketSize != nil {
-		market = *d.Study.MarketSize
-	}
+	market := marketSize(d, split, groups, all)
 	build := func(key, label string, a *groupTally, own float64) Group {
 		g := Group{Key: key, Label: label, N: a.n, EffectiveN: float64(a.n), Excluded: a.excluded, LowN: a.n < d.Study.MinN}
 		if rk != nil {
@@ -259,6 +256,29 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 		indexPriorities(res.Groups[1:])
 	}
 	return res, nil
+}
+
+// marketSize is the market size of the groups without one of their own:
+// the study's; or, when it has none and some groups of split have their
+// own, the whole market those groups imply (their sizes ÷ their shares), so
+// that every group's priority is in the same unit; else 1.
+func marketSize(d *surveys.Design, split *splitter, groups []*groupTally, all *groupTally) float64 {
+	if d.Study.MarketSize != nil {
+		return *d.Study.MarketSize
+	}
+	var sum, share float64
+	if split != nil && split.markets != nil && all.weight > 0 {
+		for i, m := range split.markets {
+			if m > 0 && groups[i].weight > 0 {
+				sum += m
+				share += groups[i].weight / all.weight
+			}
+		}
+	}
+	if share == 0 {
+		return 1
+	}
+	return sum / share
 }
 
 // indexPriorities sets each group's priority index: 100 × its priority ÷
