@@ -185,6 +185,11 @@ func TestSegmentCanvasRoundTrip(t *testing.T) {
 	if before.Labels[0] != "Stop losing context" {
 		t.Errorf("labels %q: the results' groups should carry the new name", before.Labels)
 	}
+	// An empty list brings the proposed success criteria back.
+	wantStatus(t, c.send("PATCH", base+"/segmentations/needs/segments/s1", `{"success_criteria": []}`), http.StatusOK)
+	if s1 := getCanvas(t, c, base).Segments[0]; s1.OwnCriteria || len(s1.SuccessCriteria) == 0 || s1.Label != "Stop losing context" {
+		t.Errorf("after success_criteria []: %+v", s1)
+	}
 	// The path takes the plain number too; the other segment is untouched.
 	wantStatus(t, c.send("PATCH", base+"/segmentations/needs/segments/2", `{"label": "Look organized"}`), http.StatusOK)
 	before = getCanvas(t, c, base)

@@ -171,10 +171,7 @@ func (s *Store) UpdateSegmentCanvas(ctx context.Context, d *surveys.Design, ref 
 		c.Alternatives = cleanList(*in.Alternatives)
 	}
 	if in.SuccessCriteria != nil {
-		c.SuccessCriteria = cleanList(*in.SuccessCriteria)
-		if c.SuccessCriteria == nil {
-			c.SuccessCriteria = []string{}
-		}
+		c.SuccessCriteria = cleanList(*in.SuccessCriteria) // none: the proposals again
 	}
 	if in.MarketSize != nil {
 		c.MarketSize = *in.MarketSize
