@@ -50,9 +50,10 @@ func TestSegmentCanvasInBrowser(t *testing.T) {
 		}
 	}
 	screenshots(t, ctx, "segment-canvas-editor")
+	var err error
 
 	b.must("bad market size", chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#c-market_size`), "lots")))
-	_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#edit button.primary`)))
+	_, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#edit button.primary`)))
 	b.must("save a bad market size", err)
 	if got := b.text("#canvas-errors"); !strings.Contains(got, "market_size") {
 		t.Fatalf("the refused form says %q", got)
@@ -60,6 +61,19 @@ func TestSegmentCanvasInBrowser(t *testing.T) {
 	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#c-market_size`))); v != "lots" {
 		t.Errorf("the refused form lost what was typed: %q", v)
 	}
+
+	// The Results tab split by the segmentation shows each segment's
+	// priority index, with its formula in the tooltip.
+	b.load("results by needs", chromedp.Navigate(base+studyPath(id, "results")+"?segment_by=needs"))
+	if got := b.text("table.heat tfoot"); !strings.Contains(got, "Segment priority index") || !strings.Contains(got, "160") {
+		t.Errorf("the comparison's priority row says %q", got)
+	}
+	tip, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`table.heat tfoot td.priority:nth-of-type(3)`), "title"))
+	b.must("read the tooltip", err)
+	if !strings.Contains(tip.Value, "importance 0.67 × dissatisfaction 0.67 × share 100% × market size 1200") || !strings.Contains(tip.Value, "index 160") {
+		t.Errorf("s1's priority tooltip says %q", tip.Value)
+	}
+	screenshots(t, ctx, "results-priority-index")
 
 	b.load("share canvas", chromedp.Navigate(base+"/r/"+token+"/canvas?segmentation=needs&segment=s1"))
 	screenshots(t, ctx, "share-canvas")
