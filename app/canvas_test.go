@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"slices"
@@ -375,5 +376,69 @@ func TestCanvasFormWithoutJavaScript(t *testing.T) {
 	}
 	if after := c.send("GET", base+"/segmentations/needs", nil).body; after != stored {
 		t.Errorf("a refused form changed the canvas")
+	}
+}
+
+// TestVerbatimProposalsFromGeneratedAnswers: 200 respondents answer an
+// open question from a pool of phrases, some twice, some not at all, and
+// fall at random into two saved segments. Each segment proposes its
+// members' distinct answers, and only theirs, at most 30 (the first 30 in
+// the order they answered). The question is added through the page's form,
+// which marks another as the current solution.
+func TestVerbatimProposalsFromGeneratedAnswers(t *testing.T) {
+	s, c := researcherServer(t)
+	id := newStudy(t, c, "Generated")
+	base := fmt.Sprintf("/api/v1/studies/%d", id)
+	web := newClient(t, s)
+	web.login("r@example.com")
+	web.get(fmt.Sprintf("/studies/%d/questions", id))
+	r := web.postForm(fmt.Sprintf("/studies/%d/questions", id), url.Values{"_csrf": {web.csrf()}, "key": {"tool"}, "text": {"What do you use today?"},
+		"kind": {"single"}, "options": {"Notion\nNothing"}, "current_solution": {"on"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("add the question by its form: %d", r.status)
+	}
+	var qs []struct {
+		Key             string `json:"key"`
+		CurrentSolution bool   `json:"current_solution"`
+	}
+	c.send("GET", base+"/questions", nil).json(t, &qs)
+	if len(qs) != 1 || !qs[0].CurrentSolution {
+		t.Fatalf("questions %+v", qs)
+	}
+	wantStatus(t, c.send("POST", base+"/questions", `{"key": "why", "text": "Why?", "kind": "text"}`), http.StatusCreated)
+	wantStatus(t, c.do("POST", base+"/outcomes/import", "text/csv", "statement\nMinimize the time to find a decision\n"), http.StatusCreated)
+
+	rng := rand.New(rand.NewPCG(7, 19))
+	var csv strings.Builder
+	csv.WriteString("respondent_id,status,tool,why,O01_imp,O01_sat\n")
+	members := map[string]int{}
+	want := [2][]string{}
+	for i := range 200 {
+		id := fmt.Sprintf("g%03d", i)
+		seg := rng.IntN(2)
+		members[id] = seg
+		why := ""
+		if rng.IntN(4) > 0 {
+			why = fmt.Sprintf("phrase %d of segment %d", rng.IntN(80), seg)
+			if !slices.Contains(want[seg], why) {
+				want[seg] = append(want[seg], why)
+			}
+		}
+		fmt.Fprintf(&csv, "%s,complete,Notion,%s,%d,%d\n", id, why, 1+rng.IntN(5), 1+rng.IntN(5))
+	}
+	wantStatus(t, c.do("POST", base+"/responses/import", "text/csv", csv.String()), http.StatusCreated)
+	wantStatus(t, c.send("POST", base+"/segmentations", map[string]any{"key": "needs", "labels": []string{"a", "b"}, "members": members}), http.StatusCreated)
+	got := getCanvas(t, c, base)
+	for i, seg := range got.Segments {
+		w := want[i][:min(30, len(want[i]))]
+		if len(want[i]) <= 30 {
+			t.Fatalf("segment %d has only %d distinct answers: the data should test the cap", i, len(want[i]))
+		}
+		if !slices.Equal(seg.Proposals, w) {
+			t.Errorf("segment %s proposes %q\nwant %q", seg.ID, seg.Proposals, w)
+		}
+		if cs := seg.CurrentSolution; cs == nil || cs.Options[0].Share != 1 || cs.N != seg.Size {
+			t.Errorf("segment %s current solution %+v", seg.ID, cs)
+		}
 	}
 }
