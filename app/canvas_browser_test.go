@@ -28,6 +28,7 @@ func TestSegmentCanvasInBrowser(t *testing.T) {
 	b := browserTab{t, ctx}
 	b.login(base, "r@example.com")
 	b.load("segments tab", chromedp.Navigate(base+studyPath(id, "segments")))
+	screenshots(t, ctx, "segments-saved")
 	b.load("open the canvas editor", chromedp.Click(chromedp.CSS(`#saved a[href$="segment=s1#edit"]`)))
 	if n := b.count(`#c-verbatims input[name=verbatim]`); n != 3 {
 		t.Fatalf("%d verbatims proposed, want the 3 distinct answers of s1's members", n)

@@ -66,6 +66,12 @@ func (b *book) canvas(sh *sheet) {
 		{"Anxiety (mean, 1–10)", forces(2)},
 		{"Habit (mean, 1–10)", forces(3)},
 		{"Net switch force (push + pull − anxiety − habit)", forces(4)},
+		{"Members who rated the four forces", func(s CanvasSegment) any {
+			if s.Forces == nil {
+				return "not asked"
+			}
+			return s.ForcesN
+		}},
 		{"Success criteria", func(s CanvasSegment) any { return list(s.SuccessCriteria) }},
 		{"Firmographic overlap (description, not definition)", func(s CanvasSegment) any { return list(s.Overlap) }},
 		{"Respondents", func(s CanvasSegment) any { return s.Respondents }},
