@@ -290,15 +290,6 @@ func Class(importance, satisfaction, opportunity float64) string {
 	return "served"
 }
 
-// Priority is a group's segment priority (docs/scoring.md, "Segment
-// priority"), importance × dissatisfaction × market size, on its five
-// highest-ranked outcomes (rows by rank): I × (1 − S) × (group n / all n) ×
-// market size, market size 1 when unset. The sizes are the groups' total
-// weights: their counts unweighted.
-func Priority(rows []Row, groupN, allN float64, marketSize float64) float64 {
-	return Factors(rows, groupN, allN, marketSize).Priority()
-}
-
 // PriorityFactors are the factors of a group's priority, so that a reader
 // can see why one group comes before another (docs/scoring.md, "Segment
 // priority").
@@ -314,9 +305,11 @@ func (f PriorityFactors) Priority() float64 {
 	return f.Importance * f.Dissatisfaction * f.Share * f.MarketSize
 }
 
-// Factors are the priority factors of a group whose ranked outcomes are
-// rows; a marketSize of 0 or less counts as 1. With nobody counted every
-// factor is 0.
+// Factors are the factors of a group's segment priority (docs/scoring.md,
+// "Segment priority"), I × (1 − S) × (group n / all n) × market size, on
+// its five highest-ranked outcomes (rows by rank); a marketSize of 0 or
+// less counts as 1. The sizes are the groups' total weights: their counts
+// unweighted. With nobody counted every factor is 0.
 func Factors(rows []Row, groupN, allN float64, marketSize float64) PriorityFactors {
 	if len(rows) == 0 || allN <= 0 {
 		return PriorityFactors{}
