@@ -214,6 +214,7 @@ func TestSegmentCanvasRoundTrip(t *testing.T) {
 		{fmt.Sprintf(`{"verbatims": %q}`, many), "verbatims", "50"},
 		{`{"success_criteria": ["a","b","c","d","e","f","g","h","i","j","k"]}`, "success_criteria", "10"},
 		{`{"market_size": -1}`, "market_size", "0"},
+		{`{"market_size": 1e300}`, "market_size", "at most 1e15"},
 	} {
 		body := bad.body
 		if strings.HasPrefix(body, `{"verbatims": [`) && bad.field == "verbatims" {

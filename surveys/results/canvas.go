@@ -37,7 +37,9 @@ type CanvasInput struct {
 	Verbatims       *[]string    `json:"verbatims" validate:"omitempty,max=50,dive,required,max=1000"`
 	Alternatives    *[]string    `json:"alternatives" validate:"omitempty,max=20,dive,required,max=200"`
 	SuccessCriteria *[]string    `json:"success_criteria" validate:"omitempty,max=10,dive,required,max=300"`
-	MarketSize      *float64     `json:"market_size" validate:"omitempty,gte=0"` // 0 takes it away
+	// MarketSize 0 takes it away; the bound keeps every priority, and their
+	// sum, a finite number JSON can carry.
+	MarketSize *float64 `json:"market_size" validate:"omitempty,gte=0,lte=1e15"`
 }
 
 // SegmentRef names one segment of a saved segmentation: its key and the
