@@ -216,6 +216,8 @@ func paramValue(path, param string, f *accessFixture, c *caller, w *accessWorld)
 		return f.questionKey, ofStudy, false, false, nil
 	case param == ":key" && strings.HasSuffix(before, "/segmentations/"):
 		return f.segmentationKey, ofStudy, false, false, nil
+	case param == ":segment_id" && strings.HasSuffix(before, "/segments/"):
+		return "s1", ofStudy, false, false, nil
 	case param == ":respondent_id" && strings.HasSuffix(before, "/responses/"):
 		return url.PathEscape(f.respondentID), ofStudy, false, false, nil
 	case param == ":share_id" && strings.HasSuffix(before, "/shares/"):

@@ -694,6 +694,14 @@ func TestPublishedWordingFixesAreLogged(t *testing.T) {
 		}
 	}
 	wantFields(t, c.send("PATCH", fmt.Sprintf("%s/outcomes/%d", api, o.ID), map[string]string{"statement": "  "}), map[string]string{"statement": "required"})
+	// Marking the current solution is how results read the answers: it may
+	// change after publishing, and is not a rewording.
+	wantStatus(t, c.send("PATCH", api+"/questions/size", `{"key": "size", "text": "Company size?", "kind": "single", "options": ["small", "large"], "current_solution": true}`), http.StatusOK)
+	var q []surveys.Question
+	c.send("GET", api+"/questions", nil).json(t, &q)
+	if !q[0].CurrentSolution || q[0].Text != "Company size?" {
+		t.Fatalf("after marking the current solution: %+v", q[0])
+	}
 
 	var fw struct {
 		Changes []struct{ By, What, Before, After string }

@@ -95,6 +95,9 @@ func (s *Server) workbookInput(ctx context.Context, d *surveys.Design, opps *res
 	if in.Typing, err = s.results.WorkbookTyping(ctx, d, q.SegmentBy); err != nil {
 		return export.Input{}, err
 	}
+	if in.Canvas, err = s.results.WorkbookCanvas(ctx, d, q.SegmentBy, opps); err != nil {
+		return export.Input{}, err
+	}
 	if withResponses {
 		if in.Responses, err = s.results.WideResponses(ctx, d); err != nil {
 			return export.Input{}, err
