@@ -16,6 +16,7 @@ import (
 	"odi/surveys/accounts"
 	"odi/surveys/fieldwork"
 	"odi/surveys/mailing"
+	"odi/surveys/programme"
 	"odi/surveys/results"
 )
 
@@ -98,6 +99,7 @@ type accessWorld struct {
 type accessFixture struct {
 	studyID, stepID, outcomeID, shareID, tokenID int64
 	mailingID                                    int64
+	programmeID                                  int64 // the owner's, of this study and another
 	userID                                       int64 // an account an admin may disable, reset or delete
 	slug, questionKey, respondentID              string
 	segmentationKey                              string
@@ -160,6 +162,11 @@ func (w *accessWorld) fixture() *accessFixture {
 	f.mailingID, err = w.s.mail.Create(ctx, mustDesign(t, w.s, w.owner, f.studyID),
 		mailing.Input{Subject: "Hello", Body: "{link}", Recipients: []mailing.RecipientInput{{Email: "ana@example.com"}}})
 	must(err)
+	other, err := st.CreateStudy(ctx, w.owner, surveys.StudyInput{Name: &name})
+	must(err)
+	p, err := w.s.programmes.Create(ctx, w.owner, programme.Input{Name: name, StudyIDs: []int64{f.studyID, other.ID}})
+	must(err)
+	f.programmeID = p.ID
 	_, spare, err := st.Accounts().CreateToken(ctx, w.owner.ID, "spare")
 	must(err)
 	f.tokenID = spare.ID
@@ -197,6 +204,8 @@ func paramValue(path, param string, f *accessFixture, c *caller, w *accessWorld)
 	switch {
 	case param == ":id" && (before == "/api/v1/studies/" || before == "/studies/"):
 		return itoa(f.studyID), ofStudy, false, false, nil
+	case param == ":id" && (before == "/api/v1/programmes/" || before == "/programmes/"):
+		return itoa(f.programmeID), personal, false, false, nil
 	case param == ":id" && before == "/settings/tokens/":
 		return itoa(f.tokenID), personal, false, false, nil
 	case param == ":step_id" && strings.HasSuffix(before, "/steps/"):
@@ -207,6 +216,8 @@ func paramValue(path, param string, f *accessFixture, c *caller, w *accessWorld)
 		return f.questionKey, ofStudy, false, false, nil
 	case param == ":key" && strings.HasSuffix(before, "/segmentations/"):
 		return f.segmentationKey, ofStudy, false, false, nil
+	case param == ":segment_id" && strings.HasSuffix(before, "/segments/"):
+		return "s1", ofStudy, false, false, nil
 	case param == ":respondent_id" && strings.HasSuffix(before, "/responses/"):
 		return url.PathEscape(f.respondentID), ofStudy, false, false, nil
 	case param == ":share_id" && strings.HasSuffix(before, "/shares/"):

@@ -88,6 +88,9 @@ func serve(t *testing.T, s *Server) string {
 	return "http://" + ln.Addr().String()
 }
 
+// css selects by CSS selector, the way every page test finds its elements.
+func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+
 // screenshots saves the current page at a phone and a laptop width under
 // testout/, which CI keeps as artifacts and people look at.
 func screenshots(t *testing.T, ctx context.Context, name string) {

@@ -362,7 +362,8 @@ func TestPublishLocksStructureCloseReopenDuplicate(t *testing.T) {
 	c.send("GET", base, nil).json(t, &d)
 	for _, rq := range []struct{ method, path, body string }{
 		{"POST", base + "/outcomes", `{"statement": "x"}`},
-		{"PATCH", fmt.Sprintf("%s/outcomes/%d", base, o.ID), `{"statement": "y"}`},
+		{"PATCH", fmt.Sprintf("%s/outcomes/%d", base, o.ID), `{"code": "Z9"}`},
+		{"PATCH", fmt.Sprintf("%s/outcomes/%d", base, o.ID), `{"statement": "y", "position": 1}`},
 		{"DELETE", fmt.Sprintf("%s/outcomes/%d", base, o.ID), ""},
 		{"POST", base + "/outcomes/import", "statement\nx\n"},
 		{"POST", base + "/steps", `{"name": "New"}`},

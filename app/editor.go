@@ -210,6 +210,18 @@ func (s *Server) saveQuestionPage(c *fiber.Ctx) error {
 	return s.formDone(c, err, "questions", f)
 }
 
+// rewordQuestionPage serves a published study's "Fix wording" form of a
+// question: its text changes, the rest stays, and the change is logged.
+func (s *Server) rewordQuestionPage(c *fiber.Ctx) error {
+	q, err := editedQuestion(c)
+	if err != nil {
+		return err
+	}
+	f := rewordForm{Key: q.Key, Text: c.FormValue("text")}
+	_, err = s.store.UpdateQuestion(c.UserContext(), userOf(c), designOf(c).Study.ID, q.Key, rewordedInput(q, f.Text))
+	return s.formDone(c, err, "questions#q-"+q.Key, f)
+}
+
 // moveQuestionPage serves a question's ↑ and ↓ buttons: the PATCH of the
 // API with only a position.
 func (s *Server) moveQuestionPage(c *fiber.Ctx) error {
@@ -275,7 +287,8 @@ func refusal(err error) (string, bool) {
 	switch {
 	case errors.Is(err, surveys.ErrLocked):
 		return "This study is published, so its structure is locked: every respondent answers the same survey. " +
-			"Duplicate it to change the job, language, four forces, outcomes or questions.", true
+			"Its wording may still be fixed (Fix wording, on the Outcomes and Questions tabs); " +
+			"duplicate it to change the job, language, four forces, outcomes or questions.", true
 	case errors.Is(err, problem.ErrConflict):
 		_, why, _ := strings.Cut(err.Error(), problem.ErrConflict.Error()+": ")
 		if why == "" {

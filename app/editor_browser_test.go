@@ -56,7 +56,6 @@ func TestStudyEditorInBrowser(t *testing.T) {
 	s := newTestServer(t)
 	mustUser(t, s, "r@example.com", "researcher")
 	base := serve(t, s)
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	tab := browserTab{t, ctx}
 	must, load, text, count := tab.must, tab.load, tab.text, tab.count
 
@@ -290,9 +289,11 @@ func TestStudyEditorInBrowser(t *testing.T) {
 	load("back to the study", chromedp.Navigate(base+"/studies/1"))
 	load("publish", chromedp.Click(css(`.lifecycle button.primary`)))
 	// O05 names solutions, so publishing first lists the warnings.
-	if got := text(`#publish-check`); !strings.Contains(got, "O05") || !strings.Contains(got, "solution") {
+	if got := text(`#publish-check`); !strings.Contains(got, "O05") || !strings.Contains(got, "solution") ||
+		!strings.Contains(got, "Screened by “Does your team use Slack today?”") || !strings.Contains(got, "No quotas") {
 		t.Fatalf("publish check: %q", got)
 	}
+	screenshots(t, ctx, "publish-check")
 	load("publish anyway", chromedp.Click(css(`#publish-check button.primary`)))
 	must("copy button", chromedp.Do(ctx, chromedp.WaitVisible(css(`button[data-copy]`))))
 	link, err := chromedp.Run(ctx, chromedp.Value(css(`#public-url`)))
@@ -303,4 +304,19 @@ func TestStudyEditorInBrowser(t *testing.T) {
 	if n := count(`#when:disabled`); n != 1 {
 		t.Fatal("the job statement is still editable after publishing")
 	}
+
+	// A typo found after publishing is fixed in place, and the Fieldwork tab
+	// says what respondents read before.
+	load("outcomes, published", chromedp.Navigate(base+"/studies/1/outcomes"))
+	sel := `li.outcome:has(.code) details.reword`
+	must("open fix wording", chromedp.Do(ctx, chromedp.Click(css(sel+` summary`))))
+	before := text(`li.outcome .stmt`)
+	must("reword", chromedp.Do(ctx, chromedp.SetValue(css(sel+` textarea`), before+" today")))
+	load("save wording", chromedp.Submit(css(sel+` textarea`)))
+	screenshots(t, ctx, "outcomes-published")
+	load("fieldwork", chromedp.Navigate(base+"/studies/1/fieldwork"))
+	if got := text(`#changes`); !strings.Contains(got, before+" today") {
+		t.Fatalf("the Fieldwork tab's changes: %q", got)
+	}
+	screenshots(t, ctx, "fieldwork-changes")
 }

@@ -147,6 +147,19 @@ func readOutcomeChange(c *fiber.Ctx, id int64) (form any, in surveys.OutcomeInpu
 	return form, in, err
 }
 
+// rewordForm is a published study's question as its "Fix wording" form
+// holds it: only the text may change.
+type rewordForm struct {
+	Key, Text string
+}
+
+// rewordedInput is q as a whole, with text for its text: what UpdateQuestion
+// takes for a rewording.
+func rewordedInput(q surveys.Question, text string) surveys.QuestionInput {
+	return surveys.QuestionInput{Key: q.Key, Text: text, Kind: q.Kind, Options: q.Options, Required: q.Required, Segment: q.Segment,
+		CurrentSolution: q.CurrentSolution, ScreenOut: q.ScreenOut, Min: q.MinValue, Max: q.MaxValue, Bands: q.Bands, Quotas: q.Quotas}
+}
+
 // stepForm is the new-step box (ID 0) or a step's rename form, which also
 // titles the step for respondents.
 type stepForm struct {
@@ -180,6 +193,7 @@ type questionForm struct {
 	Options, ScreenOut        string
 	Min, Max, Bands, Quotas   string
 	Required, Segment         bool
+	CurrentSolution           bool
 }
 
 // readQuestionForm reads the question form. When part of it cannot be
@@ -192,6 +206,7 @@ func readQuestionForm(c *fiber.Ctx) (questionForm, surveys.QuestionInput, error)
 		Options: c.FormValue("options"), ScreenOut: c.FormValue("screen_out"),
 		Min: c.FormValue("min"), Max: c.FormValue("max"), Bands: c.FormValue("bands"), Quotas: c.FormValue("quotas"),
 		Required: c.FormValue("required") != "", Segment: c.FormValue("segment") != "",
+		CurrentSolution: c.FormValue("current_solution") != "",
 	}
 	in, err := f.input()
 	if err != nil {
@@ -202,7 +217,7 @@ func readQuestionForm(c *fiber.Ctx) (questionForm, surveys.QuestionInput, error)
 
 func questionFormOf(q surveys.Question) questionForm {
 	f := questionForm{Editing: q.Key, Key: q.Key, Text: q.Text, Kind: q.Kind, Required: q.Required, Segment: q.Segment,
-		Options: strings.Join(q.Options, "\n"), ScreenOut: strings.Join(q.ScreenOut, "\n"),
+		CurrentSolution: q.CurrentSolution, Options: strings.Join(q.Options, "\n"), ScreenOut: strings.Join(q.ScreenOut, "\n"),
 		Min: formatNumber(q.MinValue), Max: formatNumber(q.MaxValue)}
 	bands := make([]string, len(q.Bands))
 	for i, b := range q.Bands {
@@ -233,7 +248,8 @@ func (f questionForm) input() (surveys.QuestionInput, error) {
 		return surveys.QuestionInput{Template: f.Template}, nil
 	}
 	in := surveys.QuestionInput{Key: strings.TrimSpace(f.Key), Text: f.Text, Kind: f.Kind,
-		Options: lines(f.Options), ScreenOut: lines(f.ScreenOut), Required: f.Required, Segment: f.Segment}
+		Options: lines(f.Options), ScreenOut: lines(f.ScreenOut), Required: f.Required, Segment: f.Segment,
+		CurrentSolution: f.CurrentSolution}
 	fields := map[string]string{}
 	for name, v := range map[string]*string{"min": &f.Min, "max": &f.Max} {
 		if strings.TrimSpace(*v) == "" {

@@ -233,7 +233,7 @@ func TestPublishedJobFormLocksTheStructure(t *testing.T) {
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
 	wantRedirect(t, c.submit(base+"/outcomes", url.Values{"statement": {"Minimize the time it takes to find a decision"}, "step": {"Define"}}), base+"/outcomes")
-	wantRedirect(t, c.submit(base+"/publish", url.Values{"tab": {"job"}}), base+"/job")
+	wantRedirect(t, c.submit(base+"/publish", url.Values{"tab": {"job"}, "confirm": {"1"}}), base+"/job")
 
 	page := c.get(base + "/job")
 	for _, input := range []string{"when", "want", "so_that", "language", "four_forces", "push", "attention_check", "attention_checks"} {
@@ -255,7 +255,7 @@ func TestPublishedJobFormLocksTheStructure(t *testing.T) {
 	}
 	// A stale form that still carries a changed job is refused, and says why.
 	r := c.submit(base+"/job", fullJobForm())
-	if r.status != http.StatusConflict || !strings.Contains(r.body, "structure is locked") || !strings.Contains(r.body, "Duplicate it to change the job") {
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "structure is locked") || !strings.Contains(r.body, "duplicate it to change the job") {
 		t.Fatalf("stale form: %d", r.status)
 	}
 	if st := c.design(s, id).Study; st.Language != "en" || st.FourForces || st.Name != "Renamed" {

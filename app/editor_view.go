@@ -37,7 +37,9 @@ func newEditor(c *fiber.Ctx, tab string, form any) editor {
 // beside the form it belongs to, so the templates only print.
 func (s *Server) showEditor(c *fiber.Ctx, e editor) error {
 	d := e.design
-	data := fiber.Map{"Title": d.Study.Name, "D": d, "Tab": e.tab, "Editable": e.editable, "Fields": e.fields,
+	// A published study's wording may still be fixed (Rewordable), each fix
+	// kept in the change log.
+	data := fiber.Map{"Title": d.Study.Name, "D": d, "Tab": e.tab, "Editable": e.editable, "Rewordable": !e.editable, "Fields": e.fields,
 		"Styles": []string{"editor.css"}, "Scripts": []string{"editor.js"}}
 	if e.alert != nil {
 		data["Alert"] = e.alert
@@ -64,6 +66,10 @@ func (s *Server) showEditor(c *fiber.Ctx, e editor) error {
 	case "outcomes":
 		data["View"], data["Minutes"] = outcomesView(d, e.form, e.fields), fieldwork.Preview(d).Minutes
 	case "questions":
+		if rf, ok := e.form.(rewordForm); ok {
+			data["Reword"] = rf // its errors stay in Fields, beside its form
+			break
+		}
 		f, ok := e.form.(questionForm)
 		data["Form"], data["EditKey"], data["Kinds"] = f, f.Editing, questionKinds
 		// A template button's errors belong beside the buttons, not the form.

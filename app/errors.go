@@ -29,7 +29,11 @@ func statusOf(err error) (int, string, map[string]string) {
 	case errors.Is(err, problem.ErrNotFound):
 		return fiber.StatusNotFound, "not found", nil
 	case errors.Is(err, surveys.ErrLocked):
-		return fiber.StatusConflict, surveys.ErrLocked.Error(), nil
+		msg := surveys.ErrLocked.Error()
+		if r := reason(err, surveys.ErrLocked); r != msg {
+			msg += ": " + r // what may still change, and how to change the rest
+		}
+		return fiber.StatusConflict, msg, nil
 	case errors.Is(err, problem.ErrConflict):
 		return fiber.StatusConflict, reason(err, problem.ErrConflict), nil
 	case errors.Is(err, surveys.ErrClosed):

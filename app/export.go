@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -94,6 +95,9 @@ func (s *Server) workbookInput(ctx context.Context, d *surveys.Design, opps *res
 	if in.Typing, err = s.results.WorkbookTyping(ctx, d, q.SegmentBy); err != nil {
 		return export.Input{}, err
 	}
+	if in.Canvas, err = s.results.WorkbookCanvas(ctx, d, q.SegmentBy, opps); err != nil {
+		return export.Input{}, err
+	}
 	if withResponses {
 		if in.Responses, err = s.results.WideResponses(ctx, d); err != nil {
 			return export.Input{}, err
@@ -102,31 +106,42 @@ func (s *Server) workbookInput(ctx context.Context, d *surveys.Design, opps *res
 	return in, nil
 }
 
-// sendWorkbook writes the workbook to an unlinked temporary file and sends
-// it from there: the whole file is built before the first byte goes out, so a
-// failure is still a proper error status, and a large workbook is never held
-// in memory.
+// sendWorkbook sends the workbook as a download (sendFile).
 func sendWorkbook(c *fiber.Ctx, d *surveys.Design, in export.Input) error {
-	tmp, err := os.CreateTemp("", "odi-workbook-*.xlsx")
+	return sendFile(c, xlsxType, attachment(d.Study.Name, d.Study.ID, "opportunities.xlsx"),
+		func(w io.Writer) error { return export.Workbook(w, in) })
+}
+
+// sendFile writes a download to an unlinked temporary file and sends it from
+// there: the whole file is built before the first byte goes out, so a
+// failure is still a proper error status, and a large file (a workbook, the
+// responses of a big study) is never held in memory.
+func sendFile(c *fiber.Ctx, contentType, disposition string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp("", "odi-download-*")
 	if err != nil {
-		return fmt.Errorf("workbook temporary file: %w", err)
+		return fmt.Errorf("download temporary file: %w", err)
 	}
 	os.Remove(tmp.Name()) // the open file lives on until the answer is sent
-	size, err := writeWorkbook(tmp, in)
+	size, err := writeFile(tmp, write)
 	if err != nil {
 		tmp.Close()
 		return err
 	}
-	c.Set(fiber.HeaderContentType, xlsxType)
-	c.Set(fiber.HeaderContentDisposition, attachment(d.Study.Name, d.Study.ID, "opportunities.xlsx"))
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderContentDisposition, disposition)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Context().SetBodyStream(tmp, int(size)) // closed by fasthttp once sent
 	return nil
 }
 
-func writeWorkbook(f *os.File, in export.Input) (int64, error) {
-	if err := export.Workbook(f, in); err != nil {
+// writeFile writes f through a buffer and rewinds it, giving its size.
+func writeFile(f *os.File, write func(io.Writer) error) (int64, error) {
+	w := bufio.NewWriterSize(f, 1<<16)
+	if err := write(w); err != nil {
 		return 0, err
+	}
+	if err := w.Flush(); err != nil {
+		return 0, fmt.Errorf("write download: %w", err)
 	}
 	size, err := f.Seek(0, io.SeekCurrent)
 	if err != nil {

@@ -55,7 +55,7 @@ func TestLifecycleButtonsPublishCloseReopenDuplicateDelete(t *testing.T) {
 		t.Fatalf("publish without outcomes: %d", r.status)
 	}
 	wantRedirect(t, c.submit(base+"/outcomes", url.Values{"statement": {"Minimize the time it takes to find a decision"}, "step": {"Define"}}), base+"/outcomes")
-	wantRedirect(t, c.submit(base+"/publish", url.Values{"tab": {"outcomes"}}), base+"/outcomes")
+	wantRedirect(t, c.submit(base+"/publish", url.Values{"tab": {"outcomes"}, "confirm": {"1"}}), base+"/outcomes")
 
 	page := c.get(base + "/outcomes")
 	slug := *c.design(s, id).Study.Slug

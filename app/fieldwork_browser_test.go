@@ -28,7 +28,6 @@ func TestFieldworkReviewInBrowser(t *testing.T) {
 	st := loadSample(t, s, u, ds)
 	speeders := plantedCount(ds, flagged(surveys.FlagSpeeding))
 	base := serve(t, s)
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	tab := browserTab{t, ctx}
 	must, load, count := tab.must, tab.load, tab.count
 	location := func() string {

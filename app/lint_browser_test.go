@@ -16,7 +16,6 @@ func TestLintInBrowser(t *testing.T) {
 	s := newTestServer(t)
 	mustUser(t, s, "r@example.com", "researcher")
 	base := serve(t, s)
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	tab := browserTab{t, ctx}
 	must, load, text := tab.must, tab.load, tab.text
 

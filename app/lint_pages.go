@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/fieldwork"
 	"odi/surveys/problem"
 	"odi/surveys/statement"
 )
@@ -73,16 +74,42 @@ type outcomeWarnings struct {
 }
 
 // needsPublishCheck reports whether pressing Publish should first show the
-// warnings: the study is a draft that can be published (it has outcomes;
-// without, publishing says why itself), has warnings, and the researcher
-// has not confirmed yet.
+// checklist: the study is a draft that can be published (it has outcomes;
+// without, publishing says why itself) and the researcher has not
+// confirmed yet. Publishing locks the survey, so it is always confirmed.
 func needsPublishCheck(c *fiber.Ctx, d *surveys.Design) bool {
-	return c.FormValue("confirm") == "" && d.Study.Status == surveys.StatusDraft && len(d.Outcomes) > 0 &&
-		len(publishWarnings(d)) > 0
+	return c.FormValue("confirm") == "" && d.Study.Status == surveys.StatusDraft && len(d.Outcomes) > 0
 }
 
-// showPublishCheck draws the warnings above a "Publish anyway" button; tab
-// is where Publish was pressed, and where Cancel goes back to.
+// longSurvey is the expected length, in minutes, past which the checklist
+// warns: completion drops on longer surveys, and panels pay by the minute.
+const longSurvey = 15
+
+// checklist is what the publish check says of a study besides its lint: who
+// is screened out, which quotas cap the sample, how long the survey takes.
+type checklist struct {
+	Screeners, Quotas []string // question texts
+	Minutes, Limit    int      // Limit: longSurvey
+	Long              bool
+}
+
+func checklistOf(d *surveys.Design) checklist {
+	sv := fieldwork.Preview(d)
+	cl := checklist{Minutes: sv.Minutes, Limit: longSurvey, Long: sv.Minutes > longSurvey}
+	for _, q := range d.Questions {
+		if len(q.ScreenOut) > 0 {
+			cl.Screeners = append(cl.Screeners, q.Text)
+		}
+		if len(q.Quotas) > 0 {
+			cl.Quotas = append(cl.Quotas, q.Text)
+		}
+	}
+	return cl
+}
+
+// showPublishCheck draws the checklist and the warnings above a Publish
+// button ("Publish anyway" when there are warnings); tab is where Publish
+// was pressed, and where Cancel goes back to.
 func (s *Server) showPublishCheck(c *fiber.Ctx, tab string) error {
 	d := designOf(c)
 	var outcomes []outcomeWarnings
@@ -94,7 +121,7 @@ func (s *Server) showPublishCheck(c *fiber.Ctx, tab string) error {
 		}
 	}
 	return s.render(c, "study_publish", fiber.Map{"Title": "Publish " + d.Study.Name, "D": d, "Tab": tab,
-		"Editable": true, "PublishCheck": true, "JobLint": d.Study.JobLint, "Outcomes": outcomes, "Count": n,
+		"Editable": true, "PublishCheck": true, "JobLint": d.Study.JobLint, "Outcomes": outcomes, "Count": n, "Check": checklistOf(d),
 		"Sentence": d.Study.Job.Sentence(), "Styles": []string{"editor.css"}})
 }
 

@@ -182,7 +182,8 @@ func TestPublishAsksToConfirmTheWarnings(t *testing.T) {
 		t.Fatalf("the survey: %s", sv)
 	}
 
-	// A study without warnings publishes at once.
+	// A study without warnings still shows the checklist, with a plain
+	// Publish button, and publishes once confirmed.
 	clean := createDraft(t, c, "Clean")
 	job := `{"job": {"when": "a new hire joins in the middle of a sprint", "want": "get them up to speed on past decisions"}}`
 	if r := c.do("PATCH", "/api/v1/studies/"+itoa(clean), "application/json", job, "X-Csrf-Token", c.csrf()); r.status != http.StatusOK {
@@ -190,7 +191,9 @@ func TestPublishAsksToConfirmTheWarnings(t *testing.T) {
 	}
 	c.postJSON("/api/v1/studies/"+itoa(clean)+"/outcomes", map[string]any{"statement": "Minimize the time it takes to find a past decision", "step": "Define"})
 	c.get("/studies/" + itoa(clean) + "/job")
-	wantRedirect(t, c.submit("/studies/"+itoa(clean)+"/publish", url.Values{"tab": {"job"}}), "/studies/"+itoa(clean)+"/job")
+	check := c.submit("/studies/"+itoa(clean)+"/publish", url.Values{"tab": {"job"}})
+	wantBody(t, check, `id="publish-check"`, "No lint warnings", "No screener", "No quotas", "About 1 minute", ">Publish</button>")
+	wantRedirect(t, c.submit("/studies/"+itoa(clean)+"/publish", url.Values{"tab": {"job"}, "confirm": {"1"}}), "/studies/"+itoa(clean)+"/job")
 
 	// The API publishes without asking and lists the warnings.
 	api := createDraft(t, c, "By script")

@@ -21,7 +21,6 @@ func TestMailingInBrowser(t *testing.T) {
 	_, c, base := mailServer(t, sink)
 	id, _ := mailStudy(t, c)
 	tab := browserTab{t, ctx}
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	tab.login(base, "r@example.com")
 	fieldwork := fmt.Sprintf("%s/studies/%d/fieldwork", base, id)
 	tab.load("fieldwork", chromedp.Navigate(fieldwork))

@@ -1,9 +1,8 @@
 package app
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -34,17 +33,8 @@ func (s *Server) exportResponses(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	w := bufio.NewWriterSize(&buf, 1<<16)
-	if err := write(w, rows); err != nil {
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="study-%d-responses.csv"`, id))
-	return c.Send(buf.Bytes())
+	return sendFile(c, "text/csv; charset=utf-8", fmt.Sprintf(`attachment; filename="study-%d-responses.csv"`, id),
+		func(w io.Writer) error { return write(w, rows) })
 }
 
 // responseQuery reads ?flag=&excluded=1|0&status=&sort=&offset=&limit=, the

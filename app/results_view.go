@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"odi/surveys"
 	"odi/surveys/cluster"
 	"odi/surveys/results"
 	"odi/surveys/score"
@@ -35,6 +34,8 @@ type groupView struct {
 	Heading    string // "Company size: 1-9"; the label alone for all respondents
 	Rows       []rankedRow
 	Priority   string
+	Index      string // the priority index, 100 for the average group; "" for all
+	Tip        string // the priority's formula with each factor's value
 	Forces     *forcesView
 	EffectiveN string // shown beside n when the result is weighted
 }
@@ -139,7 +140,10 @@ func newResultsView(opps *results.Opportunities) resultsView {
 }
 
 func newGroupView(g results.Group) groupView {
-	v := groupView{Group: g, Heading: g.Label, Priority: strconv.FormatFloat(g.Priority, 'f', 3, 64)}
+	v := groupView{Group: g, Heading: g.Label, Priority: strconv.FormatFloat(g.Priority, 'f', 3, 64), Tip: results.PriorityFormula(g)}
+	if g.PriorityIndex != nil {
+		v.Index = strconv.FormatFloat(*g.PriorityIndex, 'f', 0, 64)
+	}
 	byCode := slices.Clone(g.Outcomes)
 	slices.SortFunc(byCode, func(a, b score.Row) int { return score.CompareCodes(a.Code, b.Code) })
 	order := make(map[string]int, len(byCode))
@@ -344,17 +348,6 @@ func leaderTo(px, py float64, b box) *leader {
 // round1 rounds a pixel coordinate; scores go through one() instead.
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
 
-// canvasView is the printable needs-based segment canvas of one saved segment.
-type canvasView struct {
-	Key      string
-	Job      string // the study's job statement
-	Group    groupView
-	Top      groupView // the group with its five highest-ranked outcomes
-	Share    string    // of all respondents
-	AllN     int
-	Profiles []profileView
-}
-
 type profileView struct {
 	Key, Text string
 	V         string
@@ -367,21 +360,10 @@ type liftView struct {
 	High                   bool
 }
 
-func newCanvasView(d *surveys.Design, c *results.Canvas) canvasView {
-	g := newGroupView(c.Group)
-	top := g
-	top.Rows = g.Rows[:min(5, len(g.Rows))]
-	v := canvasView{Key: c.Key, Job: d.Study.Job.Sentence(), Group: g, Top: top, AllN: c.AllN, Share: pct(float64(c.Group.N) / float64(max(1, c.AllN)))}
-	for _, p := range c.Profiles {
-		v.Profiles = append(v.Profiles, newProfileView(p.Key, p.Text, p.CramersV, p.Lifts))
-	}
-	return v
-}
-
 func newProfileView(key, text string, v float64, lifts []cluster.Lift) profileView {
 	pv := profileView{Key: key, Text: text, V: two(v), Strength: cluster.Strength(v)}
 	for _, l := range lifts {
-		pv.Lifts = append(pv.Lifts, liftView{Option: l.Option, Seg: pct(l.SegmentShare), All: pct(l.AllShare), Lift: two(l.Lift), High: l.Lift >= 1.25})
+		pv.Lifts = append(pv.Lifts, liftView{Option: l.Option, Seg: pct(l.SegmentShare), All: pct(l.AllShare), Lift: two(l.Lift), High: l.Lift >= cluster.HighLift})
 	}
 	return pv
 }

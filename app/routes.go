@@ -152,6 +152,7 @@ func (s *Server) routeTable() []route {
 		r("PATCH", "/api/v1/studies/:id/questions/:key", researcher, update(keyOf("key"), s.store.UpdateQuestion)),
 		r("POST", "/studies/:id/questions/:key", researcher, s.saveQuestionPage),
 		r("POST", "/studies/:id/questions/:key/move", researcher, s.moveQuestionPage),
+		r("POST", "/studies/:id/questions/:key/wording", researcher, s.rewordQuestionPage),
 		r("DELETE", "/api/v1/studies/:id/questions/:key", researcher, deleteOne(s, keyOf("key"), s.store.DeleteQuestion, nil)),
 		r("POST", "/studies/:id/questions/:key/delete", researcher, s.confirmFirst(askQuestion, deleteOne(s, keyOf("key"), s.store.DeleteQuestion, to("questions")))),
 
@@ -197,6 +198,9 @@ func (s *Server) routeTable() []route {
 		r("GET", "/api/v1/studies/:id/segmentations", researcher, list(s.results.Segmentations)),
 		r("POST", "/api/v1/studies/:id/segmentations", researcher, create(s.results.SaveSegmentation)),
 		r("POST", "/studies/:id/segmentations", researcher, s.saveSegmentationPage),
+		r("GET", "/api/v1/studies/:id/segmentations/:key", researcher, s.getSegmentation),
+		r("PATCH", "/api/v1/studies/:id/segmentations/:key/segments/:segment_id", researcher, keyed(segmentRef, s.results.UpdateSegmentCanvas)),
+		r("POST", "/studies/:id/segmentations/:key/segments/:segment_id", researcher, s.saveCanvasPage),
 		r("POST", "/api/v1/studies/:id/segmentations/:key/typing-tool", researcher, keyed(keyOf("key"), s.results.FitTypingTool)),
 		r("POST", "/studies/:id/segmentations/:key/typing-tool", researcher, s.typingToolPage),
 		r("POST", "/api/v1/studies/:id/segmentations/:key/classify", researcher, keyed(keyOf("key"), s.results.Classify)),
@@ -214,6 +218,18 @@ func (s *Server) routeTable() []route {
 		r("GET", "/r/:token", public, s.reportPage),
 		r("GET", "/r/:token/export.xlsx", public, s.sharedWorkbook),
 		r("GET", "/r/:token/canvas", public, s.sharedCanvasPage),
+
+		// Programmes: studies of one population, and the people who
+		// answered several of them. Each is its creator's alone.
+		r("GET", "/api/v1/programmes", researcher, s.listProgrammes),
+		r("POST", "/api/v1/programmes", researcher, s.createProgramme),
+		r("GET", "/programmes", researcher, s.programmesPage),
+		r("POST", "/programmes", researcher, s.createProgrammePage),
+		r("GET", "/api/v1/programmes/:id/cross-job", researcher, s.getCrossJob),
+		r("GET", "/api/v1/programmes/:id/people.csv", researcher, s.exportPeople),
+		r("GET", "/programmes/:id", researcher, s.programmePage),
+		r("DELETE", "/api/v1/programmes/:id", researcher, s.deleteProgramme),
+		r("POST", "/programmes/:id/delete", researcher, s.deleteProgrammePage),
 	}
 }
 

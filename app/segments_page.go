@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -280,19 +279,4 @@ func (s *Server) saveSegmentationPage(c *fiber.Ctx) error {
 		return s.showSegments(c, d, data)
 	}
 	return c.Redirect(studyPath(d.Study.ID, "segments")+"#saved", fiber.StatusSeeOther)
-}
-
-// canvasPage is the printable needs-based segment canvas of one saved segment.
-func (s *Server) canvasPage(c *fiber.Ctx) error {
-	d := designOf(c)
-	key, seg := c.Query("segmentation"), c.Query("segment")
-	if key == "" || seg == "" {
-		return c.Redirect(studyPath(d.Study.ID, "segments"), fiber.StatusSeeOther)
-	}
-	cv, err := s.results.Canvas(c.UserContext(), d, key, seg)
-	if err != nil {
-		return err
-	}
-	return s.analysisPage(c, d, "segments", fiber.Map{"Canvas": newCanvasView(d, cv),
-		"ResultsLink": studyPath(d.Study.ID, "results") + "?segment_by=" + url.QueryEscape(key)})
 }

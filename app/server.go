@@ -23,6 +23,7 @@ import (
 	"odi/surveys/accounts"
 	"odi/surveys/fieldwork"
 	"odi/surveys/mailing"
+	"odi/surveys/programme"
 	"odi/surveys/results"
 )
 
@@ -40,20 +41,21 @@ const (
 // sessions and login throttling counts live in the database, and CSRF tokens
 // are derived from a secret kept there.
 type Server struct {
-	cfg       Config
-	store     *surveys.Store
-	fieldwork *fieldwork.Store
-	results   *results.Store
-	mail      *mailing.Store
-	sender    *mailing.Sender // nil without --smtp-url
-	log       *slog.Logger
-	app       *fiber.App
-	ops       *fiber.App // the operator routes on --metrics-addr; nil when they are on app
-	accounts  *accounts.Store
-	metrics   *metrics
-	conns     openConns
-	uploads   uploads
-	proxies   []netip.Prefix // --trusted-proxies
+	cfg        Config
+	store      *surveys.Store
+	fieldwork  *fieldwork.Store
+	results    *results.Store
+	mail       *mailing.Store
+	programmes *programme.Store
+	sender     *mailing.Sender // nil without --smtp-url
+	log        *slog.Logger
+	app        *fiber.App
+	ops        *fiber.App // the operator routes on --metrics-addr; nil when they are on app
+	accounts   *accounts.Store
+	metrics    *metrics
+	conns      openConns
+	uploads    uploads
+	proxies    []netip.Prefix // --trusted-proxies
 
 	submitLimit fiber.Handler
 }
@@ -70,6 +72,7 @@ func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
 		}
 	}
 	s.mail = mailing.New(store)
+	s.programmes = programme.New(store, res)
 	if cfg.SMTP != nil {
 		s.sender = s.mail.NewSender(mailing.SenderConfig{SMTP: *cfg.SMTP, From: cfg.MailFrom, BaseURL: s.baseURL(),
 			Rate: cfg.MailRate, Backoff: cfg.MailBackoff}, log)

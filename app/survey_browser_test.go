@@ -179,13 +179,13 @@ func respondInBrowser(t *testing.T, browser context.Context, s *Server, base, sl
 	}
 	b.next()
 	for _, step := range []string{"Define", "Locate"} {
-		if got := b.text("h1"); got != step {
-			t.Fatalf("step %q, want %s", got, step)
+		if got, want := b.text("h1"), fieldwork.StepTitle("en", step, ""); got != want {
+			t.Fatalf("step %q, want %s (%s)", got, want, step)
 		}
 		b.rate(b.shown())
 		b.next()
 	}
-	if got := b.text("h1"); got != "Prepare" {
+	if got := b.text("h1"); got != fieldwork.StepTitle("en", "Prepare", "") {
 		t.Fatalf("after Locate: %q", got)
 	}
 	b.fits("an outcome step")
@@ -233,8 +233,8 @@ func respondInBrowser(t *testing.T, browser context.Context, s *Server, base, sl
 	b.must("reopen", chromedp.Do(tabCtx, chromedp.EmulateViewport(width, 800)))
 	b.load("reopen link", chromedp.Navigate(link))
 	b.must("resumed", chromedp.Do(tabCtx, chromedp.WaitVisible(chromedp.CSS(".it"))))
-	if got := b.text("h1"); got != "Prepare" {
-		t.Fatalf("reopened at %q, want Prepare", got)
+	if got, want := b.text("h1"), fieldwork.StepTitle("en", "Prepare", ""); got != want {
+		t.Fatalf("reopened at %q, want %q (Prepare)", got, want)
 	}
 	if n := b.checked(); n != 6 {
 		t.Fatalf("reopened with %d ratings checked, want 6", n)
@@ -242,8 +242,8 @@ func respondInBrowser(t *testing.T, browser context.Context, s *Server, base, sl
 	b.rate(b.shown()[3:])
 	b.next()
 	for _, step := range []string{"Execute", "Monitor"} {
-		if got := b.text("h1"); got != step {
-			t.Fatalf("step %q, want %s", got, step)
+		if got, want := b.text("h1"), fieldwork.StepTitle("en", step, ""); got != want {
+			t.Fatalf("step %q, want %s (%s)", got, want, step)
 		}
 		b.rate(b.shown())
 		b.next()
@@ -356,8 +356,8 @@ func respondWithoutJavaScript(t *testing.T, browser context.Context, s *Server, 
 		t.Fatal("no resume cookie")
 	}
 	for _, step := range surveySteps {
-		if got := b.text("h1"); got != step {
-			t.Fatalf("step %q, want %s: %s", got, step, b.text("main"))
+		if got, want := b.text("h1"), fieldwork.StepTitle("en", step, ""); got != want {
+			t.Fatalf("step %q, want %s (%s): %s", got, want, step, b.text("main"))
 		}
 		b.rate(b.shown())
 		b.next()

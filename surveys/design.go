@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"odi/surveys/accounts"
+	"odi/surveys/changelog"
 	"odi/surveys/problem"
 	"odi/surveys/statement"
 )
@@ -146,12 +147,24 @@ func (d *Design) Pages() [][]Outcome {
 // write (a code typed at the same moment by someone else), that is a conflict
 // to try again, not a failure.
 func (s *Store) editDesign(ctx context.Context, u *accounts.User, studyID int64, fn func(tx *gorm.DB, st *Study) error) error {
+	return s.edit(ctx, u, studyID, false, fn)
+}
+
+// editWording is editDesign for an edit that may only reword a published
+// study: fn is given the study whatever its status, must refuse (ErrLocked)
+// what would change a published study's structure, and records each
+// rewording in the change log (logWording).
+func (s *Store) editWording(ctx context.Context, u *accounts.User, studyID int64, fn func(tx *gorm.DB, st *Study) error) error {
+	return s.edit(ctx, u, studyID, true, fn)
+}
+
+func (s *Store) edit(ctx context.Context, u *accounts.User, studyID int64, wording bool, fn func(tx *gorm.DB, st *Study) error) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		st, err := lockStudy(tx, u, studyID)
 		if err != nil {
 			return err
 		}
-		if st.Status != StatusDraft {
+		if st.Status != StatusDraft && !wording {
 			return ErrLocked
 		}
 		if err := fn(tx, st); err != nil {
@@ -165,7 +178,16 @@ func (s *Store) editDesign(ctx context.Context, u *accounts.User, studyID int64,
 	return err
 }
 
-// isDuplicate tells whether err, or an error it wraps, is a unique index
+// logWording records, on a published study, that what was reworded from old
+// to now by u; a draft's edits need no record, nor does an edit that leaves
+// the text as it was.
+func logWording(tx *gorm.DB, st *Study, u *accounts.User, what, old, now string) error {
+	if st.Status == StatusDraft || old == now {
+		return nil
+	}
+	return changelog.Record(tx, changelog.Change{StudyID: st.ID, UserEmail: u.Email, What: what, OldText: old, NewText: now})
+}
+
 // deleteOne deletes the one row of a study's design that where names (a
 // step, an outcome, a question); a row that is not there is ErrNotFound.
 func deleteOne(tx *gorm.DB, row any, where string, args ...any) error {
@@ -179,6 +201,7 @@ func deleteOne(tx *gorm.DB, row any, where string, args ...any) error {
 	return nil
 }
 
+// isDuplicate tells whether err, or an error it wraps, is a unique index
 // refusing a write, in either database's words.
 func (s *Store) isDuplicate(err error) bool {
 	t, ok := s.db.Dialector.(gorm.ErrorTranslator)

@@ -190,16 +190,21 @@ func codeNumber(code string) int {
 func normaliseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // UpdateOutcome edits an outcome's statement or code, moves it to another step
-// or to a position within its step. Every bad field is reported at once.
+// or to a position within its step. Every bad field is reported at once. A
+// published study's outcome may only be reworded (its code, step and place
+// stay), and the rewording goes in the change log.
 func (s *Store) UpdateOutcome(ctx context.Context, u *accounts.User, studyID, outcomeID int64, in OutcomeInput) (*Outcome, error) {
 	var fields problem.List
 	if err := fields.Merge(problem.Check(in)); err != nil {
 		return nil, err
 	}
-	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
+	err := s.editWording(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
 		var o Outcome
 		if err := tx.Where("study_id = ? AND id = ?", st.ID, outcomeID).First(&o).Error; err != nil {
 			return notFound(err)
+		}
+		if st.Status != StatusDraft {
+			return reword(tx, st, u, &o, in)
 		}
 		if in.Statement != nil {
 			if strings.TrimSpace(*in.Statement) == "" {
@@ -247,6 +252,41 @@ func (s *Store) UpdateOutcome(ctx context.Context, u *accounts.User, studyID, ou
 		return nil, fmt.Errorf("update outcome %d: %w", outcomeID, err)
 	}
 	return s.outcome(ctx, u, studyID, outcomeID)
+}
+
+// reword changes only the statement of a published study's outcome o, and
+// keeps the change in the log; anything else in would change the structure
+// respondents have answered.
+func reword(tx *gorm.DB, st *Study, u *accounts.User, o *Outcome, in OutcomeInput) error {
+	step, err := stepNameOf(tx, o.StepID)
+	if err != nil {
+		return err
+	}
+	sameStep := in.Step == nil || strings.EqualFold(strings.TrimSpace(*in.Step), step)
+	if (in.Code != nil && strings.TrimSpace(*in.Code) != o.Code) || !sameStep || in.Position != nil {
+		return fmt.Errorf("%w: only an outcome's wording can change once the study is published; duplicate it to change codes, steps or order", ErrLocked)
+	}
+	if in.Statement == nil {
+		return nil
+	}
+	now := normaliseSpace(*in.Statement)
+	if now == "" {
+		return problem.Invalid("statement", "is required")
+	}
+	if err := tx.Model(&Outcome{}).Where("id = ?", o.ID).Update("statement", now).Error; err != nil {
+		return err
+	}
+	return logWording(tx, st, u, "outcome "+o.Code, o.Statement, now)
+}
+
+// stepNameOf is the name of the step stepID, "" for none.
+func stepNameOf(tx *gorm.DB, stepID *int64) (string, error) {
+	var name string
+	if stepID == nil {
+		return "", nil
+	}
+	err := tx.Model(&Step{}).Where("id = ?", *stepID).Select("name").Take(&name).Error
+	return name, err
 }
 
 // renumber makes positions within a step 0..n-1, placing moved at pos if given.

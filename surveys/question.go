@@ -3,6 +3,7 @@ package surveys
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -35,20 +36,23 @@ type Band struct {
 
 // Question is a profile question asked before the outcomes.
 type Question struct {
-	ID        int64          `json:"-"`
-	StudyID   int64          `json:"-"`
-	Key       string         `json:"key"`
-	Text      string         `json:"text"`
-	Kind      string         `json:"kind"`
-	Options   []string       `json:"options" gorm:"serializer:json"`
-	Required  bool           `json:"required"`
-	Segment   bool           `json:"segment"`
-	ScreenOut []string       `json:"screen_out" gorm:"serializer:json"`
-	MinValue  *float64       `json:"min"`
-	MaxValue  *float64       `json:"max"`
-	Bands     []Band         `json:"bands" gorm:"serializer:json"`
-	Quotas    map[string]int `json:"quotas" gorm:"serializer:json"`
-	Position  int            `json:"position"`
+	ID       int64    `json:"-"`
+	StudyID  int64    `json:"-"`
+	Key      string   `json:"key"`
+	Text     string   `json:"text"`
+	Kind     string   `json:"kind"`
+	Options  []string `json:"options" gorm:"serializer:json"`
+	Required bool     `json:"required"`
+	Segment  bool     `json:"segment"`
+	// CurrentSolution marks the choice question that asks what respondents
+	// use today: each segment's canvas shows its answers' shares.
+	CurrentSolution bool           `json:"current_solution"`
+	ScreenOut       []string       `json:"screen_out" gorm:"serializer:json"`
+	MinValue        *float64       `json:"min"`
+	MaxValue        *float64       `json:"max"`
+	Bands           []Band         `json:"bands" gorm:"serializer:json"`
+	Quotas          map[string]int `json:"quotas" gorm:"serializer:json"`
+	Position        int            `json:"position"`
 }
 
 // Groups are the values results can be split by: the options of a choice
@@ -73,18 +77,19 @@ func (q Question) Groups() []string {
 // QuestionInput is a profile question as a client sends it; Template fills
 // everything else from one of questionTemplates.
 type QuestionInput struct {
-	Template  string         `json:"template" validate:"omitempty,oneof=role company_size job_frequency"`
-	Key       string         `json:"key" validate:"required_without=Template,omitempty,max=40"`
-	Text      string         `json:"text" validate:"required_without=Template,max=500"`
-	Kind      string         `json:"kind" validate:"required_without=Template,omitempty,oneof=single multi number text nps"`
-	Options   []string       `json:"options" validate:"max=50,dive,required,max=200"`
-	Required  bool           `json:"required"`
-	Segment   bool           `json:"segment"`
-	ScreenOut []string       `json:"screen_out" validate:"dive,required"`
-	Min       *float64       `json:"min"`
-	Max       *float64       `json:"max"`
-	Bands     []Band         `json:"bands" validate:"max=20,dive"`
-	Quotas    map[string]int `json:"quotas" validate:"dive,gte=0"`
+	Template        string         `json:"template" validate:"omitempty,oneof=role company_size job_frequency"`
+	Key             string         `json:"key" validate:"required_without=Template,omitempty,max=40"`
+	Text            string         `json:"text" validate:"required_without=Template,max=500"`
+	Kind            string         `json:"kind" validate:"required_without=Template,omitempty,oneof=single multi number text nps"`
+	Options         []string       `json:"options" validate:"max=50,dive,required,max=200"`
+	Required        bool           `json:"required"`
+	Segment         bool           `json:"segment"`
+	CurrentSolution bool           `json:"current_solution"`
+	ScreenOut       []string       `json:"screen_out" validate:"dive,required"`
+	Min             *float64       `json:"min"`
+	Max             *float64       `json:"max"`
+	Bands           []Band         `json:"bands" validate:"max=20,dive"`
+	Quotas          map[string]int `json:"quotas" validate:"dive,gte=0"`
 	// Position moves the question to that place among the study's questions
 	// (0 is first). Sent alone, it only moves the question.
 	Position *int `json:"position" validate:"omitempty,gte=0"`
@@ -144,7 +149,7 @@ func (in QuestionInput) normalise() (Question, error) {
 		return Question{}, err
 	}
 	q := Question{Key: strings.TrimSpace(in.Key), Text: strings.TrimSpace(in.Text), Kind: in.Kind,
-		Required: in.Required, Segment: in.Segment, MinValue: in.Min, MaxValue: in.Max, Quotas: in.Quotas}
+		Required: in.Required, Segment: in.Segment, CurrentSolution: in.CurrentSolution, MinValue: in.Min, MaxValue: in.Max, Quotas: in.Quotas}
 	if !KeyPattern.MatchString(q.Key) {
 		fields.Add("key", "must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)")
 	} else if ReservedKey(q.Key) {
@@ -210,6 +215,9 @@ func (in QuestionInput) normalise() (Question, error) {
 			fields.Add("bands", "only number questions have bands")
 		}
 	}
+	if q.CurrentSolution && !choice {
+		fields.Add("current_solution", "only a single or multi question can name the current solution")
+	}
 	if q.Kind == KindText && q.Segment {
 		fields.Add("segment", "free text cannot split results")
 	}
@@ -270,17 +278,23 @@ func (s *Store) AddQuestion(ctx context.Context, u *accounts.User, studyID int64
 }
 
 // UpdateQuestion replaces a question (found by key) in a draft study and, when
-// in has a position, moves it there; a position alone only moves it.
+// in has a position, moves it there; a position alone only moves it. A
+// published study's question may only be reworded (its text; the rest as it
+// was), and the rewording goes in the change log.
 func (s *Store) UpdateQuestion(ctx context.Context, u *accounts.User, studyID int64, key string, in QuestionInput) (*Question, error) {
 	moveOnly := in.Position != nil && reflect.DeepEqual(in, QuestionInput{Position: in.Position})
 	if moveOnly && *in.Position < 0 {
 		return nil, problem.Invalid("position", "must be 0 or more")
 	}
 	var q Question
-	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
+	err := s.editWording(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
 		var old Question
 		if err := tx.Where("study_id = ? AND key = ?", st.ID, key).First(&old).Error; err != nil {
 			return notFound(err)
+		}
+		published := st.Status != StatusDraft
+		if moveOnly && published {
+			return ErrLocked
 		}
 		if moveOnly {
 			q = old
@@ -289,6 +303,21 @@ func (s *Store) UpdateQuestion(ctx context.Context, u *accounts.User, studyID in
 		var err error
 		if q, err = in.normalise(); err != nil {
 			return err
+		}
+		if published {
+			// Whether it names the current solution is how results read
+			// the answers, not what respondents answer: it may change too.
+			if !sameButText(q, old) || in.Position != nil {
+				return fmt.Errorf("%w: only a question's text (and whether it names the current solution) can change once the study is published (its options are the answers already given); duplicate it to change the rest", ErrLocked)
+			}
+			if err := tx.Model(&Question{}).Where("id = ?", old.ID).
+				Updates(map[string]any{"text": q.Text, "current_solution": q.CurrentSolution}).Error; err != nil {
+				return err
+			}
+			was := old.Text
+			old.Text, old.CurrentSolution = q.Text, q.CurrentSolution
+			q = old
+			return logWording(tx, st, u, "question "+key, was, q.Text)
 		}
 		if q.Key != key {
 			var n int64
@@ -312,6 +341,15 @@ func (s *Store) UpdateQuestion(ctx context.Context, u *accounts.User, studyID in
 		return nil, fmt.Errorf("update question %s: %w", key, err)
 	}
 	return &q, nil
+}
+
+// sameButText tells whether a and b differ at most in their text: the rest
+// is what answers are stored and read by (an empty list is no list).
+func sameButText(a, b Question) bool {
+	num := func(x, y *float64) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	return a.Key == b.Key && a.Kind == b.Kind && a.Required == b.Required && a.Segment == b.Segment &&
+		slices.Equal(a.Options, b.Options) && slices.Equal(a.ScreenOut, b.ScreenOut) && slices.Equal(a.Bands, b.Bands) &&
+		maps.Equal(a.Quotas, b.Quotas) && num(a.MinValue, b.MinValue) && num(a.MaxValue, b.MaxValue)
 }
 
 // moveQuestion puts q at position among the study's questions (a position

@@ -9,6 +9,10 @@ type Question struct {
 	Answers [][]string // Answers[i] = respondent i's answers (multi-choice may hold several, empty = none)
 }
 
+// HighLift is the lift from which an answer counts as over-represented in
+// a segment, as the pages and the workbook mark it.
+const HighLift = 1.25
+
 // Lift compares an answer's share in one segment with its share overall.
 type Lift struct {
 	Option       string  `json:"option"`

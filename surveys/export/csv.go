@@ -94,3 +94,28 @@ func SafeResponsesCSV(w io.Writer, r *Responses) error {
 	}
 	return bw.Flush()
 }
+
+// TextCSV writes a table of text for opening in a spreadsheet: UTF-8 with a
+// byte order mark, and every cell that starts like a formula prefixed with
+// an apostrophe (csvSafe), since any of them may have come from people.
+func TextCSV(w io.Writer, header []string, rows [][]string) error {
+	bw := bufio.NewWriter(w)
+	if _, err := bw.WriteString("\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(bw)
+	for _, rec := range append([][]string{header}, rows...) {
+		safe := make([]string, len(rec))
+		for i, v := range rec {
+			safe[i] = csvSafe(oneLine(v))
+		}
+		if err := cw.Write(safe); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}

@@ -136,7 +136,7 @@ func (s *study) opportunities(key string) *results.Opportunities {
 	res := &results.Opportunities{StudyID: d.Study.ID, SegmentBy: key}
 	build := func(k, label string, t score.Tallies, n int) results.Group {
 		rows := score.Rank(outs, t)
-		return results.Group{Key: k, Label: label, N: n, LowN: n < d.Study.MinN, Outcomes: rows, Priority: score.Priority(rows, float64(n), float64(allN), 1)}
+		return results.Group{Key: k, Label: label, N: n, LowN: n < d.Study.MinN, Outcomes: rows, Priority: score.Factors(rows, float64(n), float64(allN), 1).Priority()}
 	}
 	res.Groups = append(res.Groups, build("all", "All respondents", all, allN))
 	for i, g := range groups {

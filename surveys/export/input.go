@@ -31,6 +31,7 @@ type Input struct {
 	Responses      *Responses      // nil leaves the Responses sheet out
 	Waves          *Waves          // nil leaves the Wave comparison sheet out
 	Typing         *Typing         // nil leaves the Typing tool sheet out
+	Canvas         *Canvas         // nil leaves the Segment canvas sheet out
 	Generated      time.Time       // zero means now
 }
 
@@ -52,11 +53,13 @@ type Outcome struct {
 
 // Group is one slice of respondents with every outcome scored and ranked.
 type Group struct {
-	Label    string
-	N        int
-	LowN     bool // fewer respondents than the study's minimum n
-	Priority float64
-	Outcomes []score.Row
+	Label           string
+	N               int
+	LowN            bool // fewer respondents than the study's minimum n
+	Priority        float64
+	PriorityIndex   *float64 // 100 for the average group; nil for all respondents
+	PriorityFactors score.PriorityFactors
+	Outcomes        []score.Row
 }
 
 // Weighting is how the scores were weighted: raked to the population's
@@ -136,6 +139,14 @@ type Fieldwork struct {
 	Flags                  []Flag
 	CompletionRate         float64 // complete / (complete + in progress)
 	MedianSeconds          float64
+	Changes                []Change // rewordings after publishing, oldest first
+}
+
+// Change is one rewording of a published study: respondents before At read
+// Before.
+type Change struct {
+	At                      time.Time
+	By, What, Before, After string
 }
 
 // Flag is how many complete responses carry one quality flag, and how many of

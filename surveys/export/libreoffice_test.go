@@ -20,6 +20,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"odi/surveys"
+	"odi/surveys/changelog"
 	"odi/surveys/export"
 	"odi/surveys/score"
 	"odi/surveys/surveystest"
@@ -158,6 +159,11 @@ func TestWorkbookRoundTripsThroughLibreOffice(t *testing.T) {
 	in.Fieldwork.Flags = map[string]int{surveys.FlagStraightLining: 1, surveys.FlagSpeeding: 1}
 	in.Fieldwork.Flagged, in.Fieldwork.ExcludedByRule, in.Fieldwork.ExcludedByDecision = 1, 1, 0
 	in.Fieldwork.ExcludedFlags = map[string]int{surveys.FlagStraightLining: 1, surveys.FlagSpeeding: 1}
+	// Two rewordings after publishing, one of them hostile.
+	in.Fieldwork.Changes = []changelog.Change{
+		{UserEmail: "r@example.com", At: time.Date(2026, 1, 6, 9, 30, 0, 0, time.UTC), What: "outcome O01", OldText: "Minimize the tme", NewText: "Minimize the time"},
+		{UserEmail: "r@example.com", At: time.Date(2026, 1, 7, 10, 0, 0, 0, time.UTC), What: "question team_size", OldText: "=1+1", NewText: "Team size?"},
+	}
 	_, data := workbook(t, in)
 	sheets := libreOfficeSheets(t, data)
 
@@ -232,6 +238,8 @@ func TestWorkbookRoundTripsThroughLibreOffice(t *testing.T) {
 		"Excluded by the rule":          "1",
 		"Excluded by the rule, by flag": "straight lining 1, speeding 1",
 		"Excluded by the researcher":    "0",
+		"Reworded after publishing": "2026-01-06 09:30 UTC, outcome O01 (r@example.com): “Minimize the tme” → “Minimize the time”\n" +
+			"2026-01-07 10:00 UTC, question team_size (r@example.com): “=1+1” → “Team size?”",
 	} {
 		if summary[k] != v {
 			t.Errorf("Summary %s: %q, want %q", k, summary[k], v)

@@ -13,6 +13,7 @@ const (
 	SheetSummary       = "Summary"
 	SheetOpportunities = "Opportunities"
 	SheetComparison    = "Segment comparison"
+	SheetCanvas        = "Segment canvas"  // only when split by a saved segmentation
 	SheetTyping        = "Typing tool"     // only when split by a saved segmentation that has one
 	SheetWaves         = "Wave comparison" // only when the workbook is asked to compare with another study
 	SheetLandscape     = "Landscape"
@@ -24,7 +25,7 @@ const (
 // reservedSheets are names a segment sheet may never take: the fixed sheets
 // (Responses even when it is left out, so names do not shift between the
 // researcher's and a stakeholder's copy) and "History", which Excel keeps.
-var reservedSheets = []string{SheetSummary, SheetOpportunities, SheetComparison, SheetTyping, SheetWaves, SheetLandscape,
+var reservedSheets = []string{SheetSummary, SheetOpportunities, SheetComparison, SheetCanvas, SheetTyping, SheetWaves, SheetLandscape,
 	SheetOutcomes, SheetResponses, SheetQuality, "History"}
 
 // maxSheetName is Excel's limit, counted in UTF-16 units.

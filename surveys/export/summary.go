@@ -12,7 +12,7 @@ import (
 // which segment to serve first.
 func (b *book) summary(sh *sheet) {
 	in, st := b.in, b.in.Study
-	sh.widths(24, 10, 60, 13, 12, 13, 13)
+	sh.widths(24, 10, 60, 13, 12, 13, 13, 13, 10, 12)
 	sh.value(1, 1, "Opportunity report", b.st.title)
 	row := 3
 	for _, f := range b.studyFacts() {
@@ -130,6 +130,9 @@ func (b *book) studyFacts() []fact {
 			fact{"Excluded by the rule, by flag", ruleReasons(fw), b.st.wrap, false},
 			fact{"Excluded by the researcher", fw.ExcludedByDecision, b.st.leftInt, false},
 		)
+		if len(fw.Changes) > 0 {
+			facts = append(facts, fact{"Reworded after publishing", rewordings(fw.Changes), b.st.wrap, false})
+		}
 	}
 	facts = append(facts, fact{"Respondents in the results (n)", in.Groups[0].N, b.st.leftInt, false})
 	if w := in.Weighting; w != nil {
@@ -140,6 +143,16 @@ func (b *book) studyFacts() []fact {
 		fact{"Classes", "Opportunity = importance + max(importance − satisfaction, 0), each 0–10 (share rating 4 or 5). " +
 			"extreme ≥ 15, high ≥ 12, solid ≥ 10 are underserved; below 10, overserved when satisfaction > importance, else served.", b.st.wrap, false},
 	)
+}
+
+// rewordings lists the changes one a line: when (UTC), what, by whom, and
+// the wording before and after.
+func rewordings(changes []Change) string {
+	lines := make([]string, len(changes))
+	for i, c := range changes {
+		lines[i] = fmt.Sprintf("%s UTC, %s (%s): “%s” → “%s”", c.At.UTC().Format("2006-01-02 15:04"), c.What, c.By, c.Before, c.After)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // ruleReasons says for which flags the rule excluded responses: "straight
@@ -163,9 +176,14 @@ func (b *book) segmentPriority(sh *sheet, row int) {
 	sh.value(1, row, "Segment priority", b.st.section)
 	row++
 	sh.text(1, row, "Mean importance × (1 − mean satisfaction) of each group's five top outcomes, "+
-		"× its share of respondents × the market size. Highest first.", b.st.text)
+		"× its share of respondents × the market size (a segment's own market size, when it has one, in place of "+
+		"share × market size). Highest first. The index is 100 × the priority ÷ the groups' average priority: "+
+		"100 is the average group.", b.st.wrap)
+	sh.merge(cell(1, row), cell(10, row))
+	sh.height(row, 45)
 	row++
-	sh.header(1, row, []string{"Segment", "n", "Top outcome", "Priority", "Low n"})
+	sh.header(1, row, []string{"Segment", "n", "Top outcome", "Priority", "Low n", "Priority index",
+		"Importance I", "Dissatisfaction 1 − S", "Share", "Market size"})
 	order := slices.Clone(b.groups)
 	slices.SortStableFunc(order, func(x, y Group) int { return cmp.Compare(y.Priority, x.Priority) }) // highest first
 	for _, g := range order {
@@ -182,6 +200,14 @@ func (b *book) segmentPriority(sh *sheet, row int) {
 		sh.value(2, row, g.N, b.st.integer)
 		sh.text(3, row, top, b.st.wrap)
 		sh.value(4, row, g.Priority, b.st.dec3)
+		if g.PriorityIndex != nil {
+			sh.value(6, row, *g.PriorityIndex, b.st.dec1)
+		}
+		f := g.PriorityFactors
+		sh.value(7, row, f.Importance, b.st.dec3)
+		sh.value(8, row, f.Dissatisfaction, b.st.dec3)
+		sh.value(9, row, f.Share, b.st.percent)
+		sh.value(10, row, f.MarketSize, b.st.dec3)
 		sh.value(5, row, lowN, b.st.text)
 	}
 }

@@ -21,10 +21,9 @@ var (
 )
 
 // Workbook writes the study's workbook to w. Sheets, in order: Summary,
-// Opportunities, one per segment group, Segment comparison, Typing tool
-// (only when in.Typing is set), Wave comparison (only when in.Waves is
-// set), Landscape,
-// Outcomes, Responses (only when in.Responses is set) and Quality.
+// Opportunities, one per segment group, Segment comparison, Segment canvas
+// (only when in.Canvas is set), Typing tool (only when in.Typing is set),
+// Wave comparison (only when in.Waves is set), Landscape, Outcomes, Responses (only when in.Responses is set) and Quality.
 func Workbook(w io.Writer, in Input) error {
 	if len(in.Groups) == 0 {
 		return errors.New("workbook: scored opportunities are required")
@@ -200,6 +199,9 @@ func (b *book) parts() []part {
 		parts = append(parts, part{b.names[i], func(sh *sheet) { b.ranked(sh, g) }})
 	}
 	parts = append(parts, part{SheetComparison, b.comparison})
+	if b.in.Canvas != nil {
+		parts = append(parts, part{SheetCanvas, b.canvas})
+	}
 	if b.in.Typing != nil {
 		parts = append(parts, part{SheetTyping, b.typing})
 	}

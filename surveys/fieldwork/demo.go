@@ -60,11 +60,13 @@ func (s *Store) LoadSample(ctx context.Context, u *accounts.User, ds *sample.Dat
 		if err != nil {
 			return err
 		}
-		batch := make([]surveys.Response, 0, 400)
+		// The import's INSERT, in chunks, so a million respondents never
+		// stand in memory twice over as rows.
+		batch := make([]surveys.Response, 0, 10*importRowsPerInsert)
 		for i := range ds.Responses {
 			batch = append(batch, sampleResponse(st.ID, seq, &ds.Responses[i]))
 			if len(batch) == cap(batch) || i == len(ds.Responses)-1 {
-				if err := tx.Create(&batch).Error; err != nil {
+				if err := insertResponses(tx, s.dialect, batch); err != nil {
 					return err
 				}
 				batch = batch[:0]

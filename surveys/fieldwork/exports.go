@@ -26,5 +26,8 @@ func (sm *Summary) Export() *export.Fieldwork {
 	for _, f := range surveys.QualityFlagNames {
 		out.Flags = append(out.Flags, export.Flag{Name: f, N: sm.Flags[f], Excluded: sm.ExcludedFlags[f]})
 	}
+	for _, c := range sm.Changes {
+		out.Changes = append(out.Changes, export.Change{At: c.At, By: c.UserEmail, What: c.What, Before: c.OldText, After: c.NewText})
+	}
 	return out
 }

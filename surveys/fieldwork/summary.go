@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"odi/surveys"
+	"odi/surveys/changelog"
 	"odi/surveys/problem"
 )
 
@@ -28,6 +29,9 @@ type Summary struct {
 	ExcludedByDecision int            `json:"excluded_by_decision"`
 	LastResponse       *time.Time     `json:"last_response_at"`
 	Channels           []Channel      `json:"channels"` // how each way of reaching respondents is going
+	// What was reworded after publishing, oldest first: respondents before
+	// a change read the old wording.
+	Changes []changelog.Change `json:"changes"`
 }
 
 // Channel is how the responses that came one way are going: the open link,
@@ -79,6 +83,9 @@ func (s *Store) Summary(ctx context.Context, d *surveys.Design) (*Summary, error
 	}
 	review, err := s.results.Review(ctx, d)
 	if err != nil {
+		return nil, err
+	}
+	if fw.Changes, err = changelog.List(ctx, s.db, studyID); err != nil {
 		return nil, err
 	}
 	for _, r := range review {

@@ -51,15 +51,20 @@ func ParseQuery(segmentBy string, filters []string, includePartial, unweighted b
 
 // Group is one slice of respondents with every outcome scored.
 type Group struct {
-	Key        string              `json:"key"`
-	Label      string              `json:"label"`
-	N          int                 `json:"n"`
-	EffectiveN float64             `json:"effective_n"` // Kish: (Σw)² ÷ Σw² over the group; n when unweighted
-	Excluded   int                 `json:"excluded"`    // responses the cleaning kept out of the group: by the study's rule or a decision
-	LowN       bool                `json:"low_n"`
-	Priority   float64             `json:"priority"`
-	Forces     *score.ForceSummary `json:"forces,omitempty"`
-	Outcomes   []score.Row         `json:"outcomes"`
+	Key        string  `json:"key"`
+	Label      string  `json:"label"`
+	N          int     `json:"n"`
+	EffectiveN float64 `json:"effective_n"` // Kish: (Σw)² ÷ Σw² over the group; n when unweighted
+	Excluded   int     `json:"excluded"`    // responses the cleaning kept out of the group: by the study's rule or a decision
+	LowN       bool    `json:"low_n"`
+	Priority   float64 `json:"priority"`
+	// PriorityIndex is the priority as an index, 100 for the average of the
+	// groups split out (docs/scoring.md, "Segment priority"); null for all
+	// and when no group has a priority.
+	PriorityIndex   *float64              `json:"priority_index"`
+	PriorityFactors score.PriorityFactors `json:"priority_factors"`
+	Forces          *score.ForceSummary   `json:"forces,omitempty"`
+	Outcomes        []score.Row           `json:"outcomes"`
 }
 
 // NoAnswer is the key of the group of respondents whom the segment_by
@@ -88,6 +93,7 @@ type Opportunities struct {
 type splitter struct {
 	name         string // what the groups are of, for headings
 	keys, labels []string
+	markets      []float64                // a group's own market size, 0 for none; nil when no group has one
 	of           func(r *scored) []string // group keys of a respondent
 }
 
@@ -248,11 +254,8 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 	if rk != nil {
 		res.Raking = &rk.raking
 	}
-	market := 1.0
-	if d.Study.MarketSize != nil {
-		market = *d.Study.MarketSize
-	}
-	build := func(key, label string, a *groupTally) Group {
+	market := marketSize(d, split, groups, all)
+	build := func(key, label string, a *groupTally, own float64) Group {
 		g := Group{Key: key, Label: label, N: a.n, EffectiveN: float64(a.n), Excluded: a.excluded, LowN: a.n < d.Study.MinN}
 		if rk != nil {
 			g.Outcomes = score.RankWeighted(outcomes, a.wt)
@@ -263,28 +266,81 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 		} else {
 			g.Outcomes = score.Rank(outcomes, a.t)
 		}
-		g.Priority = score.Priority(g.Outcomes, a.weight, all.weight, market)
+		g.PriorityFactors = score.Factors(g.Outcomes, a.weight, all.weight, market)
+		if own > 0 && g.PriorityFactors != (score.PriorityFactors{}) {
+			// The group's own market size stands for its share of the study's.
+			g.PriorityFactors.Share, g.PriorityFactors.MarketSize = 1, own
+		}
+		g.Priority = g.PriorityFactors.Priority()
 		if d.Study.FourForces {
 			f := a.forces.Summary()
 			g.Forces = &f
 		}
 		return g
 	}
-	res.Groups = append(res.Groups, build("all", "All respondents", all))
+	res.Groups = append(res.Groups, build("all", "All respondents", all, 0))
 	if split != nil {
-		add := func(key, label string, a *groupTally) {
-			g := build(key, label, a)
+		add := func(key, label string, a *groupTally, own float64) {
+			g := build(key, label, a, own)
 			score.VsRest(g.Outcomes, res.Groups[0].Outcomes)
 			res.Groups = append(res.Groups, g)
 		}
 		for i, k := range split.keys {
-			add(k, split.labels[i], groups[i])
+			own := 0.0
+			if split.markets != nil {
+				own = split.markets[i]
+			}
+			add(k, split.labels[i], groups[i], own)
 		}
+		// Those who skipped the question are no segment to serve: they
+		// stay out of the groups' average priority.
+		indexPriorities(res.Groups[1:])
 		if na := groups[len(split.keys)]; na != nil && na.n+na.excluded > 0 {
-			add(NoAnswer, "No answer", na)
+			add(NoAnswer, "No answer", na, 0)
 		}
 	}
 	return res, nil
+}
+
+// marketSize is the market size of the groups without one of their own:
+// the study's; or, when it has none and some groups of split have their
+// own, the whole market those groups imply (their sizes ÷ their shares), so
+// that every group's priority is in the same unit; else 1.
+func marketSize(d *surveys.Design, split *splitter, groups []*groupTally, all *groupTally) float64 {
+	if d.Study.MarketSize != nil {
+		return *d.Study.MarketSize
+	}
+	var sum, share float64
+	if split != nil && split.markets != nil && all.weight > 0 {
+		for i, m := range split.markets {
+			if m > 0 && groups[i].weight > 0 {
+				sum += m
+				share += groups[i].weight / all.weight
+			}
+		}
+	}
+	if share == 0 {
+		return 1
+	}
+	return sum / share
+}
+
+// indexPriorities sets each group's priority index: 100 × its priority ÷
+// the mean priority of the groups, so 100 is the average group, 200 twice
+// as worth serving first.
+func indexPriorities(groups []Group) {
+	var sum float64
+	for _, g := range groups {
+		sum += g.Priority
+	}
+	if sum <= 0 {
+		return
+	}
+	mean := sum / float64(len(groups))
+	for i := range groups {
+		v := 100 * groups[i].Priority / mean
+		groups[i].PriorityIndex = &v
+	}
 }
 
 // groupTally accumulates one group's ratings and forces, unweighted in t

@@ -224,11 +224,11 @@ func TestCanvasProfileIsTheDiscoveryProfile(t *testing.T) {
 		t.Errorf("canvas of s2: %s n %d of %d, want b n %d of %d", c.Group.Label, c.Group.N, c.AllN, disc.Segments[1].Size, len(members))
 	}
 	// Only segment questions, with the lifts discovery found for them.
-	if len(c.Profiles) != 1 || c.Profiles[0].Key != "company_size" {
-		t.Fatalf("profiles %+v, want company_size only", c.Profiles)
+	if len(c.Segment.Overlap) != 1 || c.Segment.Overlap[0].Key != "company_size" {
+		t.Fatalf("profiles %+v, want company_size only", c.Segment.Overlap)
 	}
 	want := disc.Segments[1].Profile["company_size"]
-	if got := c.Profiles[0]; got.CramersV != want.CramersV || fmt.Sprint(got.Lifts) != fmt.Sprint(want.Lifts) {
+	if got := c.Segment.Overlap[0]; got.CramersV != want.CramersV || fmt.Sprint(got.Lifts) != fmt.Sprint(want.Lifts) {
 		t.Errorf("canvas profile %+v, discovery %+v", got, want)
 	}
 	for _, bad := range [][2]string{{"needs", "s4"}, {"company_size", "1-9"}, {"nothing", "s1"}} {

@@ -47,7 +47,8 @@ func WorkbookInput(d *surveys.Design, opps *Opportunities, q OpportunityQuery) e
 func (o *Opportunities) ExportGroups() []export.Group {
 	out := make([]export.Group, len(o.Groups))
 	for i, g := range o.Groups {
-		out[i] = export.Group{Label: g.Label, N: g.N, LowN: g.LowN, Priority: g.Priority, Outcomes: g.Outcomes}
+		out[i] = export.Group{Label: g.Label, N: g.N, LowN: g.LowN, Priority: g.Priority, PriorityIndex: g.PriorityIndex,
+			PriorityFactors: g.PriorityFactors, Outcomes: g.Outcomes}
 	}
 	return out
 }

@@ -31,7 +31,10 @@ type Segmentation struct {
 	// saved before odi kept models, which stay member lists.
 	Model      *cluster.Model      `json:"model,omitempty" gorm:"serializer:json"`
 	TypingTool *cluster.TypingTool `json:"typing_tool,omitempty" gorm:"serializer:json"`
-	CreatedAt  time.Time           `json:"created_at"`
+	// Canvases are what the researcher wrote on each segment's canvas, in
+	// the order of Labels (canvas.go); shorter when some were never edited.
+	Canvases  []SegmentCanvas `json:"-" gorm:"serializer:json"`
+	CreatedAt time.Time       `json:"created_at"`
 }
 
 // SegmentID is the group key of segment i, as results and exports name it.
@@ -42,7 +45,18 @@ func (sg *Segmentation) splitter() *splitter {
 	for i := range sg.Labels {
 		keys[i] = SegmentID(i)
 	}
-	return &splitter{name: "Segmentation " + sg.Key, keys: keys, labels: sg.Labels, of: func(r *scored) []string {
+	var markets []float64
+	for i, c := range sg.Canvases {
+		if c.MarketSize > 0 {
+			if markets == nil {
+				markets = make([]float64, len(keys))
+			}
+			if i < len(markets) {
+				markets[i] = c.MarketSize
+			}
+		}
+	}
+	return &splitter{name: "Segmentation " + sg.Key, keys: keys, labels: sg.Labels, markets: markets, of: func(r *scored) []string {
 		if i := sg.segmentOf(r); i >= 0 {
 			return keys[i : i+1]
 		}
@@ -209,34 +223,31 @@ func (s *Store) savedSegmentation(ctx context.Context, d *surveys.Design, key st
 }
 
 // Canvas is the needs-based segment canvas of one saved segment: the
-// segment scored, and how its profile differs from everyone's.
+// segment scored, and what canvas.go works out and the researcher wrote.
 type Canvas struct {
-	Key      string          // the saved segmentation
-	Group    Group           // the segment, scored like any group of results
-	AllN     int             // respondents counted in all
-	Profiles []CanvasProfile // one per segment question, in question order
+	Key     string        // the saved segmentation
+	Group   Group         // the segment, scored like any group of results
+	AllN    int           // respondents counted in all
+	Segment CanvasSegment // its canvas
 }
 
 // CanvasProfile is one segment question seen from the segment: Cramér's V
 // of the whole segmentation against it, and each answer's lift.
 type CanvasProfile struct {
-	Key, Text string
-	CramersV  float64
-	Lifts     []cluster.Lift
+	Key      string         `json:"key"`
+	Text     string         `json:"text"`
+	CramersV float64        `json:"cramers_v"`
+	Lifts    []cluster.Lift `json:"lifts"`
 }
 
 // Canvas is the canvas of segment (a group key such as "s2") of the saved
 // segmentation key; an unknown segmentation or segment is problem.ErrNotFound.
 func (s *Store) Canvas(ctx context.Context, d *surveys.Design, key, segment string) (*Canvas, error) {
-	sg, err := s.segmentation(ctx, d.Study.ID, key)
+	sg, err := s.savedSegmentation(ctx, d, key)
 	if err != nil {
 		return nil, err
 	}
-	if sg == nil {
-		return nil, problem.ErrNotFound
-	}
-	sp := sg.splitter()
-	at := slices.Index(sp.keys, segment)
+	at := slices.Index(sg.splitter().keys, segment)
 	if at < 0 {
 		return nil, problem.ErrNotFound
 	}
@@ -244,26 +255,9 @@ func (s *Store) Canvas(ctx context.Context, d *surveys.Design, key, segment stri
 	if err != nil {
 		return nil, err
 	}
-	rows, rv, err := s.reviewed(ctx, d)
+	segs, err := s.canvases(ctx, d, sg, opps)
 	if err != nil {
 		return nil, err
 	}
-	counted := countedOf(rows, rv)
-	assign := make([]int, len(counted))
-	for i, r := range counted {
-		assign[i] = -1
-		if k := sp.of(r); len(k) == 1 {
-			assign[i] = slices.Index(sp.keys, k[0])
-		}
-	}
-	text := map[string]string{}
-	for _, q := range d.Questions {
-		text[q.Key] = q.Text
-	}
-	qs := profileQuestions(d.Questions, counted, func(q surveys.Question) bool { return q.Segment })
-	c := &Canvas{Key: key, Group: opps.Groups[at+1], AllN: opps.Groups[0].N}
-	for _, p := range cluster.Profile(assign, len(sp.keys), qs) {
-		c.Profiles = append(c.Profiles, CanvasProfile{Key: p.Key, Text: text[p.Key], CramersV: p.CramersV, Lifts: p.Segments[at]})
-	}
-	return c, nil
+	return &Canvas{Key: key, Group: opps.Groups[at+1], AllN: opps.Groups[0].N, Segment: segs[at]}, nil
 }

@@ -290,14 +290,29 @@ func Class(importance, satisfaction, opportunity float64) string {
 	return "served"
 }
 
-// Priority is a group's segment priority (docs/scoring.md, "Segment
-// priority"), importance × dissatisfaction × market size, on its five
-// highest-ranked outcomes (rows by rank): I × (1 − S) × (group n / all n) ×
-// market size, market size 1 when unset. The sizes are the groups' total
-// weights: their counts unweighted.
-func Priority(rows []Row, groupN, allN float64, marketSize float64) float64 {
+// PriorityFactors are the factors of a group's priority, so that a reader
+// can see why one group comes before another (docs/scoring.md, "Segment
+// priority").
+type PriorityFactors struct {
+	Importance      float64 `json:"importance"`      // I: the top five's mean importance ÷ 10
+	Dissatisfaction float64 `json:"dissatisfaction"` // 1 − S: one minus their mean satisfaction ÷ 10
+	Share           float64 `json:"share"`           // group n ÷ all n; 1 when the group has its own market size
+	MarketSize      float64 `json:"market_size"`     // the group's or the study's market size, or 1
+}
+
+// Priority is the product of the factors.
+func (f PriorityFactors) Priority() float64 {
+	return f.Importance * f.Dissatisfaction * f.Share * f.MarketSize
+}
+
+// Factors are the factors of a group's segment priority (docs/scoring.md,
+// "Segment priority"), I × (1 − S) × (group n / all n) × market size, on
+// its five highest-ranked outcomes (rows by rank); a marketSize of 0 or
+// less counts as 1. The sizes are the groups' total weights: their counts
+// unweighted. With nobody counted every factor is 0.
+func Factors(rows []Row, groupN, allN float64, marketSize float64) PriorityFactors {
 	if len(rows) == 0 || allN <= 0 {
-		return 0
+		return PriorityFactors{}
 	}
 	if marketSize <= 0 {
 		marketSize = 1
@@ -310,7 +325,7 @@ func Priority(rows []Row, groupN, allN float64, marketSize float64) float64 {
 	}
 	i := imp / float64(len(top)) / 10
 	s := sat / float64(len(top)) / 10
-	return i * (1 - s) * (groupN / allN) * marketSize
+	return PriorityFactors{Importance: i, Dissatisfaction: 1 - s, Share: groupN / allN, MarketSize: marketSize}
 }
 
 // ForceTally accumulates the four forces of switching over responses that

@@ -131,7 +131,7 @@ func TestWorkedExampleFromScoringMD(t *testing.T) {
 				}
 			}
 		}
-		if got := Priority(Rank(outcomes, groups[group]), float64(n), float64(len(respondents)), 0); !near(got, want, .0005) {
+		if got := Factors(Rank(outcomes, groups[group]), float64(n), float64(len(respondents)), 0).Priority(); !near(got, want, .0005) {
 			t.Errorf("%s priority = %.4f, want %.3f", group, got, want)
 		}
 	}
@@ -336,13 +336,13 @@ func TestPriority(t *testing.T) {
 	rows := []Row{{Importance: 8, Satisfaction: 2}, {Importance: 6, Satisfaction: 4}, {Importance: 10, Satisfaction: 0},
 		{Importance: 4, Satisfaction: 6}, {Importance: 2, Satisfaction: 8}, {Importance: 10, Satisfaction: 10}}
 	// Top five: mean importance 6 -> 0.6, mean satisfaction 4 -> 0.4.
-	if got := Priority(rows, 50, 200, 0); !near(got, 0.6*0.6*0.25, 1e-12) {
+	if got := Factors(rows, 50, 200, 0).Priority(); !near(got, 0.6*0.6*0.25, 1e-12) {
 		t.Errorf("priority = %v, want %v", got, 0.6*0.6*0.25)
 	}
-	if got := Priority(rows, 50, 200, 1000); !near(got, 90, 1e-9) {
+	if got := Factors(rows, 50, 200, 1000).Priority(); !near(got, 90, 1e-9) {
 		t.Errorf("with market size 1000: %v, want 90", got)
 	}
-	if Priority(nil, 0, 0, 1) != 0 {
+	if Factors(nil, 0, 0, 1).Priority() != 0 {
 		t.Error("empty group must have priority 0")
 	}
 }
