@@ -211,14 +211,18 @@ func (s *Server) saveQuestionPage(c *fiber.Ctx) error {
 }
 
 // rewordQuestionPage serves a published study's "Fix wording" form of a
-// question: its text changes, the rest stays, and the change is logged.
+// question: its text and its options' texts change, the rest stays, and
+// each change is logged.
 func (s *Server) rewordQuestionPage(c *fiber.Ctx) error {
 	q, err := editedQuestion(c)
 	if err != nil {
 		return err
 	}
-	f := rewordForm{Key: q.Key, Text: c.FormValue("text")}
-	_, err = s.store.UpdateQuestion(c.UserContext(), userOf(c), designOf(c).Study.ID, q.Key, rewordedInput(q, f.Text))
+	f := rewordForm{Key: q.Key, Text: c.FormValue("text"), Options: c.FormValue("options")}
+	in, err := f.input(q)
+	if err == nil {
+		_, err = s.store.UpdateQuestion(c.UserContext(), userOf(c), designOf(c).Study.ID, q.Key, in)
+	}
 	return s.formDone(c, err, "questions#q-"+q.Key, f)
 }
 

@@ -314,8 +314,18 @@ func TestStudyEditorInBrowser(t *testing.T) {
 	must("reword", chromedp.Do(ctx, chromedp.SetValue(css(sel+` textarea`), before+" today")))
 	load("save wording", chromedp.Submit(css(sel+` textarea`)))
 	screenshots(t, ctx, "outcomes-published")
+	// So is an option's text: the screen-out follows it.
+	load("questions, published", chromedp.Navigate(base+"/studies/1/questions"))
+	sel = `#q-uses_slack details.reword`
+	must("open fix wording", chromedp.Do(ctx, chromedp.Click(css(sel+` summary`))))
+	must("reword an option", chromedp.Do(ctx, chromedp.SetValue(css(`#qwo-uses_slack`), "Yes\nNo, not yet")))
+	screenshots(t, ctx, "questions-reword")
+	load("save option wording", chromedp.Submit(css(`#qwo-uses_slack`)))
+	if got := text(`#q-uses_slack`); !strings.Contains(got, "Screens out: No, not yet") {
+		t.Fatalf("the reworded screener: %q", got)
+	}
 	load("fieldwork", chromedp.Navigate(base+"/studies/1/fieldwork"))
-	if got := text(`#changes`); !strings.Contains(got, before+" today") {
+	if got := text(`#changes`); !strings.Contains(got, before+" today") || !strings.Contains(got, "No, not yet") {
 		t.Fatalf("the Fieldwork tab's changes: %q", got)
 	}
 	screenshots(t, ctx, "fieldwork-changes")

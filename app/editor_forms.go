@@ -148,16 +148,39 @@ func readOutcomeChange(c *fiber.Ctx, id int64) (form any, in surveys.OutcomeInpu
 }
 
 // rewordForm is a published study's question as its "Fix wording" form
-// holds it: only the text may change.
+// holds it: its text and its options' texts (one per line) may change.
 type rewordForm struct {
-	Key, Text string
+	Key, Text, Options string
 }
 
-// rewordedInput is q as a whole, with text for its text: what UpdateQuestion
-// takes for a rewording.
-func rewordedInput(q surveys.Question, text string) surveys.QuestionInput {
-	return surveys.QuestionInput{Key: q.Key, Text: text, Kind: q.Kind, Options: q.Options, Required: q.Required, Segment: q.Segment,
-		CurrentSolution: q.CurrentSolution, ScreenOut: q.ScreenOut, Min: q.MinValue, Max: q.MaxValue, Bands: q.Bands, Quotas: q.Quotas}
+// input is q with the form's wording: each option line rewords the option
+// in its place, and the screen-out options and quota keys follow it.
+func (f rewordForm) input(q surveys.Question) (surveys.QuestionInput, error) {
+	options := lines(f.Options)
+	var moved error
+	if len(options) != len(q.Options) {
+		moved = problem.Invalid("options", fmt.Sprintf("keep one line for each of the %d options, in their order: a published question's options can be reworded, not added, removed or moved", len(q.Options)))
+		options = q.Options
+	}
+	renamed := func(o string) string {
+		if i := slices.Index(q.Options, o); i >= 0 {
+			return options[i]
+		}
+		return o
+	}
+	r := q
+	r.Text, r.Options, r.ScreenOut, r.Quotas = f.Text, options, nil, map[string]int{}
+	for _, o := range q.ScreenOut {
+		r.ScreenOut = append(r.ScreenOut, renamed(o))
+	}
+	for o, n := range q.Quotas {
+		r.Quotas[renamed(o)] = n
+	}
+	in, err := questionFormOf(r).input()
+	if moved != nil {
+		return in, alsoInvalid(moved, surveys.CheckQuestion(in))
+	}
+	return in, err
 }
 
 // stepForm is the new-step box (ID 0) or a step's rename form, which also

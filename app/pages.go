@@ -5,14 +5,16 @@ import (
 	"html/template"
 	"net/url"
 	"odi/surveys"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
 
 var templateFuncs = template.FuncMap{
-	"date": func(t time.Time) string { return t.Format("2 Jan 2006 15:04") },
-	"add":  func(a, b int) int { return a + b }, // a neighbour's place, for move buttons
+	"date":  func(t time.Time) string { return t.Format("2 Jan 2006 15:04") },
+	"add":   func(a, b int) int { return a + b }, // a neighbour's place, for move buttons
+	"lines": func(s []string) string { return strings.Join(s, "\n") },
 }
 
 // render writes a page inside the common layout; PassLocalsToViews hands every

@@ -33,10 +33,10 @@ func TestPublishedWordingFixesAreLogged(t *testing.T) {
 	wantStatus(t, c.send("PATCH", fmt.Sprintf("%s/outcomes/%d", api, o.ID), map[string]string{"statement": fixed, "code": o.Code}), http.StatusOK)
 	wantStatus(t, c.send("PATCH", api+"/questions/size", `{"key": "size", "text": "Company size?", "kind": "single", "options": ["small", "large"]}`), http.StatusOK)
 	for _, body := range []string{
-		`{"key": "size", "text": "Company size?", "kind": "single", "options": ["small", "big"]}`,
+		`{"key": "size", "text": "Company size?", "kind": "single", "options": ["small", "large", "huge"]}`,
 		`{"key": "size", "text": "Company size?", "kind": "single", "options": ["small", "large"], "required": true}`,
 	} {
-		if r := c.send("PATCH", api+"/questions/size", body); r.status != http.StatusConflict || !strings.Contains(r.body, "only a question's text") {
+		if r := c.send("PATCH", api+"/questions/size", body); r.status != http.StatusConflict || !strings.Contains(r.body, "only a question's text, its options' texts") {
 			t.Errorf("PATCH %s on a published study: %d %s, want 409", body, r.status, r.body)
 		}
 	}
@@ -74,8 +74,82 @@ func TestPublishedWordingFixesAreLogged(t *testing.T) {
 	page := newClient(t, s)
 	page.login("r@example.com")
 	base := fmt.Sprintf("/studies/%d", id)
-	wantMarked(t, page.submit(base+"/questions/size/wording", url.Values{"text": {" "}}), "qw-size", "required")
-	wantRedirect(t, page.submit(base+"/questions/size/wording", url.Values{"text": {"What size is your company?"}}), base+"/questions#q-size")
+	wantMarked(t, page.submit(base+"/questions/size/wording", url.Values{"text": {" "}, "options": {"small\nlarge"}}), "qw-size", "required")
+	wantRedirect(t, page.submit(base+"/questions/size/wording", url.Values{"text": {"What size is your company?"}, "options": {"small\nlarge"}}), base+"/questions#q-size")
 	wantBody(t, page.get(base+"/outcomes"), "Fix wording")
 	wantBody(t, page.get(base+"/fieldwork"), "Reworded since publishing", "<del>Company size?</del>", "<ins>What size is your company?</ins>")
+}
+
+// TestPublishedOptionRenameCarriesAnswers: a typo fixed in a published
+// question's options renames the answers already given (one choice or
+// several), its quotas and screen-out, and the weighting targets, so the
+// results and the responses file read the new text and nothing is lost.
+// Moving a text to another option's place is refused.
+func TestPublishedOptionRenameCarriesAnswers(t *testing.T) {
+	s, c := researcherServer(t)
+	id := goldenStudy(t, c, []string{
+		`{"key": "size", "text": "Company size?", "kind": "single", "options": ["smal", "large", "none"], "screen_out": ["none"], "quotas": {"smal": 50, "large": 50}, "segment": true}`,
+		`{"key": "tools", "text": "Tools used?", "kind": "multi", "options": ["Exel", "Sheets"]}`,
+	}, "statement,code\nMinimize the time to find a decision,O01\n",
+		"respondent_id,status,size,tools,O01_imp,O01_sat\nr1,complete,smal,Exel;Sheets,5,1\nr2,complete,large,Exel,1,5\nr3,complete,smal,,4,2\n")
+	api := fmt.Sprintf("/api/v1/studies/%d", id)
+	wantStatus(t, c.send("PUT", api+"/weighting", `{"targets": {"size": {"smal": 0.5, "large": 0.5}}}`), http.StatusOK)
+	wantStatus(t, c.send("POST", api+"/publish", nil), http.StatusOK)
+	before := opportunitiesOf(t, c, api+"/opportunities?segment_by=size")
+
+	for _, body := range []string{
+		`{"key": "size", "text": "Company size?", "kind": "single", "options": ["small", "large", "none"], "screen_out": ["none"], "quotas": {"small": 50, "large": 50}, "segment": true}`,
+		`{"key": "tools", "text": "Tools used?", "kind": "multi", "options": ["Excel", "Sheets"]}`,
+	} {
+		wantStatus(t, c.send("PATCH", api+"/questions/"+strings.Split(body, `"`)[3], body), http.StatusOK)
+	}
+	swap := `{"key": "size", "text": "Company size?", "kind": "single", "options": ["large", "small", "none"], "screen_out": ["none"], "quotas": {"small": 50, "large": 50}, "segment": true}`
+	if r := c.send("PATCH", api+"/questions/size", swap); r.status != http.StatusConflict {
+		t.Errorf("swapping two options' texts: %d %s, want 409", r.status, r.body)
+	}
+
+	var qs []surveys.Question
+	c.send("GET", api+"/questions", nil).json(t, &qs)
+	if !slices.Equal(qs[0].Options, []string{"small", "large", "none"}) || qs[0].Quotas["small"] != 50 || qs[0].Quotas["smal"] != 0 ||
+		!slices.Equal(qs[0].ScreenOut, []string{"none"}) || !slices.Equal(qs[1].Options, []string{"Excel", "Sheets"}) {
+		t.Fatalf("questions after the fixes: %+v", qs)
+	}
+	csv := c.send("GET", api+"/responses.csv", nil).body
+	for _, want := range []string{",small,Excel;Sheets,", ",large,Excel,", ",small,,"} {
+		if !strings.Contains(csv, want) {
+			t.Errorf("responses.csv lacks %q:\n%s", want, csv)
+		}
+	}
+	if strings.Contains(csv, "smal,") || strings.Contains(csv, "Exel") {
+		t.Errorf("responses.csv keeps an old text:\n%s", csv)
+	}
+	after := opportunitiesOf(t, c, api+"/opportunities?segment_by=size")
+	for i, g := range after.Groups {
+		old := before.Groups[i]
+		if g.N != old.N || len(g.Outcomes) != 1 || g.Outcomes[0].Opportunity != old.Outcomes[0].Opportunity {
+			t.Errorf("group %d: %s n %d, was %s n %d", i, g.Key, g.N, old.Key, old.N)
+		}
+	}
+	if keys := []string{after.Groups[1].Key, after.Groups[2].Key}; !slices.Contains(keys, "small") || slices.Contains(keys, "smal") || after.Groups[0].N != 3 {
+		t.Errorf("groups after the fix: %+v", after.Groups)
+	}
+	wantBody(t, c.send("GET", api+"/weighting", nil), `"small":0.5`)
+
+	var fw struct {
+		Changes []struct{ What, Before, After string }
+	}
+	c.send("GET", api+"/fieldwork", nil).json(t, &fw)
+	want := []struct{ What, Before, After string }{{"question size, option 1", "smal", "small"}, {"question tools, option 1", "Exel", "Excel"}}
+	if !slices.Equal(fw.Changes, want) {
+		t.Errorf("changes %+v, want %+v", fw.Changes, want)
+	}
+
+	// The Questions tab's form keeps one line per option.
+	page := newClient(t, s)
+	page.login("r@example.com")
+	base := fmt.Sprintf("/studies/%d", id)
+	wantBody(t, page.get(base+"/questions"), `name="options" rows="3"`, "small\nlarge\nnone</textarea>")
+	wantMarked(t, page.submit(base+"/questions/size/wording", url.Values{"text": {"Company size?"}, "options": {"small\nlarge"}}), "qwo-size", "keep one line for each of the 3 options")
+	wantRedirect(t, page.submit(base+"/questions/size/wording", url.Values{"text": {"Company size?"}, "options": {"Small\nlarge\nnone"}}), base+"/questions#q-size")
+	wantBody(t, c.send("GET", api+"/responses.csv", nil), ",Small,Excel;Sheets,")
 }

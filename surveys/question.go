@@ -307,17 +307,27 @@ func (s *Store) UpdateQuestion(ctx context.Context, u *accounts.User, studyID in
 		if published {
 			// Whether it names the current solution is how results read
 			// the answers, not what respondents answer: it may change too.
-			if !sameButText(q, old) || in.Position != nil {
-				return fmt.Errorf("%w: only a question's text (and whether it names the current solution) can change once the study is published (its options are the answers already given); duplicate it to change the rest", ErrLocked)
+			renames, ok := optionRenames(old, q)
+			if !ok || in.Position != nil {
+				return fmt.Errorf("%w: only a question's text, its options' texts (each in its place) and whether it names the current solution can change once the study is published; duplicate it to change the rest", ErrLocked)
 			}
-			if err := tx.Model(&Question{}).Where("id = ?", old.ID).
-				Updates(map[string]any{"text": q.Text, "current_solution": q.CurrentSolution}).Error; err != nil {
+			if err := tx.Model(&Question{}).Where("id = ?", old.ID).Updates(map[string]any{"text": q.Text, "current_solution": q.CurrentSolution,
+				"options": mustJSON(q.Options), "screen_out": mustJSON(q.ScreenOut), "quotas": mustJSON(q.Quotas)}).Error; err != nil {
 				return err
 			}
-			was := old.Text
-			old.Text, old.CurrentSolution = q.Text, q.CurrentSolution
-			q = old
-			return logWording(tx, st, u, "question "+key, was, q.Text)
+			if err := logWording(tx, st, u, "question "+key, old.Text, q.Text); err != nil {
+				return err
+			}
+			for i, o := range old.Options {
+				if err := logWording(tx, st, u, fmt.Sprintf("question %s, option %d", key, i+1), o, q.Options[i]); err != nil {
+					return err
+				}
+			}
+			q.ID, q.StudyID, q.Position = old.ID, st.ID, old.Position
+			if len(renames) == 0 {
+				return nil
+			}
+			return renameAnswers(tx, st.ID, q, renames)
 		}
 		if q.Key != key {
 			var n int64
