@@ -74,8 +74,11 @@ func TestSignificanceAndWavesInBrowser(t *testing.T) {
 	b.must("screenshot the scrolled heat map", err)
 	b.must("write", os.WriteFile(filepath.Join("..", "testout", "results-heatmap-scrolled-390.png"), png, 0o644))
 	b.must("scroll back", chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#comparison .table-wrap").scrollLeft = 0`)))
-	// The filtered view says whom it counts.
-	b.load("filtered", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/results?filter=company_size:no_answer", base, second.ID)))
+	// The filter menu offers the No answer group, and the filtered view
+	// says whom it counts.
+	b.load("results to filter", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/results", base, second.ID)))
+	b.must("pick No answer", chromedp.Do(ctx, chromedp.SetValue(css(`#filter`), "company_size:no_answer")))
+	b.load("filtered", chromedp.Submit(css(`#filter`)))
 	if title, err := chromedp.Run(ctx, chromedp.Title()); err != nil || !strings.HasPrefix(title, "Results for Company size: No answer · ") {
 		t.Errorf("filtered page title %q (%v)", title, err)
 	}
