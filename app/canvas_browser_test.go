@@ -15,16 +15,13 @@ import (
 // tables' Lift column included, runs past the page. Screenshots at 390 and
 // 1280 px.
 func TestSegmentCanvasInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("drives Chromium")
-	}
+	ctx := newBrowser(t)
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id, _ := canvasStudy(t, c)
 	token, _ := newShareLink(t, c, id, `{}`)
 
 	base := serve(t, s)
-	ctx := newBrowser(t)
 	b := browserTab{t, ctx}
 	b.login(base, "r@example.com")
 	b.load("segments tab", chromedp.Navigate(base+studyPath(id, "segments")))

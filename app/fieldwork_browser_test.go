@@ -18,9 +18,6 @@ import (
 // the notice; the Fieldwork and Results tabs are saved at phone and laptop
 // widths for people to look at.
 func TestFieldworkReviewInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("drives Chromium")
-	}
 	ctx := newBrowser(t)
 	s := newTestServer(t)
 	u := mustUser(t, s, "r@example.com", "researcher")

@@ -158,16 +158,13 @@ func TestSegmentsPageSaysWhyASegmentIsTooSmall(t *testing.T) {
 // min_n the smallest does not reach show why they are not recommended, at
 // a phone's width and a laptop's.
 func TestSegmentsTooSmallInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("drives Chromium")
-	}
+	ctx := newBrowser(t)
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
 	st := loadSample(t, s, owner, sample.Generate(sample.Config{Respondents: 400, Seed: 3}))
 	wantStatus(t, c.send("PATCH", fmt.Sprintf("/api/v1/studies/%d", st.ID), `{"min_n": 100}`), http.StatusOK)
 	base := serve(t, s)
-	ctx := newBrowser(t)
 	b := &surveyTab{t: t, ctx: ctx, width: 1280}
 	browserTab{t, ctx}.login(base, "r@example.com")
 	b.load("segments tab", chromedp.Navigate(base+studyPath(st.ID, "segments")))

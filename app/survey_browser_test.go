@@ -392,9 +392,7 @@ func mustCookies(t *testing.T, ctx context.Context) []*network.Cookie {
 // respondent with JavaScript meets them on three different pages, and
 // survey.js saves each check as it is answered, before Next.
 func TestAttentionChecksInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("drives Chromium")
-	}
+	browser := newBrowser(t)
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := newStudy(t, c, "Attention")
@@ -404,7 +402,6 @@ func TestAttentionChecksInBrowser(t *testing.T) {
 		wantStatus(t, c.send("POST", apiBase+"/outcomes", map[string]string{"statement": st, "step": surveySteps[i*4/8]}), http.StatusCreated)
 	}
 	base := serve(t, s)
-	browser := newBrowser(t)
 
 	ed := &surveyTab{t: t, ctx: browser, width: 1280}
 	browserTab{t, browser}.login(base, "r@example.com")

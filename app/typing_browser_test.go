@@ -20,9 +20,7 @@ import (
 // with the scales it asks. Screenshots of the tab and the survey at a
 // phone's width and a laptop's.
 func TestTypingToolAndSurveyInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("drives Chromium")
-	}
+	ctx := newBrowser(t)
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
 	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
@@ -43,7 +41,6 @@ func TestTypingToolAndSurveyInBrowser(t *testing.T) {
 		http.StatusCreated)
 
 	base := serve(t, s)
-	ctx := newBrowser(t)
 	b := browserTab{t, ctx}
 	b.login(base, "r@example.com")
 	b.load("segments tab", chromedp.Navigate(base+studyPath(st.ID, "segments")))

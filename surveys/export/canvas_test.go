@@ -18,9 +18,7 @@ import (
 // text), and the Summary's priority block the index and every factor,
 // worked out by hand from docs/scoring.md.
 func TestCanvasSheetAndPriorityIndexThroughLibreOffice(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts LibreOffice: ten seconds and more")
-	}
+	needLibreOffice(t)
 	in := worked(t).input("team_size", false).export()
 	small, large := 0.6875*0.5625*4/9, 0.6*0.65*5/9
 	mean := (small + large) / 2

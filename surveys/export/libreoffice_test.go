@@ -37,6 +37,20 @@ const sofficeCSV = `csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,fal
 // cell as its number format displays it, marks included.
 const sofficeCSVShown = `csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1`
 
+// needLibreOffice is the soffice binary; a test that starts it (ten seconds
+// and more) skips under -short, and where LibreOffice is missing.
+func needLibreOffice(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts LibreOffice: ten seconds and more")
+	}
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		surveystest.Need(t, "LibreOffice (apt-get install libreoffice-calc-nogui)")
+	}
+	return soffice
+}
+
 // libreOfficeSheets converts a workbook with LibreOffice and reads every
 // sheet back. LibreOffice now and then crashes on a busy machine (killed by a
 // signal, or out with no file written): the conversion then runs once more,
@@ -49,10 +63,7 @@ func libreOfficeSheets(t *testing.T, data []byte) map[string][][]string {
 // libreOfficeSheetsAs is libreOfficeSheets with the CSV filter given.
 func libreOfficeSheetsAs(t *testing.T, data []byte, filter string) map[string][][]string {
 	t.Helper()
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		surveystest.Need(t, "LibreOffice (apt-get install libreoffice-calc-nogui)")
-	}
+	soffice := needLibreOffice(t)
 	sheets, err := convertWithLibreOffice(t, soffice, data, filter)
 	if errors.Is(err, errCrashed) {
 		t.Logf("once more: %v", err)
@@ -142,9 +153,7 @@ func libreOfficeTimeout(t *testing.T) time.Duration {
 }
 
 func TestWorkbookRoundTripsThroughLibreOffice(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts LibreOffice: ten seconds and more")
-	}
+	needLibreOffice(t)
 	s := worked(t)
 	// Hostile answers ride along in a text question.
 	s.design.Questions = append(s.design.Questions, surveys.Question{Key: "comment", Text: "Anything else?", Kind: surveys.KindText})
@@ -270,9 +279,7 @@ func TestWorkbookRoundTripsThroughLibreOffice(t *testing.T) {
 // TestSignificanceSheetsRoundTripThroughLibreOffice reads the Segment
 // comparison's marks and the Wave comparison back as LibreOffice shows them.
 func TestSignificanceSheetsRoundTripThroughLibreOffice(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts LibreOffice: ten seconds and more")
-	}
+	needLibreOffice(t)
 	s := worked(t)
 	in := s.input("team_size", false)
 	for _, g := range in.Opportunities.Groups[1:] {
@@ -334,13 +341,7 @@ func TestSignificanceSheetsRoundTripThroughLibreOffice(t *testing.T) {
 // LibreOffice keeps is what it understood, so it prints the sheets one page
 // wide with their headers, and wrapped statements keep their row heights.
 func TestPrintSettingsSurviveLibreOffice(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts LibreOffice: ten seconds and more")
-	}
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		surveystest.Need(t, "LibreOffice (apt-get install libreoffice-calc-nogui)")
-	}
+	soffice := needLibreOffice(t)
 	s := fromSample(120, 30, 2)
 	orig, data := workbook(t, s.input("wave", false))
 	dir, _, err := runLibreOffice(t, soffice, data, "xlsx:Calc MS Excel 2007 XML")

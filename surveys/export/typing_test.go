@@ -74,9 +74,7 @@ func typedBySheet(t *testing.T, rows [][]string, slot map[string]int, ratings []
 // respondents by that note from the sheet's numbers gives the segment the
 // tool gives, and the planted one as often as the tool's accuracy says.
 func TestTypingToolSheetTypesAsTheToolDoes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts LibreOffice: ten seconds and more")
-	}
+	needLibreOffice(t)
 	s, tool, data := typingBook(t)
 	sheets := libreOfficeSheets(t, data)
 	rows, ok := sheets[export.SheetTyping]

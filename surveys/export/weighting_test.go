@@ -13,9 +13,7 @@ import (
 // the Summary (how, and the effective n beside n), and the Responses sheet
 // ends with each response's weight as a number.
 func TestWeightingInWorkbookThroughLibreOffice(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts LibreOffice: ten seconds and more")
-	}
+	needLibreOffice(t)
 	s := worked(t)
 	in := s.input("team_size", true)
 	opps := in.Opportunities
