@@ -161,6 +161,19 @@ func (b browserTab) count(sel string) int {
 	return n
 }
 
+// researcherBrowser is how most browser tests begin: Chromium, a served
+// test server and its researcher r@example.com, logged in on the tab and
+// behind the API client c.
+func researcherBrowser(t *testing.T) (tab browserTab, s *Server, c *client, base string) {
+	t.Helper()
+	tab = browserTab{t, newBrowser(t)}
+	s = newTestServer(t)
+	c = api(t, s, "r@example.com", "researcher")
+	base = serve(t, s)
+	tab.login(base, "r@example.com")
+	return tab, s, c, base
+}
+
 // login logs in through the form of the odi at base, as a test user.
 func (b browserTab) login(base, email string) {
 	b.t.Helper()

@@ -15,15 +15,10 @@ import (
 // tables' Lift column included, runs past the page. Screenshots at 390 and
 // 1280 px.
 func TestSegmentCanvasInBrowser(t *testing.T) {
-	ctx := newBrowser(t)
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	b, _, c, base := researcherBrowser(t)
+	ctx := b.ctx
 	id, _ := canvasStudy(t, c)
 	token, _ := newShareLink(t, c, id, `{}`)
-
-	base := serve(t, s)
-	b := browserTab{t, ctx}
-	b.login(base, "r@example.com")
 	b.load("segments tab", chromedp.Navigate(base+studyPath(id, "segments")))
 	screenshots(t, ctx, "segments-saved")
 	b.load("open the canvas editor", chromedp.Click(chromedp.CSS(`#saved a[href$="segment=s1#edit"]`)))

@@ -52,14 +52,9 @@ var seedOutcomes = []struct{ step, statement string }{
 const typedByHand = 12
 
 func TestStudyEditorInBrowser(t *testing.T) {
-	ctx := newBrowser(t)
-	s := newTestServer(t)
-	mustUser(t, s, "r@example.com", "researcher")
-	base := serve(t, s)
-	tab := browserTab{t, ctx}
-	must, load, text, count := tab.must, tab.load, tab.text, tab.count
+	tab, s, _, base := researcherBrowser(t)
+	ctx, must, load, text, count := tab.ctx, tab.must, tab.load, tab.text, tab.count
 
-	tab.login(base, "r@example.com")
 	load("new study", chromedp.Click(css(`a[href="/studies/new"]`)))
 	must("new study", chromedp.Do(ctx,
 		chromedp.SendKeys(css(`#name`), "Stop losing context"),

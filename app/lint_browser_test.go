@@ -12,16 +12,11 @@ import (
 // researcher would, watches the Job tab's lint follow the typing, reads the
 // rewrites on the Outcomes tab, and publishes through the confirmation.
 func TestLintInBrowser(t *testing.T) {
-	ctx := newBrowser(t)
-	s := newTestServer(t)
-	mustUser(t, s, "r@example.com", "researcher")
-	base := serve(t, s)
-	tab := browserTab{t, ctx}
-	must, load, text := tab.must, tab.load, tab.text
+	tab, _, _, base := researcherBrowser(t)
+	ctx, must, load, text := tab.ctx, tab.must, tab.load, tab.text
 
 	// The form's input is emptied as a person selecting it all would.
 	clearWant := chromedp.Evaluate[chromedp.Void](`void (document.querySelector("#want").value = "")`)
-	tab.login(base, "r@example.com")
 	load("new study", chromedp.Navigate(base+"/studies/new"))
 	must("first draft", chromedp.Do(ctx,
 		chromedp.SendKeys(css(`#name`), "Onboarding"),

@@ -13,13 +13,9 @@ import (
 // studies and reads its pairs, as TestCrossJobCountsPlantedOverlapByPanelID
 // counts them.
 func TestProgrammeInBrowser(t *testing.T) {
-	ctx := newBrowser(t)
-	s := newTestServer(t)
-	base := serve(t, s)
-	c := api(t, s, "r@example.com", "researcher")
+	tab, s, c, base := researcherBrowser(t)
+	ctx := tab.ctx
 	planted, a, b, _ := plantedProgramme(t, s, c)
-	tab := browserTab{t, ctx}
-	tab.login(base, "r@example.com")
 	tab.load("studies", chromedp.Navigate(base+"/studies"))
 	screenshots(t, ctx, "studies-with-programmes")
 	tab.load("programmes", chromedp.Click(chromedp.CSS(`a[href="/programmes"]`)))

@@ -21,15 +21,12 @@ import (
 // segment comparison with its significance legend and the comparison of
 // the waves at phone and laptop widths.
 func TestSignificanceAndWavesInBrowser(t *testing.T) {
-	ctx := newBrowser(t)
-	s := newTestServer(t)
-	base := serve(t, s)
-	u := mustUser(t, s, "r@example.com", "researcher")
+	b, s, c, base := researcherBrowser(t)
+	ctx := b.ctx
+	u, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
 	first := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 400, Seed: 1, Start: fieldwork.DemoStart()}))
 	second := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 300, Seed: 2, Start: fieldwork.DemoStart()}))
 	// Three respondents who skipped company size: the No answer group.
-	c := newClient(t, s)
-	c.bearer = mustToken(t, s, u)
 	var d surveys.Design
 	c.send("GET", fmt.Sprintf("/api/v1/studies/%d", second.ID), nil).json(t, &d)
 	var csv strings.Builder
@@ -45,8 +42,6 @@ func TestSignificanceAndWavesInBrowser(t *testing.T) {
 	}
 	wantStatus(t, c.do("POST", fmt.Sprintf("/api/v1/studies/%d/responses/import", second.ID), "text/csv", csv.String()+"\n"), http.StatusCreated)
 
-	b := browserTab{t, ctx}
-	b.login(base, "r@example.com")
 	b.load("results", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/results?segment_by=company_size&with=%d", base, second.ID, first.ID)))
 	if got := b.text("#group-no_answer h2"); !strings.HasPrefix(got, "Company size: No answer, n = 3") {
 		t.Errorf("the group of those who skipped company size is headed %q", got)

@@ -13,12 +13,8 @@ import (
 // statement and a question are corrected, and the same file, still chosen,
 // creates the study, landing on its results.
 func TestStudyFromFileInBrowser(t *testing.T) {
-	ctx := newBrowser(t)
-	s := newTestServer(t)
-	mustUser(t, s, "r@example.com", "researcher")
-	base := serve(t, s)
-	b := browserTab{t, ctx}
-	b.login(base, "r@example.com")
+	b, _, _, base := researcherBrowser(t)
+	ctx := b.ctx
 	file, err := filepath.Abs("../surveys/fieldwork/testdata/surveymonkey_export.csv")
 	b.must("find the fixture", err)
 

@@ -17,14 +17,10 @@ import (
 // the sample are saved, and the page warns of both and shows effective n
 // beside n.
 func TestWeightingInBrowser(t *testing.T) {
-	ctx := newBrowser(t)
-	s := newTestServer(t)
-	base := serve(t, s)
-	c := api(t, s, "r@example.com", "researcher")
+	b, _, c, base := researcherBrowser(t)
+	ctx := b.ctx
 	question := `{"key": "team_size", "text": "Team size", "kind": "single", "options": ["small", "medium", "large"], "segment": true}`
 	id := goldenStudy(t, c, []string{question}, "statement,code\nMinimize the time to find a decision,O01\nMinimize the effort to onboard someone,O02\n", skewedCSV(0, 80, 20, 0))
-	b := browserTab{t, ctx}
-	b.login(base, "r@example.com")
 	results := fmt.Sprintf("%s/studies/%d/results", base, id)
 	b.load("results", chromedp.Navigate(results))
 	if n := b.count("#weighting input[inputmode=decimal]"); n != 4 {
