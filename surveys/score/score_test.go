@@ -286,7 +286,6 @@ func TestClassBoundaries(t *testing.T) {
 	}
 }
 
-
 func TestScoresStayInRangeAndSegmentsMergeToAll(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const slots = 12
