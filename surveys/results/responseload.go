@@ -89,8 +89,8 @@ const scoredColumns = "id, seq, respondent_id, external_id, network, invitation_
 const (
 	// blockRows and blockBytes bound the blocks a loader places responses
 	// and their ratings in: a million responses take a few hundred
-	// allocations, none of them large enough to need twice its size while
-	// it grows.
+	// allocations, each made at its full size, so none is copied as it
+	// fills.
 	blockRows  = 4096
 	blockBytes = 1 << 20
 	// maxProfiles bounds the distinct profiles a load looks for again:
@@ -105,7 +105,7 @@ const (
 // rather than GORM's reflection, in one pass.
 type loader struct {
 	rows     []scored // the block the next responses go in
-	bytes    []byte   // the block the next ratings and forces go in
+	bytes    []byte   // the block the next ratings go in
 	left     int      // responses still expected, to size the blocks
 	profiles map[string]*profile
 	key      []byte
