@@ -95,6 +95,7 @@ type splitter struct {
 	keys, labels []string
 	markets      []float64                // a group's own market size, 0 for none; nil when no group has one
 	of           func(r *scored) []string // group keys of a respondent
+	byProfile    bool                     // of reads only the respondent's profile, which many share
 }
 
 // groupsOf is of(r), or NoAnswer for a respondent in no group.
@@ -123,7 +124,7 @@ func (s *Store) splitterFor(ctx context.Context, d *surveys.Design, key string) 
 				return nil, fmt.Errorf("%s is free text and cannot split results", key)
 			}
 			groups := q.Groups()
-			return &splitter{name: keyName(key), keys: groups, labels: groups, of: func(r *scored) []string { return q.Group(r.Answers[q.Key]) }}, nil
+			return &splitter{name: keyName(key), keys: groups, labels: groups, of: func(r *scored) []string { return q.Group(r.Answers[q.Key]) }, byProfile: true}, nil
 		}
 	}
 	if slices.Contains(d.Study.URLFields, key) {
@@ -159,7 +160,7 @@ func (s *Store) urlFieldSplitter(ctx context.Context, d *surveys.Design, key str
 	values := slices.Collect(maps.Keys(n))
 	slices.SortFunc(values, func(a, b string) int { return cmp.Or(n[b]-n[a], strings.Compare(a, b)) })
 	values = values[:min(len(values), maxURLGroups)]
-	return &splitter{name: keyName(key), keys: values, labels: values, of: func(r *scored) []string {
+	return &splitter{name: keyName(key), keys: values, labels: values, byProfile: true, of: func(r *scored) []string {
 		if v := r.URLFields[key]; v != "" {
 			return []string{v}
 		}
@@ -212,17 +213,24 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 		return &groupTally{t: score.NewTallies(slots)}
 	}
 	all := newAcc()
-	var groups []*groupTally
+	// A respondent in exactly one group is counted in that group's sole
+	// tally alone, which is added to both the group and all respondents at
+	// the end: each rating is counted once rather than twice, which is
+	// most of the cost of a result over a large study.
+	var groups, sole []*groupTally
 	index := map[string]int{}
+	in := groupIndexes{index: index, memo: map[*profile][]int{}}
 	if split != nil {
+		in.split = split
 		groups = make([]*groupTally, len(split.keys)+1)
+		sole = make([]*groupTally, len(split.keys)+1)
 		for i, k := range split.keys {
-			groups[i] = newAcc()
+			groups[i], sole[i] = newAcc(), newAcc()
 			index[k] = i
 		}
 		// An answer option named like NoAnswer keeps its own group.
 		if _, taken := index[NoAnswer]; !taken {
-			groups[len(split.keys)] = newAcc()
+			groups[len(split.keys)], sole[len(split.keys)] = newAcc(), newAcc()
 			index[NoAnswer] = len(split.keys)
 		}
 	}
@@ -238,13 +246,24 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 		if rk != nil {
 			w = rk.weights[i]
 		}
+		if split == nil {
+			add(all, r, w)
+			continue
+		}
+		js := in.of(r)
+		if len(js) == 1 {
+			add(sole[js[0]], r, w)
+			continue
+		}
 		add(all, r, w)
-		if split != nil {
-			for _, k := range split.groupsOf(r) {
-				if i, ok := index[k]; ok {
-					add(groups[i], r, w)
-				}
-			}
+		for _, j := range js {
+			add(groups[j], r, w)
+		}
+	}
+	for j, g := range sole {
+		if g != nil {
+			groups[j].merge(g)
+			all.merge(g)
 		}
 	}
 	res := &Opportunities{StudyID: d.Study.ID, SegmentBy: q.SegmentBy, Weighted: rk != nil, WeightingProblem: unfit}
@@ -300,6 +319,30 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 		}
 	}
 	return res, nil
+}
+
+// groupIndexes finds the groups of a split a respondent is in, by their
+// index, once per profile where the split reads only profiles.
+type groupIndexes struct {
+	split *splitter
+	index map[string]int
+	memo  map[*profile][]int
+}
+
+func (g *groupIndexes) of(r *scored) []int {
+	if js, ok := g.memo[r.profile]; ok && g.split.byProfile {
+		return js
+	}
+	var js []int
+	for _, k := range g.split.groupsOf(r) {
+		if j, ok := g.index[k]; ok {
+			js = append(js, j)
+		}
+	}
+	if g.split.byProfile && len(g.memo) < maxProfiles {
+		g.memo[r.profile] = js
+	}
+	return js
 }
 
 // marketSize is the market size of the groups without one of their own:
@@ -366,9 +409,23 @@ func (g *groupTally) add(r *scored, w float64) {
 	} else {
 		g.t.Add(r.Ratings)
 	}
-	if len(r.Forces) == 4 {
-		g.forces.Add(int(r.Forces[0]), int(r.Forces[1]), int(r.Forces[2]), int(r.Forces[3]), w)
+	if f := r.Forces(); len(f) == 4 {
+		g.forces.Add(int(f[0]), int(f[1]), int(f[2]), int(f[3]), w)
 	}
+}
+
+// merge adds o's respondents to g.
+func (g *groupTally) merge(o *groupTally) {
+	g.n += o.n
+	g.weight += o.weight
+	g.sq += o.sq
+	g.excluded += o.excluded
+	if g.wt != nil {
+		g.wt.Merge(o.wt)
+	} else {
+		g.t.Merge(o.t)
+	}
+	g.forces.Merge(o.forces)
 }
 
 // counts tells whether a response is part of the results, unless the

@@ -94,7 +94,7 @@ func (s *Store) WideResponses(ctx context.Context, d *surveys.Design) (*export.R
 		var r surveys.Response
 		for i, sc := range list {
 			r = surveys.Response{RespondentID: sc.RespondentID, Status: sc.Status, ExternalID: sc.ExternalID, URLFields: sc.URLFields, Answers: sc.Answers, Ratings: sc.Ratings,
-				Forces: sc.Forces, StartedAt: sc.StartedAt, FinishedAt: sc.FinishedAt, Flags: rv.flags[i].names(), Excluded: rv.excluded[i]}
+				Forces: sc.Forces(), StartedAt: sc.startedAt(), FinishedAt: sc.finishedAt(), Flags: rv.flags[i].names(), Excluded: rv.excluded[i]}
 			row = d.WideRow(&r, byCode, row)
 			if rk != nil {
 				w := ""

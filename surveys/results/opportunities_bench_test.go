@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"odi/surveys"
@@ -126,23 +127,40 @@ func BenchmarkOpportunities100k(b *testing.B) {
 		})
 		b.Run("cold"+name, func(b *testing.B) {
 			b.ReportAllocs()
+			var kept uint64
 			for b.Loop() {
 				b.StopTimer()
 				s, u, id := openBench(b, path)
+				before := heapInUse()
 				b.StartTimer()
-				res, err := results.New(s).Opportunities(context.Background(), surveystest.Design(b, s, u, id), q)
+				rs := results.New(s)
+				res, err := rs.Opportunities(context.Background(), surveystest.Design(b, s, u, id), q)
 				b.StopTimer()
 				if err != nil {
 					b.Fatal(err)
 				}
 				check(b, res, weighted)
+				// What the store keeps of the study between calls: the
+				// cached responses, their review and weights. A million
+				// responses keep ten times as much (README.md, "Performance").
+				kept = heapInUse() - before
+				runtime.KeepAlive(rs)
 				if err := s.Close(); err != nil {
 					b.Fatal(fmt.Errorf("close: %w", err))
 				}
 				b.StartTimer()
 			}
+			b.ReportMetric(float64(kept)/benchResponses, "kept-B/response")
 		})
 	}
+}
+
+// heapInUse is the live heap after a collection.
+func heapInUse() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
 }
 
 // setBenchWeighting weights the large study to a population unlike its

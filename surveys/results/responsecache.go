@@ -4,52 +4,21 @@ import (
 	"context"
 	"fmt"
 	"odi/surveys"
+	"runtime"
 	"slices"
 	"sync"
-	"time"
 
 	"gorm.io/gorm"
 )
 
-// scored is what analysis needs of one response, kept in memory per study.
-// Values are never modified after load: a changed response is a new value.
-type scored struct {
-	ID           int64
-	RespondentID string
-	Status       string
-	Decision     string
-	Source       string
-	ExternalID   string
-	URLFields    map[string]string `gorm:"serializer:json"`
-	InvitationID *int64
-	Network      string
-	Answers      map[string]string `gorm:"serializer:json"`
-	Ratings      []byte
-	Forces       []byte
-	StartedAt    time.Time
-	FinishedAt   *time.Time
-	Seq          int64
-}
-
-// duration is how long the respondent took, when it is known: a response
-// imported without times has none.
-func (r *scored) duration() (time.Duration, bool) {
-	if r.FinishedAt == nil || !r.FinishedAt.After(r.StartedAt) {
-		return 0, false
-	}
-	return r.FinishedAt.Sub(r.StartedAt), true
-}
-
-func (scored) TableName() string { return "responses" }
-
 // studyResponses is one study's cached responses and the fingerprint of the
 // rows they were read from.
 type studyResponses struct {
-	byID   map[int64]*scored
 	list   []*scored // by id
 	count  int64
 	sumSeq int64
 	maxSeq int64
+	stale  int64          // rows replaced since the full load, whose old values may still hold memory
 	groups map[string]int // quota counts by question key and group, for this list
 	review *review        // the cleaning of this list, under the rule it names
 	raked  *raked         // the weights of this list, under the review and weighting it names
@@ -88,8 +57,10 @@ func (s *Store) scoredResponses(ctx context.Context, studyID int64) ([]*scored, 
 	if c != nil && c.count == fp.Count && c.sumSeq == fp.SumSeq {
 		return c.list, nil
 	}
-	if c != nil {
-		if err := c.loadSince(db, studyID, c.maxSeq); err != nil {
+	// A replaced row's old value stays in memory while its block holds
+	// others in use; past half the list, loading afresh frees them.
+	if c != nil && c.stale <= c.count/2 {
+		if err := c.loadSince(db, studyID, c.maxSeq, fp.Count-c.count); err != nil {
 			return nil, err
 		}
 		if c.count == fp.Count && c.sumSeq == fp.SumSeq {
@@ -97,46 +68,81 @@ func (s *Store) scoredResponses(ctx context.Context, studyID int64) ([]*scored, 
 		}
 	}
 	// Deleted rows or writes committed out of order: start again.
-	c = &studyResponses{byID: map[int64]*scored{}}
-	if err := c.loadSince(db, studyID, -1); err != nil {
+	c = &studyResponses{}
+	if err := c.loadSince(db, studyID, -1, fp.Count); err != nil {
 		return nil, err
 	}
 	s.responses.studies[studyID] = c
 	return c.list, nil
 }
 
-func (c *studyResponses) loadSince(db *gorm.DB, studyID, seq int64) error {
-	var batch []*scored
-	changed := false
-	err := db.Select("id, respondent_id, status, decision, source, external_id, url_fields, invitation_id, network, answers, ratings, forces, started_at, finished_at, seq").
-		Where("study_id = ? AND seq > ?", studyID, seq).Order("id").
-		FindInBatches(&batch, 5000, func(*gorm.DB, int) error {
-			for _, r := range batch {
-				if old, ok := c.byID[r.ID]; ok {
-					c.sumSeq -= old.Seq
-				} else {
-					c.count++
-				}
-				c.byID[r.ID] = r
-				c.sumSeq += r.Seq
-				c.maxSeq = max(c.maxSeq, r.Seq)
-				changed = true
-			}
-			return nil
-		}).Error
+// loadSince adds the study's rows with a seq above seq to c, replacing the
+// values of rows it already holds, in one pass over them; about expected
+// rows are new.
+func (c *studyResponses) loadSince(db *gorm.DB, studyID, seq, expected int64) error {
+	rows, err := db.Raw("SELECT "+scoredColumns+" FROM responses WHERE study_id = ? AND seq > ?", studyID, seq).Rows()
 	if err != nil {
 		return fmt.Errorf("load responses of study %d: %w", studyID, err)
 	}
-	if changed {
-		list := make([]*scored, 0, len(c.byID))
-		for _, r := range c.byID {
-			list = append(list, r)
+	defer rows.Close()
+	var fresh []*scored
+	if seq < 0 {
+		fresh = make([]*scored, 0, expected)
+	}
+	l := newLoader(int(expected))
+	for rows.Next() {
+		r, err := l.scan(rows)
+		if err != nil {
+			return fmt.Errorf("load responses of study %d: %w", studyID, err)
 		}
-		slices.SortFunc(list, func(a, b *scored) int { return int(a.ID - b.ID) })
-		c.list = list
-		c.groups, c.review, c.raked = nil, nil, nil
+		fresh = append(fresh, r)
+		// The driver copies every value it reads, so a large load makes
+		// garbage as fast as it keeps rows, and the collector, which waits
+		// for the heap to double, would let it pile up to the size of the
+		// cache. Collecting every so often keeps the peak near what is kept.
+		if len(fresh)%gcRows == 0 {
+			runtime.GC()
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load responses of study %d: %w", studyID, err)
+	}
+	if len(fresh) > 0 {
+		c.merge(fresh)
 	}
 	return nil
+}
+
+// merge puts rows loaded since the last load into c's list, as a new slice:
+// a list already handed out is shared and never changes.
+func (c *studyResponses) merge(fresh []*scored) {
+	sortByID(fresh)
+	if len(c.list) == 0 {
+		for _, r := range fresh {
+			c.count++
+			c.sumSeq += r.Seq
+			c.maxSeq = max(c.maxSeq, r.Seq)
+		}
+		c.list = fresh
+	} else {
+		list := make([]*scored, len(c.list), len(c.list)+len(fresh))
+		copy(list, c.list)
+		for _, r := range fresh {
+			if i, ok := slices.BinarySearchFunc(c.list, r, byID); ok {
+				c.sumSeq -= list[i].Seq
+				list[i] = r
+				c.stale++
+			} else {
+				list = append(list, r)
+				c.count++
+			}
+			c.sumSeq += r.Seq
+			c.maxSeq = max(c.maxSeq, r.Seq)
+		}
+		sortByID(list)
+		c.list = list
+	}
+	c.groups, c.review, c.raked = nil, nil, nil
 }
 
 // reviewed returns a study's responses with their cleaning under d's rule.

@@ -208,7 +208,7 @@ func answerVector(r *scored) string {
 	}
 	h.Write(r.Ratings)
 	h.Write([]byte{0})
-	h.Write(r.Forces)
+	h.Write(r.Forces())
 	return string(h.Sum(nil))
 }
 
@@ -235,7 +235,7 @@ func (s *Store) Review(ctx context.Context, d *surveys.Design) ([]Reviewed, erro
 	out := make([]Reviewed, len(list))
 	for i, r := range list {
 		out[i] = Reviewed{ID: r.ID, RespondentID: r.RespondentID, Status: r.Status, Decision: r.Decision,
-			StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Flags: rv.flags[i].names(), Excluded: rv.excluded[i], ByRule: rv.byRule[i]}
+			StartedAt: r.startedAt(), FinishedAt: r.finishedAt(), Flags: rv.flags[i].names(), Excluded: rv.excluded[i], ByRule: rv.byRule[i]}
 	}
 	return out, nil
 }
@@ -269,11 +269,19 @@ func (s *Store) RuleExcludes(ctx context.Context, d *surveys.Design, rows []Inco
 	if len(list) > 0 {
 		id = list[len(list)-1].ID
 	}
+	added := make([]scored, len(rows))
+	profiles := map[string]*profile{}
 	for i := range rows {
-		r := &rows[i]
+		r, sc := &rows[i], &added[i]
+		p := profiles[r.Status]
+		if p == nil {
+			p = &profile{Status: r.Status, Source: surveys.SourceImport}
+			profiles[r.Status] = p
+		}
 		id++
-		all = append(all, &scored{ID: id, Status: r.Status, Source: surveys.SourceImport, ExternalID: r.PanelID, Ratings: r.Ratings,
-			StartedAt: r.StartedAt, FinishedAt: r.FinishedAt})
+		*sc = scored{ID: id, profile: p, ExternalID: r.PanelID, Ratings: r.Ratings}
+		sc.setTimes(r.StartedAt, r.FinishedAt)
+		all = append(all, sc)
 	}
 	return newReview(all, d).byRule[len(list):], nil
 }

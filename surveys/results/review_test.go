@@ -20,15 +20,17 @@ func reviewDesign(n int, rule ...string) *surveys.Design {
 // grid is a complete response rating every outcome imp and sat from the
 // lists, timed at took.
 func grid(id int64, imp, sat []byte, took time.Duration) *scored {
-	r := &scored{ID: id, RespondentID: string(rune('a' + id)), Status: surveys.Complete, Source: surveys.SourceLink,
-		StartedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	r := &scored{ID: id, RespondentID: string(rune('a' + id)), profile: &profile{Status: surveys.Complete, Source: surveys.SourceLink}}
 	for i := range imp {
 		r.Ratings = append(r.Ratings, imp[i], sat[i])
 	}
+	started := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var finished *time.Time
 	if took > 0 {
-		f := r.StartedAt.Add(took)
-		r.FinishedAt = &f
+		f := started.Add(took)
+		finished = &f
 	}
+	r.setTimes(started, finished)
 	return r
 }
 

@@ -46,6 +46,16 @@ func (t Tallies) Add(ratings []byte) {
 	}
 }
 
+// Merge adds the counts of o, tallies of the same slots, to t.
+func (t Tallies) Merge(o Tallies) {
+	for i := range min(len(t), len(o)) {
+		for v := range t[i].Imp {
+			t[i].Imp[v] += o[i].Imp[v]
+			t[i].Sat[v] += o[i].Sat[v]
+		}
+	}
+}
+
 // WeightedTally sums the weights of the respondents who gave each rating of
 // one outcome (index 0 unused), the squares of those weights over each
 // scale, from which the effective n of a weighted share comes, and how many
@@ -79,6 +89,20 @@ func (t WeightedTallies) Add(ratings []byte, w float64) {
 			t[i].SatSq += w2
 			t[i].SatN++
 		}
+	}
+}
+
+// Merge adds the sums of o, tallies of the same slots, to t.
+func (t WeightedTallies) Merge(o WeightedTallies) {
+	for i := range min(len(t), len(o)) {
+		for v := range t[i].Imp {
+			t[i].Imp[v] += o[i].Imp[v]
+			t[i].Sat[v] += o[i].Sat[v]
+		}
+		t[i].ImpSq += o[i].ImpSq
+		t[i].SatSq += o[i].SatSq
+		t[i].ImpN += o[i].ImpN
+		t[i].SatN += o[i].SatN
 	}
 }
 
@@ -353,6 +377,17 @@ func (f *ForceTally) Add(push, pull, anxiety, habit int, w float64) {
 	if push+pull-anxiety-habit > 0 {
 		f.positive += w
 	}
+}
+
+// Merge adds the responses of o to f.
+func (f *ForceTally) Merge(o ForceTally) {
+	f.n += o.n
+	f.weight += o.weight
+	f.positive += o.positive
+	f.push += o.push
+	f.pull += o.pull
+	f.anxiety += o.anxiety
+	f.habit += o.habit
 }
 
 // ForceSummary is a group's four forces: means, mean net switch force

@@ -286,16 +286,6 @@ func TestClassBoundaries(t *testing.T) {
 	}
 }
 
-// merge adds other's counts into t.
-func (t Tallies) merge(other Tallies) {
-	for i := range min(len(t), len(other)) {
-		for v := 1; v <= 5; v++ {
-			t[i].Imp[v] += other[i].Imp[v]
-			t[i].Sat[v] += other[i].Sat[v]
-		}
-	}
-}
-
 func TestScoresStayInRangeAndSegmentsMergeToAll(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const slots = 12
@@ -316,7 +306,7 @@ func TestScoresStayInRangeAndSegmentsMergeToAll(t *testing.T) {
 		}
 		merged := NewTallies(slots)
 		for _, s := range segs {
-			merged.merge(s)
+			merged.Merge(s)
 		}
 		for i := range all {
 			if all[i] != merged[i] {

@@ -115,6 +115,50 @@ func TestWeightedForces(t *testing.T) {
 	}
 }
 
+// TestWeightedSegmentsMergeToAll: weighted tallies and forces of disjoint
+// segments, merged, are those of all their respondents, as the results of a
+// split add each respondent to one segment and merge the segments into all.
+func TestWeightedSegmentsMergeToAll(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const slots = 8
+	all, merged := NewWeightedTallies(slots), NewWeightedTallies(slots)
+	segs := []WeightedTallies{NewWeightedTallies(slots), NewWeightedTallies(slots)}
+	var allF, mergedF ForceTally
+	segF := make([]ForceTally, len(segs))
+	for range 500 {
+		v := make([]byte, 2*slots)
+		for i := range v {
+			v[i] = byte(rng.IntN(6))
+		}
+		w := 0.2 + 2*rng.Float64()
+		push, pull, anxiety, habit := 1+rng.IntN(10), 1+rng.IntN(10), 1+rng.IntN(10), rng.IntN(11)
+		s := rng.IntN(len(segs))
+		all.Add(v, w)
+		segs[s].Add(v, w)
+		allF.Add(push, pull, anxiety, habit, w)
+		segF[s].Add(push, pull, anxiety, habit, w)
+	}
+	for s := range segs {
+		merged.Merge(segs[s])
+		mergedF.Merge(segF[s])
+	}
+	for i := range all {
+		a, m := all[i], merged[i]
+		if a.ImpN != m.ImpN || a.SatN != m.SatN || !near(a.ImpSq, m.ImpSq, 1e-9) || !near(a.SatSq, m.SatSq, 1e-9) {
+			t.Fatalf("slot %d: merged %+v, all %+v", i, m, a)
+		}
+		for v := range a.Imp {
+			if !near(a.Imp[v], m.Imp[v], 1e-9) || !near(a.Sat[v], m.Sat[v], 1e-9) {
+				t.Fatalf("slot %d value %d: merged %+v, all %+v", i, v, m, a)
+			}
+		}
+	}
+	a, m := allF.Summary(), mergedF.Summary()
+	if a.N != m.N || !near(a.Push, m.Push, 1e-12) || !near(a.Net, m.Net, 1e-12) || !near(a.PositiveShare, m.PositiveShare, 1e-12) {
+		t.Fatalf("merged forces %+v, all %+v", m, a)
+	}
+}
+
 // BenchmarkWeightedTalliesAdd is BenchmarkTalliesAdd with a weight per
 // respondent: the hot loop of a weighted result.
 func BenchmarkWeightedTalliesAdd(b *testing.B) {
