@@ -34,10 +34,9 @@ func uploadedFile(c *fiber.Ctx) ([]byte, bool, error) {
 // uploadedReader opens an import's file, sent either as the raw body or as
 // the multipart field "file", says whether it is an XLSX workbook (by its
 // name, its type or its first bytes), and gives a function that closes it.
-// A multipart file over 16 MB is read from the temporary file fasthttp
-// spooled it to rather than from memory; a raw body is fasthttp's own
-// buffer, valid until the handler returns (Fiber's c.Body() would copy it,
-// the app being Immutable).
+// A multipart file over 8 kB is read from the temporary file the form's
+// parser spooled it to; a raw body over --body-limit from the one readBody
+// spooled it to, and a smaller one from memory.
 func uploadedReader(c *fiber.Ctx) (io.Reader, bool, func(), error) {
 	var r io.Reader
 	done := func() {}
@@ -54,15 +53,15 @@ func uploadedReader(c *fiber.Ctx) (io.Reader, bool, func(), error) {
 		}
 		r, done = f, func() { f.Close() }
 		isXLSX = strings.HasSuffix(strings.ToLower(fh.Filename), ".xlsx") || fh.Header.Get("Content-Type") == xlsxType
-	} else {
-		body := c.Request().Body()
-		if len(body) == 0 {
-			return nil, false, nil, problem.Invalid("file", "the request body is empty: send the file as text/csv or XLSX")
-		}
-		r = bytes.NewReader(body)
+	} else if r = c.Context().RequestBodyStream(); r == nil { // readBody's file, for a body over --body-limit
+		r = bytes.NewReader(c.Request().Body())
 	}
 	br := bufio.NewReaderSize(r, 1<<16)
-	if head, _ := br.Peek(4); bytes.Equal(head, []byte("PK\x03\x04")) {
+	head, _ := br.Peek(4)
+	if len(head) == 0 && !strings.HasPrefix(ct, fiber.MIMEMultipartForm) {
+		return nil, false, nil, problem.Invalid("file", "the request body is empty: send the file as text/csv or XLSX")
+	}
+	if bytes.Equal(head, []byte("PK\x03\x04")) {
 		isXLSX = true // a workbook sent under another name or type
 	}
 	return br, isXLSX, done, nil
