@@ -29,8 +29,16 @@ func (s *Server) readBody(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	if !s.uploads.holds(h) {
-		b, err := io.ReadAll(io.LimitReader(in, int64(s.cfg.BodyLimit)+1))
-		if err := s.bodyRead(c, len(b), s.cfg.BodyLimit, err); err != nil {
+		limit := s.cfg.BodyLimit
+		var b []byte
+		var err error
+		if n := h.ContentLength(); n >= 0 && n <= limit {
+			b = make([]byte, n) // one allocation for the usual body
+			_, err = io.ReadFull(in, b)
+		} else { // chunked, or over the limit where requestLimits did not look (--metrics-addr)
+			b, err = io.ReadAll(io.LimitReader(in, int64(limit)+1))
+		}
+		if err := s.bodyRead(c, len(b), limit, err); err != nil {
 			return err
 		}
 		c.Request().SetBody(b)
