@@ -46,12 +46,6 @@ func statusOf(err error) (int, string, map[string]string) {
 
 // handleError is Fiber's error handler: JSON for the API, a plain page for people.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
-	if errors.Is(err, fiber.ErrRequestEntityTooLarge) {
-		// fasthttp's answer to a body held to --body-limit: say why it was.
-		if why := s.uploads.refusal(&c.Request().Header); why != nil {
-			err = why
-		}
-	}
 	code, msg, fields := statusOf(err)
 	rid := requestID(c)
 	switch {

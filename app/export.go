@@ -122,7 +122,7 @@ func sendFile(c *fiber.Ctx, contentType, disposition string, write func(io.Write
 		return fmt.Errorf("download temporary file: %w", err)
 	}
 	os.Remove(tmp.Name()) // the open file lives on until the answer is sent
-	size, err := writeFile(tmp, write)
+	size, err := writeFile(tmp, func(w io.Writer) error { return write(ctxWriter{c.UserContext(), w}) })
 	if err != nil {
 		tmp.Close()
 		return err

@@ -1,10 +1,10 @@
 package app
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -34,16 +34,21 @@ func uploadedFile(c *fiber.Ctx) ([]byte, bool, error) {
 // uploadedReader opens an import's file, sent either as the raw body or as
 // the multipart field "file", says whether it is an XLSX workbook (by its
 // name, its type or its first bytes), and gives a function that closes it.
-// A multipart file over 16 MB is read from the temporary file fasthttp
-// spooled it to rather than from memory; a raw body is fasthttp's own
-// buffer, valid until the handler returns (Fiber's c.Body() would copy it,
-// the app being Immutable).
+// A multipart file over 8 kB is read from the temporary file the form's
+// parser spooled it to; a raw body over --body-limit from the one readBody
+// spooled it to, and a smaller one from memory. A file on disk is handed on
+// as the *os.File, which lets a workbook be read in place (fieldwork's
+// newXLSXSource) rather than into memory.
 func uploadedReader(c *fiber.Ctx) (io.Reader, bool, func(), error) {
-	var r io.Reader
+	var r interface {
+		io.Reader
+		io.ReaderAt
+	}
 	done := func() {}
 	ct := c.Get(fiber.HeaderContentType)
 	isXLSX := strings.HasPrefix(ct, xlsxType)
-	if strings.HasPrefix(ct, fiber.MIMEMultipartForm) {
+	multipart := strings.HasPrefix(ct, fiber.MIMEMultipartForm)
+	if multipart {
 		fh, err := c.FormFile("file")
 		if err != nil {
 			return nil, false, nil, problem.Invalid("file", "attach the file as the multipart field \"file\"")
@@ -54,18 +59,20 @@ func uploadedReader(c *fiber.Ctx) (io.Reader, bool, func(), error) {
 		}
 		r, done = f, func() { f.Close() }
 		isXLSX = strings.HasSuffix(strings.ToLower(fh.Filename), ".xlsx") || fh.Header.Get("Content-Type") == xlsxType
+	} else if f, ok := c.Context().RequestBodyStream().(*os.File); ok { // readBody's
+		r = f
 	} else {
-		body := c.Request().Body()
-		if len(body) == 0 {
-			return nil, false, nil, problem.Invalid("file", "the request body is empty: send the file as text/csv or XLSX")
-		}
-		r = bytes.NewReader(body)
+		r = bytes.NewReader(c.Request().Body())
 	}
-	br := bufio.NewReaderSize(r, 1<<16)
-	if head, _ := br.Peek(4); bytes.Equal(head, []byte("PK\x03\x04")) {
+	head := make([]byte, 4)
+	n, _ := r.ReadAt(head, 0)
+	if n == 0 && !multipart {
+		return nil, false, nil, problem.Invalid("file", "the request body is empty: send the file as text/csv or XLSX")
+	}
+	if bytes.Equal(head[:n], []byte("PK\x03\x04")) {
 		isXLSX = true // a workbook sent under another name or type
 	}
-	return br, isXLSX, done, nil
+	return r, isXLSX, done, nil
 }
 
 func (s *Server) importOutcomes(c *fiber.Ctx) error {

@@ -47,7 +47,7 @@ func (s *Server) common() []fiber.Handler {
 	if s.cfg.Secure() {
 		hs = append(hs, strictTransport)
 	}
-	return hs
+	return append(hs, s.readBody)
 }
 
 // strictTransport tells browsers to reach odi, and any host under its name,

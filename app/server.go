@@ -85,13 +85,18 @@ func New(cfg Config, store *surveys.Store, log *slog.Logger) *Server {
 		// Fiber's strings (method, params, headers) otherwise point into
 		// buffers it reuses for the next request; odi keeps some of them,
 		// as metric labels and cache keys.
-		Immutable:             true,
-		Views:                 views,
-		ViewsLayout:           "layout",
-		PassLocalsToViews:     true,
-		BodyLimit:             cfg.BodyLimit,
-		ErrorHandler:          s.handleError,
-		DisableStartupMessage: true,
+		Immutable:         true,
+		Views:             views,
+		ViewsLayout:       "layout",
+		PassLocalsToViews: true,
+		BodyLimit:         cfg.BodyLimit,
+		// An import's file streams to disk rather than into memory;
+		// readBody bounds every body, as fasthttp no longer does, and
+		// parses nothing before it has.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		ErrorHandler:                 s.handleError,
+		DisableStartupMessage:        true,
 		// fasthttp applies ReadTimeout to the headers (and to the wait for
 		// a new connection's first request); requestLimits sets the body's.
 		ReadTimeout:  headerTimeout,

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"regexp"
 	"strconv"
 	"sync"
@@ -16,13 +17,13 @@ import (
 )
 
 // uploadSlots bounds the large bodies (over --body-limit) being read or
-// handled at once. A raw body is buffered whole before it is parsed (a
-// multipart file over 16 MB spools to a temporary file instead), and the
-// 100,000-respondent import sent raw peaked at 263 MB, so four keep the
-// worst case near 1 GB whatever the callers do; imports are a
-// researcher's occasional act, and on two cores more at once would not end
-// sooner. A count rather than a budget of bytes: a caller's Content-Length is
-// unknown when chunked.
+// handled at once. Each is spooled to a temporary file (readBody) and
+// imported from there, so what a slot costs is the import's own memory —
+// the 100,000-respondent import peaked near 150 MB — and up to
+// --import-limit of disk; four keep the worst case near 600 MB whatever the
+// callers do. Imports are a researcher's occasional act, and on two cores
+// more at once would not end sooner. A count rather than a budget of bytes:
+// a caller's Content-Length is unknown when chunked.
 const uploadSlots = 4
 
 // uploadLease is how long a slot stays taken when its request ends without
@@ -42,38 +43,45 @@ var (
 )
 
 // requestLimits runs on a request's headers, before its body is read. It
-// gives the body its read time and its size limit: --body-limit, or up to
-// --import-limit on a large-body route for a caller who may see the study,
-// while a slot is free. A body held to the small limit whose length says it
-// is over is refused with 413 before a byte of it is read, so an anonymous
-// client cannot make the server buffer hundreds of megabytes; handleError
-// tells why, from what the hook recorded.
+// gives the body its read time and, for readBody, its size limit:
+// --body-limit, or up to --import-limit on a large-body route for a caller
+// who may see the study, while a slot is free. A body whose length says it
+// is over its limit is refused on the headers alone: the request is marked
+// as having no body, so the server reads none of it, and readBody answers
+// why, so an anonymous client cannot make the server take in hundreds of
+// megabytes.
 func (s *Server) requestLimits(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 	conf := fasthttp.RequestConfig{ReadTimeout: s.conns.within(bodyTimeout)}
 	n := h.ContentLength() // -1: chunked, of unknown length
-	if s.cfg.ImportLimit <= s.cfg.BodyLimit || !h.IsPost() || n != -1 && n <= s.cfg.BodyLimit {
-		return conf
-	}
-	path, _, _ := bytes.Cut(h.RequestURI(), []byte("?"))
-	m := largeBody.FindSubmatch(path)
-	if m == nil {
-		return conf
-	}
-	err := s.mayUpload(h, string(m[1]))
-	if err == nil && !s.uploads.admit(h) {
-		err = errUploadsBusy
-	}
-	if err != nil {
-		if n > s.cfg.BodyLimit {
-			// Answer at once rather than with a 100 Continue first.
-			h.Del(fasthttp.HeaderExpect)
-			s.uploads.refuse(h, err)
+	limit, why := s.cfg.BodyLimit, error(nil)
+	if s.cfg.ImportLimit > s.cfg.BodyLimit && h.IsPost() && (n == -1 || n > s.cfg.BodyLimit) {
+		path, _, _ := bytes.Cut(h.RequestURI(), []byte("?"))
+		if m := largeBody.FindSubmatch(path); m != nil {
+			why = s.mayUpload(h, string(m[1]))
+			if why == nil && !s.uploads.admit(h) {
+				why = errUploadsBusy
+			}
+			if why == nil {
+				limit = s.cfg.ImportLimit
+				conf.ReadTimeout = s.conns.within(uploadTimeout)
+			}
 		}
-		return conf
 	}
-	conf.MaxRequestBodySize = s.cfg.ImportLimit
-	conf.ReadTimeout = s.conns.within(uploadTimeout)
+	if n > limit {
+		if why == nil {
+			why = tooLarge(limit)
+		}
+		// Answer at once rather than with a 100 Continue first.
+		h.Del(fasthttp.HeaderExpect)
+		h.SetContentLength(0)
+		s.uploads.refuse(h, why)
+	}
 	return conf
+}
+
+// tooLarge is the answer to a body over its limit, naming the limit.
+func tooLarge(limit int) error {
+	return fiber.NewError(fiber.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is over the limit of %d bytes", limit))
 }
 
 // mayUpload tells whether the caller the headers name may see the study;
@@ -133,9 +141,16 @@ func (u *uploads) admit(h *fasthttp.RequestHeader) bool {
 	return true
 }
 
-// refuse records why h was held to the small limit. Only a body declared
-// over it is recorded: fasthttp refuses that one before reading, through
-// the error handler, so done is sure to take the record out.
+// holds tells whether h has an upload slot, and so may send up to
+// --import-limit.
+func (u *uploads) holds(h *fasthttp.RequestHeader) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	_, ok := u.held[h]
+	return ok
+}
+
+// refuse records why h's body, declared over its limit, will not be read.
 func (u *uploads) refuse(h *fasthttp.RequestHeader, why error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -145,7 +160,7 @@ func (u *uploads) refuse(h *fasthttp.RequestHeader, why error) {
 	u.refused[h] = why
 }
 
-// refusal is why h was held to the small limit, nil if it was not.
+// refusal is why h's body will not be read, nil if it will.
 func (u *uploads) refusal(h *fasthttp.RequestHeader) error {
 	u.mu.Lock()
 	defer u.mu.Unlock()

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -84,7 +85,7 @@ func standardised(raw [][]float64) []float64 {
 func TestDiscoverOnComponentsTellsPlantedSegmentsFromNoise(t *testing.T) {
 	d := sample.Generate(sample.Config{Respondents: 1500, Outcomes: 30, Seed: 2026})
 	ratings, planted := counted(d)
-	res, err := Discover(Input{Ratings: ratings, Slots: 30, K: 3, Components: true})
+	res, err := Discover(context.Background(), Input{Ratings: ratings, Slots: 30, K: 3, Components: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestDiscoverOnComponentsTellsPlantedSegmentsFromNoise(t *testing.T) {
 	if ari := adjustedRand(res.Assign, planted); ari < 0.9 {
 		t.Errorf("adjusted Rand index against the planted segments = %.3f, want >= 0.9", ari)
 	}
-	needs, _ := Discover(Input{Ratings: ratings, Slots: 30, K: 3})
+	needs, _ := Discover(context.Background(), Input{Ratings: ratings, Slots: 30, K: 3})
 	t.Logf("planted, k = 3: stability %.3f on %d components (%.3f of the variance), %.3f on the needs values",
 		res.Stability, res.Components, res.Variance, needs.Stability)
 
@@ -106,7 +107,7 @@ func TestDiscoverOnComponentsTellsPlantedSegmentsFromNoise(t *testing.T) {
 			noise[i][j] = byte(1 + rng.IntN(5))
 		}
 	}
-	res, err = Discover(Input{Ratings: noise, Slots: 30, Components: true})
+	res, err = Discover(context.Background(), Input{Ratings: noise, Slots: 30, Components: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +126,7 @@ func BenchmarkDiscoverComponents10kx100(b *testing.B) {
 	ratings = ratings[:10000]
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Discover(Input{Ratings: ratings, Slots: 100, Components: true}); err != nil {
+		if _, err := Discover(context.Background(), Input{Ratings: ratings, Slots: 100, Components: true}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -10,6 +10,7 @@
 package cluster
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -102,8 +103,8 @@ const (
 // rows; failing that, among those big enough; failing that, among all, and
 // the caller sees the small segment in Sizes and the low Stability. Silhouettes are computed on a systematic sample of at
 // most 2,000 rows (see sampleRows); segment sizes and assignments always
-// cover every row.
-func Discover(in Input) (Result, error) {
+// cover every row. It stops with ctx's error once ctx is done.
+func Discover(ctx context.Context, in Input) (Result, error) {
 	n, m := len(in.Ratings), in.Slots
 	if m <= 0 {
 		return Result{}, fmt.Errorf("discover segments: %w (slots = %d)", ErrNoSlots, m)
@@ -135,9 +136,15 @@ func Discover(in Input) (Result, error) {
 		x, comps, variance = principalComponents(x, n, m)
 		m = comps
 	}
-	best := bestRuns(x, n, m, ks, seed)
+	best, err := bestRuns(ctx, x, n, m, ks, seed)
+	if err != nil {
+		return Result{}, fmt.Errorf("discover segments: %w", err)
+	}
 	sil := silhouettes(x, n, m, ks, best)
-	stab := stabilities(x, n, m, ks, best, seed)
+	stab, err := stabilities(ctx, x, n, m, ks, best, seed)
+	if err != nil {
+		return Result{}, fmt.Errorf("discover segments: %w", err)
+	}
 	cands := make([]Candidate, len(ks))
 	for i, k := range ks {
 		cands[i] = Candidate{K: k, Silhouette: sil[i], Stability: stab[i], Smallest: smallest(best[i], k)}

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"errors"
 	"math"
 	"reflect"
@@ -36,7 +37,7 @@ func TestDiscoverRecoversPlantedSegments(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := Discover(Input{Ratings: ratings, Slots: len(d.Outcomes), K: tt.k})
+			res, err := Discover(context.Background(), Input{Ratings: ratings, Slots: len(d.Outcomes), K: tt.k})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,12 +72,12 @@ func TestDiscoverIsDeterministic(t *testing.T) {
 	ratings, _ := counted(d)
 	for _, seed := range []uint64{0, 99} {
 		in := Input{Ratings: ratings, Slots: 40, Seed: seed}
-		a, err := Discover(in)
+		a, err := Discover(context.Background(), in)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for range 1 {
-			b, _ := Discover(in)
+			b, _ := Discover(context.Background(), in)
 			if !reflect.DeepEqual(a, b) || math.Float64bits(a.Silhouette) != math.Float64bits(b.Silhouette) {
 				t.Fatalf("seed %d: two runs differ: k %d vs %d, silhouette %v vs %v", seed, a.K, b.K, a.Silhouette, b.Silhouette)
 			}
@@ -101,7 +102,7 @@ func TestDiscoverErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := Discover(tt.in); !errors.Is(err, tt.want) {
+			if _, err := Discover(context.Background(), tt.in); !errors.Is(err, tt.want) {
 				t.Errorf("error %v, want %v", err, tt.want)
 			}
 		})
@@ -110,7 +111,7 @@ func TestDiscoverErrors(t *testing.T) {
 
 func TestDiscoverSplitsTwoObviousGroupsWithFewRespondents(t *testing.T) {
 	in := Input{Ratings: [][]byte{{5, 1, 1, 5}, {5, 1, 1, 5}, {5, 2, 1, 5}, {1, 5, 5, 1}, {1, 5, 5, 2}}, Slots: 2}
-	res, err := Discover(in)
+	res, err := Discover(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +135,7 @@ func TestDiscoverSurvivesRaggedAndEmptyVectors(t *testing.T) {
 		{5, 1, 5, 1},
 	}
 	for _, k := range []int{0, 1, 2, 4} {
-		res, err := Discover(Input{Ratings: ratings, Slots: 2, K: k})
+		res, err := Discover(context.Background(), Input{Ratings: ratings, Slots: 2, K: k})
 		if err != nil {
 			t.Fatalf("k=%d: %v", k, err)
 		}
@@ -150,7 +151,7 @@ func TestDiscoverOnIdenticalRespondentsDoesNotPanic(t *testing.T) {
 		same[i] = []byte{3, 3, 4, 2}
 	}
 	for _, k := range []int{0, 5} {
-		res, err := Discover(Input{Ratings: same, Slots: 2, K: k})
+		res, err := Discover(context.Background(), Input{Ratings: same, Slots: 2, K: k})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -238,7 +239,7 @@ func BenchmarkDiscover10kx100(b *testing.B) {
 	ratings = ratings[:10000]
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Discover(Input{Ratings: ratings, Slots: 100}); err != nil {
+		if _, err := Discover(context.Background(), Input{Ratings: ratings, Slots: 100}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -14,7 +15,7 @@ import (
 // (the earlier restart on a tie). Each restart draws from its own random
 // stream, derived from the seed, k and the restart number, so the outcome does
 // not depend on which goroutine ran what.
-func bestRuns(x []float64, n, m int, ks []int, seed uint64) [][]int32 {
+func bestRuns(ctx context.Context, x []float64, n, m int, ks []int, seed uint64) ([][]int32, error) {
 	best := make([][]int32, len(ks))
 	bestSS := make([]float64, len(ks))
 	bestRestart := make([]int, len(ks))
@@ -24,7 +25,7 @@ func bestRuns(x []float64, n, m int, ks []int, seed uint64) [][]int32 {
 	}
 	maxK := slices.Max(ks)
 	var mu sync.Mutex
-	eachRun(ks, restarts, func() *workspace { return newWorkspace(n, m, maxK) }, func(w *workspace, ki, r int) {
+	err := eachRun(ctx, ks, restarts, func() *workspace { return newWorkspace(n, m, maxK) }, func(w *workspace, ki, r int) {
 		k := ks[ki]
 		rng := rand.New(rand.NewPCG(seed, uint64(k)<<32|uint64(r)))
 		ss := w.run(x, k, rng)
@@ -35,15 +36,16 @@ func bestRuns(x []float64, n, m int, ks []int, seed uint64) [][]int32 {
 			copy(best[ki], w.assign)
 		}
 	})
-	return best
+	return best, err
 }
 
 // eachRun calls fn for run r of every k in ks (by index ki), runs of them
 // each, on all cores: each worker has its own state from newWorker, reused
 // across the runs it takes. Larger k first: they take longest, so the
 // workers finish together. fn's result must not depend on which worker ran
-// it.
-func eachRun[S any](ks []int, runs int, newWorker func() S, fn func(s S, ki, r int)) {
+// it. Once ctx is done no run starts (a discovery whose client left: a run
+// of 100,000 respondents takes about a second), and its error is returned.
+func eachRun[S any](ctx context.Context, ks []int, runs int, newWorker func() S, fn func(s S, ki, r int)) error {
 	type job struct{ ki, r int }
 	var jobs []job
 	for ki := len(ks) - 1; ki >= 0; ki-- {
@@ -60,7 +62,7 @@ func eachRun[S any](ks []int, runs int, newWorker func() S, fn func(s S, ki, r i
 			s := newWorker()
 			for {
 				j := int(next.Add(1)) - 1
-				if j >= len(jobs) {
+				if j >= len(jobs) || ctx.Err() != nil {
 					return
 				}
 				fn(s, jobs[j].ki, jobs[j].r)
@@ -68,6 +70,7 @@ func eachRun[S any](ks []int, runs int, newWorker func() S, fn func(s S, ki, r i
 		})
 	}
 	wg.Wait()
+	return ctx.Err()
 }
 
 // workspace holds one worker's buffers, reused across its runs so the Lloyd

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 
@@ -14,7 +15,7 @@ func earlyAndLate(t *testing.T) (early, late [][]byte, planted []int, res Result
 	t.Helper()
 	ratings, planted := counted(sample.Generate(sample.Config{Respondents: 1800, Outcomes: 30, Seed: 2026}))
 	early, late = ratings[:1000], ratings[1000:]
-	res, err := Discover(Input{Ratings: early, Slots: 30, K: 3})
+	res, err := Discover(context.Background(), Input{Ratings: early, Slots: 30, K: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

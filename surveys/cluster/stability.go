@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"math/rand/v2"
 	"slices"
 )
@@ -21,7 +22,7 @@ const (
 // come back differently each time. Each resample draws from its own random
 // stream, derived from the seed, k and its number, so the result does not
 // depend on which goroutine ran what.
-func stabilities(x []float64, n, m int, ks []int, full [][]int32, seed uint64) []float64 {
+func stabilities(ctx context.Context, x []float64, n, m int, ks []int, full [][]int32, seed uint64) ([]float64, error) {
 	ari := make([][]float64, len(ks))
 	for i := range ari {
 		ari[i] = make([]float64, bootstraps)
@@ -36,7 +37,7 @@ func stabilities(x []float64, n, m int, ks []int, full [][]int32, seed uint64) [
 	newWorker := func() *worker {
 		return &worker{w: newWorkspace(n, m, maxK), xb: make([]float64, n*m), ref: make([]int32, n), drawn: make([]int, n)}
 	}
-	eachRun(ks, bootstraps, newWorker, func(s *worker, ki, b int) {
+	err := eachRun(ctx, ks, bootstraps, newWorker, func(s *worker, ki, b int) {
 		k := ks[ki]
 		// Another stream than bestRuns' restarts of the same k.
 		rng := rand.New(rand.NewPCG(seed^0x5eed_b007, uint64(k)<<32|uint64(b)))
@@ -48,6 +49,9 @@ func stabilities(x []float64, n, m int, ks []int, full [][]int32, seed uint64) [
 		s.w.run(s.xb, k, rng)
 		ari[ki][b] = adjustedRand(s.ref, s.w.assign) // each run writes its own cell
 	})
+	if err != nil {
+		return nil, err
+	}
 	out := make([]float64, len(ks))
 	for ki, v := range ari {
 		sum := 0.0
@@ -56,7 +60,7 @@ func stabilities(x []float64, n, m int, ks []int, full [][]int32, seed uint64) [
 		}
 		out[ki] = sum / bootstraps
 	}
-	return out
+	return out, nil
 }
 
 // adjustedRand is the adjusted Rand index (Hubert and Arabie) between two

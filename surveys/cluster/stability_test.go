@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"math/rand/v2"
 	"testing"
 
@@ -14,7 +15,7 @@ import (
 func TestStabilityTellsPlantedSegmentsFromNoise(t *testing.T) {
 	d := sample.Generate(sample.Config{Respondents: 1500, Outcomes: 30, Seed: 2026})
 	ratings, _ := counted(d)
-	res, err := Discover(Input{Ratings: ratings, Slots: 30})
+	res, err := Discover(context.Background(), Input{Ratings: ratings, Slots: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +35,7 @@ func TestStabilityTellsPlantedSegmentsFromNoise(t *testing.T) {
 			noise[i][j] = byte(1 + rng.IntN(5))
 		}
 	}
-	res, err = Discover(Input{Ratings: noise, Slots: 30})
+	res, err = Discover(context.Background(), Input{Ratings: noise, Slots: 30})
 	if err != nil {
 		t.Fatal(err)
 	}

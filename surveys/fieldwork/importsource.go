@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -58,9 +59,19 @@ type xlsxSource struct {
 	rows *excelize.Rows
 }
 
-// newXLSXSource opens a workbook's first sheet as a stream of rows.
+// newXLSXSource opens a workbook's first sheet as a stream of rows. A
+// workbook given as a file on disk (an upload, app/imports.go) is read in
+// place; any other is read whole into memory first, as excelize needs random
+// access to the zip.
 func newXLSXSource(data io.Reader) (*xlsxSource, error) {
-	f, err := excelize.OpenReader(data, excelize.Options{UnzipSizeLimit: maxImportUnzipped, UnzipXMLSizeLimit: 16 << 20})
+	opt := excelize.Options{UnzipSizeLimit: maxImportUnzipped, UnzipXMLSizeLimit: 16 << 20}
+	var f *excelize.File
+	var err error
+	if file, ok := data.(*os.File); ok {
+		f, err = excelize.OpenFile(file.Name(), opt)
+	} else {
+		f, err = excelize.OpenReader(data, opt)
+	}
 	if err != nil {
 		if strings.Contains(err.Error(), "unzip size") {
 			return nil, problem.Invalid("file", fmt.Sprintf("unpacks to more than %d GB", maxImportUnzipped>>30))

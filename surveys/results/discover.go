@@ -2,6 +2,7 @@ package results
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"odi/surveys"
@@ -105,7 +106,10 @@ func (s *Store) Discover(ctx context.Context, d *surveys.Design, in DiscoverInpu
 	for i, r := range counted {
 		ratings[i] = r.Ratings
 	}
-	res, err := cluster.Discover(cluster.Input{Ratings: ratings, Slots: slots, K: in.K, MinSize: d.Study.MinN, Components: in.Components})
+	res, err := cluster.Discover(ctx, cluster.Input{Ratings: ratings, Slots: slots, K: in.K, MinSize: d.Study.MinN, Components: in.Components})
+	if ctx.Err() != nil { // its client left (app/disconnect.go)
+		return nil, fmt.Errorf("study %d: %w", d.Study.ID, err)
+	}
 	if err != nil {
 		return nil, problem.Invalid("k", err.Error())
 	}

@@ -2,6 +2,7 @@ package results
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 
@@ -64,7 +65,8 @@ func (o *Opportunities) ExportGroups() []export.Group {
 // A weighted study's file ends with a weight column: each counted complete
 // response's raking weight, empty for the others (docs/scoring.md,
 // "Weighting"). The import ignores it. A study with a question or URL field
-// already named weight goes without.
+// already named weight goes without. The rows stop with ctx's error once ctx
+// is done.
 func (s *Store) WideResponses(ctx context.Context, d *surveys.Design) (*export.Responses, error) {
 	list, rv, err := s.reviewed(ctx, d)
 	if err != nil {
@@ -93,6 +95,9 @@ func (s *Store) WideResponses(ctx context.Context, d *surveys.Design) (*export.R
 		var row []string
 		var r surveys.Response
 		for i, sc := range list {
+			if i%1024 == 0 && ctx.Err() != nil { // its client left (app/disconnect.go)
+				return fmt.Errorf("responses of study %d: %w", d.Study.ID, ctx.Err())
+			}
 			r = surveys.Response{RespondentID: sc.RespondentID, Status: sc.Status, ExternalID: sc.ExternalID, URLFields: sc.URLFields, Answers: sc.Answers, Ratings: sc.Ratings,
 				Forces: sc.Forces(), StartedAt: sc.startedAt(), FinishedAt: sc.finishedAt(), Flags: rv.flags[i].names(), Excluded: rv.excluded[i]}
 			row = d.WideRow(&r, byCode, row)
