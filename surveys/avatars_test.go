@@ -12,7 +12,6 @@ import (
 	"odi/surveys/surveystest"
 )
 
-
 // wantFields fails unless err is a validation naming exactly fields.
 func wantFields(t *testing.T, err error, fields ...string) {
 	t.Helper()
