@@ -41,7 +41,7 @@ type Outcome struct {
 	Ask string `json:"ask" gorm:"default:both"`
 	// Roles are the options of the study's role question this outcome is
 	// asked of; [] asks it of every role (avatars.go).
-	Roles  []string          `json:"roles" gorm:"serializer:json"`
+	Roles  []string          `json:"roles" gorm:"serializer:json;default:[]"`
 	Parsed statement.Parsed  `json:"parsed" gorm:"-"`
 	Lint   []statement.Issue `json:"lint" gorm:"-"`
 }
