@@ -202,6 +202,9 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 					r.Answers[c.q.Key] = v
 				}
 			case RoleRating:
+				if cell == "NA" {
+					continue // not asked (surveys/widecsv.go): no rating
+				}
 				v, ok := ratingValue(cell, 5, labels[c.at%2])
 				if !ok {
 					scale.add(i, cell)

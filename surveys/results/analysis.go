@@ -361,7 +361,7 @@ func indexPriorities(groups []Group) {
 // question itself (byRole, its key a role) is asked exactly its outcomes,
 // even before anyone answers. Marked rows lose their rank and go last; the
 // others are ranked again from 1, so a group's top outcomes are ones it
-// was asked.
+// was asked. Their class is not_asked.
 func notAsked(d *surveys.Design, rows []score.Row, roles map[string]int, byRole bool, key string) {
 	routed := make(map[string][]string, len(d.Outcomes))
 	for _, o := range d.Outcomes {
@@ -387,7 +387,9 @@ func notAsked(d *surveys.Design, rows []score.Row, roles map[string]int, byRole 
 				asked = 1
 			}
 		}
-		rows[i].NotAsked = asked == 0 && rows[i].N == 0
+		if asked == 0 && rows[i].N == 0 {
+			rows[i].NotAsked, rows[i].Class = true, "not_asked"
+		}
 	}
 	slices.SortStableFunc(rows, func(a, b score.Row) int {
 		switch {
