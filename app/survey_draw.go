@@ -211,9 +211,7 @@ func (s *Server) drawSurvey(c *fiber.Ctx, d surveyPageData) error {
 		data["Preview"] = f.msg("preview")
 		data["StudyID"] = d.preview
 		data["Saved"] = false
-		if d.role != "" {
-			data["Link"] = append(d.link.hidden(), hiddenInput{"role", d.role})
-		}
+		data["PreviewRole"] = d.role
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Render("survey", data, "survey_layout")
