@@ -167,3 +167,51 @@ func TestAvatarsEndToEnd(t *testing.T) {
 		t.Fatalf("executors' O03 cells read NA in %d rows, want 2:\n%s", nas, csv.body)
 	}
 }
+
+// TestRolesInTheEditor: the Questions tab names the role question and the
+// Outcomes tab routes an outcome with boxes, without JavaScript; a bad
+// choice is redrawn with its error beside the form.
+func TestRolesInTheEditor(t *testing.T) {
+	s := parallelServer(t)
+	c := loggedIn(t, s, "r@example.com")
+	id, base := newDraft(t, c)
+	u, err := s.accounts.UserByEmail(t.Context(), "r@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRedirect(t, c.submit(base+"/questions", url.Values{"template": {"company_size"}}), base+"/questions")
+	wantRedirect(t, c.submit(base+"/outcomes", url.Values{"statement": {"Minimize the time it takes to plan"}, "step": {"Define"}}), base+"/outcomes")
+
+	// No role question yet: the outcome has no boxes.
+	if page := c.get(base + "/outcomes"); strings.Contains(page.body, `name="roles"`) {
+		t.Fatal("role boxes without a role question")
+	}
+	wantPage(t, c.get(base+"/questions"), `<select id="role_question" name="role_question"`, `<option value="company_size">`)
+	r := c.submit(base+"/role-question", url.Values{"role_question": {"nope"}})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantPage(t, r, `id="role_question-err"`, "no profile question of this study has the key")
+	wantRedirect(t, c.submit(base+"/role-question", url.Values{"role_question": {"company_size"}}), base+"/questions#role-question")
+	wantPage(t, c.get(base+"/questions"), `<option value="company_size" selected>`, "role question</span>")
+
+	d := mustDesign(t, s, u, id)
+	o := d.Outcomes[0]
+	page := c.get(base + "/outcomes")
+	wantPage(t, page, `<input type="checkbox" name="roles" value="1-9">`, `<input type="hidden" name="roles_shown" value="1">`)
+	edit := func(roles ...string) reply {
+		return c.submit(fmt.Sprintf("%s/outcomes/%d", base, o.ID), url.Values{"statement": {o.Statement}, "code": {o.Code}, "step": {o.Step},
+			"roles_shown": {"1"}, "roles": roles})
+	}
+	wantRedirect(t, edit("1-9", "250+"), fmt.Sprintf("%s/outcomes#o-%d", base, o.ID))
+	wantPage(t, c.get(base+"/outcomes"), `<input type="checkbox" name="roles" value="1-9" checked>`, `<span class="chip role">1-9</span>`)
+	if got := mustDesign(t, s, u, id).Outcomes[0].Roles; !slices.Equal(got, []string{"1-9", "250+"}) {
+		t.Fatalf("roles stored %q", got)
+	}
+	r = edit("huge")
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantPage(t, r, fmt.Sprintf(`id="o-%d-roles-err"`, o.ID), "not an option of the role question")
+	// None ticked: every role again.
+	wantRedirect(t, edit(), fmt.Sprintf("%s/outcomes#o-%d", base, o.ID))
+	if got := mustDesign(t, s, u, id).Outcomes[0].Roles; len(got) != 0 {
+		t.Fatalf("roles after unticking all %q", got)
+	}
+}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"context"
 	"html/template"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 var templateFuncs = template.FuncMap{
 	"date": func(t time.Time) string { return t.Format("2 Jan 2006 15:04") },
 	"add":  func(a, b int) int { return a + b }, // a neighbour's place, for move buttons
+	"has":  slices.Contains[[]string],           // a box ticked among those listed
 }
 
 // render writes a page inside the common layout; PassLocalsToViews hands every
