@@ -1,11 +1,11 @@
 package app
 
 import (
-	"slices"
 	"context"
 	"html/template"
 	"net/url"
 	"odi/surveys"
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
