@@ -102,7 +102,7 @@ func (sv *Survey) routed(role string) []Page {
 	for _, pg := range sv.Pages {
 		var items []Item
 		for _, it := range pg.Items {
-			if it.AskedOf(role) {
+			if it.askedOf(role) {
 				items = append(items, it)
 			}
 		}

@@ -58,10 +58,10 @@ type Item struct {
 	Check        int      `json:"-"`               // which attention check (from 0), when Attention
 }
 
-// AskedOf tells whether the item is asked of a respondent whose answer to
+// askedOf tells whether the item is asked of a respondent whose answer to
 // the role question is role: always when the item names no roles, and
 // while the role is not answered yet, since nothing routes the respondent.
-func (it Item) AskedOf(role string) bool {
+func (it Item) askedOf(role string) bool {
 	return len(it.Roles) == 0 || role == "" || slices.Contains(it.Roles, role)
 }
 
