@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -173,3 +174,36 @@ func TestCompleteMeansEveryOutcomeOfTheRole(t *testing.T) {
 }
 
 func submitErr(_ *fieldwork.SubmitResult, err error) error { return err }
+
+// TestImportedRowsAreCompleteForTheirRole: a file without a status column
+// makes a row complete when every outcome of its role is rated; NA (not
+// asked, as responses.csv writes it) reads as no rating.
+func TestImportedRowsAreCompleteForTheirRole(t *testing.T) {
+	s := surveystest.SQLite(t)
+	fw := fieldworkOf(t, s)
+	ctx := context.Background()
+	slug, exec, buyer := routedStudy(t, s)
+	var st surveys.Study
+	if err := s.DB().Where("slug = ?", slug).Take(&st).Error; err != nil {
+		t.Fatal(err)
+	}
+	u := surveystest.User(t, s, "r2@example.com", "admin")
+	d := surveystest.Design(t, s, u, st.ID)
+	file := "respondent_id,role,O01_imp,O01_sat,O02_imp,O02_sat,O03_imp,O03_sat,O04_imp,O04_sat\n" +
+		"e1,\"" + exec + "\",5,1,4,2,3,3,NA,NA\n" + // every executor outcome
+		"b1,\"" + buyer + "\",5,1,4,2,NA,NA,,\n" // the decision-maker's O04 missing
+	if _, err := fw.ImportResponses(ctx, d, strings.NewReader(file), fieldwork.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]string{}
+	var rows []surveys.Response
+	if err := s.DB().Where("study_id = ?", st.ID).Find(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		status[r.RespondentID] = r.Status
+	}
+	if status["e1"] != surveys.Complete || status["b1"] != surveys.InProgress {
+		t.Fatalf("statuses %v, want e1 complete and b1 in progress", status)
+	}
+}
