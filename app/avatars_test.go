@@ -147,7 +147,7 @@ func TestAvatarsEndToEnd(t *testing.T) {
 	// The Results page offers the comparison and shows the gaps as such.
 	page = c.get(fmt.Sprintf("/studies/%d/results", id))
 	wantPage(t, page, fmt.Sprintf(`href="/studies/%d/results?segment_by=role#comparison">Compare roles</a>`, id))
-	wantPage(t, c.get(fmt.Sprintf("/studies/%d/results?segment_by=role", id)), `<span class="muted not-asked">not asked</span>`, `<span class="n">n = 2</span>`,
+	wantPage(t, c.get(fmt.Sprintf("/studies/%d/results?segment_by=role", id)), `<h2>Role comparison</h2>`, `<span class="muted not-asked">not asked</span>`, `<span class="n">n = 2</span>`,
 		"Not asked of this group (routed to other roles)")
 
 	// responses.csv: NA for never asked, and it imports back as no rating.
