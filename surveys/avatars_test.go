@@ -121,6 +121,9 @@ func TestRoleQuestionAndOutcomeRoles(t *testing.T) {
 		if _, err := s.UpdateStudy(ctx, u, st.ID, surveys.StudyInput{RoleQuestion: ptr("avatar")}); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := s.UpdateOutcome(ctx, u, st.ID, o1.ID, surveys.OutcomeInput{Roles: &[]string{buyer}}); err != nil {
+			t.Fatal(err)
+		}
 
 		// Published, the routing is structure.
 		if _, err := s.Publish(ctx, u, st.ID); err != nil {
@@ -131,6 +134,15 @@ func TestRoleQuestionAndOutcomeRoles(t *testing.T) {
 		}
 		if _, err := s.UpdateStudy(ctx, u, st.ID, surveys.StudyInput{RoleQuestion: ptr("")}); !errors.Is(err, surveys.ErrLocked) {
 			t.Fatalf("role_question of a published study: %v", err)
+		}
+		// A copy to edit keeps the routing.
+		cp, err := s.Duplicate(ctx, u, st.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d = surveystest.Design(t, s, u, cp.ID)
+		if d.Study.RoleQuestion != "avatar" || !slices.Equal(d.Outcomes[0].Roles, []string{buyer}) {
+			t.Fatalf("copy: role_question %q, O01 roles %q", d.Study.RoleQuestion, d.Outcomes[0].Roles)
 		}
 	})
 }
