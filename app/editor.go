@@ -226,6 +226,14 @@ func (s *Server) rewordQuestionPage(c *fiber.Ctx) error {
 	return s.formDone(c, err, "questions#q-"+q.Key, f)
 }
 
+// roleQuestionPage serves the Questions tab's role question form: which
+// single-choice question routes respondents to their role's outcomes.
+func (s *Server) roleQuestionPage(c *fiber.Ctx) error {
+	key := c.FormValue("role_question")
+	_, err := s.store.UpdateStudy(c.UserContext(), userOf(c), designOf(c).Study.ID, surveys.StudyInput{RoleQuestion: &key})
+	return s.formDone(c, err, "questions#role-question", roleQuestionForm{})
+}
+
 // moveQuestionPage serves a question's ↑ and ↓ buttons: the PATCH of the
 // API with only a position.
 func (s *Server) moveQuestionPage(c *fiber.Ctx) error {

@@ -129,7 +129,15 @@ type memberForm struct{ Email string }
 type outcomeForm struct {
 	ID                    int64
 	Statement, Code, Step string
+	Roles                 []string // the roles ticked: the outcome is asked only of them; none is every role
 }
+
+// rolesField is the hidden field an edit form with role boxes sends, so
+// that no box ticked (every role) differs from a form without the boxes.
+const rolesField = "roles_shown"
+
+// roleQuestionForm marks the role question form as the one with errors.
+type roleQuestionForm struct{}
 
 func readOutcomeForm(c *fiber.Ctx) outcomeForm {
 	return outcomeForm{Statement: c.FormValue("statement"), Code: c.FormValue("code"), Step: c.FormValue("step")}
@@ -141,8 +149,19 @@ func readOutcomeForm(c *fiber.Ctx) outcomeForm {
 func readOutcomeChange(c *fiber.Ctx, id int64) (form any, in surveys.OutcomeInput, err error) {
 	in = surveys.OutcomeInput{Statement: optional(c, "statement"), Code: optional(c, "code"), Step: optional(c, "step")}
 	in.Position, err = optionalInt(c, "position")
+	if c.FormValue(rolesField) != "" {
+		roles := []string{}
+		for _, b := range c.Request().PostArgs().PeekMulti("roles") {
+			roles = append(roles, string(b))
+		}
+		in.Roles = &roles
+	}
 	if in.Statement != nil {
-		form = outcomeForm{ID: id, Statement: *in.Statement, Code: c.FormValue("code"), Step: c.FormValue("step")}
+		f := outcomeForm{ID: id, Statement: *in.Statement, Code: c.FormValue("code"), Step: c.FormValue("step")}
+		if in.Roles != nil {
+			f.Roles = *in.Roles
+		}
+		form = f
 	}
 	return form, in, err
 }

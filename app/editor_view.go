@@ -70,6 +70,18 @@ func (s *Server) showEditor(c *fiber.Ctx, e editor) error {
 			data["Reword"] = rf // its errors stay in Fields, beside its form
 			break
 		}
+		var roleChoices []surveys.Question
+		for _, q := range d.Questions {
+			if q.Kind == surveys.KindSingle {
+				roleChoices = append(roleChoices, q)
+			}
+		}
+		data["RoleChoices"], data["RoleFields"] = roleChoices, map[string]string{}
+		if _, ok := e.form.(roleQuestionForm); ok {
+			// Its errors belong beside its own form.
+			data["RoleFields"], data["Fields"], data["Form"], data["Kinds"] = e.fields, map[string]string{}, questionForm{Kind: surveys.KindSingle}, questionKinds
+			break
+		}
 		f, ok := e.form.(questionForm)
 		data["Form"], data["EditKey"], data["Kinds"] = f, f.Editing, questionKinds
 		// A template button's errors belong beside the buttons, not the form.
@@ -104,6 +116,7 @@ func sortedMessages(fields map[string]string) []string {
 // outcomesTab is the Outcomes tab laid out by step, in survey order, with the
 // values and errors of whichever form is being corrected put beside it.
 type outcomesTab struct {
+	Roles         []string // the role question's options, when the study has one: each outcome's boxes
 	Groups        []stepGroup
 	NewStep       stepForm
 	NewStepFields map[string]string
@@ -140,6 +153,11 @@ type outcomeRow struct {
 
 func outcomesView(d *surveys.Design, form any, fields map[string]string) outcomesTab {
 	var v outcomesTab
+	for _, q := range d.Questions {
+		if q.Key == d.Study.RoleQuestion {
+			v.Roles = q.Options
+		}
+	}
 	at := map[int64]int{}
 	for i, sp := range d.Steps {
 		at[sp.ID] = i
@@ -159,7 +177,7 @@ func outcomesView(d *surveys.Design, form any, fields map[string]string) outcome
 		}
 		g := &v.Groups[i]
 		g.Rows = append(g.Rows, outcomeRow{Outcome: o, Up: len(g.Rows) - 1, Down: len(g.Rows) + 1,
-			Edit: outcomeForm{ID: o.ID, Statement: o.Statement, Code: o.Code, Step: o.Step}})
+			Edit: outcomeForm{ID: o.ID, Statement: o.Statement, Code: o.Code, Step: o.Step, Roles: o.Roles}})
 	}
 	for gi := range v.Groups {
 		g := &v.Groups[gi]

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/url"
 	"odi/surveys"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ var templateFuncs = template.FuncMap{
 	"date":  func(t time.Time) string { return t.Format("2 Jan 2006 15:04") },
 	"add":   func(a, b int) int { return a + b }, // a neighbour's place, for move buttons
 	"lines": func(s []string) string { return strings.Join(s, "\n") },
+	"has":   slices.Contains[[]string], // a box ticked among those listed
 }
 
 // render writes a page inside the common layout; PassLocalsToViews hands every

@@ -37,7 +37,8 @@ type groupView struct {
 	Index      string // the priority index, 100 for the average group; "" for all
 	Tip        string // the priority's formula with each factor's value
 	Forces     *forcesView
-	EffectiveN string // shown beside n when the result is weighted
+	EffectiveN string   // shown beside n when the result is weighted
+	NotAsked   []string // codes of the outcomes the group was never asked (routed to other roles), out of Rows
 }
 
 // rankedRow is one outcome of one group. The Sort* fields are the raw
@@ -72,10 +73,12 @@ type comparisonRow struct {
 }
 
 type heatCell struct {
-	Value string // "" when the group has no rating of the outcome
-	Class string
-	Title string
-	Marks []sigMark // the scales on which the group differs from everyone else
+	Value    string // "" when the group has no rating of the outcome
+	NotAsked bool   // the group was never asked the outcome: routed to other roles
+	N        string // the cell's n, shown when outcomes are routed to roles (n differs from cell to cell)
+	Class    string
+	Title    string
+	Marks    []sigMark // the scales on which the group differs from everyone else
 }
 
 // sigMark is one significant difference of a segment from everyone else:
@@ -151,6 +154,10 @@ func newGroupView(g results.Group) groupView {
 		order[r.Code] = i
 	}
 	for _, r := range g.Outcomes {
+		if r.NotAsked {
+			v.NotAsked = append(v.NotAsked, r.Code)
+			continue
+		}
 		v.Rows = append(v.Rows, rankedRow{Row: r, Imp: one(r.Importance), Sat: one(r.Satisfaction), Opp: one(r.Opportunity),
 			ImpLo: one(r.ImportanceCI[0]), ImpHi: one(r.ImportanceCI[1]), SatLo: one(r.SatisfactionCI[0]), SatHi: one(r.SatisfactionCI[1]),
 			Bar: strconv.FormatFloat(math.Min(100, score.Round1(r.Opportunity)*5), 'f', 1, 64), CodeOrder: order[r.Code]})
@@ -164,12 +171,22 @@ func newGroupView(g results.Group) groupView {
 
 func newComparison(opps *results.Opportunities, groups []groupView) *comparisonView {
 	c := &comparisonView{Groups: groups}
-	for _, r := range opps.Comparison() {
+	rows := opps.Comparison()
+	routed := slices.ContainsFunc(rows, func(r results.ComparisonRow) bool {
+		return slices.ContainsFunc(r.Cells, func(x score.Row) bool { return x.NotAsked })
+	})
+	for _, r := range rows {
 		row := comparisonRow{Rank: r.Rank, Code: r.Code, Statement: r.Statement, Cells: make([]heatCell, len(r.Cells))}
 		for i, x := range r.Cells {
-			if x.N > 0 {
+			switch {
+			case x.NotAsked:
+				row.Cells[i] = heatCell{NotAsked: true, Title: fmt.Sprintf("%s, %s: not asked of this group", opps.Groups[i].Label, r.Code)}
+			case x.N > 0:
 				row.Cells[i] = heatCell{Value: one(x.Opportunity), Class: x.Class, Marks: sigMarks(x, r.Cells[0]),
 					Title: fmt.Sprintf("%s, %s: opportunity %s (%s), n %d", opps.Groups[i].Label, r.Code, one(x.Opportunity), x.Class, x.N)}
+			}
+			if routed && !x.NotAsked {
+				row.Cells[i].N = strconv.Itoa(x.N)
 			}
 		}
 		c.Rows = append(c.Rows, row)
@@ -220,6 +237,8 @@ const (
 )
 
 func newLandscape(rows []score.Row) landscape {
+	// An outcome nobody was asked has no point to plot.
+	rows = slices.DeleteFunc(slices.Clone(rows), func(r score.Row) bool { return r.NotAsked })
 	l := landscape{Width: int(marginL + plotW + 36), Height: int(marginT + plotH + 52),
 		Left: marginL, Top: marginT, Right: marginL + plotW, Bot: marginT + plotH, Empty: len(rows) == 0}
 	x := func(imp float64) float64 { return round1(marginL + imp/10*plotW) }

@@ -152,6 +152,7 @@ func (s *Server) routeTable() []route {
 		r("PATCH", "/api/v1/studies/:id/questions/:key", researcher, update(keyOf("key"), s.store.UpdateQuestion)),
 		r("POST", "/studies/:id/questions/:key", researcher, s.saveQuestionPage),
 		r("POST", "/studies/:id/questions/:key/move", researcher, s.moveQuestionPage),
+		r("POST", "/studies/:id/role-question", researcher, s.roleQuestionPage),
 		r("POST", "/studies/:id/questions/:key/wording", researcher, s.rewordQuestionPage),
 		r("DELETE", "/api/v1/studies/:id/questions/:key", researcher, deleteOne(s, keyOf("key"), s.store.DeleteQuestion, nil)),
 		r("POST", "/studies/:id/questions/:key/delete", researcher, s.confirmFirst(askQuestion, deleteOne(s, keyOf("key"), s.store.DeleteQuestion, to("questions")))),

@@ -169,6 +169,7 @@ type surveyPageData struct {
 	answered bool   // the response holds an answer, so "Saved" means something
 	stale    bool   // a resume token was given but leads to nothing to continue
 	preview  int64  // the study id when previewing
+	role     string // the preview's role, carried from page to page
 	sid      string // the submission id Start will use
 	invite   string
 	link     panelLink // the panel id and URL fields the link carried, for Start
@@ -210,6 +211,7 @@ func (s *Server) drawSurvey(c *fiber.Ctx, d surveyPageData) error {
 		data["Preview"] = f.msg("preview")
 		data["StudyID"] = d.preview
 		data["Saved"] = false
+		data["PreviewRole"] = d.role
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Render("survey", data, "survey_layout")

@@ -43,17 +43,20 @@ type surveyFlow struct {
 // newFlow lays out the survey for one respondent: the outcomes in the order
 // stored with r, or shuffled from r's respondent id when it has none yet, or
 // from seed when there is no response ("" keeps the design's order). The
-// attention checks, when asked, are placed from the same id or seed.
-func newFlow(sv *fieldwork.Survey, r *surveys.Response, seed string) *surveyFlow {
+// attention checks, when asked, are placed from the same id or seed. The
+// outcomes are those asked of role, the answer to the role question r holds
+// when there is a response (the preview, which stores none, carries it).
+func newFlow(sv *fieldwork.Survey, r *surveys.Response, seed, role string) *surveyFlow {
 	var order []string
 	if r != nil {
 		seed = r.RespondentID
 		order = r.ItemOrder
+		role = sv.Role(&fieldwork.Answers{Questions: r.Answers})
 	}
 	if len(order) == 0 && seed != "" {
 		order = sv.Order(seed)
 	}
-	f := &surveyFlow{sv: sv, lang: sv.Language, stages: sv.Stages(order, seed), order: order, kinds: map[string]surveys.Question{}}
+	f := &surveyFlow{sv: sv, lang: sv.Language, stages: sv.Stages(order, seed, role), order: order, kinds: map[string]surveys.Question{}}
 	for _, q := range slices.Concat(sv.Screeners, sv.Profile) {
 		f.kinds[q.Key] = q
 	}
@@ -183,7 +186,7 @@ func (s *Server) surveyPage(c *fiber.Ctx) error {
 	} else if !byCookie {
 		s.setResume(c, slug, token)
 	}
-	f := newFlow(sv, r, "")
+	f := newFlow(sv, r, "", "")
 	a := sv.AnswersOf(r)
 	p := 0
 	if r != nil {
@@ -231,7 +234,7 @@ func (s *Server) surveyStep(c *fiber.Ctx) error {
 		}
 		return s.startSurvey(c, sv)
 	}
-	f := newFlow(sv, r, "")
+	f := newFlow(sv, r, "", "")
 	a := sv.AnswersOf(r)
 	if p <= 0 || p > f.last() {
 		return c.Redirect(stepURL(fieldwork.ResumeAt(f.stages, a)), fiber.StatusSeeOther)
@@ -293,7 +296,7 @@ func (s *Server) startSurvey(c *fiber.Ctx, sv *fieldwork.Survey) error {
 	if _, err := uuid.Parse(sid); err != nil {
 		sid = uuid.NewString()
 	}
-	f := newFlow(sv, nil, sid)
+	f := newFlow(sv, nil, sid, "")
 	invite, link := c.FormValue("i"), postedLink(c, sv)
 	res, _, err := s.fieldwork.Submit(c.UserContext(), slug, fieldwork.Submission{SubmissionID: sid, Invitation: invite, Order: f.order,
 		From: s.clientIP(c), PanelID: link.panelID, URLFields: link.fields})
@@ -321,9 +324,15 @@ func (s *Server) startSurvey(c *fiber.Ctx, sv *fieldwork.Survey) error {
 func (s *Server) surveyPreview(c *fiber.Ctx) error {
 	d := designOf(c)
 	sv, id := fieldwork.Preview(d), d.Study.ID
-	f := newFlow(sv, nil, "preview")
+	// The preview stores nothing, so the role chosen on the questions page
+	// rides along in the address to route the pages after it.
+	role := c.Query("role")
+	if picked := c.Query("q." + sv.RoleQuestion); sv.RoleQuestion != "" && picked != "" {
+		role = picked
+	}
+	f := newFlow(sv, nil, "preview", role)
 	p := min(max(c.QueryInt("p"), 0), f.last())
-	page := surveyPageData{flow: f, p: p, a: fieldwork.NewAnswers(), action: fmt.Sprintf("/studies/%d/preview", id), preview: id}
+	page := surveyPageData{flow: f, p: p, a: fieldwork.NewAnswers(), action: fmt.Sprintf("/studies/%d/preview", id), preview: id, role: role}
 	switch c.Query("go") {
 	case "next":
 		// Next checks the page's required answers as the live survey does,
@@ -341,5 +350,8 @@ func (s *Server) surveyPreview(c *fiber.Ctx) error {
 		return s.drawEnd(c, sv, "thanks", "", id)
 	}
 	page.a = fieldwork.NewAnswers()
+	if role != "" {
+		page.a.Questions[sv.RoleQuestion] = role
+	}
 	return s.drawSurvey(c, page)
 }

@@ -38,7 +38,10 @@ type Outcome struct {
 	Slot      int    `json:"-"`
 	// Ask is which ratings the survey asks: "both", or only "importance"
 	// or "satisfaction" (a typing survey's outcomes, results/typingsurvey.go).
-	Ask    string            `json:"ask" gorm:"default:both"`
+	Ask string `json:"ask" gorm:"default:both"`
+	// Roles are the options of the study's role question this outcome is
+	// asked of; [] asks it of every role (avatars.go).
+	Roles  []string          `json:"roles" gorm:"serializer:json;default:[]"`
 	Parsed statement.Parsed  `json:"parsed" gorm:"-"`
 	Lint   []statement.Issue `json:"lint" gorm:"-"`
 }
@@ -94,12 +97,21 @@ func (s *Store) design(tx *gorm.DB, st *Study) (*Design, error) {
 	if err := tx.Where("study_id = ?", st.ID).Order("position, id").Find(&d.Questions).Error; err != nil {
 		return nil, fmt.Errorf("load questions of study %d: %w", st.ID, err)
 	}
+	sortOutcomes(d)
+	for i := range d.Outcomes {
+		d.Outcomes[i].Parsed = statement.Parse(d.Outcomes[i].Statement)
+	}
+	return d, nil
+}
+
+// sortOutcomes puts d's outcomes in survey order, by step position, then
+// position (outcomes without a step last), and names each one's step.
+func sortOutcomes(d *Design) {
 	stepPos := make(map[int64]int, len(d.Steps))
 	stepName := make(map[int64]string, len(d.Steps))
 	for i, sp := range d.Steps {
 		stepPos[sp.ID], stepName[sp.ID] = i, sp.Name
 	}
-	// Outcomes without a step come last.
 	order := func(o Outcome) int {
 		if o.StepID == nil {
 			return len(d.Steps)
@@ -120,9 +132,10 @@ func (s *Store) design(tx *gorm.DB, st *Study) (*Design, error) {
 		if o.StepID != nil {
 			o.Step = stepName[*o.StepID]
 		}
-		o.Parsed = statement.Parse(o.Statement)
+		if o.Roles == nil {
+			o.Roles = []string{} // one written without roles, as a typing survey's
+		}
 	}
-	return d, nil
 }
 
 // Pages splits the outcomes into the survey's pages of ratings: one per run

@@ -136,6 +136,12 @@ var defaults = map[string]map[string]string{
 		DefaultForces.Anxiety: "À quel point craignez-vous ce qui pourrait mal tourner si vous changiez\u00a0?",
 		DefaultForces.Habit:   "À quel point serait-il difficile d'abandonner votre façon actuelle de faire\u00a0?",
 		"Copy of %s":          "Copie de %s",
+		// The role template (question.go): the four avatars.
+		"Which best describes your part in this?":                                "Lequel décrit le mieux votre rôle\u00a0?",
+		"I do the job myself (job executor)":                                     "Je fais ce travail moi-même (exécutant du travail)",
+		"I benefit from the job being done (job beneficiary)":                    "Je bénéficie de ce travail (bénéficiaire)",
+		"I install, maintain or support the product (product lifecycle support)": "J'installe, entretiens ou assiste le produit (support du cycle de vie)",
+		"I decide what to buy (purchase decision-maker)":                         "Je décide de l'achat (décideur d'achat)",
 	},
 }
 

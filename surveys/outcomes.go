@@ -2,6 +2,7 @@ package surveys
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -40,6 +41,9 @@ type OutcomeInput struct {
 	Code      *string `json:"code" validate:"omitempty,max=16"`
 	Step      *string `json:"step" validate:"omitempty,max=100"`
 	Position  *int    `json:"position" validate:"omitempty,gte=0"`
+	// Roles asks the outcome of these options of the role question only;
+	// [] asks it of every role.
+	Roles *[]string `json:"roles" validate:"omitempty,max=50,dive,max=200"`
 	// Line is the row of the file an imported outcome came from, so that an
 	// error names the row a person sees in their spreadsheet.
 	Line int `json:"-"`
@@ -100,6 +104,10 @@ func addOutcomes(tx *gorm.DB, st *Study, ins []OutcomeInput, name func(i int, fi
 		}
 		maxNum = max(maxNum, codeNumber(o.Code))
 	}
+	options, err := roleOptions(tx, st)
+	if err != nil {
+		return nil, err
+	}
 	var fields problem.List
 	rows := make([]Outcome, len(ins))
 	for i, in := range ins {
@@ -112,7 +120,14 @@ func addOutcomes(tx *gorm.DB, st *Study, ins []OutcomeInput, name func(i int, fi
 		for f, m := range row {
 			set(f, m)
 		}
-		o := Outcome{StudyID: st.ID}
+		o := Outcome{StudyID: st.ID, Roles: []string{}}
+		if in.Roles != nil {
+			var roles problem.List
+			o.Roles = checkRoles(*in.Roles, options, name(i, "roles"), &roles)
+			for f, m := range roles {
+				fields.Add(f, m)
+			}
+		}
 		if in.Statement == nil || strings.TrimSpace(*in.Statement) == "" {
 			set("statement", "is required")
 		} else {
@@ -239,11 +254,22 @@ func (s *Store) UpdateOutcome(ctx context.Context, u *accounts.User, studyID, ou
 				o.Position = 1 << 30 // the end of its new step; renumbered below
 			}
 		}
+		if in.Roles != nil {
+			options, err := roleOptions(tx, st)
+			if err != nil {
+				return err
+			}
+			o.Roles = checkRoles(*in.Roles, options, "roles", &fields)
+		}
 		if len(fields) > 0 {
 			return fields.Err()
 		}
+		roles, err := json.Marshal(o.Roles) // a map's values skip the column's serializer
+		if err != nil {
+			return err
+		}
 		if err := tx.Model(&Outcome{}).Where("id = ?", o.ID).
-			Updates(map[string]any{"statement": o.Statement, "code": o.Code, "step_id": o.StepID, "position": o.Position}).Error; err != nil {
+			Updates(map[string]any{"statement": o.Statement, "code": o.Code, "step_id": o.StepID, "position": o.Position, "roles": string(roles)}).Error; err != nil {
 			return err
 		}
 		return renumber(tx, st.ID, o.StepID, o.ID, in.Position)
@@ -263,8 +289,9 @@ func reword(tx *gorm.DB, st *Study, u *accounts.User, o *Outcome, in OutcomeInpu
 		return err
 	}
 	sameStep := in.Step == nil || strings.EqualFold(strings.TrimSpace(*in.Step), step)
-	if (in.Code != nil && strings.TrimSpace(*in.Code) != o.Code) || !sameStep || in.Position != nil {
-		return fmt.Errorf("%w: only an outcome's wording can change once the study is published; duplicate it to change codes, steps or order", ErrLocked)
+	sameRoles := in.Roles == nil || slices.Equal(*in.Roles, o.Roles)
+	if (in.Code != nil && strings.TrimSpace(*in.Code) != o.Code) || !sameStep || in.Position != nil || !sameRoles {
+		return fmt.Errorf("%w: only an outcome's wording can change once the study is published; duplicate it to change codes, steps, roles or order", ErrLocked)
 	}
 	if in.Statement == nil {
 		return nil

@@ -93,6 +93,9 @@ type QuestionInput struct {
 	// Position moves the question to that place among the study's questions
 	// (0 is first). Sent alone, it only moves the question.
 	Position *int `json:"position" validate:"omitempty,gte=0"`
+
+	// lang is the study's language, in which a template is worded.
+	lang string
 }
 
 // questionTemplates are the profile questions one click away.
@@ -138,6 +141,10 @@ func (in QuestionInput) normalise() (Question, error) {
 			if sent {
 				fields.Add(field, "comes from the template "+in.Template+": leave it out, or add the question without a template")
 			}
+		}
+		t.Text, t.Options = Default(in.lang, t.Text), slices.Clone(t.Options)
+		for i, o := range t.Options {
+			t.Options[i] = Default(in.lang, o)
 		}
 		t.Template, t.Quotas, t.ScreenOut = in.Template, in.Quotas, in.ScreenOut
 		if in.Key != "" {
@@ -247,13 +254,17 @@ func (in QuestionInput) normalise() (Question, error) {
 	return q, nil
 }
 
-// AddQuestion appends a profile question to a draft study.
+// AddQuestion appends a profile question to a draft study. The role
+// template's question becomes the study's role question when it has none
+// (avatars.go).
 func (s *Store) AddQuestion(ctx context.Context, u *accounts.User, studyID int64, in QuestionInput) (*Question, error) {
-	q, err := in.normalise()
-	if err != nil {
-		return nil, err
-	}
-	err = s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
+	var q Question
+	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
+		in.lang = st.Language
+		var err error
+		if q, err = in.normalise(); err != nil {
+			return err
+		}
 		var n int64
 		if err := tx.Model(&Question{}).Where("study_id = ? AND key = ?", st.ID, q.Key).Count(&n).Error; err != nil {
 			return err
@@ -269,7 +280,13 @@ func (s *Store) AddQuestion(ctx context.Context, u *accounts.User, studyID int64
 			return err
 		}
 		q.StudyID, q.Position = st.ID, int(count)
-		return tx.Create(&q).Error
+		if err := tx.Create(&q).Error; err != nil {
+			return err
+		}
+		if in.Template == roleTemplate && st.RoleQuestion == "" {
+			return tx.Model(&Study{}).Where("id = ?", st.ID).Update("role_question", q.Key).Error
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("add question to study %d: %w", studyID, err)
@@ -342,6 +359,16 @@ func (s *Store) UpdateQuestion(ctx context.Context, u *accounts.User, studyID in
 		if err := tx.Save(&q).Error; err != nil {
 			return err
 		}
+		if key == st.RoleQuestion {
+			// The outcomes' roles are its options: they must still be.
+			st.RoleQuestion = q.Key
+			if err := tx.Model(&Study{}).Where("id = ?", st.ID).Update("role_question", q.Key).Error; err != nil {
+				return err
+			}
+			if err := checkRoleSetup(tx, st); err != nil {
+				return err
+			}
+		}
 		if in.Position != nil {
 			return moveQuestion(tx, st.ID, &q, *in.Position)
 		}
@@ -388,6 +415,9 @@ func moveQuestion(tx *gorm.DB, studyID int64, q *Question, position int) error {
 // DeleteQuestion removes a question from a draft study.
 func (s *Store) DeleteQuestion(ctx context.Context, u *accounts.User, studyID int64, key string) error {
 	err := s.editDesign(ctx, u, studyID, func(tx *gorm.DB, st *Study) error {
+		if key == st.RoleQuestion {
+			return problem.Invalid("role_question", key+" is the study's role question: set role_question to \"\" (or another question) before deleting it")
+		}
 		return deleteOne(tx, &Question{}, "study_id = ? AND key = ?", st.ID, key)
 	})
 	if err != nil {

@@ -58,13 +58,16 @@ type ForcesWording struct {
 
 // Study is one core job researched with one survey.
 type Study struct {
-	ID              int64         `json:"id"`
-	OwnerID         int64         `json:"owner_id"`
-	Name            string        `json:"name"`
-	Status          string        `json:"status"`
-	Source          string        `json:"source"` // sourceSurvey or SourceImport
-	Job             Job           `json:"job" gorm:"embedded;embeddedPrefix:job_"`
-	RespondentRole  string        `json:"respondent_role"`
+	ID             int64  `json:"id"`
+	OwnerID        int64  `json:"owner_id"`
+	Name           string `json:"name"`
+	Status         string `json:"status"`
+	Source         string `json:"source"` // sourceSurvey or SourceImport
+	Job            Job    `json:"job" gorm:"embedded;embeddedPrefix:job_"`
+	RespondentRole string `json:"respondent_role"`
+	// RoleQuestion is the key of the single-choice profile question whose
+	// options are the customer roles (avatars.go); "" for none.
+	RoleQuestion    string        `json:"role_question"`
 	MarketSize      *float64      `json:"market_size"`
 	MinN            int           `json:"min_n"`
 	FourForces      bool          `json:"four_forces"`
@@ -207,6 +210,7 @@ type StudyInput struct {
 	Name            *string             `json:"name" validate:"omitempty,max=200"`
 	Job             *Job                `json:"job"`
 	RespondentRole  *string             `json:"respondent_role" validate:"omitempty,max=200"`
+	RoleQuestion    *string             `json:"role_question" validate:"omitempty,max=40"`
 	MarketSize      *float64            `json:"market_size" validate:"omitempty,gte=0"`
 	MinN            *int                `json:"min_n" validate:"omitempty,gte=1,lte=100000"`
 	FourForces      *bool               `json:"four_forces"`
@@ -326,6 +330,12 @@ func (in StudyInput) apply(st *Study, creating bool) error {
 		}
 		st.Language = *in.Language
 	}
+	if in.RoleQuestion != nil {
+		if published && strings.TrimSpace(*in.RoleQuestion) != st.RoleQuestion {
+			locked = append(locked, "role_question")
+		}
+		st.RoleQuestion = strings.TrimSpace(*in.RoleQuestion)
+	}
 	if len(locked) > 0 {
 		return fmt.Errorf("%w: %s cannot change once the study is published: duplicate it to edit", ErrLocked, strings.Join(locked, ", "))
 	}
@@ -403,6 +413,9 @@ func (s *Store) CreateStudy(ctx context.Context, u *accounts.User, in StudyInput
 		if err := tx.Create(st).Error; err != nil {
 			return err
 		}
+		if err := checkRoleSetup(tx, st); err != nil {
+			return err // a new study has no question to name
+		}
 		steps := make([]Step, len(defaultSteps))
 		for i, name := range defaultSteps {
 			steps[i] = Step{StudyID: st.ID, Name: Default(st.Language, name), Position: i}
@@ -438,6 +451,11 @@ func (s *Store) UpdateStudy(ctx context.Context, u *accounts.User, id int64, in 
 		}
 		if err := urlFieldsClash(tx, st); err != nil {
 			return err
+		}
+		if in.RoleQuestion != nil {
+			if err := setRoleQuestion(tx, st); err != nil {
+				return err
+			}
 		}
 		return tx.Save(st).Error
 	})
@@ -475,7 +493,16 @@ func (s *Store) CheckStudyEdit(ctx context.Context, u *accounts.User, id int64, 
 	if err != nil {
 		return err
 	}
-	return in.apply(st, false)
+	var fields problem.List
+	if err := fields.Merge(in.apply(st, false)); err != nil {
+		return err
+	}
+	if in.RoleQuestion != nil && st.RoleQuestion != "" {
+		if err := fields.Merge(checkRoleSetup(s.db.WithContext(ctx), st)); err != nil {
+			return err
+		}
+	}
+	return fields.Err()
 }
 
 // DeleteStudy removes a study and, through foreign keys, everything in it.

@@ -22,7 +22,9 @@ import (
 //
 // then one column per URL field of the study (what the link carried), one column per profile question, <code>_imp and <code>_sat per
 // outcome in code order, then push, pull, anxiety, habit when the study asks
-// the four forces. An empty cell is no answer. This file lays out a row;
+// the four forces. An empty cell is no answer; a rating cell reading NA
+// (notAskedCell) is an outcome the respondent was never asked, routed to
+// other roles than theirs (avatars.go). This file lays out a row;
 // package export writes the file, handed the rows by results/exports.go (the
 // cleaning is results'), and fieldwork/import.go reads it back: there the
 // four cleaning and time columns are optional, flags is only read as
@@ -74,8 +76,16 @@ func (d *Design) WideRow(r *Response, byCode []Outcome, row []string) []string {
 	for _, q := range d.Questions {
 		row = append(row, r.Answers[q.Key])
 	}
+	role := ""
+	if d.Study.RoleQuestion != "" {
+		role = r.Answers[d.Study.RoleQuestion]
+	}
 	for _, o := range byCode {
 		imp, sat := r.Rating(o.Slot)
+		if imp == 0 && sat == 0 && role != "" && len(o.Roles) > 0 && !slices.Contains(o.Roles, role) {
+			row = append(row, notAskedCell, notAskedCell)
+			continue
+		}
 		row = append(row, ratingCell(imp), ratingCell(sat))
 	}
 	if d.Study.FourForces {
@@ -98,6 +108,10 @@ func wideTime(t time.Time) string {
 	}
 	return t.UTC().Format(time.RFC3339Nano)
 }
+
+// notAskedCell is a rating the respondent was never asked. R and pandas
+// read NA as missing by default, as they read an empty cell.
+const notAskedCell = "NA"
 
 var ratingCells = [...]string{"", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}
 

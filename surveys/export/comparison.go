@@ -48,6 +48,10 @@ func (b *book) comparison(sh *sheet) {
 		sh.text(2, row, o.Code, b.st.text)
 		sh.text(3, row, o.Statement, b.st.wrap)
 		for gi, c := range o.Cells {
+			if c.NotAsked {
+				sh.text(4+gi, row, "not asked", b.st.label)
+				continue
+			}
 			if c.N == 0 {
 				continue
 			}

@@ -377,3 +377,52 @@ func TestPrintSettingsSurviveLibreOffice(t *testing.T) {
 		}
 	}
 }
+
+// TestNotAskedRoundTripsThroughLibreOffice: an outcome a group was never
+// asked (routed to other roles) reads "not asked" in the Segment comparison
+// and, with no rank nor scores, in the group's ranked sheet, as LibreOffice
+// shows them: never a score of 0.
+func TestNotAskedRoundTripsThroughLibreOffice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts LibreOffice: ten seconds and more")
+	}
+	in := worked(t).input("team_size", false)
+	small := in.Opportunities.Groups[1]
+	for i, o := range small.Outcomes {
+		if o.Code == "O03" {
+			small.Outcomes[i] = score.Row{Code: o.Code, Statement: o.Statement, Step: o.Step, Class: "not_asked", NotAsked: true}
+		}
+	}
+	var buf bytes.Buffer
+	if err := export.Workbook(&buf, in.export()); err != nil {
+		t.Fatal(err)
+	}
+	sheets := libreOfficeSheetsAs(t, buf.Bytes(), sofficeCSVShown)
+	col := -1
+	for _, r := range sheets["Segment comparison"] {
+		if i := slices.Index(r, small.Label); i >= 0 {
+			col = i
+		}
+		if len(r) > col && col >= 0 && r[1] == "O03" {
+			if r[col] != "not asked" || r[3] == "not asked" {
+				t.Errorf("Segment comparison O03: %q, want not asked under %s only", r, small.Label)
+			}
+			t.Logf("Segment comparison O03: %q", r)
+		}
+	}
+	found := false
+	for name, rows := range sheets {
+		for _, r := range rows {
+			if len(r) > 8 && r[1] == "O03" && r[7] == "not asked" {
+				found = true
+				if r[0] != "" || r[4] != "" || r[6] != "" || r[8] != "0" {
+					t.Errorf("%s O03: %q, want no rank nor scores and n 0", name, r)
+				}
+				t.Logf("%s O03: %q", name, r[:9])
+			}
+		}
+	}
+	if !found {
+		t.Error("no ranked sheet lists O03 as not asked")
+	}
+}

@@ -52,6 +52,15 @@ func (b *book) ranked(sh *sheet, g Group) {
 }
 
 func (b *book) rankedRow(sh *sheet, row int, o score.Row) {
+	sh.text(2, row, o.Code, b.st.text)
+	sh.text(3, row, o.Step, b.st.text)
+	sh.text(4, row, o.Statement, b.st.wrap)
+	if o.NotAsked {
+		// Routed to other roles: no rank and no scores, rather than zeros.
+		sh.text(8, row, "not asked", b.st.text)
+		sh.int(9, row, 0)
+		return
+	}
 	sh.int(1, row, o.Rank)
 	sh.int(9, row, o.N)
 	for _, c := range []struct {
@@ -64,8 +73,5 @@ func (b *book) rankedRow(sh *sheet, row int, o score.Row) {
 	} {
 		sh.float(c.col, row, c.v)
 	}
-	sh.text(2, row, o.Code, b.st.text)
-	sh.text(3, row, o.Step, b.st.text)
-	sh.text(4, row, o.Statement, b.st.wrap)
 	sh.text(8, row, o.Class, b.st.text)
 }

@@ -58,6 +58,7 @@ func (f *form) apply(in *Submission, r *surveys.Response) problem.List {
 		}
 	}
 	strayRatings.report(&fields, "ratings", "is not an outcome of this survey", "keys that are not outcomes of this survey")
+	f.route(in, r, &fields)
 	if msg := f.applyChecks(in.Attention, r); msg != "" {
 		fields.Add("attention", msg)
 	}
@@ -102,6 +103,48 @@ func (f *form) apply(in *Submission, r *surveys.Response) problem.List {
 		}
 	}
 	return fields
+}
+
+// route holds r to the outcomes of its respondent's role: a rating sent
+// for an outcome asked of other roles is refused, one kept from before the
+// role changed is cleared (a not-asked outcome holds no rating, so results
+// tell it from a missing one by the role alone), and a complete response
+// must answer the role and rate every outcome asked of it.
+func (f *form) route(in *Submission, r *surveys.Response, fields *problem.List) {
+	if f.roleKey == "" {
+		return
+	}
+	role := r.Answers[f.roleKey]
+	if role == "" {
+		if in.Complete && !screenedBy(r, f) {
+			fields.Add("answers."+f.roleKey, "is required: it is the role question, which routes the outcomes")
+		}
+		return
+	}
+	for code, roles := range f.roles {
+		if slices.Contains(roles, role) {
+			continue
+		}
+		if rt, sent := in.Ratings[code]; sent && (rt.Importance.n != 0 || rt.Satisfaction.n != 0) {
+			fields.Add("ratings."+code, fmt.Sprintf("is not asked of the role %s", brief(role)))
+		}
+		slot := f.slots[code]
+		r.Ratings[2*slot], r.Ratings[2*slot+1] = 0, 0
+	}
+	if !in.Complete || screenedBy(r, f) {
+		return
+	}
+	for _, code := range f.codes {
+		if roles := f.roles[code]; roles != nil && !slices.Contains(roles, role) {
+			continue
+		}
+		slot := f.slots[code]
+		for i, scale := range [2]string{ScaleImportance, ScaleSatisfaction} {
+			if ask := f.asks[code]; (ask == "" || ask == scale) && r.Ratings[2*slot+i] == 0 {
+				fields.Add("ratings."+code+"."+scale, fmt.Sprintf("is required: the outcome is asked of the role %s", brief(role)))
+			}
+		}
+	}
 }
 
 // merge writes a sent rating into dst, or names field as bad.

@@ -40,16 +40,16 @@ type checkPlace struct{ page, at int }
 // drawn from seed, the respondent's id, so the items move from one
 // respondent to the next and stay put for each; the first check is where a
 // survey of one check has always put it.
-func attentionPlaces(sv *Survey, seed string) []checkPlace {
-	if sv.Attention == nil {
+func attentionPlaces(check *AttentionCheck, pages []Page, seed string) []checkPlace {
+	if check == nil {
 		return nil
 	}
-	free := make([]int, len(sv.Pages))
+	free := make([]int, len(pages))
 	for i := range free {
 		free[i] = i
 	}
-	places := make([]checkPlace, 0, sv.Attention.Checks)
-	for i := range min(sv.Attention.Checks, len(free)) {
+	places := make([]checkPlace, 0, check.Checks)
+	for i := range min(check.Checks, len(free)) {
 		h := fnv.New64a()
 		h.Write([]byte("attention/" + seed))
 		if i > 0 {
@@ -58,7 +58,7 @@ func attentionPlaces(sv *Survey, seed string) []checkPlace {
 		n := h.Sum64()
 		j := int(n % uint64(len(free)))
 		page := free[j]
-		places = append(places, checkPlace{page, int((n / uint64(len(free))) % uint64(len(sv.Pages[page].Items)+1))})
+		places = append(places, checkPlace{page, int((n / uint64(len(free))) % uint64(len(pages[page].Items)+1))})
 		free = slices.Delete(free, j, j+1)
 	}
 	return places

@@ -66,7 +66,7 @@ func TestAttentionChecksOnEveryBackend(t *testing.T) {
 		if sv.Attention == nil || sv.Attention.Checks != 2 {
 			t.Fatalf("three checks asked of two pages: %+v", sv.Attention)
 		}
-		stages := sv.Stages(sv.Order("r1"), "r1")
+		stages := sv.Stages(sv.Order("r1"), "r1", "")
 		places := checkPlaces(stages)
 		if len(places) != 2 || places[0].stage == places[1].stage || places[0].check+places[1].check != 1 {
 			t.Fatalf("checks of r1: %v", places)
@@ -78,7 +78,7 @@ func TestAttentionChecksOnEveryBackend(t *testing.T) {
 				}
 			}
 		}
-		if again := checkPlaces(sv.Stages(sv.Order("r1"), "r1")); !slices.Equal(again, places) {
+		if again := checkPlaces(sv.Stages(sv.Order("r1"), "r1", "")); !slices.Equal(again, places) {
 			t.Fatalf("the same respondent's checks moved: %v, then %v", places, again)
 		}
 

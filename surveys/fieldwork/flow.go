@@ -49,10 +49,12 @@ func (sv *Survey) Order(seed string) []string {
 	return out
 }
 
-// Stages lays the survey out for one respondent: outcomes in order (codes
-// not in it keep the design's order, after those that are), and the
-// attention checks, when the survey asks them, placed from seed.
-func (sv *Survey) Stages(order []string, seed string) []Stage {
+// Stages lays the survey out for one respondent whose answer to the role
+// question is role ("" for none yet): the outcomes asked of that role in
+// order (codes not in it keep the design's order, after those that are), a
+// page whose outcomes are all for other roles left out, and the attention
+// checks, when the survey asks them, placed from seed among those pages.
+func (sv *Survey) Stages(order []string, seed, role string) []Stage {
 	lang := sv.Language
 	stages := []Stage{{Kind: StageWelcome, Title: sv.Title}}
 	for _, qs := range [][]surveys.Question{sv.Screeners, sv.Profile} {
@@ -70,8 +72,9 @@ func (sv *Survey) Stages(order []string, seed string) []Stage {
 		}
 		return len(order)
 	}
-	places := attentionPlaces(sv, seed)
-	for i, pg := range sv.Pages {
+	pages := sv.routed(role)
+	places := attentionPlaces(sv.Attention, pages, seed)
+	for i, pg := range pages {
 		items := slices.Clone(pg.Items)
 		slices.SortStableFunc(items, func(a, b Item) int { return at(a.Code) - at(b.Code) })
 		if c := slices.IndexFunc(places, func(p checkPlace) bool { return p.page == i }); c >= 0 {
@@ -87,6 +90,36 @@ func (sv *Survey) Stages(order []string, seed string) []Stage {
 		stages = append(stages, Stage{Kind: StageForces, Title: surveys.Msg(lang, "forces")})
 	}
 	return stages
+}
+
+// routed are the pages of ratings as a respondent of role sees them: only
+// the items asked of the role, and no page left empty.
+func (sv *Survey) routed(role string) []Page {
+	if sv.RoleQuestion == "" || role == "" {
+		return sv.Pages
+	}
+	var pages []Page
+	for _, pg := range sv.Pages {
+		var items []Item
+		for _, it := range pg.Items {
+			if it.askedOf(role) {
+				items = append(items, it)
+			}
+		}
+		if len(items) > 0 {
+			pages = append(pages, Page{Step: pg.Step, Items: items})
+		}
+	}
+	return pages
+}
+
+// Role is a respondent's answer to the role question, "" when the survey
+// has none or they have not answered it.
+func (sv *Survey) Role(a *Answers) string {
+	if sv.RoleQuestion == "" {
+		return ""
+	}
+	return a.Questions[sv.RoleQuestion]
 }
 
 // Answers is what a respondent has given so far, keyed as a survey names

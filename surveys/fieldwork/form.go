@@ -24,7 +24,9 @@ type form struct {
 	questions map[string]surveys.Question
 	ordered   []surveys.Question
 	forces    bool
-	checks    int // how many attention checks the survey asks
+	checks    int                 // how many attention checks the survey asks
+	roleKey   string              // the role question's key, "" for none
+	roles     map[string][]string // outcome code -> the roles it is asked of; none for outcomes asked of every role
 	panel     panelLink
 	survey    *Survey
 	typing    *results.TypingSurvey // the classifier of a typing survey; nil for other studies
@@ -99,7 +101,7 @@ func (s *Store) form(ctx context.Context, slug string) (*form, error) {
 	}
 	f = &form{studyID: st.ID, updatedAt: st.UpdatedAt, status: st.Status, slots: map[string]int{},
 		questions: map[string]surveys.Question{}, ordered: d.Questions, forces: st.FourForces, checks: d.ChecksAsked(),
-		panel: panelLink{fields: st.URLFields, ends: st.EndURLs}, survey: build(d), typing: typing}
+		panel: panelLink{fields: st.URLFields, ends: st.EndURLs}, survey: build(d), typing: typing, roleKey: st.RoleQuestion}
 	for _, o := range d.Outcomes {
 		f.slots[o.Code] = o.Slot
 		f.codes = append(f.codes, o.Code)
@@ -109,6 +111,12 @@ func (s *Store) form(ctx context.Context, slug string) (*form, error) {
 				f.asks = map[string]string{}
 			}
 			f.asks[o.Code] = o.Ask
+		}
+		if len(o.Roles) > 0 {
+			if f.roles == nil {
+				f.roles = map[string][]string{}
+			}
+			f.roles[o.Code] = o.Roles
 		}
 		f.nSlots = max(f.nSlots, o.Slot+1)
 	}

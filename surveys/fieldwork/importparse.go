@@ -202,6 +202,9 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 					r.Answers[c.q.Key] = v
 				}
 			case RoleRating:
+				if cell == "NA" {
+					continue // not asked (surveys/widecsv.go): no rating
+				}
 				v, ok := ratingValue(cell, 5, labels[c.at%2])
 				if !ok {
 					scale.add(i, cell)
@@ -225,7 +228,7 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 		case has[RoleStatus]:
 			bad("status", "is required: complete, in_progress, screened_out or quota_full")
 		default:
-			r.Status = inferredStatus(d, r.Ratings)
+			r.Status = inferredStatus(d, &r)
 		}
 		r.StartedAt, r.FinishedAt = responseTimes(started, finished, r.Status, now)
 		switch {
@@ -269,10 +272,18 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 }
 
 // inferredStatus is the status of a response from a file without one:
-// complete when every outcome is rated on both scales.
-func inferredStatus(d *surveys.Design, ratings []byte) string {
+// complete when every outcome asked of its role (every outcome, without a
+// role question) is rated on both scales.
+func inferredStatus(d *surveys.Design, r *surveys.Response) string {
+	role := ""
+	if d.Study.RoleQuestion != "" {
+		role = r.Answers[d.Study.RoleQuestion]
+	}
 	for _, o := range d.Outcomes {
-		if ratings[2*o.Slot] == 0 || ratings[2*o.Slot+1] == 0 {
+		if role != "" && len(o.Roles) > 0 && !slices.Contains(o.Roles, role) {
+			continue
+		}
+		if r.Ratings[2*o.Slot] == 0 || r.Ratings[2*o.Slot+1] == 0 {
 			return surveys.InProgress
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"odi/surveys"
 	"odi/surveys/statement"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -27,6 +28,9 @@ type Survey struct {
 	Attention *AttentionCheck        `json:"attention,omitempty"`
 	Forces    *surveys.ForcesWording `json:"forces,omitempty"`
 	Scale     Scale                  `json:"scale"`
+	// RoleQuestion is the key of the profile question whose answer routes
+	// the respondent: an item with Roles is asked only of those roles.
+	RoleQuestion string `json:"role_question,omitempty"`
 
 	// The link's parameters a response keeps: the panel id's and the
 	// others, sent back as panel_id and url_fields.
@@ -44,13 +48,21 @@ type Page struct {
 // outcome does not ask, surveys.Outcome.Ask, is empty), or, in a
 // respondent's stages only, an attention check item.
 type Item struct {
-	Code         string `json:"code"`
-	Statement    string `json:"statement"`
-	Importance   string `json:"importance"`
-	Satisfaction string `json:"satisfaction"`
-	Slot         int    `json:"-"` // the outcome's place in surveys.Response.Ratings
-	Attention    bool   `json:"-"` // an instructed-response item, not an outcome
-	Check        int    `json:"-"` // which attention check (from 0), when Attention
+	Code         string   `json:"code"`
+	Statement    string   `json:"statement"`
+	Importance   string   `json:"importance"`
+	Satisfaction string   `json:"satisfaction"`
+	Roles        []string `json:"roles,omitempty"` // the roles it is asked of; every role when empty
+	Slot         int      `json:"-"`               // the outcome's place in surveys.Response.Ratings
+	Attention    bool     `json:"-"`               // an instructed-response item, not an outcome
+	Check        int      `json:"-"`               // which attention check (from 0), when Attention
+}
+
+// askedOf tells whether the item is asked of a respondent whose answer to
+// the role question is role: always when the item names no roles, and
+// while the role is not answered yet, since nothing routes the respondent.
+func (it Item) askedOf(role string) bool {
+	return len(it.Roles) == 0 || role == "" || slices.Contains(it.Roles, role)
 }
 
 // Scale holds the words of ratings 1..5 (docs/scoring.md, "Ratings") in the
@@ -70,7 +82,8 @@ const secondsPerPair = 7
 func build(d *surveys.Design) *Survey {
 	st := d.Study
 	lang := st.Language
-	sv := &Survey{Title: st.Name, Language: lang, Intro: st.Intro, Thanks: st.Thanks, PanelParam: st.PanelParam, URLFields: st.URLFields}
+	sv := &Survey{Title: st.Name, Language: lang, Intro: st.Intro, Thanks: st.Thanks, PanelParam: st.PanelParam, URLFields: st.URLFields,
+		RoleQuestion: st.RoleQuestion}
 	if st.Slug != nil {
 		sv.Slug = *st.Slug
 	}
@@ -103,7 +116,7 @@ func build(d *surveys.Design) *Survey {
 	for _, outs := range d.Pages() {
 		p := Page{Step: StepTitle(lang, outs[0].Step, titles[outs[0].Step])}
 		for _, o := range outs {
-			it := Item{Code: o.Code, Statement: o.Statement, Slot: o.Slot}
+			it := Item{Code: o.Code, Statement: o.Statement, Slot: o.Slot, Roles: o.Roles}
 			if o.Ask != ScaleSatisfaction {
 				it.Importance = importanceQuestion(lang, want, o.Statement)
 				ratings++

@@ -234,11 +234,15 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 			index[NoAnswer] = len(split.keys)
 		}
 	}
+	roleKey := d.Study.RoleQuestion
 	for i, r := range rows {
 		if !counts(r, q.IncludePartial) || !passes(r, q.Filters, filters) {
 			continue
 		}
 		add := (*groupTally).add
+		if roleKey != "" {
+			add = func(g *groupTally, r *scored, w float64) { g.countRole(r.Answers[roleKey]); g.add(r, w) }
+		}
 		if rv.excluded[i] {
 			add = (*groupTally).exclude
 		}
@@ -285,6 +289,9 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 		} else {
 			g.Outcomes = score.Rank(outcomes, a.t)
 		}
+		if d.Study.RoleQuestion != "" {
+			notAsked(d, g.Outcomes, a.roles, split != nil && q.SegmentBy == d.Study.RoleQuestion, key)
+		}
 		g.PriorityFactors = score.Factors(g.Outcomes, a.weight, all.weight, market)
 		if own > 0 && g.PriorityFactors != (score.PriorityFactors{}) {
 			// The group's own market size stands for its share of the study's.
@@ -302,6 +309,11 @@ func (s *Store) Opportunities(ctx context.Context, d *surveys.Design, q Opportun
 		add := func(key, label string, a *groupTally, own float64) {
 			g := build(key, label, a, own)
 			score.VsRest(g.Outcomes, res.Groups[0].Outcomes)
+			for i := range g.Outcomes {
+				if g.Outcomes[i].NotAsked {
+					g.Outcomes[i].VsRest = nil // nobody to test
+				}
+			}
 			res.Groups = append(res.Groups, g)
 		}
 		for i, k := range split.keys {
@@ -386,6 +398,59 @@ func indexPriorities(groups []Group) {
 	}
 }
 
+// notAsked marks the rows (by rank) of a group whose respondents were never
+// asked the outcome, routed to other roles: roles counts the group's
+// respondents by their answer to the role question. A group of the role
+// question itself (byRole, its key a role) is asked exactly its outcomes,
+// even before anyone answers. Marked rows lose their rank and go last; the
+// others are ranked again from 1, so a group's top outcomes are ones it
+// was asked. Their class is not_asked.
+func notAsked(d *surveys.Design, rows []score.Row, roles map[string]int, byRole bool, key string) {
+	routed := make(map[string][]string, len(d.Outcomes))
+	for _, o := range d.Outcomes {
+		if len(o.Roles) > 0 {
+			routed[o.Code] = o.Roles
+		}
+	}
+	if len(routed) == 0 {
+		return
+	}
+	for i := range rows {
+		of, ok := routed[rows[i].Code]
+		if !ok {
+			continue
+		}
+		asked := 0
+		for _, r := range of {
+			asked += roles[r]
+		}
+		if byRole && key != "all" && key != NoAnswer {
+			asked = 0
+			if slices.Contains(of, key) {
+				asked = 1
+			}
+		}
+		if asked == 0 && rows[i].N == 0 {
+			rows[i].NotAsked, rows[i].Class = true, "not_asked"
+		}
+	}
+	slices.SortStableFunc(rows, func(a, b score.Row) int {
+		switch {
+		case a.NotAsked == b.NotAsked:
+			return 0
+		case a.NotAsked:
+			return 1
+		}
+		return -1
+	})
+	for i := range rows {
+		rows[i].Rank = i + 1
+		if rows[i].NotAsked {
+			rows[i].Rank = 0
+		}
+	}
+}
+
 // groupTally accumulates one group's ratings and forces, unweighted in t
 // or weighted in wt, its respondents' total weight and squared weight, and
 // counts the responses the cleaning kept out of it.
@@ -396,6 +461,14 @@ type groupTally struct {
 	n          int
 	weight, sq float64
 	excluded   int
+	roles      map[string]int // counted respondents by their answer to the role question, when the study has one
+}
+
+func (g *groupTally) countRole(role string) {
+	if g.roles == nil {
+		g.roles = map[string]int{}
+	}
+	g.roles[role]++
 }
 
 func (g *groupTally) exclude(*scored, float64) { g.excluded++ }
@@ -491,11 +564,12 @@ type Split struct {
 }
 
 // Splits lists the ways a study's results can be grouped: its segment
-// questions in question order, then its saved segmentations.
+// questions (and its role question, segment or not) in question order, then
+// its saved segmentations.
 func (s *Store) Splits(ctx context.Context, d *surveys.Design) ([]Split, error) {
 	var out []Split
 	for _, q := range d.Questions {
-		if q.Segment && q.Kind != surveys.KindText {
+		if (q.Segment || q.Key == d.Study.RoleQuestion) && q.Kind != surveys.KindText {
 			g := q.Groups()
 			out = append(out, Split{Key: q.Key, Label: q.Text, Name: keyName(q.Key), Groups: g, Labels: g})
 		}

@@ -123,6 +123,9 @@ type Row struct {
 	MeanSatisfaction float64    `json:"mean_satisfaction"`
 	Gap              float64    `json:"gap"`
 	VsRest           *Test      `json:"vs_rest,omitempty"` // a segment's outcome against everyone else; see VsRest
+	// NotAsked is an outcome the group's respondents were never asked (it
+	// is routed to other roles): no score, no rank, last.
+	NotAsked bool `json:"not_asked,omitempty"`
 
 	imp, sat side // the sums the shares come from, for the tests
 }
