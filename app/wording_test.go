@@ -153,3 +153,25 @@ func TestPublishedOptionRenameCarriesAnswers(t *testing.T) {
 	wantRedirect(t, page.submit(base+"/questions/size/wording", url.Values{"text": {"Company size?"}, "options": {"Small\nlarge\nnone"}}), base+"/questions#q-size")
 	wantBody(t, c.send("GET", api+"/responses.csv", nil), ",Small,Excel;Sheets,")
 }
+
+// TestRenamedRoleKeepsItsOutcomes: a typo fixed in an option of the role
+// question renames the role its outcomes are asked of, so respondents who
+// pick the new text still see them.
+func TestRenamedRoleKeepsItsOutcomes(t *testing.T) {
+	_, c := researcherServer(t)
+	id := newStudy(t, c, "Roles")
+	api := fmt.Sprintf("/api/v1/studies/%d", id)
+	role := `{"key": "role", "text": "Your part?", "kind": "single", "options": ["Executor", "Byer"]}`
+	wantStatus(t, c.send("POST", api+"/questions", role), http.StatusCreated)
+	wantStatus(t, c.send("PATCH", api, `{"role_question": "role"}`), http.StatusOK)
+	wantStatus(t, c.send("POST", api+"/outcomes", `{"statement": "Minimize the time it takes to compare offers", "roles": ["Byer"]}`), http.StatusCreated)
+	wantStatus(t, c.send("POST", api+"/outcomes", `{"statement": "Minimize the time it takes to find a past decision"}`), http.StatusCreated)
+	wantStatus(t, c.send("POST", api+"/publish", nil), http.StatusOK)
+
+	wantStatus(t, c.send("PATCH", api+"/questions/role", strings.Replace(role, "Byer", "Buyer", 1)), http.StatusOK)
+	var d surveys.Design
+	c.send("GET", api, nil).json(t, &d)
+	if d.Study.RoleQuestion != "role" || !slices.Equal(d.Outcomes[0].Roles, []string{"Buyer"}) || len(d.Outcomes[1].Roles) != 0 {
+		t.Fatalf("after the fix: role question %q, roles %q and %q", d.Study.RoleQuestion, d.Outcomes[0].Roles, d.Outcomes[1].Roles)
+	}
+}

@@ -344,7 +344,7 @@ func (s *Store) UpdateQuestion(ctx context.Context, u *accounts.User, studyID in
 			if len(renames) == 0 {
 				return nil
 			}
-			return renameAnswers(tx, st.ID, q, renames)
+			return renameAnswers(tx, st, q, renames)
 		}
 		if q.Key != key {
 			var n int64

@@ -64,10 +64,17 @@ func renameAll(os []string, renames map[string]string) []string {
 
 // renameAnswers carries a published question's option renames into what is
 // stored by option text: the answers already given (a multiple choice is
-// the chosen options joined by ";") and the study's weighting targets. The
+// the chosen options joined by ";"), the study's weighting targets and, for
+// the role question, the roles each outcome is asked of. The
 // rewritten responses take one seq above the study's highest, so every
 // instance's results cache reloads them (results/responsecache.go).
-func renameAnswers(tx *gorm.DB, studyID int64, q Question, renames map[string]string) error {
+func renameAnswers(tx *gorm.DB, st *Study, q Question, renames map[string]string) error {
+	studyID := st.ID
+	if q.Key == st.RoleQuestion {
+		if err := renameRoles(tx, studyID, renames); err != nil {
+			return err
+		}
+	}
 	var seq int64
 	if err := tx.Model(&Response{}).Select("COALESCE(MAX(seq), 0) + 1").Where("study_id = ?", studyID).Scan(&seq).Error; err != nil {
 		return fmt.Errorf("number the renamed answers: %w", err)
@@ -115,6 +122,24 @@ func renameAnswers(tx *gorm.DB, studyID int64, q Question, renames map[string]st
 	}
 	t[q.Key] = shares
 	return tx.Table("weightings").Where("study_id = ?", studyID).Update("targets", mustJSON(t)).Error
+}
+
+// renameRoles renames the roles the study's outcomes are asked of.
+func renameRoles(tx *gorm.DB, studyID int64, renames map[string]string) error {
+	var os []Outcome
+	if err := tx.Select("id, roles").Where("study_id = ?", studyID).Find(&os).Error; err != nil {
+		return fmt.Errorf("read the outcomes' roles: %w", err)
+	}
+	for _, o := range os {
+		roles := renameAll(o.Roles, renames)
+		if slices.Equal(roles, o.Roles) {
+			continue
+		}
+		if err := tx.Model(&Outcome{}).Where("id = ?", o.ID).Update("roles", mustJSON(roles)).Error; err != nil {
+			return fmt.Errorf("rename the roles of outcome %d: %w", o.ID, err)
+		}
+	}
+	return nil
 }
 
 // mustJSON is v encoded: maps of strings and numbers always encode.
