@@ -207,3 +207,46 @@ func TestImportedRowsAreCompleteForTheirRole(t *testing.T) {
 		t.Fatalf("statuses %v, want e1 complete and b1 in progress", status)
 	}
 }
+
+// TestSurveyLengthIsTheLongestRole: the length a respondent is told before
+// saying their role counts the outcomes asked of everyone and those of the
+// role with the most, not every role's.
+func TestSurveyLengthIsTheLongestRole(t *testing.T) {
+	s := surveystest.SQLite(t)
+	fw := fieldworkOf(t, s)
+	ctx := context.Background()
+	u := surveystest.User(t, s, "r@example.com", "researcher")
+	name := "Long and short roles"
+	st, err := s.CreateStudy(ctx, u, surveys.StudyInput{Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := s.AddQuestion(ctx, u, st.ID, surveys.QuestionInput{Template: "role"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	add := func(n int, roles []string) {
+		for range n {
+			stmt := "Minimize the time it takes to find input number " + uuid.NewString()[:8]
+			if _, err := s.AddOutcome(ctx, u, st.ID, surveys.OutcomeInput{Statement: &stmt, Roles: &roles}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	add(2, nil)
+	add(30, []string{q.Options[0]})
+	add(10, []string{q.Options[3]})
+	pub, err := s.Publish(ctx, u, st.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, err := fw.PublicSurvey(ctx, *pub.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 32 outcomes rated twice at 7 s a pair, and 8 s for the role question:
+	// 232 s, 4 minutes (all 42 outcomes would be 302 s, 6 minutes).
+	if sv.Minutes != 4 {
+		t.Errorf("about %d minutes, want 4", sv.Minutes)
+	}
+}

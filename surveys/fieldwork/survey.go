@@ -112,23 +112,38 @@ func build(d *surveys.Design) *Survey {
 	for _, sp := range d.Steps {
 		titles[sp.Name] = sp.Title
 	}
-	ratings := 0 // of the outcomes, each asked once or twice
+	// The ratings of the outcomes, each asked once or twice: those asked of
+	// everyone, and those of the role with the most, as the survey's length
+	// is told before a respondent says their role.
+	ratings, byRole := 0, map[string]int{}
 	for _, outs := range d.Pages() {
 		p := Page{Step: StepTitle(lang, outs[0].Step, titles[outs[0].Step])}
 		for _, o := range outs {
 			it := Item{Code: o.Code, Statement: o.Statement, Slot: o.Slot, Roles: o.Roles}
+			n := 0
 			if o.Ask != ScaleSatisfaction {
 				it.Importance = importanceQuestion(lang, want, o.Statement)
-				ratings++
+				n++
 			}
 			if o.Ask != ScaleImportance {
 				it.Satisfaction = surveys.Msg(lang, "sat_q")
-				ratings++
+				n++
+			}
+			if len(o.Roles) == 0 {
+				ratings += n
+			}
+			for _, r := range o.Roles {
+				byRole[r] += n
 			}
 			p.Items = append(p.Items, it)
 		}
 		sv.Pages = append(sv.Pages, p)
 	}
+	most := 0
+	for _, n := range byRole {
+		most = max(most, n)
+	}
+	ratings += most
 	checks := d.ChecksAsked()
 	if checks > 0 {
 		sv.Attention = newAttentionCheck(lang, sv.Scale, checks)
