@@ -24,9 +24,29 @@ type studyResponses struct {
 	raked  *raked         // the weights of this list, under the review and weighting it names
 }
 
+// responseCache holds each study's responses. mu guards the map and the
+// entries' fields, and is never held while rows load: a load holds its
+// study's own lock, so a million-row first load keeps only that study's
+// callers waiting, and fills a copy of the entry that replaces it when done.
 type responseCache struct {
 	mu      sync.Mutex
 	studies map[int64]*studyResponses
+	loading map[int64]*sync.Mutex
+}
+
+// loadLock is the lock a load of the study's rows holds.
+func (rc *responseCache) loadLock(studyID int64) *sync.Mutex {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.loading == nil {
+		rc.studies, rc.loading = map[int64]*studyResponses{}, map[int64]*sync.Mutex{}
+	}
+	l := rc.loading[studyID]
+	if l == nil {
+		l = &sync.Mutex{}
+		rc.loading[studyID] = l
+	}
+	return l
 }
 
 // fingerprint identifies the set of a study's response rows and their
@@ -48,32 +68,39 @@ func (s *Store) scoredResponses(ctx context.Context, studyID int64) ([]*scored, 
 		Where("study_id = ?", studyID).Scan(&fp).Error; err != nil {
 		return nil, fmt.Errorf("fingerprint responses of study %d: %w", studyID, err)
 	}
+	load := s.responses.loadLock(studyID)
+	load.Lock()
+	defer load.Unlock()
 	s.responses.mu.Lock()
-	defer s.responses.mu.Unlock()
-	if s.responses.studies == nil {
-		s.responses.studies = map[int64]*studyResponses{}
+	c, had := s.responses.studies[studyID]
+	var next studyResponses
+	if had {
+		next = *c
 	}
-	c := s.responses.studies[studyID]
-	if c != nil && c.count == fp.Count && c.sumSeq == fp.SumSeq {
+	s.responses.mu.Unlock()
+	if had && c.count == fp.Count && c.sumSeq == fp.SumSeq {
 		return c.list, nil
 	}
 	// A replaced row's old value stays in memory while its block holds
 	// others in use; past half the list, loading afresh frees them.
-	if c != nil && c.stale <= c.count/2 {
-		if err := c.loadSince(db, studyID, c.maxSeq, fp.Count-c.count); err != nil {
+	loaded := false
+	if had && c.stale <= c.count/2 {
+		if err := next.loadSince(db, studyID, c.maxSeq, fp.Count-c.count); err != nil {
 			return nil, err
 		}
-		if c.count == fp.Count && c.sumSeq == fp.SumSeq {
-			return c.list, nil
-		}
+		loaded = next.count == fp.Count && next.sumSeq == fp.SumSeq
 	}
 	// Deleted rows or writes committed out of order: start again.
-	c = &studyResponses{}
-	if err := c.loadSince(db, studyID, -1, fp.Count); err != nil {
-		return nil, err
+	if !loaded {
+		next = studyResponses{}
+		if err := next.loadSince(db, studyID, -1, fp.Count); err != nil {
+			return nil, err
+		}
 	}
-	s.responses.studies[studyID] = c
-	return c.list, nil
+	s.responses.mu.Lock()
+	s.responses.studies[studyID] = &next
+	s.responses.mu.Unlock()
+	return next.list, nil
 }
 
 // loadSince adds the study's rows with a seq above seq to c, replacing the

@@ -94,3 +94,45 @@ func TestCacheHoldsWhatIsStored(t *testing.T) {
 		same("in another instance", New(s))
 	})
 }
+
+// TestALoadHoldsBackOnlyItsStudy: while one study's rows load (its load
+// lock held, as a million-row first load holds it for seconds), another
+// study's responses load and its quota counts read; the first study's
+// callers wait for its load.
+func TestALoadHoldsBackOnlyItsStudy(t *testing.T) {
+	s := surveystest.SQLite(t)
+	ctx := context.Background()
+	u := surveystest.User(t, s, "cache@example.com", "admin")
+	var ids []int64
+	for _, name := range []string{"Big", "Small"} {
+		st, err := s.CreateStudy(ctx, u, surveys.StudyInput{Name: &name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := surveys.Response{StudyID: st.ID, RespondentID: "r1", Status: surveys.Complete, Source: surveys.SourceLink,
+			Answers: map[string]string{"size": "small"}, Ratings: []byte{}, ItemOrder: []string{}, URLFields: map[string]string{}, StartedAt: time.Now(), Seq: 1}
+		if err := s.DB().Create(&r).Error; err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, st.ID)
+	}
+	rs := New(s)
+	big := rs.responses.loadLock(ids[0])
+	big.Lock()
+	waiting := make(chan error, 1)
+	go func() { _, err := rs.scoredResponses(ctx, ids[0]); waiting <- err }()
+
+	q := surveys.Question{Key: "size", Kind: surveys.KindSingle, Options: []string{"small", "large"}}
+	if n, err := rs.CompletesInGroup(ctx, ids[1], q, "small"); err != nil || n != 1 {
+		t.Fatalf("the other study's quota count: %d, %v", n, err)
+	}
+	select {
+	case err := <-waiting:
+		t.Fatalf("the big study's load did not wait for its lock (%v)", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	big.Unlock()
+	if err := <-waiting; err != nil {
+		t.Fatal(err)
+	}
+}
