@@ -2,7 +2,6 @@ package app
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -49,14 +48,9 @@ func (s *Server) exportRankedCSV(c *fiber.Ctx) error {
 		return err
 	}
 	st := designOf(c).Study
-	var buf bytes.Buffer
-	if err := export.RankedCSV(&buf, opps.ExportGroups()); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, attachment(st.Name, st.ID, "opportunities.csv"))
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(buf.Bytes())
+	return sendFile(c, csvType, attachment(st.Name, st.ID, "opportunities.csv"), func(w io.Writer) error {
+		return export.RankedCSV(w, opps.ExportGroups())
+	})
 }
 
 // sharedWorkbook is a stakeholder's workbook, grouped as the report shows

@@ -1,9 +1,9 @@
 package app
 
 import (
-	"bytes"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"net/url"
@@ -380,21 +380,19 @@ func (s *Server) createInvitationsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	w.Write([]string{"token", "url"})
-	for _, inv := range invs {
-		link := ""
-		if d.Study.Slug != nil {
-			link = s.baseURL() + "/s/" + *d.Study.Slug + "?i=" + inv.Token
+	return sendFile(c, csvType, fmt.Sprintf(`attachment; filename="study-%d-invitations.csv"`, d.Study.ID), func(out io.Writer) error {
+		w := csv.NewWriter(out)
+		w.Write([]string{"token", "url"})
+		for _, inv := range invs {
+			link := ""
+			if d.Study.Slug != nil {
+				link = s.baseURL() + "/s/" + *d.Study.Slug + "?i=" + inv.Token
+			}
+			w.Write([]string{inv.Token, link})
 		}
-		w.Write([]string{inv.Token, link})
-	}
-	w.Flush()
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="study-%d-invitations.csv"`, d.Study.ID))
-	return c.Send(b.Bytes())
+		w.Flush()
+		return w.Error()
+	})
 }
 
 // excludePage serves a row's exclude or restore button of older pages, POST

@@ -13,7 +13,10 @@ import (
 	"odi/surveys/problem"
 )
 
-const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+const (
+	xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	csvType  = "text/csv; charset=utf-8"
+)
 
 // uploadedFile returns an import's bytes, sent either as the raw body or as
 // the multipart field "file", and whether they are an XLSX workbook. For

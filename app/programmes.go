@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 
@@ -54,14 +53,7 @@ func (s *Server) exportPeople(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := cj.WritePeople(&buf); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, attachment(cj.Name, cj.ID, "people.csv"))
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(buf.Bytes())
+	return sendFile(c, csvType, attachment(cj.Name, cj.ID, "people.csv"), cj.WritePeople)
 }
 
 func (s *Server) deleteProgramme(c *fiber.Ctx) error {

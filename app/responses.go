@@ -33,7 +33,7 @@ func (s *Server) exportResponses(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendFile(c, "text/csv; charset=utf-8", fmt.Sprintf(`attachment; filename="study-%d-responses.csv"`, id),
+	return sendFile(c, csvType, fmt.Sprintf(`attachment; filename="study-%d-responses.csv"`, id),
 		func(w io.Writer) error { return write(w, rows) })
 }
 
