@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 
 	"odi/surveys"
-	"odi/surveys/accounts"
 	"odi/surveys/fieldwork"
 	"odi/surveys/problem"
 	"odi/surveys/surveystest"
@@ -22,7 +21,7 @@ import (
 func routedStudy(t *testing.T, s *surveys.Store) (slug, exec, buyer string) {
 	t.Helper()
 	ctx := context.Background()
-	u, st, q := roleStudy(t, s, "Routed")
+	u, st, q := surveystest.RoleStudy(t, s, "Routed")
 	exec, buyer = q.Options[0], q.Options[3]
 	for _, o := range []struct {
 		step  string
@@ -38,23 +37,6 @@ func routedStudy(t *testing.T, s *surveys.Store) (slug, exec, buyer string) {
 		t.Fatal(err)
 	}
 	return *pub.Slug, exec, buyer
-}
-
-// roleStudy is a draft study with the role template's question (the four
-// avatars) as its role question.
-func roleStudy(t *testing.T, s *surveys.Store, name string) (*accounts.User, *surveys.Study, *surveys.Question) {
-	t.Helper()
-	ctx := context.Background()
-	u := surveystest.User(t, s, "r@example.com", "researcher")
-	st, err := s.CreateStudy(ctx, u, surveys.StudyInput{Name: &name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := s.AddQuestion(ctx, u, st.ID, surveys.QuestionInput{Template: "role"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u, st, q
 }
 
 // codesOf lists the outcome codes of a respondent's stages, page by page.
@@ -224,7 +206,7 @@ func TestSurveyLengthIsTheLongestRole(t *testing.T) {
 	s := surveystest.SQLite(t)
 	fw := fieldworkOf(t, s)
 	ctx := context.Background()
-	u, st, q := roleStudy(t, s, "Long and short roles")
+	u, st, q := surveystest.RoleStudy(t, s, "Long and short roles")
 	add := func(n int, roles []string) {
 		for range n {
 			stmt := "Minimize the time it takes to find input number " + uuid.NewString()[:8]

@@ -64,16 +64,7 @@ func TestRolesAreScoredOverThoseAskedAndComparedSideBySide(t *testing.T) {
 	rs := results.New(s)
 	fw := fieldwork.New(s, rs)
 	t.Cleanup(fw.Close)
-	u := surveystest.User(t, s, "r@example.com", "researcher")
-	name := "Roles"
-	st, err := s.CreateStudy(ctx, u, surveys.StudyInput{Name: &name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := s.AddQuestion(ctx, u, st.ID, surveys.QuestionInput{Template: "role"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	u, st, q := surveystest.RoleStudy(t, s, "Roles")
 	exec, bene, buyer := q.Options[0], q.Options[1], q.Options[3]
 	routes := map[string][]string{"O01": nil, "O02": nil, "O03": {exec}, "O04": {exec}, "O05": {buyer}, "O06": {exec, buyer}}
 	for _, code := range []string{"O01", "O02", "O03", "O04", "O05", "O06"} {

@@ -147,3 +147,20 @@ func User(t testing.TB, s *surveys.Store, email, role string) *accounts.User {
 	}
 	return u
 }
+
+// RoleStudy is a draft study of a new researcher, r@example.com, with the
+// role template's question (the four avatars) as its role question.
+func RoleStudy(t testing.TB, s *surveys.Store, name string) (*accounts.User, *surveys.Study, *surveys.Question) {
+	t.Helper()
+	ctx := context.Background()
+	u := User(t, s, "r@example.com", "researcher")
+	st, err := s.CreateStudy(ctx, u, surveys.StudyInput{Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := s.AddQuestion(ctx, u, st.ID, surveys.QuestionInput{Template: "role"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u, st, q
+}
