@@ -47,11 +47,10 @@ func askOutcome(c *fiber.Ctx, d *surveys.Design) (confirmation, error) {
 	if err != nil {
 		return confirmation{}, err
 	}
-	at := slices.IndexFunc(d.Outcomes, func(o surveys.Outcome) bool { return o.ID == id })
-	if at < 0 {
-		return confirmation{}, problem.ErrNotFound
+	o, err := itemOf(d.Outcomes, func(o surveys.Outcome) bool { return o.ID == id })
+	if err != nil {
+		return confirmation{}, err
 	}
-	o := d.Outcomes[at]
 	return confirmation{Title: "Delete outcome " + o.Code + "?", Says: "“" + o.Statement + "” leaves the survey.",
 		Button: "Delete " + o.Code, Back: "outcomes" + anchor(c)}, nil
 }
@@ -61,9 +60,9 @@ func askStep(c *fiber.Ctx, d *surveys.Design) (confirmation, error) {
 	if err != nil {
 		return confirmation{}, err
 	}
-	at := slices.IndexFunc(d.Steps, func(st surveys.Step) bool { return st.ID == id })
-	if at < 0 {
-		return confirmation{}, problem.ErrNotFound
+	step, err := itemOf(d.Steps, func(st surveys.Step) bool { return st.ID == id })
+	if err != nil {
+		return confirmation{}, err
 	}
 	n := 0
 	for _, o := range d.Outcomes {
@@ -78,8 +77,7 @@ func askStep(c *fiber.Ctx, d *surveys.Design) (confirmation, error) {
 	case 1:
 		says = "Its one outcome stays, without a step."
 	}
-	name := d.Steps[at].Name
-	return confirmation{Title: "Delete step “" + name + "”?", Says: says, Button: "Delete step", Back: "outcomes#step-" + strconv.FormatInt(id, 10)}, nil
+	return confirmation{Title: "Delete step “" + step.Name + "”?", Says: says, Button: "Delete step", Back: "outcomes#step-" + strconv.FormatInt(id, 10)}, nil
 }
 
 func askQuestion(c *fiber.Ctx, d *surveys.Design) (confirmation, error) {

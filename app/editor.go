@@ -68,12 +68,18 @@ func (s *Server) editQuestionPage(c *fiber.Ctx) error {
 
 // editedQuestion is the question /studies/:id/questions/:key names.
 func editedQuestion(c *fiber.Ctx) (surveys.Question, error) {
-	d, key := designOf(c), c.Params("key")
-	at := slices.IndexFunc(d.Questions, func(q surveys.Question) bool { return q.Key == key })
-	if at < 0 {
-		return surveys.Question{}, problem.ErrNotFound
+	key := c.Params("key")
+	return itemOf(designOf(c).Questions, func(q surveys.Question) bool { return q.Key == key })
+}
+
+// itemOf is the element of a study's list that match finds: the outcome,
+// step or question a route names.
+func itemOf[T any](list []T, match func(T) bool) (T, error) {
+	if at := slices.IndexFunc(list, match); at >= 0 {
+		return list[at], nil
 	}
-	return d.Questions[at], nil
+	var none T
+	return none, problem.ErrNotFound
 }
 
 func (s *Server) deleteStudyPage(c *fiber.Ctx) error {
