@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -89,20 +90,20 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 			fields[fmt.Sprintf("row %d, %s", line, col)] = msg
 		}
 	}
-	rows := make([]surveys.Response, 0, importChunk)
+	// add may still hold a chunk when it returns, so the rows fill two
+	// chunks in turn; a call with none waits for the last.
+	rows, spare := make([]surveys.Response, 0, importChunk), make([]surveys.Response, 0, importChunk)
 	flush := func() error {
-		if len(rows) == 0 {
-			return nil
-		}
 		taken, err := add(rows, len(fields) == 0)
 		for _, id := range taken {
 			if len(fields) < maxImportErrors {
 				fields["respondent_id "+id] = "is already in this study"
 			}
 		}
-		rows = rows[:0]
+		rows, spare = spare[:0], rows
 		return err
 	}
+	var ratings []byte // the block the rows' ratings are cut from
 	buffered := h.data
 	for {
 		var rec []string
@@ -127,16 +128,27 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 		if blankRow(rec) {
 			continue
 		}
-		r := surveys.Response{Source: surveys.SourceImport, Answers: map[string]string{}, Ratings: make([]byte, 2*nSlots),
+		if ratings == nil || len(ratings)+2*nSlots > cap(ratings) {
+			// One allocation for many rows' ratings, which last as long as
+			// p.rule does: a million rows' are then a few hundred blocks
+			// for the collector, not a million objects.
+			ratings = make([]byte, 0, max(1<<20, 2*nSlots))
+		}
+		r := surveys.Response{Source: surveys.SourceImport, Answers: map[string]string{}, Ratings: ratings[len(ratings) : len(ratings)+2*nSlots : len(ratings)+2*nSlots],
 			StartedAt: now, UpdatedAt: now, ItemOrder: []string{}}
+		ratings = ratings[:len(ratings)+2*nSlots]
 		says := saysNothing
 		var started, finished *time.Time
 		for i, cell := range rec {
-			cell = strings.TrimSpace(cell)
-			c := cols[i]
 			if cell == "" {
 				continue
 			}
+			if cell[0] <= ' ' || cell[len(cell)-1] <= ' ' || cell[0] >= utf8.RuneSelf || cell[len(cell)-1] >= utf8.RuneSelf {
+				if cell = strings.TrimSpace(cell); cell == "" {
+					continue
+				}
+			}
+			c := &cols[i] // not a copy: a column carries its question
 			switch c.MapsTo {
 			case RoleRespondentID:
 				// A copy: the cell is part of the row's text, which the map
@@ -250,6 +262,9 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 		}
 	}
 	if err := flush(); err != nil {
+		return p, err
+	}
+	if err := flush(); err != nil { // the last chunk's answer
 		return p, err
 	}
 	p.report.OutOfScale = scale.list(cols)
