@@ -183,7 +183,9 @@ func (s *Store) keepExclusions(ctx context.Context, tx *gorm.DB, d *surveys.Desi
 	if p.said == nil {
 		return nil
 	}
-	ruled, err := s.results.RuleExcludes(ctx, d, p.rule)
+	rule := p.rule
+	p.rule = nil // RuleExcludes makes its own of each row: let the collector take these as it goes
+	ruled, err := s.results.RuleExcludes(ctx, d, rule)
 	if err != nil {
 		return err
 	}
