@@ -46,7 +46,9 @@ func (p *parsed) refused(opt ImportOptions, err error) (*ImportReport, error) {
 
 // parseResponses reads and checks a responses file against the design,
 // handing its rows to add a chunk at a time (clean while no problem has
-// been found) and reporting the ids add says are taken.
+// been found) and reporting the ids add says are taken. add may answer for
+// a chunk on its next call (importWriter.add): it may keep a chunk until
+// then, and is called once more with none at the end.
 func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add func(rows []surveys.Response, clean bool) ([]string, error)) (*parsed, error) {
 	h, err := readHeader(src)
 	if errors.Is(err, errEmptyFile) {
