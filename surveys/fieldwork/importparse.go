@@ -79,6 +79,7 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 		nSlots = max(nSlots, o.Slot+1)
 	}
 	labels := scaleLabels(d.Study.Language)
+	slots := results.OutcomeSlots(d)
 	_, padded := src.(*xlsxSource) // a sheet's row ends at its last cell
 	now := time.Now().UTC()
 	if has[RoleExcluded] {
@@ -131,9 +132,10 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 			continue
 		}
 		if ratings == nil || len(ratings)+2*nSlots > cap(ratings) {
-			// One allocation for many rows' ratings, which last as long as
-			// p.rule does: a million rows' are then a few hundred blocks
-			// for the collector, not a million objects.
+			// One allocation for many rows' ratings: a few hundred blocks
+			// for the collector at a million rows, not a million objects.
+			// A block is freed once its rows are stored (p.rule keeps
+			// what the rule makes of them, not the ratings).
 			ratings = make([]byte, 0, max(1<<20, 2*nSlots))
 		}
 		r := surveys.Response{Source: surveys.SourceImport, Answers: map[string]string{}, Ratings: ratings[len(ratings) : len(ratings)+2*nSlots : len(ratings)+2*nSlots],
@@ -255,7 +257,8 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 		if p.said != nil {
 			p.said = append(p.said, says)
 			p.ids = append(p.ids, r.RespondentID)
-			p.rule = append(p.rule, results.Incoming{Status: r.Status, PanelID: r.ExternalID, Ratings: r.Ratings, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt})
+			p.rule = append(p.rule, results.Incoming{Status: r.Status, PanelID: r.ExternalID, Facts: results.NewRatingFacts(slots, r.Ratings),
+				StartedAt: r.StartedAt, FinishedAt: r.FinishedAt})
 		}
 		if rows = append(rows, r); len(rows) == importChunk {
 			if err := flush(); err != nil {
