@@ -15,7 +15,8 @@ import (
 // read whatever the client sends. So every body is read here, once: an
 // ordinary one into memory, up to --body-limit; one holding an upload slot
 // into a temporary file, up to --import-limit, which the handler then reads
-// as a stream (uploadedReader) or as a multipart form spooled to disk again.
+// as a stream (uploadedReader), a multipart form's file part included
+// (spooledPart).
 func (s *Server) readBody(c *fiber.Ctx) error {
 	h := &c.Request().Header
 	if why := s.uploads.refusal(h); why != nil {

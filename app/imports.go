@@ -1,9 +1,12 @@
 package app
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
 	"os"
 	"strings"
 
@@ -37,11 +40,13 @@ func uploadedFile(c *fiber.Ctx) ([]byte, bool, error) {
 // uploadedReader opens an import's file, sent either as the raw body or as
 // the multipart field "file", says whether it is an XLSX workbook (by its
 // name, its type or its first bytes), and gives a function that closes it.
-// A multipart file over 8 kB is read from the temporary file the form's
-// parser spooled it to; a raw body over --body-limit from the one readBody
-// spooled it to, and a smaller one from memory. A file on disk is handed on
-// as the *os.File, which lets a workbook be read in place (fieldwork's
-// newXLSXSource) rather than into memory.
+// A body over --body-limit is read from the file readBody spooled it to: a
+// raw one as it is, a multipart form's file part as it streams out of the
+// form (spooledPart), unless the handler read the form already; then, as
+// with a smaller form, from where the form's parser put it (a temporary
+// file over 8 kB). A smaller raw body is read from memory. A file on disk is
+// handed on as the *os.File, which lets a workbook be read in place
+// (fieldwork's newXLSXSource) rather than into memory.
 func uploadedReader(c *fiber.Ctx) (io.Reader, bool, func(), error) {
 	var r interface {
 		io.Reader
@@ -51,6 +56,12 @@ func uploadedReader(c *fiber.Ctx) (io.Reader, bool, func(), error) {
 	ct := c.Get(fiber.HeaderContentType)
 	isXLSX := strings.HasPrefix(ct, xlsxType)
 	multipart := strings.HasPrefix(ct, fiber.MIMEMultipartForm)
+	spooled, _ := c.Context().RequestBodyStream().(*os.File) // readBody's
+	if multipart && spooled != nil {
+		if at, err := spooled.Seek(0, io.SeekCurrent); err == nil && at == 0 {
+			return spooledPart(ct, spooled)
+		}
+	}
 	if multipart {
 		fh, err := c.FormFile("file")
 		if err != nil {
@@ -62,8 +73,8 @@ func uploadedReader(c *fiber.Ctx) (io.Reader, bool, func(), error) {
 		}
 		r, done = f, func() { f.Close() }
 		isXLSX = strings.HasSuffix(strings.ToLower(fh.Filename), ".xlsx") || fh.Header.Get("Content-Type") == xlsxType
-	} else if f, ok := c.Context().RequestBodyStream().(*os.File); ok { // readBody's
-		r = f
+	} else if spooled != nil {
+		r = spooled
 	} else {
 		r = bytes.NewReader(c.Request().Body())
 	}
@@ -76,6 +87,55 @@ func uploadedReader(c *fiber.Ctx) (io.Reader, bool, func(), error) {
 		isXLSX = true // a workbook sent under another name or type
 	}
 	return r, isXLSX, done, nil
+}
+
+// spooledPart finds the multipart field "file" in the form readBody spooled
+// to f and streams it, rather than have the form's parser copy hundreds of
+// megabytes to a second temporary file first. A workbook is the exception:
+// it needs random access, so its part alone is copied to a file of its own.
+// The part's name, type or first bytes say whether it is one, as for
+// uploadedReader.
+func spooledPart(contentType string, f *os.File) (io.Reader, bool, func(), error) {
+	missing := problem.Invalid("file", "attach the file as the multipart field \"file\"")
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil || params["boundary"] == "" {
+		return nil, false, nil, missing
+	}
+	mr := multipart.NewReader(f, params["boundary"])
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			return nil, false, nil, missing
+		}
+		if part.FormName() != "file" || part.FileName() == "" {
+			continue
+		}
+		isXLSX := strings.HasSuffix(strings.ToLower(part.FileName()), ".xlsx") || part.Header.Get("Content-Type") == xlsxType
+		br := bufio.NewReaderSize(part, 1<<16)
+		if head, _ := br.Peek(4); bytes.Equal(head, []byte("PK\x03\x04")) {
+			isXLSX = true // a workbook sent under another name or type
+		}
+		if !isXLSX {
+			return br, false, func() {}, nil
+		}
+		x, err := os.CreateTemp("", "odi-upload-*.xlsx")
+		if err != nil {
+			return nil, false, nil, fmt.Errorf("spool an uploaded workbook: %w", err)
+		}
+		done := func() {
+			x.Close()
+			os.Remove(x.Name())
+		}
+		if _, err := io.Copy(x, br); err != nil {
+			done()
+			return nil, false, nil, fmt.Errorf("spool an uploaded workbook: %w", err)
+		}
+		if _, err := x.Seek(0, io.SeekStart); err != nil {
+			done()
+			return nil, false, nil, fmt.Errorf("spool an uploaded workbook: %w", err)
+		}
+		return x, true, done, nil
+	}
 }
 
 func (s *Server) importOutcomes(c *fiber.Ctx) error {

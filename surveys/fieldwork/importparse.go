@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -45,7 +46,9 @@ func (p *parsed) refused(opt ImportOptions, err error) (*ImportReport, error) {
 
 // parseResponses reads and checks a responses file against the design,
 // handing its rows to add a chunk at a time (clean while no problem has
-// been found) and reporting the ids add says are taken.
+// been found) and reporting the ids add says are taken. add may answer for
+// a chunk on its next call (importWriter.add): it may keep a chunk until
+// then, and is called once more with none at the end.
 func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add func(rows []surveys.Response, clean bool) ([]string, error)) (*parsed, error) {
 	h, err := readHeader(src)
 	if errors.Is(err, errEmptyFile) {
@@ -76,6 +79,7 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 		nSlots = max(nSlots, o.Slot+1)
 	}
 	labels := scaleLabels(d.Study.Language)
+	slots := results.OutcomeSlots(d)
 	_, padded := src.(*xlsxSource) // a sheet's row ends at its last cell
 	now := time.Now().UTC()
 	if has[RoleExcluded] {
@@ -89,20 +93,20 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 			fields[fmt.Sprintf("row %d, %s", line, col)] = msg
 		}
 	}
-	rows := make([]surveys.Response, 0, importChunk)
+	// add may still hold a chunk when it returns, so the rows fill two
+	// chunks in turn; a call with none waits for the last.
+	rows, spare := make([]surveys.Response, 0, importChunk), make([]surveys.Response, 0, importChunk)
 	flush := func() error {
-		if len(rows) == 0 {
-			return nil
-		}
 		taken, err := add(rows, len(fields) == 0)
 		for _, id := range taken {
 			if len(fields) < maxImportErrors {
 				fields["respondent_id "+id] = "is already in this study"
 			}
 		}
-		rows = rows[:0]
+		rows, spare = spare[:0], rows
 		return err
 	}
+	var ratings []byte // the block the rows' ratings are cut from
 	buffered := h.data
 	for {
 		var rec []string
@@ -127,16 +131,28 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 		if blankRow(rec) {
 			continue
 		}
-		r := surveys.Response{Source: surveys.SourceImport, Answers: map[string]string{}, Ratings: make([]byte, 2*nSlots),
+		if ratings == nil || len(ratings)+2*nSlots > cap(ratings) {
+			// One allocation for many rows' ratings: a few hundred blocks
+			// for the collector at a million rows, not a million objects.
+			// A block is freed once its rows are stored (p.rule keeps
+			// what the rule makes of them, not the ratings).
+			ratings = make([]byte, 0, max(1<<20, 2*nSlots))
+		}
+		r := surveys.Response{Source: surveys.SourceImport, Answers: map[string]string{}, Ratings: ratings[len(ratings) : len(ratings)+2*nSlots : len(ratings)+2*nSlots],
 			StartedAt: now, UpdatedAt: now, ItemOrder: []string{}}
+		ratings = ratings[:len(ratings)+2*nSlots]
 		says := saysNothing
 		var started, finished *time.Time
 		for i, cell := range rec {
-			cell = strings.TrimSpace(cell)
-			c := cols[i]
 			if cell == "" {
 				continue
 			}
+			if cell[0] <= ' ' || cell[len(cell)-1] <= ' ' || cell[0] >= utf8.RuneSelf || cell[len(cell)-1] >= utf8.RuneSelf {
+				if cell = strings.TrimSpace(cell); cell == "" {
+					continue
+				}
+			}
+			c := &cols[i] // not a copy: a column carries its question
 			switch c.MapsTo {
 			case RoleRespondentID:
 				// A copy: the cell is part of the row's text, which the map
@@ -244,7 +260,8 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 		if p.said != nil {
 			p.said = append(p.said, says)
 			p.ids = append(p.ids, r.RespondentID)
-			p.rule = append(p.rule, results.Incoming{Status: r.Status, PanelID: r.ExternalID, Ratings: r.Ratings, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt})
+			p.rule = append(p.rule, results.Incoming{Status: r.Status, PanelID: r.ExternalID, Facts: results.NewRatingFacts(slots, r.Ratings),
+				StartedAt: r.StartedAt, FinishedAt: r.FinishedAt})
 		}
 		if rows = append(rows, r); len(rows) == importChunk {
 			if err := flush(); err != nil {
@@ -253,6 +270,9 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 		}
 	}
 	if err := flush(); err != nil {
+		return p, err
+	}
+	if err := flush(); err != nil { // the last chunk's answer
 		return p, err
 	}
 	p.report.OutOfScale = scale.list(cols)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -34,20 +35,77 @@ func openRows(data io.Reader, xlsx bool) (rowSource, func(), error) {
 	return x, x.Close, nil
 }
 
-type csvSource struct{ r *csv.Reader }
+// csvSource reads a CSV file as encoding/csv does (ReuseRecord, any number
+// of fields a record), itself while a line holds no quote: the usual
+// export's line is then one string cut at its commas, where encoding/csv
+// searches each field for a quote and copies it. From the first line with a
+// quote, or one longer than the buffer, encoding/csv reads the rest.
+type csvSource struct {
+	br    *bufio.Reader
+	r     *csv.Reader // from the first line it must read, nil before
+	lines int         // lines read before r took over, for its errors' line numbers
+	rec   []string
+}
 
-func newCSVSource(data io.Reader) csvSource {
+func newCSVSource(data io.Reader) *csvSource {
 	br := bufio.NewReaderSize(data, 1<<16)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
 	}
-	r := csv.NewReader(br)
-	r.ReuseRecord = true
-	r.FieldsPerRecord = -1 // a short row is named by the import, with its line
-	return csvSource{r}
+	return &csvSource{br: br}
 }
 
-func (s csvSource) next() ([]string, error) { return s.r.Read() }
+func (s *csvSource) next() ([]string, error) {
+	for s.r == nil {
+		line, err := s.br.ReadSlice('\n')
+		if err != nil && err != io.EOF || bytes.IndexByte(line, '"') >= 0 {
+			s.handOver(line)
+			break
+		}
+		if len(line) == 0 {
+			return nil, io.EOF
+		}
+		s.lines++
+		// As encoding/csv: a record ends at \n or \r\n, and at the end of
+		// the file also at a \r; an empty line is no record.
+		if n := len(line); line[n-1] == '\n' {
+			line = line[:n-1]
+			if n >= 2 && line[n-2] == '\r' {
+				line = line[:n-2]
+			}
+		} else if line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		if len(line) == 0 {
+			continue
+		}
+		text := string(line) // the record's one allocation: its fields are cut from it
+		s.rec = s.rec[:0]
+		for {
+			i := strings.IndexByte(text, ',')
+			if i < 0 {
+				break
+			}
+			s.rec = append(s.rec, text[:i])
+			text = text[i+1:]
+		}
+		return append(s.rec, text), nil
+	}
+	rec, err := s.r.Read()
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		pe.StartLine += s.lines
+		pe.Line += s.lines
+	}
+	return rec, err
+}
+
+// handOver gives the rest of the file, from line, to encoding/csv.
+func (s *csvSource) handOver(line []byte) {
+	s.r = csv.NewReader(io.MultiReader(bytes.NewReader(bytes.Clone(line)), s.br))
+	s.r.ReuseRecord = true
+	s.r.FieldsPerRecord = -1 // a short row is named by the import, with its line
+}
 
 // maxImportUnzipped bounds what a responses workbook may unpack to: a
 // 100,000 × 100 sheet is about 400 MB of XML, streamed from a temporary file

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -370,11 +371,15 @@ func nextSeq(tx *gorm.DB, studyID int64) (int64, error) {
 // insertArgs are r's values for insertResponsesSQL, in responseColumns
 // order, encoded as GORM encodes them.
 func insertArgs(r *surveys.Response, args []any) []any {
-	answers, _ := json.Marshal(r.Answers) // a map of strings always encodes
-	order, _ := json.Marshal(r.ItemOrder) // as does a list of strings
-	fields := []byte("{}")
+	answers := stringsJSON(r.Answers)
+	order := "[]"
+	if r.ItemOrder == nil || len(r.ItemOrder) > 0 {
+		b, _ := json.Marshal(r.ItemOrder) // a list of strings always encodes
+		order = string(b)
+	}
+	fields := "{}"
 	if len(r.URLFields) > 0 {
-		fields, _ = json.Marshal(r.URLFields) // and a map of strings
+		fields = stringsJSON(r.URLFields)
 	}
 	var submissionID, invitationID, finishedAt any
 	if r.SubmissionID != nil {
@@ -387,6 +392,53 @@ func insertArgs(r *surveys.Response, args []any) []any {
 		finishedAt = *r.FinishedAt
 	}
 	return append(args, r.StudyID, r.RespondentID, submissionID, invitationID, r.ExternalID,
-		r.Status, r.Decision, r.Source, string(answers), r.Ratings, r.Forces, string(order), string(fields), r.Network,
+		r.Status, r.Decision, r.Source, answers, r.Ratings, r.Forces, order, fields, r.Network,
 		r.StartedAt, r.UpdatedAt, finishedAt, r.Seq)
+}
+
+// stringsJSON is m as json.Marshal encodes it, keys sorted, without its
+// reflection where every key and value is plain text: an import encodes a
+// million rows' answers.
+func stringsJSON(m map[string]string) string {
+	if m == nil {
+		return "null"
+	}
+	var stack [16]string
+	keys := stack[:0]
+	size := 2
+	for k, v := range m {
+		if !plainJSON(k) || !plainJSON(v) {
+			b, _ := json.Marshal(m) // a map of strings always encodes
+			return string(b)
+		}
+		keys = append(keys, k)
+		size += len(k) + len(v) + 6
+	}
+	slices.Sort(keys)
+	b := make([]byte, 0, size)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, k...)
+		b = append(b, `":"`...)
+		b = append(b, m[k]...)
+		b = append(b, '"')
+	}
+	return string(append(b, '}'))
+}
+
+// plainJSON says s encodes in JSON as itself between quotes: printable
+// ASCII other than what encoding/json escapes (quote, backslash, and <, >, &
+// for HTML).
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x7f, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }

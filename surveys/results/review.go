@@ -75,23 +75,38 @@ func reviewKey(d *surveys.Design) string {
 
 // newReview flags every response of list and applies d's rule.
 func newReview(list []*scored, d *surveys.Design) *review {
+	return reviewWith(list, d, nil)
+}
+
+// reviewWith is newReview where the last len(facts) responses of list come
+// with what their ratings say (RuleExcludes' rows) instead of the ratings.
+func reviewWith(list []*scored, d *surveys.Design, facts []RatingFacts) *review {
 	rv := &review{key: reviewKey(d), flags: make([]flagBits, len(list)),
 		excluded: make([]bool, len(list)), byRule: make([]bool, len(list))}
-	slots := make([]int, len(d.Outcomes))
-	for i, o := range d.Outcomes {
-		slots[i] = o.Slot
-	}
+	slots := OutcomeSlots(d)
 	threshold := speedingThreshold(list)
 	attention := d.ChecksAsked()
+	tail := len(list) - len(facts)
 	for i, r := range list {
 		if r.Status != surveys.Complete {
 			continue
 		}
-		if straightLined(r.Ratings, slots, 0) || straightLined(r.Ratings, slots, 1) {
+		straight, pairs := false, -1 // pairs counted only for a response with a duration
+		if i >= tail {
+			straight, pairs = facts[i-tail].straight, facts[i-tail].pairs
+		} else {
+			straight = straightLined(r.Ratings, slots, 0) || straightLined(r.Ratings, slots, 1)
+		}
+		if straight {
 			rv.flags[i] |= bitOf(surveys.FlagStraightLining)
 		}
-		if dur, ok := r.duration(); ok && (dur < threshold || dur < pairFloor*time.Duration(ratedPairs(r.Ratings, slots))) {
-			rv.flags[i] |= bitOf(surveys.FlagSpeeding)
+		if dur, ok := r.duration(); ok {
+			if pairs < 0 {
+				pairs = ratedPairs(r.Ratings, slots)
+			}
+			if dur < threshold || dur < pairFloor*time.Duration(pairs) {
+				rv.flags[i] |= bitOf(surveys.FlagSpeeding)
+			}
 		}
 		// An imported response never saw the checks: the file has no column
 		// for them.
@@ -116,6 +131,30 @@ func newReview(list []*scored, d *surveys.Design) *review {
 		}
 	}
 	return rv
+}
+
+// OutcomeSlots are the slots of d's outcomes in the ratings, for
+// NewRatingFacts.
+func OutcomeSlots(d *surveys.Design) []int {
+	slots := make([]int, len(d.Outcomes))
+	for i, o := range d.Outcomes {
+		slots[i] = o.Slot
+	}
+	return slots
+}
+
+// RatingFacts are what the rule makes of one response's ratings: whether a
+// grid is straight-lined, and how many outcomes are rated on both scales
+// (the floor of its time before it is speeding). An import keeps these of
+// each row rather than its ratings, until RuleExcludes.
+type RatingFacts struct {
+	straight bool
+	pairs    int
+}
+
+// NewRatingFacts reads ratings as the review does; slots from OutcomeSlots.
+func NewRatingFacts(slots []int, ratings []byte) RatingFacts {
+	return RatingFacts{straight: straightLined(ratings, slots, 0) || straightLined(ratings, slots, 1), pairs: ratedPairs(ratings, slots)}
 }
 
 // straightLined tells whether one grid (part 0 importance, 1 satisfaction)
@@ -246,7 +285,7 @@ func (s *Store) Review(ctx context.Context, d *surveys.Design) ([]Reviewed, erro
 type Incoming struct {
 	Status     string
 	PanelID    string
-	Ratings    []byte
+	Facts      RatingFacts // of its ratings
 	StartedAt  time.Time
 	FinishedAt *time.Time
 }
@@ -270,6 +309,7 @@ func (s *Store) RuleExcludes(ctx context.Context, d *surveys.Design, rows []Inco
 		id = list[len(list)-1].ID
 	}
 	added := make([]scored, len(rows))
+	facts := make([]RatingFacts, len(rows))
 	profiles := map[string]*profile{}
 	for i := range rows {
 		r, sc := &rows[i], &added[i]
@@ -279,9 +319,10 @@ func (s *Store) RuleExcludes(ctx context.Context, d *surveys.Design, rows []Inco
 			profiles[r.Status] = p
 		}
 		id++
-		*sc = scored{ID: id, profile: p, ExternalID: r.PanelID, Ratings: r.Ratings}
+		*sc = scored{ID: id, profile: p, ExternalID: r.PanelID}
+		facts[i] = r.Facts
 		sc.setTimes(r.StartedAt, r.FinishedAt)
 		all = append(all, sc)
 	}
-	return newReview(all, d).byRule[len(list):], nil
+	return reviewWith(all, d, facts).byRule[len(list):], nil
 }
