@@ -103,6 +103,11 @@ func TestPublishedOptionRenameCarriesAnswers(t *testing.T) {
 	} {
 		wantStatus(t, c.send("PATCH", api+"/questions/"+strings.Split(body, `"`)[3], body), http.StatusOK)
 	}
+	// A question sent back as GET gave it, its place included, is accepted;
+	// another place is a move.
+	sentBack := `{"key": "tools", "text": "Tools used?", "kind": "multi", "options": ["Excel", "Sheets"], "position": %d}`
+	wantStatus(t, c.send("PATCH", api+"/questions/tools", fmt.Sprintf(sentBack, 1)), http.StatusOK)
+	wantStatus(t, c.send("PATCH", api+"/questions/tools", fmt.Sprintf(sentBack, 0)), http.StatusConflict)
 	swap := `{"key": "size", "text": "Company size?", "kind": "single", "options": ["large", "small", "none"], "screen_out": ["none"], "quotas": {"small": 50, "large": 50}, "segment": true}`
 	if r := c.send("PATCH", api+"/questions/size", swap); r.status != http.StatusConflict {
 		t.Errorf("swapping two options' texts: %d %s, want 409", r.status, r.body)

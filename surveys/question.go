@@ -325,7 +325,7 @@ func (s *Store) UpdateQuestion(ctx context.Context, u *accounts.User, studyID in
 			// Whether it names the current solution is how results read
 			// the answers, not what respondents answer: it may change too.
 			renames, ok := optionRenames(old, q)
-			if !ok || in.Position != nil {
+			if !ok || in.Position != nil && *in.Position != old.Position {
 				return fmt.Errorf("%w: only a question's text, its options' texts (each in its place) and whether it names the current solution can change once the study is published; duplicate it to change the rest", ErrLocked)
 			}
 			if err := tx.Model(&Question{}).Where("id = ?", old.ID).Updates(map[string]any{"text": q.Text, "current_solution": q.CurrentSolution,
