@@ -32,6 +32,16 @@ func newTestServer(t testing.TB) *Server {
 	return s
 }
 
+// serverWith is newTestServer with its configuration changed first, for a
+// test of the limits and flags a deployment sets.
+func serverWith(t testing.TB, change func(*Config)) *Server {
+	t.Helper()
+	base := newTestServer(t)
+	cfg := base.cfg
+	change(&cfg)
+	return New(cfg, base.store, base.log)
+}
+
 // parallelServer is newTestServer for a test that runs beside the others:
 // its server and SQLite file are its own.
 func parallelServer(t *testing.T) *Server {

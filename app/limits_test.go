@@ -15,10 +15,7 @@ import (
 // the HTTP server enforces the limits, before any handler runs.
 func TestBodyLimitsArePerRoute(t *testing.T) {
 	t.Parallel()
-	base := newTestServer(t)
-	cfg := base.cfg
-	cfg.BodyLimit, cfg.ImportLimit = 64<<10, 1<<20
-	s := New(cfg, base.store, base.log)
+	s := serverWith(t, func(cfg *Config) { cfg.BodyLimit, cfg.ImportLimit = 64<<10, 1<<20 })
 	c := api(t, s, "r@example.com", "researcher")
 	id, slug := publishedStudy(t, s, c)
 	draft := newStudy(t, c, "Draft")
@@ -102,10 +99,7 @@ func TestFloodLimitTrustsOnlyConfiguredProxies(t *testing.T) {
 		{"behind a trusted proxy", []string{"0.0.0.0/32"}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			base := newTestServer(t)
-			cfg := base.cfg
-			cfg.SubmitLimit, cfg.Proxies = 3, tt.proxies
-			s := New(cfg, base.store, base.log)
+			s := serverWith(t, func(cfg *Config) { cfg.SubmitLimit, cfg.Proxies = 3, tt.proxies })
 			c := api(t, s, "r@example.com", "researcher")
 			_, slug := publishedStudy(t, s, c)
 			anon := newClient(t, s)

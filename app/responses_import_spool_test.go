@@ -18,10 +18,7 @@ import (
 // a form without the field is refused naming it.
 func TestLargeMultipartImportReadsTheSpooledForm(t *testing.T) {
 	t.Parallel()
-	base := newTestServer(t)
-	cfg := base.cfg
-	cfg.BodyLimit, cfg.ImportLimit = 64<<10, 4<<20
-	s := New(cfg, base.store, base.log)
+	s := uploadLimits(t)
 	c := api(t, s, "r@example.com", "researcher")
 	id := goldenStudy(t, c, []string{
 		`{"key": "company_size", "text": "Company size", "kind": "single", "options": ["1-9", "10-49", "50-249", "250+"], "segment": true}`,
@@ -30,7 +27,7 @@ func TestLargeMultipartImportReadsTheSpooledForm(t *testing.T) {
 	r := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", id), nil)
 	wantStatus(t, r, http.StatusOK)
 	file := r.body
-	if len(file) <= cfg.BodyLimit {
+	if len(file) <= s.cfg.BodyLimit {
 		t.Fatalf("the file is %d bytes, not over the body limit", len(file))
 	}
 	url := serve(t, s)

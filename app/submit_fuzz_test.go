@@ -81,10 +81,7 @@ func FuzzSubmission(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	// No flood limit: the fuzzer sends thousands of bodies from one address.
-	base := newTestServer(f)
-	cfg := base.cfg
-	cfg.SubmitLimit = 0
-	s := New(cfg, base.store, base.log)
+	s := serverWith(f, func(cfg *Config) { cfg.SubmitLimit = 0 })
 	slug := fuzzStudy(f, s)
 	anon := newClient(f, s)
 	path := "/api/v1/s/" + slug + "/responses"

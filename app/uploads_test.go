@@ -104,12 +104,14 @@ func TestHardeningLargeUploadsAreBounded(t *testing.T) {
 	}
 }
 
-// uploadServer serves a server whose body limit is 64 kB and import limit 4 MB.
+// uploadLimits is a server whose body limit is 64 kB and import limit 4 MB;
+// uploadServer serves one.
+func uploadLimits(t *testing.T) *Server {
+	return serverWith(t, func(cfg *Config) { cfg.BodyLimit, cfg.ImportLimit = 64<<10, 4<<20 })
+}
+
 func uploadServer(t *testing.T) (*Server, string) {
-	base := newTestServer(t)
-	cfg := base.cfg
-	cfg.BodyLimit, cfg.ImportLimit = 64<<10, 4<<20
-	s := New(cfg, base.store, base.log)
+	s := uploadLimits(t)
 	return s, serve(t, s)
 }
 
