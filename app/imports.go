@@ -25,6 +25,14 @@ const (
 // the multipart field "file", and whether they are an XLSX workbook. For
 // files read whole, such as outcomes; responses stream (uploadedReader).
 func uploadedFile(c *fiber.Ctx) ([]byte, bool, error) {
+	// A file read whole gains nothing from streaming out of a spooled form
+	// (spooledPart), and its handlers read the form's other fields after it
+	// (a study from a file's proposal and the file's name): the form is
+	// parsed first, as those reads need. A form that does not parse is
+	// refused below, naming the field.
+	if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
+		_, _ = c.MultipartForm()
+	}
 	r, isXLSX, done, err := uploadedReader(c)
 	if err != nil {
 		return nil, false, err
@@ -44,7 +52,8 @@ func uploadedFile(c *fiber.Ctx) ([]byte, bool, error) {
 // raw one as it is, a multipart form's file part as it streams out of the
 // form (spooledPart), unless the handler read the form already; then, as
 // with a smaller form, from where the form's parser put it (a temporary
-// file over 8 kB). A smaller raw body is read from memory. A file on disk is
+// file over 8 kB). Streaming the part consumes the form: a handler that
+// reads other fields of it must read them before. A smaller raw body is read from memory. A file on disk is
 // handed on as the *os.File, which lets a workbook be read in place
 // (fieldwork's newXLSXSource) rather than into memory.
 func uploadedReader(c *fiber.Ctx) (io.Reader, bool, func(), error) {

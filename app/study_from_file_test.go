@@ -237,11 +237,27 @@ func studyFromFileScores(t *testing.T, s *Server) {
 	}
 }
 
+// TestStudyFromFileTakesTheResearchersCorrections, as a small form and as a
+// form over --body-limit, which is spooled to disk before it is read: the
+// corrections and the file's name are fields of the form beside the file.
 func TestStudyFromFileTakesTheResearchersCorrections(t *testing.T) {
-	_, c := researcherServer(t)
+	t.Run("in memory", func(t *testing.T) {
+		_, c := researcherServer(t)
+		studyFromFileCorrections(t, c)
+	})
+	t.Run("spooled", func(t *testing.T) {
+		s := serverWith(t, func(cfg *Config) { cfg.BodyLimit, cfg.ImportLimit = 2<<10, 4<<20 })
+		studyFromFileCorrections(t, api(t, s, "r@example.com", "researcher"))
+	})
+}
+
+func studyFromFileCorrections(t *testing.T, c *client) {
 	data := readFixture(t, "qualtrics_export.csv")
 	var p fieldwork.Proposal
 	fromFile(t, c, "?dry_run=1", "q.csv", data, nil).json(t, &p)
+	if p.Name != "q" {
+		t.Errorf("proposed name %q, want the file's, q", p.Name)
+	}
 	p.Name = "Decision logs"
 	p.Outcomes[0].Code, p.Outcomes[0].Statement = "FIND", "Minimize the time it takes to find a decision"
 	p.Questions[0].Key, p.Questions[0].Text = "role", "Your role"
