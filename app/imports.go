@@ -21,6 +21,16 @@ const (
 	csvType  = "text/csv; charset=utf-8"
 )
 
+// zipMagic begins every XLSX workbook (a zip), whatever name or type it was
+// sent under.
+var zipMagic = []byte("PK\x03\x04")
+
+// namedWorkbook tells whether a multipart file's name or type says it is
+// an XLSX workbook.
+func namedWorkbook(filename, contentType string) bool {
+	return strings.HasSuffix(strings.ToLower(filename), ".xlsx") || contentType == xlsxType
+}
+
 // uploadedFile returns an import's bytes, sent either as the raw body or as
 // the multipart field "file", and whether they are an XLSX workbook. For
 // files read whole, such as outcomes; responses stream (uploadedReader).
@@ -81,18 +91,18 @@ func uploadedReader(c *fiber.Ctx) (io.Reader, bool, func(), error) {
 			return nil, false, nil, fmt.Errorf("open uploaded file: %w", err)
 		}
 		r, done = f, func() { f.Close() }
-		isXLSX = strings.HasSuffix(strings.ToLower(fh.Filename), ".xlsx") || fh.Header.Get("Content-Type") == xlsxType
+		isXLSX = namedWorkbook(fh.Filename, fh.Header.Get("Content-Type"))
 	} else if spooled != nil {
 		r = spooled
 	} else {
 		r = bytes.NewReader(c.Request().Body())
 	}
-	head := make([]byte, 4)
+	head := make([]byte, len(zipMagic))
 	n, _ := r.ReadAt(head, 0)
 	if n == 0 && !multipart {
 		return nil, false, nil, problem.Invalid("file", "the request body is empty: send the file as text/csv or XLSX")
 	}
-	if bytes.Equal(head[:n], []byte("PK\x03\x04")) {
+	if bytes.Equal(head[:n], zipMagic) {
 		isXLSX = true // a workbook sent under another name or type
 	}
 	return r, isXLSX, done, nil
@@ -119,9 +129,9 @@ func spooledPart(contentType string, f *os.File) (io.Reader, bool, func(), error
 		if part.FormName() != "file" || part.FileName() == "" {
 			continue
 		}
-		isXLSX := strings.HasSuffix(strings.ToLower(part.FileName()), ".xlsx") || part.Header.Get("Content-Type") == xlsxType
+		isXLSX := namedWorkbook(part.FileName(), part.Header.Get("Content-Type"))
 		br := bufio.NewReaderSize(part, 1<<16)
-		if head, _ := br.Peek(4); bytes.Equal(head, []byte("PK\x03\x04")) {
+		if head, _ := br.Peek(len(zipMagic)); bytes.Equal(head, zipMagic) {
 			isXLSX = true // a workbook sent under another name or type
 		}
 		if !isXLSX {
@@ -135,11 +145,11 @@ func spooledPart(contentType string, f *os.File) (io.Reader, bool, func(), error
 			x.Close()
 			os.Remove(x.Name())
 		}
-		if _, err := io.Copy(x, br); err != nil {
-			done()
-			return nil, false, nil, fmt.Errorf("spool an uploaded workbook: %w", err)
+		_, err = io.Copy(x, br)
+		if err == nil {
+			_, err = x.Seek(0, io.SeekStart)
 		}
-		if _, err := x.Seek(0, io.SeekStart); err != nil {
+		if err != nil {
 			done()
 			return nil, false, nil, fmt.Errorf("spool an uploaded workbook: %w", err)
 		}

@@ -34,7 +34,7 @@ func studyFile(c *fiber.Ctx) ([]byte, bool, string, error) {
 	if fh, err := c.FormFile("file"); err == nil {
 		name = fh.Filename
 	}
-	return data, isXLSX || bytes.HasPrefix(data, []byte("PK\x03\x04")), name, nil
+	return data, isXLSX, name, nil
 }
 
 // createdFromFile is the API's answer to a study made from a file: the
