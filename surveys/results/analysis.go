@@ -464,11 +464,13 @@ type groupTally struct {
 	roles      map[string]int // counted respondents by their answer to the role question, when the study has one
 }
 
-func (g *groupTally) countRole(role string) {
+func (g *groupTally) countRole(role string) { g.countRoles(role, 1) }
+
+func (g *groupTally) countRoles(role string, n int) {
 	if g.roles == nil {
 		g.roles = map[string]int{}
 	}
-	g.roles[role]++
+	g.roles[role] += n
 }
 
 func (g *groupTally) exclude(*scored, float64) { g.excluded++ }
@@ -499,6 +501,9 @@ func (g *groupTally) merge(o *groupTally) {
 		g.t.Merge(o.t)
 	}
 	g.forces.Merge(o.forces)
+	for role, n := range o.roles {
+		g.countRoles(role, n)
+	}
 }
 
 // counts tells whether a response is part of the results, unless the
