@@ -204,14 +204,7 @@ func logWording(tx *gorm.DB, st *Study, u *accounts.User, what, old, now string)
 // deleteOne deletes the one row of a study's design that where names (a
 // step, an outcome, a question); a row that is not there is ErrNotFound.
 func deleteOne(tx *gorm.DB, row any, where string, args ...any) error {
-	res := tx.Where(where, args...).Delete(row)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return problem.ErrNotFound
-	}
-	return nil
+	return problem.OneRow(tx.Where(where, args...).Delete(row), "delete %T", row)
 }
 
 // isDuplicate tells whether err, or an error it wraps, is a unique index

@@ -92,11 +92,8 @@ func (s *Store) RemoveMember(ctx context.Context, u *accounts.User, studyID, use
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Where("study_id = ? AND user_id = ?", studyID, userID).Delete(&studyMember{})
-		if res.Error != nil {
-			return fmt.Errorf("remove member %d from study %d: %w", userID, studyID, res.Error)
-		}
-		if res.RowsAffected == 0 {
-			return problem.ErrNotFound
+		if err := problem.OneRow(res, "remove member %d from study %d", userID, studyID); err != nil {
+			return err
 		}
 		// The share links they made of it: what they shared stops being
 		// readable when their access to it ends.

@@ -73,11 +73,8 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&User{}).Where("id = ?", userID).Update("password_hash", hash)
-		if res.Error != nil {
-			return fmt.Errorf("set password of user %d: %w", userID, res.Error)
-		}
-		if res.RowsAffected == 0 {
-			return problem.ErrNotFound
+		if err := problem.OneRow(res, "set password of user %d", userID); err != nil {
+			return err
 		}
 		return endSessions(tx, userID, "")
 	})
@@ -192,11 +189,8 @@ func (s *Store) ResetPassword(ctx context.Context, token, password string) (*Use
 		// Deleting the row is what makes the link one-time: of two uses
 		// racing, one deletes it and the other finds nothing to delete.
 		res := tx.Where("token_hash = ?", row.TokenHash).Delete(&passwordReset{})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return problem.ErrNotFound
+		if err := problem.OneRow(res, "use password reset"); err != nil {
+			return err
 		}
 		userID = row.UserID
 		if err := tx.Model(&User{}).Where("id = ?", userID).Update("password_hash", hash).Error; err != nil {

@@ -85,13 +85,7 @@ func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) error {
 	res := s.db.WithContext(ctx).Model(&APIToken{}).
 		Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, userID).
 		Update("revoked_at", time.Now().UTC())
-	if res.Error != nil {
-		return fmt.Errorf("revoke token %d: %w", tokenID, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return problem.ErrNotFound
-	}
-	return nil
+	return problem.OneRow(res, "revoke token %d", tokenID)
 }
 
 // UserByToken resolves a bearer token to its user; revoked or unknown tokens,

@@ -185,13 +185,7 @@ func (s *Store) DisableUser(ctx context.Context, admin *User, userID int64) erro
 // links stay revoked.
 func (s *Store) EnableUser(ctx context.Context, userID int64) error {
 	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", userID).Update("disabled_at", nil)
-	if res.Error != nil {
-		return fmt.Errorf("enable user %d: %w", userID, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return problem.ErrNotFound
-	}
-	return nil
+	return problem.OneRow(res, "enable user %d", userID)
 }
 
 // DeleteUser removes an account for good. Its sessions, tokens and study

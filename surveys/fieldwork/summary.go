@@ -244,11 +244,5 @@ func (s *Store) SetExcluded(ctx context.Context, d *surveys.Design, respondentID
 func (s *Store) DeleteResponse(ctx context.Context, d *surveys.Design, respondentID string) error {
 	studyID := d.Study.ID
 	res := s.db.WithContext(ctx).Where("study_id = ? AND respondent_id = ?", studyID, respondentID).Delete(&surveys.Response{})
-	if res.Error != nil {
-		return fmt.Errorf("delete response %s: %w", respondentID, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return problem.ErrNotFound
-	}
-	return nil
+	return problem.OneRow(res, "delete response %s", respondentID)
 }

@@ -6,8 +6,11 @@ package problem
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
+
+	"gorm.io/gorm"
 )
 
 // Sentinel errors, wrapped with context where they happen.
@@ -16,6 +19,19 @@ var (
 	ErrConflict     = errors.New("conflict")
 	ErrUnauthorized = errors.New("invalid credentials")
 )
+
+// OneRow is what a write meant for exactly one row came to: its error,
+// wrapped with what it was doing, or ErrNotFound when no row matched, which
+// is how a thing gone, or not the caller's, reads.
+func OneRow(res *gorm.DB, doing string, args ...any) error {
+	if res.Error != nil {
+		return fmt.Errorf("%s: %w", fmt.Sprintf(doing, args...), res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
 
 // Validation names every bad field of an input with a message a person can act on.
 type Validation struct {

@@ -146,11 +146,5 @@ func (s *Store) Get(ctx context.Context, u *accounts.User, id int64) (*Programme
 // else's is not found.
 func (s *Store) Delete(ctx context.Context, u *accounts.User, id int64) error {
 	res := s.db.WithContext(ctx).Where("id = ? AND owner_id = ?", id, u.ID).Delete(&Programme{})
-	if res.Error != nil {
-		return fmt.Errorf("delete programme %d: %w", id, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return problem.ErrNotFound
-	}
-	return nil
+	return problem.OneRow(res, "delete programme %d", id)
 }

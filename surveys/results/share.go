@@ -81,13 +81,7 @@ func (s *Store) RevokeShare(ctx context.Context, u *accounts.User, studyID, shar
 	}
 	res := s.db.WithContext(ctx).Model(&Share{}).Where("id = ? AND study_id = ? AND revoked_at IS NULL", shareID, studyID).
 		Update("revoked_at", time.Now().UTC())
-	if res.Error != nil {
-		return fmt.Errorf("revoke share %d: %w", shareID, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return problem.ErrNotFound
-	}
-	return nil
+	return problem.OneRow(res, "revoke share %d", shareID)
 }
 
 // SharedStudy resolves a share token to its link and the study's design; an
