@@ -265,6 +265,15 @@ var DefaultForces = ForcesWording{
 	Habit:   "How hard would it be to leave your current way behind?",
 }
 
+// setLocked gives a study's field its new value; on a published study a change
+// of value is noted in locked, by the field's JSON name.
+func setLocked[T comparable](field *T, v T, name string, published bool, locked *[]string) {
+	if published && *field != v {
+		*locked = append(*locked, name)
+	}
+	*field = v
+}
+
 // apply copies the set fields of in onto st and reports every bad field at
 // once; a new study must be named. Changing the structure (job, language, four
 // forces) of a published study is ErrLocked, because respondents have already
@@ -284,28 +293,16 @@ func (in StudyInput) apply(st *Study, creating bool) error {
 	}
 	if in.Job != nil {
 		job := Job{When: strings.TrimSpace(in.Job.When), Want: strings.TrimSpace(in.Job.Want), SoThat: strings.TrimSpace(in.Job.SoThat)}
-		if published && job != st.Job {
-			locked = append(locked, "job")
-		}
-		st.Job = job
+		setLocked(&st.Job, job, "job", published, &locked)
 	}
 	if in.FourForces != nil {
-		if published && *in.FourForces != st.FourForces {
-			locked = append(locked, "four_forces")
-		}
-		st.FourForces = *in.FourForces
+		setLocked(&st.FourForces, *in.FourForces, "four_forces", published, &locked)
 	}
 	if in.AttentionCheck != nil {
-		if published && *in.AttentionCheck != st.AttentionCheck {
-			locked = append(locked, "attention_check")
-		}
-		st.AttentionCheck = *in.AttentionCheck
+		setLocked(&st.AttentionCheck, *in.AttentionCheck, "attention_check", published, &locked)
 	}
 	if in.AttentionChecks != nil {
-		if published && *in.AttentionChecks != st.AttentionChecks {
-			locked = append(locked, "attention_checks")
-		}
-		st.AttentionChecks = *in.AttentionChecks
+		setLocked(&st.AttentionChecks, *in.AttentionChecks, "attention_checks", published, &locked)
 	}
 	if in.ExcludeFlags != nil {
 		// The rule is the analysis's, not the survey's: it may change at any
@@ -318,23 +315,13 @@ func (in StudyInput) apply(st *Study, creating bool) error {
 		}
 	}
 	if in.ForcesWording != nil {
-		w := in.ForcesWording.merge(st.ForcesWording)
-		if published && w != st.ForcesWording {
-			locked = append(locked, "forces_wording")
-		}
-		st.ForcesWording = w
+		setLocked(&st.ForcesWording, in.ForcesWording.merge(st.ForcesWording), "forces_wording", published, &locked)
 	}
 	if in.Language != nil {
-		if published && *in.Language != st.Language {
-			locked = append(locked, "language")
-		}
-		st.Language = *in.Language
+		setLocked(&st.Language, *in.Language, "language", published, &locked)
 	}
 	if in.RoleQuestion != nil {
-		if published && strings.TrimSpace(*in.RoleQuestion) != st.RoleQuestion {
-			locked = append(locked, "role_question")
-		}
-		st.RoleQuestion = strings.TrimSpace(*in.RoleQuestion)
+		setLocked(&st.RoleQuestion, strings.TrimSpace(*in.RoleQuestion), "role_question", published, &locked)
 	}
 	if len(locked) > 0 {
 		return fmt.Errorf("%w: %s cannot change once the study is published: duplicate it to edit", ErrLocked, strings.Join(locked, ", "))
@@ -512,12 +499,5 @@ func (s *Store) DeleteStudy(ctx context.Context, u *accounts.User, id int64) err
 	if !u.IsAdmin() {
 		q = q.Where("owner_id = ?", u.ID)
 	}
-	res := q.Delete(&Study{})
-	if res.Error != nil {
-		return fmt.Errorf("delete study %d: %w", id, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return problem.ErrNotFound
-	}
-	return nil
+	return problem.OneRow(q.Delete(&Study{}), "delete study %d", id)
 }

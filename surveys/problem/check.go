@@ -71,21 +71,9 @@ func ruleMessage(fe validator.FieldError) string {
 	case "email":
 		return "must be an email address"
 	case "min":
-		if fe.Kind() == reflect.String {
-			return fmt.Sprintf("must be at least %s characters", fe.Param())
-		}
-		if fe.Kind() == reflect.Slice {
-			return fmt.Sprintf("must have at least %s items", fe.Param())
-		}
-		return "must be at least " + fe.Param()
+		return bound(fe, "at least")
 	case "max":
-		if fe.Kind() == reflect.String {
-			return fmt.Sprintf("must be at most %s characters", fe.Param())
-		}
-		if fe.Kind() == reflect.Slice {
-			return fmt.Sprintf("must have at most %s items", fe.Param())
-		}
-		return "must be at most " + fe.Param()
+		return bound(fe, "at most")
 	case "gte":
 		return "must be at least " + fe.Param()
 	case "lte":
@@ -102,4 +90,16 @@ func ruleMessage(fe validator.FieldError) string {
 		return "may hold only letters, digits and underscores"
 	}
 	return "is not valid (" + fe.Tag() + ")"
+}
+
+// bound words a min or max rule by what it bounds: a text's length, a
+// list's items, or a number.
+func bound(fe validator.FieldError, limit string) string {
+	switch fe.Kind() {
+	case reflect.String:
+		return fmt.Sprintf("must be %s %s characters", limit, fe.Param())
+	case reflect.Slice:
+		return fmt.Sprintf("must have %s %s items", limit, fe.Param())
+	}
+	return "must be " + limit + " " + fe.Param()
 }
