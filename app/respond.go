@@ -62,39 +62,33 @@ func (s *Server) submit(c *fiber.Ctx) error {
 }
 
 func (s *Server) autosave(c *fiber.Ctx) error {
-	var in fieldwork.Submission
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	res, err := s.fieldwork.Update(c.UserContext(), c.Params("slug"), c.Params("token"), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(res)
+	return serveJSON(c, fiber.StatusOK, func(in fieldwork.Submission) (*fieldwork.SubmitResult, error) {
+		return s.fieldwork.Update(c.UserContext(), c.Params("slug"), c.Params("token"), in)
+	})
+}
+
+// invitationLink is a new invitation with the survey address that carries it.
+type invitationLink struct {
+	fieldwork.NewInvitation
+	URL string `json:"url,omitempty"`
 }
 
 func (s *Server) createInvitations(c *fiber.Ctx) error {
-	var in fieldwork.InvitationsInput
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	invs, err := s.fieldwork.CreateInvitations(c.UserContext(), designOf(c), in)
-	if err != nil {
-		return err
-	}
-	st := designOf(c).Study
-	type link struct {
-		fieldwork.NewInvitation
-		URL string `json:"url,omitempty"`
-	}
-	out := make([]link, len(invs))
-	for i, inv := range invs {
-		out[i].NewInvitation = inv
-		if st.Slug != nil {
-			out[i].URL = s.baseURL() + "/s/" + *st.Slug + "?i=" + inv.Token
+	return serveJSON(c, fiber.StatusCreated, func(in fieldwork.InvitationsInput) (map[string][]invitationLink, error) {
+		invs, err := s.fieldwork.CreateInvitations(c.UserContext(), designOf(c), in)
+		if err != nil {
+			return nil, err
 		}
-	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"invitations": out})
+		st := designOf(c).Study
+		out := make([]invitationLink, len(invs))
+		for i, inv := range invs {
+			out[i].NewInvitation = inv
+			if st.Slug != nil {
+				out[i].URL = s.baseURL() + "/s/" + *st.Slug + "?i=" + inv.Token
+			}
+		}
+		return map[string][]invitationLink{"invitations": out}, nil
+	})
 }
 
 // submitThrottle caps submissions per client address. It counts in this

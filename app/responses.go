@@ -67,15 +67,10 @@ func (s *Server) listResponses(c *fiber.Ctx) error {
 // decideResponses serves POST .../responses/exclusions: the researcher's
 // ruling on the responses named, or on every one with a flag.
 func (s *Server) decideResponses(c *fiber.Ctx) error {
-	var in fieldwork.Decision
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	n, err := s.fieldwork.Decide(c.UserContext(), designOf(c), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"changed": n})
+	return serveJSON(c, fiber.StatusOK, func(in fieldwork.Decision) (map[string]int, error) {
+		n, err := s.fieldwork.Decide(c.UserContext(), designOf(c), in)
+		return map[string]int{"changed": n}, err
+	})
 }
 
 func (s *Server) updateResponse(c *fiber.Ctx) error {

@@ -185,8 +185,10 @@ func (s *Server) routeTable() []route {
 		r("GET", "/api/v1/studies/:id/opportunities", researcher, s.opportunities),
 		r("GET", "/api/v1/studies/:id/compare", researcher, s.compareWaves),
 		r("GET", "/api/v1/studies/:id/sample-size", researcher, s.sampleSize),
-		r("GET", "/api/v1/studies/:id/weighting", researcher, s.getWeighting),
-		r("PUT", "/api/v1/studies/:id/weighting", researcher, s.putWeighting),
+		// PUT rakes to the targets sent and keeps them, answering how the
+		// weights came out; GET is that answer, null when not weighted.
+		r("GET", "/api/v1/studies/:id/weighting", researcher, list(s.results.WeightingStatus)),
+		r("PUT", "/api/v1/studies/:id/weighting", researcher, act(s.results.SetWeighting)),
 		r("DELETE", "/api/v1/studies/:id/weighting", researcher, s.deleteWeighting),
 		r("POST", "/studies/:id/weighting", researcher, s.saveWeightingPage),
 		r("POST", "/studies/:id/weighting/delete", researcher, s.deleteWeightingPage),

@@ -132,6 +132,14 @@ func keyed[K, In, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Cont
 	}
 }
 
+// act serves the routes that act on the study the route names from a JSON
+// body: 200 with the answer.
+func act[In, Out any](fn func(context.Context, *surveys.Design, In) (Out, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		return serveJSON(c, fiber.StatusOK, func(in In) (Out, error) { return fn(c.UserContext(), designOf(c), in) })
+	}
+}
+
 // update serves the PATCH routes that edit one thing of a study, named by
 // the path parameter key reads: 200 with the thing as it now is.
 func update[K, In, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Context, *accounts.User, int64, K, In) (Out, error)) fiber.Handler {
