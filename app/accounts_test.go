@@ -287,9 +287,8 @@ func TestHardeningAdminEndsAUsersAccess(t *testing.T) {
 	}
 
 	// Delete: the study passes to the admin.
-	if r := admin.get("/admin/users/" + itoa(ana.ID) + "/delete"); !strings.Contains(r.body, "Its 1 study passes to you") {
-		t.Fatalf("the delete page does not say where the study goes: %s", r.body)
-	}
+	wantBody(t, admin.get("/admin/users/"+itoa(ana.ID)+"/delete"), "<h1>Delete "+ana.Email+"?</h1>",
+		"Its 1 study passes to you, with every response.", `action="/admin/users/`+itoa(ana.ID)+`/delete"`, `href="/admin/users">Cancel</a>`)
 	r = admin.postForm("/admin/users/"+itoa(ana.ID)+"/delete", url.Values{"_csrf": {admin.csrf()}})
 	if r.status != http.StatusOK || !strings.Contains(r.body, "1 of their studies passed to you") {
 		t.Fatalf("delete: %d %s", r.status, r.body)

@@ -2,27 +2,39 @@ package app
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
-	"odi/surveys/problem"
 	"odi/surveys/results"
 )
 
 // A delete button on a study's tabs asks first: its form posts without
 // confirm, which draws a page saying what will go, whose button posts the
 // same form again with confirm=1. It works without JavaScript, and a page
-// reloaded or opened twice deletes nothing by surprise.
+// reloaded or opened twice deletes nothing by surprise. Deleting a study
+// or an account asks on a page of its own (GET .../delete), the same page.
 
 // confirmation is what the page asking first says.
 type confirmation struct {
 	Title  string // the question, "Delete outcome O03?"
 	Says   string // what goes, and what stays
+	Note   string // a gentler way to the same end, when there is one
 	Button string
-	Back   string // the tab and place Cancel goes back to
+	Back   string // where Cancel goes back to; for a study's tabs, the tab and place
+}
+
+// ask draws the page asking first; its form posts to the page's own
+// address. d, for something of a study's, names the study in the crumb and
+// the title.
+func (s *Server) ask(c *fiber.Ctx, d *surveys.Design, cf confirmation) error {
+	title := cf.Title
+	if d != nil {
+		title += " · " + d.Study.Name
+	}
+	return s.render(c, "confirm", fiber.Map{"Title": title, "D": d, "Confirm": cf,
+		"Action": c.Path(), "At": anchor(c), "Styles": []string{"editor.css"}})
 }
 
 // confirmFirst serves a delete button: without confirm=1 it asks, with it,
@@ -37,17 +49,13 @@ func (s *Server) confirmFirst(ask func(*fiber.Ctx, *surveys.Design) (confirmatio
 		if err != nil {
 			return err
 		}
-		return s.render(c, "confirm", fiber.Map{"Title": cf.Title + " · " + d.Study.Name, "D": d, "Confirm": cf,
-			"Action": c.Path(), "At": anchor(c), "Back": studyPath(d.Study.ID, cf.Back), "Styles": []string{"editor.css"}})
+		cf.Back = studyPath(d.Study.ID, cf.Back)
+		return s.ask(c, d, cf)
 	}
 }
 
 func askOutcome(c *fiber.Ctx, d *surveys.Design) (confirmation, error) {
-	id, err := idParam(c, "outcome_id")
-	if err != nil {
-		return confirmation{}, err
-	}
-	o, err := itemOf(d.Outcomes, func(o surveys.Outcome) bool { return o.ID == id })
+	o, err := itemNamed(c, "outcome_id", d.Outcomes, func(o surveys.Outcome) int64 { return o.ID })
 	if err != nil {
 		return confirmation{}, err
 	}
@@ -56,17 +64,13 @@ func askOutcome(c *fiber.Ctx, d *surveys.Design) (confirmation, error) {
 }
 
 func askStep(c *fiber.Ctx, d *surveys.Design) (confirmation, error) {
-	id, err := idParam(c, "step_id")
-	if err != nil {
-		return confirmation{}, err
-	}
-	step, err := itemOf(d.Steps, func(st surveys.Step) bool { return st.ID == id })
+	step, err := itemNamed(c, "step_id", d.Steps, func(st surveys.Step) int64 { return st.ID })
 	if err != nil {
 		return confirmation{}, err
 	}
 	n := 0
 	for _, o := range d.Outcomes {
-		if o.StepID != nil && *o.StepID == id {
+		if o.StepID != nil && *o.StepID == step.ID {
 			n++
 		}
 	}
@@ -77,7 +81,7 @@ func askStep(c *fiber.Ctx, d *surveys.Design) (confirmation, error) {
 	case 1:
 		says = "Its one outcome stays, without a step."
 	}
-	return confirmation{Title: "Delete step “" + step.Name + "”?", Says: says, Button: "Delete step", Back: "outcomes#step-" + strconv.FormatInt(id, 10)}, nil
+	return confirmation{Title: "Delete step “" + step.Name + "”?", Says: says, Button: "Delete step", Back: "outcomes#step-" + strconv.FormatInt(step.ID, 10)}, nil
 }
 
 func askQuestion(c *fiber.Ctx, d *surveys.Design) (confirmation, error) {
@@ -92,21 +96,17 @@ func askQuestion(c *fiber.Ctx, d *surveys.Design) (confirmation, error) {
 // askShare is the question before revoking a share link, which, unlike a
 // draft's outcome, cannot be made again with the same address.
 func (s *Server) askShare(c *fiber.Ctx, d *surveys.Design) (confirmation, error) {
-	id, err := idParam(c, "share_id")
-	if err != nil {
-		return confirmation{}, err
-	}
 	shares, err := s.results.Shares(c.UserContext(), d)
 	if err != nil {
 		return confirmation{}, err
 	}
-	at := slices.IndexFunc(shares, func(sh results.Share) bool { return sh.ID == id })
-	if at < 0 {
-		return confirmation{}, problem.ErrNotFound
+	sh, err := itemNamed(c, "share_id", shares, func(sh results.Share) int64 { return sh.ID })
+	if err != nil {
+		return confirmation{}, err
 	}
-	name := "“" + shares[at].Name + "”"
-	if shares[at].Name == "" {
-		name = fmt.Sprintf("#%d", id)
+	name := "“" + sh.Name + "”"
+	if sh.Name == "" {
+		name = fmt.Sprintf("#%d", sh.ID)
 	}
 	return confirmation{Title: "Revoke the share link " + name + "?", Says: "Whoever has it can no longer open the report or download the workbook. This cannot be undone: a new link has a new address.",
 		Button: "Revoke link", Back: "share"}, nil

@@ -82,9 +82,25 @@ func itemOf[T any](list []T, match func(T) bool) (T, error) {
 	return none, problem.ErrNotFound
 }
 
+// itemNamed is the item of list whose id the path parameter param gives.
+func itemNamed[T any](c *fiber.Ctx, param string, list []T, id func(T) int64) (T, error) {
+	n, err := idParam(c, param)
+	if err != nil {
+		var none T
+		return none, err
+	}
+	return itemOf(list, func(v T) bool { return id(v) == n })
+}
+
 func (s *Server) deleteStudyPage(c *fiber.Ctx) error {
-	st := &designOf(c).Study
-	return s.render(c, "study_delete", fiber.Map{"Title": "Delete " + st.Name, "Study": st, "Styles": []string{"editor.css"}})
+	d := designOf(c)
+	cf := confirmation{Title: "Delete “" + d.Study.Name + "”?",
+		Says:   "This removes the study with its outcomes, questions and every response. It cannot be undone.",
+		Button: "Delete study", Back: studyPath(d.Study.ID, "job")}
+	if d.Study.Status != surveys.StatusDraft {
+		cf.Note = "If you only want to stop new responses, close the study instead."
+	}
+	return s.ask(c, d, cf)
 }
 
 func (s *Server) saveJob(c *fiber.Ctx) error {

@@ -100,7 +100,13 @@ func TestLifecycleButtonsPublishCloseReopenDuplicateDelete(t *testing.T) {
 		t.Fatalf("a draft after reopen: %s %v", st.Status, st.Slug)
 	}
 
-	wantBody(t, c.get(base+"/delete"), "Delete “Stop losing context”?", `action="`+base+`/delete"`)
+	// The study was published, so the page offers closing it instead; the
+	// draft copy has nothing to close.
+	wantBody(t, c.get(base+"/delete"), "Delete “Stop losing context”?", `action="`+base+`/delete"`,
+		"If you only want to stop new responses, close the study instead.", `href="`+base+`/job">Cancel</a>`)
+	if r := c.get(fmt.Sprintf("/studies/%d/delete", copyID)); strings.Contains(r.body, "close the study instead") {
+		t.Error("the draft's delete page offers to close it")
+	}
 	wantRedirect(t, c.submit(base+"/delete", nil), "/studies")
 	if r := c.get(base + "/job"); r.status != http.StatusNotFound {
 		t.Fatalf("deleted study: %d", r.status)

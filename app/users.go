@@ -89,7 +89,15 @@ func (s *Server) deleteUserPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "user_delete", fiber.Map{"Title": "Delete " + target.Email, "Target": target, "Owned": owned})
+	says := "The account goes for good: its sessions, API tokens and study memberships end, and the share links it made stop working."
+	switch {
+	case owned == 1:
+		says += " Its 1 study passes to you, with every response."
+	case owned > 1:
+		says += fmt.Sprintf(" Its %d studies pass to you, with every response.", owned)
+	}
+	return s.ask(c, nil, confirmation{Title: "Delete " + target.Email + "?", Says: says,
+		Note: "To stop someone logging in but keep the account, disable it instead.", Button: "Delete account", Back: "/admin/users"})
 }
 
 // targetUser is the account a route of the users page names by :user_id.
