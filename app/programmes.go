@@ -56,23 +56,25 @@ func (s *Server) exportPeople(c *fiber.Ctx) error {
 	return sendFile(c, csvType, attachment(cj.Name, cj.ID, "people.csv"), cj.WritePeople)
 }
 
-func (s *Server) deleteProgramme(c *fiber.Ctx) error {
+// removeProgramme deletes the programme the route names, for the API's
+// DELETE (deleteProgramme) and the list's delete button (deleteProgrammePage).
+func (s *Server) removeProgramme(c *fiber.Ctx) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.programmes.Delete(c.UserContext(), userOf(c), id); err != nil {
+	return s.programmes.Delete(c.UserContext(), userOf(c), id)
+}
+
+func (s *Server) deleteProgramme(c *fiber.Ctx) error {
+	if err := s.removeProgramme(c); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (s *Server) deleteProgrammePage(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.programmes.Delete(c.UserContext(), userOf(c), id); err != nil {
+	if err := s.removeProgramme(c); err != nil {
 		return err
 	}
 	return c.Redirect("/programmes", fiber.StatusSeeOther)

@@ -17,33 +17,26 @@ func RankedCSV(w io.Writer, groups []Group) error {
 	if len(groups) == 0 {
 		return errors.New("ranked csv: no opportunities")
 	}
-	bw := bufio.NewWriter(w)
-	if _, err := bw.WriteString("\ufeff"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(bw)
-	if err := cw.Write(append([]string{"Group"}, RankedHeader...)); err != nil {
-		return err
-	}
-	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-	rec := make([]string, 0, len(RankedHeader)+1)
-	for _, g := range groups {
-		label := csvSafe(oneLine(g.Label))
-		for _, o := range g.Outcomes {
-			rec = append(rec[:0], label, strconv.Itoa(o.Rank), csvSafe(o.Code), csvSafe(o.Step), csvSafe(o.Statement),
-				num(o.Importance), num(o.Satisfaction), num(o.Opportunity), csvSafe(o.Class), strconv.Itoa(o.N),
-				num(o.ImportanceCI[0]), num(o.ImportanceCI[1]), num(o.SatisfactionCI[0]), num(o.SatisfactionCI[1]),
-				num(o.MeanImportance), num(o.MeanSatisfaction), num(o.Gap))
-			if err := cw.Write(rec); err != nil {
-				return err
+	return spreadsheetCSV(w, func(write func([]string) error) error {
+		if err := write(append([]string{"Group"}, RankedHeader...)); err != nil {
+			return err
+		}
+		num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+		rec := make([]string, 0, len(RankedHeader)+1)
+		for _, g := range groups {
+			label := csvSafe(oneLine(g.Label))
+			for _, o := range g.Outcomes {
+				rec = append(rec[:0], label, strconv.Itoa(o.Rank), csvSafe(o.Code), csvSafe(o.Step), csvSafe(o.Statement),
+					num(o.Importance), num(o.Satisfaction), num(o.Opportunity), csvSafe(o.Class), strconv.Itoa(o.N),
+					num(o.ImportanceCI[0]), num(o.ImportanceCI[1]), num(o.SatisfactionCI[0]), num(o.SatisfactionCI[1]),
+					num(o.MeanImportance), num(o.MeanSatisfaction), num(o.Gap))
+				if err := write(rec); err != nil {
+					return err
+				}
 			}
 		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	return bw.Flush()
+		return nil
+	})
 }
 
 // ResponsesCSV writes the wide responses file as it is stored: every answer
@@ -99,19 +92,31 @@ func SafeResponsesCSV(w io.Writer, r *Responses) error {
 // byte order mark, and every cell that starts like a formula prefixed with
 // an apostrophe (csvSafe), since any of them may have come from people.
 func TextCSV(w io.Writer, header []string, rows [][]string) error {
+	return spreadsheetCSV(w, func(write func([]string) error) error {
+		for _, rec := range append([][]string{header}, rows...) {
+			safe := make([]string, len(rec))
+			for i, v := range rec {
+				safe[i] = csvSafe(oneLine(v))
+			}
+			if err := write(safe); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// spreadsheetCSV writes the records rows gives as a CSV for a spreadsheet
+// to open: UTF-8 with a byte order mark, so Excel reads accents and
+// non-Latin scripts right.
+func spreadsheetCSV(w io.Writer, rows func(write func([]string) error) error) error {
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString("\ufeff"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(bw)
-	for _, rec := range append([][]string{header}, rows...) {
-		safe := make([]string, len(rec))
-		for i, v := range rec {
-			safe[i] = csvSafe(oneLine(v))
-		}
-		if err := cw.Write(safe); err != nil {
-			return err
-		}
+	if err := rows(cw.Write); err != nil {
+		return err
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
