@@ -55,9 +55,7 @@ func TestTokensPageRevokesAToken(t *testing.T) {
 
 func TestCookieSessionNeedsCSRFToken(t *testing.T) {
 	s := parallelServer(t)
-	mustUser(t, s, "r@example.com", "researcher")
-	c := newClient(t, s)
-	c.login("r@example.com")
+	c := loggedIn(t, s, "r@example.com")
 
 	forged := c.do("POST", "/settings/tokens", "application/x-www-form-urlencoded", "name=x&_csrf=forged-token")
 	if forged.status != http.StatusForbidden {
@@ -79,9 +77,7 @@ func TestCookieSessionNeedsCSRFToken(t *testing.T) {
 // TestSessionIDRotatesAtLogin's.
 func TestLogoutEndsTheSession(t *testing.T) {
 	s := parallelServer(t)
-	mustUser(t, s, "r@example.com", "researcher")
-	c := newClient(t, s)
-	c.login("r@example.com")
+	c := loggedIn(t, s, "r@example.com")
 	if r := c.get("/studies"); r.status != http.StatusOK || !strings.Contains(r.body, "No studies yet") {
 		t.Fatalf("study list after login: %d", r.status)
 	}
@@ -183,9 +179,7 @@ func TestSetupLinkCreatesFirstAdminOnce(t *testing.T) {
 
 func TestAdminPagesAreHiddenFromResearchers(t *testing.T) {
 	s := parallelServer(t)
-	mustUser(t, s, "r@example.com", "researcher")
-	c := newClient(t, s)
-	c.login("r@example.com")
+	c := loggedIn(t, s, "r@example.com")
 	if r := c.get("/admin/users"); r.status != http.StatusNotFound {
 		t.Fatalf("researcher on admin page: %d", r.status)
 	}

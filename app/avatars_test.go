@@ -51,9 +51,7 @@ func avatarStudy(t *testing.T, c *client) (int64, string) {
 			t.Fatalf("outcome roles %q, want %q", got.Roles, o.roles)
 		}
 	}
-	var pub struct{ Slug string }
-	c.send("POST", base+"/publish", nil).json(t, &pub)
-	return id, pub.Slug
+	return id, publish(t, c, base)
 }
 
 // TestAvatarsEndToEnd: through the real server, each role answers only its

@@ -512,13 +512,12 @@ func TestStudyListCountsCompleteResponsesAndTheLatest(t *testing.T) {
 		base := fmt.Sprintf("/api/v1/studies/%d", id)
 		wantStatus(t, c.send("POST", base+"/outcomes", map[string]string{"statement": "Minimize the time it takes to find a decision", "code": "O01"}), http.StatusCreated)
 		wantStatus(t, c.send("PATCH", base, `{"target_n": 400}`), http.StatusOK)
-		var pub struct{ Slug string }
-		c.send("POST", base+"/publish", nil).json(t, &pub)
+		slug := publish(t, c, base)
 		before := time.Now().Add(-time.Minute)
 		anon := newClient(t, s)
 		var excluded string
 		for i, complete := range []bool{true, true, true, false} {
-			r := anon.send("POST", "/api/v1/s/"+pub.Slug+"/responses", map[string]any{"submission_id": uuid.NewString(),
+			r := anon.send("POST", "/api/v1/s/"+slug+"/responses", map[string]any{"submission_id": uuid.NewString(),
 				"ratings": map[string]any{"O01": map[string]int{"importance": 5, "satisfaction": 2}}, "complete": complete})
 			wantStatus(t, r, http.StatusCreated)
 			if i == 0 {

@@ -44,11 +44,7 @@ func mailStudy(t *testing.T, c *client) (int64, string) {
 	id := newStudy(t, c, "Mail")
 	base := fmt.Sprintf("/api/v1/studies/%d", id)
 	wantStatus(t, c.send("POST", base+"/outcomes", map[string]string{"statement": "Minimize the time it takes to find a decision"}), http.StatusCreated)
-	var pub struct{ Slug string }
-	r := c.send("POST", base+"/publish", nil)
-	wantStatus(t, r, http.StatusOK)
-	r.json(t, &pub)
-	return id, pub.Slug
+	return id, publish(t, c, base)
 }
 
 type mailingProgress struct {

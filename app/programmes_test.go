@@ -25,11 +25,7 @@ func programmeStudy(t *testing.T, c *client, name string) (int64, string) {
 		wantStatus(t, c.send("POST", base+"/outcomes", map[string]string{"statement": st}), http.StatusCreated)
 	}
 	wantStatus(t, c.send("PATCH", base, map[string]any{"exclude_flags": []string{}}), http.StatusOK)
-	var pub struct{ Slug string }
-	r := c.send("POST", base+"/publish", nil)
-	wantStatus(t, r, http.StatusOK)
-	r.json(t, &pub)
-	return id, pub.Slug
+	return id, publish(t, c, base)
 }
 
 // answer submits one response with panel id pid: underserved (importance 5,

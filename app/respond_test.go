@@ -16,6 +16,17 @@ import (
 
 // publishedStudy makes an open study with two outcomes, a screener, a segment
 // question with a quota, a number and an NPS question, and four forces.
+// publish publishes the study at base (its API path) and returns its
+// survey's slug.
+func publish(t *testing.T, c *client, base string) string {
+	t.Helper()
+	r := c.send("POST", base+"/publish", nil)
+	wantStatus(t, r, http.StatusOK)
+	var pub struct{ Slug string }
+	r.json(t, &pub)
+	return pub.Slug
+}
+
 func publishedStudy(t *testing.T, s *Server, c *client) (int64, string) {
 	t.Helper()
 	id := newStudy(t, c, "Respondents")
@@ -33,9 +44,7 @@ func publishedStudy(t *testing.T, s *Server, c *client) (int64, string) {
 	} {
 		wantStatus(t, c.send("POST", base+"/questions", q), http.StatusCreated)
 	}
-	var pub struct{ Slug string }
-	c.send("POST", base+"/publish", nil).json(t, &pub)
-	return id, pub.Slug
+	return id, publish(t, c, base)
 }
 
 func sub(complete bool, answers map[string]any, ratings map[string]any) map[string]any {
@@ -304,9 +313,7 @@ func attentionStudy(t *testing.T, s *Server, c *client, n, steps, checks int) (i
 		wantStatus(t, c.send("POST", base+"/outcomes", map[string]string{"statement": st, "step": surveySteps[i*steps/n]}), http.StatusCreated)
 	}
 	wantStatus(t, c.send("PATCH", base, map[string]any{"attention_check": true, "attention_checks": checks}), http.StatusOK)
-	var pub struct{ Slug string }
-	c.send("POST", base+"/publish", nil).json(t, &pub)
-	return id, pub.Slug
+	return id, publish(t, c, base)
 }
 
 // TestAttentionChecksThroughTheAPI: a study of three checks takes them as a
@@ -421,10 +428,9 @@ func TestEndURLCanBeCleared(t *testing.T) {
 	wantField(t, c.send("PATCH", base, `{"end_urls": {"complete": "javascript:alert(1)"}}`), "end_urls.complete", "http(s) URL")
 	wantStatus(t, c.send("PATCH", base, `{"end_urls": {"complete": ""}}`), http.StatusOK)
 	wantStatus(t, c.send("POST", base+"/outcomes", map[string]string{"statement": "Minimize the time it takes to find a decision"}), http.StatusCreated)
-	var pub struct{ Slug string }
-	c.send("POST", base+"/publish", nil).json(t, &pub)
+	slug := publish(t, c, base)
 	var res fieldwork.SubmitResult
-	r := newClient(t, s).send("POST", "/api/v1/s/"+pub.Slug+"/responses", sub(true, nil,
+	r := newClient(t, s).send("POST", "/api/v1/s/"+slug+"/responses", sub(true, nil,
 		map[string]any{"O01": map[string]int{"importance": 4, "satisfaction": 2}}))
 	wantStatus(t, r, http.StatusCreated)
 	r.json(t, &res)

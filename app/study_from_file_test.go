@@ -363,9 +363,7 @@ func fromFilePage(t *testing.T, c *client, file []byte, fields map[string][]stri
 
 func TestStudyFromFilePageWorksWithoutJavaScript(t *testing.T) {
 	s := parallelServer(t)
-	mustUser(t, s, "r@example.com", "researcher")
-	c := newClient(t, s)
-	c.login("r@example.com")
+	c := loggedIn(t, s, "r@example.com")
 	if r := c.get("/studies"); !strings.Contains(r.body, `href="/studies/from-file"`) {
 		t.Fatalf("the study list has no way to a study from a file")
 	}

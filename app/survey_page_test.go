@@ -37,11 +37,7 @@ func surveyStudy(t *testing.T, c *client, n, steps int, settings string, questio
 	for _, q := range questions {
 		wantStatus(t, c.send("POST", base+"/questions", q), http.StatusCreated)
 	}
-	var pub struct{ Slug string }
-	r := c.send("POST", base+"/publish", nil)
-	wantStatus(t, r, http.StatusOK)
-	r.json(t, &pub)
-	return id, pub.Slug
+	return id, publish(t, c, base)
 }
 
 // surveyRespondent answers a survey the way a browser without JavaScript does.
@@ -602,12 +598,11 @@ func TestSurveyPageInFrench(t *testing.T) {
 	var d surveys.Design
 	c.send("GET", base, nil).json(t, &d)
 	wantStatus(t, c.send("PATCH", fmt.Sprintf("%s/steps/%d", base, d.Steps[0].ID), `{"title": "Pour bien commencer"}`), http.StatusOK)
-	var pub struct{ Slug string }
-	c.send("POST", base+"/publish", nil).json(t, &pub)
-	r := newSurveyRespondent(t, s, pub.Slug)
+	slug := publish(t, c, base)
+	r := newSurveyRespondent(t, s, slug)
 	wantPage(t, r.start(""), "<h1>Pour bien commencer</h1>", ">Suivant<", ">Retour<")
-	r.step(1, rateShown(r.get("/s/"+pub.Slug+"?p=1").body, func(string) int { return 3 }))
-	forces := r.step(2, rateShown(r.get("/s/"+pub.Slug+"?p=2").body, func(string) int { return 3 }))
+	r.step(1, rateShown(r.get("/s/"+slug+"?p=1").body, func(string) int { return 3 }))
+	forces := r.step(2, rateShown(r.get("/s/"+slug+"?p=2").body, func(string) int { return 3 }))
 	wantPage(t, forces, "Dans quelle mesure votre façon actuelle de faire vous frustre-t-elle", "Mon habitude ?", ">Terminer<")
 	if strings.Contains(forces.body, surveys.DefaultForces.Push) {
 		t.Fatal("the French survey shows the English default of push")

@@ -26,8 +26,7 @@ func TestPublishedWordingFixesAreLogged(t *testing.T) {
 	wantStatus(t, c.send("POST", api+"/questions", `{"key": "size", "text": "Company sise?", "kind": "single", "options": ["small", "large"]}`), http.StatusCreated)
 	// A draft's edits are not logged.
 	wantStatus(t, c.send("PATCH", fmt.Sprintf("%s/outcomes/%d", api, o.ID), map[string]string{"statement": "Minimize the time it takes to find a decisoin "}), http.StatusOK)
-	var pub struct{ Slug string }
-	c.send("POST", api+"/publish", nil).json(t, &pub)
+	slug := publish(t, c, api)
 
 	fixed := "Minimize the time it takes to find a decision"
 	wantStatus(t, c.send("PATCH", fmt.Sprintf("%s/outcomes/%d", api, o.ID), map[string]string{"statement": fixed, "code": o.Code}), http.StatusOK)
@@ -65,7 +64,7 @@ func TestPublishedWordingFixesAreLogged(t *testing.T) {
 		Profile []struct{ Text string }
 		Pages   []struct{ Items []struct{ Statement string } }
 	}
-	c.send("GET", "/api/v1/s/"+pub.Slug, nil).json(t, &survey)
+	c.send("GET", "/api/v1/s/"+slug, nil).json(t, &survey)
 	if survey.Profile[0].Text != "Company size?" || survey.Pages[0].Items[0].Statement != fixed {
 		t.Fatalf("respondents read %+v", survey)
 	}

@@ -138,29 +138,30 @@ func TestUserAddAndTokenCreate(t *testing.T) {
 	}
 	resp.Body.Close()
 
-	short := exec.Command(binary, "user", "add", "--email", "bob@example.com", "--db", db)
-	short.Stdin = strings.NewReader("short\n")
-	if out, err := short.CombinedOutput(); err == nil || !strings.Contains(string(out), "password: must be at least 10 characters") {
-		t.Fatalf("short password: %v %s", err, out)
+	if out, code := runODI(t, db, "short\n", "user", "add", "--email", "bob@example.com"); code == 0 || !strings.Contains(out, "password: must be at least 10 characters") {
+		t.Fatalf("short password: %d %s", code, out)
 	}
+}
+
+// runODI runs an odi command on the database db, typing stdin, for what it
+// writes and its exit code.
+func runODI(t *testing.T, db, stdin string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(binary, append(args, "--db", db)...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return string(out), ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), 0
 }
 
 func TestTokenListAndRevoke(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "odi.db")
-	odi := func(stdin string, args ...string) (string, int) {
-		t.Helper()
-		cmd := exec.Command(binary, append(args, "--db", db)...)
-		cmd.Stdin = strings.NewReader(stdin)
-		out, err := cmd.CombinedOutput()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return string(out), code
-	}
+	odi := func(stdin string, args ...string) (string, int) { return runODI(t, db, stdin, args...) }
 	if out, code := odi("long enough password\n", "user", "add", "--email", "ana@example.com"); code != 0 {
 		t.Fatalf("user add: %d %s", code, out)
 	}

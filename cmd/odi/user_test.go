@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -18,18 +17,7 @@ import (
 func TestHardeningUserDisableEnablePasswd(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "odi.db")
-	odi := func(stdin string, args ...string) (string, int) {
-		t.Helper()
-		cmd := exec.Command(binary, append(args, "--db", db)...)
-		cmd.Stdin = strings.NewReader(stdin)
-		out, err := cmd.CombinedOutput()
-		if ee, ok := err.(*exec.ExitError); ok {
-			return string(out), ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return string(out), 0
-	}
+	odi := func(stdin string, args ...string) (string, int) { return runODI(t, db, stdin, args...) }
 	if out, code := odi("olive-kettle-93\n", "user", "add", "--email", "admin@example.com", "--role", "admin"); code != 0 {
 		t.Fatalf("user add: %d %s", code, out)
 	}
