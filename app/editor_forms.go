@@ -73,6 +73,20 @@ func (f *jobForm) keepStructure(st surveys.Study) {
 	f.Push, f.Pull, f.Anxiety, f.Habit = w.Push, w.Pull, w.Anxiety, w.Habit
 }
 
+// forceBox is one of the four forces' wording boxes on the Job tab.
+type forceBox struct{ Name, Label, Hint, Value string }
+
+// Forces are the Job tab's four wording boxes, in the order the survey asks
+// them.
+func (f jobForm) Forces() []forceBox {
+	return []forceBox{
+		{"push", "Push", "frustration with the current way", f.Push},
+		{"pull", "Pull", "attraction of a new way", f.Pull},
+		{"anxiety", "Anxiety", "worry about switching", f.Anxiety},
+		{"habit", "Habit", "pull of the current way", f.Habit},
+	}
+}
+
 func (f jobForm) job() *surveys.Job {
 	return &surveys.Job{When: f.When, Want: f.Want, SoThat: f.SoThat}
 }
