@@ -71,10 +71,7 @@ func TestPanelLinkWithoutJavaScript(t *testing.T) {
 	wantStatus(t, done, http.StatusOK)
 	wantPage(t, done, en["thanks"], `http-equiv="refresh" content="2; url=https://panel.example/c?id=P&#43;1%26x&amp;src=news%2Fletter%3F"`,
 		`href="https://panel.example/c?id=P&#43;1%26x&amp;src=news%2Fletter%3F"`)
-	stored, err := s.fieldwork.Resume(t.Context(), slug, token)
-	if err != nil {
-		t.Fatal(err)
-	}
+	stored := storedResponse(t, s, slug, token)
 	if stored.Status != surveys.Complete || stored.ExternalID != "P 1&x" || stored.URLFields["src"] != "news/letter?" {
 		t.Fatalf("stored %s, panel id %q, url fields %v", stored.Status, stored.ExternalID, stored.URLFields)
 	}

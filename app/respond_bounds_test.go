@@ -80,10 +80,7 @@ func TestHardeningSubmissionBounds(t *testing.T) {
 			// The same body as an autosave changes nothing stored.
 			patch := anon.do("PATCH", path+"/"+started.ResumeToken, "application/json", body)
 			wantField(t, patch, tc.field, tc.msg)
-			resp, err := s.fieldwork.Resume(t.Context(), slug, started.ResumeToken)
-			if err != nil {
-				t.Fatal(err)
-			}
+			resp := storedResponse(t, s, slug, started.ResumeToken)
 			if !slices.Equal(resp.ItemOrder, []string{"O02", "O01"}) || len(resp.Answers) != 1 {
 				t.Errorf("the autosave changed the response: order %v, answers %v", resp.ItemOrder, resp.Answers)
 			}
@@ -130,17 +127,14 @@ func TestHardeningSurveyFormBounds(t *testing.T) {
 		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="`+tc.error+`"`) {
 			t.Errorf("%s: %d, want the page again with %s", tc.name, res.status, tc.error)
 		}
-		resp, err := s.fieldwork.Resume(t.Context(), slug, r.token())
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := storedResponse(t, s, slug, r.token())
 		if len(resp.Answers) != 0 {
 			t.Errorf("%s: stored %.200q", tc.name, resp.Answers)
 		}
 	}
 	res := r.step(1, url.Values{"q.tools": {"Slack", "Jira"}, "q.note": {"fine print"}})
 	wantStatus(t, res, http.StatusOK)
-	resp, _ := s.fieldwork.Resume(t.Context(), slug, r.token())
+	resp := storedResponse(t, s, slug, r.token())
 	if resp.Answers["tools"] != "Slack;Jira" || resp.Answers["note"] != "fine print" {
 		t.Errorf("stored %q", resp.Answers)
 	}

@@ -16,6 +16,16 @@ import (
 
 // publishedStudy makes an open study with two outcomes, a screener, a segment
 // question with a quota, a number and an NPS question, and four forces.
+// storedResponse is the response the resume token names, as stored.
+func storedResponse(t *testing.T, s *Server, slug, token string) *surveys.Response {
+	t.Helper()
+	r, err := s.fieldwork.Resume(t.Context(), slug, token)
+	if err != nil {
+		t.Fatalf("read the stored response: %v", err)
+	}
+	return r
+}
+
 // publish publishes the study at base (its API path) and returns its
 // survey's slug.
 func publish(t *testing.T, c *client, base string) string {
@@ -146,10 +156,7 @@ func TestSubmissionIsIdempotentAndResumable(t *testing.T) {
 	}
 	wantStatus(t, anon.send("PATCH", path+"/"+a.ResumeToken, map[string]any{"complete": true}), http.StatusConflict)
 
-	resp, err := s.fieldwork.Resume(t.Context(), slug, a.ResumeToken)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := storedResponse(t, s, slug, a.ResumeToken)
 	if i, sa := resp.Rating(0); i != 5 || sa != 2 {
 		t.Errorf("O01 stored as %d/%d, want 5/2", i, sa)
 	}
@@ -262,10 +269,7 @@ func TestRepeatedSubmissionAnswersTheFirstResult(t *testing.T) {
 	// A submission never stored is refused as before.
 	wantStatus(t, anon.send("POST", path, sub(false, nil, nil)), http.StatusGone)
 
-	resp, err := s.fieldwork.Resume(t.Context(), slug, want.ResumeToken)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := storedResponse(t, s, slug, want.ResumeToken)
 	if resp.Answers["uses_slack"] != "Yes" {
 		t.Errorf("a repeat changed the stored answer to %q", resp.Answers["uses_slack"])
 	}

@@ -163,10 +163,7 @@ func TestSurveyPageCompletesWithoutJavaScript(t *testing.T) {
 	wantStatus(t, done, http.StatusOK)
 	wantPage(t, done, en["thanks"], `http-equiv="refresh"`, "https://panel.example/done?pid=&amp;s=complete")
 
-	resp, err := s.fieldwork.Resume(t.Context(), slug, token)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := storedResponse(t, s, slug, token)
 	if resp.Status != surveys.Complete || resp.Answers["tools"] != "Slack;Jira" || resp.Answers["seats"] != "12" || resp.Answers["nps"] != "9" {
 		t.Fatalf("stored %s %v", resp.Status, resp.Answers)
 	}
@@ -190,7 +187,7 @@ func TestSurveyPageCompletesWithoutJavaScript(t *testing.T) {
 		t.Fatalf("post after finishing: %d %s", again.status, again.header.Get("Location"))
 	}
 	wantPage(t, r.follow(again), en["thanks"], `data-slug="`+slug+`"`)
-	if resp, _ := s.fieldwork.Resume(t.Context(), slug, token); resp.Forces[0] != 8 {
+	if resp := storedResponse(t, s, slug, token); resp.Forces[0] != 8 {
 		t.Errorf("the repeated post changed push to %d", resp.Forces[0])
 	}
 }
@@ -227,7 +224,7 @@ func TestSurveyPageRedrawsErrorsNextToEachField(t *testing.T) {
 	// Back is allowed with the page half done, and keeps what was given.
 	back := r.step(3, url.Values{"i.O01": {"5"}, "go": {"back"}})
 	wantPage(t, back, "Seats?", `value="3"`)
-	resp, _ := s.fieldwork.Resume(t.Context(), slug, r.token())
+	resp := storedResponse(t, s, slug, r.token())
 	if i, _ := resp.Rating(0); i != 5 {
 		t.Errorf("Back did not keep the importance of O01: %d", i)
 	}
@@ -247,7 +244,7 @@ func TestSurveyPageScreenedOutEndsPolitely(t *testing.T) {
 	if strings.Contains(end.body, "<form") {
 		t.Fatal("the screened-out page still asks something")
 	}
-	resp, _ := s.fieldwork.Resume(t.Context(), slug, token)
+	resp := storedResponse(t, s, slug, token)
 	if resp.Status != surveys.ScreenedOut {
 		t.Fatalf("status %s", resp.Status)
 	}
@@ -321,7 +318,7 @@ func TestSurveyPageResumesByCookieAndByLink(t *testing.T) {
 		page = other.step(p, rateShown(page.body, func(string) int { return 4 }))
 		p++
 	}
-	resp, _ := s.fieldwork.Resume(t.Context(), slug, token)
+	resp := storedResponse(t, s, slug, token)
 	if resp.Status != surveys.Complete {
 		t.Fatalf("status %s after %d steps", resp.Status, p)
 	}
@@ -337,10 +334,7 @@ func TestSurveyOutcomeOrderIsPerRespondentWithinSteps(t *testing.T) {
 	for range 2 {
 		r := newSurveyRespondent(t, s, slug)
 		r.start("")
-		resp, err := s.fieldwork.Resume(t.Context(), slug, r.token())
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := storedResponse(t, s, slug, r.token())
 		if len(resp.ItemOrder) != 30 {
 			t.Fatalf("stored order %v", resp.ItemOrder)
 		}
@@ -375,7 +369,7 @@ func TestSurveyInvitationLinkIsSingleUse(t *testing.T) {
 	q := "?i=" + invs.Invitations[0].Token
 	r := newSurveyRespondent(t, s, slug)
 	r.start(q)
-	resp, _ := s.fieldwork.Resume(t.Context(), slug, r.token())
+	resp := storedResponse(t, s, slug, r.token())
 	if resp.Source != surveys.SourceInvite || resp.ExternalID != "panel-9" {
 		t.Fatalf("source %s, panel id %q", resp.Source, resp.ExternalID)
 	}
