@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -31,6 +32,15 @@ func tally(slots int, rows ...[]byte) Tallies {
 }
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
+
+// numbered is n outcomes in slots 0 to n-1, coded O‹first›, O‹first+1›, ….
+func numbered(n, first int) []Outcome {
+	outcomes := make([]Outcome, n)
+	for i := range outcomes {
+		outcomes[i] = Outcome{Code: "O" + strconv.Itoa(first+i), Slot: i}
+	}
+	return outcomes
+}
 
 // wide reads a responses file of surveys/testdata (the wide CSV format): the
 // outcomes its _imp columns name, and for each complete response its answer
@@ -85,26 +95,25 @@ func TestWorkedExampleFromScoringMD(t *testing.T) {
 		groups["all"].Add(r.ratings)
 		groups[r.group].Add(r.ratings)
 	}
-	tests := []struct {
-		group, code   string
-		rank, n       int
-		imp, sat, opp float64
-		class         string
-	}{
-		{"all", "O04", 1, 9, 8.89, 0.00, 17.78, "extreme"},
-		{"all", "O02", 2, 8, 8.75, 3.75, 13.75, "high"},
-		{"all", "O01", 3, 9, 7.78, 3.33, 12.22, "high"},
-		{"all", "O03", 4, 9, 0.00, 8.89, 0.00, "overserved"},
-		{"small", "O01", 1, 4, 10, 0, 20, "extreme"},
-		{"small", "O04", 2, 4, 10, 0, 20, "extreme"},
-		{"small", "O02", 3, 4, 7.5, 7.5, 7.5, "served"},
-		{"small", "O03", 4, 4, 0, 10, 0, "overserved"},
-		{"large", "O02", 1, 4, 10, 0, 20, "extreme"},
-		{"large", "O04", 2, 5, 8, 0, 16, "extreme"},
-		{"large", "O01", 3, 5, 6, 6, 6, "served"},
-		{"large", "O03", 4, 5, 0, 8, 0, "overserved"},
+	// The expected numbers are the table of docs/scoring.md itself, so that
+	// the page and the code cannot disagree.
+	doc, err := os.ReadFile("../../docs/scoring.md")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
+	_, table, _ := strings.Cut(string(doc), "| group | rank | code | n | importance | satisfaction | opportunity | class |\n|---|---|---|---|---|---|---|---|\n")
+	checked := 0
+	for line := range strings.Lines(table) {
+		var tt struct {
+			group, code   string
+			rank, n       int
+			imp, sat, opp float64
+			class         string
+		}
+		if _, err := fmt.Sscanf(line, "| %s | %d | %s | %d | %f | %f | %f | %s |", &tt.group, &tt.rank, &tt.code, &tt.n, &tt.imp, &tt.sat, &tt.opp, &tt.class); err != nil {
+			break // past the table
+		}
+		checked++
 		var got *Row
 		for _, r := range Rank(outcomes, groups[tt.group]) {
 			if r.Code == tt.code {
@@ -115,6 +124,9 @@ func TestWorkedExampleFromScoringMD(t *testing.T) {
 			!near(got.Satisfaction, tt.sat, .005) || !near(got.Opportunity, tt.opp, .005) || got.Class != tt.class {
 			t.Errorf("%s %s: got %+v, want %+v", tt.group, tt.code, got, tt)
 		}
+	}
+	if checked != 12 {
+		t.Errorf("%d rows in the table of docs/scoring.md, \"Worked example\", want 12: 3 groups × 4 outcomes", checked)
 	}
 	o4 := Rank(outcomes, groups["all"])[0]
 	if !near(o4.ImportanceCI[0], 5.65, .005) || !near(o4.ImportanceCI[1], 9.80, .005) || !near(o4.MeanImportance, 4.333, .0005) ||
@@ -289,10 +301,7 @@ func TestClassBoundaries(t *testing.T) {
 func TestScoresStayInRangeAndSegmentsMergeToAll(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const slots = 12
-	outcomes := make([]Outcome, slots)
-	for i := range outcomes {
-		outcomes[i] = Outcome{Code: "O" + strconv.Itoa(i+10), Slot: i}
-	}
+	outcomes := numbered(slots, 10)
 	for trial := range 200 {
 		all := NewTallies(slots)
 		segs := []Tallies{NewTallies(slots), NewTallies(slots), NewTallies(slots)}
@@ -373,10 +382,9 @@ func BenchmarkTalliesAdd(b *testing.B) {
 
 func BenchmarkRank(b *testing.B) {
 	const slots = 100
-	outcomes := make([]Outcome, slots)
+	outcomes := numbered(slots, 100)
 	t := NewTallies(slots)
 	for i := range outcomes {
-		outcomes[i] = Outcome{Code: "O" + strconv.Itoa(100+i), Slot: i}
 		t[i] = Tally{Imp: [6]int32{0, 10, 20, 30, 40, 50 + int32(i)}, Sat: [6]int32{0, 50, 40, 30, 20, 10}}
 	}
 	b.ReportAllocs()
