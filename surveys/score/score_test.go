@@ -86,15 +86,24 @@ type respondent struct {
 	ratings []byte
 }
 
+// byGroup tallies the respondents into "all" and each into its group.
+func byGroup(outcomes []Outcome, respondents []respondent) map[string]Tallies {
+	groups := map[string]Tallies{"all": NewTallies(len(outcomes))}
+	for _, r := range respondents {
+		if groups[r.group] == nil {
+			groups[r.group] = NewTallies(len(outcomes))
+		}
+		groups["all"].Add(r.ratings)
+		groups[r.group].Add(r.ratings)
+	}
+	return groups
+}
+
 // TestWorkedExampleFromScoringMD checks the table of docs/scoring.md, "Worked
 // example".
 func TestWorkedExampleFromScoringMD(t *testing.T) {
 	outcomes, respondents := wide(t, "worked-example.csv", "team_size")
-	groups := map[string]Tallies{"all": NewTallies(4), "small": NewTallies(4), "large": NewTallies(4)}
-	for _, r := range respondents {
-		groups["all"].Add(r.ratings)
-		groups[r.group].Add(r.ratings)
-	}
+	groups := byGroup(outcomes, respondents)
 	// The expected numbers are the table of docs/scoring.md itself, so that
 	// the page and the code cannot disagree.
 	doc, err := os.ReadFile("../../docs/scoring.md")
@@ -152,14 +161,7 @@ func TestWorkedExampleFromScoringMD(t *testing.T) {
 // TestGoldenData checks every number of surveys/testdata/golden.
 func TestGoldenData(t *testing.T) {
 	outcomes, respondents := wide(t, "golden/responses.csv", "company_size")
-	groups := map[string]Tallies{}
-	for _, g := range []string{"all", "1-9", "10-49", "50-249", "250+"} {
-		groups[g] = NewTallies(len(outcomes))
-	}
-	for _, r := range respondents {
-		groups["all"].Add(r.ratings)
-		groups[r.group].Add(r.ratings)
-	}
+	groups := byGroup(outcomes, respondents)
 	b, err := os.ReadFile("../testdata/golden/expected-opportunities.json")
 	if err != nil {
 		t.Fatal(err)
