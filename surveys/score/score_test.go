@@ -43,9 +43,10 @@ func numbered(n, first int) []Outcome {
 }
 
 // wide reads a responses file of surveys/testdata (the wide CSV format): the
-// outcomes its _imp columns name, and for each complete response its answer
-// in column group and its ratings vector. Other statuses do not count.
-func wide(t *testing.T, name, group string) ([]Outcome, []respondent) {
+// outcomes its _imp columns name, and the tallies of its complete responses,
+// of all ("all") and by their answer in column group, with how many
+// respondents each group has. Other statuses do not count.
+func wide(t *testing.T, name, group string) ([]Outcome, map[string]Tallies, map[string]int) {
 	t.Helper()
 	b, err := os.ReadFile("../testdata/" + name)
 	if err != nil {
@@ -64,7 +65,7 @@ func wide(t *testing.T, name, group string) ([]Outcome, []respondent) {
 	for i := first; i < len(header); i += 2 {
 		outcomes = append(outcomes, Outcome{Code: strings.TrimSuffix(header[i], "_imp"), Slot: len(outcomes)})
 	}
-	var out []respondent
+	groups, sizes := map[string]Tallies{"all": NewTallies(len(outcomes))}, map[string]int{}
 	for _, r := range rows[1:] {
 		if r[1] != "complete" {
 			continue
@@ -76,34 +77,21 @@ func wide(t *testing.T, name, group string) ([]Outcome, []respondent) {
 				v[i] = byte(n)
 			}
 		}
-		out = append(out, respondent{r[g], v})
-	}
-	return outcomes, out
-}
-
-type respondent struct {
-	group   string
-	ratings []byte
-}
-
-// byGroup tallies the respondents into "all" and each into its group.
-func byGroup(outcomes []Outcome, respondents []respondent) map[string]Tallies {
-	groups := map[string]Tallies{"all": NewTallies(len(outcomes))}
-	for _, r := range respondents {
-		if groups[r.group] == nil {
-			groups[r.group] = NewTallies(len(outcomes))
+		if groups[r[g]] == nil {
+			groups[r[g]] = NewTallies(len(outcomes))
 		}
-		groups["all"].Add(r.ratings)
-		groups[r.group].Add(r.ratings)
+		groups["all"].Add(v)
+		groups[r[g]].Add(v)
+		sizes["all"]++
+		sizes[r[g]]++
 	}
-	return groups
+	return outcomes, groups, sizes
 }
 
 // TestWorkedExampleFromScoringMD checks the table of docs/scoring.md, "Worked
 // example".
 func TestWorkedExampleFromScoringMD(t *testing.T) {
-	outcomes, respondents := wide(t, "worked-example.csv", "team_size")
-	groups := byGroup(outcomes, respondents)
+	outcomes, groups, sizes := wide(t, "worked-example.csv", "team_size")
 	// The expected numbers are the table of docs/scoring.md itself, so that
 	// the page and the code cannot disagree.
 	doc, err := os.ReadFile("../../docs/scoring.md")
@@ -143,16 +131,7 @@ func TestWorkedExampleFromScoringMD(t *testing.T) {
 		t.Errorf("all/O04 detail: %+v", o4)
 	}
 	for group, want := range map[string]float64{"all": 0.382, "small": 0.172, "large": 0.217} {
-		n := len(respondents)
-		if group != "all" {
-			n = 0
-			for _, r := range respondents {
-				if r.group == group {
-					n++
-				}
-			}
-		}
-		if got := Factors(Rank(outcomes, groups[group]), float64(n), float64(len(respondents)), 0).Priority(); !near(got, want, .0005) {
+		if got := Factors(Rank(outcomes, groups[group]), float64(sizes[group]), float64(sizes["all"]), 0).Priority(); !near(got, want, .0005) {
 			t.Errorf("%s priority = %.4f, want %.3f", group, got, want)
 		}
 	}
@@ -160,8 +139,7 @@ func TestWorkedExampleFromScoringMD(t *testing.T) {
 
 // TestGoldenData checks every number of surveys/testdata/golden.
 func TestGoldenData(t *testing.T) {
-	outcomes, respondents := wide(t, "golden/responses.csv", "company_size")
-	groups := byGroup(outcomes, respondents)
+	outcomes, groups, _ := wide(t, "golden/responses.csv", "company_size")
 	b, err := os.ReadFile("../testdata/golden/expected-opportunities.json")
 	if err != nil {
 		t.Fatal(err)
