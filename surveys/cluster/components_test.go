@@ -99,15 +99,7 @@ func TestDiscoverOnComponentsTellsPlantedSegmentsFromNoise(t *testing.T) {
 	t.Logf("planted, k = 3: stability %.3f on %d components (%.3f of the variance), %.3f on the needs values",
 		res.Stability, res.Components, res.Variance, needs.Stability)
 
-	rng := rand.New(rand.NewPCG(1, 2))
-	noise := make([][]byte, 1000)
-	for i := range noise {
-		noise[i] = make([]byte, 60)
-		for j := range noise[i] {
-			noise[i][j] = byte(1 + rng.IntN(5))
-		}
-	}
-	res, err = Discover(context.Background(), Input{Ratings: noise, Slots: 30, Components: true})
+	res, err = Discover(context.Background(), Input{Ratings: noise(), Slots: 30, Components: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,14 +112,4 @@ func TestDiscoverOnComponentsTellsPlantedSegmentsFromNoise(t *testing.T) {
 // BenchmarkDiscoverComponents10kx100 is BenchmarkDiscover10kx100 on
 // principal components: the eigen decomposition of a 100×100 matrix and
 // k-means in fewer dimensions.
-func BenchmarkDiscoverComponents10kx100(b *testing.B) {
-	d := sample.Generate(sample.Config{Respondents: 11500, Outcomes: 100, Seed: 1})
-	ratings, _ := counted(d)
-	ratings = ratings[:10000]
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Discover(context.Background(), Input{Ratings: ratings, Slots: 100, Components: true}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkDiscoverComponents10kx100(b *testing.B) { benchmarkDiscover(b, true) }

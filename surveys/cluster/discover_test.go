@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"testing"
@@ -65,6 +66,54 @@ func TestDiscoverRecoversPlantedSegments(t *testing.T) {
 			}
 		})
 	}
+}
+
+// noise is 1,000 respondents' ratings of 30 outcomes drawn at random: no
+// segments in them.
+func noise() [][]byte {
+	rng := rand.New(rand.NewPCG(1, 2))
+	ratings := make([][]byte, 1000)
+	for i := range ratings {
+		ratings[i] = make([]byte, 60)
+		for j := range ratings[i] {
+			ratings[i][j] = byte(1 + rng.IntN(5))
+		}
+	}
+	return ratings
+}
+
+// TestStabilityTellsPlantedSegmentsFromNoise: on data with three planted
+// needs segments the planted k is chosen and reproduces on every resample
+// (stability near 1); on ratings drawn at random, with no segments in them,
+// no k reaches the stable threshold and the result says so.
+func TestStabilityTellsPlantedSegmentsFromNoise(t *testing.T) {
+	d := sample.Generate(sample.Config{Respondents: 1500, Outcomes: 30, Seed: 2026})
+	ratings, _ := counted(d)
+	res, err := Discover(context.Background(), Input{Ratings: ratings, Slots: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.K != 3 || res.Stability < 0.9 || !res.Stable() {
+		t.Errorf("planted: k = %d, stability %.3f, want 3 and >= 0.9", res.K, res.Stability)
+	}
+	if len(res.Candidates) != 5 || res.Candidates[0].K != 2 || res.Candidates[1].Stability != res.Stability {
+		t.Errorf("planted: candidates %+v", res.Candidates)
+	}
+	t.Logf("planted segments: %+v", res.Candidates)
+
+	res, err = Discover(context.Background(), Input{Ratings: noise(), Slots: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range res.Candidates {
+		if c.Stability >= StableARI {
+			t.Errorf("noise: k = %d is stable (%.3f)", c.K, c.Stability)
+		}
+	}
+	if res.Stable() {
+		t.Errorf("noise: the chosen k = %d is called stable (%.3f)", res.K, res.Stability)
+	}
+	t.Logf("noise: %+v", res.Candidates)
 }
 
 func TestDiscoverIsDeterministic(t *testing.T) {
@@ -233,13 +282,17 @@ func TestSampleRowsAreEvenlySpacedAndCapped(t *testing.T) {
 // BenchmarkDiscover10kx100 clusters 10,000 complete respondents on 100
 // outcomes with k chosen automatically (2..6): the size that must take under
 // 2 s.
-func BenchmarkDiscover10kx100(b *testing.B) {
+func BenchmarkDiscover10kx100(b *testing.B) { benchmarkDiscover(b, false) }
+
+// benchmarkDiscover is the discovery the benchmarks time, on the needs
+// values or on their principal components.
+func benchmarkDiscover(b *testing.B, components bool) {
 	d := sample.Generate(sample.Config{Respondents: 11500, Outcomes: 100, Seed: 1})
 	ratings, _ := counted(d)
 	ratings = ratings[:10000]
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Discover(context.Background(), Input{Ratings: ratings, Slots: 100}); err != nil {
+		if _, err := Discover(context.Background(), Input{Ratings: ratings, Slots: 100, Components: components}); err != nil {
 			b.Fatal(err)
 		}
 	}

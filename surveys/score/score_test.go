@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -32,10 +33,20 @@ func tally(slots int, rows ...[]byte) Tallies {
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
 
+// numbered is n outcomes in slots 0 to n-1, coded O‹first›, O‹first+1›, ….
+func numbered(n, first int) []Outcome {
+	outcomes := make([]Outcome, n)
+	for i := range outcomes {
+		outcomes[i] = Outcome{Code: "O" + strconv.Itoa(first+i), Slot: i}
+	}
+	return outcomes
+}
+
 // wide reads a responses file of surveys/testdata (the wide CSV format): the
-// outcomes its _imp columns name, and for each complete response its answer
-// in column group and its ratings vector. Other statuses do not count.
-func wide(t *testing.T, name, group string) ([]Outcome, []respondent) {
+// outcomes its _imp columns name, and the tallies of its complete responses,
+// of all ("all") and by their answer in column group, with how many
+// respondents each group has. Other statuses do not count.
+func wide(t *testing.T, name, group string) ([]Outcome, map[string]Tallies, map[string]int) {
 	t.Helper()
 	b, err := os.ReadFile("../testdata/" + name)
 	if err != nil {
@@ -54,7 +65,7 @@ func wide(t *testing.T, name, group string) ([]Outcome, []respondent) {
 	for i := first; i < len(header); i += 2 {
 		outcomes = append(outcomes, Outcome{Code: strings.TrimSuffix(header[i], "_imp"), Slot: len(outcomes)})
 	}
-	var out []respondent
+	groups, sizes := map[string]Tallies{"all": NewTallies(len(outcomes))}, map[string]int{}
 	for _, r := range rows[1:] {
 		if r[1] != "complete" {
 			continue
@@ -66,45 +77,40 @@ func wide(t *testing.T, name, group string) ([]Outcome, []respondent) {
 				v[i] = byte(n)
 			}
 		}
-		out = append(out, respondent{r[g], v})
+		if groups[r[g]] == nil {
+			groups[r[g]] = NewTallies(len(outcomes))
+		}
+		groups["all"].Add(v)
+		groups[r[g]].Add(v)
+		sizes["all"]++
+		sizes[r[g]]++
 	}
-	return outcomes, out
-}
-
-type respondent struct {
-	group   string
-	ratings []byte
+	return outcomes, groups, sizes
 }
 
 // TestWorkedExampleFromScoringMD checks the table of docs/scoring.md, "Worked
 // example".
 func TestWorkedExampleFromScoringMD(t *testing.T) {
-	outcomes, respondents := wide(t, "worked-example.csv", "team_size")
-	groups := map[string]Tallies{"all": NewTallies(4), "small": NewTallies(4), "large": NewTallies(4)}
-	for _, r := range respondents {
-		groups["all"].Add(r.ratings)
-		groups[r.group].Add(r.ratings)
+	outcomes, groups, sizes := wide(t, "worked-example.csv", "team_size")
+	// The expected numbers are the table of docs/scoring.md itself, so that
+	// the page and the code cannot disagree.
+	doc, err := os.ReadFile("../../docs/scoring.md")
+	if err != nil {
+		t.Fatal(err)
 	}
-	tests := []struct {
-		group, code   string
-		rank, n       int
-		imp, sat, opp float64
-		class         string
-	}{
-		{"all", "O04", 1, 9, 8.89, 0.00, 17.78, "extreme"},
-		{"all", "O02", 2, 8, 8.75, 3.75, 13.75, "high"},
-		{"all", "O01", 3, 9, 7.78, 3.33, 12.22, "high"},
-		{"all", "O03", 4, 9, 0.00, 8.89, 0.00, "overserved"},
-		{"small", "O01", 1, 4, 10, 0, 20, "extreme"},
-		{"small", "O04", 2, 4, 10, 0, 20, "extreme"},
-		{"small", "O02", 3, 4, 7.5, 7.5, 7.5, "served"},
-		{"small", "O03", 4, 4, 0, 10, 0, "overserved"},
-		{"large", "O02", 1, 4, 10, 0, 20, "extreme"},
-		{"large", "O04", 2, 5, 8, 0, 16, "extreme"},
-		{"large", "O01", 3, 5, 6, 6, 6, "served"},
-		{"large", "O03", 4, 5, 0, 8, 0, "overserved"},
-	}
-	for _, tt := range tests {
+	_, table, _ := strings.Cut(string(doc), "| group | rank | code | n | importance | satisfaction | opportunity | class |\n|---|---|---|---|---|---|---|---|\n")
+	checked := 0
+	for line := range strings.Lines(table) {
+		var tt struct {
+			group, code   string
+			rank, n       int
+			imp, sat, opp float64
+			class         string
+		}
+		if _, err := fmt.Sscanf(line, "| %s | %d | %s | %d | %f | %f | %f | %s |", &tt.group, &tt.rank, &tt.code, &tt.n, &tt.imp, &tt.sat, &tt.opp, &tt.class); err != nil {
+			break // past the table
+		}
+		checked++
 		var got *Row
 		for _, r := range Rank(outcomes, groups[tt.group]) {
 			if r.Code == tt.code {
@@ -116,22 +122,16 @@ func TestWorkedExampleFromScoringMD(t *testing.T) {
 			t.Errorf("%s %s: got %+v, want %+v", tt.group, tt.code, got, tt)
 		}
 	}
+	if checked != 12 {
+		t.Errorf("%d rows in the table of docs/scoring.md, \"Worked example\", want 12: 3 groups × 4 outcomes", checked)
+	}
 	o4 := Rank(outcomes, groups["all"])[0]
 	if !near(o4.ImportanceCI[0], 5.65, .005) || !near(o4.ImportanceCI[1], 9.80, .005) || !near(o4.MeanImportance, 4.333, .0005) ||
 		!near(o4.MeanSatisfaction, 2, 1e-12) || !near(o4.Gap, 2.333, .0005) {
 		t.Errorf("all/O04 detail: %+v", o4)
 	}
 	for group, want := range map[string]float64{"all": 0.382, "small": 0.172, "large": 0.217} {
-		n := len(respondents)
-		if group != "all" {
-			n = 0
-			for _, r := range respondents {
-				if r.group == group {
-					n++
-				}
-			}
-		}
-		if got := Factors(Rank(outcomes, groups[group]), float64(n), float64(len(respondents)), 0).Priority(); !near(got, want, .0005) {
+		if got := Factors(Rank(outcomes, groups[group]), float64(sizes[group]), float64(sizes["all"]), 0).Priority(); !near(got, want, .0005) {
 			t.Errorf("%s priority = %.4f, want %.3f", group, got, want)
 		}
 	}
@@ -139,15 +139,7 @@ func TestWorkedExampleFromScoringMD(t *testing.T) {
 
 // TestGoldenData checks every number of surveys/testdata/golden.
 func TestGoldenData(t *testing.T) {
-	outcomes, respondents := wide(t, "golden/responses.csv", "company_size")
-	groups := map[string]Tallies{}
-	for _, g := range []string{"all", "1-9", "10-49", "50-249", "250+"} {
-		groups[g] = NewTallies(len(outcomes))
-	}
-	for _, r := range respondents {
-		groups["all"].Add(r.ratings)
-		groups[r.group].Add(r.ratings)
-	}
+	outcomes, groups, _ := wide(t, "golden/responses.csv", "company_size")
 	b, err := os.ReadFile("../testdata/golden/expected-opportunities.json")
 	if err != nil {
 		t.Fatal(err)
@@ -289,10 +281,7 @@ func TestClassBoundaries(t *testing.T) {
 func TestScoresStayInRangeAndSegmentsMergeToAll(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const slots = 12
-	outcomes := make([]Outcome, slots)
-	for i := range outcomes {
-		outcomes[i] = Outcome{Code: "O" + strconv.Itoa(i+10), Slot: i}
-	}
+	outcomes := numbered(slots, 10)
 	for trial := range 200 {
 		all := NewTallies(slots)
 		segs := []Tallies{NewTallies(slots), NewTallies(slots), NewTallies(slots)}
@@ -373,10 +362,9 @@ func BenchmarkTalliesAdd(b *testing.B) {
 
 func BenchmarkRank(b *testing.B) {
 	const slots = 100
-	outcomes := make([]Outcome, slots)
+	outcomes := numbered(slots, 100)
 	t := NewTallies(slots)
 	for i := range outcomes {
-		outcomes[i] = Outcome{Code: "O" + strconv.Itoa(100+i), Slot: i}
 		t[i] = Tally{Imp: [6]int32{0, 10, 20, 30, 40, 50 + int32(i)}, Sat: [6]int32{0, 50, 40, 30, 20, 10}}
 	}
 	b.ReportAllocs()

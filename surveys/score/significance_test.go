@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"testing"
 )
 
@@ -133,10 +132,7 @@ func TestBenjaminiHochberg(t *testing.T) {
 // outcome (groupP for the group, 0.4 for everyone else and for
 // satisfaction), and tests the group against the rest as the API does.
 func simulated(rng *rand.Rand, groupN, restN, nOutcomes int, groupP func(i int) float64) []Row {
-	outcomes := make([]Outcome, nOutcomes)
-	for i := range outcomes {
-		outcomes[i] = Outcome{Code: "O" + strconv.Itoa(i+1), Slot: i}
-	}
+	outcomes := numbered(nOutcomes, 1)
 	all, group := NewTallies(nOutcomes), NewTallies(nOutcomes)
 	rating := func(p float64) byte {
 		if rng.Float64() < p {
@@ -269,10 +265,7 @@ func repeat(v []byte, n int) [][]byte {
 func BenchmarkVsRest(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const slots = 100
-	outcomes := make([]Outcome, slots)
-	for i := range outcomes {
-		outcomes[i] = Outcome{Code: "O" + strconv.Itoa(i+1), Slot: i}
-	}
+	outcomes := numbered(slots, 1)
 	all := NewTallies(slots)
 	groups := make([]Tallies, 5)
 	for g := range groups {

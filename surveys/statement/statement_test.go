@@ -1,69 +1,90 @@
 package statement
 
 import (
+	"bytes"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
 )
 
-func TestParseSplitsTheFourODIParts(t *testing.T) {
-	tests := []struct {
-		in   string
-		want Parsed
-	}{
-		{"Minimize the time it takes to onboard a new team member to a shared knowledge base, regardless of their prior tooling.",
-			Parsed{"minimize", "time", "onboard a new team member to a shared knowledge base", "regardless of their prior tooling"}},
-		{"Minimize the number of steps needed to find a past decision when the team has grown past ten people",
-			Parsed{"minimize", "number of steps", "find a past decision", "when the team has grown past ten people"}},
-		{"Reduce the cost of having to answer a repeated question during a busy sprint",
-			Parsed{"reduce", "cost", "having to answer a repeated question", "during a busy sprint"}},
-		{"Increase the likelihood that you can prepare a board update",
-			Parsed{"increase", "likelihood", "you can prepare a board update", ""}},
-		{"Increase the accuracy of weekly estimates", Parsed{"increase", "accuracy", "weekly estimates", ""}},
-		{"Minimize the chance of failing to locate the latest spec while travelling",
-			Parsed{"minimize", "chance", "failing to locate the latest spec", "while travelling"}},
-		{"MINIMISE THE EFFORT NEEDED TO reconcile two documents",
-			Parsed{"minimise", "effort", "reconcile two documents", ""}},
-		{"Minimize the number of times you answer the same question in a week",
-			Parsed{"minimize", "number of times", "you answer the same question", "in a week"}},
-		{"Minimize the number of meetings needed to know what everyone is doing",
-			Parsed{"minimize", "number of meetings", "know what everyone is doing", ""}},
-		{"Minimize the number of decisions that get lost", Parsed{"minimize", "number", "decisions that get lost", ""}},
-		{"Minimize the time spent setting context at the start of a board meeting",
-			Parsed{"minimize", "time", "setting context at the start of a board meeting", ""}},
-		{"Minimize the likelihood that context is lost when a conversation moves to private messages",
-			Parsed{"minimize", "likelihood", "context is lost", "when a conversation moves to private messages"}},
-		{"Minimize the effort it takes to summarise progress for an investor update",
-			Parsed{"minimize", "effort", "summarise progress", "for an investor update"}},
-		{"Minimize the time it takes to search for a spec in a busy week",
-			Parsed{"minimize", "time", "search for a spec", "in a busy week"}}, // "for" belongs to "search"
-		{"Minimize the time it takes to log in to the shared drive as a guest",
-			Parsed{"minimize", "time", "log in to the shared drive", "as a guest"}},
-		{"Increase the likelihood that you know when a task is done, even if nobody says so",
-			Parsed{"increase", "likelihood", "you know when a task is done", "even if nobody says so"}},
-		{"Minimize the time and effort it takes to plan a sprint",
-			Parsed{"minimize", "time and effort", "plan a sprint", ""}},
-		{"Minimize the time it takes to find a spec, or a decision, when busy", // ", or" continues the object
-			Parsed{"minimize", "time", "find a spec, or a decision", "when busy"}},
-		{"Speed up hand-overs between shifts", Parsed{"speed up", "", "hand-overs between shifts", ""}},
-		{"Speed\u200bup hand-overs", Parsed{"", "", "Speed\u200bup hand-overs", ""}},
-		{"Speed \u200b up hand-overs", Parsed{"speed \u200b up", "", "hand-overs", ""}},
-		{"  - “Minimize  the\u00a0time to find a spec.”", Parsed{"minimize", "time", "find a spec.”", ""}},
-		{"Minimize", Parsed{"minimize", "", "", ""}},
-		{"Minimize the time", Parsed{"minimize", "time", "", ""}},
-		{"Minimized waste when shipping", Parsed{"", "", "Minimized waste", "when shipping"}},
-		{"Find a past decision quickly", Parsed{"", "", "Find a past decision quickly", ""}},
-		{"The time it takes to find a decision", Parsed{"", "time", "find a decision", ""}},
-		{"Cut-over the data to the new system", Parsed{"", "", "Cut-over the data to the new system", ""}},
-		{"", Parsed{}},
-		{" .,;!? ", Parsed{}},
+// testCase is one case of a table under testdata/: where it stands, which
+// every failure names, and its fields by the names of the table's columns.
+type testCase struct {
+	at    string // testdata/name:line
+	field map[string]string
+}
+
+// readCases reads testdata/name, a table of cases a researcher can extend:
+// a header line naming the columns, then a case a line, its columns
+// separated by tabs (missing last columns are empty); lines starting with #
+// are notes. In a field, \u200b, \xff, \x20, \n and the like (Go's escapes)
+// stand for what an editor would not show or keep.
+func readCases(t *testing.T, name string) []testCase {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		if got := Parse(tt.in); got != tt.want {
-			t.Errorf("Parse(%q)\n got  %+v\n want %+v", tt.in, got, tt.want)
+	var header []string
+	var cases []testCase
+	for i, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+		at := fmt.Sprintf("testdata/%s:%d", name, i+1)
+		fields := strings.Split(line, "\t")
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+			continue
+		case header == nil:
+			header = fields
+			continue
+		case len(fields) > len(header):
+			t.Fatalf("%s: %d columns, the header names %d", at, len(fields), len(header))
+		}
+		c := testCase{at: at, field: map[string]string{}}
+		for j, f := range fields {
+			if c.field[header[j]], err = strconv.Unquote(`"` + strings.ReplaceAll(f, `"`, `\"`) + `"`); err != nil {
+				t.Fatalf("%s: column %s: %v", at, header[j], err)
+			}
+		}
+		cases = append(cases, c)
+	}
+	if len(cases) == 0 {
+		t.Fatalf("testdata/%s: no cases", name)
+	}
+	return cases
+}
+
+// list is a column of words separated by spaces, such as rule names: nil
+// when empty.
+func (c testCase) list(name string) []string { return strings.Fields(c.field[name]) }
+
+// yes is a column that says yes or no.
+func (c testCase) yes(t *testing.T, name string) bool {
+	t.Helper()
+	if v := c.field[name]; v != "yes" && v != "no" {
+		t.Fatalf("%s: %s is %q, want yes or no", c.at, name, v)
+	}
+	return c.field[name] == "yes"
+}
+
+// TestParseSplitsTheFourODIParts reads the statements of testdata/parse.tsv
+// and the parts each must split into.
+func TestParseSplitsTheFourODIParts(t *testing.T) {
+	for _, c := range readCases(t, "parse.tsv") {
+		in := c.field["statement"]
+		want := Parsed{c.field["direction"], c.field["metric"], c.field["object"], c.field["clarifier"]}
+		if got := Parse(in); got != want {
+			t.Errorf("%s: Parse(%q)\n got  %+v\n want %+v", c.at, in, got, want)
+		}
+	}
+	// Nothing to split (and no line of a table to hold the empty statement).
+	for _, in := range []string{"", " .,;!? "} {
+		if got := Parse(in); got != (Parsed{}) {
+			t.Errorf("Parse(%q) = %+v, want no parts", in, got)
 		}
 	}
 }
@@ -72,17 +93,13 @@ func TestParseSplitsTheFourODIParts(t *testing.T) {
 // (surveys/testdata/golden).
 func goldenStatements(t *testing.T) []string {
 	t.Helper()
-	f, err := os.Open("../testdata/golden/outcomes.csv")
+	b, err := os.ReadFile("../testdata/golden/outcomes.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) < 2 || rows[0][0] != "statement" {
-		t.Fatalf("golden outcomes: unexpected header %v", rows[:min(1, len(rows))])
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil || len(rows) < 2 || rows[0][0] != "statement" {
+		t.Fatalf("golden outcomes: %v, header %v", err, rows[:min(1, len(rows))])
 	}
 	var all []string
 	for _, r := range rows[1:] {
