@@ -263,16 +263,29 @@ func fromSample(n, m, k int) *study {
 // workbook builds in and opens the result.
 func workbook(t testing.TB, in input) (*excelize.File, []byte) {
 	t.Helper()
+	data := writeWorkbook(t, in.export())
+	return openWorkbook(t, data), data
+}
+
+// writeWorkbook is the file export.Workbook writes of ex.
+func writeWorkbook(t testing.TB, ex export.Input) []byte {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := export.Workbook(&buf, in.export()); err != nil {
+	if err := export.Workbook(&buf, ex); err != nil {
 		t.Fatalf("workbook: %v", err)
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	return buf.Bytes()
+}
+
+// openWorkbook reads a workbook file, closed when the test ends.
+func openWorkbook(t testing.TB, data []byte) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		t.Fatalf("open workbook: %v", err)
 	}
 	t.Cleanup(func() { f.Close() })
-	return f, buf.Bytes()
+	return f
 }
 
 // zipFile reads one part of an xlsx.
