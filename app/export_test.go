@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"slices"
@@ -10,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"odi/surveys/surveystest"
 )
 
 var exportTeamSize = `{"key": "team_size", "text": "Team size", "kind": "single", "options": ["small", "large"], "segment": true}`
@@ -108,10 +109,7 @@ func TestRankedCSVExport(t *testing.T) {
 	if !strings.HasPrefix(r.body, "\ufeff") {
 		t.Fatal("no byte order mark")
 	}
-	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, "\ufeff"))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := surveystest.CSV(t, strings.TrimPrefix(r.body, "\ufeff"))
 	if len(recs) != 13 || recs[0][0] != "Group" || recs[0][1] != "Rank" {
 		t.Fatalf("%d rows, header %q", len(recs), recs[0])
 	}

@@ -3,6 +3,7 @@ package accounts_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"testing"
 
 	"odi/surveys"
@@ -63,10 +64,8 @@ func TestCreateUserNamesEveryBadField(t *testing.T) {
 		"password": "must be at least 10 characters",
 		"role":     "must be one of: admin, researcher",
 	}
-	for f, msg := range want {
-		if fields[f] != msg {
-			t.Errorf("field %s: got %q, want %q", f, fields[f], msg)
-		}
+	if !maps.Equal(fields, want) {
+		t.Errorf("fields %q, want %q", fields, want)
 	}
 }
 

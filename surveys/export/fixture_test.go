@@ -3,7 +3,6 @@ package export_test
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/csv"
 	"encoding/xml"
 	"io"
 	"os"
@@ -22,6 +21,7 @@ import (
 	"odi/surveys/sample"
 	"odi/surveys/score"
 	"odi/surveys/statement"
+	"odi/surveys/surveystest"
 )
 
 // study is a design plus its responses, scored the way the store scores them.
@@ -68,15 +68,11 @@ func worked(t testing.TB) *study {
 		"Minimize the likelihood of losing a spec",
 		"Minimize the time it takes to answer a repeated question",
 	}, []surveys.Question{{Key: "team_size", Text: "Team size", Kind: surveys.KindSingle, Options: []string{"small", "large"}, Segment: true}})
-	f, err := os.Open("../testdata/worked-example.csv")
+	file, err := os.ReadFile("../testdata/worked-example.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := surveystest.CSV(t, string(file))
 	s := &study{design: d}
 	for i, rec := range recs[1:] {
 		// Started an hour apart; the complete ones took 8 minutes and a bit,

@@ -2,7 +2,6 @@ package export_test
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"slices"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/export"
+	"odi/surveys/surveystest"
 )
 
 // What people typed reaches a spreadsheet as text it shows and never runs:
@@ -126,10 +126,7 @@ func TestRankedCSVIsLongFormatWithBOM(t *testing.T) {
 	if !bytes.HasPrefix(buf.Bytes(), []byte("\xef\xbb\xbf")) {
 		t.Fatal("no byte order mark")
 	}
-	recs, err := csv.NewReader(bytes.NewReader(buf.Bytes()[3:])).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := surveystest.CSV(t, strings.TrimPrefix(buf.String(), "\ufeff"))
 	if want := append([]string{"Group"}, export.RankedHeader...); !slices.Equal(recs[0], want) {
 		t.Fatalf("header %q", recs[0])
 	}

@@ -1,6 +1,8 @@
 package surveystest
 
 import (
+	"encoding/csv"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -26,4 +28,15 @@ func Workbook(t testing.TB, rows ...[]any) []byte {
 		t.Fatalf("write workbook: %v", err)
 	}
 	return buf.Bytes()
+}
+
+// CSV is the records of a CSV file, every row as long as the header; the
+// test fails where the file is not that.
+func CSV(t testing.TB, text string) [][]string {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+	if err != nil {
+		t.Fatalf("read CSV: %v", err)
+	}
+	return recs
 }
