@@ -1,5 +1,8 @@
 // Package surveystest opens real databases for tests: a fresh SQLite file every
 // time, and a fresh PostgreSQL database when ODI_TEST_POSTGRES names a server.
+// It also holds the steps the tests of several packages share: accounts and
+// studies to start from, the files a test uploads or reads back, and the skip
+// of a test that needs a program this machine may lack.
 package surveystest
 
 import (
