@@ -15,11 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"odi/surveys"
 	"odi/surveys/results"
 	"odi/surveys/sample"
+	"odi/surveys/surveystest"
 )
 
 // outcomeCap is the most outcomes a study holds, as README documents.
@@ -80,11 +79,8 @@ func TestHardeningOutcomeCap(t *testing.T) {
 	const full = "this study already has 1000 outcomes, the most a study may hold"
 	one := "Minimize the time it takes to find one more decision"
 	wantField(t, c.send("POST", base+"/outcomes", map[string]string{"statement": one}), "outcomes", full)
-	x := excelize.NewFile()
-	x.SetSheetRow("Sheet1", "A1", &[]any{"statement"})
-	x.SetSheetRow("Sheet1", "A2", &[]any{one})
-	xb, _ := x.WriteToBuffer()
-	wantField(t, c.do("POST", base+"/outcomes/import", xlsxType, xb.String()), "outcomes", full)
+	xlsx := surveystest.Workbook(t, []any{"statement"}, []any{one})
+	wantField(t, c.do("POST", base+"/outcomes/import", xlsxType, string(xlsx)), "outcomes", full)
 	r := page.submit(fmt.Sprintf("/studies/%d/outcomes", id), url.Values{"statement": {one}, "step": {"Define"}})
 	wantStatus(t, r, http.StatusUnprocessableEntity)
 	wantBody(t, r, "Outcomes: "+full)

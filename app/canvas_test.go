@@ -123,8 +123,7 @@ func TestSegmentCanvasRoundTrip(t *testing.T) {
 	if got.Key != "needs" || len(got.Segments) != 2 || len(got.Labels) != 2 {
 		t.Fatalf("segmentation %+v", got)
 	}
-	var opp results.Opportunities
-	c.send("GET", base+"/opportunities?segment_by=needs", nil).json(t, &opp)
+	opp := opportunitiesOf(t, c, base+"/opportunities?segment_by=needs")
 	for i, seg := range got.Segments {
 		letter := "ab"[i]
 		shares, net, texts := canvasWant(letter)
@@ -281,8 +280,7 @@ func TestPriorityIndexByHand(t *testing.T) {
 	_, c := researcherServer(t)
 	id := exportWorkedStudy(t, c)
 	base := fmt.Sprintf("/api/v1/studies/%d", id)
-	var opp results.Opportunities
-	c.send("GET", base+"/opportunities?segment_by=team_size", nil).json(t, &opp)
+	opp := opportunitiesOf(t, c, base+"/opportunities?segment_by=team_size")
 	small := 0.6875 * 0.5625 * 4 / 9
 	large := 0.6 * 0.65 * 5 / 9
 	mean := (small + large) / 2
@@ -309,8 +307,7 @@ func TestPriorityIndexByHand(t *testing.T) {
 	members := map[string]int{"r01": 0, "r02": 0, "r03": 0, "r04": 0, "r05": 1, "r06": 1, "r07": 1, "r08": 1, "r09": 1}
 	wantStatus(t, c.send("POST", base+"/segmentations", map[string]any{"key": "size", "labels": []string{"small", "large"}, "members": members}), http.StatusCreated)
 	order := func() (string, float64, float64) {
-		var o results.Opportunities
-		c.send("GET", base+"/opportunities?segment_by=size", nil).json(t, &o)
+		o := opportunitiesOf(t, c, base+"/opportunities?segment_by=size")
 		first := o.Groups[1]
 		if o.Groups[2].Priority > first.Priority {
 			first = o.Groups[2]
@@ -331,8 +328,7 @@ func TestPriorityIndexByHand(t *testing.T) {
 	// Small's alone: 1000 for its 4/9 implies a market of 2250, so large
 	// counts 5/9 × 2250 = 1250, and comes first again.
 	wantStatus(t, c.send("PATCH", base+"/segmentations/size/segments/s2", `{"market_size": 0}`), http.StatusOK)
-	var o results.Opportunities
-	c.send("GET", base+"/opportunities?segment_by=size", nil).json(t, &o)
+	o := opportunitiesOf(t, c, base+"/opportunities?segment_by=size")
 	if f := o.Groups[2].PriorityFactors; math.Abs(f.MarketSize-2250) > 1e-9 || math.Abs(f.Share-5.0/9) > 1e-12 ||
 		math.Abs(o.Groups[2].Priority-0.6*0.65*1250) > 1e-9 || o.Groups[1].PriorityFactors.Share != 1 {
 		t.Errorf("large beside small's own market: %+v priority %v", f, o.Groups[2].Priority)

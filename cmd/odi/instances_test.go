@@ -57,13 +57,7 @@ backend odi
 
 func startProxied(t *testing.T, env ...string) *proxied {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("skipped with -short: two instances on PostgreSQL behind HAProxy")
-	}
-	bin, err := exec.LookPath("haproxy")
-	if err != nil {
-		surveystest.Need(t, "HAProxy (apt install haproxy)")
-	}
+	bin := surveystest.Tool(t, "haproxy", "two instances on PostgreSQL behind HAProxy", "HAProxy (apt install haproxy)")
 	db := surveystest.PostgresURL(t)
 	p := &proxied{db: db, token: demoDB(t, db, 40)}
 	env = append(env, "ODI_TRUSTED_PROXIES=127.0.0.1")

@@ -3,6 +3,7 @@ package accounts_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"testing"
 
 	"odi/surveys"
@@ -57,19 +58,14 @@ func TestUsersAndTokens(t *testing.T) {
 func TestCreateUserNamesEveryBadField(t *testing.T) {
 	s := surveystest.SQLite(t)
 	_, err := s.Accounts().CreateUser(context.Background(), accounts.NewUser{Email: "not-an-email", Password: "short", Role: "boss"})
-	var ve *problem.Validation
-	if !errors.As(err, &ve) {
-		t.Fatalf("want problem.Validation, got %v", err)
-	}
+	fields := surveystest.Fields(t, err)
 	want := map[string]string{
 		"email":    "must be an email address",
 		"password": "must be at least 10 characters",
 		"role":     "must be one of: admin, researcher",
 	}
-	for f, msg := range want {
-		if ve.Fields[f] != msg {
-			t.Errorf("field %s: got %q, want %q", f, ve.Fields[f], msg)
-		}
+	if !maps.Equal(fields, want) {
+		t.Errorf("fields %q, want %q", fields, want)
 	}
 }
 
@@ -81,9 +77,8 @@ func TestDuplicateEmailIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := s.Accounts().CreateUser(ctx, in)
-	var ve *problem.Validation
-	if !errors.As(err, &ve) || ve.Fields["email"] != "is already registered" {
-		t.Fatalf("got %v", err)
+	if msg := surveystest.Fields(t, err)["email"]; msg != "is already registered" {
+		t.Fatalf("email: got %q (%v)", msg, err)
 	}
 }
 

@@ -3,7 +3,6 @@ package export_test
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/csv"
 	"encoding/xml"
 	"io"
 	"os"
@@ -22,6 +21,7 @@ import (
 	"odi/surveys/sample"
 	"odi/surveys/score"
 	"odi/surveys/statement"
+	"odi/surveys/surveystest"
 )
 
 // study is a design plus its responses, scored the way the store scores them.
@@ -68,15 +68,11 @@ func worked(t testing.TB) *study {
 		"Minimize the likelihood of losing a spec",
 		"Minimize the time it takes to answer a repeated question",
 	}, []surveys.Question{{Key: "team_size", Text: "Team size", Kind: surveys.KindSingle, Options: []string{"small", "large"}, Segment: true}})
-	f, err := os.Open("../testdata/worked-example.csv")
+	file, err := os.ReadFile("../testdata/worked-example.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := surveystest.CSV(t, string(file))
 	s := &study{design: d}
 	for i, rec := range recs[1:] {
 		// Started an hour apart; the complete ones took 8 minutes and a bit,
@@ -263,16 +259,29 @@ func fromSample(n, m, k int) *study {
 // workbook builds in and opens the result.
 func workbook(t testing.TB, in input) (*excelize.File, []byte) {
 	t.Helper()
+	data := writeWorkbook(t, in.export())
+	return openWorkbook(t, data), data
+}
+
+// writeWorkbook is the file export.Workbook writes of ex.
+func writeWorkbook(t testing.TB, ex export.Input) []byte {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := export.Workbook(&buf, in.export()); err != nil {
+	if err := export.Workbook(&buf, ex); err != nil {
 		t.Fatalf("workbook: %v", err)
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	return buf.Bytes()
+}
+
+// openWorkbook reads a workbook file, closed when the test ends.
+func openWorkbook(t testing.TB, data []byte) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		t.Fatalf("open workbook: %v", err)
 	}
 	t.Cleanup(func() { f.Close() })
-	return f, buf.Bytes()
+	return f
 }
 
 // zipFile reads one part of an xlsx.

@@ -1,7 +1,6 @@
 package export_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -17,11 +16,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"odi/surveys"
 	"odi/surveys/changelog"
 	"odi/surveys/export"
+	"odi/surveys/results"
 	"odi/surveys/score"
 	"odi/surveys/surveystest"
 )
@@ -41,14 +39,7 @@ const sofficeCSVShown = `csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,tru
 // and more) skips under -short, and where LibreOffice is missing.
 func needLibreOffice(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("starts LibreOffice: ten seconds and more")
-	}
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		surveystest.Need(t, "LibreOffice (apt-get install libreoffice-calc-nogui)")
-	}
-	return soffice
+	return surveystest.Tool(t, "soffice", "starts LibreOffice, ten seconds and more", "LibreOffice (apt-get install libreoffice-calc-nogui)")
 }
 
 // libreOfficeSheets converts a workbook with LibreOffice and reads every
@@ -64,15 +55,24 @@ func libreOfficeSheets(t *testing.T, data []byte) map[string][][]string {
 func libreOfficeSheetsAs(t *testing.T, data []byte, filter string) map[string][][]string {
 	t.Helper()
 	soffice := needLibreOffice(t)
-	sheets, err := convertWithLibreOffice(t, soffice, data, filter)
+	return onceMoreIfCrashed(t, func() (map[string][][]string, error) {
+		return convertWithLibreOffice(t, soffice, data, filter)
+	})
+}
+
+// onceMoreIfCrashed runs a conversion, and once more where LibreOffice
+// crashed, before the test fails.
+func onceMoreIfCrashed[T any](t *testing.T, convert func() (T, error)) T {
+	t.Helper()
+	out, err := convert()
 	if errors.Is(err, errCrashed) {
 		t.Logf("once more: %v", err)
-		sheets, err = convertWithLibreOffice(t, soffice, data, filter)
+		out, err = convert()
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sheets
+	return out
 }
 
 // errCrashed is a conversion LibreOffice gave up on, as against one that hung.
@@ -295,11 +295,7 @@ func TestSignificanceSheetsRoundTripThroughLibreOffice(t *testing.T) {
 			Satisfaction: [2]float64{3.33, 3.4}, Opportunity: [2]float64{12.22, 7.6},
 			Test: score.Test{ImportanceP: 0.0004, SatisfactionP: 0.9, ImportanceSignificant: true}},
 	}}
-	var buf bytes.Buffer
-	if err := export.Workbook(&buf, ex); err != nil {
-		t.Fatal(err)
-	}
-	sheets := libreOfficeSheetsAs(t, buf.Bytes(), sofficeCSVShown)
+	sheets := libreOfficeSheetsAs(t, writeWorkbook(t, ex), sofficeCSVShown)
 
 	cmp := sheets["Segment comparison"]
 	var o02 []string
@@ -344,19 +340,13 @@ func TestPrintSettingsSurviveLibreOffice(t *testing.T) {
 	soffice := needLibreOffice(t)
 	s := fromSample(120, 30, 2)
 	orig, data := workbook(t, s.input("wave", false))
-	dir, _, err := runLibreOffice(t, soffice, data, "xlsx:Calc MS Excel 2007 XML")
-	if errors.Is(err, errCrashed) {
-		t.Logf("once more: %v", err)
-		dir, _, err = runLibreOffice(t, soffice, data, "xlsx:Calc MS Excel 2007 XML")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenFile(filepath.Join(dir, "book.xlsx"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openWorkbook(t, onceMoreIfCrashed(t, func() ([]byte, error) {
+		dir, _, err := runLibreOffice(t, soffice, data, "xlsx:Calc MS Excel 2007 XML")
+		if err != nil {
+			return nil, err
+		}
+		return os.ReadFile(filepath.Join(dir, "book.xlsx"))
+	}))
 	names := map[string]string{}
 	for _, n := range f.GetDefinedName() {
 		names[n.Scope+" "+n.Name] = strings.ReplaceAll(n.RefersTo, "'", "")
@@ -383,9 +373,7 @@ func TestPrintSettingsSurviveLibreOffice(t *testing.T) {
 // and, with no rank nor scores, in the group's ranked sheet, as LibreOffice
 // shows them: never a score of 0.
 func TestNotAskedRoundTripsThroughLibreOffice(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts LibreOffice: ten seconds and more")
-	}
+	needLibreOffice(t)
 	in := worked(t).input("team_size", false)
 	small := in.Opportunities.Groups[1]
 	for i, o := range small.Outcomes {
@@ -393,11 +381,7 @@ func TestNotAskedRoundTripsThroughLibreOffice(t *testing.T) {
 			small.Outcomes[i] = score.Row{Code: o.Code, Statement: o.Statement, Step: o.Step, Class: "not_asked", NotAsked: true}
 		}
 	}
-	var buf bytes.Buffer
-	if err := export.Workbook(&buf, in.export()); err != nil {
-		t.Fatal(err)
-	}
-	sheets := libreOfficeSheetsAs(t, buf.Bytes(), sofficeCSVShown)
+	sheets := libreOfficeSheetsAs(t, writeWorkbook(t, in.export()), sofficeCSVShown)
 	col := -1
 	for _, r := range sheets["Segment comparison"] {
 		if i := slices.Index(r, small.Label); i >= 0 {
@@ -424,5 +408,135 @@ func TestNotAskedRoundTripsThroughLibreOffice(t *testing.T) {
 	}
 	if !found {
 		t.Error("no ranked sheet lists O03 as not asked")
+	}
+}
+
+// TestWeightingInWorkbookThroughLibreOffice: a weighted result says so on
+// the Summary (how, and the effective n beside n), and the Responses sheet
+// ends with each response's weight as a number.
+func TestWeightingInWorkbookThroughLibreOffice(t *testing.T) {
+	needLibreOffice(t)
+	s := worked(t)
+	in := s.input("team_size", true)
+	opps := in.Opportunities
+	opps.Weighted = true
+	opps.Raking = &results.Raking{By: []string{"team_size"}, Converged: true, Iterations: 1, EffectiveN: 7.2, MaxWeight: 1.25, N: 9, Trimmed: 2}
+	opps.Groups[0].EffectiveN = 7.2
+	ex := in.export()
+	rows := ex.Responses.Rows
+	ex.Responses.Columns = append(ex.Responses.Columns, export.Column{Name: "weight", Kind: export.NumberColumn})
+	ex.Responses.Rows = func(yield func([]string) error) error {
+		return rows(func(r []string) error { return yield(append(r, "1.25")) })
+	}
+	sheets := libreOfficeSheetsAs(t, writeWorkbook(t, ex), sofficeCSVShown)
+	facts := map[string]string{}
+	for _, r := range sheets["Summary"] {
+		if len(r) > 1 {
+			facts[r[0]] = r[1]
+		}
+	}
+	if got := facts["Weighting"]; got != "raked to the population's shares of team_size; largest weight 1.25, 2 weights trimmed" {
+		t.Errorf("Summary Weighting %q", got)
+	}
+	if got := facts["Effective n (weighted)"]; got != "7.2" || facts["Respondents in the results (n)"] != "9" {
+		t.Errorf("Summary effective n %q, n %q", got, facts["Respondents in the results (n)"])
+	}
+	resp := sheets["Responses"]
+	if h := resp[0]; h[len(h)-1] != "weight" || !slices.Contains(resp[1], "1.25") {
+		t.Errorf("Responses header %q, first row %q", h, resp[1])
+	}
+	t.Logf("Summary: Weighting %q, effective n %q; Responses %q … %q", facts["Weighting"], facts["Effective n (weighted)"], resp[0][len(resp[0])-1], resp[1][len(resp[1])-1])
+}
+
+// TestCanvasSheetAndPriorityIndexThroughLibreOffice: the worked example
+// split by team size, each group as a saved segment with a canvas. Read
+// back through LibreOffice, the Segment canvas sheet holds each part of the
+// canvas in its segment's column (a verbatim that looks like a formula as
+// text), and the Summary's priority block the index and every factor,
+// worked out by hand from docs/scoring.md.
+func TestCanvasSheetAndPriorityIndexThroughLibreOffice(t *testing.T) {
+	needLibreOffice(t)
+	in := worked(t).input("team_size", false).export()
+	small, large := 0.6875*0.5625*4/9, 0.6*0.65*5/9
+	mean := (small + large) / 2
+	for i, p := range []float64{small, large} {
+		idx := 100 * p / mean
+		in.Groups[i+1].PriorityIndex = &idx
+	}
+	in.Groups[1].PriorityFactors = score.PriorityFactors{Importance: 0.6875, Dissatisfaction: 0.5625, Share: 4.0 / 9, MarketSize: 1}
+	in.Groups[2].PriorityFactors = score.PriorityFactors{Importance: 0.6, Dissatisfaction: 0.65, Share: 5.0 / 9, MarketSize: 1}
+	market := 1200.0
+	in.Canvas = &export.Canvas{Segmentation: "size", Segments: []export.CanvasSegment{
+		{ID: "s1", Label: "Stop losing context", Job: "When decisions get lost, I want to keep them in one place.",
+			Verbatims: []string{"I can't find what we agreed", "=HYPERLINK(\"http://x\")"}, Alternatives: []string{"Notion: 50% (2 of 4)", "Email threads"},
+			SuccessCriteria: []string{"Minimize the time to find a decision"}, Overlap: []string{"team_size: Cramér's V 1.00 (strong)"},
+			Forces: &[5]float64{7.5, 7, 3.5, 2.5, 8.5}, ForcesN: 4, Respondents: 4, WithVerbatims: 2, MarketSize: &market,
+			Priority: small, PriorityIndex: in.Groups[1].PriorityIndex, PriorityFormula: "importance 0.69 × dissatisfaction 0.56"},
+		{ID: "s2", Label: "Look organized", Job: "When a board meeting nears, I want to look organized.", Respondents: 5,
+			Priority: large, PriorityIndex: in.Groups[2].PriorityIndex},
+	}}
+	sheets := libreOfficeSheets(t, writeWorkbook(t, in))
+	names := []string{}
+	for n := range sheets {
+		names = append(names, n)
+	}
+	rows, ok := sheets[export.SheetCanvas]
+	if !ok {
+		t.Fatalf("no %q sheet among %q", export.SheetCanvas, names)
+	}
+	at := func(label string, col int) string {
+		for _, r := range rows {
+			if len(r) > col && r[0] == label {
+				return r[col]
+			}
+		}
+		t.Errorf("no row %q", label)
+		return ""
+	}
+	for _, w := range []struct {
+		label string
+		col   int
+		want  string
+	}{
+		{"Segment name (job-based)", 1, "Stop losing context"},
+		{"Segment name (job-based)", 2, "Look organized"},
+		{"Customers' language (verbatims kept)", 1, "I can't find what we agreed\n=HYPERLINK(\"http://x\")"},
+		{"Current alternatives", 1, "Notion: 50% (2 of 4)\nEmail threads"},
+		{"Push (mean, 1–10)", 2, "not asked"},
+		{"Respondents whose verbatims were kept", 1, "2"},
+		{"Market size (the segment's own)", 2, "not set"},
+	} {
+		if got := at(w.label, w.col); got != w.want {
+			t.Errorf("%s, column %d: %q, want %q", w.label, w.col, got, w.want)
+		}
+	}
+	if v := num(t, at("Net switch force (push + pull − anxiety − habit)", 1)); v != 8.5 {
+		t.Errorf("net force %v", v)
+	}
+	if v := num(t, at("Priority index (100 = the average segment)", 1)); math.Abs(v-100*small/mean) > 1e-9 {
+		t.Errorf("index %v, want %v", v, 100*small/mean)
+	}
+
+	// The Summary's priority block: large first, with its index and factors.
+	sum := sheets[export.SheetSummary]
+	h := slices.IndexFunc(sum, func(r []string) bool { return len(r) > 5 && r[5] == "Priority index" })
+	if h < 0 {
+		t.Fatalf("no priority index column in the Summary")
+	}
+	first, second := sum[h+1], sum[h+2]
+	if first[0] != "large" || second[0] != "small" {
+		t.Fatalf("priority order %q, %q", first[0], second[0])
+	}
+	for _, c := range []struct {
+		row  []string
+		col  int
+		want float64
+	}{
+		{first, 5, 100 * large / mean}, {second, 5, 100 * small / mean},
+		{second, 6, 0.6875}, {second, 7, 0.5625}, {second, 9, 1}, {first, 3, large},
+	} {
+		if v := num(t, strings.TrimSuffix(c.row[c.col], "%")); math.Abs(v-c.want) > 1e-9 {
+			t.Errorf("Summary %s column %d: %v, want %v", c.row[0], c.col, v, c.want)
+		}
 	}
 }

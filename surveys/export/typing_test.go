@@ -1,7 +1,6 @@
 package export_test
 
 import (
-	"bytes"
 	"math"
 	"slices"
 	"strings"
@@ -36,11 +35,7 @@ func typingBook(t *testing.T) (*study, *cluster.TypingTool, []byte) {
 	sg := &results.Segmentation{Key: "needs", Labels: []string{"Stop losing context", "=Look organized", "Ship faster"}, TypingTool: &tool}
 	in := s.input("wave", false).export()
 	in.Typing = sg.TypingExport(s.design)
-	var buf bytes.Buffer
-	if err := export.Workbook(&buf, in); err != nil {
-		t.Fatal(err)
-	}
-	return s, &tool, buf.Bytes()
+	return s, &tool, writeWorkbook(t, in)
 }
 
 // typedBySheet types ratings (2 per outcome slot) as the sheet's note tells
@@ -135,11 +130,7 @@ func TestTypingToolSheetTypesAsTheToolDoes(t *testing.T) {
 // otherwise.
 func TestTypingToolSheetOnlyWhenAsked(t *testing.T) {
 	_, tool, data := typingBook(t)
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openWorkbook(t, data)
 	names := f.GetSheetList()
 	at := slices.Index(names, export.SheetTyping)
 	if at < 0 || names[at-1] != export.SheetComparison {

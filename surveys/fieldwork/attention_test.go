@@ -42,11 +42,7 @@ func TestAttentionChecksOnEveryBackend(t *testing.T) {
 		fw := fieldworkOf(t, s)
 		ctx := context.Background()
 		u := surveystest.User(t, s, "r@example.com", "researcher")
-		name := "Attention"
-		st, err := s.CreateStudy(ctx, u, surveys.StudyInput{Name: &name})
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := surveystest.Study(t, s, u, "Attention")
 		// Two job steps of two outcomes: two pages.
 		for i, step := range []string{"Locate", "Locate", "Confirm", "Confirm"} {
 			stmt := fmt.Sprintf("Minimize the time it takes to find decision number %d", i+1)

@@ -2,7 +2,6 @@ package fieldwork_test
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/fieldwork"
-	"odi/surveys/problem"
 	"odi/surveys/surveystest"
 )
 
@@ -109,13 +107,6 @@ func TestCompleteMeansEveryOutcomeOfTheRole(t *testing.T) {
 			res, _, err := fw.Submit(ctx, slug, in)
 			return res, err
 		}
-		fieldsOf := func(err error) map[string]string {
-			var ve *problem.Validation
-			if !errors.As(err, &ve) {
-				t.Fatalf("want a validation error, got %v", err)
-			}
-			return ve.Fields
-		}
 
 		if res, err := submit(exec, true, "O01", "O02", "O03"); err != nil || res.Status != surveys.Complete {
 			t.Fatalf("executor, all three of theirs: %v %+v", err, res)
@@ -123,15 +114,15 @@ func TestCompleteMeansEveryOutcomeOfTheRole(t *testing.T) {
 		if res, err := submit(buyer, true, "O01", "O02", "O04"); err != nil || res.Status != surveys.Complete {
 			t.Fatalf("buyer, all three of theirs: %v %+v", err, res)
 		}
-		f := fieldsOf(submitErr(submit(exec, true, "O01", "O02")))
+		f := surveystest.Fields(t, submitErr(submit(exec, true, "O01", "O02")))
 		if len(f) != 2 || f["ratings.O03.importance"] == "" || f["ratings.O03.satisfaction"] == "" {
 			t.Fatalf("executor without O03: %v", f)
 		}
-		f = fieldsOf(submitErr(submit(exec, true, "O01", "O02", "O03", "O04")))
+		f = surveystest.Fields(t, submitErr(submit(exec, true, "O01", "O02", "O03", "O04")))
 		if len(f) != 1 || f["ratings.O04"] == "" {
 			t.Fatalf("executor rating the buyer's O04: %v", f)
 		}
-		f = fieldsOf(submitErr(submit("", true, "O01", "O02", "O03", "O04")))
+		f = surveystest.Fields(t, submitErr(submit("", true, "O01", "O02", "O03", "O04")))
 		if len(f) != 1 || f["answers.role"] == "" {
 			t.Fatalf("complete without a role: %v", f)
 		}
@@ -143,7 +134,7 @@ func TestCompleteMeansEveryOutcomeOfTheRole(t *testing.T) {
 		// The buyer turns out to be the executor: O04's ratings go, and
 		// finishing needs O03's.
 		switched := fieldwork.Submission{Answers: map[string]fieldwork.Value{"role": fieldwork.Text(exec)}, Ratings: rate("O01", "O02"), Complete: true}
-		f = fieldsOf(submitErr(fw.Update(ctx, slug, res.ResumeToken, switched)))
+		f = surveystest.Fields(t, submitErr(fw.Update(ctx, slug, res.ResumeToken, switched)))
 		if len(f) != 2 || f["ratings.O03.importance"] == "" {
 			t.Fatalf("switched to executor without O03: %v", f)
 		}

@@ -1,7 +1,6 @@
 package fieldwork
 
 import (
-	"errors"
 	"io"
 	"maps"
 	"slices"
@@ -10,7 +9,7 @@ import (
 	"time"
 
 	"odi/surveys"
-	"odi/surveys/problem"
+	"odi/surveys/surveystest"
 )
 
 // parseWide reads a CSV file as an import does, without the database.
@@ -109,10 +108,7 @@ func TestImportNamesEveryBadCleaningCell(t *testing.T) {
 		"e,complete,1,anything at all,2026-01-05T09:00:00Z,2026-01-05T09:05:00Z,5\n" + // fine: flags are only read as information
 		"f,complete,0,,0001-01-01T00:00:00Z,,5\n" // row 7
 	_, _, err := parseWide(fuzzDesign(), strings.NewReader(file))
-	var ve *problem.Validation
-	if !errors.As(err, &ve) {
-		t.Fatalf("error %v, want a problem.Validation", err)
-	}
+	fields := surveystest.Fields(t, err)
 	want := map[string]string{
 		"row 2, excluded":    "must be 1",
 		"row 3, started_at":  "such as 2026-01-05T09:30:00Z",
@@ -121,12 +117,12 @@ func TestImportNamesEveryBadCleaningCell(t *testing.T) {
 		"row 5, finished_at": "must be empty for a response in progress",
 		"row 7, started_at":  "since 1970",
 	}
-	if got := slices.Sorted(maps.Keys(ve.Fields)); !slices.Equal(got, slices.Sorted(maps.Keys(want))) {
+	if got := slices.Sorted(maps.Keys(fields)); !slices.Equal(got, slices.Sorted(maps.Keys(want))) {
 		t.Fatalf("bad cells %q, want %q", got, slices.Sorted(maps.Keys(want)))
 	}
 	for k, v := range want {
-		if !strings.Contains(ve.Fields[k], v) {
-			t.Errorf("%s: %q, want …%s…", k, ve.Fields[k], v)
+		if !strings.Contains(fields[k], v) {
+			t.Errorf("%s: %q, want …%s…", k, fields[k], v)
 		}
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
+	"odi/surveys/surveystest"
 )
 
 func TestProposeStudyReadsEachSpellingOfARatingHeader(t *testing.T) {
@@ -54,22 +54,11 @@ func TestProposeStudyReadsEachSpellingOfARatingHeader(t *testing.T) {
 }
 
 func TestProposeStudyReadsAWorkbookAndBoundsTheOptions(t *testing.T) {
-	f := excelize.NewFile()
 	rows := [][]any{{"Reduce waste - Importance", "Reduce waste - Satisfaction", "Country", "Plan"}}
 	for i := range 25 {
 		rows = append(rows, []any{4, 2, string(rune('A' + i)), []string{"Free", "Pro"}[i%2]})
 	}
-	for i, r := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	p, err := ProposeStudy(&buf, true, "panel.xlsx")
+	p, err := ProposeStudy(bytes.NewReader(surveystest.Workbook(t, rows...)), true, "panel.xlsx")
 	if err != nil {
 		t.Fatal(err)
 	}

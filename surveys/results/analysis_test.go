@@ -36,11 +36,7 @@ func goldenDesign(t *testing.T, s *surveys.Store) (*accounts.User, int64) {
 		t.Fatal(err)
 	}
 	u := surveystest.User(t, s, "r@example.com", "researcher")
-	name := "Golden"
-	st, err := s.CreateStudy(ctx, u, surveys.StudyInput{Name: &name})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := surveystest.Study(t, s, u, "Golden")
 	for _, q := range []surveys.QuestionInput{
 		{Key: "company_size", Text: "Size", Kind: "single", Options: []string{"1-9", "10-49", "50-249", "250+"}, Segment: true},
 		{Key: "region", Text: "Region", Kind: "single", Options: []string{"Americas", "Europe", "Asia-Pacific"}},
@@ -62,16 +58,48 @@ func goldenDesign(t *testing.T, s *surveys.Store) (*accounts.User, int64) {
 	return u, st.ID
 }
 
+// golden is the golden study of goldenDesign, its owner, and the results and
+// fieldwork stores that serve it from one cache.
+type golden struct {
+	s  *surveys.Store
+	rs *results.Store
+	fw *fieldwork.Store
+	u  *accounts.User
+	id int64
+}
+
+func newGolden(t *testing.T, s *surveys.Store) *golden {
+	t.Helper()
+	rs, fw := storesOf(t, s)
+	u, id := goldenDesign(t, s)
+	return &golden{s: s, rs: rs, fw: fw, u: u, id: id}
+}
+
+// opportunities scores the study as its owner sees it now.
+func (g *golden) opportunities(t *testing.T, q results.OpportunityQuery) *results.Opportunities {
+	t.Helper()
+	res, err := g.rs.Opportunities(context.Background(), surveystest.Design(t, g.s, g.u, g.id), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// publish opens the study to respondents and returns its slug.
+func (g *golden) publish(t *testing.T) string {
+	t.Helper()
+	st, err := g.s.Publish(context.Background(), g.u, g.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *st.Slug
+}
+
 func TestOpportunitiesOnEveryBackend(t *testing.T) {
 	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
-		ctx, rs := context.Background(), results.New(s)
-		fw := fieldwork.New(s, rs)
-		t.Cleanup(fw.Close)
-		u, id := goldenDesign(t, s)
-		res, err := rs.Opportunities(ctx, surveystest.Design(t, s, u, id), results.OpportunityQuery{SegmentBy: "company_size"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		ctx, g := context.Background(), newGolden(t, s)
+		u, id, fw := g.u, g.id, g.fw
+		res := g.opportunities(t, results.OpportunityQuery{SegmentBy: "company_size"})
 		// From expected-opportunities.json: all, rank 1.
 		top := res.Groups[0].Outcomes[0]
 		if len(res.Groups) != 5 || top.Code != "O05" || top.N != 470 || math.Abs(top.Opportunity-5.491188) > 1e-6 {
@@ -80,33 +108,26 @@ func TestOpportunitiesOnEveryBackend(t *testing.T) {
 		all := res.Groups[0].N
 
 		// Publishing and a new complete submission are seen by the cached scan.
-		st, err := s.Publish(ctx, u, id)
-		if err != nil {
-			t.Fatal(err)
-		}
+		slug := g.publish(t)
 		ratings := map[string]fieldwork.Rating{}
 		for i := 1; i <= 20; i++ { // varied, as a real respondent's: a straight line would be cleaned out
 			ratings[fmt.Sprintf("O%02d", i)] = fieldwork.Rating{Importance: fieldwork.Rated(1 + i%5), Satisfaction: fieldwork.Rated(1 + (i/2)%5)}
 		}
 		in := fieldwork.Submission{SubmissionID: uuid.NewString(), Answers: map[string]fieldwork.Value{"company_size": fieldwork.Text("1-9")}, Ratings: ratings, Complete: true}
-		res1, created, err := fw.Submit(ctx, *st.Slug, in)
+		res1, created, err := fw.Submit(ctx, slug, in)
 		if err != nil || !created || res1.Status != "complete" {
 			t.Fatalf("submit: %+v %v %v", res1, created, err)
 		}
-		if _, created, err := fw.Submit(ctx, *st.Slug, in); err != nil || created {
+		if _, created, err := fw.Submit(ctx, slug, in); err != nil || created {
 			t.Fatalf("repeat submit: created=%v err=%v", created, err)
 		}
-		res, err = rs.Opportunities(ctx, surveystest.Design(t, s, u, id), results.OpportunityQuery{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Groups[0].N != all+1 {
+		if res = g.opportunities(t, results.OpportunityQuery{}); res.Groups[0].N != all+1 {
 			t.Fatalf("after one more complete response n = %d, want %d", res.Groups[0].N, all+1)
 		}
 		if err := fw.SetExcluded(ctx, surveystest.Design(t, s, u, id), res1.RespondentID, true); err != nil {
 			t.Fatal(err)
 		}
-		if res, _ = rs.Opportunities(ctx, surveystest.Design(t, s, u, id), results.OpportunityQuery{}); res.Groups[0].N != all {
+		if res = g.opportunities(t, results.OpportunityQuery{}); res.Groups[0].N != all {
 			t.Fatalf("after excluding it n = %d, want %d", res.Groups[0].N, all)
 		}
 		if _, err := s.AddOutcome(ctx, u, id, surveys.OutcomeInput{Statement: ptr("Minimize x")}); !errors.Is(err, surveys.ErrLocked) {
@@ -126,12 +147,7 @@ func TestOpportunitiesOnEveryBackend(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 func TestComparisonLinesUpEveryGroupInTheOrderOfAll(t *testing.T) {
-	s := surveystest.SQLite(t)
-	u, id := goldenDesign(t, s)
-	res, err := results.New(s).Opportunities(context.Background(), surveystest.Design(t, s, u, id), results.OpportunityQuery{SegmentBy: "company_size"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := newGolden(t, surveystest.SQLite(t)).opportunities(t, results.OpportunityQuery{SegmentBy: "company_size"})
 	rows := res.Comparison()
 	if len(rows) != 20 {
 		t.Fatalf("%d rows, want one per outcome", len(rows))
@@ -275,9 +291,17 @@ func TestWideRowsAreTheRowsOfTheCSV(t *testing.T) {
 	})
 }
 
+// storesOf are a results store and the fieldwork store that takes
+// responses into its cache, until the test ends.
+func storesOf(t testing.TB, s *surveys.Store) (*results.Store, *fieldwork.Store) {
+	rs := results.New(s)
+	fw := fieldwork.New(s, rs)
+	t.Cleanup(fw.Close) // before the store's own cleanup closes the database
+	return rs, fw
+}
+
 // fieldworkOf takes responses for s's studies until the test ends.
 func fieldworkOf(t testing.TB, s *surveys.Store) *fieldwork.Store {
-	fw := fieldwork.New(s, results.New(s))
-	t.Cleanup(fw.Close) // before the store's own cleanup closes the database
+	_, fw := storesOf(t, s)
 	return fw
 }

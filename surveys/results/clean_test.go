@@ -26,9 +26,7 @@ func TestPlantedLowQualityIsFlaggedAndLeftOut(t *testing.T) {
 	ctx := context.Background()
 	u := surveystest.User(t, s, "r@example.com", accounts.RoleResearcher)
 	ds := sample.Generate(sample.Config{Respondents: 1500, Seed: 3, Start: fieldwork.DemoStart()})
-	rs := results.New(s)
-	fw := fieldwork.New(s, rs)
-	t.Cleanup(fw.Close)
+	rs, fw := storesOf(t, s)
 	st, err := fw.LoadSample(ctx, u, ds)
 	if err != nil {
 		t.Fatal(err)

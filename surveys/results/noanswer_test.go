@@ -18,22 +18,12 @@ import (
 // the last group, "No answer", scored like any other group; filtered on it,
 // they are the whole view.
 func TestSkippersOfTheGroupingQuestionFormTheNoAnswerGroup(t *testing.T) {
-	s := surveystest.SQLite(t)
-	ctx, rs := context.Background(), results.New(s)
-	fw := fieldwork.New(s, rs)
-	t.Cleanup(fw.Close)
-	u, id := goldenDesign(t, s)
-	before, err := rs.Opportunities(ctx, surveystest.Design(t, s, u, id), results.OpportunityQuery{SegmentBy: "company_size"})
-	if err != nil {
-		t.Fatal(err)
+	ctx, g := context.Background(), newGolden(t, surveystest.SQLite(t))
+	before := g.opportunities(t, results.OpportunityQuery{SegmentBy: "company_size"})
+	if last := before.Groups[len(before.Groups)-1]; last.Key == results.NoAnswer {
+		t.Fatalf("a no-answer group where everyone answered: %+v", last)
 	}
-	if g := before.Groups[len(before.Groups)-1]; g.Key == results.NoAnswer {
-		t.Fatalf("a no-answer group where everyone answered: %+v", g)
-	}
-	st, err := s.Publish(ctx, u, id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	slug := g.publish(t)
 	// O01's importance is 1 + (1+j)%5 for respondent j: 2, 3, 4, so one of
 	// three rates it 4 or 5: importance 10 × 1/3.
 	for j := range 3 {
@@ -42,14 +32,11 @@ func TestSkippersOfTheGroupingQuestionFormTheNoAnswerGroup(t *testing.T) {
 			ratings[fmt.Sprintf("O%02d", i)] = fieldwork.Rating{Importance: fieldwork.Rated(1 + (i+j)%5), Satisfaction: fieldwork.Rated(1 + (i/2+j)%5)}
 		}
 		in := fieldwork.Submission{SubmissionID: uuid.NewString(), Answers: map[string]fieldwork.Value{"region": fieldwork.Text("Europe")}, Ratings: ratings, Complete: true}
-		if res, _, err := fw.Submit(ctx, *st.Slug, in); err != nil || res.Status != "complete" {
+		if res, _, err := g.fw.Submit(ctx, slug, in); err != nil || res.Status != "complete" {
 			t.Fatalf("submit %d: %+v %v", j, res, err)
 		}
 	}
-	res, err := rs.Opportunities(ctx, surveystest.Design(t, s, u, id), results.OpportunityQuery{SegmentBy: "company_size"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := g.opportunities(t, results.OpportunityQuery{SegmentBy: "company_size"})
 	if res.SegmentName != "Company size" {
 		t.Errorf("segment name %q", res.SegmentName)
 	}
@@ -72,8 +59,8 @@ func TestSkippersOfTheGroupingQuestionFormTheNoAnswerGroup(t *testing.T) {
 			t.Errorf("%s in the no-answer group has no test against everyone else", r.Code)
 		}
 	}
-	only, err := rs.Opportunities(ctx, surveystest.Design(t, s, u, id), results.OpportunityQuery{Filters: []results.Filter{{Key: "company_size", Value: results.NoAnswer}}})
-	if err != nil || only.Groups[0].N != 3 {
-		t.Fatalf("filtered on company_size:no_answer: %v, %v", only, err)
+	only := g.opportunities(t, results.OpportunityQuery{Filters: []results.Filter{{Key: "company_size", Value: results.NoAnswer}}})
+	if only.Groups[0].N != 3 {
+		t.Fatalf("filtered on company_size:no_answer: %v", only)
 	}
 }

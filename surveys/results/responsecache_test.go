@@ -19,11 +19,7 @@ func TestCacheHoldsWhatIsStored(t *testing.T) {
 	surveystest.Each(t, func(t *testing.T, s *surveys.Store) {
 		ctx, db := context.Background(), s.DB()
 		u := surveystest.User(t, s, "cache@example.com", "admin")
-		name := "Cache"
-		st, err := s.CreateStudy(ctx, u, surveys.StudyInput{Name: &name})
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := surveystest.Study(t, s, u, "Cache")
 		started := time.Date(2026, 3, 1, 9, 30, 15, 123456000, time.UTC)
 		finished := started.Add(7 * time.Minute)
 		profile := map[string]string{"role": "Job executor", "note": "ünïcode; \"quoted\""}
@@ -105,10 +101,7 @@ func TestALoadHoldsBackOnlyItsStudy(t *testing.T) {
 	u := surveystest.User(t, s, "cache@example.com", "admin")
 	var ids []int64
 	for _, name := range []string{"Big", "Small"} {
-		st, err := s.CreateStudy(ctx, u, surveys.StudyInput{Name: &name})
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := surveystest.Study(t, s, u, name)
 		r := surveys.Response{StudyID: st.ID, RespondentID: "r1", Status: surveys.Complete, Source: surveys.SourceLink,
 			Answers: map[string]string{"size": "small"}, Ratings: []byte{}, ItemOrder: []string{}, URLFields: map[string]string{}, StartedAt: time.Now(), Seq: 1}
 		if err := s.DB().Create(&r).Error; err != nil {

@@ -1,13 +1,18 @@
 // Package surveystest opens real databases for tests: a fresh SQLite file every
 // time, and a fresh PostgreSQL database when ODI_TEST_POSTGRES names a server.
+// It also holds the steps the tests of several packages share: accounts and
+// studies to start from, the files a test uploads or reads back, and the skip
+// of a test that needs a program this machine may lack.
 package surveystest
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -19,6 +24,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/problem"
 )
 
 // Tests make accounts by the dozen: hashing their passwords at bcrypt's
@@ -34,6 +40,21 @@ func Need(t testing.TB, what string) {
 		t.Fatalf("%s is required (ODI_TEST_REQUIRE_ALL is set)", what)
 	}
 	t.Skipf("skipped: %s is not available (set it up as .ci/run does, or ignore)", what)
+}
+
+// Tool is the path of the program name that a slow test starts (a browser,
+// LibreOffice, a proxy). The test skips under -short, saying what it would
+// start, and calls Need with install where the program is missing.
+func Tool(t testing.TB, name, starts, install string) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("skipped with -short: " + starts)
+	}
+	path, err := exec.LookPath(name)
+	if err != nil {
+		Need(t, install)
+	}
+	return path
 }
 
 // SQLite opens a new SQLite database in the test's temporary folder.
@@ -138,6 +159,17 @@ func Design(t testing.TB, s *surveys.Store, u *accounts.User, id int64) *surveys
 	return d
 }
 
+// Fields is what a problem.Validation says of each field it names; the test
+// fails at once when err is anything else.
+func Fields(t testing.TB, err error) map[string]string {
+	t.Helper()
+	var ve *problem.Validation
+	if !errors.As(err, &ve) {
+		t.Fatalf("want a problem.Validation, got %v", err)
+	}
+	return ve.Fields
+}
+
 // User makes an account with a password the strength check accepts.
 func User(t testing.TB, s *surveys.Store, email, role string) *accounts.User {
 	t.Helper()
@@ -148,16 +180,23 @@ func User(t testing.TB, s *surveys.Store, email, role string) *accounts.User {
 	return u
 }
 
+// Study is a new draft study of u's, named name.
+func Study(t testing.TB, s *surveys.Store, u *accounts.User, name string) *surveys.Study {
+	t.Helper()
+	st, err := s.CreateStudy(context.Background(), u, surveys.StudyInput{Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 // RoleStudy is a draft study of a new researcher, r@example.com, with the
 // role template's question (the four avatars) as its role question.
 func RoleStudy(t testing.TB, s *surveys.Store, name string) (*accounts.User, *surveys.Study, *surveys.Question) {
 	t.Helper()
 	ctx := context.Background()
 	u := User(t, s, "r@example.com", "researcher")
-	st, err := s.CreateStudy(ctx, u, surveys.StudyInput{Name: &name})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := Study(t, s, u, name)
 	q, err := s.AddQuestion(ctx, u, st.ID, surveys.QuestionInput{Template: "role"})
 	if err != nil {
 		t.Fatal(err)

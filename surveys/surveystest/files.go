@@ -1,0 +1,42 @@
+package surveystest
+
+import (
+	"encoding/csv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Workbook is an XLSX file whose first sheet holds rows from A1 down, as a
+// researcher's spreadsheet would hand them to an import.
+func Workbook(t testing.TB, rows ...[]any) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, row := range rows {
+		cell, err := excelize.CoordinatesToCellName(1, i+1)
+		if err == nil {
+			err = f.SetSheetRow("Sheet1", cell, &row)
+		}
+		if err != nil {
+			t.Fatalf("workbook row %d: %v", i+1, err)
+		}
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatalf("write workbook: %v", err)
+	}
+	return buf.Bytes()
+}
+
+// CSV is the records of a CSV file, every row as long as the header; the
+// test fails where the file is not that.
+func CSV(t testing.TB, text string) [][]string {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+	if err != nil {
+		t.Fatalf("read CSV: %v", err)
+	}
+	return recs
+}
