@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -13,6 +12,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/results"
+	"odi/surveys/surveystest"
 )
 
 // goldenStudy imports a study's outcomes and responses through the API.
@@ -189,14 +189,8 @@ func TestResponsesCSVRoundTripsExactly(t *testing.T) {
 	}, readTestdata(t, "golden/outcomes.csv"), golden)
 	r := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", id), nil)
 	wantStatus(t, r, http.StatusOK)
-	want, err := csv.NewReader(strings.NewReader(golden)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := surveystest.CSV(t, golden)
+	got := surveystest.CSV(t, r.body)
 	if len(got) != len(want) {
 		t.Fatalf("export has %d records, the imported file %d", len(got), len(want))
 	}

@@ -15,6 +15,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/surveystest"
 )
 
 // Hostile text: whatever researchers and respondents type — markup, text
@@ -266,10 +267,7 @@ func TestHostileTextIsExportedIntact(t *testing.T) {
 func readCSV(t *testing.T, r reply) map[string]bool {
 	t.Helper()
 	wantStatus(t, r, http.StatusOK)
-	records, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
-	if err != nil {
-		t.Fatalf("read CSV: %v", err)
-	}
+	records := surveystest.CSV(t, r.body)
 	cells := map[string]bool{}
 	for _, rec := range records {
 		for _, v := range rec {

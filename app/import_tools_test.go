@@ -2,7 +2,6 @@ package app
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 
 	"odi/surveys/fieldwork"
 	"odi/surveys/results"
+	"odi/surveys/surveystest"
 )
 
 // importTruth is what every file of surveys/testdata/imports says, written
@@ -280,10 +280,7 @@ func TestImportHeaderSpellings(t *testing.T) {
 func TestImportWorkbookLikeCSV(t *testing.T) {
 	_, c := researcherServer(t)
 	id, path := importTools(t, c)
-	records, err := csv.NewReader(strings.NewReader(readTestdata(t, "imports/qualtrics.csv"))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	records := surveystest.CSV(t, readTestdata(t, "imports/qualtrics.csv"))
 	x := excelize.NewFile()
 	for i, rec := range records {
 		cells := make([]any, len(rec))

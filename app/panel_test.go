@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,6 +11,7 @@ import (
 
 	"odi/surveys"
 	"odi/surveys/fieldwork"
+	"odi/surveys/surveystest"
 )
 
 // panelStudy is publishedStudy (a Slack screener, a company_size quota of
@@ -135,10 +135,7 @@ func TestPanelLinkWithoutJavaScript(t *testing.T) {
 	}
 
 	// responses.csv: panel_id, then src, after the cleaning columns.
-	recs, err := csv.NewReader(strings.NewReader(c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", id), nil).body)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := surveystest.CSV(t, c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", id), nil).body)
 	if want := []string{"respondent_id", "status", "excluded", "flags", "started_at", "finished_at", "panel_id", "src", "uses_slack"}; !slices.Equal(recs[0][:9], want) {
 		t.Fatalf("header %q, want %q", recs[0][:9], want)
 	}

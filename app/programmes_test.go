@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"slices"
@@ -201,10 +200,7 @@ func checkPlantedCrossJob(t *testing.T, s *Server, c *client) {
 	if !strings.HasPrefix(r.body, "\ufeff") || r.header.Get("Content-Type") != "text/csv; charset=utf-8" {
 		t.Fatalf("people.csv: %q, Content-Type %q", r.body[:min(20, len(r.body))], r.header.Get("Content-Type"))
 	}
-	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, "\ufeff"))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := surveystest.CSV(t, strings.TrimPrefix(r.body, "\ufeff"))
 	wantHeader := []string{"link_id", "panel_ids", "emails", "studies", "high_studies",
 		fmt.Sprintf("Find decisions (study %d) segment", a), fmt.Sprintf("Find decisions (study %d) high", a),
 		fmt.Sprintf("Onboard people (study %d) segment", b), fmt.Sprintf("Onboard people (study %d) high", b),
@@ -258,10 +254,7 @@ func TestCrossJobLinksByInvitationEmail(t *testing.T) {
 	}
 	r := c.send("GET", fmt.Sprintf("/api/v1/programmes/%d/people.csv", id), nil)
 	wantStatus(t, r, http.StatusOK)
-	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, "\ufeff"))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := surveystest.CSV(t, strings.TrimPrefix(r.body, "\ufeff"))
 	var people []string
 	for _, row := range rows[1:] {
 		people = append(people, strings.Join(row[:4], " | "))

@@ -15,6 +15,7 @@ import (
 	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/export"
+	"odi/surveys/surveystest"
 )
 
 // csvCell is one answer of the formula study: what is stored, and what
@@ -109,10 +110,7 @@ func setAnswer(t *testing.T, s *Server, studyID int64, respondent, key, value st
 // csvCells reads a responses file into respondent → column → cell.
 func csvCells(t *testing.T, body string) map[string]map[string]string {
 	t.Helper()
-	records, err := csv.NewReader(strings.NewReader(body)).ReadAll()
-	if err != nil {
-		t.Fatalf("read CSV: %v", err)
-	}
+	records := surveystest.CSV(t, body)
 	out := map[string]map[string]string{}
 	for _, rec := range records[1:] {
 		row := map[string]string{}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -10,6 +9,7 @@ import (
 	"maps"
 	"mime/multipart"
 	"net/http"
+	"odi/surveys/surveystest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -340,10 +340,7 @@ func TestResponsesImportPreviewWithoutJavaScript(t *testing.T) {
 
 	// The same export as a workbook previews the same.
 	x := excelize.NewFile()
-	rows, err := csv.NewReader(strings.NewReader(monkeyExport)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := surveystest.CSV(t, monkeyExport)
 	for i, row := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		x.SetSheetRow("Sheet1", cell, &row)

@@ -12,6 +12,7 @@ import (
 	"odi/surveys"
 	"odi/surveys/fieldwork"
 	"odi/surveys/sample"
+	"odi/surveys/surveystest"
 )
 
 // cleanedSample is the sample study, on a server of its own, with what the
@@ -181,10 +182,7 @@ func TestResponsesRoundTripKeepsTheCleaning(t *testing.T) {
 func TestResponsesFileWithoutTheCleaningStillImports(t *testing.T) {
 	t.Parallel()
 	c, id, _, file := cleanedSample(t)
-	recs, err := csv.NewReader(strings.NewReader(file)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := surveystest.CSV(t, file)
 	var old strings.Builder
 	w := csv.NewWriter(&old)
 	for _, rec := range recs {

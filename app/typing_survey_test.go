@@ -17,6 +17,7 @@ import (
 	"odi/surveys"
 	"odi/surveys/results"
 	"odi/surveys/sample"
+	"odi/surveys/surveystest"
 )
 
 // typingSample is the discovered sample study of 600 with its three needs
@@ -201,10 +202,7 @@ func TestTypingSurveyAssignsPlantedRespondents(t *testing.T) {
 	// complete response.
 	r = c.send("GET", typing+"/responses.csv", nil)
 	wantStatus(t, r, http.StatusOK)
-	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, "\ufeff"))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := surveystest.CSV(t, strings.TrimPrefix(r.body, "\ufeff"))
 	last := len(rows[0]) - 1
 	if rows[0][last] != "segment" || len(rows) != n+2 {
 		t.Fatalf("responses.csv header %v, %d rows", rows[0], len(rows))
@@ -253,10 +251,7 @@ func TestTypingSurveyAssignsPlantedRespondents(t *testing.T) {
 		}
 	}
 	r = c.send("GET", typing+"/responses.csv", nil)
-	again, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, "\ufeff"))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	again := surveystest.CSV(t, strings.TrimPrefix(r.body, "\ufeff"))
 	bySeg := map[string]string{}
 	for _, row := range again[1:] {
 		bySeg[row[0]] = row[last]

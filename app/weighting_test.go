@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/csv"
 	"fmt"
 	"math"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"testing"
 
 	"odi/surveys/results"
+	"odi/surveys/surveystest"
 )
 
 // skewedCSV is a sample that over-represents small teams: small respondents
@@ -142,10 +142,7 @@ func testWeighting(t *testing.T, s *Server) {
 		for q, want := range map[string]string{"": "5", "?weighted=0": "8"} {
 			r := c.send("GET", base+"/opportunities.csv"+q, nil)
 			wantStatus(t, r, http.StatusOK)
-			recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, "\ufeff"))).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
+			recs := surveystest.CSV(t, strings.TrimPrefix(r.body, "\ufeff"))
 			col := 5 // Group, Rank, Code, Step, Outcome, Importance
 			for _, rec := range recs[1:] {
 				if rec[2] == "O01" && rec[col] != want {
@@ -161,10 +158,7 @@ func testWeighting(t *testing.T, s *Server) {
 		}
 
 		// The responses file ends with each response's weight.
-		recs, err := csv.NewReader(strings.NewReader(c.send("GET", base+"/responses.csv", nil).body)).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
+		recs := surveystest.CSV(t, c.send("GET", base+"/responses.csv", nil).body)
 		last := len(recs[0]) - 1
 		if recs[0][last] != "weight" || recs[1][last] != "0.625" || recs[100][last] != "2.5" {
 			t.Errorf("responses.csv: header %q, first row %q, last row %q", recs[0], recs[1], recs[100])
