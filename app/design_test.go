@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/xuri/excelize/v2"
 
 	"odi/surveys"
 	"odi/surveys/surveystest"
@@ -238,13 +237,10 @@ func TestOutcomeImportIsAtomicAndReportsEveryBadRow(t *testing.T) {
 
 	wantStatus(t, c.do("POST", path, "text/csv", "code,statement\nB1,Minimize the time to find a file\n,Minimize the effort to onboard someone\n"), http.StatusCreated)
 
-	x := excelize.NewFile()
-	x.SetSheetRow("Sheet1", "A1", &[]any{"Statement", "Step"})
-	x.SetSheetRow("Sheet1", "A2", &[]any{"Increase the accuracy of estimates", "Execute"})
-	xb, _ := x.WriteToBuffer()
-	ct, body := multipartFile(t, "outcomes.xlsx", xb.Bytes())
+	book := surveystest.Workbook(t, []any{"Statement", "Step"}, []any{"Increase the accuracy of estimates", "Execute"})
+	ct, body := multipartFile(t, "outcomes.xlsx", book)
 	wantStatus(t, c.do("POST", path, ct, body), http.StatusCreated)
-	wantStatus(t, c.do("POST", path, xlsxType, string(xb.Bytes())), http.StatusCreated)
+	wantStatus(t, c.do("POST", path, xlsxType, string(book)), http.StatusCreated)
 
 	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/outcomes", id), nil).json(t, &outs)
 	codes := []string{}
@@ -274,12 +270,9 @@ func TestOutcomeImportNamesTheRowsOfTheFile(t *testing.T) {
 	csv := "statement,code\nMinimize the time to find a file,A1\n\n , \n,A2\n\"Minimize the effort, with a comma\",A1\n"
 	wantFields(t, c.do("POST", path, "text/csv", csv), map[string]string{"row 5: statement": "is required", "row 6: code": "already used by row 2: code"})
 
-	x := excelize.NewFile()
-	x.SetSheetRow("Sheet1", "A1", &[]any{"statement", "step"})
-	x.SetSheetRow("Sheet1", "A2", &[]any{"Minimize the time to find a file", "Define"})
-	x.SetSheetRow("Sheet1", "A5", &[]any{"Minimize the effort to onboard someone", "Nowhere"})
-	xb, _ := x.WriteToBuffer()
-	book := xb.Bytes()
+	// Rows 3 and 4 are empty.
+	rows := [][]any{{"statement", "step"}, {"Minimize the time to find a file", "Define"}, nil, nil, {"Minimize the effort to onboard someone", "Nowhere"}}
+	book := surveystest.Workbook(t, rows...)
 	wantFields(t, c.do("POST", path, xlsxType, string(book)), map[string]string{"row 5: step": `no step named "Nowhere"`})
 
 	// A quote left open would swallow the rows after it into one cell.
@@ -292,12 +285,12 @@ func TestOutcomeImportNamesTheRowsOfTheFile(t *testing.T) {
 	}
 
 	// A workbook is known by its bytes, whatever name and type it came with.
-	x.SetCellValue("Sheet1", "B5", "Define")
-	xb, _ = x.WriteToBuffer()
-	ct, body := multipartFile(t, "outcomes", xb.Bytes())
+	rows[4][1] = "Define"
+	book = surveystest.Workbook(t, rows...)
+	ct, body := multipartFile(t, "outcomes", book)
 	body = strings.Replace(body, "application/octet-stream", "text/plain", 1)
 	wantStatus(t, c.do("POST", path, ct, body), http.StatusCreated)
-	wantStatus(t, c.do("POST", path, "text/csv", string(xb.Bytes())), http.StatusCreated)
+	wantStatus(t, c.do("POST", path, "text/csv", string(book)), http.StatusCreated)
 	if n := count(); n != 4 {
 		t.Fatalf("%d outcomes after two workbooks of 2, want 4", n)
 	}

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"odi/surveys/fieldwork"
 	"odi/surveys/results"
 	"odi/surveys/surveystest"
@@ -280,23 +278,8 @@ func TestImportHeaderSpellings(t *testing.T) {
 func TestImportWorkbookLikeCSV(t *testing.T) {
 	_, c := researcherServer(t)
 	id, path := importTools(t, c)
-	records := surveystest.CSV(t, readTestdata(t, "imports/qualtrics.csv"))
-	x := excelize.NewFile()
-	for i, rec := range records {
-		cells := make([]any, len(rec))
-		for j, v := range rec {
-			cells[j] = v
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := x.SetSheetRow("Sheet1", cell, &cells); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var buf bytes.Buffer
-	if err := x.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	ct, body := csvUpload("", "qualtrics.xlsx", buf.String())
+	book := surveystest.CSVWorkbook(t, readTestdata(t, "imports/qualtrics.csv"))
+	ct, body := csvUpload("", "qualtrics.xlsx", string(book))
 	wantStatus(t, c.do("POST", path, ct, body), http.StatusCreated)
 	wantTruth(t, c, id, "qualtrics.xlsx")
 }

@@ -18,7 +18,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/xuri/excelize/v2"
 )
 
 // A file for the worked example's study with four bad cells in three rows,
@@ -339,17 +338,8 @@ func TestResponsesImportPreviewWithoutJavaScript(t *testing.T) {
 	}
 
 	// The same export as a workbook previews the same.
-	x := excelize.NewFile()
-	rows := surveystest.CSV(t, monkeyExport)
-	for i, row := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		x.SetSheetRow("Sheet1", cell, &row)
-	}
-	xb, err := x.WriteToBuffer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ct, body = csvUpload(browser.csrf(), "export.xlsx", xb.String(), "preview", "1", "out_of_scale", "missing")
+	book := surveystest.CSVWorkbook(t, monkeyExport)
+	ct, body = csvUpload(browser.csrf(), "export.xlsx", string(book), "preview", "1", "out_of_scale", "missing")
 	r = browser.do("POST", path, ct, body)
 	wantStatus(t, r, http.StatusOK)
 	checkPreview(t, pageRows(mappingRow, r.body), pageRows(outOfScaleRow, r.body))

@@ -30,6 +30,21 @@ func Workbook(t testing.TB, rows ...[]any) []byte {
 	return buf.Bytes()
 }
 
+// CSVWorkbook is the CSV file text saved as a workbook, every cell as text,
+// as a researcher who opened an export in a spreadsheet would save it.
+func CSVWorkbook(t testing.TB, text string) []byte {
+	t.Helper()
+	recs := CSV(t, text)
+	rows := make([][]any, len(recs))
+	for i, rec := range recs {
+		rows[i] = make([]any, len(rec))
+		for j, v := range rec {
+			rows[i][j] = v
+		}
+	}
+	return Workbook(t, rows...)
+}
+
 // CSV is the records of a CSV file, every row as long as the header; the
 // test fails where the file is not that.
 func CSV(t testing.TB, text string) [][]string {
