@@ -4,118 +4,20 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 
 	"odi/surveys"
 	"odi/surveys/fieldwork"
 )
-
-// surveyAnswer is what the browser tests answer for an outcome: varied, so
-// the response is not straight-lined, and checkable afterwards.
-func surveyAnswer(code string) (imp, sat int) {
-	n, _ := strconv.Atoi(code[1:])
-	return n%5 + 1, (n*3+1)%5 + 1
-}
-
-// surveyTab drives one respondent's tab.
-type surveyTab struct {
-	t     *testing.T
-	ctx   context.Context
-	width int64
-}
-
-func (b *surveyTab) must(what string, err error) {
-	b.t.Helper()
-	if err != nil {
-		b.t.Fatalf("%s (%d px): %v", what, b.width, err)
-	}
-}
-
-// load runs steps that end in a navigation and waits for the new page.
-func (b *surveyTab) load(what string, steps ...chromedp.Action[chromedp.Void]) *network.Response {
-	b.t.Helper()
-	resp, err := chromedp.RunResponse(b.ctx, steps...)
-	b.must(what, err)
-	return resp
-}
-
-func (b *surveyTab) text(sel string) string {
-	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
-	b.must("read "+sel, err)
-	return strings.TrimSpace(v)
-}
-
-func (b *surveyTab) click(sel string) {
-	b.t.Helper()
-	b.must("click "+sel, chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(sel))))
-}
-
-func (b *surveyTab) next() *network.Response {
-	b.t.Helper()
-	return b.load("next", chromedp.Click(chromedp.CSS(`.nav button[value=next]`)))
-}
-
-// shown lists the outcome codes on the page, in the order shown.
-func (b *surveyTab) shown() []string {
-	b.t.Helper()
-	attrs, err := chromedp.Run(b.ctx, chromedp.AttributesAll(chromedp.CSSAll(`input[name^="i."][value="1"]`)))
-	b.must("list outcomes", err)
-	out := make([]string, len(attrs))
-	for i, a := range attrs {
-		out[i] = strings.TrimPrefix(a["name"], "i.")
-	}
-	return out
-}
-
-// rate answers the given outcomes on the page with real mouse clicks. The
-// radios are looked up once per page: a lookup per click would double the
-// time the test takes.
-func (b *surveyTab) rate(codes []string) {
-	b.t.Helper()
-	nodes, err := chromedp.Run(b.ctx, chromedp.Nodes(chromedp.CSSAll(`.it input[type=radio]`)))
-	b.must("list radios", err)
-	radio := map[string]*chromedp.Node{}
-	for _, n := range nodes {
-		radio[n.AttributeValue("name")+"="+n.AttributeValue("value")] = n
-	}
-	for _, code := range codes {
-		imp, sat := surveyAnswer(code)
-		for _, key := range []string{fmt.Sprintf("i.%s=%d", code, imp), fmt.Sprintf("s.%s=%d", code, sat)} {
-			n := radio[key]
-			if n == nil {
-				b.t.Fatalf("no radio %s on the page", key)
-			}
-			b.must("click "+key, chromedp.Do(b.ctx, chromedp.MouseClickNode(n)))
-		}
-	}
-}
-
-// fits fails when the page scrolls sideways at the tab's width.
-func (b *surveyTab) fits(what string) {
-	b.t.Helper()
-	w, err := chromedp.Run(b.ctx, chromedp.Evaluate[int64](`document.documentElement.scrollWidth`))
-	b.must("measure "+what, err)
-	if w > b.width {
-		b.t.Errorf("%s is %d px wide at %d px", what, w, b.width)
-	}
-}
-
-func (b *surveyTab) checked() int {
-	b.t.Helper()
-	nodes, err := chromedp.Run(b.ctx, chromedp.Nodes(chromedp.CSSAll(`.it input:checked`), chromedp.AtLeast(0)))
-	b.must("count checked", err)
-	return len(nodes)
-}
 
 // surveyBrowserStudy publishes 30 outcomes over five steps after one profile
 // page, and serves it.
@@ -178,13 +80,7 @@ func respondInBrowser(t *testing.T, browser context.Context, s *Server, base, sl
 		b.must("viewport", chromedp.Do(tabCtx, chromedp.EmulateViewport(width, 800)))
 	}
 	b.next()
-	for _, step := range []string{"Define", "Locate"} {
-		if got, want := b.text("h1"), fieldwork.StepTitle("en", step, ""); got != want {
-			t.Fatalf("step %q, want %s (%s)", got, want, step)
-		}
-		b.rate(b.shown())
-		b.next()
-	}
+	b.rateSteps("Define", "Locate")
 	if got := b.text("h1"); got != fieldwork.StepTitle("en", "Prepare", "") {
 		t.Fatalf("after Locate: %q", got)
 	}
@@ -241,13 +137,7 @@ func respondInBrowser(t *testing.T, browser context.Context, s *Server, base, sl
 	}
 	b.rate(b.shown()[3:])
 	b.next()
-	for _, step := range []string{"Execute", "Monitor"} {
-		if got, want := b.text("h1"), fieldwork.StepTitle("en", step, ""); got != want {
-			t.Fatalf("step %q, want %s (%s)", got, want, step)
-		}
-		b.rate(b.shown())
-		b.next()
-	}
+	b.rateSteps("Execute", "Monitor")
 	if got := b.text("h1"); got != "Team knowledge" || !strings.Contains(b.text("main"), "Thank you") {
 		t.Fatalf("end page: %q / %q", got, b.text("main"))
 	}
@@ -279,27 +169,17 @@ func surveyItems(t *testing.T, s *Server, slug string) []fieldwork.Item {
 	return out
 }
 
-// waitFor polls ok until it holds. The deadline only guards against a hang:
-// a busy machine may take many seconds to get there.
-func waitFor(t *testing.T, what string, ok func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(time.Minute); !ok(); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+// rateSteps answers every outcome of each step in turn, on the page that
+// must be that step's.
+func (b *surveyTab) rateSteps(steps ...string) {
+	b.t.Helper()
+	for _, step := range steps {
+		if got, want := b.text("h1"), fieldwork.StepTitle("en", step, ""); got != want {
+			b.t.Fatalf("step %q, want %s (%s): %s", got, want, step, b.text("main"))
 		}
+		b.rate(b.shown())
+		b.next()
 	}
-}
-
-// newProfile opens a browser context of its own, as a separate person's
-// browser would be: cookies and storage start empty.
-func newProfile(t *testing.T, browser context.Context) context.Context {
-	t.Helper()
-	profile, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
-	if err := chromedp.Do(profile); err != nil {
-		t.Fatalf("open a browser context: %v", err)
-	}
-	return profile
 }
 
 // TestSurveyInBrowser fills the 30-outcome survey three times at once in
@@ -355,13 +235,7 @@ func respondWithoutJavaScript(t *testing.T, browser context.Context, s *Server, 
 	if token == "" {
 		t.Fatal("no resume cookie")
 	}
-	for _, step := range surveySteps {
-		if got, want := b.text("h1"), fieldwork.StepTitle("en", step, ""); got != want {
-			t.Fatalf("step %q, want %s (%s): %s", got, want, step, b.text("main"))
-		}
-		b.rate(b.shown())
-		b.next()
-	}
+	b.rateSteps(surveySteps...)
 	if !strings.Contains(b.text("main"), "Thank you") {
 		t.Fatalf("end page: %q", b.text("main"))
 	}
@@ -376,15 +250,6 @@ func respondWithoutJavaScript(t *testing.T, browser context.Context, s *Server, 
 	if got := b.text("h1"); got != "Team knowledge" || !strings.Contains(b.text("main"), "Start") {
 		t.Fatalf("the link opened after finishing shows %q / %q", got, b.text("main"))
 	}
-}
-
-func mustCookies(t *testing.T, ctx context.Context) []*network.Cookie {
-	t.Helper()
-	res, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.Cookies
 }
 
 // TestAttentionChecksInBrowser: the researcher sets three attention checks
@@ -470,4 +335,101 @@ func TestAttentionChecksInBrowser(t *testing.T) {
 	if len(flags) != 0 {
 		t.Fatalf("three right answers flagged %v", flags)
 	}
+}
+
+// TestAvatarsInBrowser: a purchase decision-maker fills the survey in
+// Chromium and meets only the outcomes asked of their role, on a phone and
+// a laptop; the researcher's Results page compares the roles, saying what
+// each was not asked.
+func TestAvatarsInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	s := newTestServer(t)
+	c := api(t, s, "r@example.com", "researcher")
+	id, slug := avatarStudy(t, c)
+	base := serve(t, s)
+	browser := newBrowser(t)
+
+	for _, width := range []int64{390, 1280} {
+		tab, closeTab := chromedp.NewContext(newProfile(t, browser))
+		b := &surveyTab{t: t, ctx: tab, width: width}
+		b.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(width, 800)))
+		b.load("open link", chromedp.Navigate(base+"/s/"+slug))
+		b.next()
+		b.click(fmt.Sprintf(`input[name="q.role"][value=%q]`, roleBuyer))
+		if width == 390 {
+			screenshots(t, tab, "avatars-survey-role")
+			b.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(width, 800)))
+		}
+		b.next()
+		var seen []string
+		for page := 0; b.count(`.it`) > 0; page++ {
+			shown := b.shown()
+			seen = append(seen, shown...)
+			if page == 1 {
+				screenshotsAt(t, tab, "avatars-survey-buyer-page2", width)
+				b.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(width, 800)))
+			}
+			b.fits("page of ratings")
+			b.rate(shown)
+			b.next()
+		}
+		if !strings.Contains(b.text("main"), "Thank you") {
+			t.Fatalf("end page at %d px: %q", width, b.text("main"))
+		}
+		if !slices.Equal(seen, []string{"O01", "O03"}) {
+			t.Errorf("the decision-maker saw %v at %d px, want O01 and O03", seen, width)
+		}
+		closeTab()
+	}
+
+	// An executor too, through the API, so both roles have a column.
+	path := "/api/v1/s/" + slug + "/responses"
+	wantStatus(t, c.send("POST", path, sub(true, map[string]any{"role": roleExec},
+		map[string]any{"O01": map[string]int{"importance": 5, "satisfaction": 1}, "O02": map[string]int{"importance": 4, "satisfaction": 2}})), http.StatusCreated)
+
+	tab, closeTab := chromedp.NewContext(newProfile(t, browser))
+	defer closeTab()
+	r := browserTab{t: t, ctx: tab}
+	r.login(base, "r@example.com")
+	r.load("results", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/results", base, id)))
+	r.load("compare roles", chromedp.Click(css(`a[href$="segment_by=role#comparison"]`)))
+	// O02 is asked of executors only, O03 of decision-makers only: each is
+	// not asked of the three other roles.
+	if n := r.count(`#comparison .not-asked`); n != 6 {
+		t.Errorf("%d cells say not asked, want 6", n)
+	}
+	if !strings.Contains(r.text(`#comparison`), "n = 2") {
+		t.Errorf("no n per cell: %s", r.text(`#comparison`))
+	}
+	screenshots(t, tab, "avatars-compare-roles")
+
+	// The heat map alone, to read: a full page is too tall to see it.
+	for _, w := range []int64{390, 1280} {
+		r.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(w, 800)))
+		png, err := chromedp.Run(tab, chromedp.Screenshot(css(`#comparison`)))
+		r.must("screenshot the comparison", err)
+		r.must("save the comparison", os.WriteFile(filepath.Join("..", "testout", fmt.Sprintf("avatars-comparison-%d.png", w)), png, 0o644))
+	}
+
+	// The editor of a draft: the role question form, and an outcome's boxes.
+	draft := newStudy(t, c, "Avatars draft")
+	wantStatus(t, c.send("POST", fmt.Sprintf("/api/v1/studies/%d/questions", draft), `{"template": "role"}`), http.StatusCreated)
+	wantStatus(t, c.send("POST", fmt.Sprintf("/api/v1/studies/%d/outcomes", draft),
+		map[string]any{"statement": "Minimize the time it takes to approve a purchase", "roles": []string{roleBuyer}}), http.StatusCreated)
+	r.load("questions tab", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/questions", base, draft)))
+	picked, err := chromedp.Run(tab, chromedp.Value(css(`#role_question`)))
+	r.must("read the role question", err)
+	if picked != "role" {
+		t.Errorf("role question selected: %q", picked)
+	}
+	screenshots(t, tab, "avatars-questions-tab")
+	r.load("outcomes tab", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/outcomes", base, draft)))
+	_, err = chromedp.Run(tab, chromedp.Evaluate[bool](`document.querySelector('details.o-edit').open = true`))
+	r.must("open the edit form", err)
+	if n := r.count(`fieldset.roles input[type=checkbox]`); n != 4 {
+		t.Errorf("%d role boxes, want the 4 avatars", n)
+	}
+	screenshots(t, tab, "avatars-outcomes-tab")
 }
