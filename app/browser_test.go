@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -164,10 +163,6 @@ func screenshots(t *testing.T, ctx context.Context, name string) {
 // screenshotsAt saves the current page at each of widths.
 func screenshotsAt(t *testing.T, ctx context.Context, name string, widths ...int64) {
 	t.Helper()
-	dir := filepath.Join("..", "testout")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	for _, w := range widths {
 		err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 800), chromedp.Sleep(100*time.Millisecond))
 		if err != nil {
@@ -177,11 +172,21 @@ func screenshotsAt(t *testing.T, ctx context.Context, name string, widths ...int
 		if err != nil {
 			t.Fatalf("screenshot %s at %d: %v", name, w, err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, name+"-"+itoa(w)+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		saveScreenshot(t, name, w, png)
 	}
 	chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900))
+}
+
+// saveScreenshot writes png, taken width px wide, under testout/.
+func saveScreenshot(t *testing.T, name string, width int64, png []byte) {
+	t.Helper()
+	dir := filepath.Join("..", "testout")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+"-"+itoa(width)+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // browserTab drives a test's Chromium tab a step at a time; a step that
@@ -224,15 +229,59 @@ func (b browserTab) count(sel string) int {
 	return n
 }
 
-// researcherBrowser is how most browser tests begin: Chromium, a served
-// test server and its researcher r@example.com, logged in on the tab and
-// behind the API client c.
-func researcherBrowser(t *testing.T) (tab browserTab, s *Server, c *client, base string) {
+// resize gives the tab a viewport w px wide and h px high.
+func (b browserTab) resize(w, h int64) {
+	b.t.Helper()
+	b.must("resize", chromedp.Do(b.ctx, chromedp.EmulateViewport(w, h), chromedp.Sleep(100*time.Millisecond)))
+}
+
+// fitsAt resizes the tab and fails the test when what is on it then
+// scrolls sideways.
+func (b browserTab) fitsAt(what string, w, h int64) {
+	b.t.Helper()
+	b.resize(w, h)
+	overflow, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > document.documentElement.clientWidth`))
+	b.must("measure", err)
+	if overflow {
+		b.t.Errorf("%s overflows horizontally at %d px", what, w)
+	}
+}
+
+// screenshotScrolled saves what a reader of the tab, width px wide, sees
+// with sel scrolled to the top.
+func (b browserTab) screenshotScrolled(name, sel string, width int64) {
+	b.t.Helper()
+	b.must("scroll to "+sel, chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: "start"})`, sel)),
+		chromedp.Sleep(100*time.Millisecond)))
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	b.must("screenshot "+name, err)
+	saveScreenshot(b.t, name, width, png)
+}
+
+// screenshotOf saves the element sel alone, for a part a whole page is too
+// tall to read.
+func (b browserTab) screenshotOf(name, sel string, width int64) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.Screenshot(css(sel)))
+	b.must("screenshot "+sel, err)
+	saveScreenshot(b.t, name, width, png)
+}
+
+// servedBrowser is how a browser test begins: a tab in Chromium, and a
+// test server served at base with no one logged in yet.
+func servedBrowser(t *testing.T) (tab browserTab, s *Server, base string) {
 	t.Helper()
 	tab = browserTab{t, newBrowser(t)}
 	s = newTestServer(t)
+	return tab, s, serve(t, s)
+}
+
+// researcherBrowser is servedBrowser with the server's researcher
+// r@example.com logged in on the tab and behind the API client c.
+func researcherBrowser(t *testing.T) (tab browserTab, s *Server, c *client, base string) {
+	t.Helper()
+	tab, s, base = servedBrowser(t)
 	c = api(t, s, "r@example.com", "researcher")
-	base = serve(t, s)
 	tab.login(base, "r@example.com")
 	return tab, s, c, base
 }
@@ -255,18 +304,30 @@ func logInSteps(base, email string) []chromedp.Action[chromedp.Void] {
 	}
 }
 
-// surveyAnswer is what the browser tests answer for an outcome: varied, so
-// the response is not straight-lined, and checkable afterwards.
-func surveyAnswer(code string) (imp, sat int) {
-	n, _ := strconv.Atoi(code[1:])
-	return n%5 + 1, (n*3+1)%5 + 1
-}
-
 // surveyTab drives one respondent's tab.
 type surveyTab struct {
 	t     *testing.T
 	ctx   context.Context
 	width int64
+}
+
+// newSurveyTab is the tab ctx as a respondent's screen, width px wide.
+func newSurveyTab(t *testing.T, ctx context.Context, width int64) *surveyTab {
+	t.Helper()
+	b := &surveyTab{t: t, ctx: ctx, width: width}
+	b.must("viewport", chromedp.Do(ctx, chromedp.EmulateViewport(width, 800)))
+	return b
+}
+
+// screenshots saves the page at a phone's and a laptop's width, or at the
+// widths given, and gives the tab its own width back.
+func (b *surveyTab) screenshots(name string, widths ...int64) {
+	b.t.Helper()
+	if len(widths) == 0 {
+		widths = []int64{390, 1280}
+	}
+	screenshotsAt(b.t, b.ctx, name, widths...)
+	b.must("viewport", chromedp.Do(b.ctx, chromedp.EmulateViewport(b.width, 800)))
 }
 
 func (b *surveyTab) must(what string, err error) {

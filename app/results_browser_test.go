@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -25,9 +23,7 @@ import (
 // Chromium, at phone and laptop widths, and downloads the workbook through
 // the page's own link.
 func TestReportInBrowser(t *testing.T) {
-	ctx := newBrowser(t)
-	s := newTestServer(t)
-	base := serve(t, s)
+	b, s, base := servedBrowser(t)
 	u := mustUser(t, s, "r@example.com", "researcher")
 	st := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 400, Seed: 1, Start: fieldwork.DemoStart()}))
 	c := newClient(t, s)
@@ -38,28 +34,17 @@ func TestReportInBrowser(t *testing.T) {
 	wantStatus(t, r, http.StatusOK)
 	r.json(t, &opps)
 
-	err := chromedp.Do(ctx,
+	b.must("open the share link", chromedp.Do(b.ctx,
 		chromedp.Navigate(base+"/r/"+token),
 		chromedp.WaitVisible(chromedp.CSS(`table.ranked`)),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`h1`)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if h1 != st.Name {
+	))
+	if h1 := b.text(`h1`); h1 != st.Name {
 		t.Errorf("heading %q, want %q", h1, st.Name)
 	}
-	firstCode, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`table.ranked tbody tr:first-child .code`)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := opps.Groups[0].Outcomes[0].Code; firstCode != want {
+	if firstCode, want := b.text(`table.ranked tbody tr:first-child .code`), opps.Groups[0].Outcomes[0].Code; firstCode != want {
 		t.Errorf("first ranked outcome %q, want %q", firstCode, want)
 	}
-	counts, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]int](`({
+	counts, err := chromedp.Run(b.ctx, chromedp.Evaluate[map[string]int](`({
 		points: document.querySelectorAll('svg .pt').length,
 		controls: document.querySelectorAll('form, input, select, textarea, [contenteditable], button:not(.sort)').length,
 		sorts: document.querySelectorAll('table.ranked th[data-sort] > button.sort').length,
@@ -67,50 +52,42 @@ func TestReportInBrowser(t *testing.T) {
 		heatRows: document.querySelectorAll('table.heat tbody tr').length,
 		heatCols: document.querySelectorAll('table.heat thead th.group').length,
 	})`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b.must("count what the page holds", err)
 	outcomes := len(opps.Groups[0].Outcomes)
 	if counts["points"] != outcomes || counts["controls"] != 0 || counts["heatRows"] != outcomes || counts["heatCols"] != len(opps.Groups) ||
 		counts["sorts"] != 6*counts["tables"] {
 		t.Errorf("page has %v; want %d points and heat rows, %d groups, 6 sort buttons a table and no other control", counts, outcomes, len(opps.Groups))
 	}
-	checkSorting(t, ctx, opps.Groups[0].Outcomes)
+	checkSorting(t, b.ctx, opps.Groups[0].Outcomes)
 	// The stylesheet applies under the CSP: chips carry their class colour.
-	bg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector('.chip.extreme')).backgroundColor`))
+	bg, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector('.chip.extreme')).backgroundColor`))
 	if err != nil || bg != "rgb(155, 28, 28)" {
 		t.Errorf("extreme chip background %q (%v)", bg, err)
 	}
 	// Nothing overflows the phone width but the scrolling tables.
-	err = chromedp.Do(ctx, chromedp.EmulateViewport(375, 800))
-	if err != nil {
-		t.Fatal(err)
-	}
-	wide, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	b.must("resize", chromedp.Do(b.ctx, chromedp.EmulateViewport(375, 800)))
+	wide, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 	if err != nil || wide > 375 {
 		t.Errorf("page is %d px wide at 375 (%v)", wide, err)
 	}
-	screenshots(t, ctx, "report")
+	screenshots(t, b.ctx, "report")
 
 	// Download the workbook the way a stakeholder's browser does: the page's link.
-	dl, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]any](`fetch(document.querySelector('a[download]').href)
+	dl, err := chromedp.Run(b.ctx, chromedp.Evaluate[map[string]any](`fetch(document.querySelector('a[download]').href)
 		.then(r => r.arrayBuffer().then(b => ({status: r.status, type: r.headers.get('content-type'), size: b.byteLength,
 			magic: String.fromCharCode(...new Uint8Array(b.slice(0, 2)))})))`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b.must("download the workbook", err)
 	if dl["status"] != float64(200) || dl["magic"] != "PK" || dl["size"].(float64) < 10000 || !strings.Contains(fmt.Sprint(dl["type"]), "spreadsheetml") {
 		t.Errorf("workbook download: %v", dl)
 	}
 
 	// The researcher's list of links names the one the stakeholder used.
-	tab := browserTab{t, ctx}
-	tab.login(base, "r@example.com")
-	tab.load("share tab", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/share", base, st.ID)))
-	if name := tab.text(`table.list td.who`); name != "Board review" {
+	b.login(base, "r@example.com")
+	b.load("share tab", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/share", base, st.ID)))
+	if name := b.text(`table.list td.who`); name != "Board review" {
 		t.Errorf("the share list names the link %q", name)
 	}
-	screenshots(t, ctx, "share-tab")
+	screenshots(t, b.ctx, "share-tab")
 }
 
 // checkSorting sorts the first ranked table on the page by its headers, with
@@ -183,7 +160,6 @@ func checkSorting(t *testing.T, ctx context.Context, rows []score.Row) {
 // the waves at phone and laptop widths.
 func TestSignificanceAndWavesInBrowser(t *testing.T) {
 	b, s, c, base := researcherBrowser(t)
-	ctx := b.ctx
 	u, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
 	first := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 400, Seed: 1, Start: fieldwork.DemoStart()}))
 	second := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 300, Seed: 2, Start: fieldwork.DemoStart()}))
@@ -219,26 +195,24 @@ func TestSignificanceAndWavesInBrowser(t *testing.T) {
 		t.Errorf("%d labels on the landscape, want %d", n, len(d.Outcomes))
 	}
 	// Scrolled sideways, the heat map keeps its outcome column in view.
-	b.must("scroll the heat map", chromedp.Do(ctx, chromedp.EmulateViewport(390, 900),
+	b.must("scroll the heat map", chromedp.Do(b.ctx, chromedp.EmulateViewport(390, 900),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector("#comparison .table-wrap").scrollLeft = 400`), chromedp.Sleep(100*time.Millisecond)))
-	gap, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector("#comparison tbody th").getBoundingClientRect().left - document.querySelector("#comparison .table-wrap").getBoundingClientRect().left`))
+	gap, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`document.querySelector("#comparison tbody th").getBoundingClientRect().left - document.querySelector("#comparison .table-wrap").getBoundingClientRect().left`))
 	b.must("measure the outcome column", err)
 	if gap < -1 || gap > 1 {
 		t.Errorf("scrolled sideways, the outcome column is %.0f px from the table's left edge", gap)
 	}
-	png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(`#comparison .table-wrap`)))
-	b.must("screenshot the scrolled heat map", err)
-	b.must("write", os.WriteFile(filepath.Join("..", "testout", "results-heatmap-scrolled-390.png"), png, 0o644))
-	b.must("scroll back", chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#comparison .table-wrap").scrollLeft = 0`)))
+	b.screenshotOf("results-heatmap-scrolled", `#comparison .table-wrap`, 390)
+	b.must("scroll back", chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#comparison .table-wrap").scrollLeft = 0`)))
 	// The filter menu offers the No answer group, and the filtered view
 	// says whom it counts.
 	b.load("results to filter", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/results", base, second.ID)))
-	b.must("pick No answer", chromedp.Do(ctx, chromedp.SetValue(css(`#filter`), "company_size:no_answer")))
+	b.must("pick No answer", chromedp.Do(b.ctx, chromedp.SetValue(css(`#filter`), "company_size:no_answer")))
 	b.load("filtered", chromedp.Submit(css(`#filter`)))
-	if title, err := chromedp.Run(ctx, chromedp.Title()); err != nil || !strings.HasPrefix(title, "Results for Company size: No answer · ") {
+	if title, err := chromedp.Run(b.ctx, chromedp.Title()); err != nil || !strings.HasPrefix(title, "Results for Company size: No answer · ") {
 		t.Errorf("filtered page title %q (%v)", title, err)
 	}
-	screenshots(t, ctx, "results-filtered")
+	screenshots(t, b.ctx, "results-filtered")
 	b.load("results", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/results?segment_by=company_size&with=%d", base, second.ID, first.ID)))
 	if n := b.count("table.heat abbr.sig"); n == 0 {
 		t.Errorf("no significant cell marked in the segment comparison")
@@ -250,23 +224,12 @@ func TestSignificanceAndWavesInBrowser(t *testing.T) {
 		t.Errorf("no rows in the comparison of the waves")
 	}
 	for _, w := range []int64{390, 1280} {
-		b.must("resize", chromedp.Do(ctx, chromedp.EmulateViewport(w, 900), chromedp.Sleep(100*time.Millisecond)))
-		overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > document.documentElement.clientWidth`))
-		b.must("measure", err)
-		if overflow {
-			t.Errorf("the page overflows horizontally at %d px", w)
-		}
+		b.fitsAt("the page", w, 900)
 		// What a reader sees with each part scrolled into view: the top of
 		// the heat map, its legend, the top of the waves' table.
 		for name, sel := range map[string]string{"results-heatmap": "table.heat", "results-heatmap-legend": "#sig-legend", "results-waves": "#waves",
 			"results-landscape": "#landscape", "results-toc": "nav.toc", "results-no-answer": "#group-no_answer"} {
-			b.must("scroll to "+sel, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: "start"})`, sel)),
-				chromedp.Sleep(100*time.Millisecond)))
-			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-			b.must("screenshot "+name, err)
-			dir := filepath.Join("..", "testout")
-			b.must("mkdir", os.MkdirAll(dir, 0o755))
-			b.must("write", os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, w)), png, 0o644))
+			b.screenshotScrolled(name, sel, w)
 		}
 	}
 
@@ -276,12 +239,8 @@ func TestSignificanceAndWavesInBrowser(t *testing.T) {
 		t.Errorf("no progress toward the sample size on Fieldwork")
 	}
 	for _, w := range []int64{390, 1280} {
-		b.must("resize", chromedp.Do(ctx, chromedp.EmulateViewport(w, 900), chromedp.Sleep(100*time.Millisecond)))
-		b.must("scroll", chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#sample-size").scrollIntoView({block: "start"})`),
-			chromedp.Sleep(100*time.Millisecond)))
-		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		b.must("screenshot", err)
-		b.must("write", os.WriteFile(filepath.Join("..", "testout", fmt.Sprintf("fieldwork-sample-size-%d.png", w)), png, 0o644))
+		b.resize(w, 900)
+		b.screenshotScrolled("fieldwork-sample-size", "#sample-size", w)
 	}
 }
 
@@ -292,7 +251,6 @@ func TestSignificanceAndWavesInBrowser(t *testing.T) {
 // beside n.
 func TestWeightingInBrowser(t *testing.T) {
 	b, _, c, base := researcherBrowser(t)
-	ctx := b.ctx
 	question := `{"key": "team_size", "text": "Team size", "kind": "single", "options": ["small", "medium", "large"], "segment": true}`
 	id := goldenStudy(t, c, []string{question}, "statement,code\nMinimize the time to find a decision,O01\nMinimize the effort to onboard someone,O02\n", skewedCSV(0, 80, 20, 0))
 	results := fmt.Sprintf("%s/studies/%d/results", base, id)
@@ -306,34 +264,25 @@ func TestWeightingInBrowser(t *testing.T) {
 	// team_size is the first weightable question: options small, medium, large.
 	fill := func(small, medium, large, trim string) {
 		for sel, v := range map[string]string{"#w-0-0": small, "#w-0-1": medium, "#w-0-2": large, "#trim": trim} {
-			b.must("type "+sel, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = %q`, sel, v))))
+			b.must("type "+sel, chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = %q`, sel, v))))
 		}
-		_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#weighting button.primary`)))
+		_, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(`#weighting button.primary`)))
 		b.must("save weighting", err)
 	}
 	// shoot saves what a reader sees scrolled to sel, at each width.
 	shoot := func(name, sel string) {
 		for _, w := range []int64{390, 1280} {
-			b.must("resize", chromedp.Do(ctx, chromedp.EmulateViewport(w, 1000), chromedp.Sleep(100*time.Millisecond)))
-			overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > document.documentElement.clientWidth`))
-			b.must("measure", err)
-			if overflow {
-				t.Errorf("the page overflows horizontally at %d px", w)
-			}
-			b.must("scroll", chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: "start"})`, sel)),
-				chromedp.Sleep(100*time.Millisecond)))
-			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-			b.must("screenshot", err)
-			b.must("write", os.WriteFile(filepath.Join("..", "testout", fmt.Sprintf("results-weighting-%s-%d.png", name, w)), png, 0o644))
+			b.fitsAt("the page", w, 1000)
+			b.screenshotScrolled("results-weighting-"+name, sel, w)
 		}
-		b.must("resize", chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)))
+		b.must("resize", chromedp.Do(b.ctx, chromedp.EmulateViewport(1280, 900)))
 	}
 	fill("40", "", "40", "")
 	shoot("refused", "#weighting form")
 	if got := b.text("#weighting fieldset .field-error"); !strings.Contains(got, "add up to 0.8 (80%)") {
 		t.Errorf("percentages adding up to 80: error %q", got)
 	}
-	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#w-0-0"))); v != "40" {
+	if v, _ := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS("#w-0-0"))); v != "40" {
 		t.Errorf("the refused form lost what was typed: %q", v)
 	}
 	fill("40", "20", "40", "2")
@@ -352,7 +301,7 @@ func TestWeightingInBrowser(t *testing.T) {
 	if h := b.text("#group-all h2"); !strings.Contains(h, "n = 100 · effective n = ") {
 		t.Errorf("group heading %q", h)
 	}
-	screenshots(t, ctx, "results-weighting")
+	screenshots(t, b.ctx, "results-weighting")
 	shoot("section", "#weighting")
 	shoot("form", "#weighting form")
 	b.load("unweighted", chromedp.Navigate(results+"?weighted=0"))
@@ -375,16 +324,15 @@ func TestWeightingInBrowser(t *testing.T) {
 // 1280 px.
 func TestSegmentCanvasInBrowser(t *testing.T) {
 	b, _, c, base := researcherBrowser(t)
-	ctx := b.ctx
 	id, _ := canvasStudy(t, c)
 	token, _ := newShareLink(t, c, id, `{}`)
 	b.load("segments tab", chromedp.Navigate(base+studyPath(id, "segments")))
-	screenshots(t, ctx, "segments-saved")
+	screenshots(t, b.ctx, "segments-saved")
 	b.load("open the canvas editor", chromedp.Click(chromedp.CSS(`#saved a[href$="segment=s1#edit"]`)))
 	if n := b.count(`#c-verbatims input[name=verbatim]`); n != 3 {
 		t.Fatalf("%d verbatims proposed, want the 3 distinct answers of s1's members", n)
 	}
-	b.must("edit", chromedp.Do(ctx,
+	b.must("edit", chromedp.Do(b.ctx,
 		chromedp.SetValue(chromedp.CSS(`#c-label`), "Stop losing context"),
 		chromedp.Click(chromedp.CSS(`#c-verbatims input[value="Context dies in DMs"]`)),
 		chromedp.SetValue(chromedp.CSS(`#c-verbatims-new`), "We ship late"),
@@ -401,16 +349,16 @@ func TestSegmentCanvasInBrowser(t *testing.T) {
 			t.Errorf("the canvas lacks %q", want)
 		}
 	}
-	screenshots(t, ctx, "segment-canvas-editor")
+	screenshots(t, b.ctx, "segment-canvas-editor")
 	var err error
 
-	b.must("bad market size", chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#c-market_size`), "lots")))
-	_, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#edit button.primary`)))
+	b.must("bad market size", chromedp.Do(b.ctx, chromedp.SetValue(chromedp.CSS(`#c-market_size`), "lots")))
+	_, err = chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(`#edit button.primary`)))
 	b.must("save a bad market size", err)
 	if got := b.text("#canvas-errors"); !strings.Contains(got, "market_size") {
 		t.Fatalf("the refused form says %q", got)
 	}
-	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#c-market_size`))); v != "lots" {
+	if v, _ := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(`#c-market_size`))); v != "lots" {
 		t.Errorf("the refused form lost what was typed: %q", v)
 	}
 
@@ -420,21 +368,21 @@ func TestSegmentCanvasInBrowser(t *testing.T) {
 	if got := b.text("table.heat tfoot"); !strings.Contains(got, "Segment priority index") || !strings.Contains(got, "160") {
 		t.Errorf("the comparison's priority row says %q", got)
 	}
-	tip, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`table.heat tfoot td.priority:nth-of-type(3)`), "title"))
+	tip, err := chromedp.Run(b.ctx, chromedp.AttributeValue(chromedp.CSS(`table.heat tfoot td.priority:nth-of-type(3)`), "title"))
 	b.must("read the tooltip", err)
 	if !strings.Contains(tip.Value, "importance 0.67 × dissatisfaction 0.67 × share 100% × market size 1200") || !strings.Contains(tip.Value, "index 160") {
 		t.Errorf("s1's priority tooltip says %q", tip.Value)
 	}
-	screenshots(t, ctx, "results-priority-index")
+	screenshots(t, b.ctx, "results-priority-index")
 
 	b.load("share canvas", chromedp.Navigate(base+"/r/"+token+"/canvas?segmentation=needs&segment=s1"))
-	screenshots(t, ctx, "share-canvas")
+	screenshots(t, b.ctx, "share-canvas")
 	for _, w := range []int64{390, 1280} {
-		b.must("resize", chromedp.Do(ctx, chromedp.EmulateViewport(w, 800)))
+		b.must("resize", chromedp.Do(b.ctx, chromedp.EmulateViewport(w, 800)))
 		// Every cell of the profile tables lies inside its own table's
 		// column of the grid and inside the page: none runs under the next
 		// table (at a phone's width the tables stack into cards).
-		over, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(() => {
+		over, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`(() => {
 			const tables = [...document.querySelectorAll(".profiles")].flatMap(p => {
 				const cols = getComputedStyle(p).gridTemplateColumns.split(" ").map(parseFloat);
 				return [...p.querySelectorAll("table.lifts")].map(t => ({t, track: cols[0]}));
@@ -463,9 +411,7 @@ func TestSegmentCanvasInBrowser(t *testing.T) {
 // with the scales it asks. Screenshots of the tab and the survey at a
 // phone's width and a laptop's.
 func TestTypingToolAndSurveyInBrowser(t *testing.T) {
-	ctx := newBrowser(t)
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	b, s, c, base := researcherBrowser(t)
 	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
 	st, err := s.fieldwork.LoadSample(t.Context(), owner, sample.Generate(sample.Config{Respondents: 600, Seed: 3}))
 	if err != nil {
@@ -483,16 +429,13 @@ func TestTypingToolAndSurveyInBrowser(t *testing.T) {
 		map[string]any{"key": "needs", "labels": []string{"Stop losing context", "Look organized to investors", "Ship faster as the team scales"}, "members": members}),
 		http.StatusCreated)
 
-	base := serve(t, s)
-	b := browserTab{t, ctx}
-	b.login(base, "r@example.com")
 	b.load("segments tab", chromedp.Navigate(base+studyPath(st.ID, "segments")))
 	b.load("discover", chromedp.Click(chromedp.CSS(`form[action$="/segments"] button.primary`)))
 	if n := b.count("table.candidates tbody tr"); n != 5 {
 		t.Fatalf("%d candidates listed, want 5", n)
 	}
 	b.load("segments tab", chromedp.Navigate(base+studyPath(st.ID, "segments")))
-	b.must("six items", chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#items-needs`), "6")))
+	b.must("six items", chromedp.Do(b.ctx, chromedp.SetValue(chromedp.CSS(`#items-needs`), "6")))
 	b.load("fit", chromedp.Click(chromedp.CSS(`form[action$="/typing-tool"] button`)))
 	if got := b.text("#typing-needs"); !strings.Contains(got, "Asks 6 ratings") {
 		t.Fatalf("the typing tool says %q", got)
@@ -501,7 +444,7 @@ func TestTypingToolAndSurveyInBrowser(t *testing.T) {
 		t.Fatalf("%d items listed, want 6", n)
 	}
 	b.load("create the typing survey", chromedp.Click(chromedp.CSS(`form[action$="/typing-survey"] button`)))
-	link, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#public-url`)))
+	link, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(`#public-url`)))
 	b.must("read the survey link", err)
 	_, slug, ok := strings.Cut(link, "/s/")
 	if !ok || !strings.Contains(b.text("main"), "short survey") {
@@ -512,7 +455,7 @@ func TestTypingToolAndSurveyInBrowser(t *testing.T) {
 		t.Fatalf("%d typing surveys listed, want 1", n)
 	}
 	b.load("discover", chromedp.Click(chromedp.CSS(`form[action$="/segments"] button.primary`)))
-	screenshots(t, ctx, "segments-typing")
+	screenshots(t, b.ctx, "segments-typing")
 	// The other solution, on principal components, one click away.
 	b.load("show the components' solution", chromedp.Click(chromedp.CSS(`table.spaces form button`)))
 	if got := b.text("#discovery h2"); !strings.Contains(got, "principal components") {
@@ -526,5 +469,5 @@ func TestTypingToolAndSurveyInBrowser(t *testing.T) {
 	if n := b.count(".it fieldset.sc"); n != 6 {
 		t.Fatalf("the survey asks %d ratings, want 6", n)
 	}
-	screenshots(t, ctx, "typing-survey")
+	screenshots(t, b.ctx, "typing-survey")
 }

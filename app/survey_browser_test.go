@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +16,13 @@ import (
 	"odi/surveys"
 	"odi/surveys/fieldwork"
 )
+
+// surveyAnswer is what the browser tests answer for an outcome: varied, so
+// the response is not straight-lined, and checkable afterwards.
+func surveyAnswer(code string) (imp, sat int) {
+	n, _ := strconv.Atoi(code[1:])
+	return n%5 + 1, (n*3+1)%5 + 1
+}
 
 // surveyBrowserStudy publishes 30 outcomes over five steps after one profile
 // page, and serves it.
@@ -61,23 +66,20 @@ func respondInBrowser(t *testing.T, browser context.Context, s *Server, base, sl
 	link := base + "/s/" + slug
 
 	tabCtx, closeTab := chromedp.NewContext(profile)
-	b := &surveyTab{t: t, ctx: tabCtx, width: width}
-	b.must("open", chromedp.Do(tabCtx, chromedp.EmulateViewport(width, 800)))
+	b := newSurveyTab(t, tabCtx, width)
 	b.load("open link", chromedp.Navigate(link))
 	if got := b.text("h1"); got != "Team knowledge" {
 		t.Fatalf("welcome says %q", got)
 	}
 	if width == 375 {
-		screenshots(t, tabCtx, "survey-welcome")
-		b.must("viewport", chromedp.Do(tabCtx, chromedp.EmulateViewport(width, 800)))
+		b.screenshots("survey-welcome")
 	}
 	b.next()
 	b.click(`input[name="q.company_size"][value="10-49"]`)
 	b.click(`input[name="q.nps"][value="8"]`)
 	b.fits("the profile step")
 	if width == 375 {
-		screenshots(t, tabCtx, "survey-profile")
-		b.must("viewport", chromedp.Do(tabCtx, chromedp.EmulateViewport(width, 800)))
+		b.screenshots("survey-profile")
 	}
 	b.next()
 	b.rateSteps("Define", "Locate")
@@ -87,9 +89,7 @@ func respondInBrowser(t *testing.T, browser context.Context, s *Server, base, sl
 	b.fits("an outcome step")
 	if width == 375 {
 		// The smallest phones: the options stack rather than squeeze.
-		narrow := &surveyTab{t: t, ctx: tabCtx, width: 320}
-		narrow.must("viewport", chromedp.Do(tabCtx, chromedp.EmulateViewport(320, 800)))
-		narrow.fits("an outcome step")
+		newSurveyTab(t, tabCtx, 320).fits("an outcome step")
 		b.must("viewport", chromedp.Do(tabCtx, chromedp.EmulateViewport(width, 800)))
 	}
 	half := b.shown()[:3]
@@ -125,8 +125,7 @@ func respondInBrowser(t *testing.T, browser context.Context, s *Server, base, sl
 	}
 	tabCtx, closeTab = chromedp.NewContext(profile)
 	defer closeTab()
-	b = &surveyTab{t: t, ctx: tabCtx, width: width}
-	b.must("reopen", chromedp.Do(tabCtx, chromedp.EmulateViewport(width, 800)))
+	b = newSurveyTab(t, tabCtx, width)
 	b.load("reopen link", chromedp.Navigate(link))
 	b.must("resumed", chromedp.Do(tabCtx, chromedp.WaitVisible(chromedp.CSS(".it"))))
 	if got, want := b.text("h1"), fieldwork.StepTitle("en", "Prepare", ""); got != want {
@@ -205,10 +204,9 @@ func TestSurveyInBrowser(t *testing.T) {
 func respondWithoutJavaScript(t *testing.T, browser context.Context, s *Server, base, slug string) {
 	tab, closeTab := chromedp.NewContext(newProfile(t, browser))
 	defer closeTab()
-	b := &surveyTab{t: t, ctx: tab, width: 1280}
+	b := newSurveyTab(t, tab, 1280)
 	_, err := chromedp.Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
 	b.must("disable JavaScript", err)
-	b.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(1280, 800)))
 	b.load("open link", chromedp.Navigate(base+"/s/"+slug))
 	b.next()
 	// Next with nothing answered: the errors are shown and announced.
@@ -221,8 +219,7 @@ func respondWithoutJavaScript(t *testing.T, browser context.Context, s *Server, 
 	if msg := b.text("#q-company_size-e"); msg != "Please answer this question." {
 		t.Fatalf("field error %q", msg)
 	}
-	screenshots(t, tab, "survey-errors")
-	b.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(1280, 800)))
+	b.screenshots("survey-errors")
 	b.click(`input[name="q.company_size"][value="10-49"]`)
 	b.click(`input[name="q.nps"][value="8"]`)
 	b.next()
@@ -257,22 +254,18 @@ func respondWithoutJavaScript(t *testing.T, browser context.Context, s *Server, 
 // respondent with JavaScript meets them on three different pages, and
 // survey.js saves each check as it is answered, before Next.
 func TestAttentionChecksInBrowser(t *testing.T) {
-	browser := newBrowser(t)
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	researcher, s, c, base := researcherBrowser(t)
+	ed := &surveyTab{t: t, ctx: researcher.ctx, width: 1280}
 	id := newStudy(t, c, "Attention")
 	apiBase := fmt.Sprintf("/api/v1/studies/%d", id)
 	for i := range 8 {
 		st := fmt.Sprintf("Minimize the time it takes to find decision number %d made by the team", i+1)
 		wantStatus(t, c.send("POST", apiBase+"/outcomes", map[string]string{"statement": st, "step": surveySteps[i*4/8]}), http.StatusCreated)
 	}
-	base := serve(t, s)
 
-	ed := &surveyTab{t: t, ctx: browser, width: 1280}
-	browserTab{t, browser}.login(base, "r@example.com")
 	ed.load("job tab", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/job", base, id)))
 	visible := func() bool {
-		v, err := chromedp.Run(browser, chromedp.Evaluate[bool](`!document.getElementById("attention-count").hidden`))
+		v, err := chromedp.Run(ed.ctx, chromedp.Evaluate[bool](`!document.getElementById("attention-count").hidden`))
 		ed.must("read #attention-count", err)
 		return v
 	}
@@ -283,9 +276,9 @@ func TestAttentionChecksInBrowser(t *testing.T) {
 	if !visible() {
 		t.Fatal("the number of checks stays hidden with the switch on")
 	}
-	ed.must("choose 3", chromedp.Do(browser, chromedp.SetValue(chromedp.CSS(`#attention_checks`), "3")))
-	ed.must("scroll", chromedp.Do(browser, chromedp.ScrollIntoView(chromedp.CSS(`#attention_checks`))))
-	screenshotsAt(t, browser, "editor-attention-checks", 390, 1280)
+	ed.must("choose 3", chromedp.Do(ed.ctx, chromedp.SetValue(chromedp.CSS(`#attention_checks`), "3")))
+	ed.must("scroll", chromedp.Do(ed.ctx, chromedp.ScrollIntoView(chromedp.CSS(`#attention_checks`))))
+	screenshots(t, ed.ctx, "editor-attention-checks")
 	ed.load("save job", chromedp.Submit(chromedp.CSS(`#attention_checks`)))
 	var st surveys.Study
 	c.send("GET", apiBase, nil).json(t, &struct{ Study *surveys.Study }{&st})
@@ -295,18 +288,15 @@ func TestAttentionChecksInBrowser(t *testing.T) {
 	var pub struct{ Slug string }
 	c.send("POST", apiBase+"/publish", nil).json(t, &pub)
 
-	tab, closeTab := chromedp.NewContext(newProfile(t, browser))
-	defer closeTab()
-	b := &surveyTab{t: t, ctx: tab, width: 390}
-	b.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(390, 800)))
+	b := newSurveyTab(t, newBrowser(t), 390)
 	b.load("open link", chromedp.Navigate(base+"/s/"+pub.Slug))
 	b.next()
-	token, err := chromedp.Run(tab, chromedp.AttributeValue(chromedp.CSS("#survey"), "data-token"))
+	token, err := chromedp.Run(b.ctx, chromedp.AttributeValue(chromedp.CSS("#survey"), "data-token"))
 	b.must("token", err)
 	var pages []int
 	for p := 1; p <= len(surveySteps[:4]); p++ {
 		b.rate(b.shown())
-		nodes, err := chromedp.Run(tab, chromedp.Nodes(chromedp.CSS(`#attention-check`), chromedp.AtLeast(0)))
+		nodes, err := chromedp.Run(b.ctx, chromedp.Nodes(chromedp.CSS(`#attention-check`), chromedp.AtLeast(0)))
 		b.must("look for a check", err)
 		if len(nodes) > 0 {
 			check, _ := strconv.Atoi(nodes[0].AttributeValue("data-check"))
@@ -317,8 +307,7 @@ func TestAttentionChecksInBrowser(t *testing.T) {
 			})
 			if len(pages) == 0 {
 				b.fits("a page with a check")
-				screenshotsAt(t, tab, "survey-attention-check", 390, 1280)
-				b.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(390, 800)))
+				b.screenshots("survey-attention-check")
 			}
 			pages = append(pages, p)
 		}
@@ -342,25 +331,16 @@ func TestAttentionChecksInBrowser(t *testing.T) {
 // a laptop; the researcher's Results page compares the roles, saying what
 // each was not asked.
 func TestAvatarsInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	r, _, c, base := researcherBrowser(t)
 	id, slug := avatarStudy(t, c)
-	base := serve(t, s)
-	browser := newBrowser(t)
 
 	for _, width := range []int64{390, 1280} {
-		tab, closeTab := chromedp.NewContext(newProfile(t, browser))
-		b := &surveyTab{t: t, ctx: tab, width: width}
-		b.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(width, 800)))
+		b := newSurveyTab(t, newBrowser(t), width)
 		b.load("open link", chromedp.Navigate(base+"/s/"+slug))
 		b.next()
 		b.click(fmt.Sprintf(`input[name="q.role"][value=%q]`, roleBuyer))
 		if width == 390 {
-			screenshots(t, tab, "avatars-survey-role")
-			b.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(width, 800)))
+			b.screenshots("avatars-survey-role")
 		}
 		b.next()
 		var seen []string
@@ -368,8 +348,7 @@ func TestAvatarsInBrowser(t *testing.T) {
 			shown := b.shown()
 			seen = append(seen, shown...)
 			if page == 1 {
-				screenshotsAt(t, tab, "avatars-survey-buyer-page2", width)
-				b.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(width, 800)))
+				b.screenshots("avatars-survey-buyer-page2", width)
 			}
 			b.fits("page of ratings")
 			b.rate(shown)
@@ -381,7 +360,6 @@ func TestAvatarsInBrowser(t *testing.T) {
 		if !slices.Equal(seen, []string{"O01", "O03"}) {
 			t.Errorf("the decision-maker saw %v at %d px, want O01 and O03", seen, width)
 		}
-		closeTab()
 	}
 
 	// An executor too, through the API, so both roles have a column.
@@ -389,10 +367,6 @@ func TestAvatarsInBrowser(t *testing.T) {
 	wantStatus(t, c.send("POST", path, sub(true, map[string]any{"role": roleExec},
 		map[string]any{"O01": map[string]int{"importance": 5, "satisfaction": 1}, "O02": map[string]int{"importance": 4, "satisfaction": 2}})), http.StatusCreated)
 
-	tab, closeTab := chromedp.NewContext(newProfile(t, browser))
-	defer closeTab()
-	r := browserTab{t: t, ctx: tab}
-	r.login(base, "r@example.com")
 	r.load("results", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/results", base, id)))
 	r.load("compare roles", chromedp.Click(css(`a[href$="segment_by=role#comparison"]`)))
 	// O02 is asked of executors only, O03 of decision-makers only: each is
@@ -403,14 +377,12 @@ func TestAvatarsInBrowser(t *testing.T) {
 	if !strings.Contains(r.text(`#comparison`), "n = 2") {
 		t.Errorf("no n per cell: %s", r.text(`#comparison`))
 	}
-	screenshots(t, tab, "avatars-compare-roles")
+	screenshots(t, r.ctx, "avatars-compare-roles")
 
 	// The heat map alone, to read: a full page is too tall to see it.
 	for _, w := range []int64{390, 1280} {
-		r.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(w, 800)))
-		png, err := chromedp.Run(tab, chromedp.Screenshot(css(`#comparison`)))
-		r.must("screenshot the comparison", err)
-		r.must("save the comparison", os.WriteFile(filepath.Join("..", "testout", fmt.Sprintf("avatars-comparison-%d.png", w)), png, 0o644))
+		r.must("viewport", chromedp.Do(r.ctx, chromedp.EmulateViewport(w, 800)))
+		r.screenshotOf("avatars-comparison", `#comparison`, w)
 	}
 
 	// The editor of a draft: the role question form, and an outcome's boxes.
@@ -419,17 +391,17 @@ func TestAvatarsInBrowser(t *testing.T) {
 	wantStatus(t, c.send("POST", fmt.Sprintf("/api/v1/studies/%d/outcomes", draft),
 		map[string]any{"statement": "Minimize the time it takes to approve a purchase", "roles": []string{roleBuyer}}), http.StatusCreated)
 	r.load("questions tab", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/questions", base, draft)))
-	picked, err := chromedp.Run(tab, chromedp.Value(css(`#role_question`)))
+	picked, err := chromedp.Run(r.ctx, chromedp.Value(css(`#role_question`)))
 	r.must("read the role question", err)
 	if picked != "role" {
 		t.Errorf("role question selected: %q", picked)
 	}
-	screenshots(t, tab, "avatars-questions-tab")
+	screenshots(t, r.ctx, "avatars-questions-tab")
 	r.load("outcomes tab", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/outcomes", base, draft)))
-	_, err = chromedp.Run(tab, chromedp.Evaluate[bool](`document.querySelector('details.o-edit').open = true`))
+	_, err = chromedp.Run(r.ctx, chromedp.Evaluate[bool](`document.querySelector('details.o-edit').open = true`))
 	r.must("open the edit form", err)
 	if n := r.count(`fieldset.roles input[type=checkbox]`); n != 4 {
 		t.Errorf("%d role boxes, want the 4 avatars", n)
 	}
-	screenshots(t, tab, "avatars-outcomes-tab")
+	screenshots(t, r.ctx, "avatars-outcomes-tab")
 }
