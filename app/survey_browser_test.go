@@ -8,10 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 
@@ -24,97 +22,6 @@ import (
 func surveyAnswer(code string) (imp, sat int) {
 	n, _ := strconv.Atoi(code[1:])
 	return n%5 + 1, (n*3+1)%5 + 1
-}
-
-// surveyTab drives one respondent's tab.
-type surveyTab struct {
-	t     *testing.T
-	ctx   context.Context
-	width int64
-}
-
-func (b *surveyTab) must(what string, err error) {
-	b.t.Helper()
-	if err != nil {
-		b.t.Fatalf("%s (%d px): %v", what, b.width, err)
-	}
-}
-
-// load runs steps that end in a navigation and waits for the new page.
-func (b *surveyTab) load(what string, steps ...chromedp.Action[chromedp.Void]) *network.Response {
-	b.t.Helper()
-	resp, err := chromedp.RunResponse(b.ctx, steps...)
-	b.must(what, err)
-	return resp
-}
-
-func (b *surveyTab) text(sel string) string {
-	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
-	b.must("read "+sel, err)
-	return strings.TrimSpace(v)
-}
-
-func (b *surveyTab) click(sel string) {
-	b.t.Helper()
-	b.must("click "+sel, chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(sel))))
-}
-
-func (b *surveyTab) next() *network.Response {
-	b.t.Helper()
-	return b.load("next", chromedp.Click(chromedp.CSS(`.nav button[value=next]`)))
-}
-
-// shown lists the outcome codes on the page, in the order shown.
-func (b *surveyTab) shown() []string {
-	b.t.Helper()
-	attrs, err := chromedp.Run(b.ctx, chromedp.AttributesAll(chromedp.CSSAll(`input[name^="i."][value="1"]`)))
-	b.must("list outcomes", err)
-	out := make([]string, len(attrs))
-	for i, a := range attrs {
-		out[i] = strings.TrimPrefix(a["name"], "i.")
-	}
-	return out
-}
-
-// rate answers the given outcomes on the page with real mouse clicks. The
-// radios are looked up once per page: a lookup per click would double the
-// time the test takes.
-func (b *surveyTab) rate(codes []string) {
-	b.t.Helper()
-	nodes, err := chromedp.Run(b.ctx, chromedp.Nodes(chromedp.CSSAll(`.it input[type=radio]`)))
-	b.must("list radios", err)
-	radio := map[string]*chromedp.Node{}
-	for _, n := range nodes {
-		radio[n.AttributeValue("name")+"="+n.AttributeValue("value")] = n
-	}
-	for _, code := range codes {
-		imp, sat := surveyAnswer(code)
-		for _, key := range []string{fmt.Sprintf("i.%s=%d", code, imp), fmt.Sprintf("s.%s=%d", code, sat)} {
-			n := radio[key]
-			if n == nil {
-				b.t.Fatalf("no radio %s on the page", key)
-			}
-			b.must("click "+key, chromedp.Do(b.ctx, chromedp.MouseClickNode(n)))
-		}
-	}
-}
-
-// fits fails when the page scrolls sideways at the tab's width.
-func (b *surveyTab) fits(what string) {
-	b.t.Helper()
-	w, err := chromedp.Run(b.ctx, chromedp.Evaluate[int64](`document.documentElement.scrollWidth`))
-	b.must("measure "+what, err)
-	if w > b.width {
-		b.t.Errorf("%s is %d px wide at %d px", what, w, b.width)
-	}
-}
-
-func (b *surveyTab) checked() int {
-	b.t.Helper()
-	nodes, err := chromedp.Run(b.ctx, chromedp.Nodes(chromedp.CSSAll(`.it input:checked`), chromedp.AtLeast(0)))
-	b.must("count checked", err)
-	return len(nodes)
 }
 
 // surveyBrowserStudy publishes 30 outcomes over five steps after one profile
@@ -159,41 +66,30 @@ func respondInBrowser(t *testing.T, browser context.Context, s *Server, base, sl
 	link := base + "/s/" + slug
 
 	tabCtx, closeTab := chromedp.NewContext(profile)
-	b := &surveyTab{t: t, ctx: tabCtx, width: width}
-	b.must("open", chromedp.Do(tabCtx, chromedp.EmulateViewport(width, 800)))
+	b := newSurveyTab(t, tabCtx, width)
 	b.load("open link", chromedp.Navigate(link))
 	if got := b.text("h1"); got != "Team knowledge" {
 		t.Fatalf("welcome says %q", got)
 	}
 	if width == 375 {
-		screenshots(t, tabCtx, "survey-welcome")
-		b.must("viewport", chromedp.Do(tabCtx, chromedp.EmulateViewport(width, 800)))
+		b.screenshots("survey-welcome")
 	}
 	b.next()
 	b.click(`input[name="q.company_size"][value="10-49"]`)
 	b.click(`input[name="q.nps"][value="8"]`)
 	b.fits("the profile step")
 	if width == 375 {
-		screenshots(t, tabCtx, "survey-profile")
-		b.must("viewport", chromedp.Do(tabCtx, chromedp.EmulateViewport(width, 800)))
+		b.screenshots("survey-profile")
 	}
 	b.next()
-	for _, step := range []string{"Define", "Locate"} {
-		if got, want := b.text("h1"), fieldwork.StepTitle("en", step, ""); got != want {
-			t.Fatalf("step %q, want %s (%s)", got, want, step)
-		}
-		b.rate(b.shown())
-		b.next()
-	}
+	b.rateSteps("Define", "Locate")
 	if got := b.text("h1"); got != fieldwork.StepTitle("en", "Prepare", "") {
 		t.Fatalf("after Locate: %q", got)
 	}
 	b.fits("an outcome step")
 	if width == 375 {
 		// The smallest phones: the options stack rather than squeeze.
-		narrow := &surveyTab{t: t, ctx: tabCtx, width: 320}
-		narrow.must("viewport", chromedp.Do(tabCtx, chromedp.EmulateViewport(320, 800)))
-		narrow.fits("an outcome step")
+		newSurveyTab(t, tabCtx, 320).fits("an outcome step")
 		b.must("viewport", chromedp.Do(tabCtx, chromedp.EmulateViewport(width, 800)))
 	}
 	half := b.shown()[:3]
@@ -229,8 +125,7 @@ func respondInBrowser(t *testing.T, browser context.Context, s *Server, base, sl
 	}
 	tabCtx, closeTab = chromedp.NewContext(profile)
 	defer closeTab()
-	b = &surveyTab{t: t, ctx: tabCtx, width: width}
-	b.must("reopen", chromedp.Do(tabCtx, chromedp.EmulateViewport(width, 800)))
+	b = newSurveyTab(t, tabCtx, width)
 	b.load("reopen link", chromedp.Navigate(link))
 	b.must("resumed", chromedp.Do(tabCtx, chromedp.WaitVisible(chromedp.CSS(".it"))))
 	if got, want := b.text("h1"), fieldwork.StepTitle("en", "Prepare", ""); got != want {
@@ -241,13 +136,7 @@ func respondInBrowser(t *testing.T, browser context.Context, s *Server, base, sl
 	}
 	b.rate(b.shown()[3:])
 	b.next()
-	for _, step := range []string{"Execute", "Monitor"} {
-		if got, want := b.text("h1"), fieldwork.StepTitle("en", step, ""); got != want {
-			t.Fatalf("step %q, want %s (%s)", got, want, step)
-		}
-		b.rate(b.shown())
-		b.next()
-	}
+	b.rateSteps("Execute", "Monitor")
 	if got := b.text("h1"); got != "Team knowledge" || !strings.Contains(b.text("main"), "Thank you") {
 		t.Fatalf("end page: %q / %q", got, b.text("main"))
 	}
@@ -279,27 +168,17 @@ func surveyItems(t *testing.T, s *Server, slug string) []fieldwork.Item {
 	return out
 }
 
-// waitFor polls ok until it holds. The deadline only guards against a hang:
-// a busy machine may take many seconds to get there.
-func waitFor(t *testing.T, what string, ok func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(time.Minute); !ok(); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+// rateSteps answers every outcome of each step in turn, on the page that
+// must be that step's.
+func (b *surveyTab) rateSteps(steps ...string) {
+	b.t.Helper()
+	for _, step := range steps {
+		if got, want := b.text("h1"), fieldwork.StepTitle("en", step, ""); got != want {
+			b.t.Fatalf("step %q, want %s (%s): %s", got, want, step, b.text("main"))
 		}
+		b.rate(b.shown())
+		b.next()
 	}
-}
-
-// newProfile opens a browser context of its own, as a separate person's
-// browser would be: cookies and storage start empty.
-func newProfile(t *testing.T, browser context.Context) context.Context {
-	t.Helper()
-	profile, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
-	if err := chromedp.Do(profile); err != nil {
-		t.Fatalf("open a browser context: %v", err)
-	}
-	return profile
 }
 
 // TestSurveyInBrowser fills the 30-outcome survey three times at once in
@@ -325,10 +204,9 @@ func TestSurveyInBrowser(t *testing.T) {
 func respondWithoutJavaScript(t *testing.T, browser context.Context, s *Server, base, slug string) {
 	tab, closeTab := chromedp.NewContext(newProfile(t, browser))
 	defer closeTab()
-	b := &surveyTab{t: t, ctx: tab, width: 1280}
+	b := newSurveyTab(t, tab, 1280)
 	_, err := chromedp.Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
 	b.must("disable JavaScript", err)
-	b.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(1280, 800)))
 	b.load("open link", chromedp.Navigate(base+"/s/"+slug))
 	b.next()
 	// Next with nothing answered: the errors are shown and announced.
@@ -341,8 +219,7 @@ func respondWithoutJavaScript(t *testing.T, browser context.Context, s *Server, 
 	if msg := b.text("#q-company_size-e"); msg != "Please answer this question." {
 		t.Fatalf("field error %q", msg)
 	}
-	screenshots(t, tab, "survey-errors")
-	b.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(1280, 800)))
+	b.screenshots("survey-errors")
 	b.click(`input[name="q.company_size"][value="10-49"]`)
 	b.click(`input[name="q.nps"][value="8"]`)
 	b.next()
@@ -355,13 +232,7 @@ func respondWithoutJavaScript(t *testing.T, browser context.Context, s *Server, 
 	if token == "" {
 		t.Fatal("no resume cookie")
 	}
-	for _, step := range surveySteps {
-		if got, want := b.text("h1"), fieldwork.StepTitle("en", step, ""); got != want {
-			t.Fatalf("step %q, want %s (%s): %s", got, want, step, b.text("main"))
-		}
-		b.rate(b.shown())
-		b.next()
-	}
+	b.rateSteps(surveySteps...)
 	if !strings.Contains(b.text("main"), "Thank you") {
 		t.Fatalf("end page: %q", b.text("main"))
 	}
@@ -378,36 +249,23 @@ func respondWithoutJavaScript(t *testing.T, browser context.Context, s *Server, 
 	}
 }
 
-func mustCookies(t *testing.T, ctx context.Context) []*network.Cookie {
-	t.Helper()
-	res, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.Cookies
-}
-
 // TestAttentionChecksInBrowser: the researcher sets three attention checks
 // on the Job tab (the count shows only while the switch is on); a
 // respondent with JavaScript meets them on three different pages, and
 // survey.js saves each check as it is answered, before Next.
 func TestAttentionChecksInBrowser(t *testing.T) {
-	browser := newBrowser(t)
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
+	researcher, s, c, base := researcherBrowser(t)
+	ed := &surveyTab{t: t, ctx: researcher.ctx, width: 1280}
 	id := newStudy(t, c, "Attention")
 	apiBase := fmt.Sprintf("/api/v1/studies/%d", id)
 	for i := range 8 {
 		st := fmt.Sprintf("Minimize the time it takes to find decision number %d made by the team", i+1)
 		wantStatus(t, c.send("POST", apiBase+"/outcomes", map[string]string{"statement": st, "step": surveySteps[i*4/8]}), http.StatusCreated)
 	}
-	base := serve(t, s)
 
-	ed := &surveyTab{t: t, ctx: browser, width: 1280}
-	browserTab{t, browser}.login(base, "r@example.com")
 	ed.load("job tab", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/job", base, id)))
 	visible := func() bool {
-		v, err := chromedp.Run(browser, chromedp.Evaluate[bool](`!document.getElementById("attention-count").hidden`))
+		v, err := chromedp.Run(ed.ctx, chromedp.Evaluate[bool](`!document.getElementById("attention-count").hidden`))
 		ed.must("read #attention-count", err)
 		return v
 	}
@@ -418,9 +276,9 @@ func TestAttentionChecksInBrowser(t *testing.T) {
 	if !visible() {
 		t.Fatal("the number of checks stays hidden with the switch on")
 	}
-	ed.must("choose 3", chromedp.Do(browser, chromedp.SetValue(chromedp.CSS(`#attention_checks`), "3")))
-	ed.must("scroll", chromedp.Do(browser, chromedp.ScrollIntoView(chromedp.CSS(`#attention_checks`))))
-	screenshotsAt(t, browser, "editor-attention-checks", 390, 1280)
+	ed.must("choose 3", chromedp.Do(ed.ctx, chromedp.SetValue(chromedp.CSS(`#attention_checks`), "3")))
+	ed.must("scroll", chromedp.Do(ed.ctx, chromedp.ScrollIntoView(chromedp.CSS(`#attention_checks`))))
+	screenshots(t, ed.ctx, "editor-attention-checks")
 	ed.load("save job", chromedp.Submit(chromedp.CSS(`#attention_checks`)))
 	var st surveys.Study
 	c.send("GET", apiBase, nil).json(t, &struct{ Study *surveys.Study }{&st})
@@ -430,18 +288,15 @@ func TestAttentionChecksInBrowser(t *testing.T) {
 	var pub struct{ Slug string }
 	c.send("POST", apiBase+"/publish", nil).json(t, &pub)
 
-	tab, closeTab := chromedp.NewContext(newProfile(t, browser))
-	defer closeTab()
-	b := &surveyTab{t: t, ctx: tab, width: 390}
-	b.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(390, 800)))
+	b := newSurveyTab(t, newBrowser(t), 390)
 	b.load("open link", chromedp.Navigate(base+"/s/"+pub.Slug))
 	b.next()
-	token, err := chromedp.Run(tab, chromedp.AttributeValue(chromedp.CSS("#survey"), "data-token"))
+	token, err := chromedp.Run(b.ctx, chromedp.AttributeValue(chromedp.CSS("#survey"), "data-token"))
 	b.must("token", err)
 	var pages []int
 	for p := 1; p <= len(surveySteps[:4]); p++ {
 		b.rate(b.shown())
-		nodes, err := chromedp.Run(tab, chromedp.Nodes(chromedp.CSS(`#attention-check`), chromedp.AtLeast(0)))
+		nodes, err := chromedp.Run(b.ctx, chromedp.Nodes(chromedp.CSS(`#attention-check`), chromedp.AtLeast(0)))
 		b.must("look for a check", err)
 		if len(nodes) > 0 {
 			check, _ := strconv.Atoi(nodes[0].AttributeValue("data-check"))
@@ -452,8 +307,7 @@ func TestAttentionChecksInBrowser(t *testing.T) {
 			})
 			if len(pages) == 0 {
 				b.fits("a page with a check")
-				screenshotsAt(t, tab, "survey-attention-check", 390, 1280)
-				b.must("viewport", chromedp.Do(tab, chromedp.EmulateViewport(390, 800)))
+				b.screenshots("survey-attention-check")
 			}
 			pages = append(pages, p)
 		}
@@ -470,4 +324,84 @@ func TestAttentionChecksInBrowser(t *testing.T) {
 	if len(flags) != 0 {
 		t.Fatalf("three right answers flagged %v", flags)
 	}
+}
+
+// TestAvatarsInBrowser: a purchase decision-maker fills the survey in
+// Chromium and meets only the outcomes asked of their role, on a phone and
+// a laptop; the researcher's Results page compares the roles, saying what
+// each was not asked.
+func TestAvatarsInBrowser(t *testing.T) {
+	r, _, c, base := researcherBrowser(t)
+	id, slug := avatarStudy(t, c)
+
+	for _, width := range []int64{390, 1280} {
+		b := newSurveyTab(t, newBrowser(t), width)
+		b.load("open link", chromedp.Navigate(base+"/s/"+slug))
+		b.next()
+		b.click(fmt.Sprintf(`input[name="q.role"][value=%q]`, roleBuyer))
+		if width == 390 {
+			b.screenshots("avatars-survey-role")
+		}
+		b.next()
+		var seen []string
+		for page := 0; b.count(`.it`) > 0; page++ {
+			shown := b.shown()
+			seen = append(seen, shown...)
+			if page == 1 {
+				b.screenshots("avatars-survey-buyer-page2", width)
+			}
+			b.fits("page of ratings")
+			b.rate(shown)
+			b.next()
+		}
+		if !strings.Contains(b.text("main"), "Thank you") {
+			t.Fatalf("end page at %d px: %q", width, b.text("main"))
+		}
+		if !slices.Equal(seen, []string{"O01", "O03"}) {
+			t.Errorf("the decision-maker saw %v at %d px, want O01 and O03", seen, width)
+		}
+	}
+
+	// An executor too, through the API, so both roles have a column.
+	path := "/api/v1/s/" + slug + "/responses"
+	wantStatus(t, c.send("POST", path, sub(true, map[string]any{"role": roleExec},
+		map[string]any{"O01": map[string]int{"importance": 5, "satisfaction": 1}, "O02": map[string]int{"importance": 4, "satisfaction": 2}})), http.StatusCreated)
+
+	r.load("results", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/results", base, id)))
+	r.load("compare roles", chromedp.Click(css(`a[href$="segment_by=role#comparison"]`)))
+	// O02 is asked of executors only, O03 of decision-makers only: each is
+	// not asked of the three other roles.
+	if n := r.count(`#comparison .not-asked`); n != 6 {
+		t.Errorf("%d cells say not asked, want 6", n)
+	}
+	if !strings.Contains(r.text(`#comparison`), "n = 2") {
+		t.Errorf("no n per cell: %s", r.text(`#comparison`))
+	}
+	screenshots(t, r.ctx, "avatars-compare-roles")
+
+	// The heat map alone, to read: a full page is too tall to see it.
+	for _, w := range []int64{390, 1280} {
+		r.must("viewport", chromedp.Do(r.ctx, chromedp.EmulateViewport(w, 800)))
+		r.screenshotOf("avatars-comparison", `#comparison`, w)
+	}
+
+	// The editor of a draft: the role question form, and an outcome's boxes.
+	draft := newStudy(t, c, "Avatars draft")
+	wantStatus(t, c.send("POST", fmt.Sprintf("/api/v1/studies/%d/questions", draft), `{"template": "role"}`), http.StatusCreated)
+	wantStatus(t, c.send("POST", fmt.Sprintf("/api/v1/studies/%d/outcomes", draft),
+		map[string]any{"statement": "Minimize the time it takes to approve a purchase", "roles": []string{roleBuyer}}), http.StatusCreated)
+	r.load("questions tab", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/questions", base, draft)))
+	picked, err := chromedp.Run(r.ctx, chromedp.Value(css(`#role_question`)))
+	r.must("read the role question", err)
+	if picked != "role" {
+		t.Errorf("role question selected: %q", picked)
+	}
+	screenshots(t, r.ctx, "avatars-questions-tab")
+	r.load("outcomes tab", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/outcomes", base, draft)))
+	_, err = chromedp.Run(r.ctx, chromedp.Evaluate[bool](`document.querySelector('details.o-edit').open = true`))
+	r.must("open the edit form", err)
+	if n := r.count(`fieldset.roles input[type=checkbox]`); n != 4 {
+		t.Errorf("%d role boxes, want the 4 avatars", n)
+	}
+	screenshots(t, r.ctx, "avatars-outcomes-tab")
 }
