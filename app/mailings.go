@@ -24,61 +24,26 @@ const noSMTP = "odi sends no e-mail until it is given an SMTP server: start it w
 	"--smtp-url smtp://user:password@host:587 and --mail-from \"Research team <research@example.com>\" " +
 	"(or set ODI_SMTP_URL and ODI_MAIL_FROM), then reload this page."
 
-// canMail is a conflict with noSMTP when odi cannot send.
-func (s *Server) canMail() error {
+// needsMail stops the routes that send e-mail while odi has no SMTP server,
+// with a conflict saying how to give it one.
+func (s *Server) needsMail(c *fiber.Ctx) error {
 	if s.sender == nil {
 		return fmt.Errorf("%w: %s", problem.ErrConflict, noSMTP)
 	}
-	return nil
+	return c.Next()
 }
 
 func (s *Server) createMailing(c *fiber.Ctx) error {
-	if err := s.canMail(); err != nil {
-		return err
-	}
 	return serveJSON(c, fiber.StatusCreated, func(in mailing.Input) (fiber.Map, error) {
 		id, err := s.mail.Create(c.UserContext(), designOf(c), in)
 		return fiber.Map{"id": id}, err
 	})
 }
 
-func (s *Server) listMailings(c *fiber.Ctx) error {
-	out, err := s.mail.Mailings(c.UserContext(), designOf(c).Study.ID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
-}
-
-func (s *Server) getMailing(c *fiber.Ctx) error {
-	id, err := idParam(c, "mailing_id")
-	if err != nil {
-		return err
-	}
-	p, err := s.mail.Progress(c.UserContext(), designOf(c).Study.ID, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(p)
-}
-
-func (s *Server) remind(c *fiber.Ctx) error {
-	id, err := idParam(c, "mailing_id")
-	if err != nil {
-		return err
-	}
-	if err := s.canMail(); err != nil {
-		return err
-	}
-	return serveJSON(c, fiber.StatusOK, func(in mailing.ReminderInput) (*mailing.ReminderResult, error) {
-		return s.mail.Remind(c.UserContext(), designOf(c), id, in)
-	})
-}
-
 // mailingsView adds the Fieldwork tab's mailings to data: each with its
 // progress, or why odi cannot send.
 func (s *Server) mailingsView(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
-	list, err := s.mail.Mailings(c.UserContext(), d.Study.ID)
+	list, err := s.mail.Mailings(c.UserContext(), d)
 	if err != nil {
 		return err
 	}
@@ -113,9 +78,6 @@ func (s *Server) mailingsView(c *fiber.Ctx, d *surveys.Design, data fiber.Map) e
 // /studies/{id}/mailings: the recipients pasted or as an uploaded CSV file.
 func (s *Server) createMailingPage(c *fiber.Ctx) error {
 	d := designOf(c)
-	if err := s.canMail(); err != nil {
-		return err
-	}
 	in := mailing.Input{Subject: c.FormValue("subject"), Body: c.FormValue("body")}
 	var list io.Reader = strings.NewReader(c.FormValue("recipients"))
 	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
@@ -175,9 +137,6 @@ func (s *Server) remindPage(c *fiber.Ctx) error {
 	d := designOf(c)
 	id, err := idParam(c, "mailing_id")
 	if err != nil {
-		return err
-	}
-	if err := s.canMail(); err != nil {
 		return err
 	}
 	in := mailing.ReminderInput{Subject: c.FormValue("subject"), Body: c.FormValue("body")}

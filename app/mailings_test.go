@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -272,11 +271,11 @@ func TestScheduledReminderWaitsForItsDay(t *testing.T) {
 		SendAt time.Time `json:"send_at"`
 	}
 	r.json(t, &rem)
-	p, err := s.mail.Progress(context.Background(), id, mid)
-	if err != nil {
-		t.Fatal(err)
+	var mailed struct {
+		CreatedAt time.Time `json:"created_at"`
 	}
-	created := p.CreatedAt
+	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/mailings/%d", id, mid), nil).json(t, &mailed)
+	created := mailed.CreatedAt
 	if rem.Queued != 0 || !rem.SendAt.Equal(created.AddDate(0, 0, 3)) {
 		t.Fatalf("scheduled reminder: queued %d at %v, want 0 now and 3 days after %v", rem.Queued, rem.SendAt, created)
 	}

@@ -105,6 +105,22 @@ func list[Out any](fn func(context.Context, *surveys.Design) (Out, error)) fiber
 	}
 }
 
+// item serves the GET routes that read one thing of the study the route
+// names, the thing named by the path parameter key reads.
+func item[K, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Context, *surveys.Design, K) (Out, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		k, err := key(c)
+		if err != nil {
+			return err
+		}
+		out, err := fn(c.UserContext(), designOf(c), k)
+		if err != nil {
+			return err
+		}
+		return c.JSON(out)
+	}
+}
+
 // listOutcomes and listQuestions answer parts of the design the request
 // resolved: the outcomes in survey order, parsed and linted, and the
 // profile questions in order.

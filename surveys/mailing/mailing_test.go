@@ -84,7 +84,7 @@ func TestSendersSharingADatabaseSendEachMessageOnce(t *testing.T) {
 				t.Errorf("%s got %d messages, want 1", r.Email, seen[r.Email])
 			}
 		}
-		p, err := store.Progress(context.Background(), d.Study.ID, id)
+		p, err := store.Progress(context.Background(), d, id)
 		if err != nil || p.Recipients != 60 || p.Sent != 60 || p.Pending+p.Failed+p.Started+p.OptedOut != 0 {
 			t.Fatalf("progress %+v, %v; want 60 recipients, 60 sent", p, err)
 		}
@@ -102,7 +102,7 @@ func TestSendersSharingADatabaseSendEachMessageOnce(t *testing.T) {
 		if err != nil || res.Queued != 59 {
 			t.Fatalf("reminder: %+v, %v; want 59 queued, nobody having answered and one opted out", res, err)
 		}
-		if p, _ := store.Progress(context.Background(), d.Study.ID, id); p.OptedOut != 1 || p.Reminders[0].Pending != 59 {
+		if p, _ := store.Progress(context.Background(), d, id); p.OptedOut != 1 || p.Reminders[0].Pending != 59 {
 			t.Fatalf("progress %+v, want 1 opted out and 59 reminders waiting", p)
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"odi/surveys"
 	"odi/surveys/problem"
 )
 
@@ -54,14 +55,15 @@ type Failure struct {
 const maxFailures = 100
 
 // Mailings is every mailing of a study with its progress, newest first.
-func (s *Store) Mailings(ctx context.Context, studyID int64) ([]Progress, error) {
+func (s *Store) Mailings(ctx context.Context, d *surveys.Design) ([]Progress, error) {
+	studyID := d.Study.ID
 	var ids []int64
 	if err := s.db.WithContext(ctx).Model(&Mailing{}).Where("study_id = ?", studyID).Order("id DESC").Pluck("id", &ids).Error; err != nil {
 		return nil, fmt.Errorf("list mailings of study %d: %w", studyID, err)
 	}
 	out := make([]Progress, 0, len(ids))
 	for _, id := range ids {
-		p, err := s.Progress(ctx, studyID, id)
+		p, err := s.Progress(ctx, d, id)
 		if err != nil {
 			return nil, err
 		}
@@ -71,10 +73,10 @@ func (s *Store) Mailings(ctx context.Context, studyID int64) ([]Progress, error)
 }
 
 // Progress counts a mailing of a study's messages, responses and opt-outs.
-func (s *Store) Progress(ctx context.Context, studyID, mailingID int64) (*Progress, error) {
+func (s *Store) Progress(ctx context.Context, d *surveys.Design, mailingID int64) (*Progress, error) {
 	db := s.db.WithContext(ctx)
 	var m Mailing
-	if err := db.Where("id = ? AND study_id = ?", mailingID, studyID).Take(&m).Error; err != nil {
+	if err := db.Where("id = ? AND study_id = ?", mailingID, d.Study.ID).Take(&m).Error; err != nil {
 		return nil, fmt.Errorf("mailing %d: %w", mailingID, problem.ErrNotFound)
 	}
 	p := Progress{ID: m.ID, Subject: m.Subject, CreatedAt: m.CreatedAt, Reminders: []ReminderProgress{}, Failures: []Failure{}}
