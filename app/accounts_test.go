@@ -275,7 +275,11 @@ func TestHardeningAdminEndsAUsersAccess(t *testing.T) {
 	if page.status != http.StatusOK {
 		t.Fatalf("reset page: %d", page.status)
 	}
-	form := url.Values{"token": {m[1]}, "password": {"tulip-harbour-57"}, "confirm_password": {"tulip-harbour-57"}, "_csrf": {ana2.token}}
+	form := url.Values{"token": {m[1]}, "password": {"tulip-harbour-57"}, "confirm_password": {"tulip-harbour-75"}, "_csrf": {ana2.token}}
+	if r := ana2.postForm("/reset", form); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, mismatch) {
+		t.Fatalf("reset typed twice differently: %d, want 422 saying %q: %s", r.status, mismatch, r.body)
+	}
+	form.Set("confirm_password", "tulip-harbour-57")
 	if r := ana2.postForm("/reset", form); r.status != http.StatusSeeOther {
 		t.Fatalf("reset: %d %s", r.status, r.body)
 	}
@@ -378,6 +382,10 @@ func TestHardeningPasswordRules(t *testing.T) {
 	change := func(current, next string) reply {
 		return laptop.postForm("/settings/password", url.Values{"current_password": {current}, "new_password": {next}, "confirm_password": {next}, "_csrf": {laptop.csrf()}})
 	}
+	r := laptop.postForm("/settings/password", url.Values{"current_password": {"olive-kettle-93"}, "new_password": {"tulip-harbour-57"}, "confirm_password": {"tulip-harbour-75"}, "_csrf": {laptop.csrf()}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, mismatch) {
+		t.Fatalf("new password typed twice differently: %d, want 422 saying %q", r.status, mismatch)
+	}
 	if r := change("not it at all", "tulip-harbour-57"); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "is not your current password") {
 		t.Fatalf("wrong current password: %d", r.status)
 	}
@@ -388,5 +396,9 @@ func TestHardeningPasswordRules(t *testing.T) {
 		t.Fatal("after a password change, this session must stay and the other end")
 	}
 }
+
+// mismatch is how both forms that set a password show a second typing that
+// differs from the first, beside its box.
+const mismatch = `<p class="field-error" id="confirm_password-err">It does not match the new password</p>`
 
 func ptr[T any](v T) *T { return &v }
