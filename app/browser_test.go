@@ -43,9 +43,7 @@ type sharedChromium struct {
 // Chromium.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("skipped with -short: drives Chromium")
-	}
+	surveystest.Long(t, "drives Chromium")
 	browser, err := chromium.get(t)
 	if errors.Is(err, exec.ErrNotFound) {
 		surveystest.Need(t, "Chromium (apt-get install chromium)")

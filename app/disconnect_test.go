@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"odi/surveys/sample"
+	"odi/surveys/surveystest"
 )
 
 // An export or a discovery whose client hangs up stops: the server logs it
@@ -20,9 +21,7 @@ import (
 // used to run to the end for nobody. Through a real listener, since only
 // a real connection tells that its client has gone.
 func TestAbandonedExportsAndDiscoveryStop(t *testing.T) {
-	if testing.Short() {
-		t.Skip("loads a 10,000-respondent study; skipped with -short")
-	}
+	surveystest.Long(t, "loads a 10,000-respondent study")
 	s, c := researcherServer(t)
 	owner, err := s.accounts.UserByEmail(t.Context(), "r@example.com")
 	if err != nil {

@@ -255,9 +255,7 @@ func TestMailingRetriesTemporaryFailuresAndRecordsPermanentOnes(t *testing.T) {
 }
 
 func TestScheduledReminderWaitsForItsDay(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipped with -short: waits out the sender's rounds, 4 s")
-	}
+	surveystest.Long(t, "waits out the sender's rounds, 4 s")
 	t.Parallel()
 	sink := surveystest.SMTP(t)
 	s, c, _ := mailServer(t, sink)

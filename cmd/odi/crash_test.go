@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"odi/surveys/surveystest"
 	"os"
 	"os/exec"
 	"regexp"
@@ -393,9 +394,7 @@ func integrityOK(t *testing.T, db *gorm.DB) {
 // concurrent submissions, again and again, and checks after each kill that
 // every response answered 2xx is stored exactly once and the file is sound.
 func TestAcknowledgedResponsesSurviveSIGKILL(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipped with -short: twelve rounds of load and SIGKILL on the real binary")
-	}
+	surveystest.Long(t, "twelve rounds of load and SIGKILL on the real binary")
 	const rounds, clients = 12, 32
 	db := t.TempDir() + "/odi.db"
 	token := demoDB(t, db, 50)

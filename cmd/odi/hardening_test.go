@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"odi/surveys/surveystest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,9 +26,7 @@ import (
 // trickling its headers are dropped within seconds, and odi runs with the
 // soft open-file limit raised to the hard one.
 func TestHardeningSurvivesDescriptorFlood(t *testing.T) {
-	if testing.Short() {
-		t.Skip("holds floods of connections for about 6 s")
-	}
+	surveystest.Long(t, "holds floods of connections for about 6 s")
 	var own syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &own); err != nil {
 		t.Fatal(err)
@@ -132,9 +131,7 @@ func TestHardeningSurvivesDescriptorFlood(t *testing.T) {
 // are refused before their bodies are read: the server's peak memory does
 // not grow with them.
 func TestHardeningAnonymousUploadsDoNotGrowMemory(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the server and sends 16 uploads")
-	}
+	surveystest.Long(t, "starts the server and sends 16 uploads")
 	db := filepath.Join(t.TempDir(), "odi.db")
 	token := demoDB(t, db, 0)
 	p := launch(t, db)

@@ -73,9 +73,7 @@ func addresses(prefix string, n int) []string {
 // still queued is sent, none is sent twice, and the one in the server's
 // hands at the kill is recorded as failed with the reason, not resent.
 func TestMailIsNeverSentTwiceAcrossSIGKILL(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipped with -short: SIGKILL rounds on the real binary")
-	}
+	surveystest.Long(t, "SIGKILL rounds on the real binary")
 	sink := surveystest.SMTP(t)
 	sink.Hold = func(to string) bool { return to == "held@example.com" }
 	db := t.TempDir() + "/odi.db"

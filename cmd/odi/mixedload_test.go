@@ -37,9 +37,7 @@ const (
 // 5xx, no 409 from a busy database), the log holds no "database is locked"
 // and no error, and every acknowledged response is stored with its status.
 func TestMixedLoadAnswersEveryRequest(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipped with -short: 64 clients on the real binary for 10 s a database")
-	}
+	surveystest.Long(t, "64 clients on the real binary for 10 s a database")
 	t.Run("sqlite", func(t *testing.T) { mixedLoad(t, filepath.Join(t.TempDir(), "odi.db")) })
 	t.Run("postgres", func(t *testing.T) { mixedLoad(t, freshPostgres(t)) })
 }

@@ -19,9 +19,7 @@ import (
 //
 //	go test -run '^$' -bench ImportResponses100k -benchtime 1x ./surveys/fieldwork/
 func BenchmarkImportResponses100kx100(b *testing.B) {
-	if testing.Short() {
-		b.Skip("skipped with -short: builds a 100,000-response study first")
-	}
+	surveystest.Long(b, "builds a 100,000-response study first")
 	ctx := context.Background()
 	s := surveystest.SQLite(b)
 	fw := fieldworkOf(b, s)

@@ -90,9 +90,7 @@ func openBench(b *testing.B, path string) (*surveys.Store, *accounts.User, int64
 // cold-weighted the raking too). It is skipped with -short; building the
 // database is not timed.
 func BenchmarkOpportunities100k(b *testing.B) {
-	if testing.Short() {
-		b.Skip("skipped with -short: builds a 100,000-response database first")
-	}
+	surveystest.Long(b, "builds a 100,000-response database first")
 	path := benchStudyDB(b)
 	setBenchWeighting(b, path)
 	check := func(b *testing.B, res *results.Opportunities, weighted bool) {

@@ -47,14 +47,21 @@ func Need(t testing.TB, what string) {
 // start, and calls Need with install where the program is missing.
 func Tool(t testing.TB, name, starts, install string) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("skipped with -short: " + starts)
-	}
+	Long(t, starts)
 	path, err := exec.LookPath(name)
 	if err != nil {
 		Need(t, install)
 	}
 	return path
+}
+
+// Long skips a test or benchmark under go test -short, saying what makes it
+// long; go test ./... without -short runs it.
+func Long(t testing.TB, why string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("skipped with -short: " + why)
+	}
 }
 
 // SQLite opens a new SQLite database in the test's temporary folder.
