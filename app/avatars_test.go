@@ -173,10 +173,7 @@ func TestRolesInTheEditor(t *testing.T) {
 	s := parallelServer(t)
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
-	u, err := s.accounts.UserByEmail(t.Context(), "r@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := userByEmail(t, s, "r@example.com")
 	wantRedirect(t, c.submit(base+"/questions", url.Values{"template": {"company_size"}}), base+"/questions")
 	wantRedirect(t, c.submit(base+"/outcomes", url.Values{"statement": {"Minimize the time it takes to plan"}, "step": {"Define"}}), base+"/outcomes")
 

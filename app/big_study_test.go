@@ -115,10 +115,7 @@ func TestHardeningOutcomeCap(t *testing.T) {
 
 func TestHardeningShareReportNeverLints(t *testing.T) {
 	s, c := researcherServer(t)
-	owner, err := s.accounts.UserByEmail(t.Context(), "r@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
+	owner := userByEmail(t, s, "r@example.com")
 	ds := sample.Generate(sample.Config{Respondents: 200, Outcomes: outcomeCap, Seed: 5})
 	st := loadSample(t, s, owner, ds)
 	base := fmt.Sprintf("/api/v1/studies/%d", st.ID)

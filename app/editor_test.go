@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"odi/surveys"
-	"odi/surveys/accounts"
 )
 
 // loggedIn logs a new researcher in through the login form, as a browser does.
@@ -85,10 +84,7 @@ func wantBody(t *testing.T, r reply, parts ...string) {
 
 func (c *client) design(s *Server, id int64) *surveys.Design {
 	c.t.Helper()
-	u, err := s.accounts.UserByEmail(c.t.Context(), "r@example.com")
-	if err != nil {
-		c.t.Fatal(err)
-	}
+	u := userByEmail(c.t, s, "r@example.com")
 	d, err := s.store.Design(c.t.Context(), u, id)
 	if err != nil {
 		c.t.Fatal(err)
@@ -117,7 +113,7 @@ func TestNewStudyFormCreatesADraftOrMarksTheName(t *testing.T) {
 	r := c.submit("/studies", url.Values{"name": {"  "}, "when": {"the team grows"}})
 	wantMarked(t, r, "name", "Name is required")
 	wantBody(t, r, `value="the team grows"`) // what was typed stays
-	if d, _ := s.store.ListStudies(t.Context(), ownerOf(t, s)); len(d) != 0 {
+	if d, _ := s.store.ListStudies(t.Context(), userByEmail(t, s, "r@example.com")); len(d) != 0 {
 		t.Fatalf("an invalid form stored %d studies", len(d))
 	}
 
@@ -133,14 +129,6 @@ func TestNewStudyFormCreatesADraftOrMarksTheName(t *testing.T) {
 		t.Fatalf("new study: %s with %d steps", d.Study.Status, len(d.Steps))
 	}
 	wantBody(t, c.get("/studies"), `action="`+base+`/duplicate"`)
-}
-
-func ownerOf(t *testing.T, s *Server) *accounts.User {
-	u, err := s.accounts.UserByEmail(t.Context(), "r@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
 }
 
 func fullJobForm() url.Values {
@@ -518,7 +506,7 @@ func TestCollaboratorsSectionOnTheJobTab(t *testing.T) {
 
 	wantRedirect(t, c.submit(base+"/members", url.Values{"email": {"ana@example.com"}}), base+"/job#collaborators")
 	page = c.get(base + "/job")
-	anaID := mustUserID(t, s, "ana@example.com")
+	anaID := userByEmail(t, s, "ana@example.com").ID
 	wantBody(t, page, "<span class=\"grow\">ana@example.com</span>", fmt.Sprintf(`action="%s/members/%d/delete"`, base, anaID))
 
 	// The collaborator sees the study and who else works on it, not the controls.
@@ -538,15 +526,6 @@ func TestCollaboratorsSectionOnTheJobTab(t *testing.T) {
 	}
 }
 
-func mustUserID(t *testing.T, s *Server, email string) int64 {
-	t.Helper()
-	u, err := s.accounts.UserByEmail(t.Context(), email)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u.ID
-}
-
 // TestQuestionsMove: PATCH with only a position moves a question, as the
 // Questions tab's ↑ and ↓ buttons do, and the respondent sees the new order.
 func TestQuestionsMove(t *testing.T) {
@@ -554,10 +533,7 @@ func TestQuestionsMove(t *testing.T) {
 	c := loggedIn(t, s, "r@example.com")
 	id, base := newDraft(t, c)
 	api := fmt.Sprintf("/api/v1/studies/%d", id)
-	u, err := s.accounts.UserByEmail(t.Context(), "r@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := userByEmail(t, s, "r@example.com")
 	script := newClient(t, s) // the API, with a token of the same researcher
 	script.bearer = mustToken(t, s, u)
 	for _, key := range []string{"a", "b", "c"} {

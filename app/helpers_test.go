@@ -78,6 +78,17 @@ func mustUser(t testing.TB, s *Server, email, role string) *accounts.User {
 	return u
 }
 
+// userByEmail is the stored account of email, made with mustUser or through
+// the setup and admin pages.
+func userByEmail(t testing.TB, s *Server, email string) *accounts.User {
+	t.Helper()
+	u, err := s.accounts.UserByEmail(t.Context(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
 // loadSample stores a generated study owned by u, as odi demo does.
 func loadSample(t testing.TB, s *Server, u *accounts.User, ds *sample.Dataset) *surveys.Study {
 	t.Helper()

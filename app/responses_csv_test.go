@@ -180,10 +180,7 @@ func TestHardeningRawResponsesCSVRoundTrips(t *testing.T) {
 	id := formulaStudy(t, s, c)
 	raw := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/responses.csv", id), nil)
 	wantStatus(t, raw, http.StatusOK)
-	owner, err := s.accounts.UserByEmail(t.Context(), "r@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
+	owner := userByEmail(t, s, "r@example.com")
 	wide, err := s.results.WideResponses(t.Context(), mustDesign(t, s, owner, id))
 	if err != nil {
 		t.Fatal(err)

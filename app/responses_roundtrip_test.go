@@ -26,10 +26,7 @@ func cleanedSample(t *testing.T) (c *client, id int64, excluded int, file string
 	t.Helper()
 	s := newTestServer(t)
 	c = api(t, s, "r@example.com", "researcher")
-	owner, err := s.accounts.UserByEmail(t.Context(), "r@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
+	owner := userByEmail(t, s, "r@example.com")
 	ds := sample.Generate(sample.Config{Respondents: 600, Seed: 11, Start: fieldwork.DemoStart()})
 	st := loadSample(t, s, owner, ds)
 	var planted, clean []string

@@ -160,7 +160,7 @@ func checkSorting(t *testing.T, ctx context.Context, rows []score.Row) {
 // the waves at phone and laptop widths.
 func TestSignificanceAndWavesInBrowser(t *testing.T) {
 	b, s, c, base := researcherBrowser(t)
-	u, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
+	u := userByEmail(t, s, "r@example.com")
 	first := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 400, Seed: 1, Start: fieldwork.DemoStart()}))
 	second := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 300, Seed: 2, Start: fieldwork.DemoStart()}))
 	// Three respondents who skipped company size: the No answer group.
@@ -412,7 +412,7 @@ func TestSegmentCanvasInBrowser(t *testing.T) {
 // phone's width and a laptop's.
 func TestTypingToolAndSurveyInBrowser(t *testing.T) {
 	b, s, c, base := researcherBrowser(t)
-	owner, _ := s.accounts.UserByEmail(t.Context(), "r@example.com")
+	owner := userByEmail(t, s, "r@example.com")
 	st, err := s.fieldwork.LoadSample(t.Context(), owner, sample.Generate(sample.Config{Respondents: 600, Seed: 3}))
 	if err != nil {
 		t.Fatal(err)

@@ -187,7 +187,7 @@ func TestExcludeAndRestoreChangeNOnResults(t *testing.T) {
 	t.Parallel()
 	w := newAnalysisWorld(t)
 	n0 := w.apiOpportunities(t, "").Groups[0].N
-	list, err := w.s.fieldwork.Responses(t.Context(), mustDesign(t, w.s, analysisOwner(t, w), w.id), fieldwork.ResponseQuery{Limit: 500})
+	list, err := w.s.fieldwork.Responses(t.Context(), mustDesign(t, w.s, userByEmail(t, w.s, "owner@example.com"), w.id), fieldwork.ResponseQuery{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,19 +215,10 @@ func TestExcludeAndRestoreChangeNOnResults(t *testing.T) {
 	analysisStatus(t, w.stranger.postForm(exclude, url.Values{"excluded": {"1"}, "_csrf": {w.stranger.csrf()}}), http.StatusNotFound)
 }
 
-func analysisOwner(t *testing.T, w *analysisWorld) *accounts.User {
-	t.Helper()
-	u, err := w.s.accounts.UserByEmail(t.Context(), "owner@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
 func TestFieldworkShowsCountsAndMakesInvitations(t *testing.T) {
 	t.Parallel()
 	w := newAnalysisWorld(t)
-	fw, err := w.s.fieldwork.Summary(t.Context(), mustDesign(t, w.s, analysisOwner(t, w), w.id))
+	fw, err := w.s.fieldwork.Summary(t.Context(), mustDesign(t, w.s, userByEmail(t, w.s, "owner@example.com"), w.id))
 	if err != nil {
 		t.Fatal(err)
 	}
