@@ -115,9 +115,7 @@ func TestHardeningOutcomeCap(t *testing.T) {
 
 func TestHardeningShareReportNeverLints(t *testing.T) {
 	s, c := researcherServer(t)
-	owner := userByEmail(t, s, "r@example.com")
-	ds := sample.Generate(sample.Config{Respondents: 200, Outcomes: outcomeCap, Seed: 5})
-	st := loadSample(t, s, owner, ds)
+	st, ds := loadSample(t, s, "r@example.com", sample.Config{Respondents: 200, Outcomes: outcomeCap, Seed: 5})
 	base := fmt.Sprintf("/api/v1/studies/%d", st.ID)
 	members := map[string]int{}
 	for i, resp := range ds.Responses {

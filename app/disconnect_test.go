@@ -23,8 +23,7 @@ import (
 func TestAbandonedExportsAndDiscoveryStop(t *testing.T) {
 	surveystest.Long(t, "loads a 10,000-respondent study")
 	s, c := researcherServer(t)
-	owner := userByEmail(t, s, "r@example.com")
-	st := loadSample(t, s, owner, sample.Generate(sample.Config{Respondents: 10000, Outcomes: 100, Seed: 3}))
+	st, _ := loadSample(t, s, "r@example.com", sample.Config{Respondents: 10000, Outcomes: 100, Seed: 3})
 	url := serve(t, s)
 	base := "/api/v1/studies/" + itoa(st.ID)
 

@@ -21,10 +21,8 @@ import (
 // the notice; the Fieldwork and Results tabs are saved at phone and laptop
 // widths for people to look at.
 func TestFieldworkReviewInBrowser(t *testing.T) {
-	tab, s, base := servedBrowser(t)
-	u := mustUser(t, s, "r@example.com", "researcher")
-	ds := sample.Generate(sample.Config{Respondents: 600, Seed: 3, Start: fieldwork.DemoStart()})
-	st := loadSample(t, s, u, ds)
+	tab, s, _, base := researcherBrowser(t)
+	st, ds := loadSample(t, s, "r@example.com", sample.Config{Respondents: 600, Seed: 3, Start: fieldwork.DemoStart()})
 	speeders := plantedCount(ds, flagged(surveys.FlagSpeeding))
 	location := func() string {
 		t.Helper()
@@ -33,7 +31,6 @@ func TestFieldworkReviewInBrowser(t *testing.T) {
 		return loc
 	}
 
-	tab.login(base, "r@example.com")
 	tab.load("fieldwork", chromedp.Navigate(fmt.Sprintf("%s/studies/%d/fieldwork", base, st.ID)))
 	tab.must("filter", chromedp.Do(tab.ctx, chromedp.SetValue(css(`#f-flag`), "speeding"), chromedp.SetValue(css(`#f-sort`), "fastest")))
 	tab.load("show", chromedp.Click(css(`.review-filters button`)))

@@ -89,14 +89,16 @@ func userByEmail(t testing.TB, s *Server, email string) *accounts.User {
 	return u
 }
 
-// loadSample stores a generated study owned by u, as odi demo does.
-func loadSample(t testing.TB, s *Server, u *accounts.User, ds *sample.Dataset) *surveys.Study {
+// loadSample stores a study generated from cfg, owned by the account of
+// email, as odi demo does; the dataset is what the study holds.
+func loadSample(t testing.TB, s *Server, email string, cfg sample.Config) (*surveys.Study, *sample.Dataset) {
 	t.Helper()
-	st, err := s.fieldwork.LoadSample(t.Context(), u, ds)
+	ds := sample.Generate(cfg)
+	st, err := s.fieldwork.LoadSample(t.Context(), userByEmail(t, s, email), ds)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return st
+	return st, ds
 }
 
 func mustToken(t testing.TB, s *Server, u *accounts.User) string {

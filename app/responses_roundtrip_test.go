@@ -26,9 +26,7 @@ func cleanedSample(t *testing.T) (c *client, id int64, excluded int, file string
 	t.Helper()
 	s := newTestServer(t)
 	c = api(t, s, "r@example.com", "researcher")
-	owner := userByEmail(t, s, "r@example.com")
-	ds := sample.Generate(sample.Config{Respondents: 600, Seed: 11, Start: fieldwork.DemoStart()})
-	st := loadSample(t, s, owner, ds)
+	st, ds := loadSample(t, s, "r@example.com", sample.Config{Respondents: 600, Seed: 11, Start: fieldwork.DemoStart()})
 	var planted, clean []string
 	for _, r := range ds.Responses {
 		switch {

@@ -24,10 +24,8 @@ import (
 // the page's own link.
 func TestReportInBrowser(t *testing.T) {
 	b, s, base := servedBrowser(t)
-	u := mustUser(t, s, "r@example.com", "researcher")
-	st := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 400, Seed: 1, Start: fieldwork.DemoStart()}))
-	c := newClient(t, s)
-	c.bearer = mustToken(t, s, u)
+	c := api(t, s, "r@example.com", "researcher")
+	st, _ := loadSample(t, s, "r@example.com", sample.Config{Respondents: 400, Seed: 1, Start: fieldwork.DemoStart()})
 	token, _ := newShareLink(t, c, st.ID, `{"name": "Board review", "segment_by": "company_size"}`)
 	var opps results.Opportunities
 	r := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/opportunities?segment_by=company_size", st.ID), nil)
@@ -160,9 +158,8 @@ func checkSorting(t *testing.T, ctx context.Context, rows []score.Row) {
 // the waves at phone and laptop widths.
 func TestSignificanceAndWavesInBrowser(t *testing.T) {
 	b, s, c, base := researcherBrowser(t)
-	u := userByEmail(t, s, "r@example.com")
-	first := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 400, Seed: 1, Start: fieldwork.DemoStart()}))
-	second := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 300, Seed: 2, Start: fieldwork.DemoStart()}))
+	first, _ := loadSample(t, s, "r@example.com", sample.Config{Respondents: 400, Seed: 1, Start: fieldwork.DemoStart()})
+	second, _ := loadSample(t, s, "r@example.com", sample.Config{Respondents: 300, Seed: 2, Start: fieldwork.DemoStart()})
 	// Three respondents who skipped company size: the No answer group.
 	var d surveys.Design
 	c.send("GET", fmt.Sprintf("/api/v1/studies/%d", second.ID), nil).json(t, &d)
@@ -412,11 +409,7 @@ func TestSegmentCanvasInBrowser(t *testing.T) {
 // phone's width and a laptop's.
 func TestTypingToolAndSurveyInBrowser(t *testing.T) {
 	b, s, c, base := researcherBrowser(t)
-	owner := userByEmail(t, s, "r@example.com")
-	st, err := s.fieldwork.LoadSample(t.Context(), owner, sample.Generate(sample.Config{Respondents: 600, Seed: 3}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, _ := loadSample(t, s, "r@example.com", sample.Config{Respondents: 600, Seed: 3})
 	var d results.Discovery
 	c.send("POST", fmt.Sprintf("/api/v1/studies/%d/segments/discover", st.ID), `{"k": 3}`).json(t, &d)
 	members := map[string]int{}

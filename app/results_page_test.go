@@ -27,9 +27,9 @@ type analysisWorld struct {
 func newAnalysisWorld(t *testing.T) *analysisWorld {
 	t.Helper()
 	s := newTestServer(t)
-	u := mustUser(t, s, "owner@example.com", accounts.RoleResearcher)
+	mustUser(t, s, "owner@example.com", accounts.RoleResearcher)
 	mustUser(t, s, "stranger@example.com", accounts.RoleResearcher)
-	st := loadSample(t, s, u, sample.Generate(sample.Config{Respondents: 600, Seed: 3}))
+	st, _ := loadSample(t, s, "owner@example.com", sample.Config{Respondents: 600, Seed: 3})
 	w := &analysisWorld{s: s, owner: newClient(t, s), stranger: newClient(t, s), id: st.ID}
 	w.owner.login("owner@example.com")
 	w.stranger.login("stranger@example.com")

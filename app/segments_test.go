@@ -18,9 +18,7 @@ import (
 
 func TestDiscoverSaveAndSplitByNeedsSegments(t *testing.T) {
 	s, c := researcherServer(t)
-	owner := userByEmail(t, s, "r@example.com")
-	ds := sample.Generate(sample.Config{Respondents: 1200, Seed: 3})
-	st := loadSample(t, s, owner, ds)
+	st, ds := loadSample(t, s, "r@example.com", sample.Config{Respondents: 1200, Seed: 3})
 	base := fmt.Sprintf("/api/v1/studies/%d", st.ID)
 	r := c.send("POST", base+"/segments/discover", `{}`)
 	wantStatus(t, r, http.StatusOK)
@@ -95,8 +93,7 @@ func TestSegmentsPageSaysWhyASegmentIsTooSmall(t *testing.T) {
 	c := api(t, s, "r@example.com", "researcher")
 	browser := newClient(t, s)
 	browser.login("r@example.com")
-	owner := userByEmail(t, s, "r@example.com")
-	st := loadSample(t, s, owner, sample.Generate(sample.Config{Respondents: 400, Seed: 3}))
+	st, _ := loadSample(t, s, "r@example.com", sample.Config{Respondents: 400, Seed: 3})
 	base := fmt.Sprintf("/api/v1/studies/%d", st.ID)
 	minN := func(n int) { wantStatus(t, c.send("PATCH", base, map[string]int{"min_n": n}), http.StatusOK) }
 	discover := func(k string) (results.Discovery, reply) {
@@ -161,8 +158,7 @@ func TestSegmentsTooSmallInBrowser(t *testing.T) {
 	ctx := newBrowser(t)
 	s := newTestServer(t)
 	c := api(t, s, "r@example.com", "researcher")
-	owner := userByEmail(t, s, "r@example.com")
-	st := loadSample(t, s, owner, sample.Generate(sample.Config{Respondents: 400, Seed: 3}))
+	st, _ := loadSample(t, s, "r@example.com", sample.Config{Respondents: 400, Seed: 3})
 	wantStatus(t, c.send("PATCH", fmt.Sprintf("/api/v1/studies/%d", st.ID), `{"min_n": 100}`), http.StatusOK)
 	base := serve(t, s)
 	b := &surveyTab{t: t, ctx: ctx, width: 1280}
@@ -194,8 +190,7 @@ func TestSegmentsTooSmallInBrowser(t *testing.T) {
 func discoveredSample(t *testing.T, n int) (*Server, *client, *surveys.Study, results.Discovery) {
 	t.Helper()
 	s, c := researcherServer(t)
-	owner := userByEmail(t, s, "r@example.com")
-	st := loadSample(t, s, owner, sample.Generate(sample.Config{Respondents: n, Seed: 3}))
+	st, _ := loadSample(t, s, "r@example.com", sample.Config{Respondents: n, Seed: 3})
 	var d results.Discovery
 	c.send("POST", fmt.Sprintf("/api/v1/studies/%d/segments/discover", st.ID), `{"k": 3}`).json(t, &d)
 	return s, c, st, d
