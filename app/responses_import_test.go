@@ -113,11 +113,8 @@ func TestResponsesImportWithoutJavaScript(t *testing.T) {
 // bar, then "Processing…", then every bad cell of a refused file, and the
 // results reloaded after a good one, grouped as they were.
 func TestResponsesImportInBrowser(t *testing.T) {
-	ctx := newBrowser(t)
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
-	id := exportWorkedStudy(t, c)
-	base := serve(t, s)
+	tab, _, c, base := researcherBrowser(t)
+	ctx, id := tab.ctx, exportWorkedStudy(t, c)
 	dir := t.TempDir()
 	bad, good := filepath.Join(dir, "bad.csv"), filepath.Join(dir, "good.csv")
 	// The good file is large enough (some 2 MB) for the upload to be seen.
@@ -129,10 +126,6 @@ func TestResponsesImportInBrowser(t *testing.T) {
 	if os.WriteFile(bad, []byte(importBad), 0o644) != nil || os.WriteFile(good, []byte(big.String()), 0o644) != nil {
 		t.Fatal("write the files")
 	}
-	err := chromedp.Do(ctx, logInSteps(base, "r@example.com")...)
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	// Record what the progress area shows as it changes, in sessionStorage
 	// so the record outlives the reload after a good import.
@@ -142,7 +135,7 @@ func TestResponsesImportInBrowser(t *testing.T) {
 		s.push(p.hidden ? 'hidden' : p.querySelector('.import-stage').textContent + ' ' + (bar.hasAttribute('value') ? bar.value : 'busy'));
 		sessionStorage.setItem('stages', JSON.stringify(s)); })
 		.observe(document.querySelector('#import'), {subtree: true, childList: true, attributes: true, characterData: true}); true`
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+studyPath(id, "results?segment_by=team_size")),
 		chromedp.WaitVisible(chromedp.CSS(`#import-file`)),
 	)
@@ -363,19 +356,16 @@ func TestResponsesImportPreviewWithoutJavaScript(t *testing.T) {
 // values outside the scale until the box is ticked; Import then stores every
 // row and says which column it ignored.
 func TestResponsesImportPreviewInBrowser(t *testing.T) {
-	ctx := newBrowser(t)
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
-	id := exportWorkedStudy(t, c)
-	base := serve(t, s)
+	tab, s, c, base := researcherBrowser(t)
+	ctx, id := tab.ctx, exportWorkedStudy(t, c)
 	file := filepath.Join(t.TempDir(), "export.csv")
 	if err := os.WriteFile(file, []byte(monkeyExport), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err := chromedp.Do(ctx, append(logInSteps(base, "r@example.com"),
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+studyPath(id, "results")),
 		chromedp.WaitVisible(chromedp.CSS(`#import-file`)),
-	)...)
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
