@@ -124,32 +124,30 @@ func discoverK(c *fiber.Ctx) (int, error) {
 	return k, nil
 }
 
-// discoverFromForm runs discovery with the k the Segments form chose, on
-// the needs values or, ticked, on their principal components.
-func (s *Server) discoverFromForm(c *fiber.Ctx, d *surveys.Design) (*results.Discovery, error) {
-	k, err := discoverK(c)
-	if err != nil {
-		return nil, err
+// discovered serves the Segments tab's forms that run discovery with the k
+// the form chose, on the needs values or, ticked, on their principal
+// components: fn gets the discovery; a bad k redraws the tab with its error
+// beside the field.
+func (s *Server) discovered(fn func(*fiber.Ctx, *surveys.Design, *results.Discovery) error) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		d := designOf(c)
+		k, err := discoverK(c)
+		var res *results.Discovery
+		if err == nil {
+			res, err = s.results.Discover(c.UserContext(), d, results.DiscoverInput{K: k, Components: c.FormValue("components") == "1"})
+		}
+		if ve := validation(err); ve != nil {
+			c.Status(fiber.StatusUnprocessableEntity)
+			return s.showSegments(c, d, fiber.Map{"Fields": ve.Fields, "K": c.FormValue("k")})
+		}
+		if err != nil {
+			return err
+		}
+		return fn(c, d, res)
 	}
-	return s.results.Discover(c.UserContext(), d, results.DiscoverInput{K: k, Components: c.FormValue("components") == "1"})
 }
 
-// segmentsError redraws the Segments tab with a validation error next to
-// its field; any other error goes to the error handler.
-func (s *Server) segmentsError(c *fiber.Ctx, d *surveys.Design, err error) error {
-	if ve := validation(err); ve != nil {
-		c.Status(fiber.StatusUnprocessableEntity)
-		return s.showSegments(c, d, fiber.Map{"Fields": ve.Fields, "K": c.FormValue("k")})
-	}
-	return err
-}
-
-func (s *Server) discoverPage(c *fiber.Ctx) error {
-	d := designOf(c)
-	res, err := s.discoverFromForm(c, d)
-	if err != nil {
-		return s.segmentsError(c, d, err)
-	}
+func (s *Server) discoverPage(c *fiber.Ctx, d *surveys.Design, res *results.Discovery) error {
 	// The other way too, with the same k when one was chosen, so that the
 	// page compares the two.
 	in := results.DiscoverInput{Components: res.Components == nil}
@@ -242,12 +240,7 @@ type candidateView struct {
 // saveSegmentationPage re-runs discovery with the same k (it is deterministic
 // for the same data) and saves its members under the researcher's names, so
 // the page carries no member list.
-func (s *Server) saveSegmentationPage(c *fiber.Ctx) error {
-	d := designOf(c)
-	res, err := s.discoverFromForm(c, d)
-	if err != nil {
-		return s.segmentsError(c, d, err)
-	}
+func (s *Server) saveSegmentationPage(c *fiber.Ctx, d *surveys.Design, res *results.Discovery) error {
 	labels := make([]string, len(res.Segments))
 	members := map[string]int{}
 	for i, sg := range res.Segments {
@@ -264,7 +257,7 @@ func (s *Server) saveSegmentationPage(c *fiber.Ctx) error {
 	}
 	key := strings.TrimSpace(c.FormValue("key"))
 	if len(fields) == 0 {
-		_, err = s.results.SaveSegmentation(c.UserContext(), userOf(c), d.Study.ID,
+		_, err := s.results.SaveSegmentation(c.UserContext(), userOf(c), d.Study.ID,
 			results.SegmentationInput{Key: key, Labels: labels, Members: members, Silhouette: res.Silhouette})
 		if ve := validation(err); ve != nil {
 			fields = ve.Fields
