@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"odi/surveys"
+	"odi/surveys/accounts"
 	"odi/surveys/problem"
 	"text/tabwriter"
 )
@@ -68,11 +69,7 @@ func tokenList(ctx context.Context, store *surveys.Store, email string, stdout i
 	if email == "" {
 		return usageError{errors.New("odi token list: --email is required")}
 	}
-	u, err := account(ctx, store, email)
-	if err != nil {
-		return err
-	}
-	tokens, err := store.Accounts().ListTokens(ctx, u.ID)
+	_, tokens, err := tokensOf(ctx, store, email)
 	if err != nil {
 		return err
 	}
@@ -89,6 +86,16 @@ func tokenList(ctx context.Context, store *surveys.Store, email string, stdout i
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.CreatedAt.Format(cliTime), used, status)
 	}
 	return w.Flush()
+}
+
+// tokensOf is the account of email with its tokens, newest first.
+func tokensOf(ctx context.Context, store *surveys.Store, email string) (*accounts.User, []accounts.APIToken, error) {
+	u, err := account(ctx, store, email)
+	if err != nil {
+		return nil, nil, err
+	}
+	tokens, err := store.Accounts().ListTokens(ctx, u.ID)
+	return u, tokens, err
 }
 
 // cliTime is how the command line shows a time: to the minute, in UTC.
@@ -118,11 +125,7 @@ func tokenRevoke(ctx context.Context, store *surveys.Store, id int64, email, nam
 		fmt.Fprintf(stdout, "revoked token %d %q of %s\n", t.ID, t.Name, u.Email)
 		return nil
 	case id == 0 && email != "" && name != "":
-		u, err := account(ctx, store, email)
-		if err != nil {
-			return err
-		}
-		tokens, err := store.Accounts().ListTokens(ctx, u.ID)
+		u, tokens, err := tokensOf(ctx, store, email)
 		if err != nil {
 			return err
 		}
