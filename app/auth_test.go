@@ -54,8 +54,7 @@ func TestTokensPageRevokesAToken(t *testing.T) {
 }
 
 func TestCookieSessionNeedsCSRFToken(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	_, c := loggedInServer(t)
 
 	forged := c.do("POST", "/settings/tokens", "application/x-www-form-urlencoded", "name=x&_csrf=forged-token")
 	if forged.status != http.StatusForbidden {
@@ -76,8 +75,7 @@ func TestCookieSessionNeedsCSRFToken(t *testing.T) {
 // TestLogoutEndsTheSession: the session id's rotation at login is
 // TestSessionIDRotatesAtLogin's.
 func TestLogoutEndsTheSession(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	s, c := loggedInServer(t)
 	if r := c.get("/studies"); r.status != http.StatusOK || !strings.Contains(r.body, "No studies yet") {
 		t.Fatalf("study list after login: %d", r.status)
 	}
@@ -178,8 +176,7 @@ func TestSetupLinkCreatesFirstAdminOnce(t *testing.T) {
 }
 
 func TestAdminPagesAreHiddenFromResearchers(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	_, c := loggedInServer(t)
 	if r := c.get("/admin/users"); r.status != http.StatusNotFound {
 		t.Fatalf("researcher on admin page: %d", r.status)
 	}

@@ -170,8 +170,7 @@ func TestAvatarsEndToEnd(t *testing.T) {
 // Outcomes tab routes an outcome with boxes, without JavaScript; a bad
 // choice is redrawn with its error beside the form.
 func TestRolesInTheEditor(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	s, c := loggedInServer(t)
 	id, base := newDraft(t, c)
 	u := userByEmail(t, s, "r@example.com")
 	wantRedirect(t, c.submit(base+"/questions", url.Values{"template": {"company_size"}}), base+"/questions")

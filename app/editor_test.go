@@ -105,8 +105,7 @@ func newDraft(t *testing.T, c *client) (int64, string) {
 }
 
 func TestNewStudyFormCreatesADraftOrMarksTheName(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	s, c := loggedInServer(t)
 	wantBody(t, c.get("/studies/new"), `action="/studies"`, `name="_csrf"`, `id="job-sentence"`)
 	wantBody(t, c.get("/studies"), `href="/studies/new"`)
 
@@ -144,8 +143,7 @@ func fullJobForm() url.Values {
 }
 
 func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	s, c := loggedInServer(t)
 	id, base := newDraft(t, c)
 
 	tests := []struct {
@@ -217,8 +215,7 @@ func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
 }
 
 func TestPublishedJobFormLocksTheStructure(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	s, c := loggedInServer(t)
 	id, base := newDraft(t, c)
 	wantRedirect(t, c.submit(base+"/outcomes", url.Values{"statement": {"Minimize the time it takes to find a decision"}, "step": {"Define"}}), base+"/outcomes")
 	wantRedirect(t, c.submit(base+"/publish", url.Values{"tab": {"job"}, "confirm": {"1"}}), base+"/job")
@@ -252,8 +249,7 @@ func TestPublishedJobFormLocksTheStructure(t *testing.T) {
 }
 
 func TestOutcomeFormsAddEditReorderAndDelete(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	s, c := loggedInServer(t)
 	id, base := newDraft(t, c)
 	d := c.design(s, id)
 	define := d.Steps[0]
@@ -342,8 +338,7 @@ func outcomeCodes(d *surveys.Design) string {
 }
 
 func TestStepFormsAddRenameReorderAndDelete(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	s, c := loggedInServer(t)
 	id, base := newDraft(t, c)
 	steps := c.design(s, id).Steps
 
@@ -380,8 +375,7 @@ func TestStepFormsAddRenameReorderAndDelete(t *testing.T) {
 }
 
 func TestQuestionFormsReadListsBandsAndQuotas(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	s, c := loggedInServer(t)
 	id, base := newDraft(t, c)
 
 	wantRedirect(t, c.submit(base+"/questions", url.Values{"template": {"company_size"}}), base+"/questions")
@@ -488,8 +482,7 @@ func TestEditorPagesAreNotFoundForOtherResearchers(t *testing.T) {
 }
 
 func TestCollaboratorsSectionOnTheJobTab(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	s, c := loggedInServer(t)
 	ana := loggedIn(t, s, "ana@example.com")
 	_, base := newDraft(t, c)
 
@@ -529,8 +522,7 @@ func TestCollaboratorsSectionOnTheJobTab(t *testing.T) {
 // TestQuestionsMove: PATCH with only a position moves a question, as the
 // Questions tab's ↑ and ↓ buttons do, and the respondent sees the new order.
 func TestQuestionsMove(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	s, c := loggedInServer(t)
 	id, base := newDraft(t, c)
 	api := fmt.Sprintf("/api/v1/studies/%d", id)
 	u := userByEmail(t, s, "r@example.com")

@@ -15,8 +15,7 @@ import (
 )
 
 func TestOutcomeUploadReportsEveryBadRowOrAddsThemAll(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	s, c := loggedInServer(t)
 	id, base := newDraft(t, c)
 
 	bad := "statement,code,step\nMinimize the time to find a file,A1,Define\n,A2,Locate\nReduce the cost of x,A1,Nowhere\n"
@@ -46,8 +45,7 @@ func TestOutcomeUploadReportsEveryBadRowOrAddsThemAll(t *testing.T) {
 }
 
 func TestLifecycleButtonsPublishCloseReopenDuplicateDelete(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	s, c := loggedInServer(t)
 	id, base := newDraft(t, c)
 
 	r := c.submit(base+"/publish", url.Values{"tab": {"outcomes"}})

@@ -66,6 +66,13 @@ func researcherServer(t *testing.T) (*Server, *client) {
 	return s, api(t, s, "r@example.com", "researcher")
 }
 
+// loggedInServer is researcherServer for the web pages: r@example.com logged
+// in through the login form, as a browser is.
+func loggedInServer(t *testing.T) (*Server, *client) {
+	s := parallelServer(t)
+	return s, loggedIn(t, s, "r@example.com")
+}
+
 // App is the Fiber application, for tests that drive it with app.Test.
 func (s *Server) App() *fiber.App { return s.app }
 

@@ -90,8 +90,7 @@ func TestJobLintInTheStudyJSON(t *testing.T) {
 // TestOutcomeLintRewritesInTheAPI checks the outcome lint v2 rules come
 // with their rewrite in the outcomes' JSON and on the Outcomes tab.
 func TestOutcomeLintRewritesInTheAPI(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	_, c := loggedInServer(t)
 	id := createDraft(t, c, "Rewrites")
 	base := "/api/v1/studies/" + itoa(id)
 	for _, stmt := range []string{"Minimize waste", "Minimize the time and effort it takes to plan a sprint"} {
@@ -139,8 +138,7 @@ func createDraft(t *testing.T, c *client, name string) int64 {
 // the outcomes and publishes only once confirmed. The API publishes at once
 // and answers the same warnings.
 func TestPublishAsksToConfirmTheWarnings(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	_, c := loggedInServer(t)
 	id := createDraft(t, c, "Warned")
 	path := "/studies/" + itoa(id)
 	for _, stmt := range []string{"Minimize the time it takes to find a past decision", "Improve the onboarding experience"} {
@@ -230,8 +228,7 @@ func mustStatus(t *testing.T, c *client, id int64) string {
 // TestJobTabShowsTheLintWithoutJavaScript: after Save, the Job tab lists the
 // job statement's warnings, or says there are none.
 func TestJobTabShowsTheLintWithoutJavaScript(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	_, c := loggedInServer(t)
 	id := createDraft(t, c, "Job tab")
 	page := c.get("/studies/" + itoa(id) + "/job").body
 	for _, want := range []string{`id="job-lint"`, `<span class="rule">no_trigger</span>`, `<span class="rule">too_broad</span>`,

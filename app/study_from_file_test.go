@@ -362,8 +362,7 @@ func fromFilePage(t *testing.T, c *client, file []byte, fields map[string][]stri
 }
 
 func TestStudyFromFilePageWorksWithoutJavaScript(t *testing.T) {
-	s := parallelServer(t)
-	c := loggedIn(t, s, "r@example.com")
+	_, c := loggedInServer(t)
 	if r := c.get("/studies"); !strings.Contains(r.body, `href="/studies/from-file"`) {
 		t.Fatalf("the study list has no way to a study from a file")
 	}
