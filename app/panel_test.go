@@ -194,8 +194,7 @@ func TestPanelSubmissionsThroughTheAPI(t *testing.T) {
 func panelSubmissions(t *testing.T, s *Server) {
 	c := api(t, s, "r@example.com", "researcher")
 	_, slug := panelStudy(t, s, c)
-	anon := newClient(t, s)
-	path := "/api/v1/s/" + slug + "/responses"
+	anon, path := respondent(t, s, slug)
 	rating := map[string]any{"O01": map[string]any{"importance": 4, "satisfaction": 2}, "O02": map[string]any{"importance": 5, "satisfaction": 3}}
 	panel := func(body map[string]any, pid string, fields map[string]string) map[string]any {
 		body["panel_id"], body["url_fields"] = pid, fields

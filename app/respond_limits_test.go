@@ -27,8 +27,7 @@ import (
 func TestHardeningSubmissionNeedsJSON(t *testing.T) {
 	s := parallelServer(t)
 	slug := fuzzStudy(t, s)
-	anon := newClient(t, s)
-	path := "/api/v1/s/" + slug + "/responses"
+	anon, path := respondent(t, s, slug)
 	body := func() string { return `{"submission_id":"` + uuid.NewString() + `","answers":{"uses_slack":"Yes"}}` }
 
 	var started fieldwork.SubmitResult
@@ -90,8 +89,7 @@ func megabyteOf(item string) string {
 func TestHardeningSubmissionBounds(t *testing.T) {
 	s := parallelServer(t)
 	slug := fuzzStudy(t, s)
-	anon := newClient(t, s)
-	path := "/api/v1/s/" + slug + "/responses"
+	anon, path := respondent(t, s, slug)
 	with := func(fields string) string {
 		return `{"submission_id":"` + uuid.NewString() + `",` + fields + `}`
 	}
@@ -273,8 +271,7 @@ func FuzzSubmission(f *testing.F) {
 	// No flood limit: the fuzzer sends thousands of bodies from one address.
 	s := serverWith(f, func(cfg *Config) { cfg.SubmitLimit = 0 })
 	slug := fuzzStudy(f, s)
-	anon := newClient(f, s)
-	path := "/api/v1/s/" + slug + "/responses"
+	anon, path := respondent(f, s, slug)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		anon.t = t
 		r := anon.do("POST", path+"?dry_run=1", "application/json", string(body))

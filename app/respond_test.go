@@ -57,6 +57,12 @@ func publishedStudy(t *testing.T, s *Server, c *client) (int64, string) {
 	return id, publish(t, c, base)
 }
 
+// respondent is an anonymous client of the survey slug, and the path it
+// posts its answers to.
+func respondent(t testing.TB, s *Server, slug string) (anon *client, path string) {
+	return newClient(t, s), "/api/v1/s/" + slug + "/responses"
+}
+
 func sub(complete bool, answers map[string]any, ratings map[string]any) map[string]any {
 	return map[string]any{"submission_id": uuid.NewString(), "answers": answers, "ratings": ratings, "complete": complete}
 }
@@ -64,8 +70,7 @@ func sub(complete bool, answers map[string]any, ratings map[string]any) map[stri
 func TestSubmissionValidationNamesEveryField(t *testing.T) {
 	s, c := researcherServer(t)
 	_, slug := publishedStudy(t, s, c)
-	anon := newClient(t, s)
-	path := "/api/v1/s/" + slug + "/responses"
+	anon, path := respondent(t, s, slug)
 
 	body := map[string]any{
 		"submission_id": uuid.NewString(),
@@ -127,8 +132,7 @@ func TestSubmissionValidationNamesEveryField(t *testing.T) {
 func TestSubmissionIsIdempotentAndResumable(t *testing.T) {
 	s, c := researcherServer(t)
 	_, slug := publishedStudy(t, s, c)
-	anon := newClient(t, s)
-	path := "/api/v1/s/" + slug + "/responses"
+	anon, path := respondent(t, s, slug)
 
 	first := sub(false, map[string]any{"uses_slack": "Yes"}, map[string]any{"O01": map[string]any{"importance": 5}})
 	r1 := anon.send("POST", path, first)
@@ -171,8 +175,7 @@ func TestSubmissionIsIdempotentAndResumable(t *testing.T) {
 func TestScreenersQuotasAndStatuses(t *testing.T) {
 	s, c := researcherServer(t)
 	id, slug := publishedStudy(t, s, c)
-	anon := newClient(t, s)
-	path := "/api/v1/s/" + slug + "/responses"
+	anon, path := respondent(t, s, slug)
 	rating := map[string]any{"O01": map[string]any{"importance": 4, "satisfaction": 2}, "O02": map[string]any{"importance": 5, "satisfaction": 3}}
 
 	var res fieldwork.SubmitResult
@@ -244,8 +247,7 @@ func TestSubmissionFloodIs429(t *testing.T) {
 func TestRepeatedSubmissionAnswersTheFirstResult(t *testing.T) {
 	s, c := researcherServer(t)
 	id, slug := publishedStudy(t, s, c)
-	anon := newClient(t, s)
-	path := "/api/v1/s/" + slug + "/responses"
+	anon, path := respondent(t, s, slug)
 
 	first := sub(false, map[string]any{"uses_slack": "Yes"}, map[string]any{"O01": map[string]any{"importance": 5}})
 	var want fieldwork.SubmitResult
@@ -284,8 +286,7 @@ func TestRepeatedSubmissionAnswersTheFirstResult(t *testing.T) {
 func TestQuotaFullIsNoQualityFlag(t *testing.T) {
 	s, c := researcherServer(t)
 	id, slug := publishedStudy(t, s, c)
-	anon := newClient(t, s)
-	path := "/api/v1/s/" + slug + "/responses"
+	anon, path := respondent(t, s, slug)
 	same := map[string]any{"O01": map[string]any{"importance": 3, "satisfaction": 3}, "O02": map[string]any{"importance": 3, "satisfaction": 3}}
 	var res fieldwork.SubmitResult
 	anon.send("POST", path, sub(true, map[string]any{"uses_slack": "Yes", "company_size": "large"}, same)).json(t, &res)
@@ -327,8 +328,7 @@ func attentionStudy(t *testing.T, s *Server, c *client, n, steps, checks int) (i
 func TestAttentionChecksThroughTheAPI(t *testing.T) {
 	s, c := researcherServer(t)
 	id, slug := attentionStudy(t, s, c, 3, 3, 3)
-	anon := newClient(t, s)
-	path := "/api/v1/s/" + slug + "/responses"
+	anon, path := respondent(t, s, slug)
 
 	var sv fieldwork.Survey
 	anon.send("GET", "/api/v1/s/"+slug, nil).json(t, &sv)

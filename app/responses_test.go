@@ -67,8 +67,7 @@ func TestFieldworkShowsPanelIDsQuietDaysAndQuotaQuestions(t *testing.T) {
 		Invitations []struct{ Token string } `json:"invitations"`
 	}
 	c.send("POST", base+"/invitations", map[string]any{"external_ids": []string{"panel-77"}}).json(t, &invs)
-	anon := newClient(t, s)
-	path := "/api/v1/s/" + slug + "/responses"
+	anon, path := respondent(t, s, slug)
 	invited := sub(false, map[string]any{"uses_slack": "Yes"}, nil)
 	invited["invitation"] = invs.Invitations[0].Token
 	var res fieldwork.SubmitResult
