@@ -191,6 +191,18 @@ func TestScreenersQuotasAndStatuses(t *testing.T) {
 	if res.Status != surveys.QuotaFull || res.Redirect != "https://panel.example/done?pid=&s=quota_full" {
 		t.Fatalf("large quota of 1 is full, got %+v", res)
 	}
+	// A response stopped by a full quota is counted apart from screened
+	// out, and is no quality flag.
+	var fw fieldwork.Summary
+	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/fieldwork", id), nil).json(t, &fw)
+	if fw.Flagged != 0 || fw.Counts[surveys.QuotaFull] != 1 || fw.Counts[surveys.ScreenedOut] != 1 {
+		t.Fatalf("fieldwork counts %d flagged (%v), %v", fw.Flagged, fw.Flags, fw.Counts)
+	}
+	page := c.get(fmt.Sprintf("/studies/%d/fieldwork", id))
+	wantPage(t, page, `<td data-label="Status">quota_full</td>`)
+	if strings.Contains(page.body, `<span class="chip flag">quota_full`) {
+		t.Fatal("the responses table shows quota_full as a quality flag")
+	}
 	wantStatus(t, anon.send("GET", "/api/v1/s/"+slug, nil), http.StatusOK)
 	wantStatus(t, anon.send("GET", "/api/v1/s/doesnotexist", nil), http.StatusNotFound)
 	wantStatus(t, anon.send("POST", "/api/v1/s/doesnotexist/responses", sub(false, nil, nil)), http.StatusNotFound)
@@ -277,33 +289,6 @@ func TestRepeatedSubmissionAnswersTheFirstResult(t *testing.T) {
 	}
 	if n := countResponses(t, s); n != 1 {
 		t.Fatalf("%d responses stored, want 1", n)
-	}
-}
-
-// TestQuotaFullIsNoQualityFlag: a response stopped by a full quota has the
-// status quota_full, counted apart from screened out, and is not counted as
-// flagged for its quality.
-func TestQuotaFullIsNoQualityFlag(t *testing.T) {
-	s, c := researcherServer(t)
-	id, slug := publishedStudy(t, s, c)
-	anon, path := respondent(t, s, slug)
-	same := map[string]any{"O01": map[string]any{"importance": 3, "satisfaction": 3}, "O02": map[string]any{"importance": 3, "satisfaction": 3}}
-	var res fieldwork.SubmitResult
-	anon.send("POST", path, sub(true, map[string]any{"uses_slack": "Yes", "company_size": "large"}, same)).json(t, &res)
-	anon.send("POST", path, sub(true, map[string]any{"uses_slack": "Yes", "company_size": "large"}, same)).json(t, &res)
-	if res.Status != surveys.QuotaFull {
-		t.Fatalf("second large: %+v", res)
-	}
-	var fw fieldwork.Summary
-	c.send("GET", fmt.Sprintf("/api/v1/studies/%d/fieldwork", id), nil).json(t, &fw)
-	// Only two outcomes: too few to call the same ratings straight-lining.
-	if fw.Flagged != 0 || fw.Counts[surveys.QuotaFull] != 1 || fw.Counts[surveys.ScreenedOut] != 0 {
-		t.Fatalf("fieldwork counts %d flagged (%v), %v", fw.Flagged, fw.Flags, fw.Counts)
-	}
-	page := c.get(fmt.Sprintf("/studies/%d/fieldwork", id))
-	wantPage(t, page, `<td data-label="Status">quota_full</td>`)
-	if strings.Contains(page.body, `<span class="chip flag">quota_full`) {
-		t.Fatal("the responses table shows quota_full as a quality flag")
 	}
 }
 
