@@ -20,15 +20,6 @@ func segmentRef(c *fiber.Ctx) (results.SegmentRef, error) {
 	return results.SegmentRef{Key: c.Params("key"), Segment: c.Params("segment_id")}, nil
 }
 
-// getSegmentation answers a saved segmentation with its segments' canvases.
-func (s *Server) getSegmentation(c *fiber.Ctx) error {
-	out, err := s.results.SegmentationDetail(c.UserContext(), designOf(c), c.Params("key"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
-}
-
 // canvasPage is the printable needs-based segment canvas of one saved
 // segment, with the form that edits it.
 func (s *Server) canvasPage(c *fiber.Ctx) error {

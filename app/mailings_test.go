@@ -307,6 +307,13 @@ func TestWithoutSMTPMailingsAnswer409AndThePageSaysHowToConfigure(t *testing.T) 
 	if page.status != http.StatusOK || !strings.Contains(page.body, "odi sends no e-mail until it is given an SMTP server") || strings.Contains(page.body, `action="/studies/`+itoa(id)+`/mailings"`) {
 		t.Fatalf("fieldwork page without SMTP: %d, explanation or a form missing/present wrongly", page.status)
 	}
+	// The forms' own routes refuse too, should a stale page post to them.
+	for _, path := range []string{"/mailings", "/mailings/1/remind"} {
+		r := w.postForm(fmt.Sprintf("/studies/%d%s", id, path), url.Values{"_csrf": {w.csrf()}, "subject": {"x"}, "body": {"{link}"}})
+		if r.status != http.StatusConflict || !strings.Contains(r.body, "--smtp-url smtp://user:password@host:587") {
+			t.Fatalf("POST %s without SMTP: %d, want 409 saying how to configure", path, r.status)
+		}
+	}
 }
 
 func TestMailingFormTakesPastedOrUploadedRecipientsAndNamesBadOnes(t *testing.T) {

@@ -201,7 +201,7 @@ func (s *Server) routeTable() []route {
 		r("GET", "/api/v1/studies/:id/segmentations", researcher, list(s.results.Segmentations)),
 		r("POST", "/api/v1/studies/:id/segmentations", researcher, create(s.results.SaveSegmentation)),
 		r("POST", "/studies/:id/segmentations", researcher, s.discovered(s.saveSegmentationPage)),
-		r("GET", "/api/v1/studies/:id/segmentations/:key", researcher, s.getSegmentation),
+		r("GET", "/api/v1/studies/:id/segmentations/:key", researcher, item(keyOf("key"), s.results.SegmentationDetail)),
 		r("PATCH", "/api/v1/studies/:id/segmentations/:key/segments/:segment_id", researcher, keyed(segmentRef, s.results.UpdateSegmentCanvas)),
 		r("POST", "/studies/:id/segmentations/:key/segments/:segment_id", researcher, s.saveCanvasPage),
 		r("POST", "/api/v1/studies/:id/segmentations/:key/typing-tool", researcher, keyed(keyOf("key"), s.results.FitTypingTool)),

@@ -106,7 +106,7 @@ func list[Out any](fn func(context.Context, *surveys.Design) (Out, error)) fiber
 }
 
 // item serves the GET routes that read one thing of the study the route
-// names, the thing named by the path parameter key reads.
+// names: the one whose path parameter key reads.
 func item[K, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Context, *surveys.Design, K) (Out, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		k, err := key(c)

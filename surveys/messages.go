@@ -10,11 +10,13 @@ import (
 )
 
 // Messages is the catalogue of fixed interface strings a respondent sees, per
-// survey language: one JSON file a language in messages/, where a
-// translator adds one. The study's own texts (intro, outcomes, questions) are
-// written by the researcher in whatever language they like. Keys "step.X"
-// are a default job step's title for respondents (fieldwork/survey.go),
-// keyed by the step's name X in that language.
+// survey language: one JSON file a language in messages/. A new language
+// needs more than its file: the language rules of the study (study.go) and
+// of the job lint (app/lint_pages.go), the defaults below, and the job
+// statement's grammar (statement/job.go). The study's own texts (intro,
+// outcomes, questions) are written by the researcher in whatever language
+// they like. Keys "step.X" are a default job step's title for respondents
+// (fieldwork/survey.go), keyed by the step's name X in that language.
 var Messages = readCatalogues()
 
 //go:embed messages/*.json

@@ -32,7 +32,6 @@ import (
 	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/fieldwork"
-	"odi/surveys/problem"
 	"odi/surveys/results"
 	"odi/surveys/sample"
 )
@@ -190,15 +189,6 @@ func openStore(fs *flag.FlagSet, args []string) (*surveys.Store, error) {
 		return nil, usageError{err}
 	}
 	return surveys.Open(context.Background(), *db)
-}
-
-// account loads the account with an email, or says there is none.
-func account(ctx context.Context, store *surveys.Store, email string) (*accounts.User, error) {
-	u, err := store.Accounts().UserByEmail(ctx, email)
-	if errors.Is(err, problem.ErrNotFound) {
-		return nil, fmt.Errorf("no account with email %q", email)
-	}
-	return u, err
 }
 
 func envOr(key, def string) string {

@@ -6,10 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"text/tabwriter"
+
 	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/problem"
-	"text/tabwriter"
 )
 
 const tokenUsage = "usage: odi token create --email E [--name N] | odi token list --email E | odi token revoke --id N | odi token revoke --email E --name N"

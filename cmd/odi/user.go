@@ -9,7 +9,9 @@ import (
 	"io"
 	"strings"
 
+	"odi/surveys"
 	"odi/surveys/accounts"
+	"odi/surveys/problem"
 )
 
 const userUsage = "usage: odi user add --email E --role admin|researcher | odi user disable --email E | odi user enable --email E | odi user passwd --email E (passwords on stdin)"
@@ -75,6 +77,15 @@ func userCmd(args []string, stdin io.Reader, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "password of %s changed; their sessions ended\n", u.Email)
 	}
 	return nil
+}
+
+// account loads the account with an email, or says there is none.
+func account(ctx context.Context, store *surveys.Store, email string) (*accounts.User, error) {
+	u, err := store.Accounts().UserByEmail(ctx, email)
+	if errors.Is(err, problem.ErrNotFound) {
+		return nil, fmt.Errorf("no account with email %q", email)
+	}
+	return u, err
 }
 
 // readPassword takes the first line of stdin, so that a password never
