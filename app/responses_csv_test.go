@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"odi/surveys"
 	"odi/surveys/accounts"
 	"odi/surveys/export"
@@ -258,39 +256,4 @@ func TestHardeningResultsPageLinksTheSafeCSV(t *testing.T) {
 		t.Errorf("the page's download, with the page's cookie, is not the safe file: %.200q", got.body)
 	}
 	t.Logf("Results page links %s as its download and %s inside <details>", safe, raw)
-}
-
-// TestHardeningResultsDownloadsInBrowser opens the raw file's disclosure and
-// fetches the download the page links, as a browser with its session does.
-func TestHardeningResultsDownloadsInBrowser(t *testing.T) {
-	ctx := newBrowser(t)
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", accounts.RoleResearcher)
-	id := formulaStudy(t, s, c)
-	base := serve(t, s)
-	err := chromedp.Do(ctx, append(logInSteps(base, "r@example.com"),
-		chromedp.Navigate(base+studyPath(id, "results")),
-		chromedp.WaitVisible(chromedp.CSS(`#raw-responses summary`)),
-	)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	screenshotsAt(t, ctx, "results-downloads", 390, 1280)
-	err = chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`#raw-responses summary`)),
-		chromedp.WaitVisible(chromedp.CSS(`#raw-responses a`)),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	screenshotsAt(t, ctx, "results-downloads-raw", 390, 1280)
-	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.querySelector('.controls a[href*="responses.csv"]').href)
-		.then(r => r.text()).then(t => t.split('\n')[1])`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(first, `'=cmd`) {
-		t.Errorf("the page's download, fetched by the browser, starts %q", first)
-	}
-	t.Logf("browser: the download's first row starts %.12q; the raw link shows once the disclosure is opened", first)
 }

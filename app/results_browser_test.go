@@ -464,3 +464,54 @@ func TestTypingToolAndSurveyInBrowser(t *testing.T) {
 	}
 	screenshots(t, b.ctx, "typing-survey")
 }
+
+// TestSegmentsTooSmallInBrowser: three segments asked of a study whose
+// min_n the smallest does not reach show why they are not recommended, at
+// a phone's width and a laptop's.
+func TestSegmentsTooSmallInBrowser(t *testing.T) {
+	b, s, c, base := researcherBrowser(t)
+	st, _ := loadSample(t, s, "r@example.com", sample.Config{Respondents: 400, Seed: 3})
+	wantStatus(t, c.send("PATCH", fmt.Sprintf("/api/v1/studies/%d", st.ID), `{"min_n": 100}`), http.StatusOK)
+	b.load("segments tab", chromedp.Navigate(base+studyPath(st.ID, "segments")))
+	b.must("choose 3", chromedp.Do(b.ctx, chromedp.SetValue(css(`#k`), "3")))
+	b.load("discover", chromedp.Click(css(`form[action$="/segments"] button.primary`)))
+	if got := b.text("#too-small"); !strings.Contains(got, "Not recommended") || !strings.Contains(got, "minimum n of 100") {
+		t.Fatalf("the warning says %q", got)
+	}
+	screenshots(t, b.ctx, "segments-too-small")
+
+	// Automatic: the k big enough merges planted segments and is unstable.
+	b.must("choose automatic", chromedp.Do(b.ctx, chromedp.SetValue(css(`#k`), "auto")))
+	b.load("discover", chromedp.Click(css(`form[action$="/segments"] button.primary`)))
+	if got := b.text("#unstable"); !strings.Contains(got, "The data shows no stable needs segments") {
+		t.Fatalf("the unstable notice says %q", got)
+	}
+	if n := b.count("table.candidates tbody tr"); n != 5 {
+		t.Fatalf("%d candidates listed, want 5", n)
+	}
+	screenshots(t, b.ctx, "segments-unstable")
+}
+
+// TestHardeningResultsDownloadsInBrowser opens the raw file's disclosure and
+// fetches the download the page links, as a browser with its session does.
+func TestHardeningResultsDownloadsInBrowser(t *testing.T) {
+	b, s, c, base := researcherBrowser(t)
+	id := formulaStudy(t, s, c)
+	b.must("open the results", chromedp.Do(b.ctx,
+		chromedp.Navigate(base+studyPath(id, "results")),
+		chromedp.WaitVisible(css(`#raw-responses summary`)),
+	))
+	screenshots(t, b.ctx, "results-downloads")
+	b.must("open the raw file's disclosure", chromedp.Do(b.ctx,
+		chromedp.Click(css(`#raw-responses summary`)),
+		chromedp.WaitVisible(css(`#raw-responses a`)),
+	))
+	screenshots(t, b.ctx, "results-downloads-raw")
+	first, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`fetch(document.querySelector('.controls a[href*="responses.csv"]').href)
+		.then(r => r.text()).then(t => t.split('\n')[1])`, chromedp.EvalAwaitPromise))
+	b.must("fetch the download", err)
+	if !strings.HasPrefix(first, `'=cmd`) {
+		t.Errorf("the page's download, fetched by the browser, starts %q", first)
+	}
+	t.Logf("browser: the download's first row starts %.12q; the raw link shows once the disclosure is opened", first)
+}

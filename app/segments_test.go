@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"odi/surveys"
 	"odi/surveys/results"
 	"odi/surveys/sample"
@@ -149,39 +147,6 @@ func TestSegmentsPageSaysWhyASegmentIsTooSmall(t *testing.T) {
 	minN(1000)
 	page = browser.submit(studyPath(st.ID, "segments"), url.Values{"k": {"auto"}})
 	wantBody(t, page, "No segmentation into 2 to 6 segments with every segment of at least 1000 respondents was found.")
-}
-
-// TestSegmentsTooSmallInBrowser: three segments asked of a study whose
-// min_n the smallest does not reach show why they are not recommended, at
-// a phone's width and a laptop's.
-func TestSegmentsTooSmallInBrowser(t *testing.T) {
-	ctx := newBrowser(t)
-	s := newTestServer(t)
-	c := api(t, s, "r@example.com", "researcher")
-	st, _ := loadSample(t, s, "r@example.com", sample.Config{Respondents: 400, Seed: 3})
-	wantStatus(t, c.send("PATCH", fmt.Sprintf("/api/v1/studies/%d", st.ID), `{"min_n": 100}`), http.StatusOK)
-	base := serve(t, s)
-	b := &surveyTab{t: t, ctx: ctx, width: 1280}
-	browserTab{t, ctx}.login(base, "r@example.com")
-	b.load("segments tab", chromedp.Navigate(base+studyPath(st.ID, "segments")))
-	b.must("choose 3", chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#k`), "3")))
-	b.load("discover", chromedp.Click(chromedp.CSS(`form[action$="/segments"] button.primary`)))
-	if got := b.text("#too-small"); !strings.Contains(got, "Not recommended") || !strings.Contains(got, "minimum n of 100") {
-		t.Fatalf("the warning says %q", got)
-	}
-	screenshotsAt(t, ctx, "segments-too-small", 390, 1280)
-
-	// Automatic: the k big enough merges planted segments and is unstable.
-	b.must("choose automatic", chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#k`), "auto")))
-	b.load("discover", chromedp.Click(chromedp.CSS(`form[action$="/segments"] button.primary`)))
-	if got := b.text("#unstable"); !strings.Contains(got, "The data shows no stable needs segments") {
-		t.Fatalf("the unstable notice says %q", got)
-	}
-	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("table.candidates tbody tr").length`))
-	if err != nil || n != 5 {
-		t.Fatalf("%d candidates listed, want 5 (%v)", n, err)
-	}
-	screenshotsAt(t, ctx, "segments-unstable", 390, 1280)
 }
 
 // discoveredSample is the sample study of n respondents (seed 3), owned by
