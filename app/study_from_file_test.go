@@ -2,7 +2,6 @@ package app
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -14,6 +13,7 @@ import (
 	"testing"
 
 	"odi/surveys/fieldwork"
+	"odi/surveys/surveystest"
 )
 
 // exportFixture is one tool's export in surveys/fieldwork/testdata and
@@ -91,10 +91,7 @@ func fromFile(t *testing.T, c *client, query, name string, data []byte, proposal
 // opportunity = importance + max(importance − satisfaction, 0).
 func referenceScores(t *testing.T, f exportFixture) (n int, scores [3][3]float64) {
 	t.Helper()
-	rows, err := csv.NewReader(bytes.NewReader(readFixture(t, f.file))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := surveystest.CSV(t, string(readFixture(t, f.file)))
 	value := map[string]int{}
 	for i, w := range []string{"Not at all", "Somewhat", "", "Very", "Extremely"} {
 		value[strings.TrimSpace(w+" important")] = i + 1

@@ -2,7 +2,6 @@ package results_test
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"math"
@@ -266,10 +265,7 @@ func TestWideRowsAreTheRowsOfTheCSV(t *testing.T) {
 		if err := export.ResponsesCSV(&buf, wide); err != nil {
 			t.Fatal(err)
 		}
-		recs, err := csv.NewReader(strings.NewReader(buf.String())).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
+		recs := surveystest.CSV(t, buf.String())
 		var rows [][]string
 		if err := wide.Rows(func(r []string) error { rows = append(rows, slices.Clone(r)); return nil }); err != nil {
 			t.Fatal(err)
