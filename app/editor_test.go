@@ -82,14 +82,10 @@ func wantBody(t *testing.T, r reply, parts ...string) {
 	}
 }
 
-func (c *client) design(s *Server, id int64) *surveys.Design {
+// design is study id's design as its owner r@example.com reads it.
+func (c *client) design(id int64) *surveys.Design {
 	c.t.Helper()
-	u := userByEmail(c.t, s, "r@example.com")
-	d, err := s.store.Design(c.t.Context(), u, id)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return d
+	return mustDesign(c.t, c.s, userByEmail(c.t, c.s, "r@example.com"), id)
 }
 
 // newDraft creates a study through the new-study form.
@@ -124,7 +120,7 @@ func TestNewStudyFormCreatesADraftOrMarksTheName(t *testing.T) {
 	job := c.get(base + "/job")
 	wantBody(t, job, "When the team grows past 10 people, I want to put our work into a shared workspace, so I can stop answering the same question.",
 		`<span class="chip draft">draft</span>`, `action="`+base+`/publish"`, `href="`+base+`/delete"`, `href="`+base+`/preview"`)
-	if d := c.design(s, id); d.Study.Status != surveys.StatusDraft || len(d.Steps) != 8 {
+	if d := c.design(id); d.Study.Status != surveys.StatusDraft || len(d.Steps) != 8 {
 		t.Fatalf("new study: %s with %d steps", d.Study.Status, len(d.Steps))
 	}
 	wantBody(t, c.get("/studies"), `action="`+base+`/duplicate"`)
@@ -143,7 +139,7 @@ func fullJobForm() url.Values {
 }
 
 func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
-	s, c := loggedInServer(t)
+	_, c := loggedInServer(t)
 	id, base := newDraft(t, c)
 
 	tests := []struct {
@@ -167,7 +163,7 @@ func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
 			v := fullJobForm()
 			v.Set(tt.field, tt.value)
 			wantMarked(t, c.submit(base+"/job", v), tt.input, tt.msg)
-			if st := c.design(s, id).Study; st.Language != "en" || st.MinN != 30 || st.FourForces || st.AttentionCheck || st.AttentionChecks != 1 {
+			if st := c.design(id).Study; st.Language != "en" || st.MinN != 30 || st.FourForces || st.AttentionCheck || st.AttentionChecks != 1 {
 				t.Fatalf("a rejected form changed the study: %+v", st)
 			}
 		})
@@ -186,13 +182,13 @@ func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
 	wantMarked(t, r, "min_n", "at least 1")
 	wantMarked(t, r, "push", "is required when four forces is on")
 	wantBody(t, r, "Nothing was saved")
-	if st := c.design(s, id).Study; st.Name != "Stop losing context" || st.FourForces {
+	if st := c.design(id).Study; st.Name != "Stop losing context" || st.FourForces {
 		t.Fatalf("a rejected form changed the study: %+v", st)
 	}
 
 	wantRedirect(t, c.submit(base+"/job", fullJobForm()), base+"/job")
 	wantBody(t, c.get(base+"/job"), `id="notice">Saved.</p>`)
-	st := c.design(s, id).Study
+	st := c.design(id).Study
 	if st.RespondentRole != "team lead" || st.MarketSize == nil || *st.MarketSize != 1.2e6 || st.MinN != 50 || st.Language != "fr" ||
 		!st.FourForces || st.ForcesWording.Habit != "Habit?" || st.PanelParam != "pid" || !slices.Equal(st.URLFields, []string{"src", "wave"}) ||
 		st.EndURLs != (surveys.EndURLs{Complete: "https://panel.example/done?id={panel_id}", ScreenedOut: "https://panel.example/out?id={panel_id}&src={src}"}) || st.Thanks != "Merci beaucoup" ||
@@ -209,13 +205,13 @@ func TestJobFormSavesEverythingOrMarksEachBadField(t *testing.T) {
 	v.Del("four_forces")
 	v.Set("market_size", "")
 	wantRedirect(t, c.submit(base+"/job", v), base+"/job")
-	if st := c.design(s, id).Study; st.RespondentRole != "job executor" || st.FourForces || st.MarketSize != nil {
+	if st := c.design(id).Study; st.RespondentRole != "job executor" || st.FourForces || st.MarketSize != nil {
 		t.Fatalf("after the second save: %+v", st)
 	}
 }
 
 func TestPublishedJobFormLocksTheStructure(t *testing.T) {
-	s, c := loggedInServer(t)
+	_, c := loggedInServer(t)
 	id, base := newDraft(t, c)
 	wantRedirect(t, c.submit(base+"/outcomes", url.Values{"statement": {"Minimize the time it takes to find a decision"}, "step": {"Define"}}), base+"/outcomes")
 	wantRedirect(t, c.submit(base+"/publish", url.Values{"tab": {"job"}, "confirm": {"1"}}), base+"/job")
@@ -235,7 +231,7 @@ func TestPublishedJobFormLocksTheStructure(t *testing.T) {
 	}
 	v.Set("name", "Renamed")
 	wantRedirect(t, c.submit(base+"/job", v), base+"/job")
-	if st := c.design(s, id).Study; st.Name != "Renamed" || st.Job.When != "the team grows past 10 people" || st.Language != "en" {
+	if st := c.design(id).Study; st.Name != "Renamed" || st.Job.When != "the team grows past 10 people" || st.Language != "en" {
 		t.Fatalf("after saving a published study: %+v", st)
 	}
 	// A stale form that still carries a changed job is refused, and says why.
@@ -243,15 +239,15 @@ func TestPublishedJobFormLocksTheStructure(t *testing.T) {
 	if r.status != http.StatusConflict || !strings.Contains(r.body, "structure is locked") || !strings.Contains(r.body, "duplicate it to change the job") {
 		t.Fatalf("stale form: %d", r.status)
 	}
-	if st := c.design(s, id).Study; st.Language != "en" || st.FourForces || st.Name != "Renamed" {
+	if st := c.design(id).Study; st.Language != "en" || st.FourForces || st.Name != "Renamed" {
 		t.Fatalf("a refused stale form changed the study: %+v", st)
 	}
 }
 
 func TestOutcomeFormsAddEditReorderAndDelete(t *testing.T) {
-	s, c := loggedInServer(t)
+	_, c := loggedInServer(t)
 	id, base := newDraft(t, c)
-	d := c.design(s, id)
+	d := c.design(id)
 	define := d.Steps[0]
 	add := func(statement, code, step string) reply {
 		return c.submit(base+"/outcomes", url.Values{"statement": {statement}, "code": {code}, "step": {step}, "at": {fmt.Sprintf("add-%d", define.ID)}})
@@ -265,7 +261,7 @@ func TestOutcomeFormsAddEditReorderAndDelete(t *testing.T) {
 	wantMarked(t, r, fmt.Sprintf("add-%d-code", define.ID), "already used")
 	wantBody(t, r, ">Reduce the cost of onboarding</textarea>")
 	wantMarked(t, add("  ", "", "Define"), fmt.Sprintf("add-%d-statement", define.ID), "is required")
-	if n := len(c.design(s, id).Outcomes); n != 3 {
+	if n := len(c.design(id).Outcomes); n != 3 {
 		t.Fatalf("%d outcomes after rejected adds, want 3", n)
 	}
 
@@ -275,7 +271,7 @@ func TestOutcomeFormsAddEditReorderAndDelete(t *testing.T) {
 		`<span class="rule">solution</span>`, `<span class="rule">duplicate</span>`,
 		"3 outcomes · about 1 minute to complete", `enctype="multipart/form-data"`)
 
-	d = c.design(s, id)
+	d = c.design(id)
 	o1, o2 := d.Outcomes[0], d.Outcomes[1]
 	// Edit: a bad code is marked inside that row's open edit form.
 	r = c.submit(fmt.Sprintf("%s/outcomes/%d", base, o1.ID), url.Values{"statement": {"Minimize the time it takes to find a decision"}, "code": {"1x"}, "step": {"Define"}})
@@ -283,18 +279,18 @@ func TestOutcomeFormsAddEditReorderAndDelete(t *testing.T) {
 	wantBody(t, r, `<details class="o-edit" open>`, ">Minimize the time it takes to find a decision</textarea>")
 	wantRedirect(t, c.submit(fmt.Sprintf("%s/outcomes/%d", base, o1.ID), url.Values{"statement": {"Minimize the time it takes to find a decision"}, "code": {"D1"}, "step": {"Locate"}}),
 		fmt.Sprintf("%s/outcomes#o-%d", base, o1.ID))
-	d = c.design(s, id)
+	d = c.design(id)
 	if got := d.Outcomes[len(d.Outcomes)-1]; got.Code != "D1" || got.Step != "Locate" || got.Statement != "Minimize the time it takes to find a decision" {
 		t.Fatalf("edited outcome: %+v", got)
 	}
 
 	// Down moves O02 below O03 within Define; up moves it back.
 	wantRedirect(t, c.submit(fmt.Sprintf("%s/outcomes/%d", base, o2.ID), url.Values{"position": {"1"}}), fmt.Sprintf("%s/outcomes#o-%d", base, o2.ID))
-	if got := outcomeCodes(c.design(s, id)); got != "O03 O02 D1" {
+	if got := outcomeCodes(c.design(id)); got != "O03 O02 D1" {
 		t.Fatalf("after moving O02 down: %s", got)
 	}
 	wantRedirect(t, c.submit(fmt.Sprintf("%s/outcomes/%d", base, o2.ID), url.Values{"position": {"0"}}), fmt.Sprintf("%s/outcomes#o-%d", base, o2.ID))
-	if got := outcomeCodes(c.design(s, id)); got != "O02 O03 D1" {
+	if got := outcomeCodes(c.design(id)); got != "O02 O03 D1" {
 		t.Fatalf("after moving O02 up: %s", got)
 	}
 
@@ -304,12 +300,12 @@ func TestOutcomeFormsAddEditReorderAndDelete(t *testing.T) {
 	wantStatus(t, ask, http.StatusOK)
 	wantBody(t, ask, "<h1>Delete outcome O02?</h1>", `action="`+del+`"`, `name="confirm" value="1"`, fmt.Sprintf(`name="at" value="step-%d"`, define.ID),
 		fmt.Sprintf(`href="%s/outcomes#step-%d">Cancel</a>`, base, define.ID))
-	if got := outcomeCodes(c.design(s, id)); got != "O02 O03 D1" {
+	if got := outcomeCodes(c.design(id)); got != "O02 O03 D1" {
 		t.Fatalf("asking deleted: %s", got)
 	}
 	wantRedirect(t, c.submit(del, url.Values{"at": {fmt.Sprintf("step-%d", define.ID)}, "confirm": {"1"}}), fmt.Sprintf("%s/outcomes#step-%d", base, define.ID))
 	wantBody(t, c.get(base+"/outcomes"), `id="notice">Deleted.</p>`)
-	if got := outcomeCodes(c.design(s, id)); got != "O03 D1" {
+	if got := outcomeCodes(c.design(id)); got != "O03 D1" {
 		t.Fatalf("after delete: %s", got)
 	}
 	// A redirect anchor is an element id or nothing.
@@ -338,9 +334,9 @@ func outcomeCodes(d *surveys.Design) string {
 }
 
 func TestStepFormsAddRenameReorderAndDelete(t *testing.T) {
-	s, c := loggedInServer(t)
+	_, c := loggedInServer(t)
 	id, base := newDraft(t, c)
-	steps := c.design(s, id).Steps
+	steps := c.design(id).Steps
 
 	wantRedirect(t, c.submit(base+"/steps", url.Values{"name": {"Hand over"}}), base+"/outcomes#add-step")
 	wantMarked(t, c.submit(base+"/steps", url.Values{"name": {"hand over"}}), "new-step", "already has this name")
@@ -353,7 +349,7 @@ func TestStepFormsAddRenameReorderAndDelete(t *testing.T) {
 	wantRedirect(t, c.submit(fmt.Sprintf("%s/steps/%d/delete", base, steps[2].ID), url.Values{"confirm": {"1"}}), base+"/outcomes")
 
 	var names []string
-	for _, sp := range c.design(s, id).Steps {
+	for _, sp := range c.design(id).Steps {
 		names = append(names, sp.Name)
 	}
 	if got := strings.Join(names, ","); got != "Find,Define,Confirm,Execute,Monitor,Modify,Conclude,Hand over" {
@@ -361,21 +357,21 @@ func TestStepFormsAddRenameReorderAndDelete(t *testing.T) {
 	}
 
 	// A step's title for respondents: the default is shown until one is set.
-	define := c.design(s, id).Steps[1]
+	define := c.design(id).Steps[1]
 	tab := c.get(base + "/outcomes")
 	wantBody(t, tab, `Respondents read: <q>Getting ready</q>`, `placeholder="Getting ready"`)
 	wantMarked(t, c.submit(fmt.Sprintf("%s/steps/%d", base, define.ID), url.Values{"name": {"Define"}, "title": {strings.Repeat("t", 101)}}),
 		fmt.Sprintf("step-%d-title", define.ID), "100")
 	wantRedirect(t, c.submit(fmt.Sprintf("%s/steps/%d", base, define.ID), url.Values{"name": {"Define"}, "title": {" Before you begin "}}),
 		fmt.Sprintf("%s/outcomes#step-%d", base, define.ID))
-	if got := c.design(s, id).Steps[1]; got.Name != "Define" || got.Title != "Before you begin" {
+	if got := c.design(id).Steps[1]; got.Name != "Define" || got.Title != "Before you begin" {
 		t.Fatalf("after titling: %+v", got)
 	}
 	wantBody(t, c.get(base+"/outcomes"), `Respondents read: <q>Before you begin</q>`, `value="Before you begin"`)
 }
 
 func TestQuestionFormsReadListsBandsAndQuotas(t *testing.T) {
-	s, c := loggedInServer(t)
+	_, c := loggedInServer(t)
 	id, base := newDraft(t, c)
 
 	wantRedirect(t, c.submit(base+"/questions", url.Values{"template": {"company_size"}}), base+"/questions")
@@ -417,7 +413,7 @@ func TestQuestionFormsReadListsBandsAndQuotas(t *testing.T) {
 		"options": {"Yes\r\nNo\r\n"}, "screen_out": {"No"}, "required": {"on"}}), base+"/questions")
 	wantRedirect(t, c.submit(base+"/questions", url.Values{"key": {"team_size"}, "text": {"How many people are on your team?"}, "kind": {"number"},
 		"min": {"1"}, "max": {"10000"}, "segment": {"on"}, "bands": {"small: 1-9\nlarge: 10-10000"}, "quotas": {"small: 40\nlarge: 60"}}), base+"/questions")
-	qs := c.design(s, id).Questions
+	qs := c.design(id).Questions
 	if len(qs) != 3 || qs[1].Key != "uses_slack" || strings.Join(qs[1].Options, "|") != "Yes|No" || qs[1].ScreenOut[0] != "No" || !qs[1].Required ||
 		len(qs[2].Bands) != 2 || qs[2].Bands[1] != (surveys.Band{Label: "large", Min: 10, Max: 10000}) || qs[2].Quotas["large"] != 60 || *qs[2].MaxValue != 10000 {
 		t.Fatalf("questions: %+v", qs)
@@ -436,7 +432,7 @@ func TestQuestionFormsReadListsBandsAndQuotas(t *testing.T) {
 	wantRedirect(t, c.submit(base+"/questions/team_size", url.Values{"key": {"team"}, "text": {"Team size?"}, "kind": {"number"}}), base+"/questions")
 	wantBody(t, c.submit(base+"/questions/uses_slack/delete", nil), "<h1>Delete question uses_slack?</h1>", `href="`+base+`/questions">Cancel</a>`)
 	wantRedirect(t, c.submit(base+"/questions/uses_slack/delete", url.Values{"confirm": {"1"}}), base+"/questions")
-	if qs := c.design(s, id).Questions; len(qs) != 2 || qs[1].Key != "team" || qs[1].Text != "Team size?" {
+	if qs := c.design(id).Questions; len(qs) != 2 || qs[1].Key != "team" || qs[1].Text != "Team size?" {
 		t.Fatalf("after edit and delete: %+v", qs)
 	}
 }
@@ -447,7 +443,7 @@ func TestEditorPagesAreNotFoundForOtherResearchers(t *testing.T) {
 	id, base := newDraft(t, owner)
 	owner.submit(base+"/outcomes", url.Values{"statement": {"Minimize the time it takes to find a decision"}, "step": {"Define"}})
 	owner.submit(base+"/questions", url.Values{"template": {"role"}})
-	d := owner.design(s, id)
+	d := owner.design(id)
 	o, step := d.Outcomes[0].ID, d.Steps[0].ID
 
 	other := loggedIn(t, s, "other@example.com")
@@ -476,7 +472,7 @@ func TestEditorPagesAreNotFoundForOtherResearchers(t *testing.T) {
 	if r := other.postJSON(fmt.Sprintf("/api/v1/studies/%d/outcomes/lint", id), map[string]string{"statement": "x"}); r.status != http.StatusNotFound {
 		t.Errorf("lint: %d, want 404", r.status)
 	}
-	if after := owner.design(s, id); after.Study.Name != d.Study.Name || len(after.Outcomes) != 1 || len(after.Questions) != 1 || after.Study.Status != surveys.StatusDraft {
+	if after := owner.design(id); after.Study.Name != d.Study.Name || len(after.Outcomes) != 1 || len(after.Questions) != 1 || after.Study.Status != surveys.StatusDraft {
 		t.Fatalf("a stranger changed the study: %+v", after.Study)
 	}
 }

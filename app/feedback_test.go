@@ -15,7 +15,7 @@ import (
 )
 
 func TestOutcomeUploadReportsEveryBadRowOrAddsThemAll(t *testing.T) {
-	s, c := loggedInServer(t)
+	_, c := loggedInServer(t)
 	id, base := newDraft(t, c)
 
 	bad := "statement,code,step\nMinimize the time to find a file,A1,Define\n,A2,Locate\nReduce the cost of x,A1,Nowhere\n"
@@ -30,12 +30,12 @@ func TestOutcomeUploadReportsEveryBadRowOrAddsThemAll(t *testing.T) {
 	wantBody(t, c.upload(base+"/outcomes/import", "notes.csv", "title\nx\n"), "File: needs a header row")
 	// The address the refused upload left in the browser can be reloaded.
 	wantRedirect(t, c.get(base+"/outcomes/import"), base+"/outcomes#import")
-	if n := len(c.design(s, id).Outcomes); n != 0 {
+	if n := len(c.design(id).Outcomes); n != 0 {
 		t.Fatalf("a rejected file stored %d outcomes", n)
 	}
 
 	wantRedirect(t, c.upload(base+"/outcomes/import", "outcomes.csv", "statement,step\nMinimize the time to find a file,Define\nMinimize the effort to onboard someone,Prepare\n"), base+"/outcomes#import")
-	if got := outcomeCodes(c.design(s, id)); got != "O01 O02" {
+	if got := outcomeCodes(c.design(id)); got != "O01 O02" {
 		t.Fatalf("imported: %s", got)
 	}
 	wantBody(t, c.get(base+"/outcomes"), `<p class="notice done" role="status" id="notice">Imported 2 outcomes: every row of the file was added.</p>`)
@@ -45,7 +45,7 @@ func TestOutcomeUploadReportsEveryBadRowOrAddsThemAll(t *testing.T) {
 }
 
 func TestLifecycleButtonsPublishCloseReopenDuplicateDelete(t *testing.T) {
-	s, c := loggedInServer(t)
+	_, c := loggedInServer(t)
 	id, base := newDraft(t, c)
 
 	r := c.submit(base+"/publish", url.Values{"tab": {"outcomes"}})
@@ -56,7 +56,7 @@ func TestLifecycleButtonsPublishCloseReopenDuplicateDelete(t *testing.T) {
 	wantRedirect(t, c.submit(base+"/publish", url.Values{"tab": {"outcomes"}, "confirm": {"1"}}), base+"/outcomes")
 
 	page := c.get(base + "/outcomes")
-	slug := *c.design(s, id).Study.Slug
+	slug := *c.design(id).Study.Slug
 	wantBody(t, page, `value="http://odi.test/s/`+slug+`"`, `data-copy="public-url"`, "structure is locked", `action="`+base+`/close"`)
 	for _, gone := range []string{`class="add-box"`, `id="import"`, `draggable="true"`, `/delete"><input`} {
 		if strings.Contains(page.body, gone) {
@@ -78,7 +78,7 @@ func TestLifecycleButtonsPublishCloseReopenDuplicateDelete(t *testing.T) {
 	wantBody(t, c.get(base+"/fieldwork"), "Reopened: the survey link takes responses again.")
 	wantRedirect(t, c.submit(base+"/close", url.Values{"tab": {"results"}}), base+"/results")
 	wantRedirect(t, c.submit(base+"/reopen", nil), base+"/job")
-	if st := c.design(s, id).Study; st.Status != surveys.StatusOpen || *st.Slug != slug {
+	if st := c.design(id).Study; st.Status != surveys.StatusOpen || *st.Slug != slug {
 		t.Fatalf("reopen: %s %v", st.Status, st.Slug)
 	}
 
@@ -94,7 +94,7 @@ func TestLifecycleButtonsPublishCloseReopenDuplicateDelete(t *testing.T) {
 	if r.status != http.StatusConflict || !strings.Contains(r.body, "Only a closed study can be reopened, and this one is draft.") {
 		t.Fatalf("reopening a draft: %d", r.status)
 	}
-	if st := c.design(s, copyID).Study; st.Status != surveys.StatusDraft || st.Slug != nil {
+	if st := c.design(copyID).Study; st.Status != surveys.StatusDraft || st.Slug != nil {
 		t.Fatalf("a draft after reopen: %s %v", st.Status, st.Slug)
 	}
 

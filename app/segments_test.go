@@ -203,7 +203,7 @@ func TestSavedSegmentationPlacesLateRespondents(t *testing.T) {
 // puts the mean answers of each segment's members in that segment, and
 // refuses ratings that are not the study's.
 func TestTypingToolThroughTheAPI(t *testing.T) {
-	s, c, st, d := discoveredSample(t, 600)
+	_, c, st, d := discoveredSample(t, 600)
 	base := fmt.Sprintf("/api/v1/studies/%d", st.ID)
 	members := map[string]int{}
 	for i, sg := range d.Segments {
@@ -228,7 +228,7 @@ func TestTypingToolThroughTheAPI(t *testing.T) {
 		ratings[p.ID] = p.Ratings
 	}
 	slot := map[string]int{}
-	for _, o := range c.design(s, st.ID).Outcomes {
+	for _, o := range c.design(st.ID).Outcomes {
 		slot[o.Code] = o.Slot
 	}
 	for i, sg := range d.Segments {

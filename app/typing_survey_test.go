@@ -93,7 +93,7 @@ func TestTypingSurveyAssignsPlantedRespondents(t *testing.T) {
 	}
 	outs := td.Outcomes
 	source := map[string]string{}
-	for _, o := range c.design(s, st.ID).Outcomes {
+	for _, o := range c.design(st.ID).Outcomes {
 		source[o.Code] = o.Statement
 	}
 	if len(outs) != len(want) {
@@ -119,7 +119,7 @@ func TestTypingSurveyAssignsPlantedRespondents(t *testing.T) {
 	// Held-out respondents: a sample of another seed, its planted segments
 	// alike. Each sends the items' ratings, as the typing survey asks them.
 	code := map[int]string{}
-	for _, o := range c.design(s, st.ID).Outcomes {
+	for _, o := range c.design(st.ID).Outcomes {
 		code[o.Slot] = o.Code
 	}
 	slot := map[string]int{}
