@@ -30,12 +30,7 @@ func readXLSX(t *testing.T, r reply) *excelize.File {
 	if ct := r.header.Get("Content-Type"); ct != xlsxType {
 		t.Fatalf("content type %q", ct)
 	}
-	f, err := excelize.OpenReader(strings.NewReader(r.body))
-	if err != nil {
-		t.Fatalf("open workbook: %v", err)
-	}
-	t.Cleanup(func() { f.Close() })
-	return f
+	return surveystest.OpenWorkbook(t, []byte(r.body))
 }
 
 func TestWorkbookExportMatchesTheOpportunitiesAPI(t *testing.T) {

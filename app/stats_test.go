@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"odi/surveys/results"
+	"odi/surveys/surveystest"
 )
 
 // plantedCSV is a study of two outcomes answered by 60 respondents of team
@@ -173,10 +173,7 @@ func TestWavesCompareOutcomesByCode(t *testing.T) {
 	// The workbook's sheet.
 	x := c.send("GET", fmt.Sprintf("/api/v1/studies/%d/export.xlsx?with=%d", this, other), nil)
 	wantStatus(t, x, http.StatusOK)
-	f, err := excelize.OpenReader(bytes.NewReader([]byte(x.body)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := surveystest.OpenWorkbook(t, []byte(x.body))
 	rows, err := f.GetRows("Wave comparison", excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatalf("no Wave comparison sheet: %v (sheets %v)", err, f.GetSheetList())

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/xuri/excelize/v2"
 
 	"odi/surveys"
 	"odi/surveys/results"
@@ -267,10 +266,7 @@ func TestTypingSurveyAssignsPlantedRespondents(t *testing.T) {
 
 	r = c.send("GET", typing+"/export.xlsx", nil)
 	wantStatus(t, r, http.StatusOK)
-	f, err := excelize.OpenReader(bytes.NewReader([]byte(r.body)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := surveystest.OpenWorkbook(t, []byte(r.body))
 	sheet, err := f.GetRows("Responses")
 	if err != nil {
 		t.Fatal(err)
@@ -308,9 +304,7 @@ func TestTypingSurveyAssignsPlantedRespondents(t *testing.T) {
 	// The study's workbook split by the segmentation has its typing tool.
 	r = c.send("GET", base+"/export.xlsx?segment_by=needs", nil)
 	wantStatus(t, r, http.StatusOK)
-	if f, err = excelize.OpenReader(bytes.NewReader([]byte(r.body))); err != nil {
-		t.Fatal(err)
-	}
+	f = surveystest.OpenWorkbook(t, []byte(r.body))
 	if code, _ := f.GetCellValue("Typing tool", "A5"); code != tool.Items[0].Code {
 		t.Errorf("the Typing tool sheet's first item is %q, want %s (sheets %v)", code, tool.Items[0].Code, f.GetSheetList())
 	}

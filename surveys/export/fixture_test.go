@@ -260,7 +260,7 @@ func fromSample(n, m, k int) *study {
 func workbook(t testing.TB, in input) (*excelize.File, []byte) {
 	t.Helper()
 	data := writeWorkbook(t, in.export())
-	return openWorkbook(t, data), data
+	return surveystest.OpenWorkbook(t, data), data
 }
 
 // writeWorkbook is the file export.Workbook writes of ex.
@@ -271,17 +271,6 @@ func writeWorkbook(t testing.TB, ex export.Input) []byte {
 		t.Fatalf("workbook: %v", err)
 	}
 	return buf.Bytes()
-}
-
-// openWorkbook reads a workbook file, closed when the test ends.
-func openWorkbook(t testing.TB, data []byte) *excelize.File {
-	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("open workbook: %v", err)
-	}
-	t.Cleanup(func() { f.Close() })
-	return f
 }
 
 // zipFile reads one part of an xlsx.

@@ -340,7 +340,7 @@ func TestPrintSettingsSurviveLibreOffice(t *testing.T) {
 	soffice := needLibreOffice(t)
 	s := fromSample(120, 30, 2)
 	orig, data := workbook(t, s.input("wave", false))
-	f := openWorkbook(t, onceMoreIfCrashed(t, func() ([]byte, error) {
+	f := surveystest.OpenWorkbook(t, onceMoreIfCrashed(t, func() ([]byte, error) {
 		dir, _, err := runLibreOffice(t, soffice, data, "xlsx:Calc MS Excel 2007 XML")
 		if err != nil {
 			return nil, err

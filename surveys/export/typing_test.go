@@ -12,6 +12,7 @@ import (
 	"odi/surveys/export"
 	"odi/surveys/results"
 	"odi/surveys/sample"
+	"odi/surveys/surveystest"
 )
 
 // typingBook is the workbook of the sample study of 600 split by a saved
@@ -130,7 +131,7 @@ func TestTypingToolSheetTypesAsTheToolDoes(t *testing.T) {
 // otherwise.
 func TestTypingToolSheetOnlyWhenAsked(t *testing.T) {
 	_, tool, data := typingBook(t)
-	f := openWorkbook(t, data)
+	f := surveystest.OpenWorkbook(t, data)
 	names := f.GetSheetList()
 	at := slices.Index(names, export.SheetTyping)
 	if at < 0 || names[at-1] != export.SheetComparison {

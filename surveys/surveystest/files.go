@@ -1,6 +1,7 @@
 package surveystest
 
 import (
+	"bytes"
 	"encoding/csv"
 	"strings"
 	"testing"
@@ -28,6 +29,17 @@ func Workbook(t testing.TB, rows ...[]any) []byte {
 		t.Fatalf("write workbook: %v", err)
 	}
 	return buf.Bytes()
+}
+
+// OpenWorkbook reads a workbook file, closed when the test ends.
+func OpenWorkbook(t testing.TB, data []byte) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("open workbook: %v", err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }
 
 // CSVWorkbook is the CSV file text saved as a workbook, every cell as text,
