@@ -4,12 +4,13 @@ import (
 	"context"
 	"html/template"
 	"net/url"
-	"odi/surveys"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"odi/surveys"
 )
 
 var templateFuncs = template.FuncMap{

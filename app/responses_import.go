@@ -3,13 +3,14 @@ package app
 import (
 	"cmp"
 	"fmt"
-	"odi/surveys/fieldwork"
-	"odi/surveys/problem"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"odi/surveys/fieldwork"
+	"odi/surveys/problem"
 )
 
 // importProblem is one bad cell of a rejected responses file.

@@ -9,7 +9,6 @@ import (
 	"maps"
 	"mime/multipart"
 	"net/http"
-	"odi/surveys/surveystest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,6 +17,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"odi/surveys/surveystest"
 )
 
 // A file for the worked example's study with four bad cells in three rows,

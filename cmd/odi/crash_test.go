@@ -9,7 +9,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"odi/surveys/surveystest"
 	"os"
 	"os/exec"
 	"regexp"
@@ -23,6 +22,8 @@ import (
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"odi/surveys/surveystest"
 )
 
 // syncBuffer collects a process's log lines from one goroutine while the test

@@ -4,10 +4,11 @@ import (
 	"hash/fnv"
 	"maps"
 	"math/rand/v2"
-	"odi/surveys"
 	"slices"
 	"strconv"
 	"strings"
+
+	"odi/surveys"
 )
 
 // A respondent pages through a survey in stages: the welcome, the screeners,

@@ -7,15 +7,16 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"odi/surveys"
-	"odi/surveys/problem"
-	"odi/surveys/results"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"odi/surveys"
+	"odi/surveys/problem"
+	"odi/surveys/results"
 )
 
 // parsed is what an import keeps of a file read against a design: the

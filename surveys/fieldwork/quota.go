@@ -2,8 +2,9 @@ package fieldwork
 
 import (
 	"context"
-	"odi/surveys"
 	"slices"
+
+	"odi/surveys"
 )
 
 // quotaFull tells whether r's answer to a segment question with a quota falls

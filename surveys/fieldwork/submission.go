@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"odi/surveys/problem"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"odi/surveys/problem"
 )
 
 // What a respondent sends, as decoded, and the bounds it is held to. Anyone

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"maps"
-	"odi/surveys"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/goccy/go-json"
+
+	"odi/surveys"
 )
 
 // A submission is decoded by goccy/go-json (as app.decode does) and checked by form.apply, the one

@@ -3,12 +3,13 @@ package fieldwork
 import (
 	"fmt"
 	"maps"
-	"odi/surveys"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"odi/surveys"
 )
 
 // megabyte is the default --body-limit: the most a respondent can send.

@@ -3,12 +3,13 @@ package fieldwork
 import (
 	"fmt"
 	"math"
-	"odi/surveys"
-	"odi/surveys/statement"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"odi/surveys"
+	"odi/surveys/statement"
 )
 
 // Survey is what a respondent is asked, generated from a study's design: the

@@ -3,12 +3,13 @@ package results
 import (
 	"context"
 	"fmt"
-	"odi/surveys"
 	"runtime"
 	"slices"
 	"sync"
 
 	"gorm.io/gorm"
+
+	"odi/surveys"
 )
 
 // studyResponses is one study's cached responses and the fingerprint of the
