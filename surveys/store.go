@@ -99,7 +99,8 @@ func sqliteDSN(path string) string {
 // server's secrets.
 func (s *Store) Accounts() *accounts.Store { return s.accounts }
 
-// DB exposes the connection for infrastructure that shares it (session storage, metrics).
+// DB exposes the connection to the packages that keep their own tables in
+// it (fieldwork, results, mailing, programme) and to the metrics.
 func (s *Store) DB() *gorm.DB { return s.db }
 
 // Dialect is "sqlite" or "postgres".
