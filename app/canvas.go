@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 	"odi/surveys/results"
 )
 
@@ -116,24 +117,20 @@ func (s *Server) saveCanvasPage(c *fiber.Ctx) error {
 	if cv.Segment.OwnCriteria || !slices.Equal(criteria, cv.Segment.SuccessCriteria) {
 		in.SuccessCriteria = &criteria
 	}
-	fields := map[string]string{}
-	size := 0.0
-	if v := strings.TrimSpace(c.FormValue("market_size")); v != "" {
-		if size, err = strconv.ParseFloat(v, 64); err != nil || size < 0 {
-			fields["market_size"] = "a number of 0 or more (leave it empty for none)"
-		}
+	var bad problem.List
+	size, ok := marketSize(c.FormValue("market_size"))
+	if !ok {
+		bad.Add("market_size", marketSizeMessage)
 	}
 	in.MarketSize = &size
-	if len(fields) == 0 {
+	if bad == nil {
 		_, err = s.results.UpdateSegmentCanvas(c.UserContext(), d, ref, in)
-		if ve := validation(err); ve != nil {
-			fields = ve.Fields
-		} else if err != nil {
+		if err := bad.Merge(err); err != nil {
 			return err
 		}
 	}
-	if len(fields) > 0 {
-		return s.showCanvas(c, d, ref.Key, cv.Segment.ID, fields)
+	if bad != nil {
+		return s.showCanvas(c, d, ref.Key, cv.Segment.ID, bad)
 	}
 	q := url.Values{"segmentation": {ref.Key}, "segment": {cv.Segment.ID}}
 	return c.Redirect(studyPath(d.Study.ID, "canvas")+"?"+q.Encode()+"&saved=1#edit", fiber.StatusSeeOther)

@@ -364,11 +364,18 @@ func TestCanvasFormWithoutJavaScript(t *testing.T) {
 		!slices.Equal(s2.Alternatives, []string{"Google Docs", "Slides"}) || s2.Validation.WithVerbatims != 2 {
 		t.Fatalf("after the form: %+v", s2)
 	}
+	// A market size reads as the Job tab reads one, grouped by commas.
+	form.Set("market_size", "1,200,000")
+	wantStatus(t, c.postForm(fmt.Sprintf("/studies/%d/segmentations/needs/segments/s2", id), form), http.StatusSeeOther)
+	if got := getCanvas(t, c, base).Segments[1].MarketSize; got == nil || *got != 1_200_000 {
+		t.Fatalf("market size 1,200,000 saved as %v", got)
+	}
 	stored := c.send("GET", base+"/segmentations/needs", nil).body
 	form.Set("market_size", "lots")
 	form.Set("label", "Renamed")
 	r = c.postForm(fmt.Sprintf("/studies/%d/segmentations/needs/segments/s2", id), form)
-	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="canvas-errors"`) || !strings.Contains(r.body, `value="lots"`) {
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="canvas-errors"`) || !strings.Contains(r.body, `value="lots"`) ||
+		!strings.Contains(r.body, "must be a number, like 250000") {
 		t.Fatalf("a bad market size: %d", r.status)
 	}
 	if after := c.send("GET", base+"/segmentations/needs", nil).body; after != stored {

@@ -103,20 +103,16 @@ func (f jobForm) input(structural bool) (surveys.StudyInput, error) {
 	}
 	in := surveys.StudyInput{Name: &f.Name, RespondentRole: &role, Intro: &f.Intro, Thanks: &f.Thanks}
 	f.panelForm.input(&in)
-	fields := map[string]string{}
-	// People write market sizes the way they read them: "1,200,000".
-	size := strings.NewReplacer(",", "", " ", "", "_", "").Replace(f.MarketSize)
-	if size == "" {
-		in.MarketSize = new(0.0)
-	} else if v, err := strconv.ParseFloat(size, 64); err == nil {
+	var bad problem.List
+	if v, ok := marketSize(f.MarketSize); ok {
 		in.MarketSize = &v
 	} else {
-		fields["market_size"] = "must be a number, like 250000"
+		bad.Add("market_size", marketSizeMessage)
 	}
 	if n, err := strconv.Atoi(strings.TrimSpace(f.MinN)); err == nil {
 		in.MinN = &n
 	} else {
-		fields["min_n"] = "must be a whole number"
+		bad.Add("min_n", "must be a whole number")
 	}
 	if structural {
 		in.Job, in.Language, in.FourForces, in.AttentionCheck = f.job(), &f.Language, &f.FourForces, &f.AttentionCheck
@@ -126,14 +122,11 @@ func (f jobForm) input(structural bool) (surveys.StudyInput, error) {
 			if n, err := strconv.Atoi(f.AttentionChecks); err == nil {
 				in.AttentionChecks = &n
 			} else {
-				fields["attention_checks"] = "must be a whole number"
+				bad.Add("attention_checks", "must be a whole number")
 			}
 		}
 	}
-	if len(fields) > 0 {
-		return in, &problem.Validation{Fields: fields}
-	}
-	return in, nil
+	return in, bad.Err()
 }
 
 // memberForm is the Job tab's collaborators form.
@@ -306,14 +299,14 @@ func (f questionForm) input() (surveys.QuestionInput, error) {
 	in := surveys.QuestionInput{Key: strings.TrimSpace(f.Key), Text: f.Text, Kind: f.Kind,
 		Options: lines(f.Options), ScreenOut: lines(f.ScreenOut), Required: f.Required, Segment: f.Segment,
 		CurrentSolution: f.CurrentSolution}
-	fields := map[string]string{}
+	var bad problem.List
 	for name, v := range map[string]*string{"min": &f.Min, "max": &f.Max} {
 		if strings.TrimSpace(*v) == "" {
 			continue
 		}
 		n, err := strconv.ParseFloat(strings.TrimSpace(*v), 64)
 		if err != nil {
-			fields[name] = "must be a number"
+			bad.Add(name, "must be a number")
 			continue
 		}
 		if name == "min" {
@@ -325,7 +318,7 @@ func (f questionForm) input() (surveys.QuestionInput, error) {
 	for i, l := range lines(f.Bands) {
 		m := bandLine.FindStringSubmatch(l)
 		if m == nil {
-			fields["bands"] = fmt.Sprintf("line %d: write label: min-max, like small: 1-49", i+1)
+			bad.Add("bands", fmt.Sprintf("line %d: write label: min-max, like small: 1-49", i+1))
 			break
 		}
 		lo, _ := strconv.ParseFloat(m[2], 64)
@@ -336,7 +329,7 @@ func (f questionForm) input() (surveys.QuestionInput, error) {
 		k, v, ok := cutLast(l, ":")
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if !ok || err != nil {
-			fields["quotas"] = fmt.Sprintf("line %d: write option: number, like 10-49: 50", i+1)
+			bad.Add("quotas", fmt.Sprintf("line %d: write option: number, like 10-49: 50", i+1))
 			break
 		}
 		if in.Quotas == nil {
@@ -344,10 +337,21 @@ func (f questionForm) input() (surveys.QuestionInput, error) {
 		}
 		in.Quotas[strings.TrimSpace(k)] = n
 	}
-	if len(fields) > 0 {
-		return in, &problem.Validation{Fields: fields}
+	return in, bad.Err()
+}
+
+const marketSizeMessage = "must be a number, like 250000"
+
+// marketSize reads a market size as people write it, "1,200,000" or
+// "250 000"; left empty, there is none (0). Whether it may be negative is
+// the store's rule.
+func marketSize(text string) (float64, bool) {
+	text = strings.NewReplacer(",", "", " ", "", "_", "").Replace(text)
+	if text == "" {
+		return 0, true
 	}
-	return in, nil
+	v, err := strconv.ParseFloat(text, 64)
+	return v, err == nil
 }
 
 // lines splits a textarea into its non-blank lines.
@@ -392,19 +396,20 @@ func optionalInt(c *fiber.Ctx, name string) (*int, error) {
 
 // alsoInvalid joins the errors of a form's inputs that could not be read
 // with what the store says of the others, so that one submit names every bad
-// field. An error other than a ValidationError from the store wins: a locked
-// or missing study is the first thing to hear about.
+// field. An error other than a Validation from the store wins: a locked or
+// missing study is the first thing to hear about. Where both name a field,
+// the form's words stand: they say what to type.
 func alsoInvalid(form, store error) error {
-	fe, se := validation(form), validation(store)
-	switch {
-	case store != nil && se == nil:
+	if store != nil && validation(store) == nil {
 		return store
-	case se == nil || fe == nil:
-		return form
 	}
-	fields := maps.Clone(se.Fields)
-	maps.Copy(fields, fe.Fields)
-	return &problem.Validation{Fields: fields}
+	var bad problem.List
+	for _, err := range []error{form, store} {
+		if err := bad.Merge(err); err != nil {
+			return err
+		}
+	}
+	return bad.Err()
 }
 
 var itemField = regexp.MustCompile(`^(\w+)\[([^\]]+)\](?:\.(\w+))?$`)

@@ -55,7 +55,7 @@ func (s *Server) resetPassword(c *fiber.Ctx) error {
 		return err
 	}
 	if c.FormValue("password") != c.FormValue("confirm_password") {
-		err = problem.Invalid("confirm_password", "does not match the new password")
+		err = problem.Invalid("confirm_password", accounts.ConfirmMismatch)
 	} else {
 		_, err = s.accounts.ResetPassword(c.UserContext(), token, c.FormValue("password"))
 	}

@@ -249,25 +249,23 @@ func (s *Server) saveSegmentationPage(c *fiber.Ctx, d *surveys.Design, res *resu
 			members[m] = i
 		}
 	}
-	fields := map[string]string{}
+	var bad problem.List
 	for i, l := range labels {
 		if l == "" {
-			fields["label_"+strconv.Itoa(i)] = "name this segment after its job"
+			bad.Add("label_"+strconv.Itoa(i), "name this segment after its job")
 		}
 	}
 	key := strings.TrimSpace(c.FormValue("key"))
-	if len(fields) == 0 {
+	if bad == nil {
 		_, err := s.results.SaveSegmentation(c.UserContext(), userOf(c), d.Study.ID,
 			results.SegmentationInput{Key: key, Labels: labels, Members: members, Silhouette: res.Silhouette})
-		if ve := validation(err); ve != nil {
-			fields = ve.Fields
-		} else if err != nil {
+		if err := bad.Merge(err); err != nil {
 			return err
 		}
 	}
-	if len(fields) > 0 {
+	if bad != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
-		data := discoveryData(d, res, c.FormValue("k"), labels, fields)
+		data := discoveryData(d, res, c.FormValue("k"), labels, bad)
 		data["Key"] = key
 		return s.showSegments(c, d, data)
 	}

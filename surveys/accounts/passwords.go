@@ -36,6 +36,10 @@ var commonPasswords = func() map[string]struct{} {
 	return m
 }()
 
+// ConfirmMismatch is what every password form says of a confirmation box
+// that does not repeat the new password.
+const ConfirmMismatch = "does not match the new password"
+
 // passwordProblem says what is wrong with a new password, or "" when it is fine.
 func passwordProblem(p string) string {
 	switch {
@@ -91,17 +95,17 @@ type PasswordChange struct {
 // one. Their other sessions end; the one given as keep (the one they are
 // using, or "") stays.
 func (s *Store) ChangePassword(ctx context.Context, u *User, in PasswordChange, keep string) error {
-	fields := map[string]string{}
+	var bad problem.List
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(in.Current)) != nil {
-		fields["current_password"] = "is not your current password"
+		bad.Add("current_password", "is not your current password")
 	}
 	if msg := passwordProblem(in.New); msg != "" {
-		fields["new_password"] = msg
+		bad.Add("new_password", msg)
 	} else if in.Confirm != in.New {
-		fields["confirm_password"] = "does not match the new password"
+		bad.Add("confirm_password", ConfirmMismatch)
 	}
-	if len(fields) > 0 {
-		return &problem.Validation{Fields: fields}
+	if err := bad.Err(); err != nil {
+		return err
 	}
 	hash, err := hashPassword(in.New)
 	if err != nil {
