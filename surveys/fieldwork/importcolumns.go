@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 )
 
 // The shapes of header a responses file comes in. Each names its columns in
@@ -334,7 +335,7 @@ func rating(o surveys.Outcome, scale string) ImportColumn {
 // same rating, question or force are a problem (which one is meant?); a
 // second column of the same metadata is ignored. With no rating column at
 // all the file is not this study's.
-func mapColumns(d *surveys.Design, h *header, fields map[string]string) []ImportColumn {
+func mapColumns(d *surveys.Design, h *header, problems *problem.List) []ImportColumn {
 	m := newColumnMatcher(d, h.format)
 	cols := make([]ImportColumn, len(h.texts))
 	seen := map[string]string{}
@@ -345,7 +346,7 @@ func mapColumns(d *surveys.Design, h *header, fields map[string]string) []Import
 		what := c.MapsTo + " " + c.Key + " " + c.Scale
 		if prev, dup := seen[what]; dup && c.MapsTo != RoleIgnored {
 			if c.MapsTo == RoleRating || c.MapsTo == RoleQuestion || c.MapsTo == RoleForce {
-				fields["column "+c.Column] = fmt.Sprintf("gives %s, as column %s does", strings.TrimSpace(c.Key+" "+c.Scale), prev)
+				problems.Add("column "+c.Column, fmt.Sprintf("gives %s, as column %s does", strings.TrimSpace(c.Key+" "+c.Scale), prev))
 			}
 			c = ImportColumn{Column: c.Column, MapsTo: RoleIgnored}
 		} else if c.MapsTo != RoleIgnored {
@@ -365,8 +366,8 @@ func mapColumns(d *surveys.Design, h *header, fields map[string]string) []Import
 		if len(d.Outcomes) > 0 {
 			example = d.Outcomes[0].Code
 		}
-		fields["file"] = fmt.Sprintf("no column gives a rating of this study's outcomes: expected headers such as %[1]s_imp, imp_%[1]s, "+
-			"Imp-%[1]s, %[1]s (Importance) or <statement> - Satisfaction; the file has %[2]s", example, strings.Join(names, ", "))
+		problems.Add("file", fmt.Sprintf("no column gives a rating of this study's outcomes: expected headers such as %[1]s_imp, imp_%[1]s, "+
+			"Imp-%[1]s, %[1]s (Importance) or <statement> - Satisfaction; the file has %[2]s", example, strings.Join(names, ", ")))
 	}
 	return cols
 }

@@ -62,8 +62,8 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 	if err != nil {
 		return nil, err
 	}
-	fields := map[string]string{}
-	cols := mapColumns(d, h, fields)
+	var problems problem.List
+	cols := mapColumns(d, h, &problems)
 	p := &parsed{report: ImportReport{DryRun: opt.DryRun, Format: h.format, Columns: cols, Ignored: []string{}, OutOfScale: []OutOfScale{}}}
 	has := map[string]bool{}
 	for _, c := range cols {
@@ -72,8 +72,8 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 			p.report.Ignored = append(p.report.Ignored, c.Column)
 		}
 	}
-	if len(fields) > 0 {
-		return p, &problem.Validation{Fields: fields}
+	if problems != nil {
+		return p, problems.Err()
 	}
 	nSlots := 0
 	for _, o := range d.Outcomes {
@@ -90,18 +90,18 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 	ids := map[string]int{}
 	line := h.rows // the file's line of the row read last
 	bad := func(col, msg string) {
-		if len(fields) < maxImportErrors {
-			fields[fmt.Sprintf("row %d, %s", line, col)] = msg
+		if len(problems) < maxImportErrors {
+			problems.Add(fmt.Sprintf("row %d, %s", line, col), msg)
 		}
 	}
 	// add may still hold a chunk when it returns, so the rows fill two
 	// chunks in turn; a call with none waits for the last.
 	rows, spare := make([]surveys.Response, 0, importChunk), make([]surveys.Response, 0, importChunk)
 	flush := func() error {
-		taken, err := add(rows, len(fields) == 0)
+		taken, err := add(rows, problems == nil)
 		for _, id := range taken {
-			if len(fields) < maxImportErrors {
-				fields["respondent_id "+id] = "is already in this study"
+			if len(problems) < maxImportErrors {
+				problems.Add("respondent_id "+id, "is already in this study")
 			}
 		}
 		rows, spare = spare[:0], rows
@@ -279,12 +279,12 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 	p.report.OutOfScale = scale.list(cols)
 	if len(p.report.OutOfScale) > 0 && !opt.OutOfScaleMissing {
 		for _, o := range p.report.OutOfScale {
-			fields["column "+o.Column] = "has values outside the scale 1 to 5: " + describeCounts(o.Values) +
-				"; they can be read as blanks instead (out_of_scale=missing)"
+			problems.Add("column "+o.Column, "has values outside the scale 1 to 5: "+describeCounts(o.Values)+
+				"; they can be read as blanks instead (out_of_scale=missing)")
 		}
 	}
-	if len(fields) > 0 {
-		return p, &problem.Validation{Fields: fields}
+	if problems != nil {
+		return p, problems.Err()
 	}
 	if p.report.Rows == 0 {
 		return p, problem.Invalid("file", "has no response rows")

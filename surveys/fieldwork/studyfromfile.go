@@ -413,8 +413,8 @@ func proposedDesign(p *Proposal) *surveys.Design {
 // dropped, with its outcome, and a question's likewise; what would still
 // refuse the import (two columns giving one rating) is in Problems.
 func checkProposal(p *Proposal, h *header) {
-	fields := map[string]string{}
-	cols := mapColumns(fileDesign(proposedDesign(p), p), h, fields)
+	var problems problem.List
+	cols := mapColumns(fileDesign(proposedDesign(p), p), h, &problems)
 	outcomes := p.Outcomes[:0]
 	for _, o := range p.Outcomes {
 		if cols[o.cols[0]].Key == o.fileCode && cols[o.cols[0]].Scale == ScaleImportance &&
@@ -434,12 +434,12 @@ func checkProposal(p *Proposal, h *header) {
 		}
 	}
 	p.Questions = questions
-	delete(fields, "file") // the import's words for a file of another study
+	delete(problems, "file") // the import's words for a file of another study
 	if len(p.Outcomes) == 0 {
-		fields["outcomes"] = "no two columns rate one outcome for importance and for satisfaction: expected headers such as " +
-			"O01_imp and O01_sat, or <statement> - Importance and <statement> - Satisfaction"
+		problems.Add("outcomes", "no two columns rate one outcome for importance and for satisfaction: expected headers such as "+
+			"O01_imp and O01_sat, or <statement> - Importance and <statement> - Satisfaction")
 	}
-	if len(fields) > 0 {
-		p.Problems = fields
+	if len(problems) > 0 {
+		p.Problems = problems
 	}
 }
