@@ -6,7 +6,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys/problem"
-
 	"odi/surveys/results"
 )
 
@@ -19,7 +18,9 @@ func opportunityQuery(c *fiber.Ctx) (results.OpportunityQuery, error) {
 	q, err := results.ParseQuery(c.Query("segment_by"), filters, c.QueryBool("include_partial"), c.Query("weighted") == "0")
 	if w := c.Query("weighted"); w != "" && w != "0" && w != "1" {
 		var bad problem.List
-		_ = bad.Merge(err)
+		if err := bad.Merge(err); err != nil {
+			return q, err
+		}
 		bad.Add("weighted", fmt.Sprintf("%q: give 0 for the unweighted numbers, 1 (the default) for the study's weighting", w))
 		err = bad.Err()
 	}

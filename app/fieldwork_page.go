@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"maps"
 	"math"
 	"net/url"
 	"slices"
@@ -123,15 +122,11 @@ func reviewFilters(view url.Values, flags []flagView, fields map[string]string) 
 // readReview reads the list's view from the query: the filters of the
 // responses API (responses.go) and a page. A filter that is not one is
 // reported beside its field.
-func readReview(c *fiber.Ctx) (fieldwork.ResponseQuery, int, map[string]string) {
+func readReview(c *fiber.Ctx) (fieldwork.ResponseQuery, int, error) {
 	page := max(1, c.QueryInt("page", 1))
 	q, err := responseQuery(c, responsesPerPage)
-	fields := map[string]string{}
-	if ve := validation(err); ve != nil {
-		fields = ve.Fields
-	}
 	q.Offset, q.Limit = (page-1)*responsesPerPage, responsesPerPage
-	return q, page, fields
+	return q, page, err
 }
 
 // reviewQuery is the query of the list's view on page: what its links and
@@ -166,15 +161,20 @@ func (s *Server) showFieldwork(c *fiber.Ctx, d *surveys.Design, data fiber.Map) 
 	if err != nil {
 		return err
 	}
-	q, page, fields := readReview(c)
-	list, err := s.fieldwork.Responses(ctx, d, q)
-	if ve := validation(err); ve != nil {
-		maps.Copy(fields, ve.Fields)
-		q, page = fieldwork.ResponseQuery{Limit: responsesPerPage}, 1
-		list, err = s.fieldwork.Responses(ctx, d, q)
-	}
-	if err != nil {
+	var bad problem.List
+	q, page, err := readReview(c)
+	if err := bad.Merge(err); err != nil {
 		return err
+	}
+	list, err := s.fieldwork.Responses(ctx, d, q)
+	if err := bad.Merge(err); err != nil {
+		return err
+	}
+	if list == nil { // a filter the list does not have: the whole list instead
+		q, page = fieldwork.ResponseQuery{Limit: responsesPerPage}, 1
+		if list, err = s.fieldwork.Responses(ctx, d, q); err != nil {
+			return err
+		}
 	}
 	pages := max(1, (list.Total+responsesPerPage-1)/responsesPerPage)
 	if page > pages { // decisions shrank the filtered list under the page
@@ -183,10 +183,10 @@ func (s *Server) showFieldwork(c *fiber.Ctx, d *surveys.Design, data fiber.Map) 
 			return err
 		}
 	}
-	if err := s.sampleSizeOnFieldwork(c, d, data, fields); err != nil {
+	if err := s.sampleSizeOnFieldwork(c, d, data, &bad); err != nil {
 		return err
 	}
-	if len(fields) > 0 && c.Response().StatusCode() == fiber.StatusOK {
+	if bad != nil && c.Response().StatusCode() == fiber.StatusOK {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
 	rows := make([]reviewRow, len(list.Responses))
@@ -218,11 +218,13 @@ func (s *Server) showFieldwork(c *fiber.Ctx, d *surveys.Design, data fiber.Map) 
 	if page < pages {
 		data["Next"] = withQuery(studyPath(d.Study.ID, "fieldwork"), reviewQuery(q, page+1)) + "#responses"
 	}
-	data["Filters"] = reviewFilters(view, flags, fields)
-	if f, ok := data["Fields"].(map[string]string); ok {
-		maps.Copy(fields, f)
+	data["Filters"] = reviewFilters(view, flags, bad)
+	if posted, ok := data["Fields"].(map[string]string); ok { // a form's own, beside the list's
+		for field, msg := range posted {
+			bad.Add(field, msg)
+		}
 	}
-	data["Fields"] = fields
+	data["Fields"] = bad
 	if err := s.mailingsView(c, d, data); err != nil {
 		return err
 	}

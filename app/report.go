@@ -44,10 +44,9 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fields := map[string]string{}
+	var bad problem.List
 	q, err := sh.Query(c.Query("segment_by"), splits)
-	if ve := validation(err); ve != nil {
-		fields = ve.Fields
+	if err = bad.Merge(err); bad != nil { // a split the link does not have: shown as the link shows it
 		c.Status(fiber.StatusUnprocessableEntity)
 		q, err = sh.Query("", splits)
 	}
@@ -78,7 +77,7 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 		"Token":    token,
 		"Choices":  sh.Choices(splits),
 		"Chosen":   opps.SegmentBy,
-		"Fields":   fields,
+		"Fields":   bad,
 		"Canvases": canvases,
 		"Download": download,
 	})

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"odi/surveys"
+	"odi/surveys/problem"
 	"odi/surveys/results"
 )
 
@@ -53,17 +54,22 @@ func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) er
 	if err != nil {
 		return err
 	}
-	q, fields := resultsQuery(c)
-	res, err := s.results.Opportunities(ctx, d, q)
-	if ve := validation(err); ve != nil {
-		for k, v := range ve.Fields {
-			fields[k] = v
-		}
-		q = results.OpportunityQuery{IncludePartial: q.IncludePartial}
-		res, err = s.results.Opportunities(ctx, d, q)
-	}
-	if err != nil {
+	// A malformed or unknown split or filter is reported beside its select
+	// and the tab shows everyone instead.
+	var bad problem.List
+	q, err := opportunityQuery(c)
+	if err := bad.Merge(err); err != nil {
 		return err
+	}
+	res, err := s.results.Opportunities(ctx, d, q)
+	if err := bad.Merge(err); err != nil {
+		return err
+	}
+	if res == nil {
+		q = results.OpportunityQuery{IncludePartial: q.IncludePartial}
+		if res, err = s.results.Opportunities(ctx, d, q); err != nil {
+			return err
+		}
 	}
 	fw, err := s.fieldwork.Summary(ctx, d)
 	if err != nil {
@@ -74,7 +80,7 @@ func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) er
 		// filtered or with partial ones says so before it.
 		data["Cleaning"], data["WholeStudy"] = newCleaning(d, fw), len(q.Filters) > 0 || q.IncludePartial
 	}
-	data["Choices"], data["Query"], data["Fields"] = splits, q, fields
+	data["Choices"], data["Query"] = splits, q
 	data["Chips"] = filterChips(d.Study.ID, splits, q)
 	view := newResultsView(res)
 	if f := filterTitle(splits, q.Filters); f != "" && len(view.Groups) > 0 {
@@ -90,7 +96,7 @@ func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) er
 	if err := s.weightingOnResults(c, d, data); err != nil {
 		return err
 	}
-	other, err := s.wavesOnResults(c, d, data, fields)
+	other, err := s.wavesOnResults(c, d, data, &bad)
 	if err != nil {
 		return err
 	}
@@ -99,24 +105,14 @@ func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) er
 		withID = other.Study.ID
 	}
 	data["Workbook"] = fmt.Sprintf("/api/v1/studies/%d/export.xlsx", d.Study.ID) + queryString(q, withID)
-	if len(fields) > 0 && c.Response().StatusCode() == fiber.StatusOK {
+	data["Fields"] = bad
+	if bad != nil && c.Response().StatusCode() == fiber.StatusOK {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
 	if n, err := strconv.Atoi(c.Query("imported")); err == nil && n > 0 {
 		data["Imported"] = n
 	}
 	return s.analysisPage(c, d, "results", data)
-}
-
-// resultsQuery reads the Results tab's query; a malformed filter is reported
-// beside the filter select and left out.
-func resultsQuery(c *fiber.Ctx) (results.OpportunityQuery, map[string]string) {
-	q, err := opportunityQuery(c)
-	fields := map[string]string{}
-	if ve := validation(err); ve != nil {
-		fields = ve.Fields
-	}
-	return q, fields
 }
 
 // queryString is "?segment_by=…&filter=…&include_partial=1" for q (and

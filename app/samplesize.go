@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"maps"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -67,20 +66,21 @@ type groupProgress struct {
 // sampleSizeOnFieldwork fills the Fieldwork tab's "Sample size": the target
 // per group for the half-width asked (a bad one is reported beside its
 // field, and the default used) and every group's progress toward it.
-func (s *Server) sampleSizeOnFieldwork(c *fiber.Ctx, d *surveys.Design, data fiber.Map, fields map[string]string) error {
+func (s *Server) sampleSizeOnFieldwork(c *fiber.Ctx, d *surveys.Design, data fiber.Map, bad *problem.List) error {
 	ctx := c.UserContext()
 	h, err := halfWidth(c, defaultHalfWidth)
 	var size *results.SampleSize
 	if err == nil {
 		size, err = s.results.SampleSize(ctx, d, h, "")
 	}
-	if ve := validation(err); ve != nil {
-		maps.Copy(fields, ve.Fields)
-		h = defaultHalfWidth
-		size, err = s.results.SampleSize(ctx, d, h, "")
-	}
-	if err != nil {
+	if err := bad.Merge(err); err != nil {
 		return err
+	}
+	if size == nil {
+		h = defaultHalfWidth
+		if size, err = s.results.SampleSize(ctx, d, h, ""); err != nil {
+			return err
+		}
 	}
 	progress, err := s.results.Progress(ctx, d)
 	if err != nil {

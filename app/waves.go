@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 
@@ -56,18 +55,14 @@ func (s *Server) compareWaves(c *fiber.Ctx) error {
 // wavesOnResults fills the Results tab's "Compare with…": the other
 // studies to choose from and, with ?with=, the comparison. A bad with is
 // reported beside its select. It answers the other study, or nil.
-func (s *Server) wavesOnResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map, fields map[string]string) (*surveys.Design, error) {
+func (s *Server) wavesOnResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map, bad *problem.List) (*surveys.Design, error) {
 	studies, err := s.store.ListStudies(c.UserContext(), userOf(c))
 	if err != nil {
 		return nil, err
 	}
 	data["WaveChoices"] = slices.DeleteFunc(studies, func(st surveys.StudySummary) bool { return st.ID == d.Study.ID })
 	other, err := s.otherWave(c)
-	if ve := validation(err); ve != nil {
-		maps.Copy(fields, ve.Fields)
-		return nil, nil
-	}
-	if err != nil || other == nil {
+	if err := bad.Merge(err); err != nil || other == nil {
 		return nil, err
 	}
 	w, err := s.results.CompareWaves(c.UserContext(), d, other, c.Query("weighted") == "0")
