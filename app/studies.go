@@ -185,11 +185,17 @@ func deleteOne[K any](s *Server, key func(*fiber.Ctx) (K, error), fn func(contex
 		if back != nil {
 			return s.formDoneSaying(c, err, back(c), nil, "deleted")
 		}
-		if err != nil {
-			return err
-		}
-		return c.SendStatus(fiber.StatusNoContent)
+		return noContent(c, err)
 	}
+}
+
+// noContent answers an API call that changed something and has nothing to
+// tell: 204 No Content once it worked, else the error.
+func noContent(c *fiber.Ctx, err error) error {
+	if err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }
 
 // to is a fixed place on a study's tabs for a delete button to go back to;
@@ -223,10 +229,7 @@ func (s *Server) createStudy(c *fiber.Ctx) error {
 func getStudy(c *fiber.Ctx) error { return c.JSON(designOf(c)) }
 
 func (s *Server) deleteStudy(c *fiber.Ctx) error {
-	if err := s.store.DeleteStudy(c.UserContext(), userOf(c), designOf(c).Study.ID); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return noContent(c, s.store.DeleteStudy(c.UserContext(), userOf(c), designOf(c).Study.ID))
 }
 
 // lifecycleActions are the steps of a study's life, one place for the API and
