@@ -183,20 +183,20 @@ func (s *Server) routeTable() []route {
 
 		// Results and segments, and the exports of both.
 		r("GET", "/api/v1/studies/:id/opportunities", researcher, s.opportunities),
+		r("GET", "/studies/:id/results", researcher, analysisTab(s.showResults)),
 		r("GET", "/api/v1/studies/:id/compare", researcher, s.compareWaves),
 		r("GET", "/api/v1/studies/:id/sample-size", researcher, s.sampleSize),
 		// PUT rakes to the targets sent and keeps them, answering how the
 		// weights came out; GET is that answer, null when not weighted.
 		r("GET", "/api/v1/studies/:id/weighting", researcher, list(s.results.WeightingStatus)),
 		r("PUT", "/api/v1/studies/:id/weighting", researcher, act(s.results.SetWeighting)),
-		r("DELETE", "/api/v1/studies/:id/weighting", researcher, s.deleteWeighting),
 		r("POST", "/studies/:id/weighting", researcher, s.saveWeightingPage),
+		r("DELETE", "/api/v1/studies/:id/weighting", researcher, s.deleteWeighting),
 		r("POST", "/studies/:id/weighting/delete", researcher, s.deleteWeightingPage),
-		r("GET", "/studies/:id/results", researcher, analysisTab(s.showResults)),
 		r("GET", "/api/v1/studies/:id/opportunities.csv", researcher, s.untilGone, s.exportRankedCSV),
 		r("GET", "/api/v1/studies/:id/export.xlsx", researcher, s.untilGone, s.exportWorkbook),
-		r("POST", "/api/v1/studies/:id/segments/discover", researcher, s.untilGone, s.discoverSegments),
 		r("GET", "/studies/:id/segments", researcher, analysisTab(s.showSegments)),
+		r("POST", "/api/v1/studies/:id/segments/discover", researcher, s.untilGone, s.discoverSegments),
 		r("POST", "/studies/:id/segments", researcher, s.untilGone, s.discovered(s.discoverPage)),
 		r("GET", "/api/v1/studies/:id/segmentations", researcher, list(s.results.Segmentations)),
 		r("POST", "/api/v1/studies/:id/segmentations", researcher, create(s.results.SaveSegmentation)),
@@ -225,12 +225,12 @@ func (s *Server) routeTable() []route {
 		// Programmes: studies of one population, and the people who
 		// answered several of them. Each is its creator's alone.
 		r("GET", "/api/v1/programmes", researcher, s.listProgrammes),
-		r("POST", "/api/v1/programmes", researcher, s.createProgramme),
 		r("GET", "/programmes", researcher, s.programmesPage),
+		r("POST", "/api/v1/programmes", researcher, s.createProgramme),
 		r("POST", "/programmes", researcher, s.createProgrammePage),
 		r("GET", "/api/v1/programmes/:id/cross-job", researcher, s.getCrossJob),
-		r("GET", "/api/v1/programmes/:id/people.csv", researcher, s.exportPeople),
 		r("GET", "/programmes/:id", researcher, s.programmePage),
+		r("GET", "/api/v1/programmes/:id/people.csv", researcher, s.exportPeople),
 		r("DELETE", "/api/v1/programmes/:id", researcher, s.deleteProgramme),
 		r("POST", "/programmes/:id/delete", researcher, s.deleteProgrammePage),
 	}
