@@ -67,10 +67,7 @@ func (s *Server) removeProgramme(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteProgramme(c *fiber.Ctx) error {
-	if err := s.removeProgramme(c); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return noContent(c, s.removeProgramme(c))
 }
 
 func (s *Server) deleteProgrammePage(c *fiber.Ctx) error {

@@ -83,15 +83,9 @@ func (s *Server) updateResponse(c *fiber.Ctx) error {
 	if in.Excluded == nil {
 		return problem.Invalid("excluded", "is required")
 	}
-	if err := s.fieldwork.SetExcluded(c.UserContext(), designOf(c), c.Params("respondent_id"), *in.Excluded); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return noContent(c, s.fieldwork.SetExcluded(c.UserContext(), designOf(c), c.Params("respondent_id"), *in.Excluded))
 }
 
 func (s *Server) deleteResponse(c *fiber.Ctx) error {
-	if err := s.fieldwork.DeleteResponse(c.UserContext(), designOf(c), c.Params("respondent_id")); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return noContent(c, s.fieldwork.DeleteResponse(c.UserContext(), designOf(c), c.Params("respondent_id")))
 }

@@ -118,8 +118,8 @@ func (s *Server) routeTable() []route {
 		r("GET", "/api/v1/studies/:id/members", researcher, list(s.store.Members)),
 		r("POST", "/api/v1/studies/:id/members", researcher, create(s.store.AddMember)),
 		r("POST", "/studies/:id/members", researcher, s.addMemberPage),
-		r("DELETE", "/api/v1/studies/:id/members/:user_id", researcher, deleteOne(s, idOf("user_id"), s.store.RemoveMember, nil)),
-		r("POST", "/studies/:id/members/:user_id/delete", researcher, deleteOne(s, idOf("user_id"), s.store.RemoveMember, to("job#collaborators"))),
+		r("DELETE", "/api/v1/studies/:id/members/:user_id", researcher, deleteOne(idOf("user_id"), s.store.RemoveMember, noContent)),
+		r("POST", "/studies/:id/members/:user_id/delete", researcher, deleteOne(idOf("user_id"), s.store.RemoveMember, s.deleted(to("job#collaborators")))),
 
 		// The Outcomes tab: the job steps and their outcomes. The import
 		// page comes before /outcomes/:outcome_id, which would take
@@ -130,8 +130,8 @@ func (s *Server) routeTable() []route {
 		r("POST", "/studies/:id/steps", researcher, s.addStepPage),
 		r("PATCH", "/api/v1/studies/:id/steps/:step_id", researcher, update(idOf("step_id"), s.store.UpdateStep)),
 		r("POST", "/studies/:id/steps/:step_id", researcher, updatePage(s, "step_id", readStepChange, s.store.UpdateStep, "outcomes#step-%d")),
-		r("DELETE", "/api/v1/studies/:id/steps/:step_id", researcher, deleteOne(s, idOf("step_id"), s.store.DeleteStep, nil)),
-		r("POST", "/studies/:id/steps/:step_id/delete", researcher, s.confirmFirst(askStep, deleteOne(s, idOf("step_id"), s.store.DeleteStep, to("outcomes")))),
+		r("DELETE", "/api/v1/studies/:id/steps/:step_id", researcher, deleteOne(idOf("step_id"), s.store.DeleteStep, noContent)),
+		r("POST", "/studies/:id/steps/:step_id/delete", researcher, s.confirmFirst(askStep, deleteOne(idOf("step_id"), s.store.DeleteStep, s.deleted(to("outcomes"))))),
 		r("POST", "/api/v1/studies/:id/outcomes", researcher, create(s.store.AddOutcome)),
 		r("POST", "/studies/:id/outcomes", researcher, s.addOutcomePage),
 		r("POST", "/api/v1/studies/:id/outcomes/lint", researcher, s.lintOutcome),
@@ -140,8 +140,8 @@ func (s *Server) routeTable() []route {
 		r("GET", "/studies/:id/outcomes/import", researcher, importedOutcomes),
 		r("PATCH", "/api/v1/studies/:id/outcomes/:outcome_id", researcher, update(idOf("outcome_id"), s.store.UpdateOutcome)),
 		r("POST", "/studies/:id/outcomes/:outcome_id", researcher, updatePage(s, "outcome_id", readOutcomeChange, s.store.UpdateOutcome, "outcomes#o-%d")),
-		r("DELETE", "/api/v1/studies/:id/outcomes/:outcome_id", researcher, deleteOne(s, idOf("outcome_id"), s.store.DeleteOutcome, nil)),
-		r("POST", "/studies/:id/outcomes/:outcome_id/delete", researcher, s.confirmFirst(askOutcome, deleteOne(s, idOf("outcome_id"), s.store.DeleteOutcome, toAnchor("outcomes")))),
+		r("DELETE", "/api/v1/studies/:id/outcomes/:outcome_id", researcher, deleteOne(idOf("outcome_id"), s.store.DeleteOutcome, noContent)),
+		r("POST", "/studies/:id/outcomes/:outcome_id/delete", researcher, s.confirmFirst(askOutcome, deleteOne(idOf("outcome_id"), s.store.DeleteOutcome, s.deleted(toAnchor("outcomes"))))),
 
 		// The Questions tab: the profile questions.
 		r("GET", "/api/v1/studies/:id/questions", researcher, listQuestions),
@@ -154,8 +154,8 @@ func (s *Server) routeTable() []route {
 		r("POST", "/studies/:id/questions/:key/move", researcher, s.moveQuestionPage),
 		r("POST", "/studies/:id/role-question", researcher, s.roleQuestionPage),
 		r("POST", "/studies/:id/questions/:key/wording", researcher, s.rewordQuestionPage),
-		r("DELETE", "/api/v1/studies/:id/questions/:key", researcher, deleteOne(s, keyOf("key"), s.store.DeleteQuestion, nil)),
-		r("POST", "/studies/:id/questions/:key/delete", researcher, s.confirmFirst(askQuestion, deleteOne(s, keyOf("key"), s.store.DeleteQuestion, to("questions")))),
+		r("DELETE", "/api/v1/studies/:id/questions/:key", researcher, deleteOne(keyOf("key"), s.store.DeleteQuestion, noContent)),
+		r("POST", "/studies/:id/questions/:key/delete", researcher, s.confirmFirst(askQuestion, deleteOne(keyOf("key"), s.store.DeleteQuestion, s.deleted(to("questions"))))),
 
 		// Fieldwork: invitations, mailings (e-mail invitations), the cleaning rule (the study's
 		// exclude_flags, which PATCH /api/v1/studies/:id also takes), and the
@@ -183,20 +183,20 @@ func (s *Server) routeTable() []route {
 
 		// Results and segments, and the exports of both.
 		r("GET", "/api/v1/studies/:id/opportunities", researcher, s.opportunities),
+		r("GET", "/studies/:id/results", researcher, analysisTab(s.showResults)),
 		r("GET", "/api/v1/studies/:id/compare", researcher, s.compareWaves),
 		r("GET", "/api/v1/studies/:id/sample-size", researcher, s.sampleSize),
 		// PUT rakes to the targets sent and keeps them, answering how the
 		// weights came out; GET is that answer, null when not weighted.
 		r("GET", "/api/v1/studies/:id/weighting", researcher, list(s.results.WeightingStatus)),
 		r("PUT", "/api/v1/studies/:id/weighting", researcher, act(s.results.SetWeighting)),
-		r("DELETE", "/api/v1/studies/:id/weighting", researcher, s.deleteWeighting),
 		r("POST", "/studies/:id/weighting", researcher, s.saveWeightingPage),
+		r("DELETE", "/api/v1/studies/:id/weighting", researcher, s.deleteWeighting),
 		r("POST", "/studies/:id/weighting/delete", researcher, s.deleteWeightingPage),
-		r("GET", "/studies/:id/results", researcher, analysisTab(s.showResults)),
 		r("GET", "/api/v1/studies/:id/opportunities.csv", researcher, s.untilGone, s.exportRankedCSV),
 		r("GET", "/api/v1/studies/:id/export.xlsx", researcher, s.untilGone, s.exportWorkbook),
-		r("POST", "/api/v1/studies/:id/segments/discover", researcher, s.untilGone, s.discoverSegments),
 		r("GET", "/studies/:id/segments", researcher, analysisTab(s.showSegments)),
+		r("POST", "/api/v1/studies/:id/segments/discover", researcher, s.untilGone, s.discoverSegments),
 		r("POST", "/studies/:id/segments", researcher, s.untilGone, s.discovered(s.discoverPage)),
 		r("GET", "/api/v1/studies/:id/segmentations", researcher, list(s.results.Segmentations)),
 		r("POST", "/api/v1/studies/:id/segmentations", researcher, create(s.results.SaveSegmentation)),
@@ -216,8 +216,8 @@ func (s *Server) routeTable() []route {
 		r("GET", "/studies/:id/share", researcher, analysisTab(s.showShares)),
 		r("POST", "/api/v1/studies/:id/shares", researcher, s.createShare),
 		r("POST", "/studies/:id/shares", researcher, s.createSharePage),
-		r("DELETE", "/api/v1/studies/:id/shares/:share_id", researcher, deleteOne(s, idOf("share_id"), s.results.RevokeShare, nil)),
-		r("POST", "/studies/:id/shares/:share_id/revoke", researcher, s.confirmFirst(s.askShare, s.revokeSharePage)),
+		r("DELETE", "/api/v1/studies/:id/shares/:share_id", researcher, deleteOne(idOf("share_id"), s.results.RevokeShare, noContent)),
+		r("POST", "/studies/:id/shares/:share_id/revoke", researcher, s.confirmFirst(s.askShare, deleteOne(idOf("share_id"), s.results.RevokeShare, s.shareRevoked))),
 		r("GET", "/r/:token", public, s.reportPage),
 		r("GET", "/r/:token/export.xlsx", public, s.untilGone, s.sharedWorkbook),
 		r("GET", "/r/:token/canvas", public, s.sharedCanvasPage),
@@ -225,12 +225,12 @@ func (s *Server) routeTable() []route {
 		// Programmes: studies of one population, and the people who
 		// answered several of them. Each is its creator's alone.
 		r("GET", "/api/v1/programmes", researcher, s.listProgrammes),
-		r("POST", "/api/v1/programmes", researcher, s.createProgramme),
 		r("GET", "/programmes", researcher, s.programmesPage),
+		r("POST", "/api/v1/programmes", researcher, s.createProgramme),
 		r("POST", "/programmes", researcher, s.createProgrammePage),
 		r("GET", "/api/v1/programmes/:id/cross-job", researcher, s.getCrossJob),
-		r("GET", "/api/v1/programmes/:id/people.csv", researcher, s.exportPeople),
 		r("GET", "/programmes/:id", researcher, s.programmePage),
+		r("GET", "/api/v1/programmes/:id/people.csv", researcher, s.exportPeople),
 		r("DELETE", "/api/v1/programmes/:id", researcher, s.deleteProgramme),
 		r("POST", "/programmes/:id/delete", researcher, s.deleteProgrammePage),
 	}

@@ -78,15 +78,13 @@ func (s *Server) createSharePage(c *fiber.Ctx) error {
 	return s.showShares(c, d, fiber.Map{"NewURL": s.baseURL() + "/r/" + token})
 }
 
-func (s *Server) revokeSharePage(c *fiber.Ctx) error {
-	id := designOf(c).Study.ID
-	sid, err := idParam(c, "share_id")
+// shareRevoked answers the Share tab's revoke button once confirmed, after
+// deleteOne has revoked the link as the API's DELETE does. The tab is no
+// editor, so what went wrong is the error page, not formDone's.
+func (s *Server) shareRevoked(c *fiber.Ctx, err error) error {
 	if err != nil {
 		return err
 	}
-	if err := s.results.RevokeShare(c.UserContext(), userOf(c), id, sid); err != nil {
-		return err
-	}
 	s.flash(c, "revoked")
-	return c.Redirect(studyPath(id, "share"), fiber.StatusSeeOther)
+	return c.Redirect(studyPath(designOf(c).Study.ID, "share"), fiber.StatusSeeOther)
 }

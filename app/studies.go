@@ -171,25 +171,33 @@ func update[K, In, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Con
 }
 
 // deleteOne serves both ways of taking one thing out of a study, the thing
-// named by the path parameter key reads: the API's DELETE (back is nil)
-// answers 204; an editor's delete button goes back to the place back names,
-// or shows the tab with the reason why not, as every editor form does
-// (formDone).
-func deleteOne[K any](s *Server, key func(*fiber.Ctx) (K, error), fn func(context.Context, *accounts.User, int64, K) error, back func(*fiber.Ctx) string) fiber.Handler {
+// named by the path parameter key reads; done answers once fn has run:
+// noContent for the API's DELETE, deleted for an editor's delete button,
+// shareRevoked for the Share tab's revoke button.
+func deleteOne[K any](key func(*fiber.Ctx) (K, error), fn func(context.Context, *accounts.User, int64, K) error, done func(*fiber.Ctx, error) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		k, err := key(c)
 		if err != nil {
 			return err
 		}
-		err = fn(c.UserContext(), userOf(c), designOf(c).Study.ID, k)
-		if back != nil {
-			return s.formDoneSaying(c, err, back(c), nil, "deleted")
-		}
-		if err != nil {
-			return err
-		}
-		return c.SendStatus(fiber.StatusNoContent)
+		return done(c, fn(c.UserContext(), userOf(c), designOf(c).Study.ID, k))
 	}
+}
+
+// noContent answers an API call that changed something and has nothing to
+// tell: 204 No Content once it worked, else the error.
+func noContent(c *fiber.Ctx, err error) error {
+	if err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// deleted answers an editor's delete button: back to the place back names,
+// saying "Deleted.", or the tab with the reason why not, as every editor
+// form does (formDone).
+func (s *Server) deleted(back func(*fiber.Ctx) string) func(*fiber.Ctx, error) error {
+	return func(c *fiber.Ctx, err error) error { return s.formDoneSaying(c, err, back(c), nil, "deleted") }
 }
 
 // to is a fixed place on a study's tabs for a delete button to go back to;
@@ -223,10 +231,7 @@ func (s *Server) createStudy(c *fiber.Ctx) error {
 func getStudy(c *fiber.Ctx) error { return c.JSON(designOf(c)) }
 
 func (s *Server) deleteStudy(c *fiber.Ctx) error {
-	if err := s.store.DeleteStudy(c.UserContext(), userOf(c), designOf(c).Study.ID); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return noContent(c, s.store.DeleteStudy(c.UserContext(), userOf(c), designOf(c).Study.ID))
 }
 
 // lifecycleActions are the steps of a study's life, one place for the API and

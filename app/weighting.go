@@ -8,8 +8,5 @@ import (
 // weighting that is not there is no error, as deleting twice leaves the
 // same state.
 func (s *Server) deleteWeighting(c *fiber.Ctx) error {
-	if err := s.results.DeleteWeighting(c.UserContext(), designOf(c)); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return noContent(c, s.results.DeleteWeighting(c.UserContext(), designOf(c)))
 }
