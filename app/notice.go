@@ -20,6 +20,7 @@ const noticeCookie = "odi_notice"
 var notices = map[string]string{
 	"saved":   "Saved.",
 	"deleted": "Deleted.",
+	"revoked": "Revoked: the link no longer opens the report.",
 	// The lifecycle buttons, by action.
 	"publish": "Published: the survey link takes responses.",
 	"close":   "Closed: the survey link no longer takes responses.",

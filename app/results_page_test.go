@@ -314,7 +314,11 @@ func TestShareLinkShownOnceThenRevoked(t *testing.T) {
 	analysisStatus(t, visitor.get(m[1]), http.StatusOK)
 	analysisStatus(t, w.owner.postForm(rm[1], w.form(url.Values{"confirm": {"1"}})), http.StatusSeeOther)
 	analysisStatus(t, visitor.get(m[1]), http.StatusNotFound)
-	if !strings.Contains(w.owner.get(w.path("share")).body, `<span class="chip revoked">revoked</span>`) {
+	after := w.owner.get(w.path("share")).body
+	if !strings.Contains(after, `<span class="chip revoked">revoked</span>`) {
 		t.Error("the revoked link is not marked revoked")
+	}
+	if !strings.Contains(after, `id="notice">Revoked: the link no longer opens the report.</p>`) {
+		t.Error("the Share tab does not say the link was revoked")
 	}
 }
