@@ -106,36 +106,37 @@ func formField(field string) string {
 
 // missing names the unanswered fields of step p, keyed by form field, in the
 // respondent's language.
-func (f *surveyFlow) missing(p int, a *fieldwork.Answers) map[string]string {
-	errs := map[string]string{}
+func (f *surveyFlow) missing(p int, a *fieldwork.Answers) problem.List {
+	var errs problem.List
 	for _, field := range f.stages[p].Missing(a) {
 		name := formField(field)
 		switch name[0] {
 		case 'q':
-			errs[name] = f.msg("required")
+			errs.Add(name, f.msg("required"))
 		case 'f':
-			errs[name] = f.msg("force")
+			errs.Add(name, f.msg("force"))
 		default:
-			errs[name] = f.msg("rating")
+			errs.Add(name, f.msg("rating"))
 		}
 	}
 	return errs
 }
 
-// fieldErrors turns the store's validation messages into the respondent's
-// language, keyed by form field; anything not on the page goes under "".
-func (f *surveyFlow) fieldErrors(ve *problem.Validation, errs map[string]string) {
+// fieldErrors adds the store's validation messages to errs in the
+// respondent's language, keyed by form field; anything not on the page goes
+// under "".
+func (f *surveyFlow) fieldErrors(ve *problem.Validation, errs *problem.List) {
 	for field, msg := range ve.Fields {
 		name := formField(field)
 		switch {
 		case name == "":
-			errs[""] = msg
+			errs.Add("", msg)
 		case name[0] == 'q':
-			errs[name] = f.answerError(f.kinds[name[2:]], msg)
+			errs.Add(name, f.answerError(f.kinds[name[2:]], msg))
 		case name[0] == 'f':
-			errs[name] = f.msg("force")
+			errs.Add(name, f.msg("force"))
 		default:
-			errs[name] = f.msg("rating")
+			errs.Add(name, f.msg("rating"))
 		}
 	}
 }

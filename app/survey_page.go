@@ -249,17 +249,17 @@ func (s *Server) surveyStep(c *fiber.Ctx) error {
 		return s.drawSurvey(c, surveyPageData{flow: f, p: p, a: a, errs: errs, action: "/s/" + slug, token: token,
 			resumeAt: s.baseURL() + "/s/" + slug + "?r=" + token})
 	}
-	errs := map[string]string{}
+	var errs problem.List
 	if !back {
 		errs = f.missing(p, a)
 	}
 	var ve *problem.Validation
 	if err := s.fieldwork.Check(ctx, slug, in); errors.As(err, &ve) {
-		f.fieldErrors(ve, errs)
+		f.fieldErrors(ve, &errs)
 	} else if err != nil {
 		return err
 	}
-	if len(errs) > 0 {
+	if errs != nil {
 		return redraw(errs)
 	}
 	if !back && p == f.last() {
@@ -275,7 +275,7 @@ func (s *Server) surveyStep(c *fiber.Ctx) error {
 		return s.panelDone(c, sv)
 	}
 	if errors.As(err, &ve) {
-		f.fieldErrors(ve, errs)
+		f.fieldErrors(ve, &errs)
 		return redraw(errs)
 	}
 	if err != nil {
