@@ -216,7 +216,7 @@ func (s *Server) routeTable() []route {
 		r("GET", "/studies/:id/share", researcher, analysisTab(s.showShares)),
 		r("POST", "/api/v1/studies/:id/shares", researcher, s.createShare),
 		r("POST", "/studies/:id/shares", researcher, s.createSharePage),
-		r("DELETE", "/api/v1/studies/:id/shares/:share_id", researcher, deleteOne(s, idOf("share_id"), s.results.RevokeShare, nil)),
+		r("DELETE", "/api/v1/studies/:id/shares/:share_id", researcher, s.revokeShare),
 		r("POST", "/studies/:id/shares/:share_id/revoke", researcher, s.confirmFirst(s.askShare, s.revokeSharePage)),
 		r("GET", "/r/:token", public, s.reportPage),
 		r("GET", "/r/:token/export.xlsx", public, s.untilGone, s.sharedWorkbook),

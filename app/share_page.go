@@ -65,7 +65,7 @@ func (s *Server) createSharePage(c *fiber.Ctx) error {
 	}
 	var token string
 	if err == nil {
-		token, _, err = s.results.CreateShare(c.UserContext(), userOf(c), d.Study.ID, in)
+		token, _, err = s.results.CreateShare(c.UserContext(), userOf(c), d, in)
 	}
 	if ve := validation(err); ve != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
@@ -79,14 +79,14 @@ func (s *Server) createSharePage(c *fiber.Ctx) error {
 }
 
 func (s *Server) revokeSharePage(c *fiber.Ctx) error {
-	id := designOf(c).Study.ID
+	d := designOf(c)
 	sid, err := idParam(c, "share_id")
 	if err != nil {
 		return err
 	}
-	if err := s.results.RevokeShare(c.UserContext(), userOf(c), id, sid); err != nil {
+	if err := s.results.RevokeShare(c.UserContext(), d, sid); err != nil {
 		return err
 	}
 	s.flash(c, "revoked")
-	return c.Redirect(studyPath(id, "share"), fiber.StatusSeeOther)
+	return c.Redirect(studyPath(d.Study.ID, "share"), fiber.StatusSeeOther)
 }

@@ -13,17 +13,25 @@ type shareLink struct {
 }
 
 func (s *Server) createShare(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
 	var in results.ShareInput
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	token, sh, err := s.results.CreateShare(c.UserContext(), userOf(c), id, in)
+	token, sh, err := s.results.CreateShare(c.UserContext(), userOf(c), designOf(c), in)
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(shareLink{Share: *sh, Token: token, URL: s.baseURL() + "/r/" + token})
+}
+
+// revokeShare is DELETE /api/v1/studies/{id}/shares/{share_id}.
+func (s *Server) revokeShare(c *fiber.Ctx) error {
+	sid, err := idParam(c, "share_id")
+	if err != nil {
+		return err
+	}
+	if err := s.results.RevokeShare(c.UserContext(), designOf(c), sid); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -169,15 +169,12 @@ func TestShareLinksGroupOnlyAsTheyAllow(t *testing.T) {
 	s := surveystest.SQLite(t)
 	ctx := context.Background()
 	u, id := goldenDesign(t, s)
-	_, fixed, err := results.New(s).CreateShare(ctx, u, id, results.ShareInput{SegmentBy: "company_size"})
+	d := surveystest.Design(t, s, u, id)
+	_, fixed, err := results.New(s).CreateShare(ctx, u, d, results.ShareInput{SegmentBy: "company_size"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, open, err := results.New(s).CreateShare(ctx, u, id, results.ShareInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := s.Design(ctx, u, id)
+	_, open, err := results.New(s).CreateShare(ctx, u, d, results.ShareInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
