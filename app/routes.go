@@ -188,7 +188,7 @@ func (s *Server) routeTable() []route {
 		// PUT rakes to the targets sent and keeps them, answering how the
 		// weights came out; GET is that answer, null when not weighted.
 		r("GET", "/api/v1/studies/:id/weighting", researcher, list(s.results.WeightingStatus)),
-		r("PUT", "/api/v1/studies/:id/weighting", researcher, act(s.results.SetWeighting)),
+		r("PUT", "/api/v1/studies/:id/weighting", researcher, act(fiber.StatusOK, s.results.SetWeighting)),
 		r("DELETE", "/api/v1/studies/:id/weighting", researcher, s.deleteWeighting),
 		r("POST", "/studies/:id/weighting", researcher, s.saveWeightingPage),
 		r("POST", "/studies/:id/weighting/delete", researcher, s.deleteWeightingPage),
@@ -199,7 +199,7 @@ func (s *Server) routeTable() []route {
 		r("GET", "/studies/:id/segments", researcher, analysisTab(s.showSegments)),
 		r("POST", "/studies/:id/segments", researcher, s.untilGone, s.discovered(s.discoverPage)),
 		r("GET", "/api/v1/studies/:id/segmentations", researcher, list(s.results.Segmentations)),
-		r("POST", "/api/v1/studies/:id/segmentations", researcher, create(s.results.SaveSegmentation)),
+		r("POST", "/api/v1/studies/:id/segmentations", researcher, act(fiber.StatusCreated, s.results.SaveSegmentation)),
 		r("POST", "/studies/:id/segmentations", researcher, s.discovered(s.saveSegmentationPage)),
 		r("GET", "/api/v1/studies/:id/segmentations/:key", researcher, item(keyOf("key"), s.results.SegmentationDetail)),
 		r("PATCH", "/api/v1/studies/:id/segmentations/:key/segments/:segment_id", researcher, keyed(segmentRef, s.results.UpdateSegmentCanvas)),

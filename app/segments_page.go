@@ -257,7 +257,7 @@ func (s *Server) saveSegmentationPage(c *fiber.Ctx, d *surveys.Design, res *resu
 	}
 	key := strings.TrimSpace(c.FormValue("key"))
 	if len(fields) == 0 {
-		_, err := s.results.SaveSegmentation(c.UserContext(), userOf(c), d.Study.ID,
+		_, err := s.results.SaveSegmentation(c.UserContext(), d,
 			results.SegmentationInput{Key: key, Labels: labels, Members: members, Silhouette: res.Silhouette})
 		if ve := validation(err); ve != nil {
 			fields = ve.Fields

@@ -149,10 +149,10 @@ func keyed[K, In, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Cont
 }
 
 // act serves the routes that act on the study the route names from a JSON
-// body: 200 with the answer.
-func act[In, Out any](fn func(context.Context, *surveys.Design, In) (Out, error)) fiber.Handler {
+// body, with its design: the answer is status with what fn returns.
+func act[In, Out any](status int, fn func(context.Context, *surveys.Design, In) (Out, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return serveJSON(c, fiber.StatusOK, func(in In) (Out, error) { return fn(c.UserContext(), designOf(c), in) })
+		return serveJSON(c, status, func(in In) (Out, error) { return fn(c.UserContext(), designOf(c), in) })
 	}
 }
 

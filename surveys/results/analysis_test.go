@@ -225,7 +225,7 @@ func TestCanvasProfileIsTheDiscoveryProfile(t *testing.T) {
 			members[m] = i
 		}
 	}
-	if _, err := results.New(s).SaveSegmentation(ctx, u, id, results.SegmentationInput{Key: "needs", Labels: []string{"a", "b", "c"}, Members: members}); err != nil {
+	if _, err := results.New(s).SaveSegmentation(ctx, surveystest.Design(t, s, u, id), results.SegmentationInput{Key: "needs", Labels: []string{"a", "b", "c"}, Members: members}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := results.New(s).Canvas(ctx, surveystest.Design(t, s, u, id), "needs", "s2")
