@@ -130,7 +130,7 @@ func (s *Server) studyAction(action string) fiber.Handler {
 		if action == "delete" {
 			err = s.store.DeleteStudy(c.UserContext(), userOf(c), id)
 		} else {
-			st, err = s.runLifecycle(c, action, id)
+			st, err = s.runLifecycle(c, action)
 		}
 		switch ve := validation(err); {
 		case ve != nil:

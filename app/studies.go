@@ -230,21 +230,27 @@ func (s *Server) deleteStudy(c *fiber.Ctx) error {
 }
 
 // lifecycleActions are the steps of a study's life, one place for the API and
-// the editor's buttons alike.
+// the editor's buttons alike. Each changes the study, and so takes its row
+// again, locked, by id.
 var lifecycleActions = map[string]func(*surveys.Store, context.Context, *accounts.User, int64) (*surveys.Study, error){
-	"publish":   (*surveys.Store).Publish,
-	"reopen":    (*surveys.Store).Reopen,
-	"close":     (*surveys.Store).CloseStudy,
-	"duplicate": (*surveys.Store).Duplicate,
+	"publish": (*surveys.Store).Publish,
+	"reopen":  (*surveys.Store).Reopen,
+	"close":   (*surveys.Store).CloseStudy,
 }
 
-// runLifecycle takes one of lifecycleActions on study id.
-func (s *Server) runLifecycle(c *fiber.Ctx, action string, id int64) (*surveys.Study, error) {
+// runLifecycle takes one of lifecycleActions, or duplicate, on the study the
+// request names. Duplicating changes nothing of the study: it copies the
+// design the request resolved.
+func (s *Server) runLifecycle(c *fiber.Ctx, action string) (*surveys.Study, error) {
+	d := designOf(c)
+	if action == "duplicate" {
+		return s.store.Duplicate(c.UserContext(), userOf(c), d)
+	}
 	fn, ok := lifecycleActions[action]
 	if !ok {
 		return nil, fmt.Errorf("lifecycle action %q: %w", action, problem.ErrNotFound)
 	}
-	return fn(s.store, c.UserContext(), userOf(c), id)
+	return fn(s.store, c.UserContext(), userOf(c), d.Study.ID)
 }
 
 // lifecycle serves publish, reopen, close and duplicate: a study id in, the
@@ -257,7 +263,7 @@ func (s *Server) lifecycle(action string) fiber.Handler {
 		if action == "publish" {
 			warnings = publishWarnings(designOf(c))
 		}
-		st, err := s.runLifecycle(c, action, designOf(c).Study.ID)
+		st, err := s.runLifecycle(c, action)
 		if err != nil {
 			return err
 		}
