@@ -153,10 +153,10 @@ func (w *accessWorld) fixture() *accessFixture {
 	must(err)
 	f.respondentID, f.resumeToken = res.RespondentID, res.ResumeToken
 	f.segmentationKey = "needs"
-	_, err = w.s.results.SaveSegmentation(ctx, w.owner, f.studyID, results.SegmentationInput{Key: f.segmentationKey,
+	_, err = w.s.results.SaveSegmentation(ctx, mustDesign(t, w.s, w.owner, f.studyID), results.SegmentationInput{Key: f.segmentationKey,
 		Labels: []string{"One", "Two"}, Members: map[string]int{f.respondentID: 0}})
 	must(err)
-	tok, sh, err := w.s.results.CreateShare(ctx, w.owner, f.studyID, results.ShareInput{})
+	tok, sh, err := w.s.results.CreateShare(ctx, w.owner, mustDesign(t, w.s, w.owner, f.studyID), results.ShareInput{})
 	must(err)
 	f.shareID, f.shareToken = sh.ID, tok
 	f.mailingID, err = w.s.mail.Create(ctx, mustDesign(t, w.s, w.owner, f.studyID),

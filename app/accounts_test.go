@@ -230,7 +230,7 @@ func TestHardeningAdminEndsAUsersAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shareToken, _, err := s.results.CreateShare(ctx, ana, st.ID, results.ShareInput{})
+	shareToken, _, err := s.results.CreateShare(ctx, ana, mustDesign(t, s, ana, st.ID), results.ShareInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,11 +320,11 @@ func TestHardeningRemovedCollaboratorLosesTheirShareLinks(t *testing.T) {
 	if _, err := s.store.AddMember(ctx, owner, st.ID, surveys.MemberInput{Email: colleague.Email}); err != nil {
 		t.Fatal(err)
 	}
-	theirs, _, err := s.results.CreateShare(ctx, colleague, st.ID, results.ShareInput{})
+	theirs, _, err := s.results.CreateShare(ctx, colleague, mustDesign(t, s, colleague, st.ID), results.ShareInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mine, _, err := s.results.CreateShare(ctx, owner, st.ID, results.ShareInput{})
+	mine, _, err := s.results.CreateShare(ctx, owner, mustDesign(t, s, owner, st.ID), results.ShareInput{})
 	if err != nil {
 		t.Fatal(err)
 	}

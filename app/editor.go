@@ -104,14 +104,14 @@ func (s *Server) deleteStudyPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) saveJob(c *fiber.Ctx) error {
-	id, f := designOf(c).Study.ID, readJobForm(c)
+	d, f := designOf(c), readJobForm(c)
 	// A published study's structural inputs are disabled, so browsers leave
 	// them out: their absence means "unchanged", not "cleared".
 	in, err := f.input(c.Request().PostArgs().Has("when"))
 	if err == nil {
-		_, err = s.store.UpdateStudy(c.UserContext(), userOf(c), id, in)
+		_, err = s.store.UpdateStudy(c.UserContext(), userOf(c), d.Study.ID, in)
 	} else {
-		err = alsoInvalid(err, s.store.CheckStudyEdit(c.UserContext(), userOf(c), id, in))
+		err = alsoInvalid(err, s.store.CheckStudyEdit(c.UserContext(), d, in))
 	}
 	return s.formDone(c, err, "job", f)
 }
@@ -130,7 +130,7 @@ func (s *Server) studyAction(action string) fiber.Handler {
 		if action == "delete" {
 			err = s.store.DeleteStudy(c.UserContext(), userOf(c), id)
 		} else {
-			st, err = s.runLifecycle(c, action, id)
+			st, err = s.runLifecycle(c, action)
 		}
 		switch ve := validation(err); {
 		case ve != nil:

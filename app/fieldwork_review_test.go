@@ -325,7 +325,8 @@ func TestCleaningLineCountsWhatWasLeftOut(t *testing.T) {
 	if r := w.owner.get(w.path("results?filter=company_size:1-9")); !strings.Contains(r.body, "All complete responses: "+line) {
 		t.Error("a filtered Results view does not say the line counts the whole study")
 	}
-	token, _, err := w.s.results.CreateShare(t.Context(), userByEmail(t, w.s, "owner@example.com"), w.id, results.ShareInput{})
+	owner := userByEmail(t, w.s, "owner@example.com")
+	token, _, err := w.s.results.CreateShare(t.Context(), owner, mustDesign(t, w.s, owner, w.id), results.ShareInput{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -189,7 +189,7 @@ func (s *Server) routeTable() []route {
 		// PUT rakes to the targets sent and keeps them, answering how the
 		// weights came out; GET is that answer, null when not weighted.
 		r("GET", "/api/v1/studies/:id/weighting", researcher, list(s.results.WeightingStatus)),
-		r("PUT", "/api/v1/studies/:id/weighting", researcher, act(s.results.SetWeighting)),
+		r("PUT", "/api/v1/studies/:id/weighting", researcher, act(fiber.StatusOK, s.results.SetWeighting)),
 		r("POST", "/studies/:id/weighting", researcher, s.saveWeightingPage),
 		r("DELETE", "/api/v1/studies/:id/weighting", researcher, s.deleteWeighting),
 		r("POST", "/studies/:id/weighting/delete", researcher, s.deleteWeightingPage),
@@ -199,7 +199,7 @@ func (s *Server) routeTable() []route {
 		r("POST", "/api/v1/studies/:id/segments/discover", researcher, s.untilGone, s.discoverSegments),
 		r("POST", "/studies/:id/segments", researcher, s.untilGone, s.discovered(s.discoverPage)),
 		r("GET", "/api/v1/studies/:id/segmentations", researcher, list(s.results.Segmentations)),
-		r("POST", "/api/v1/studies/:id/segmentations", researcher, create(s.results.SaveSegmentation)),
+		r("POST", "/api/v1/studies/:id/segmentations", researcher, act(fiber.StatusCreated, s.results.SaveSegmentation)),
 		r("POST", "/studies/:id/segmentations", researcher, s.discovered(s.saveSegmentationPage)),
 		r("GET", "/api/v1/studies/:id/segmentations/:key", researcher, item(keyOf("key"), s.results.SegmentationDetail)),
 		r("PATCH", "/api/v1/studies/:id/segmentations/:key/segments/:segment_id", researcher, keyed(segmentRef, s.results.UpdateSegmentCanvas)),
@@ -216,8 +216,8 @@ func (s *Server) routeTable() []route {
 		r("GET", "/studies/:id/share", researcher, analysisTab(s.showShares)),
 		r("POST", "/api/v1/studies/:id/shares", researcher, s.createShare),
 		r("POST", "/studies/:id/shares", researcher, s.createSharePage),
-		r("DELETE", "/api/v1/studies/:id/shares/:share_id", researcher, deleteOne(idOf("share_id"), s.results.RevokeShare, noContent)),
-		r("POST", "/studies/:id/shares/:share_id/revoke", researcher, s.confirmFirst(s.askShare, deleteOne(idOf("share_id"), s.results.RevokeShare, s.shareRevoked))),
+		r("DELETE", "/api/v1/studies/:id/shares/:share_id", researcher, s.revokeShare(noContent)),
+		r("POST", "/studies/:id/shares/:share_id/revoke", researcher, s.confirmFirst(s.askShare, s.revokeShare(s.shareRevoked))),
 		r("GET", "/r/:token", public, s.reportPage),
 		r("GET", "/r/:token/export.xlsx", public, s.untilGone, s.sharedWorkbook),
 		r("GET", "/r/:token/canvas", public, s.sharedCanvasPage),

@@ -257,7 +257,7 @@ func (s *Server) saveSegmentationPage(c *fiber.Ctx, d *surveys.Design, res *resu
 	}
 	key := strings.TrimSpace(c.FormValue("key"))
 	if bad == nil {
-		_, err := s.results.SaveSegmentation(c.UserContext(), userOf(c), d.Study.ID,
+		_, err := s.results.SaveSegmentation(c.UserContext(), d,
 			results.SegmentationInput{Key: key, Labels: labels, Members: members, Silhouette: res.Silhouette})
 		if err := bad.Merge(err); err != nil {
 			return err

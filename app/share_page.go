@@ -65,7 +65,7 @@ func (s *Server) createSharePage(c *fiber.Ctx) error {
 	}
 	var token string
 	if err == nil {
-		token, _, err = s.results.CreateShare(c.UserContext(), userOf(c), d.Study.ID, in)
+		token, _, err = s.results.CreateShare(c.UserContext(), userOf(c), d, in)
 	}
 	if ve := validation(err); ve != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
@@ -78,9 +78,9 @@ func (s *Server) createSharePage(c *fiber.Ctx) error {
 	return s.showShares(c, d, fiber.Map{"NewURL": s.baseURL() + "/r/" + token})
 }
 
-// shareRevoked answers the Share tab's revoke button once confirmed, after
-// deleteOne has revoked the link as the API's DELETE does. The tab is no
-// editor, so what went wrong is the error page, not formDone's.
+// shareRevoked answers the Share tab's revoke button once revokeShare has
+// revoked the link as the API's DELETE does. The tab is no editor, so what
+// went wrong is the error page, not formDone's.
 func (s *Server) shareRevoked(c *fiber.Ctx, err error) error {
 	if err != nil {
 		return err

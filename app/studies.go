@@ -149,10 +149,10 @@ func keyed[K, In, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Cont
 }
 
 // act serves the routes that act on the study the route names from a JSON
-// body: 200 with the answer.
-func act[In, Out any](fn func(context.Context, *surveys.Design, In) (Out, error)) fiber.Handler {
+// body, with its design: the answer is status with what fn returns.
+func act[In, Out any](status int, fn func(context.Context, *surveys.Design, In) (Out, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return serveJSON(c, fiber.StatusOK, func(in In) (Out, error) { return fn(c.UserContext(), designOf(c), in) })
+		return serveJSON(c, status, func(in In) (Out, error) { return fn(c.UserContext(), designOf(c), in) })
 	}
 }
 
@@ -172,8 +172,7 @@ func update[K, In, Out any](key func(*fiber.Ctx) (K, error), fn func(context.Con
 
 // deleteOne serves both ways of taking one thing out of a study, the thing
 // named by the path parameter key reads; done answers once fn has run:
-// noContent for the API's DELETE, deleted for an editor's delete button,
-// shareRevoked for the Share tab's revoke button.
+// noContent for the API's DELETE, deleted for an editor's delete button.
 func deleteOne[K any](key func(*fiber.Ctx) (K, error), fn func(context.Context, *accounts.User, int64, K) error, done func(*fiber.Ctx, error) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		k, err := key(c)
@@ -235,21 +234,27 @@ func (s *Server) deleteStudy(c *fiber.Ctx) error {
 }
 
 // lifecycleActions are the steps of a study's life, one place for the API and
-// the editor's buttons alike.
+// the editor's buttons alike. Each changes the study, and so takes its row
+// again, locked, by id.
 var lifecycleActions = map[string]func(*surveys.Store, context.Context, *accounts.User, int64) (*surveys.Study, error){
-	"publish":   (*surveys.Store).Publish,
-	"reopen":    (*surveys.Store).Reopen,
-	"close":     (*surveys.Store).CloseStudy,
-	"duplicate": (*surveys.Store).Duplicate,
+	"publish": (*surveys.Store).Publish,
+	"reopen":  (*surveys.Store).Reopen,
+	"close":   (*surveys.Store).CloseStudy,
 }
 
-// runLifecycle takes one of lifecycleActions on study id.
-func (s *Server) runLifecycle(c *fiber.Ctx, action string, id int64) (*surveys.Study, error) {
+// runLifecycle takes one of lifecycleActions, or duplicate, on the study the
+// request names. Duplicating changes nothing of the study: it copies the
+// design the request resolved.
+func (s *Server) runLifecycle(c *fiber.Ctx, action string) (*surveys.Study, error) {
+	d := designOf(c)
+	if action == "duplicate" {
+		return s.store.Duplicate(c.UserContext(), userOf(c), d)
+	}
 	fn, ok := lifecycleActions[action]
 	if !ok {
 		return nil, fmt.Errorf("lifecycle action %q: %w", action, problem.ErrNotFound)
 	}
-	return fn(s.store, c.UserContext(), userOf(c), id)
+	return fn(s.store, c.UserContext(), userOf(c), d.Study.ID)
 }
 
 // lifecycle serves publish, reopen, close and duplicate: a study id in, the
@@ -262,7 +267,7 @@ func (s *Server) lifecycle(action string) fiber.Handler {
 		if action == "publish" {
 			warnings = publishWarnings(designOf(c))
 		}
-		st, err := s.runLifecycle(c, action, designOf(c).Study.ID)
+		st, err := s.runLifecycle(c, action)
 		if err != nil {
 			return err
 		}

@@ -136,7 +136,7 @@ func TestRoleQuestionAndOutcomeRoles(t *testing.T) {
 			t.Fatalf("role_question of a published study: %v", err)
 		}
 		// A copy to edit keeps the routing.
-		cp, err := s.Duplicate(ctx, u, st.ID)
+		cp, err := s.Duplicate(ctx, u, surveystest.Design(t, s, u, st.ID))
 		if err != nil {
 			t.Fatal(err)
 		}

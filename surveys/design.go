@@ -58,22 +58,16 @@ type Design struct {
 // Design loads a study's full structure as its researchers edit it, with
 // every outcome parsed and linted.
 func (s *Store) Design(ctx context.Context, u *accounts.User, id int64) (*Design, error) {
-	d, err := s.studyDesign(ctx, u, id)
+	st, err := s.Study(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.design(s.db.WithContext(ctx), st)
 	if err != nil {
 		return nil, err
 	}
 	s.lint(d)
 	return d, nil
-}
-
-// studyDesign is Design without the lint, for everything that reads the
-// structure only: analysis, exports, the survey, share links.
-func (s *Store) studyDesign(ctx context.Context, u *accounts.User, id int64) (*Design, error) {
-	st, err := s.Study(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
-	return s.design(s.db.WithContext(ctx), st)
 }
 
 // DesignOf is the design of a study already found, without lint: what its

@@ -84,13 +84,9 @@ func (s *Store) transition(ctx context.Context, u *accounts.User, id int64, what
 	return st, nil
 }
 
-// Duplicate copies a study's settings, steps, outcomes and questions into a new
-// draft owned by u, to edit a published study's structure.
-func (s *Store) Duplicate(ctx context.Context, u *accounts.User, id int64) (*Study, error) {
-	d, err := s.studyDesign(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
+// Duplicate copies study d's settings, steps, outcomes and questions into a
+// new draft owned by u, to edit a published study's structure.
+func (s *Store) Duplicate(ctx context.Context, u *accounts.User, d *Design) (*Study, error) {
 	// Only a study stored before the cap can hold more outcomes than it.
 	if n := len(d.Outcomes); n > MaxOutcomes {
 		return nil, problem.Invalid("outcomes", fmt.Sprintf("this study has %d outcomes; a study holds at most %d, so a copy would be refused: export it and import the outcomes to keep in a new study", n, MaxOutcomes))
@@ -102,7 +98,7 @@ func (s *Store) Duplicate(ctx context.Context, u *accounts.User, id int64) (*Stu
 	if len(cp.Name) > 200 {
 		cp.Name = strings.ToValidUTF8(cp.Name[:200], "") // not half a character
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&cp).Error; err != nil {
 			return err
 		}
@@ -134,7 +130,7 @@ func (s *Store) Duplicate(ctx context.Context, u *accounts.User, id int64) (*Stu
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("duplicate study %d: %w", id, err)
+		return nil, fmt.Errorf("duplicate study %d: %w", d.Study.ID, err)
 	}
 	cp.lintJob()
 	return &cp, nil

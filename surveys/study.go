@@ -472,20 +472,18 @@ func urlFieldsClash(tx *gorm.DB, st *Study) error {
 	return fields.Err()
 }
 
-// CheckStudyEdit tells what UpdateStudy would refuse in, without saving
-// anything, so that a form whose other inputs could not even be read still
-// hears about every bad field at once.
-func (s *Store) CheckStudyEdit(ctx context.Context, u *accounts.User, id int64, in StudyInput) error {
-	st, err := s.Study(ctx, u, id)
-	if err != nil {
-		return err
-	}
+// CheckStudyEdit tells what UpdateStudy would refuse in on study d, without
+// saving anything, so that a form whose other inputs could not even be read
+// still hears about every bad field at once. It applies in to a copy of d's
+// study: the form shown again with the errors still draws d as saved.
+func (s *Store) CheckStudyEdit(ctx context.Context, d *Design, in StudyInput) error {
+	st := d.Study
 	var fields problem.List
-	if err := fields.Merge(in.apply(st, false)); err != nil {
+	if err := fields.Merge(in.apply(&st, false)); err != nil {
 		return err
 	}
 	if in.RoleQuestion != nil && st.RoleQuestion != "" {
-		if err := fields.Merge(checkRoleSetup(s.db.WithContext(ctx), st)); err != nil {
+		if err := fields.Merge(checkRoleSetup(s.db.WithContext(ctx), &st)); err != nil {
 			return err
 		}
 	}

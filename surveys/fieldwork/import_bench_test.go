@@ -41,7 +41,7 @@ func BenchmarkImportResponses100kx100(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		b.StopTimer()
-		draft, err := s.Duplicate(ctx, u, st.ID)
+		draft, err := s.Duplicate(ctx, u, surveystest.Design(b, s, u, st.ID))
 		if err != nil {
 			b.Fatal(err)
 		}

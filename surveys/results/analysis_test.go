@@ -169,15 +169,12 @@ func TestShareLinksGroupOnlyAsTheyAllow(t *testing.T) {
 	s := surveystest.SQLite(t)
 	ctx := context.Background()
 	u, id := goldenDesign(t, s)
-	_, fixed, err := results.New(s).CreateShare(ctx, u, id, results.ShareInput{SegmentBy: "company_size"})
+	d := surveystest.Design(t, s, u, id)
+	_, fixed, err := results.New(s).CreateShare(ctx, u, d, results.ShareInput{SegmentBy: "company_size"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, open, err := results.New(s).CreateShare(ctx, u, id, results.ShareInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := s.Design(ctx, u, id)
+	_, open, err := results.New(s).CreateShare(ctx, u, d, results.ShareInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +225,7 @@ func TestCanvasProfileIsTheDiscoveryProfile(t *testing.T) {
 			members[m] = i
 		}
 	}
-	if _, err := results.New(s).SaveSegmentation(ctx, u, id, results.SegmentationInput{Key: "needs", Labels: []string{"a", "b", "c"}, Members: members}); err != nil {
+	if _, err := results.New(s).SaveSegmentation(ctx, surveystest.Design(t, s, u, id), results.SegmentationInput{Key: "needs", Labels: []string{"a", "b", "c"}, Members: members}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := results.New(s).Canvas(ctx, surveystest.Design(t, s, u, id), "needs", "s2")

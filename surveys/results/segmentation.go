@@ -12,7 +12,6 @@ import (
 	"gorm.io/gorm"
 
 	"odi/surveys"
-	"odi/surveys/accounts"
 	"odi/surveys/cluster"
 	"odi/surveys/problem"
 )
@@ -111,7 +110,7 @@ type SegmentationInput struct {
 
 // SaveSegmentation stores a segmentation; its key must not clash with a
 // profile question, since both name a way to split results.
-func (s *Store) SaveSegmentation(ctx context.Context, u *accounts.User, studyID int64, in SegmentationInput) (*Segmentation, error) {
+func (s *Store) SaveSegmentation(ctx context.Context, d *surveys.Design, in SegmentationInput) (*Segmentation, error) {
 	if err := problem.Check(in); err != nil {
 		return nil, err
 	}
@@ -122,10 +121,6 @@ func (s *Store) SaveSegmentation(ctx context.Context, u *accounts.User, studyID 
 		if seg < 0 || seg >= len(in.Labels) {
 			return nil, problem.Invalid("members", fmt.Sprintf("%s is in segment %d, but there are %d labels", id, seg, len(in.Labels)))
 		}
-	}
-	d, err := s.studies.Design(ctx, u, studyID)
-	if err != nil {
-		return nil, err
 	}
 	for _, q := range d.Questions {
 		if q.Key == in.Key {
@@ -140,10 +135,10 @@ func (s *Store) SaveSegmentation(ctx context.Context, u *accounts.User, studyID 
 	if err != nil {
 		return nil, err
 	}
-	sg := &Segmentation{StudyID: studyID, Key: in.Key, Labels: labels, Members: in.Members, Silhouette: in.Silhouette, Model: model}
+	sg := &Segmentation{StudyID: d.Study.ID, Key: in.Key, Labels: labels, Members: in.Members, Silhouette: in.Silhouette, Model: model}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
-		if err := tx.Model(&Segmentation{}).Where("study_id = ? AND key = ?", studyID, in.Key).Count(&n).Error; err != nil {
+		if err := tx.Model(&Segmentation{}).Where("study_id = ? AND key = ?", d.Study.ID, in.Key).Count(&n).Error; err != nil {
 			return err
 		}
 		if n > 0 {

@@ -37,13 +37,10 @@ type ShareInput struct {
 	ExpiresAt        *time.Time `json:"expires_at"`
 }
 
-// CreateShare makes a share link and returns its token, shown once.
-func (s *Store) CreateShare(ctx context.Context, u *accounts.User, studyID int64, in ShareInput) (string, *Share, error) {
+// CreateShare makes u's share link of study d and returns its token, shown
+// once.
+func (s *Store) CreateShare(ctx context.Context, u *accounts.User, d *surveys.Design, in ShareInput) (string, *Share, error) {
 	if err := problem.Check(in); err != nil {
-		return "", nil, err
-	}
-	d, err := s.studies.Design(ctx, u, studyID)
-	if err != nil {
 		return "", nil, err
 	}
 	if in.SegmentBy != "" {
@@ -55,10 +52,10 @@ func (s *Store) CreateShare(ctx context.Context, u *accounts.User, studyID int64
 		return "", nil, problem.Invalid("expires_at", "must be in the future")
 	}
 	token := accounts.NewSecret("")
-	sh := &Share{StudyID: studyID, TokenHash: accounts.HashSecret(token), Name: strings.TrimSpace(in.Name), SegmentBy: in.SegmentBy, IncludeResponses: in.IncludeResponses,
+	sh := &Share{StudyID: d.Study.ID, TokenHash: accounts.HashSecret(token), Name: strings.TrimSpace(in.Name), SegmentBy: in.SegmentBy, IncludeResponses: in.IncludeResponses,
 		ExpiresAt: in.ExpiresAt, CreatedBy: &u.ID, Creator: u.Email}
 	if err := s.db.WithContext(ctx).Create(sh).Error; err != nil {
-		return "", nil, fmt.Errorf("create share for study %d: %w", studyID, err)
+		return "", nil, fmt.Errorf("create share for study %d: %w", d.Study.ID, err)
 	}
 	return token, sh, nil
 }
@@ -75,11 +72,8 @@ func (s *Store) Shares(ctx context.Context, d *surveys.Design) ([]Share, error) 
 }
 
 // RevokeShare stops a share link from working.
-func (s *Store) RevokeShare(ctx context.Context, u *accounts.User, studyID, shareID int64) error {
-	if _, err := s.studies.Study(ctx, u, studyID); err != nil {
-		return err
-	}
-	res := s.db.WithContext(ctx).Model(&Share{}).Where("id = ? AND study_id = ? AND revoked_at IS NULL", shareID, studyID).
+func (s *Store) RevokeShare(ctx context.Context, d *surveys.Design, shareID int64) error {
+	res := s.db.WithContext(ctx).Model(&Share{}).Where("id = ? AND study_id = ? AND revoked_at IS NULL", shareID, d.Study.ID).
 		Update("revoked_at", time.Now().UTC())
 	return problem.OneRow(res, "revoke share %d", shareID)
 }
