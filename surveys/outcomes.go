@@ -33,7 +33,11 @@ func outcomeLimit(have, adding int) error {
 	return problem.Invalid("outcomes", fmt.Sprintf("adding %d outcomes to the %d this study has would make %d; a study holds at most %d", adding, have, have+adding, MaxOutcomes))
 }
 
+// codePattern is what an outcome code looks like; codeRule says so to
+// whoever typed another.
 var codePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,15}$`)
+
+const codeRule = "must start with a letter and hold only letters, digits and underscores (at most 16)"
 
 // OutcomeInput adds or edits an outcome. Step names a step of the study.
 type OutcomeInput struct {
@@ -137,7 +141,7 @@ func addOutcomes(tx *gorm.DB, st *Study, ins []OutcomeInput, name func(i int, fi
 			o.Code = strings.TrimSpace(*in.Code)
 			switch {
 			case !codePattern.MatchString(o.Code):
-				set("code", "must start with a letter and hold only letters, digits and underscores (at most 16)")
+				set("code", codeRule)
 			case codes[strings.ToLower(o.Code)] != "":
 				set("code", fmt.Sprintf("%s is already used by %s", o.Code, codes[strings.ToLower(o.Code)]))
 			default:
@@ -235,7 +239,7 @@ func (s *Store) UpdateOutcome(ctx context.Context, u *accounts.User, studyID, ou
 			}
 			switch {
 			case !codePattern.MatchString(code):
-				fields.Add("code", "must start with a letter and hold only letters, digits and underscores (at most 16)")
+				fields.Add("code", codeRule)
 			case n > 0:
 				fields.Add("code", code+" is already used by another outcome")
 			}

@@ -52,8 +52,8 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, name string) (str
 	if name == "" {
 		name = "token"
 	}
-	if len(name) > 100 {
-		return "", nil, problem.Invalid("name", "must be at most 100 characters")
+	if msg := problem.Rule(name, "max=100"); msg != "" {
+		return "", nil, problem.Invalid("name", msg)
 	}
 	plain := NewSecret("odi_")
 	t := &APIToken{UserID: userID, Name: name, TokenHash: HashSecret(plain)}

@@ -66,7 +66,7 @@ func Rule(v any, tag string) string {
 
 func ruleMessage(fe validator.FieldError) string {
 	switch fe.Tag() {
-	case "required", "required_without", "required_if":
+	case "required", "required_without":
 		return "is required"
 	case "email":
 		return "must be an email address"
@@ -80,14 +80,8 @@ func ruleMessage(fe validator.FieldError) string {
 		return "must be at most " + fe.Param()
 	case "oneof":
 		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
-	case "url", "http_url":
+	case "http_url":
 		return "must be an http(s) URL"
-	case "uuid", "uuid4":
-		return "must be a UUID"
-	case "unique":
-		return "must not repeat a value"
-	case "alphanumunicode", "key":
-		return "may hold only letters, digits and underscores"
 	}
 	return "is not valid (" + fe.Tag() + ")"
 }

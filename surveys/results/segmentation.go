@@ -115,7 +115,7 @@ func (s *Store) SaveSegmentation(ctx context.Context, d *surveys.Design, in Segm
 		return nil, err
 	}
 	if !surveys.KeyPattern.MatchString(in.Key) {
-		return nil, problem.Invalid("key", "must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)")
+		return nil, problem.Invalid("key", surveys.KeyRule)
 	}
 	for id, seg := range in.Members {
 		if seg < 0 || seg >= len(in.Labels) {
