@@ -49,48 +49,66 @@ func (s *Server) showEditor(c *fiber.Ctx, e editor) error {
 	}
 	switch e.tab {
 	case "job":
-		members, err := s.store.Members(c.UserContext(), d)
-		if err != nil {
+		if err := s.jobTab(c, e, data); err != nil {
 			return err
-		}
-		data["Members"], data["ManageMembers"] = members, surveys.CanManageMembers(userOf(c), &d.Study)
-		f := e.jobForm()
-		data["Form"], data["Avatars"] = f, surveys.Avatars
-		data["JobLint"], data["JobLinted"] = jobLint(cmp.Or(f.Language, d.Study.Language), f.When, f.Want, f.SoThat), true
-		data["CheckCounts"] = checkCounts
-		// The collaborators form's errors belong beside it, not the job form.
-		data["MemberFields"] = map[string]string{}
-		if f, ok := e.form.(memberForm); ok {
-			data["MemberEmail"], data["MemberFields"], data["Fields"] = f.Email, e.fields, map[string]string{}
 		}
 	case "outcomes":
 		data["View"], data["Minutes"] = outcomesView(d, e.form, e.fields), fieldwork.Preview(d).Minutes
 	case "questions":
-		if rf, ok := e.form.(rewordForm); ok {
-			data["Reword"] = rf // its errors stay in Fields, beside its form
-			break
-		}
-		var roleChoices []surveys.Question
-		for _, q := range d.Questions {
-			if q.Kind == surveys.KindSingle {
-				roleChoices = append(roleChoices, q)
-			}
-		}
-		data["RoleChoices"], data["RoleFields"] = roleChoices, map[string]string{}
-		if _, ok := e.form.(roleQuestionForm); ok {
-			// Its errors belong beside its own form.
-			data["RoleFields"], data["Fields"], data["Form"], data["Kinds"] = e.fields, map[string]string{}, questionForm{Kind: surveys.KindSingle}, questionKinds
-			break
-		}
-		f, ok := e.form.(questionForm)
-		data["Form"], data["EditKey"], data["Kinds"] = f, f.Editing, questionKinds
-		// A template button's errors belong beside the buttons, not the form.
-		if !ok || f.Template != "" {
-			data["Form"], data["Fields"] = questionForm{Kind: surveys.KindSingle}, map[string]string{}
-			data["TemplateErrors"] = sortedMessages(e.fields)
-		}
+		questionsTab(e, data)
 	}
 	return s.render(c, "study_"+e.tab, data)
+}
+
+// jobTab fills the Job tab: the job form and the collaborators with their
+// own form. The errors go beside whichever of the two was posted.
+func (s *Server) jobTab(c *fiber.Ctx, e editor, data fiber.Map) error {
+	d := e.design
+	members, err := s.store.Members(c.UserContext(), d)
+	if err != nil {
+		return err
+	}
+	f := e.jobForm()
+	data["Members"], data["ManageMembers"] = members, surveys.CanManageMembers(userOf(c), &d.Study)
+	data["Form"], data["Avatars"], data["CheckCounts"] = f, surveys.Avatars, checkCounts
+	data["JobLint"], data["JobLinted"] = jobLint(cmp.Or(f.Language, d.Study.Language), f.When, f.Want, f.SoThat), true
+	jobFields, memberFields := e.fields, map[string]string{}
+	if m, ok := e.form.(memberForm); ok {
+		jobFields, memberFields = map[string]string{}, e.fields
+		data["MemberEmail"] = m.Email
+	}
+	data["Fields"], data["MemberFields"] = jobFields, memberFields
+	return nil
+}
+
+// questionsTab fills the Questions tab. Which form was posted decides where
+// its errors go: beside the question or role-question form, above the
+// template buttons, or, on a published study, beside the question whose
+// wording was being fixed.
+func questionsTab(e editor, data fiber.Map) {
+	if rf, ok := e.form.(rewordForm); ok {
+		data["Reword"] = rf // its errors stay in Fields
+		return
+	}
+	var roleChoices []surveys.Question
+	for _, q := range e.design.Questions {
+		if q.Kind == surveys.KindSingle {
+			roleChoices = append(roleChoices, q)
+		}
+	}
+	form, fields, roleFields := questionForm{Kind: surveys.KindSingle}, map[string]string{}, map[string]string{}
+	switch f := e.form.(type) {
+	case roleQuestionForm:
+		roleFields = e.fields
+	case questionForm:
+		if f.Template == "" {
+			form, fields = f, e.fields
+			break
+		}
+		data["TemplateErrors"] = sortedMessages(e.fields)
+	}
+	data["RoleChoices"], data["RoleFields"], data["Kinds"] = roleChoices, roleFields, questionKinds
+	data["Form"], data["EditKey"], data["Fields"] = form, form.Editing, fields
 }
 
 // jobForm is the job form as the Job tab shows it: as posted when it is
