@@ -49,14 +49,14 @@ type filterChip struct {
 // showResults is the Results tab; data may carry the outcome of a
 // responses import made from it.
 func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
+	// A malformed or unknown split, filter or wave is reported beside its
+	// select, and the tab shows everyone instead.
+	var bad problem.List
 	ctx := c.UserContext()
 	splits, err := s.results.Splits(ctx, d)
 	if err != nil {
 		return err
 	}
-	// A malformed or unknown split or filter is reported beside its select
-	// and the tab shows everyone instead.
-	var bad problem.List
 	q, err := opportunityQuery(c)
 	if err := bad.Merge(err); err != nil {
 		return err
