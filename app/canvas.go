@@ -120,7 +120,7 @@ func (s *Server) saveCanvasPage(c *fiber.Ctx) error {
 	var bad problem.List
 	size, ok := marketSize(c.FormValue("market_size"))
 	if !ok {
-		bad.Add("market_size", marketSizeMessage)
+		bad.Add("market_size", marketSizeRule)
 	}
 	in.MarketSize = &size
 	if bad == nil {

@@ -107,7 +107,7 @@ func (f jobForm) input(structural bool) (surveys.StudyInput, error) {
 	if v, ok := marketSize(f.MarketSize); ok {
 		in.MarketSize = &v
 	} else {
-		bad.Add("market_size", marketSizeMessage)
+		bad.Add("market_size", marketSizeRule)
 	}
 	if n, err := strconv.Atoi(strings.TrimSpace(f.MinN)); err == nil {
 		in.MinN = &n
@@ -340,13 +340,15 @@ func (f questionForm) input() (surveys.QuestionInput, error) {
 	return in, bad.Err()
 }
 
-const marketSizeMessage = "must be a number, like 250000"
+// marketSizeRule is what the Job tab and a segment's canvas say of a market
+// size marketSize cannot read.
+const marketSizeRule = "must be a number, like 250000"
 
 // marketSize reads a market size as people write it, "1,200,000" or
 // "250 000"; left empty, there is none (0). Whether it may be negative is
 // the store's rule.
 func marketSize(text string) (float64, bool) {
-	text = strings.NewReplacer(",", "", " ", "", "_", "").Replace(text)
+	text = strings.NewReplacer(",", "", " ", "", "_", "").Replace(strings.TrimSpace(text))
 	if text == "" {
 		return 0, true
 	}

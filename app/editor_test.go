@@ -545,6 +545,11 @@ func TestQuestionsMove(t *testing.T) {
 		t.Fatalf("after moving c first: %s, answer %+v", got, moved)
 	}
 	wantFields(t, script.send("PATCH", api+"/questions/a", map[string]int{"position": -1}), map[string]string{"position": "0 or more"})
+	// A move button the store refuses says why above the tab's buttons.
+	if r := c.submit(base+"/questions/a/move", url.Values{"position": {"-1"}}); r.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.body, "<li>must be 0 or more</li>") {
+		t.Fatalf("a refused move: %d, without the reason", r.status)
+	}
 	wantRedirect(t, c.submit(base+"/questions/a/move", url.Values{"position": {"2"}}), base+"/questions#q-a")
 	if got := order(); got != "cba" {
 		t.Fatalf("after the page moved a last: %s", got)

@@ -20,7 +20,8 @@ type editor struct {
 	design   *surveys.Design
 	editable bool // a draft, whose structure may still change
 	// form is the form being corrected, as posted: a jobForm, memberForm,
-	// outcomeForm, stepForm, importForm or questionForm; nil for none.
+	// outcomeForm, stepForm, importForm, questionForm, roleQuestionForm or
+	// rewordForm; nil for none, or for a button (move, delete).
 	form   any
 	fields map[string]string // the form's bad fields, by input name
 	alert  []string          // what stopped the change, above the tabs
@@ -82,9 +83,9 @@ func (s *Server) jobTab(c *fiber.Ctx, e editor, data fiber.Map) error {
 }
 
 // questionsTab fills the Questions tab. Which form was posted decides where
-// its errors go: beside the question or role-question form, above the
-// template buttons, or, on a published study, beside the question whose
-// wording was being fixed.
+// its errors go: beside the question or role-question form, beside the
+// question whose wording was being fixed (a published study), or, for a
+// template or a button (move, delete), above the template buttons.
 func questionsTab(e editor, data fiber.Map) {
 	if rf, ok := e.form.(rewordForm); ok {
 		data["Reword"] = rf // its errors stay in Fields
@@ -97,14 +98,12 @@ func questionsTab(e editor, data fiber.Map) {
 		}
 	}
 	form, fields, roleFields := questionForm{Kind: surveys.KindSingle}, map[string]string{}, map[string]string{}
-	switch f := e.form.(type) {
-	case roleQuestionForm:
+	switch f, posted := e.form.(questionForm); {
+	case posted && f.Template == "":
+		form, fields = f, e.fields
+	case e.form == roleQuestionForm{}:
 		roleFields = e.fields
-	case questionForm:
-		if f.Template == "" {
-			form, fields = f, e.fields
-			break
-		}
+	default: // a template's, or a button's (move, delete)
 		data["TemplateErrors"] = sortedMessages(e.fields)
 	}
 	data["RoleChoices"], data["RoleFields"], data["Kinds"] = roleChoices, roleFields, questionKinds

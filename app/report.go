@@ -46,12 +46,14 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 	}
 	var bad problem.List
 	q, err := sh.Query(c.Query("segment_by"), splits)
-	if err = bad.Merge(err); bad != nil { // a split the link does not have: shown as the link shows it
-		c.Status(fiber.StatusUnprocessableEntity)
-		q, err = sh.Query("", splits)
-	}
-	if err != nil {
+	if err := bad.Merge(err); err != nil {
 		return err
+	}
+	if bad != nil { // a split the link does not have: shown as the link shows it
+		c.Status(fiber.StatusUnprocessableEntity)
+		if q, err = sh.Query("", splits); err != nil {
+			return err
+		}
 	}
 	opps, err := s.results.Opportunities(ctx, d, q)
 	if err != nil {

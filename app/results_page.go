@@ -50,9 +50,9 @@ type filterChip struct {
 // responses import made from it.
 func (s *Server) showResults(c *fiber.Ctx, d *surveys.Design, data fiber.Map) error {
 	// A malformed or unknown split, filter or wave is reported beside its
-	// select, and the tab shows everyone instead.
-	var bad problem.List
+	// select: the tab shows everyone unsplit, or no comparison, instead.
 	ctx := c.UserContext()
+	var bad problem.List
 	splits, err := s.results.Splits(ctx, d)
 	if err != nil {
 		return err

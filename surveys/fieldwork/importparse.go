@@ -72,8 +72,8 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 			p.report.Ignored = append(p.report.Ignored, c.Column)
 		}
 	}
-	if problems != nil {
-		return p, problems.Err()
+	if err := problems.Err(); err != nil {
+		return p, err
 	}
 	nSlots := 0
 	for _, o := range d.Outcomes {
@@ -283,8 +283,8 @@ func parseResponses(d *surveys.Design, src rowSource, opt ImportOptions, add fun
 				"; they can be read as blanks instead (out_of_scale=missing)")
 		}
 	}
-	if problems != nil {
-		return p, problems.Err()
+	if err := problems.Err(); err != nil {
+		return p, err
 	}
 	if p.report.Rows == 0 {
 		return p, problem.Invalid("file", "has no response rows")
