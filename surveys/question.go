@@ -109,12 +109,16 @@ var questionTemplates = map[string]QuestionInput{
 		Options: []string{"Daily", "Weekly", "Monthly", "Less often"}},
 }
 
-// KeyPattern is what a question key, or a saved segmentation's key (which
-// takes a question key's place), looks like; KeyRule says so to whoever
-// wrote another.
-var KeyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 
-const KeyRule = "must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)"
+// KeyProblem says what is wrong with a question key, or a saved
+// segmentation's key (which takes a question key's place), or "".
+func KeyProblem(key string) string {
+	if !keyPattern.MatchString(key) {
+		return "must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40)"
+	}
+	return ""
+}
 
 // ReservedKey tells a key that would collide with a column of the wide CSV
 // (widecsv.go).
@@ -160,8 +164,8 @@ func (in QuestionInput) normalise() (Question, error) {
 	}
 	q := Question{Key: strings.TrimSpace(in.Key), Text: strings.TrimSpace(in.Text), Kind: in.Kind,
 		Required: in.Required, Segment: in.Segment, CurrentSolution: in.CurrentSolution, MinValue: in.Min, MaxValue: in.Max, Quotas: in.Quotas}
-	if !KeyPattern.MatchString(q.Key) {
-		fields.Add("key", KeyRule)
+	if msg := KeyProblem(q.Key); msg != "" {
+		fields.Add("key", msg)
 	} else if ReservedKey(q.Key) {
 		fields.Add("key", q.Key+" is reserved for the responses file")
 	}

@@ -114,8 +114,8 @@ func (s *Store) SaveSegmentation(ctx context.Context, d *surveys.Design, in Segm
 	if err := problem.Check(in); err != nil {
 		return nil, err
 	}
-	if !surveys.KeyPattern.MatchString(in.Key) {
-		return nil, problem.Invalid("key", surveys.KeyRule)
+	if msg := surveys.KeyProblem(in.Key); msg != "" {
+		return nil, problem.Invalid("key", msg)
 	}
 	for id, seg := range in.Members {
 		if seg < 0 || seg >= len(in.Labels) {
