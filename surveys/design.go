@@ -62,7 +62,7 @@ func (s *Store) Design(ctx context.Context, u *accounts.User, id int64) (*Design
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.design(s.db.WithContext(ctx), st)
+	d, err := s.DesignOf(ctx, st)
 	if err != nil {
 		return nil, err
 	}
