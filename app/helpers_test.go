@@ -227,9 +227,5 @@ func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
 // mustDesign is a study's design as the study-access middleware resolves it.
 func mustDesign(t testing.TB, s *Server, u *accounts.User, id int64) *surveys.Design {
 	t.Helper()
-	d, err := s.store.Design(t.Context(), u, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return surveystest.Design(t, s.store, u, id)
 }
